@@ -1,1 +1,63 @@
-export {};
+import * as pulumi from "@pulumi/pulumi";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { AksCluster } from "./components/aks";
+import { ExternalChaincode } from "./components/externalChaincode";
+import { CouchDbIndexInput } from "./components/packaging";
+import { existingClusterProvider } from "./components/kubernetesTarget";
+import { readSettings } from "./components/settings";
+import { InvalidSettingError } from "./components/validation/errors";
+
+const config = new pulumi.Config();
+const settings = (() => {
+    try {
+        return readSettings(config);
+    } catch (err) {
+        // A bad setting stops the preview before anything is declared; print the message, not a stack.
+        throw err instanceof InvalidSettingError ? new pulumi.RunError(err.message) : err;
+    }
+})();
+
+const cluster =
+    settings.cluster.kind === "aks"
+        ? new AksCluster("aks", settings.cluster.aks)
+        : undefined;
+const k8sProvider =
+    cluster?.provider ??
+    existingClusterProvider("k8s", {
+        kubeconfig: config.getSecret("kubeconfig"),
+        context: settings.cluster.kind === "existing" ? settings.cluster.context : undefined,
+        clusterIdentifier: settings.cluster.kind === "existing" ? settings.cluster.clusterIdentifier : undefined,
+    });
+
+const { couchDbIndexDir, ...chaincodeArgs } = settings.chaincode;
+const chaincode = new ExternalChaincode(
+    chaincodeArgs.chaincodeName,
+    { ...chaincodeArgs, couchDbIndexes: couchDbIndexDir ? readIndexDir(couchDbIndexDir) : undefined },
+    { providers: { kubernetes: k8sProvider } },
+);
+
+/** <dir>/*.json index the public state; <dir>/<collection>/*.json index that private data collection. */
+function readIndexDir(dir: string): CouchDbIndexInput[] {
+    const root = path.resolve(dir);
+    if (!fs.existsSync(root) || !fs.statSync(root).isDirectory()) {
+        throw new pulumi.RunError(`invalid couchDbIndexDir: "${dir}"; expected a directory of CouchDB index .json files`);
+    }
+    const indexesIn = (folder: string, collection?: string) =>
+        fs.readdirSync(folder).filter((file) => file.endsWith(".json")).sort().map((file) => ({
+            name: file.slice(0, -".json".length),
+            collection,
+            definition: fs.readFileSync(path.join(folder, file), "utf8"),
+        }));
+    const collections = fs.readdirSync(root, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name).sort();
+    return [...indexesIn(root), ...collections.flatMap((c) => indexesIn(path.join(root, c), c))];
+}
+
+export const packageId = chaincode.packageId;
+export const label = chaincode.label;
+export const connectionAddress = chaincode.address;
+export const namespace = chaincode.namespace;
+export const serviceName = chaincode.serviceName;
+export const caCertPem = chaincode.caCertPem;
+export const kubeconfig = cluster?.kubeconfig;
+export const nextSteps = pulumi.interpolate`Chaincode server ${chaincode.serviceName} in namespace ${chaincode.namespace} runs as package ${chaincode.packageId}.`;

@@ -1,0 +1,91 @@
+import { InvalidSettingError } from "./errors";
+
+// RFC 1123 label: what Kubernetes accepts for namespace and Service names.
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+// [registry[:port]/]path[:tag][@sha256:digest], lower-case path components as the distribution spec says.
+const IMAGE_REFERENCE =
+    /^(?:(?:[a-zA-Z0-9-]+\.)*[a-zA-Z0-9-]+(?::[0-9]+)?\/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*(?::[\w][\w.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$/;
+const DIGEST = /^sha256:[a-f0-9]{64}$/;
+// Kubernetes resource quantity, e.g. 250m, 0.5, 128Mi, 1G.
+const QUANTITY = /^[0-9]+(\.[0-9]+)?(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$/;
+// Label keys with an optional DNS prefix, and label values (may be empty).
+const LABEL_KEY = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
+const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]{0,61})?[A-Za-z0-9])?$/;
+
+/** A namespace or Service name: an RFC 1123 label of at most 63 characters. */
+export function requireDnsLabel(setting: string, value: string): string {
+    if (typeof value !== "string" || value.length > 63 || !DNS_LABEL.test(value)) {
+        throw new InvalidSettingError(
+            setting,
+            value,
+            "a DNS label: 1-63 lower-case letters, digits or '-', starting and ending with a letter or digit",
+        );
+    }
+    return value;
+}
+
+export function requireImageReference(setting: string, value: string): string {
+    if (typeof value !== "string" || value.length === 0 || value.length > 512 || !IMAGE_REFERENCE.test(value)) {
+        throw new InvalidSettingError(
+            setting,
+            value,
+            "a container image reference such as 'myregistry.azurecr.io/chaincode/basic:1.0' or 'repo@sha256:<64 hex>'",
+        );
+    }
+    return value;
+}
+
+export function requireImageDigest(setting: string, value: string): string {
+    if (!DIGEST.test(value)) {
+        throw new InvalidSettingError(setting, value, "an image digest 'sha256:' followed by 64 lower-case hex digits");
+    }
+    return value;
+}
+
+/** The image to run: pinned by digest when one is given (a tag can move, a digest cannot). */
+export function imageWithDigest(image: string, digest: string | undefined): string {
+    if (!digest) return image;
+    const withoutDigest = image.split("@")[0];
+    return `${withoutDigest}@${digest}`;
+}
+
+export function requireIntegerInRange(setting: string, value: number, min: number, max: number): number {
+    if (typeof value !== "number" || !Number.isInteger(value) || value < min || value > max) {
+        throw new InvalidSettingError(setting, value, `a whole number from ${min} to ${max}`);
+    }
+    return value;
+}
+
+export function requireQuantity(setting: string, value: string): string {
+    if (typeof value !== "string" || !QUANTITY.test(value)) {
+        throw new InvalidSettingError(setting, value, "a Kubernetes quantity such as '250m', '0.5', '128Mi' or '1Gi'");
+    }
+    return value;
+}
+
+/** Parses "key=value" selector terms into a label map. */
+export function parseLabelSelector(setting: string, terms: readonly string[]): Record<string, string> {
+    const labels: Record<string, string> = {};
+    for (const term of terms) {
+        const eq = typeof term === "string" ? term.indexOf("=") : -1;
+        const key = eq > 0 ? term.slice(0, eq) : "";
+        const value = eq > 0 ? term.slice(eq + 1) : "";
+        if (!LABEL_KEY.test(key) || !LABEL_VALUE.test(value)) {
+            throw new InvalidSettingError(setting, term, "label terms 'key=value' with valid Kubernetes label keys and values");
+        }
+        labels[key] = value;
+    }
+    return labels;
+}
+
+/** An IPv4 or IPv6 CIDR block such as 10.0.0.0/16. */
+export function requireCidr(setting: string, value: string): string {
+    const match = /^([0-9a-fA-F:.]+)\/([0-9]{1,3})$/.exec(value ?? "");
+    const ipv4 = match && /^\d{1,3}(\.\d{1,3}){3}$/.test(match[1]) && match[1].split(".").every((o) => Number(o) <= 255);
+    const ipv6 = match && match[1].includes(":");
+    const bits = match ? Number(match[2]) : -1;
+    if (!match || !(ipv4 || ipv6) || bits > (ipv4 ? 32 : 128)) {
+        throw new InvalidSettingError(setting, value, "a CIDR block such as '10.0.0.0/16'");
+    }
+    return value;
+}

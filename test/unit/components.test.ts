@@ -1,0 +1,153 @@
+import { before, describe, it } from "node:test";
+import * as assert from "node:assert/strict";
+import { createHash } from "node:crypto";
+import { installMocks, isSecretOutput, MockRecorder, promiseOf } from "./support/pulumiMocks";
+
+// Mocks must be in place before any component module registers resources.
+const mocks: MockRecorder = installMocks();
+import { ExternalChaincode } from "../../components/externalChaincode";
+import { readChaincodePackage } from "../../components/packaging";
+
+const DEPLOYMENT = "kubernetes:apps/v1:Deployment";
+const SECRET = "kubernetes:core/v1:Secret";
+
+function envOf(deploymentInputs: any): Record<string, string> {
+    const env = deploymentInputs.spec.template.spec.containers[0].env as Array<{ name: string; value: string }>;
+    return Object.fromEntries(env.map((e) => [e.name, e.value]));
+}
+
+function created(name: string) {
+    return mocks.resources.filter((r) => r.name.startsWith(`${name}-`) || r.name === name);
+}
+
+describe("ExternalChaincode graph (mocks)", () => {
+    let cc: ExternalChaincode;
+    let packageId: string;
+    before(async () => {
+        cc = new ExternalChaincode("basic", { chaincodeName: "basic", namespace: "hlf1", image: "registry.example.com/basic:1.0" });
+        packageId = await promiseOf(cc.packageId);
+        await promiseOf(cc.service.deploymentName);
+    });
+
+    it("computes the package ID from the package bytes and passes it as CHAINCODE_ID", async () => {
+        const bytes = Buffer.from(await promiseOf(cc.packageBase64), "base64");
+        assert.equal(packageId, `basic_1.0:${createHash("sha256").update(bytes).digest("hex")}`);
+        const env = envOf(mocks.resources.find((r) => r.type === DEPLOYMENT && r.name === "basic-server-deployment")!.inputs);
+        for (const name of ["CHAINCODE_ID", "CORE_CHAINCODE_ID", "CORE_CHAINCODE_ID_NAME"]) assert.equal(env[name], packageId);
+        assert.equal(env.CHAINCODE_SERVER_ADDRESS, "0.0.0.0:9999");
+        assert.equal(env.CORE_CHAINCODE_TLS_CLIENT_CACERT_FILE, "/etc/hyperledger/chaincode/tls/client-ca.crt");
+    });
+
+    it("packages the CA and the peer's client credentials, with the Service address", async () => {
+        const pkg = readChaincodePackage(Buffer.from(await promiseOf(cc.packageBase64), "base64"));
+        const connection = JSON.parse(pkg.connectionJson ?? "{}");
+        assert.equal(connection.address, "basic.hlf1:9999");
+        assert.equal(connection.tls_required, true);
+        assert.equal(connection.client_auth_required, true);
+        assert.equal(connection.root_cert, await promiseOf(cc.caCertPem!));
+        assert.match(connection.client_key, /PRIVATE KEY/);
+        assert.equal(connection.dial_timeout, "10s");
+    });
+
+    it("keeps private keys secret and the package ID public", async () => {
+        assert.equal(await isSecretOutput(cc.tls!.serverKeyPem), true);
+        assert.equal(await isSecretOutput(cc.tls!.clientKeyPem!), true);
+        assert.equal(await isSecretOutput(cc.packageBase64), true, "the package carries the client key");
+        assert.equal(await isSecretOutput(cc.packageId), false);
+        const secret = mocks.resources.find((r) => r.type === SECRET && r.name === "basic-server-tls")!;
+        assert.ok(
+            secret.secretPaths.some((path) => "stringData.tls.key".startsWith(path)),
+            `the key reached the engine in plain text; secret paths: ${secret.secretPaths}`,
+        );
+        assert.equal(secret.inputs.type, "kubernetes.io/tls");
+        assert.deepEqual(Object.keys(secret.inputs.stringData).sort(), ["client-ca.crt", "tls.crt", "tls.key"]);
+    });
+
+    it("issues the server certificate for every name the peer may dial", () => {
+        const csr = mocks.resources.find((r) => r.name === "basic-tls-server-csr")!;
+        assert.deepEqual(csr.inputs.dnsNames, ["basic", "basic.hlf1", "basic.hlf1.svc", "basic.hlf1.svc.cluster.local"]);
+        const key = mocks.resources.find((r) => r.name === "basic-tls-server-key")!;
+        assert.equal(key.inputs.algorithm, "ECDSA");
+        assert.equal(key.inputs.ecdsaCurve, "P256");
+        const leaf = mocks.resources.find((r) => r.name === "basic-tls-server")!;
+        assert.ok(leaf.inputs.allowedUses.includes("server_auth"));
+        assert.equal(leaf.inputs.earlyRenewalHours, 720);
+    });
+
+    it("hardens the Deployment: probes, limits, non-root, read-only root filesystem, labels", () => {
+        const deployment = mocks.resources.find((r) => r.type === DEPLOYMENT && r.name === "basic-server-deployment")!.inputs;
+        const pod = deployment.spec.template.spec;
+        const container = pod.containers[0];
+        assert.deepEqual(container.readinessProbe.tcpSocket, { port: 9999 });
+        assert.deepEqual(container.livenessProbe.tcpSocket, { port: 9999 });
+        assert.ok(container.resources.requests.cpu && container.resources.limits.memory);
+        assert.equal(pod.securityContext.runAsNonRoot, true);
+        assert.equal(pod.securityContext.seccompProfile.type, "RuntimeDefault");
+        assert.equal(container.securityContext.readOnlyRootFilesystem, true);
+        assert.equal(container.securityContext.allowPrivilegeEscalation, false);
+        assert.deepEqual(container.securityContext.capabilities.drop, ["ALL"]);
+        assert.equal(pod.automountServiceAccountToken, false);
+        assert.ok(container.volumeMounts.some((m: any) => m.mountPath === "/etc/hyperledger/chaincode/tls" && m.readOnly));
+        assert.equal(deployment.metadata.labels["app.kubernetes.io/name"], "basic");
+        assert.equal(deployment.metadata.labels["app.kubernetes.io/component"], "chaincode");
+        assert.match(deployment.spec.template.metadata.annotations["fabric-ccaas.io/tls-cert-sha256"], /^[0-9a-f]{64}$/);
+    });
+
+    it("exposes a ClusterIP Service and admits only peers through a NetworkPolicy", () => {
+        const service = mocks.resources.find((r) => r.name === "basic-server-service")!.inputs;
+        assert.equal(service.spec.type, "ClusterIP");
+        assert.equal(service.metadata.name, "basic");
+        assert.equal(service.spec.ports[0].port, 9999);
+        const policy = mocks.resources.find((r) => r.name === "basic-server-peers")!.inputs;
+        assert.deepEqual(policy.spec.policyTypes, ["Ingress"]);
+        assert.deepEqual(policy.spec.ingress[0].from[0].podSelector.matchLabels, { "app.kubernetes.io/component": "peer" });
+        assert.deepEqual(policy.spec.podSelector.matchLabels, service.spec.selector);
+    });
+
+    it("lets two instances live in one stack without colliding", async () => {
+        const second = new ExternalChaincode("other", {
+            chaincodeName: "other",
+            namespace: "hlf1",
+            createNamespace: false,
+            image: "registry.example.com/other:2.0",
+            tls: { clientAuth: false },
+        });
+        await promiseOf(second.service.deploymentName);
+        const urns = mocks.resources.map((r) => `${r.type}::${r.name}`);
+        assert.equal(new Set(urns).size, urns.length, "every resource name is unique");
+        const k8sNames = mocks.resources
+            .filter((r) => r.type.startsWith("kubernetes:") && r.inputs.metadata?.namespace)
+            .map((r) => `${r.type}/${r.inputs.metadata.namespace}/${r.inputs.metadata.name}`);
+        assert.equal(new Set(k8sNames).size, k8sNames.length, "no two Kubernetes objects share a name");
+        assert.equal(created("other").filter((r) => r.type === "kubernetes:core/v1:Namespace").length, 0);
+        assert.equal(created("other").filter((r) => r.name.includes("client")).length, 0, "no client leaf without mutual TLS");
+        assert.notEqual(await promiseOf(second.packageId), packageId);
+    });
+
+    it("rejects bad settings before creating any child resource", async () => {
+        const cases: Array<[string, Record<string, unknown>, RegExp]> = [
+            ["bad-label", { label: "-bad" }, /invalid label: "-bad"; expected a package label/],
+            ["bad-address", { address: "no-port" }, /invalid address: "no-port"/],
+            ["bad-port", { port: 70000 }, /invalid port: 70000; expected a whole number from 1 to 65535/],
+            ["bad-ns", { namespace: "Bad_NS" }, /invalid namespace: "Bad_NS"; expected a DNS label/],
+            ["bad-image", { image: "UPPER/Case::x" }, /invalid image: "UPPER\/Case::x"/],
+            ["bad-replicas", { replicas: -1 }, /invalid replicas: -1/],
+            ["bad-timeout", { dialTimeout: "10 seconds" }, /invalid dialTimeout: "10 seconds"/],
+            ["bad-digest", { imageDigest: "sha256:xyz" }, /invalid imageDigest: "sha256:xyz"/],
+            ["bad-validity", { tls: { validityHours: 0 } }, /invalid tlsValidityHours: 0/],
+        ];
+        for (const [name, override, message] of cases) {
+            assert.throws(
+                () => new ExternalChaincode(name, { chaincodeName: "basic", image: "registry.example.com/basic:1.0", ...override } as any),
+                (err: Error) => message.test(err.message),
+                name,
+            );
+        }
+        // Registrations are asynchronous: let any that were started arrive before counting.
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        for (const [name] of cases) {
+            const children = created(name).filter((r) => r.name !== name);
+            assert.equal(children.length, 0, `${name} created ${children.map((c) => c.name)}`);
+        }
+    });
+});

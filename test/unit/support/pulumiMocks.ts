@@ -1,0 +1,148 @@
+import * as pulumi from "@pulumi/pulumi";
+import { execFileSync } from "node:child_process";
+import { generateKeyPairSync } from "node:crypto";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+/** Pulumi's wire marker for a secret value. */
+const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+const SIG_KEY = "4dabf18193072939515e22adb298388d";
+
+export interface RecordedResource {
+    readonly type: string;
+    readonly name: string;
+    /** Inputs as the mock saw them (secrets unwrapped). */
+    readonly inputs: any;
+    /** Dotted paths of inputs that reached the engine marked secret. */
+    readonly secretPaths: string[];
+}
+
+export interface MockRecorder {
+    readonly resources: RecordedResource[];
+    byType(type: string): RecordedResource[];
+    one(type: string): RecordedResource;
+}
+
+/** A throwaway self-signed certificate and key, real enough for X509 parsers. */
+export function testCertificate(commonName = "test"): { certPem: string; keyPem: string } {
+    const dir = mkdtempSync(join(tmpdir(), "ccaas-cert-"));
+    try {
+        const { privateKey } = generateKeyPairSync("ec", { namedCurve: "prime256v1" });
+        const keyPem = privateKey.export({ type: "pkcs8", format: "pem" }).toString();
+        const keyFile = join(dir, "key.pem");
+        require("node:fs").writeFileSync(keyFile, keyPem);
+        execFileSync("openssl", [
+            "req", "-new", "-x509", "-key", keyFile, "-out", join(dir, "cert.pem"), "-days", "30",
+            "-subj", `/CN=${commonName}`,
+        ], { stdio: "ignore" });
+        return { certPem: readFileSync(join(dir, "cert.pem"), "utf8"), keyPem };
+    } finally {
+        rmSync(dir, { recursive: true, force: true });
+    }
+}
+
+/** Nested secrets can reach the mock still wrapped; tests want the plain values. */
+function unwrapSecrets(value: any): any {
+    if (Array.isArray(value)) return value.map(unwrapSecrets);
+    if (value && typeof value === "object") {
+        if (value[SIG_KEY] === SECRET_SIG) return unwrapSecrets(value.value);
+        return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, unwrapSecrets(v)]));
+    }
+    return value;
+}
+
+function secretPathsOf(value: unknown, prefix: string, out: string[]): void {
+    if (Array.isArray(value)) {
+        value.forEach((item, i) => secretPathsOf(item, `${prefix}[${i}]`, out));
+    } else if (value && typeof value === "object") {
+        const record = value as Record<string, unknown>;
+        if (record[SIG_KEY] === SECRET_SIG) {
+            out.push(prefix);
+            return;
+        }
+        for (const [key, inner] of Object.entries(record)) secretPathsOf(inner, prefix ? `${prefix}.${key}` : key, out);
+    }
+}
+
+/**
+ * Installs Pulumi mocks that fill in what real providers compute (keys,
+ * certificates, ids) and record every registration, including which inputs
+ * arrived as secrets. Call before constructing components.
+ */
+export function installMocks(opts: { project?: string; stack?: string; config?: Record<string, string> } = {}): MockRecorder {
+    const project = opts.project ?? "fabric-ccaas";
+    const resources: RecordedResource[] = [];
+    const cert = testCertificate("mock");
+    const pending = new Map<string, string[]>();
+
+    pulumi.runtime.setAllConfig(
+        Object.fromEntries(Object.entries(opts.config ?? {}).map(([k, v]) => [`${project}:${k}`, v])),
+    );
+    pulumi.runtime.setMocks(
+        {
+            newResource(args: pulumi.runtime.MockResourceArgs) {
+                const secretPaths = pending.get(`${args.type}::${args.name}`) ?? [];
+                resources.push({ type: args.type, name: args.name, inputs: unwrapSecrets(args.inputs), secretPaths });
+                const state = { ...args.inputs, ...computedOutputs(args, cert) };
+                return { id: `${args.name}-id`, state };
+            },
+            call(args: pulumi.runtime.MockCallArgs) {
+                if (args.token.includes("listManagedClusterUserCredentials")) {
+                    const kubeconfig = "apiVersion: v1\nkind: Config\nusers: [{name: u, user: {token: secret-token}}]\n";
+                    return { kubeconfigs: [{ name: "clusterUser", value: Buffer.from(kubeconfig).toString("base64") }] };
+                }
+                return args.inputs;
+            },
+        },
+        project,
+        opts.stack ?? "test",
+        false,
+    );
+    // Wrap the mock monitor to see the serialized inputs, where secrets are still marked.
+    const monitor: any = (pulumi.runtime as any).getMonitor();
+    const register = monitor.registerResource.bind(monitor);
+    monitor.registerResource = (req: any, callback: any) => {
+        const paths: string[] = [];
+        secretPathsOf(req.getObject().toJavaScript(), "", paths);
+        pending.set(`${req.getType()}::${req.getName()}`, paths);
+        return register(req, callback);
+    };
+
+    return {
+        resources,
+        byType: (type) => resources.filter((r) => r.type === type),
+        one(type) {
+            const found = resources.filter((r) => r.type === type);
+            if (found.length !== 1) throw new Error(`expected one ${type}, found ${found.length}`);
+            return found[0];
+        },
+    };
+}
+
+function computedOutputs(args: pulumi.runtime.MockResourceArgs, cert: { certPem: string; keyPem: string }): Record<string, unknown> {
+    switch (args.type) {
+        case "tls:index/privateKey:PrivateKey":
+            return { privateKeyPem: cert.keyPem, publicKeyPem: "public" };
+        case "tls:index/selfSignedCert:SelfSignedCert":
+        case "tls:index/locallySignedCert:LocallySignedCert":
+            return { certPem: cert.certPem };
+        case "tls:index/certRequest:CertRequest":
+            return { certRequestPem: "-----BEGIN CERTIFICATE REQUEST-----\n-----END CERTIFICATE REQUEST-----\n" };
+        case "azure-native:containerservice:ManagedCluster":
+            return { name: `${args.name}-cluster`, id: `/subscriptions/s/resourceGroups/rg/providers/aks/${args.name}` };
+        case "azure-native:resources:ResourceGroup":
+            return { name: `${args.name}-rg` };
+        default:
+            return {};
+    }
+}
+
+/** Resolves an Output in tests (mocks resolve every value, known or not). */
+export function promiseOf<T>(output: pulumi.Output<T>): Promise<T> {
+    return new Promise((resolve) => output.apply((value) => { resolve(value); return value; }));
+}
+
+export async function isSecretOutput(output: pulumi.Output<unknown>): Promise<boolean> {
+    return pulumi.isSecret(output);
+}
