@@ -1,0 +1,163 @@
+import * as net from "node:net";
+import { InvalidSettingError } from "./errors";
+
+/*
+ * Validators for values Fabric itself constrains. Each takes the setting name
+ * (for the error) and the value, throws InvalidSettingError when the value is
+ * not accepted, and returns the value typed. The rules restate the peer's own
+ * (core/chaincode/persistence, core/chaincode/lifecycle in Fabric 2.5); Go's
+ * [[:alnum:]] is ASCII-only, hence [A-Za-z0-9] here.
+ */
+
+const LABEL = /^[A-Za-z0-9][A-Za-z0-9_.+-]*$/;
+const CHAINCODE_NAME = /^[A-Za-z0-9]+([-_][A-Za-z0-9]+)*$/;
+const CHAINCODE_VERSION = /^[A-Za-z0-9_.+-]+$/;
+const COLLECTION_NAME = /^[A-Za-z0-9-][A-Za-z0-9_-]*$/;
+
+/** Returns value if it is a string, otherwise throws naming what is accepted. */
+export function requireString(setting: string, value: unknown, accepted: string): string {
+    if (typeof value !== "string") throw new InvalidSettingError(setting, value, accepted);
+    return value;
+}
+
+/** A chaincode package label, as the peer checks it on install: ^[[:alnum:]][[:alnum:]_.+-]*$. */
+export function validateChaincodeLabel(setting: string, value: unknown): string {
+    const accepted =
+        "a package label: a letter or digit, then letters, digits and _ . + - (Fabric's ^[[:alnum:]][[:alnum:]_.+-]*$)";
+    const label = requireString(setting, value, accepted);
+    if (!LABEL.test(label)) throw new InvalidSettingError(setting, value, accepted);
+    return label;
+}
+
+/** A chaincode name, as _lifecycle checks it: ^[a-zA-Z0-9]+([-_][a-zA-Z0-9]+)*$. */
+export function validateChaincodeName(setting: string, value: unknown): string {
+    const accepted =
+        "a chaincode name: letters and digits, single - or _ between them (Fabric's ^[a-zA-Z0-9]+([-_][a-zA-Z0-9]+)*$)";
+    const name = requireString(setting, value, accepted);
+    if (!CHAINCODE_NAME.test(name)) throw new InvalidSettingError(setting, value, accepted);
+    return name;
+}
+
+/** A chaincode version, as _lifecycle checks it: ^[A-Za-z0-9_.+-]+$. */
+export function validateChaincodeVersion(setting: string, value: unknown): string {
+    const accepted = "a chaincode version: one or more letters, digits and _ . + - (Fabric's ^[A-Za-z0-9_.+-]+$)";
+    const version = requireString(setting, value, accepted);
+    if (!CHAINCODE_VERSION.test(version)) throw new InvalidSettingError(setting, value, accepted);
+    return version;
+}
+
+/** A private data collection name, as _lifecycle checks it: ^[A-Za-z0-9-]+([A-Za-z0-9_-]+)*$. */
+export function validateCollectionName(setting: string, value: unknown): string {
+    const accepted =
+        "a collection name: letters, digits, _ and -, not starting with _ (Fabric's ^[A-Za-z0-9-]+([A-Za-z0-9_-]+)*$)";
+    const name = requireString(setting, value, accepted);
+    if (!COLLECTION_NAME.test(name)) throw new InvalidSettingError(setting, value, accepted);
+    return name;
+}
+
+const HOST_ACCEPTED =
+    "a DNS name (labels of letters, digits, - and _, up to 63 characters each, 253 in all), " +
+    "an IPv4 address, or an IPv6 address in brackets like [::1]";
+
+/** True for a DNS-style host name. Underscores are allowed: Docker-style names such as peer0_cc are dialable. */
+function isDnsName(host: string): boolean {
+    if (host.length === 0 || host.length > 253) return false;
+    const labels = host.split(".");
+    const wellFormed = labels.every((label) => /^[A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?$/.test(label));
+    // An all-numeric last label is a mistyped IPv4 address, not a name.
+    return wellFormed && !/^[0-9]+$/.test(labels[labels.length - 1]);
+}
+
+/**
+ * A host to dial or put in a certificate: DNS name, IPv4, or bracketed IPv6.
+ * Returns the host as given (brackets kept).
+ */
+export function validateHost(setting: string, value: unknown): string {
+    const host = requireString(setting, value, HOST_ACCEPTED);
+    if (host.startsWith("[") && host.endsWith("]")) {
+        if (net.isIPv6(host.slice(1, -1))) return host;
+    } else if (net.isIPv4(host) || isDnsName(host)) {
+        return host;
+    }
+    throw new InvalidSettingError(setting, value, HOST_ACCEPTED);
+}
+
+/** A TCP port number 1-65535, given as a number or a decimal string without leading zeros. */
+export function validatePort(setting: string, value: unknown): number {
+    const accepted = "a port number from 1 to 65535";
+    const port = typeof value === "string" && /^[1-9][0-9]{0,4}$/.test(value) ? Number(value) : value;
+    if (typeof port !== "number" || !Number.isInteger(port) || port < 1 || port > 65535) {
+        throw new InvalidSettingError(setting, value, accepted);
+    }
+    return port;
+}
+
+export interface HostPort {
+    /** DNS name, IPv4 address, or IPv6 address in brackets. */
+    readonly host: string;
+    readonly port: number;
+}
+
+/** Splits and checks "host:port" (IPv6 as "[::1]:7052"). */
+export function parseHostPort(setting: string, value: unknown): HostPort {
+    const accepted = `host:port, where host is ${HOST_ACCEPTED} and port is 1-65535 (e.g. "mycc.chaincode.svc:7052")`;
+    const address = requireString(setting, value, accepted);
+    const colon = address.lastIndexOf(":");
+    if (colon <= 0) throw new InvalidSettingError(setting, value, accepted);
+    const host = address.slice(0, colon);
+    const port = address.slice(colon + 1);
+    try {
+        return { host: validateHost(setting, host), port: validatePort(setting, port) };
+    } catch (err) {
+        if (err instanceof InvalidSettingError) throw new InvalidSettingError(setting, value, accepted);
+        throw err;
+    }
+}
+
+/** Checks "host:port" and returns it unchanged. */
+export function validateHostPort(setting: string, value: unknown): string {
+    parseHostPort(setting, value);
+    return value as string;
+}
+
+// Go's time.ParseDuration units, in nanoseconds; both micro signs are accepted, as Go does.
+const GO_DURATION_UNITS: Readonly<Record<string, number>> = {
+    ns: 1,
+    us: 1e3,
+    "\u00b5s": 1e3,
+    "\u03bcs": 1e3,
+    ms: 1e6,
+    s: 1e9,
+    m: 60e9,
+    h: 3600e9,
+};
+const GO_DURATION = /^(?:(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:ns|us|\u00b5s|\u03bcs|ms|s|m|h))+$/;
+const GO_DURATION_SEGMENT = /([0-9]*\.?[0-9]*)(ns|us|\u00b5s|\u03bcs|ms|s|m|h)/g;
+const MAX_GO_DURATION_NS = 2 ** 63 - 1;
+
+/**
+ * A positive duration in Go's time.ParseDuration syntax ("500ms", "10s",
+ * "1m30s"). Returns the string unchanged; use goDurationMilliseconds for the value.
+ */
+export function validateGoDuration(setting: string, value: unknown): string {
+    const accepted =
+        'a positive Go duration: numbers with units ns, us, ms, s, m, h, e.g. "500ms", "10s", "1m30s" (at most 2562047h)';
+    const duration = requireString(setting, value, accepted);
+    if (!GO_DURATION.test(duration)) throw new InvalidSettingError(setting, value, accepted);
+    const nanoseconds = durationNanoseconds(duration);
+    if (nanoseconds <= 0 || nanoseconds > MAX_GO_DURATION_NS) throw new InvalidSettingError(setting, value, accepted);
+    return duration;
+}
+
+/** The length of a valid Go duration in milliseconds. */
+export function goDurationMilliseconds(setting: string, value: unknown): number {
+    return durationNanoseconds(validateGoDuration(setting, value)) / 1e6;
+}
+
+function durationNanoseconds(duration: string): number {
+    let total = 0;
+    for (const [, amount, unit] of duration.matchAll(GO_DURATION_SEGMENT)) {
+        total += Number(amount) * GO_DURATION_UNITS[unit];
+    }
+    return total;
+}

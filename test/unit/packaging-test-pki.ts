@@ -1,0 +1,78 @@
+/*
+ * Throwaway TLS material for the packaging and PEM tests, made with the
+ * openssl CLI in a temporary folder once per test process (no keys live in
+ * git). ECDSA P-256, as the product defaults to.
+ */
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+export interface TestPki {
+    readonly caCertPem: string;
+    /** Two server leaves signed by the same CA: renewing one must not change a package. */
+    readonly serverCertPem: string;
+    readonly renewedServerCertPem: string;
+    readonly clientCertPem: string;
+    readonly clientKeyPem: string;
+    /** A key that belongs to no certificate here. */
+    readonly unrelatedKeyPem: string;
+    /** A second, unrelated CA. */
+    readonly otherCaCertPem: string;
+}
+
+let cached: TestPki | undefined;
+
+function openssl(dir: string, ...args: string[]): void {
+    try {
+        execFileSync("openssl", args, { cwd: dir, stdio: ["ignore", "ignore", "pipe"], timeout: 30_000 });
+    } catch (err) {
+        throw new Error(`the packaging tests need the openssl CLI to make test certificates: openssl ${args.join(" ")} failed: ${(err as Error).message}`);
+    }
+}
+
+function newKey(dir: string, file: string): void {
+    openssl(dir, "genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", file);
+}
+
+function newCa(dir: string, name: string): void {
+    newKey(dir, `${name}.key`);
+    openssl(dir, "req", "-x509", "-new", "-key", `${name}.key`, "-subj", `/CN=${name}`, "-days", "3650",
+        "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign",
+        "-out", `${name}.pem`);
+}
+
+function newLeaf(dir: string, name: string, ca: string, serial: string, usage: string): void {
+    newKey(dir, `${name}.key`);
+    openssl(dir, "req", "-new", "-key", `${name}.key`, "-subj", `/CN=${name}`, "-out", `${name}.csr`);
+    writeFileSync(join(dir, `${name}.ext`), `subjectAltName=DNS:${name}\nextendedKeyUsage=${usage}\n`);
+    openssl(dir, "x509", "-req", "-in", `${name}.csr`, "-CA", `${ca}.pem`, "-CAkey", `${ca}.key`, "-set_serial", serial,
+        "-days", "365", "-extfile", `${name}.ext`, "-out", `${name}.pem`);
+}
+
+/** The test PKI, made on first use. */
+export function testPki(): TestPki {
+    if (cached !== undefined) return cached;
+    const dir = mkdtempSync(join(tmpdir(), "packaging-pki-"));
+    try {
+        newCa(dir, "test-ca");
+        newCa(dir, "other-ca");
+        newLeaf(dir, "mycc", "test-ca", "1001", "serverAuth");
+        newLeaf(dir, "mycc-renewed", "test-ca", "1002", "serverAuth");
+        newLeaf(dir, "peer0-client", "test-ca", "1003", "clientAuth");
+        newKey(dir, "unrelated.key");
+        const read = (file: string) => readFileSync(join(dir, file), "utf8");
+        cached = {
+            caCertPem: read("test-ca.pem"),
+            serverCertPem: read("mycc.pem"),
+            renewedServerCertPem: read("mycc-renewed.pem"),
+            clientCertPem: read("peer0-client.pem"),
+            clientKeyPem: read("peer0-client.key"),
+            unrelatedKeyPem: read("unrelated.key"),
+            otherCaCertPem: read("other-ca.pem"),
+        };
+        return cached;
+    } finally {
+        rmSync(dir, { recursive: true, force: true });
+    }
+}
