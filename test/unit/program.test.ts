@@ -1,0 +1,43 @@
+import { describe, it } from "node:test";
+import * as assert from "node:assert/strict";
+import { installMocks, promiseOf } from "./support/pulumiMocks";
+
+const PROGRAM = require.resolve("../../index");
+
+function runProgram(config: Record<string, string>) {
+    const mocks = installMocks({ config });
+    delete require.cache[PROGRAM];
+    return { mocks, load: () => require(PROGRAM) };
+}
+
+describe("the program (index.ts) under mocks", () => {
+    it("stops on a bad setting before declaring any resource", async () => {
+        const { mocks, load } = runProgram({ image: "registry.example.com/basic:1.0", port: "eighty" });
+        assert.throws(load, (err: Error) => err.constructor.name === "RunError" && /invalid port: "eighty"/.test(err.message));
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        assert.equal(mocks.resources.length, 0);
+    });
+
+    it("deploys into AKS and exports what the user needs next", async () => {
+        const { mocks, load } = runProgram({
+            image: "registry.example.com/basic:1.0", aksCreate: "true", aksLocation: "westeurope", namespace: "hlf1",
+        });
+        const program = load();
+        const packageId: string = await promiseOf(program.packageId);
+        assert.match(packageId, /^basic_1\.0:[0-9a-f]{64}$/);
+        assert.equal(program.connectionAddress, "basic.hlf1:9999");
+        assert.equal(await promiseOf(program.namespace), "hlf1");
+        assert.match(await promiseOf(program.caCertPem), /BEGIN CERTIFICATE/);
+        assert.ok(mocks.byType("azure-native:containerservice:ManagedCluster").length === 1);
+        const provider = mocks.one("pulumi:providers:kubernetes");
+        assert.ok(provider.secretPaths.includes("kubeconfig"), "kubeconfig reaches the engine as a secret");
+        assert.match(provider.inputs.clusterIdentifier, /aks/);
+        assert.equal(await pulumiIsSecret(program.kubeconfig), true);
+        assert.match(await promiseOf(program.nextSteps), new RegExp(packageId.replace(/[.]/g, "\\.")));
+    });
+});
+
+async function pulumiIsSecret(output: any): Promise<boolean> {
+    const pulumi = await import("@pulumi/pulumi");
+    return pulumi.isSecret(output);
+}

@@ -1,0 +1,90 @@
+import { describe, it } from "node:test";
+import * as assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import * as yaml from "js-yaml";
+import { CONFIG_KEYS, readSettings } from "../../components/settings";
+
+const ROOT = join(__dirname, "..", "..", "..");
+const source = (values: Record<string, string>) => ({ get: (key: string) => values[key] });
+const base = { image: "registry.example.com/basic:1.0" };
+
+describe("readSettings", () => {
+    it("defaults to an existing cluster and leaves component defaults to the components", () => {
+        const settings = readSettings(source(base));
+        assert.equal(settings.cluster.kind, "existing");
+        assert.equal(settings.chaincode.chaincodeName, "basic");
+        assert.equal(settings.chaincode.image, base.image);
+        assert.equal(settings.chaincode.port, undefined);
+    });
+
+    it("parses typed values: integers, booleans, lists, NAME=value maps", () => {
+        const settings = readSettings(source({
+            ...base, port: "7052", tls: "false", tlsExtraSans: '["cc.example.com","10.0.0.5"]', env: '["LOG=debug","A=b=c"]',
+            peerCidrs: '["10.0.0.0/16"]',
+        }));
+        assert.equal(settings.chaincode.port, 7052);
+        assert.equal(settings.chaincode.tls?.enabled, false);
+        assert.deepEqual(settings.chaincode.tls?.extraSans, ["cc.example.com", "10.0.0.5"]);
+        assert.deepEqual(settings.chaincode.env, { LOG: "debug", A: "b=c" });
+        assert.deepEqual(settings.chaincode.peerAccess?.peerCidrs, ["10.0.0.0/16"]);
+    });
+
+    it("selects AKS only with aksCreate and requires a location", () => {
+        const aks = readSettings(source({ ...base, aksCreate: "true", aksLocation: "westeurope", aksNodeCount: "3" }));
+        assert.equal(aks.cluster.kind, "aks");
+        assert.equal(aks.cluster.kind === "aks" && aks.cluster.aks.nodeCount, 3);
+        assert.throws(() => readSettings(source({ ...base, aksCreate: "true" })), /invalid aksLocation: \(not set\)/);
+        assert.throws(
+            () => readSettings(source({ ...base, aksVmSize: "Standard_D4s_v5" })),
+            /invalid aksVmSize: "Standard_D4s_v5"; expected to be set only together with aksCreate: true/,
+        );
+    });
+
+    it("names the key, the value and what is accepted for every malformed value", () => {
+        const cases: Array<[Record<string, string>, RegExp]> = [
+            [{ image: "" }, /invalid image: \(not set\); expected the chaincode server's container image/],
+            [{ port: "99a" }, /invalid port: "99a"; expected a whole number/],
+            [{ replicas: "1.5" }, /invalid replicas: "1.5"; expected a whole number/],
+            [{ tls: "yes" }, /invalid tls: "yes"; expected true or false/],
+            [{ tlsAlgorithm: "DSA" }, /invalid tlsAlgorithm: "DSA"; expected one of ECDSA, RSA/],
+            [{ packageType: "docker" }, /invalid packageType: "docker"; expected one of ccaas, external/],
+            [{ tlsExtraSans: "a.example.com" }, /invalid tlsExtraSans: "a.example.com"; expected a list of strings/],
+            [{ env: '["NOVALUE"]' }, /invalid env: "NOVALUE"; expected items of the form NAME=value/],
+            [{ aksCreate: "true", aksLocation: "westeurope", aksNetworkPolicy: "weave" }, /invalid aksNetworkPolicy: "weave"/],
+        ];
+        for (const [values, message] of cases) {
+            assert.throws(() => readSettings(source({ ...base, ...values })), message, JSON.stringify(values));
+        }
+    });
+});
+
+describe("configuration documentation", () => {
+    it("declares every key in Pulumi.yaml with a type and a description, and no unknown key", () => {
+        const project = yaml.load(readFileSync(join(ROOT, "Pulumi.yaml"), "utf8")) as any;
+        const declared = Object.keys(project.config);
+        assert.deepEqual([...declared].sort(), [...CONFIG_KEYS].sort());
+        for (const key of declared) {
+            assert.ok(["string", "integer", "boolean", "array"].includes(project.config[key].type), key);
+            assert.ok(project.config[key].description.length > 10, key);
+        }
+        assert.equal(project.config.kubeconfig.secret, true);
+    });
+
+    it("documents every key in the README", () => {
+        const readme = readFileSync(join(ROOT, "README.md"), "utf8");
+        const missing = CONFIG_KEYS.filter((key) => !readme.includes(`\`${key}\``));
+        assert.deepEqual(missing, []);
+    });
+
+    it("ships a dev stack that passes validation", () => {
+        const stack = yaml.load(readFileSync(join(ROOT, "Pulumi.dev.yaml"), "utf8")) as any;
+        const values: Record<string, string> = {};
+        for (const [key, value] of Object.entries(stack.config)) {
+            if (!key.startsWith("fabric-ccaas:")) continue;
+            values[key.slice("fabric-ccaas:".length)] = typeof value === "string" ? value : JSON.stringify(value);
+        }
+        const settings = readSettings(source(values));
+        assert.equal(settings.cluster.kind, "aks");
+    });
+});
