@@ -103,12 +103,15 @@ export function couchDbIndexFiles(indexes: readonly CouchDbIndexInput[]): TarFil
                 throw new InvalidSettingError(`${setting}.collection`, collection, `at most ${MAX_COLLECTION_NAME} characters`);
             }
         }
-        const text = typeof index.definition === "string" ? index.definition : JSON.stringify(index.definition);
+        let text: string;
         let parsed: unknown;
         try {
+            text = typeof index.definition === "string" ? index.definition : JSON.stringify(index.definition);
             parsed = JSON.parse(text);
         } catch {
-            throw new InvalidSettingError(`${setting}.definition`, index.definition, `valid JSON: ${DEFINITION_ACCEPTED}`);
+            // A circular object would also break the error's own rendering of the value.
+            const shown = typeof index.definition === "string" ? index.definition : "(an object JSON cannot represent)";
+            throw new InvalidSettingError(`${setting}.definition`, shown, `valid JSON: ${DEFINITION_ACCEPTED}`);
         }
         const problem = definitionProblem(parsed);
         if (problem !== undefined) {
