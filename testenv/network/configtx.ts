@@ -1,0 +1,108 @@
+import * as fs from "node:fs/promises";
+import * as path from "node:path";
+import { NetworkPlan, PeerOrgPlan } from "./topology";
+import { runTool } from "./tools";
+
+/** The configtxgen profile that describes the application channel. */
+export const channelProfile = "TwoOrgsApplicationChannel";
+
+// Short batches and a fast Raft tick keep tests quick; a single consenter has no followers to destabilise.
+const batchTimeout = "500ms";
+const raftOptions = { TickInterval: "100ms", ElectionTick: 10, HeartbeatTick: 1, MaxInflightBlocks: 5, SnapshotIntervalSize: "16 MB" };
+
+function signature(rule: string) {
+    return { Type: "Signature", Rule: rule };
+}
+
+function implicitMeta(rule: string) {
+    return { Type: "ImplicitMeta", Rule: rule };
+}
+
+function peerOrgSection(org: PeerOrgPlan) {
+    const anchor = org.peers[0];
+    return {
+        Name: org.mspId,
+        ID: org.mspId,
+        MSPDir: org.orgMspDir,
+        Policies: {
+            Readers: signature(`OR('${org.mspId}.admin', '${org.mspId}.peer', '${org.mspId}.client')`),
+            Writers: signature(`OR('${org.mspId}.admin', '${org.mspId}.client')`),
+            Admins: signature(`OR('${org.mspId}.admin')`),
+            Endorsement: signature(`OR('${org.mspId}.peer')`),
+        },
+        // In the genesis block, so gateways discover the other org without a config update.
+        AnchorPeers: [{ Host: "127.0.0.1", Port: anchor.ports.listen }],
+    };
+}
+
+/**
+ * configtx.yaml for the channel's genesis block, as JSON (which YAML parsers
+ * read): both peer orgs with anchor peers, one etcdraft consenter, per-org
+ * orderer endpoints (the only form Fabric 3 accepts).
+ */
+export function renderConfigtx(plan: NetworkPlan, version: string): string {
+    const { orderer } = plan;
+    const ordererTls = path.join(orderer.identity.tlsDir, "server.crt");
+    const majorVersion = Number(version.split(".")[0]);
+    const channelCapability = majorVersion >= 3 ? "V3_0" : "V2_0";
+    const profile = {
+        Policies: {
+            Readers: implicitMeta("ANY Readers"),
+            Writers: implicitMeta("ANY Writers"),
+            Admins: implicitMeta("MAJORITY Admins"),
+        },
+        Capabilities: { [channelCapability]: true },
+        Orderer: {
+            OrdererType: "etcdraft",
+            BatchTimeout: batchTimeout,
+            BatchSize: { MaxMessageCount: 10, AbsoluteMaxBytes: "99 MB", PreferredMaxBytes: "512 KB" },
+            EtcdRaft: {
+                Consenters: [{ Host: "127.0.0.1", Port: orderer.ports.listen, ClientTLSCert: ordererTls, ServerTLSCert: ordererTls }],
+                Options: raftOptions,
+            },
+            Organizations: [
+                {
+                    Name: orderer.mspId,
+                    ID: orderer.mspId,
+                    MSPDir: orderer.orgMspDir,
+                    Policies: {
+                        Readers: signature(`OR('${orderer.mspId}.member')`),
+                        Writers: signature(`OR('${orderer.mspId}.member')`),
+                        Admins: signature(`OR('${orderer.mspId}.admin')`),
+                    },
+                    OrdererEndpoints: [`127.0.0.1:${orderer.ports.listen}`],
+                },
+            ],
+            Policies: {
+                Readers: implicitMeta("ANY Readers"),
+                Writers: implicitMeta("ANY Writers"),
+                Admins: implicitMeta("MAJORITY Admins"),
+                BlockValidation: implicitMeta("ANY Writers"),
+            },
+            Capabilities: { V2_0: true },
+        },
+        Application: {
+            Organizations: plan.orgs.map(peerOrgSection),
+            Policies: {
+                Readers: implicitMeta("ANY Readers"),
+                Writers: implicitMeta("ANY Writers"),
+                Admins: implicitMeta("MAJORITY Admins"),
+                LifecycleEndorsement: implicitMeta("MAJORITY Endorsement"),
+                Endorsement: implicitMeta("MAJORITY Endorsement"),
+            },
+            Capabilities: { V2_5: true },
+        },
+    };
+    return `${JSON.stringify({ Profiles: { [channelProfile]: profile } }, null, 2)}\n`;
+}
+
+/** Writes configtx.yaml and has configtxgen produce the channel's genesis block. */
+export async function createChannelBlock(plan: NetworkPlan, configtxgen: string, version: string): Promise<void> {
+    await fs.writeFile(path.join(plan.configDir, "configtx.yaml"), renderConfigtx(plan, version));
+    await runTool(configtxgen, [
+        "-configPath", plan.configDir,
+        "-profile", channelProfile,
+        "-channelID", plan.channel,
+        "-outputBlock", plan.channelBlockFile,
+    ]);
+}

@@ -1,0 +1,36 @@
+import * as fs from "node:fs/promises";
+import * as path from "node:path";
+import { NetworkPlan, ordererShape, peerOrgShapes } from "./topology";
+import { runTool } from "./tools";
+
+/** Every node cert names the loopback address and localhost, so clients dial 127.0.0.1 without a host override. */
+const loopbackSans = ["127.0.0.1", "localhost"];
+
+/** cryptogen's input for the fixed topology, as JSON (which YAML parsers read). */
+export function renderCryptoConfig(): string {
+    const config = {
+        OrdererOrgs: [
+            {
+                Name: ordererShape.name,
+                Domain: ordererShape.domain,
+                EnableNodeOUs: true,
+                Specs: [{ Hostname: ordererShape.hostname, SANS: loopbackSans }],
+            },
+        ],
+        PeerOrgs: peerOrgShapes.map((org) => ({
+            Name: org.name,
+            Domain: org.domain,
+            EnableNodeOUs: true,
+            Template: { Count: org.peerCount, SANS: loopbackSans },
+            Users: { Count: 1 },
+        })),
+    };
+    return `${JSON.stringify(config, null, 2)}\n`;
+}
+
+/** Generates the MSPs and TLS material of every org, node and user into plan.cryptoDir. */
+export async function generateCryptoMaterial(plan: NetworkPlan, cryptogen: string): Promise<void> {
+    const configFile = path.join(plan.configDir, "crypto-config.yaml");
+    await fs.writeFile(configFile, renderCryptoConfig());
+    await runTool(cryptogen, ["generate", `--config=${configFile}`, `--output=${plan.cryptoDir}`]);
+}

@@ -1,0 +1,98 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { FabricInstall } from "./binaries";
+import { ProcessRecord } from "./processes";
+import { IdentityFiles, NetworkPlan, PeerPlan } from "./topology";
+import { AdminIdentity, FabricNetwork, OrdererNode, Org, PeerNode, TlsClientCert } from "./types";
+
+/** The single file in a folder (cryptogen writes one cert in signcerts, one key in keystore). */
+function onlyFile(dir: string): string {
+    const entries = fs.readdirSync(dir).filter((entry) => !entry.startsWith("."));
+    if (entries.length !== 1) throw new Error(`expected exactly one file in ${dir}, found ${entries.length}`);
+    return path.join(dir, entries[0]);
+}
+
+function read(file: string): string {
+    return fs.readFileSync(file, "utf8");
+}
+
+function identity(mspId: string, files: IdentityFiles): AdminIdentity {
+    return {
+        mspId,
+        certPem: read(onlyFile(path.join(files.mspDir, "signcerts"))),
+        keyPem: read(onlyFile(path.join(files.mspDir, "keystore"))),
+        mspDir: files.mspDir,
+    };
+}
+
+function clientTls(files: IdentityFiles): TlsClientCert {
+    const certFile = path.join(files.tlsDir, "client.crt");
+    const keyFile = path.join(files.tlsDir, "client.key");
+    return { certPem: read(certFile), keyPem: read(keyFile), certFile, keyFile };
+}
+
+function pidOf(processes: readonly ProcessRecord[], name: string): number {
+    const record = processes.find((candidate) => candidate.name === name);
+    if (!record) throw new Error(`no process was started for ${name}`);
+    return record.pid;
+}
+
+/**
+ * The public description of a started network, with the PEMs read from the
+ * material cryptogen wrote. `stop` is supplied by the caller.
+ */
+export function describeNetwork(
+    plan: NetworkPlan,
+    install: FabricInstall,
+    processes: readonly ProcessRecord[],
+    stop: () => Promise<void>,
+): FabricNetwork {
+    const { orderer: o } = plan;
+    const orderer: OrdererNode = {
+        name: o.name,
+        mspId: o.mspId,
+        endpoint: `127.0.0.1:${o.ports.listen}`,
+        hostOverride: o.name,
+        tlsCaPem: read(o.tlsCaFile),
+        tlsCaFile: o.tlsCaFile,
+        adminEndpoint: `127.0.0.1:${o.ports.admin}`,
+        adminClientTls: clientTls(o.admin),
+        operationsUrl: `http://127.0.0.1:${o.ports.operations}`,
+        logFile: o.logFile,
+        pid: pidOf(processes, o.name),
+    };
+    const peerNode = (peer: PeerPlan, tlsCaFile: string): PeerNode => ({
+        name: peer.name,
+        mspId: peer.mspId,
+        endpoint: `127.0.0.1:${peer.ports.listen}`,
+        hostOverride: peer.name,
+        tlsCaPem: read(tlsCaFile),
+        tlsCaFile,
+        operationsUrl: `http://127.0.0.1:${peer.ports.operations}`,
+        chaincodeEndpoint: `127.0.0.1:${peer.ports.chaincode}`,
+        logFile: peer.logFile,
+        pid: pidOf(processes, peer.name),
+    });
+    const orgs: Org[] = plan.orgs.map((org) => ({
+        mspId: org.mspId,
+        domain: org.domain,
+        admin: identity(org.mspId, org.admin),
+        user: identity(org.mspId, org.user),
+        tlsCaPem: read(org.tlsCaFile),
+        tlsCaFile: org.tlsCaFile,
+        clientTls: clientTls(org.admin),
+        peers: org.peers.map((peer) => peerNode(peer, org.tlsCaFile)),
+    }));
+    return {
+        version: install.version,
+        channel: plan.channel,
+        clientAuthRequired: plan.clientAuthRequired,
+        orderer,
+        orgs,
+        peers: orgs.flatMap((org) => org.peers),
+        dataDir: plan.dataDir,
+        binDir: install.binDir,
+        configDir: plan.configDir,
+        stop,
+    };
+}

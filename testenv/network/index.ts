@@ -1,0 +1,17 @@
+/** The real Fabric test network: start it from tests, or with `node dist/testenv/network/cli.js up`. */
+export { startNetwork, defaultChannel } from "./network";
+export { peerCliEnv, runPeerCli, channelHeight } from "./peer-cli";
+export { ordererChannelInfo } from "./channel";
+export { portLayout, portCount } from "./ports";
+export { peerCount } from "./topology";
+export { ComponentError } from "./logs";
+export type {
+    AdminIdentity,
+    FabricNetwork,
+    OrdererNode,
+    Org,
+    PeerNode,
+    StartOptions,
+    TestFaults,
+    TlsClientCert,
+} from "./types";

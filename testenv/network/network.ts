@@ -1,0 +1,192 @@
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { InvalidSettingError } from "../../components/validation/errors";
+import { FabricInstall, locateFabric } from "./binaries";
+import { confirmPeerJoined, joinOrderer, joinPeer } from "./channel";
+import { createChannelBlock } from "./configtx";
+import { generateCryptoMaterial } from "./crypto";
+import { describeNetwork } from "./describe";
+import { ordererEnv, peerEnv, writeNodeConfig } from "./node-config";
+import { findFreePortBlock, portCount, validateBasePort } from "./ports";
+import { killNow, launch, LaunchedProcess, stopProcesses } from "./processes";
+import { waitForMetric, waitHealthy, waitListening } from "./readiness";
+import { NetworkPlan, peerCount, planNetwork } from "./topology";
+import { FabricNetwork, StartOptions } from "./types";
+
+export const defaultChannel = "mychannel";
+
+/** Deadline of each wait during start, to stop a hang; a healthy cold start takes a few seconds. */
+const startDeadlineMs = 30_000;
+
+function validateOptions(opts: StartOptions): string {
+    const channel = opts.channel ?? defaultChannel;
+    // Fabric's own rule for channel names (common/configtx ValidateChannelID).
+    if (!/^[a-z][a-z0-9.-]{0,248}$/.test(channel)) {
+        throw new InvalidSettingError("channel", channel, "a name of 1 to 249 characters from a-z, 0-9, '.' and '-', starting with a letter");
+    }
+    if (opts.basePort !== undefined) validateBasePort(opts.basePort, peerCount);
+    return channel;
+}
+
+function prepareDataDir(requested: string | undefined): string {
+    if (requested === undefined) return fs.mkdtempSync(path.join(os.tmpdir(), "fabric-network-"));
+    const dir = path.resolve(requested);
+    if (fs.existsSync(dir) && fs.readdirSync(dir).length > 0) {
+        throw new InvalidSettingError("dataDir", requested, "a folder that does not exist yet or is empty");
+    }
+    fs.mkdirSync(dir, { recursive: true });
+    return dir;
+}
+
+/** Removes a failed start's data but keeps its logs, which the error names. */
+function removeAllButLogs(dataDir: string): void {
+    for (const entry of fs.readdirSync(dataDir)) {
+        if (entry !== "logs") fs.rmSync(path.join(dataDir, entry), { recursive: true, force: true });
+    }
+}
+
+/** Writes a truncated copy of the channel block for the test fault `corruptChannelBlockFor`. */
+function corruptedBlock(plan: NetworkPlan): string {
+    const block = fs.readFileSync(plan.channelBlockFile);
+    const file = path.join(plan.configDir, `${plan.channel}.corrupt.block`);
+    fs.writeFileSync(file, block.subarray(0, Math.floor(block.length / 2)));
+    return file;
+}
+
+function launchNodes(plan: NetworkPlan, install: FabricInstall, detached: boolean, into: LaunchedProcess[]): void {
+    fs.mkdirSync(path.dirname(plan.orderer.logFile), { recursive: true });
+    fs.mkdirSync(plan.orderer.dataDir, { recursive: true });
+    into.push(
+        launch({
+            name: plan.orderer.name,
+            binary: path.join(install.binDir, "orderer"),
+            args: [],
+            env: ordererEnv(plan),
+            cwd: plan.orderer.dataDir,
+            logFile: plan.orderer.logFile,
+            detached,
+        }),
+    );
+    for (const peer of plan.peers) {
+        fs.mkdirSync(peer.dataDir, { recursive: true });
+        into.push(
+            launch({
+                name: peer.name,
+                binary: path.join(install.binDir, "peer"),
+                args: ["node", "start"],
+                env: peerEnv(plan, peer, install),
+                cwd: peer.dataDir,
+                logFile: peer.logFile,
+                detached,
+            }),
+        );
+    }
+}
+
+function processOf(processes: readonly LaunchedProcess[], name: string): LaunchedProcess {
+    const proc = processes.find((candidate) => candidate.name === name);
+    if (!proc) throw new Error(`no process was started for ${name}`);
+    return proc;
+}
+
+/**
+ * Starts a two-org Fabric network (Org1MSP: two peers, Org2MSP: one peer, one
+ * Raft orderer, TLS everywhere) on free loopback ports, creates the channel
+ * and joins every node. Resolves once every node is healthy, the orderer has a
+ * Raft leader, every peer reports the channel and the peers see each other
+ * through gossip. A failed start stops every process it started and throws
+ * naming the component, its log file and the log's tail.
+ */
+export async function startNetwork(opts: StartOptions = {}): Promise<FabricNetwork> {
+    const log = opts.log ?? (() => undefined);
+    const channel = validateOptions(opts);
+    const install = locateFabric(opts.version, opts.cacheDir);
+    const detached = opts.detached ?? false;
+    const dataDir = prepareDataDir(opts.dataDir);
+    const startedAt = Date.now();
+    const step = (what: string) => log(`${what} (${Date.now() - startedAt} ms)`);
+
+    const processes: LaunchedProcess[] = [];
+    // Children of a test must not outlive it when it exits without calling stop().
+    const killOnExit = () => killNow(processes);
+    if (!detached) process.on("exit", killOnExit);
+    let stopped: Promise<void> | undefined;
+    const stop = () => {
+        stopped ??= (async () => {
+            await stopProcesses(processes);
+            process.removeListener("exit", killOnExit);
+            if (!opts.keepData) fs.rmSync(dataDir, { recursive: true, force: true });
+        })();
+        return stopped;
+    };
+
+    try {
+        const basePort = opts.basePort ?? (await findFreePortBlock(portCount(peerCount)));
+        const plan = planNetwork({ dataDir, basePort, channel, clientAuthRequired: opts.clientAuthRequired ?? false });
+        const faultTarget = opts.testFaults?.corruptChannelBlockFor;
+        const names = [plan.orderer.name, ...plan.peers.map((peer) => peer.name)];
+        if (faultTarget !== undefined && !names.includes(faultTarget)) {
+            throw new InvalidSettingError("testFaults.corruptChannelBlockFor", faultTarget, `one of ${names.join(", ")}`);
+        }
+        log(`Fabric ${install.version}: data in ${dataDir}, ports ${basePort}-${basePort + portCount(peerCount) - 1}`);
+
+        fs.mkdirSync(plan.configDir, { recursive: true });
+        await generateCryptoMaterial(plan, path.join(install.binDir, "cryptogen"));
+        await writeNodeConfig(plan, install);
+        await createChannelBlock(plan, path.join(install.binDir, "configtxgen"), install.version);
+        step("crypto material, node config and channel block written");
+
+        launchNodes(plan, install, detached, processes);
+        const network = describeNetwork(plan, install, processes, stop);
+        const { orderer } = network;
+        const ordererAdminTls = { caPem: orderer.tlsCaPem, certPem: orderer.adminClientTls.certPem, keyPem: orderer.adminClientTls.keyPem, servername: orderer.hostOverride };
+        const nodes = [
+            { node: orderer, credentials: ordererAdminTls },
+            ...network.orgs.flatMap((org) =>
+                org.peers.map((peer) => ({ node: peer, credentials: { caPem: peer.tlsCaPem, certPem: org.clientTls.certPem, keyPem: org.clientTls.keyPem, servername: peer.hostOverride } })),
+            ),
+        ];
+        await Promise.all(
+            nodes.map(async ({ node, credentials }) => {
+                const proc = processOf(processes, node.name);
+                await waitHealthy(proc, node.operationsUrl, startDeadlineMs);
+                await waitListening(proc, node.endpoint, credentials, startDeadlineMs);
+            }),
+        );
+        await waitListening(processOf(processes, orderer.name), orderer.adminEndpoint, ordererAdminTls, startDeadlineMs);
+        step("orderer and peers healthy");
+
+        const blockFor = (name: string) => (name === faultTarget ? corruptedBlock(plan) : plan.channelBlockFile);
+        await Promise.all([
+            joinOrderer(network.orderer, blockFor(network.orderer.name)),
+            ...network.peers.map((peer) => joinPeer(network, peer, blockFor(peer.name))),
+        ]);
+        step(`orderer and peers joined ${channel}`);
+
+        const ordererProc = processOf(processes, network.orderer.name);
+        const raftLeader = { metric: "consensus_etcdraft_is_leader", labels: { channel }, accept: (value: number) => value === 1, what: `Raft leader on channel ${channel}` };
+        const otherPeers = network.peers.length - 1;
+        const gossipComplete = {
+            metric: "gossip_membership_total_peers_known",
+            labels: { channel },
+            accept: (value: number) => value >= otherPeers,
+            what: `gossip membership of all ${otherPeers} other peers on channel ${channel}`,
+        };
+        await Promise.all([
+            waitForMetric(ordererProc, network.orderer.operationsUrl, raftLeader, startDeadlineMs),
+            ...network.peers.map(async (peer) => {
+                await confirmPeerJoined(network, peer, channel);
+                // Discovery (and so the gateway) only offers peers that gossip has seen on the channel.
+                await waitForMetric(processOf(processes, peer.name), peer.operationsUrl, gossipComplete, startDeadlineMs);
+            }),
+        ]);
+        step("Raft leader elected, channel confirmed on every peer, gossip membership complete");
+        return network;
+    } catch (error) {
+        await stopProcesses(processes).catch((stopError: Error) => log(`while cleaning up: ${stopError.message}`));
+        process.removeListener("exit", killOnExit);
+        if (!opts.keepData) removeAllButLogs(dataDir);
+        throw error;
+    }
+}

@@ -1,0 +1,127 @@
+import { spawn } from "node:child_process";
+import * as fs from "node:fs";
+import { ComponentError } from "./logs";
+
+/** What is needed to find and stop a node process, also from another Node process (the CLI's `down`). */
+export interface ProcessRecord {
+    name: string;
+    pid: number;
+    /** Absolute path of the executable, to tell our process from a later one that reuses the PID. */
+    binary: string;
+    logFile: string;
+}
+
+/** A node process started by this Node process. */
+export interface LaunchedProcess extends ProcessRecord {
+    /** Set once the process has exited (and been reaped). */
+    exit: { code: number | null; signal: NodeJS.Signals | null } | undefined;
+    /** Resolves when the process has exited and been reaped. */
+    exited: Promise<void>;
+}
+
+export interface LaunchSpec {
+    name: string;
+    binary: string;
+    args: string[];
+    env: NodeJS.ProcessEnv;
+    cwd: string;
+    logFile: string;
+    /** Own session, not waited for: it survives this Node process. */
+    detached: boolean;
+}
+
+/** Starts a long-running node with stdout and stderr appended to its log file. */
+export function launch(spec: LaunchSpec): LaunchedProcess {
+    const logFd = fs.openSync(spec.logFile, "a");
+    try {
+        const child = spawn(spec.binary, spec.args, {
+            cwd: spec.cwd,
+            env: spec.env,
+            stdio: ["ignore", logFd, logFd],
+            detached: spec.detached,
+        });
+        if (child.pid === undefined) {
+            throw new ComponentError(spec.name, `could not start ${spec.binary}`, spec.logFile);
+        }
+        const launched: LaunchedProcess = {
+            name: spec.name,
+            pid: child.pid,
+            binary: spec.binary,
+            logFile: spec.logFile,
+            exit: undefined,
+            exited: new Promise((resolve) => {
+                child.once("exit", (code, signal) => {
+                    launched.exit = { code, signal };
+                    resolve();
+                });
+            }),
+        };
+        child.on("error", () => undefined); // a spawn failure also ends in "exit", which is what we watch
+        if (spec.detached) child.unref();
+        return launched;
+    } finally {
+        fs.closeSync(logFd);
+    }
+}
+
+export function describeExit(exit: NonNullable<LaunchedProcess["exit"]>): string {
+    return exit.signal ? `was killed by ${exit.signal}` : `exited with code ${exit.code}`;
+}
+
+/** True while the PID runs the given executable (a zombie or a reused PID counts as gone). */
+export function isRunning(record: Pick<ProcessRecord, "pid" | "binary">): boolean {
+    try {
+        const stat = fs.readFileSync(`/proc/${record.pid}/stat`, "utf8");
+        if (stat.slice(stat.lastIndexOf(")") + 2).startsWith("Z")) return false;
+        return fs.readlinkSync(`/proc/${record.pid}/exe`) === record.binary;
+    } catch {
+        return false;
+    }
+}
+
+function sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+function signal(record: ProcessRecord, name: NodeJS.Signals): void {
+    try {
+        process.kill(record.pid, name);
+    } catch {
+        // already gone
+    }
+}
+
+async function waitGone(records: readonly ProcessRecord[], deadlineMs: number): Promise<ProcessRecord[]> {
+    const end = Date.now() + deadlineMs;
+    let alive = records.filter(isRunning);
+    while (alive.length > 0 && Date.now() < end) {
+        await sleep(50);
+        alive = alive.filter(isRunning);
+    }
+    return alive;
+}
+
+const termGraceMs = 10_000;
+const killGraceMs = 5_000;
+
+/**
+ * Stops exactly these processes: SIGTERM, then SIGKILL for any still running
+ * after a grace period. Throws naming any that survive both.
+ */
+export async function stopProcesses(records: readonly (ProcessRecord | LaunchedProcess)[]): Promise<void> {
+    const ours = records.filter(isRunning);
+    ours.forEach((record) => signal(record, "SIGTERM"));
+    const stubborn = await waitGone(ours, termGraceMs);
+    stubborn.forEach((record) => signal(record, "SIGKILL"));
+    const survivors = await waitGone(stubborn, killGraceMs);
+    if (survivors.length > 0) {
+        throw new Error(`could not stop ${survivors.map((record) => `${record.name} (pid ${record.pid})`).join(", ")}`);
+    }
+    // Our own children are gone once Node has reaped them; wait for that so their PIDs are free.
+    await Promise.all(records.map((record) => ("exited" in record ? Promise.race([record.exited, sleep(killGraceMs)]) : undefined)));
+}
+
+/** Kills synchronously; for process exit, when there is no time to wait. */
+export function killNow(records: readonly ProcessRecord[]): void {
+    records.filter(isRunning).forEach((record) => signal(record, "SIGKILL"));
+}

@@ -1,0 +1,164 @@
+import * as path from "node:path";
+import { OrdererPorts, PeerPorts, portLayout } from "./ports";
+
+/**
+ * The fixed shape of the test network (two peer orgs, one Raft orderer) and
+ * where each node's material, data and log live under the data dir. The
+ * crypto paths follow the folder layout cryptogen writes.
+ */
+
+/** Files of one MSP identity as cryptogen writes them. */
+export interface IdentityFiles {
+    mspDir: string;
+    /** tls/ folder: ca.crt plus server.crt/server.key (nodes) or client.crt/client.key (users). */
+    tlsDir: string;
+}
+
+export interface PeerPlan {
+    name: string;
+    mspId: string;
+    ports: PeerPorts;
+    /** Name the ccaas builder sees in CHAINCODE_AS_A_SERVICE_BUILDER_CONFIG, e.g. "peer0org1". */
+    builderPeerName: string;
+    identity: IdentityFiles;
+    dataDir: string;
+    logFile: string;
+}
+
+export interface PeerOrgPlan {
+    /** cryptogen's org name, e.g. "Org1". */
+    name: string;
+    mspId: string;
+    domain: string;
+    /** The org's MSP (CA certs and NodeOU config), as the channel config carries it. */
+    orgMspDir: string;
+    tlsCaFile: string;
+    admin: IdentityFiles;
+    user: IdentityFiles;
+    peers: PeerPlan[];
+}
+
+export interface OrdererPlan {
+    name: string;
+    mspId: string;
+    domain: string;
+    ports: OrdererPorts;
+    orgMspDir: string;
+    tlsCaFile: string;
+    identity: IdentityFiles;
+    admin: IdentityFiles;
+    dataDir: string;
+    logFile: string;
+}
+
+export interface NetworkPlan {
+    dataDir: string;
+    /** FABRIC_CFG_PATH of every node and of the peer CLI. */
+    configDir: string;
+    /** Every TLS CA of the network in one PEM file (a peer takes a single root cert file). */
+    tlsCaBundleFile: string;
+    cryptoDir: string;
+    channel: string;
+    channelBlockFile: string;
+    clientAuthRequired: boolean;
+    orderer: OrdererPlan;
+    orgs: PeerOrgPlan[];
+    /** Every peer, in port-layout order. */
+    peers: PeerPlan[];
+}
+
+/** cryptogen org names, domains and peer counts; the MSP ID is `${name}MSP`. */
+export const peerOrgShapes: readonly { name: string; domain: string; peerCount: number }[] = [
+    { name: "Org1", domain: "org1.example.com", peerCount: 2 },
+    { name: "Org2", domain: "org2.example.com", peerCount: 1 },
+];
+export const ordererShape = { name: "Orderer", mspId: "OrdererMSP", domain: "example.com", hostname: "orderer" } as const;
+export const peerCount = peerOrgShapes.reduce((sum, org) => sum + org.peerCount, 0);
+
+export interface PlanInput {
+    dataDir: string;
+    basePort: number;
+    channel: string;
+    clientAuthRequired: boolean;
+}
+
+export function planNetwork(input: PlanInput): NetworkPlan {
+    const { dataDir } = input;
+    const cryptoDir = path.join(dataDir, "crypto");
+    const logDir = path.join(dataDir, "logs");
+    const layout = portLayout(input.basePort, peerCount);
+
+    const ordererOrgDir = path.join(cryptoDir, "ordererOrganizations", ordererShape.domain);
+    const ordererName = `${ordererShape.hostname}.${ordererShape.domain}`;
+    const orderer: OrdererPlan = {
+        name: ordererName,
+        mspId: ordererShape.mspId,
+        domain: ordererShape.domain,
+        ports: layout.orderer,
+        orgMspDir: path.join(ordererOrgDir, "msp"),
+        tlsCaFile: path.join(ordererOrgDir, "tlsca", `tlsca.${ordererShape.domain}-cert.pem`),
+        identity: identityFiles(path.join(ordererOrgDir, "orderers", ordererName)),
+        admin: identityFiles(path.join(ordererOrgDir, "users", `Admin@${ordererShape.domain}`)),
+        dataDir: path.join(dataDir, "nodes", ordererName),
+        logFile: path.join(logDir, `${ordererName}.log`),
+    };
+
+    const peers: PeerPlan[] = [];
+    const orgs = peerOrgShapes.map((shape): PeerOrgPlan => {
+        const orgDir = path.join(cryptoDir, "peerOrganizations", shape.domain);
+        const mspId = `${shape.name}MSP`;
+        const orgPeers: PeerPlan[] = [];
+        for (let i = 0; i < shape.peerCount; i++) {
+            const name = `peer${i}.${shape.domain}`;
+            const peer: PeerPlan = {
+                name,
+                mspId,
+                ports: layout.peers[peers.length],
+                builderPeerName: `peer${i}${shape.name.toLowerCase()}`,
+                identity: identityFiles(path.join(orgDir, "peers", name)),
+                dataDir: path.join(dataDir, "nodes", name),
+                logFile: path.join(logDir, `${name}.log`),
+            };
+            orgPeers.push(peer);
+            peers.push(peer);
+        }
+        return {
+            name: shape.name,
+            mspId,
+            domain: shape.domain,
+            orgMspDir: path.join(orgDir, "msp"),
+            tlsCaFile: path.join(orgDir, "tlsca", `tlsca.${shape.domain}-cert.pem`),
+            admin: identityFiles(path.join(orgDir, "users", `Admin@${shape.domain}`)),
+            user: identityFiles(path.join(orgDir, "users", `User1@${shape.domain}`)),
+            peers: orgPeers,
+        };
+    });
+
+    return {
+        dataDir,
+        configDir: path.join(dataDir, "config"),
+        tlsCaBundleFile: path.join(dataDir, "config", "tls-ca-bundle.pem"),
+        cryptoDir,
+        channel: input.channel,
+        channelBlockFile: path.join(dataDir, "config", `${input.channel}.block`),
+        clientAuthRequired: input.clientAuthRequired,
+        orderer,
+        orgs,
+        peers,
+    };
+}
+
+function identityFiles(dir: string): IdentityFiles {
+    return { mspDir: path.join(dir, "msp"), tlsDir: path.join(dir, "tls") };
+}
+
+/** Every TLS CA of the network: what a node trusts for client certificates. */
+export function allTlsCaFiles(plan: NetworkPlan): string[] {
+    return [plan.orderer.tlsCaFile, ...plan.orgs.map((org) => org.tlsCaFile)];
+}
+
+export function orgOfPeer(plan: NetworkPlan, peer: PeerPlan): PeerOrgPlan {
+    const org = plan.orgs.find((candidate) => candidate.peers.includes(peer));
+    if (!org) throw new Error(`${peer.name} belongs to no org of the plan`);
+    return org;
+}

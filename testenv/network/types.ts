@@ -1,0 +1,120 @@
+/**
+ * Public shape of the real Fabric test network (see /work/helpers/network-api.md).
+ * Fields beyond the contract are additions (file paths, PIDs) for tools that
+ * run the peer CLI or check processes.
+ */
+
+export interface TlsClientCert {
+    certPem: string;
+    keyPem: string;
+    /** The same certificate and key on disk, for CLIs that take file paths. */
+    certFile: string;
+    keyFile: string;
+}
+
+/** An MSP identity of an org (its Admin or User1). */
+export interface AdminIdentity {
+    mspId: string;
+    certPem: string;
+    keyPem: string;
+    /** The identity's MSP folder (signcerts, keystore, cacerts, config.yaml): CORE_PEER_MSPCONFIGPATH for the peer CLI. */
+    mspDir: string;
+}
+
+export interface PeerNode {
+    /** e.g. "peer0.org1.example.com" */
+    name: string;
+    mspId: string;
+    /** "127.0.0.1:<port>" (gRPC, TLS); the cert's SANs include 127.0.0.1 and localhost. */
+    endpoint: string;
+    /** The TLS server name in its cert, e.g. "peer0.org1.example.com". */
+    hostOverride: string;
+    /** CA that signed the peer's TLS cert. */
+    tlsCaPem: string;
+    tlsCaFile: string;
+    /** "http://127.0.0.1:<port>" (/healthz, /metrics). */
+    operationsUrl: string;
+    /** "127.0.0.1:<port>" where the peer listens for chaincode connections. */
+    chaincodeEndpoint: string;
+    logFile: string;
+    pid: number;
+}
+
+export interface OrdererNode {
+    name: string;
+    mspId: string;
+    endpoint: string;
+    hostOverride: string;
+    tlsCaPem: string;
+    tlsCaFile: string;
+    /** "127.0.0.1:<port>" of the channel participation API (HTTPS, mutual TLS with the orderer org's admin). */
+    adminEndpoint: string;
+    /** The orderer org admin's TLS client certificate for the channel participation API. */
+    adminClientTls: TlsClientCert;
+    operationsUrl: string;
+    logFile: string;
+    pid: number;
+}
+
+export interface Org {
+    mspId: string;
+    domain: string;
+    /** The org's MSP admin (Admin@<domain>). */
+    admin: AdminIdentity;
+    /** User1@<domain>, a client. */
+    user: AdminIdentity;
+    tlsCaPem: string;
+    tlsCaFile: string;
+    /** The org admin's TLS client certificate, for mutual TLS to peers and orderer. */
+    clientTls: TlsClientCert;
+    peers: PeerNode[];
+}
+
+export interface FabricNetwork {
+    /** e.g. "2.5.16" */
+    version: string;
+    /** e.g. "mychannel" */
+    channel: string;
+    /** Peers and orderer demand client certificates (mutual TLS). */
+    clientAuthRequired: boolean;
+    orderer: OrdererNode;
+    /** [Org1MSP (peer0, peer1), Org2MSP (peer0)] */
+    orgs: Org[];
+    /** All three peers. */
+    peers: PeerNode[];
+    dataDir: string;
+    /** Where peer, orderer, configtxgen, osnadmin and cryptogen live. */
+    binDir: string;
+    /** FABRIC_CFG_PATH for the peer CLI (holds this network's core.yaml). */
+    configDir: string;
+    /** Kills exactly this network's PIDs, waits for them to exit, removes dataDir (unless keepData). */
+    stop(): Promise<void>;
+}
+
+/** Faults a test can inject to prove that failures are reported well. Never set outside tests. */
+export interface TestFaults {
+    /** Hand this component ("orderer.example.com" or a peer name) a corrupted channel block to join with. */
+    corruptChannelBlockFor?: string;
+}
+
+export interface StartOptions {
+    /** Fabric release whose binaries to run. Defaults to $FABRIC_VERSION, else "2.5.16". */
+    version?: string;
+    /** Peers and orderer demand client certificates. Defaults to false. */
+    clientAuthRequired?: boolean;
+    /** Defaults to "mychannel". */
+    channel?: string;
+    /** Leave dataDir on disk after stop(). Defaults to false. */
+    keepData?: boolean;
+    /** Progress lines (no secrets). Defaults to silence. */
+    log?: (line: string) => void;
+    /** Root of the binary cache. Defaults to $CCAAS_CACHE, else ~/.cache/fabric-ccaas. */
+    cacheDir?: string;
+    /** Where to put crypto, ledgers and logs; must be absent or empty. Defaults to a new temp dir. */
+    dataDir?: string;
+    /** Use basePort..basePort+11 (see portLayout) without probing. Defaults to free ports found at start. */
+    basePort?: number;
+    /** Start the processes in their own session so they outlive this Node process (the CLI's `up`). Defaults to false. */
+    detached?: boolean;
+    testFaults?: TestFaults;
+}
