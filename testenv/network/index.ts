@@ -2,6 +2,7 @@
 export { startNetwork, defaultChannel } from "./network";
 export { peerCliEnv, runPeerCli, channelHeight } from "./peer-cli";
 export { ordererChannelInfo } from "./channel";
+export { attachNetwork, stateFilePath } from "./state";
 export { portLayout, portCount } from "./ports";
 export { peerCount } from "./topology";
 export { ComponentError } from "./logs";

@@ -9,7 +9,7 @@ import { generateCryptoMaterial } from "./crypto";
 import { describeNetwork } from "./describe";
 import { ordererEnv, peerEnv, writeNodeConfig } from "./node-config";
 import { findFreePortBlock, portCount, validateBasePort } from "./ports";
-import { killNow, launch, LaunchedProcess, stopProcesses } from "./processes";
+import { killNow, launch, LaunchedProcess, ProcessRecord, stopProcesses } from "./processes";
 import { waitForMetric, waitHealthy, waitListening } from "./readiness";
 import { NetworkPlan, peerCount, planNetwork } from "./topology";
 import { FabricNetwork, StartOptions } from "./types";
@@ -99,6 +99,19 @@ function processOf(processes: readonly LaunchedProcess[], name: string): Launche
  * naming the component, its log file and the log's tail.
  */
 export async function startNetwork(opts: StartOptions = {}): Promise<FabricNetwork> {
+    return (await launchNetwork(opts)).network;
+}
+
+/** A started network together with what another process needs to find and stop it (see state.ts). */
+export interface LaunchedNetwork {
+    network: FabricNetwork;
+    plan: NetworkPlan;
+    install: FabricInstall;
+    processes: ProcessRecord[];
+}
+
+/** startNetwork, also returning the plan, install and processes (for the CLI's state file). */
+export async function launchNetwork(opts: StartOptions = {}): Promise<LaunchedNetwork> {
     const log = opts.log ?? (() => undefined);
     const channel = validateOptions(opts);
     const install = locateFabric(opts.version, opts.cacheDir);
@@ -182,7 +195,8 @@ export async function startNetwork(opts: StartOptions = {}): Promise<FabricNetwo
             }),
         ]);
         step("Raft leader elected, channel confirmed on every peer, gossip membership complete");
-        return network;
+        const records = processes.map(({ name, pid, binary, logFile }) => ({ name, pid, binary, logFile }));
+        return { network, plan, install, processes: records };
     } catch (error) {
         await stopProcesses(processes).catch((stopError: Error) => log(`while cleaning up: ${stopError.message}`));
         process.removeListener("exit", killOnExit);
