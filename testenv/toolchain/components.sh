@@ -1,0 +1,212 @@
+# Recipes for the full-stack toolchain, sourced by build.sh (which sets
+# $here, $repo, $work and the Go environment). Each build_<component> gets the
+# component's partial folder and puts its binaries in "$1/bin".
+# shellcheck shell=bash
+
+pulumi_version=3.259.0
+# The proxy refuses the Node language host's own module
+# (github.com/pulumi/pulumi/sdk/nodejs/cmd/pulumi-language-nodejs/v3) at every
+# version; sdk/v3 v3.68.0 is the newest release the proxy serves that still
+# carries the host inside sdk/v3.
+langhost_version=3.68.0
+# The proxy refuses provider/v4@v4.32.0 (and its commit); this main-branch
+# commit of 2026-01-15 (f47bc2d) is the only provider/v4 version it serves.
+k8s_provider_version=4.0.0-20260115033456-f47bc2d6f199
+# The provider replaces its Go SDK with ../sdk, which the zip lacks; this is
+# the newest published SDK that needs no newer pulumi sdk/v3 than the
+# provider's own (v3.215.0).
+k8s_provider_sdk_version=4.22.2
+tls_provider_version=5.5.1
+command_provider_version=1.2.1
+command_provider_commit=7f3eb6f3b77cd0fa3895ba437a695dd393f7dd25
+kubernetes_version=1.34.9
+kwok_version=0.8.0
+
+components=(etcd kwok pulumi-language-nodejs kubernetes pulumi pulumi-resource-kubernetes
+  pulumi-resource-tls pulumi-resource-command)
+
+version_of() {
+  case "$1" in
+    etcd) debian_version etcd-server ;;
+    kwok) echo "$kwok_version" ;;
+    kubernetes) echo "$kubernetes_version" ;;
+    pulumi) echo "$pulumi_version" ;;
+    pulumi-language-nodejs) echo "$langhost_version" ;;
+    pulumi-resource-kubernetes) echo "$k8s_provider_version" ;;
+    pulumi-resource-tls) echo "$tls_provider_version" ;;
+    pulumi-resource-command) echo "$command_provider_version" ;;
+  esac
+}
+
+binaries_of() {
+  case "$1" in
+    etcd) echo etcd ;;
+    kwok) echo kwok kwokctl ;;
+    kubernetes) echo kube-apiserver kube-controller-manager kube-scheduler kubectl ;;
+    pulumi) echo pulumi pulumi-resource-pulumi-nodejs ;;
+    *) echo "$1" ;;
+  esac
+}
+
+provenance_of() {
+  local source
+  case "$1" in
+    etcd) source="Debian package etcd-server $(debian_version etcd-server)" ;;
+    kwok) source="Go module sigs.k8s.io/kwok@v$kwok_version" ;;
+    kubernetes) source="Go module k8s.io/kubernetes@v$kubernetes_version with staging modules at v0.${kubernetes_version#1.}" ;;
+    pulumi) source="Go module github.com/pulumi/pulumi/pkg/v3@v$pulumi_version; scripts from npm @pulumi/pulumi@$pulumi_version" ;;
+    pulumi-language-nodejs) source="Go module github.com/pulumi/pulumi/sdk/v3@v$langhost_version (nodejs/cmd/pulumi-language-nodejs)" ;;
+    pulumi-resource-kubernetes) source="Go module github.com/pulumi/pulumi-kubernetes/provider/v4@v$k8s_provider_version with sdk/v4 v$k8s_provider_sdk_version" ;;
+    pulumi-resource-tls) source="Go module github.com/pulumi/pulumi-tls/provider/v5@v$tls_provider_version" ;;
+    pulumi-resource-command) source="Go module github.com/pulumi/pulumi-command/provider@$command_provider_commit" ;;
+  esac
+  echo "$1 $(version_of "$1"): built from $source on $(date -u +%F)."
+}
+
+# Prints the installed Debian version of package $1, or "not-installed".
+debian_version() {
+  local status
+  status=$(dpkg-query -W -f='${db:Status-Abbrev}${Version}' "$1" 2>/dev/null || true)
+  case "$status" in ii*) echo "${status:3}" ;; *) echo not-installed ;; esac
+}
+
+# Prints the module cache folder of module@version; fails naming the module
+# when the proxy does not serve it.
+module_dir() {
+  local out
+  if ! out=$(cd / && go mod download -json "$1" 2>&1) || grep -q '"Error"' <<<"$out"; then
+    echo "the Go module proxy does not serve $1:" >&2
+    grep -E 'Error|go: ' <<<"$out" | sed 's/^[[:space:]]*/  /' >&2
+    return 1
+  fi
+  sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p' <<<"$out"
+}
+
+# Prints the commit time the proxy records for module@version (deterministic build dates).
+module_time() {
+  (cd / && go list -m -json "$1") | sed -n 's/^[[:space:]]*"Time": "\(.*\)",$/\1/p'
+}
+
+heavy() { nice -n 19 "$@"; }
+
+build_etcd() {
+  local out=$1 etcd_bin
+  if [ "$(debian_version etcd-server)" = not-installed ]; then
+    [ "$(id -u)" = 0 ] || { echo "etcd-server is not installed; run: sudo apt-get install -y etcd-server" >&2; return 1; }
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get install -y -q etcd-server >/dev/null ||
+      { apt-get update -q >/dev/null && apt-get install -y -q etcd-server >/dev/null; }
+  fi
+  etcd_bin=$(dpkg -L etcd-server | sed -n '\#/bin/etcd$#p')
+  [ -x "$etcd_bin" ] || { echo "etcd-server is installed but ships no bin/etcd" >&2; return 1; }
+  ln -s "$etcd_bin" "$out/bin/etcd"
+  "$out/bin/etcd" --version
+}
+
+build_kwok() {
+  local out=$1
+  module_dir "sigs.k8s.io/kwok@v$kwok_version" >/dev/null
+  GOBIN="$out/bin" heavy go install -trimpath \
+    "sigs.k8s.io/kwok/cmd/kwok@v$kwok_version" "sigs.k8s.io/kwok/cmd/kwokctl@v$kwok_version"
+}
+
+# k8s.io/kubernetes replaces its ~31 staging modules with ./staging/...; a
+# wrapper module re-points each at the published v0.<minor>.<patch>.
+build_kubernetes() {
+  local out=$1 kdir w staging_version=v0.${kubernetes_version#1.} pkg ldflags built_at
+  kdir=$(module_dir "k8s.io/kubernetes@v$kubernetes_version")
+  w="$work/kubernetes-$kubernetes_version"
+  rm -rf "$w" && mkdir -p "$w"
+  {
+    echo "module ccaas.local/toolchain/kubernetes"
+    echo
+    grep -E '^(go|godebug) ' "$kdir/go.mod"
+    echo
+    echo "require k8s.io/kubernetes v$kubernetes_version"
+    echo
+    echo "replace ("
+    sed -n 's#^[[:space:]]*\(k8s.io/[a-z0-9-]*\) => ./staging/src/.*$#\t\1 => \1 '"$staging_version"'#p' "$kdir/go.mod"
+    echo ")"
+    echo
+    echo "tool ("
+    for pkg in kube-apiserver kube-controller-manager kube-scheduler kubectl; do echo "	k8s.io/kubernetes/cmd/$pkg"; done
+    echo ")"
+  } >"$w/go.mod"
+  (cd "$w" && go mod tidy)
+  built_at=$(module_time "k8s.io/kubernetes@v$kubernetes_version")
+  ldflags="-s -w"
+  for pkg in k8s.io/client-go/pkg/version k8s.io/component-base/version; do
+    ldflags+=" -X $pkg.gitVersion=v$kubernetes_version -X $pkg.gitMajor=1"
+    ldflags+=" -X $pkg.gitMinor=$(cut -d. -f2 <<<"$kubernetes_version") -X $pkg.gitTreeState=clean"
+    ldflags+=" -X $pkg.buildDate=$built_at"
+  done
+  (cd "$w" && heavy go build -trimpath -ldflags "$ldflags" -o "$out/bin/" \
+    k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kube-controller-manager \
+    k8s.io/kubernetes/cmd/kube-scheduler k8s.io/kubernetes/cmd/kubectl)
+  "$out/bin/kube-apiserver" --version
+}
+
+# pkg/go.mod has replace directives, so `go install pkg@version` refuses it;
+# a wrapper module (wrappers/pulumi.go.mod) carries the one fork replace.
+build_pulumi() {
+  local out=$1 w pkg npm_version script
+  w="$work/pulumi-$pulumi_version"
+  rm -rf "$w" && mkdir -p "$w"
+  sed "s/@PULUMI_VERSION@/$pulumi_version/g" "$here/wrappers/pulumi.go.mod" >"$w/go.mod"
+  (cd "$w" && go mod tidy &&
+    heavy go build -trimpath -ldflags "-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=v$pulumi_version" \
+      -o "$out/bin/pulumi" github.com/pulumi/pulumi/pkg/v3/cmd/pulumi)
+  # Dynamic providers run through a script shipped in the npm package.
+  pkg="$repo/node_modules/@pulumi/pulumi"
+  [ -f "$pkg/package.json" ] || { echo "$pkg is missing: run 'npm ci' in $repo first" >&2; return 1; }
+  npm_version=$(sed -n 's/^    "version": "\(.*\)",$/\1/p' "$pkg/package.json")
+  [ "$npm_version" = "$pulumi_version" ] ||
+    { echo "npm @pulumi/pulumi is $npm_version but the CLI is $pulumi_version; pin them alike" >&2; return 1; }
+  for script in "$pkg"/pulumi-*; do
+    case "$script" in *.cmd) continue ;; esac
+    install -m 0755 "$script" "$out/bin/"
+  done
+  "$out/bin/pulumi" version
+}
+
+build_pulumi_language_nodejs() {
+  local out=$1 w
+  w="$work/pulumi-language-nodejs-$langhost_version"
+  rm -rf "$w" && mkdir -p "$w"
+  sed "s/@LANGHOST_VERSION@/$langhost_version/g" "$here/wrappers/pulumi-language-nodejs.go.mod" >"$w/go.mod"
+  (cd "$w" && go mod tidy &&
+    heavy go build -trimpath -ldflags "-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=v$langhost_version" \
+      -o "$out/bin/pulumi-language-nodejs" github.com/pulumi/pulumi/sdk/v3/nodejs/cmd/pulumi-language-nodejs)
+}
+
+# The provider embeds schema files its generate.go writes (absent from the
+# zip), and replaces its Go SDK with ../sdk (also absent): build from a
+# writable copy with the published SDK, after running the generator.
+build_pulumi_resource_kubernetes() {
+  local out=$1 src w module=github.com/pulumi/pulumi-kubernetes/provider/v4
+  src=$(module_dir "$module@v$k8s_provider_version")
+  w="$work/pulumi-resource-kubernetes-$k8s_provider_version"
+  rm -rf "$w" && mkdir -p "$(dirname "$w")"
+  cp -r "$src" "$w" && chmod -R u+w "$w"
+  (cd "$w" &&
+    go mod edit -dropreplace github.com/pulumi/pulumi-kubernetes/sdk/v4 \
+      -require "github.com/pulumi/pulumi-kubernetes/sdk/v4@v$k8s_provider_sdk_version" &&
+    go mod tidy &&
+    (cd cmd/pulumi-resource-kubernetes && VERSION=$k8s_provider_version heavy go run generate.go) &&
+    heavy go build -trimpath -ldflags "-s -w -X $module/pkg/version.Version=$k8s_provider_version" \
+      -o "$out/bin/pulumi-resource-kubernetes" ./cmd/pulumi-resource-kubernetes)
+}
+
+build_pulumi_resource_tls() {
+  module_dir "github.com/pulumi/pulumi-tls/provider/v5@v$tls_provider_version" >/dev/null
+  echo "the proxy now serves pulumi-tls; its copy-and-generate recipe (fork replace, ./shim module, schema) is not written yet" >&2
+  return 1
+}
+
+build_pulumi_resource_command() {
+  local out=$1 module=github.com/pulumi/pulumi-command/provider
+  module_dir "$module@$command_provider_commit" >/dev/null
+  GOBIN="$out/bin" heavy go install -trimpath \
+    -ldflags "-s -w -X $module/pkg/version.Version=$command_provider_version" \
+    "$module/cmd/pulumi-resource-command@$command_provider_commit"
+}
