@@ -1,0 +1,220 @@
+/**
+ * gRPC connections to peers and orderers: TLS (optionally mutual), host
+ * name override, keepalive the Fabric servers tolerate, large messages and
+ * a deadline on every call. One channel per endpoint per operation; the
+ * operation closes them all when it ends (see `withConnections`).
+ */
+import { createHash } from "node:crypto";
+import * as grpc from "@grpc/grpc-js";
+import { FabricCallError, FabricTimeoutError, FabricUnavailableError } from "./errors";
+
+/** A peer or orderer gRPC endpoint. */
+export interface Endpoint {
+    /** host:port, e.g. "peer0.org1.example.com:7051". */
+    readonly address: string;
+    /** PEM of the CA that signed the endpoint's TLS certificate. Without it the connection is plaintext. */
+    readonly tlsCaPem?: string;
+    /** TLS server name to expect when it differs from the host in `address`. */
+    readonly hostOverride?: string;
+    /** Client certificate (PEM) for mutual TLS. */
+    readonly clientCertPem?: string;
+    /** Client private key (PEM) for mutual TLS. */
+    readonly clientKeyPem?: string;
+}
+
+export interface CallOptions {
+    /** Deadline of each gRPC call in seconds. Defaults to 30. */
+    readonly timeoutSeconds?: number;
+}
+
+export const DEFAULT_TIMEOUT_SECONDS = 30;
+/** Fabric servers send GOAWAY to clients that ping more often than every 60 s. */
+const KEEPALIVE_TIME_MS = 120_000;
+const KEEPALIVE_TIMEOUT_MS = 20_000;
+const MAX_MESSAGE_BYTES = 100 * 1024 * 1024;
+
+export function describeEndpoint(endpoint: Endpoint): string {
+    return endpoint.hostOverride ? `${endpoint.address} (TLS name ${endpoint.hostOverride})` : endpoint.address;
+}
+
+/** The open channels of one operation. */
+export class Connections {
+    private readonly clients = new Map<string, grpc.Client>();
+    readonly timeoutSeconds: number;
+
+    constructor(options: CallOptions = {}) {
+        const timeout = options.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS;
+        if (!(timeout > 0) || !Number.isFinite(timeout)) {
+            throw new RangeError(`timeoutSeconds must be a positive number of seconds, got ${timeout}`);
+        }
+        this.timeoutSeconds = timeout;
+    }
+
+    client(endpoint: Endpoint): grpc.Client {
+        const key = connectionKey(endpoint);
+        let client = this.clients.get(key);
+        if (!client) {
+            client = new grpc.Client(endpoint.address, credentialsFor(endpoint), channelOptions(endpoint));
+            this.clients.set(key, client);
+        }
+        return client;
+    }
+
+    deadline(timeoutSeconds = this.timeoutSeconds): Date {
+        return new Date(Date.now() + timeoutSeconds * 1000);
+    }
+
+    /** One request, one response; failures become errors naming the endpoint. */
+    unary<Request, Response>(
+        endpoint: Endpoint,
+        method: grpc.MethodDefinition<Request, Response>,
+        request: Request,
+        context: { txId?: string; timeoutSeconds?: number } = {},
+    ): Promise<Response> {
+        const timeoutSeconds = context.timeoutSeconds ?? this.timeoutSeconds;
+        const client = this.client(endpoint);
+        return new Promise((resolve, reject) => {
+            client.makeUnaryRequest(
+                method.path,
+                method.requestSerialize,
+                method.responseDeserialize,
+                request,
+                new grpc.Metadata(),
+                { deadline: this.deadline(timeoutSeconds) },
+                (error, response) => {
+                    if (error) reject(toFabricError(error, endpoint, method.path, timeoutSeconds, context.txId));
+                    else resolve(response as Response);
+                },
+            );
+        });
+    }
+
+    /** A bidirectional stream with a deadline; callers end it and translate its errors with `toFabricError`. */
+    bidi<Request, Response>(
+        endpoint: Endpoint,
+        method: grpc.MethodDefinition<Request, Response>,
+        timeoutSeconds = this.timeoutSeconds,
+    ): grpc.ClientDuplexStream<Request, Response> {
+        return this.client(endpoint).makeBidiStreamRequest(
+            method.path,
+            method.requestSerialize,
+            method.responseDeserialize,
+            new grpc.Metadata(),
+            { deadline: this.deadline(timeoutSeconds) },
+        );
+    }
+
+    close(): void {
+        for (const client of this.clients.values()) client.close();
+        this.clients.clear();
+    }
+}
+
+/** Runs `operation` with fresh connections and always closes them. */
+export async function withConnections<T>(options: CallOptions | undefined, operation: (connections: Connections) => Promise<T>): Promise<T> {
+    const connections = new Connections(options);
+    try {
+        return await operation(connections);
+    } finally {
+        connections.close();
+    }
+}
+
+/** Turns a gRPC failure into a Fabric client error naming the endpoint. */
+export function toFabricError(error: grpc.ServiceError | Error, endpoint: Endpoint, method: string, timeoutSeconds: number, txId?: string): Error {
+    const where = describeEndpoint(endpoint);
+    const code = (error as grpc.ServiceError).code;
+    // grpc-js appends an empty "Resolution note:" to connection failures; it says nothing.
+    const details = ((error as grpc.ServiceError).details ?? error.message).replace(/\s*Resolution note:\s*$/, "");
+    if (code === grpc.status.DEADLINE_EXCEEDED) return new FabricTimeoutError(where, timeoutSeconds, method, txId);
+    if (code === grpc.status.UNAVAILABLE) return new FabricUnavailableError(where, method, details + connectionHint(details, endpoint));
+    const peerMessage = [details, ...gatewayErrorDetails(error as grpc.ServiceError)].join("; ");
+    const codeName = code === undefined ? "error" : `gRPC ${grpc.status[code] ?? code}`;
+    return new FabricCallError(
+        `${where} answered ${method} with ${codeName}: ${peerMessage}${txId ? ` [txid ${txId}]` : ""}`,
+        where,
+        code,
+        peerMessage,
+        txId,
+    );
+}
+
+/** A pointer to the setting that most likely causes a failed connection. */
+function connectionHint(details: string, endpoint: Endpoint): string {
+    if (/certificate required|alert bad certificate|alert unknown ca/i.test(details)) {
+        return endpoint.clientCertPem
+            ? " (the endpoint rejected the client TLS certificate: is it issued by a CA the endpoint trusts?)"
+            : " (the endpoint requires mutual TLS: set clientCertPem and clientKeyPem)";
+    }
+    if (/unable to verify|self[- ]signed|unable to get local issuer/i.test(details)) {
+        return " (the endpoint's TLS certificate is not signed by tlsCaPem: check that tlsCaPem is the CA of this endpoint's TLS certificate)";
+    }
+    if (/ALTNAME|does not match certificate/i.test(details)) {
+        return " (the endpoint's TLS certificate does not name the host dialled: set hostOverride to a name in its SANs)";
+    }
+    if (/wrong version number|packet length too long|EPROTO/i.test(details)) {
+        return endpoint.tlsCaPem ? " (the endpoint does not speak TLS: omit tlsCaPem)" : "";
+    }
+    if (/ENOTFOUND|EAI_AGAIN|Name resolution failed/i.test(details)) return " (the host name does not resolve: check the address)";
+    return "";
+}
+
+/**
+ * The gateway puts each failing peer's own message (e.g. the chaincode's
+ * error text) into `gateway.ErrorDetail`s inside the gRPC status details.
+ */
+function gatewayErrorDetails(error: grpc.ServiceError): string[] {
+    const raw = error.metadata?.get("grpc-status-details-bin")?.[0];
+    if (!raw || typeof raw === "string") return [];
+    try {
+        // Loaded lazily: only errors need the google.rpc.Status decoder.
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const { google, gateway } = require("@hyperledger/fabric-protos") as typeof import("@hyperledger/fabric-protos");
+        const status = google.rpc.Status.deserializeBinary(raw);
+        return status.getDetailsList().map((any) => {
+            const detail = gateway.ErrorDetail.deserializeBinary(any.getValue_asU8());
+            return `${detail.getAddress()} (${detail.getMspId()}): ${detail.getMessage()}`;
+        });
+    } catch {
+        return [];
+    }
+}
+
+function credentialsFor(endpoint: Endpoint): grpc.ChannelCredentials {
+    if (!endpoint.tlsCaPem) {
+        if (endpoint.clientCertPem || endpoint.clientKeyPem) {
+            throw new RangeError(`endpoint ${endpoint.address}: a client certificate needs TLS, but no tlsCaPem was given`);
+        }
+        return grpc.credentials.createInsecure();
+    }
+    if (Boolean(endpoint.clientCertPem) !== Boolean(endpoint.clientKeyPem)) {
+        throw new RangeError(`endpoint ${endpoint.address}: mutual TLS needs both clientCertPem and clientKeyPem`);
+    }
+    return grpc.credentials.createSsl(
+        Buffer.from(endpoint.tlsCaPem),
+        endpoint.clientKeyPem ? Buffer.from(endpoint.clientKeyPem) : null,
+        endpoint.clientCertPem ? Buffer.from(endpoint.clientCertPem) : null,
+    );
+}
+
+function channelOptions(endpoint: Endpoint): grpc.ChannelOptions {
+    const options: grpc.ChannelOptions = {
+        "grpc.keepalive_time_ms": KEEPALIVE_TIME_MS,
+        "grpc.keepalive_timeout_ms": KEEPALIVE_TIMEOUT_MS,
+        "grpc.max_send_message_length": MAX_MESSAGE_BYTES,
+        "grpc.max_receive_message_length": MAX_MESSAGE_BYTES,
+    };
+    if (endpoint.hostOverride) {
+        options["grpc.ssl_target_name_override"] = endpoint.hostOverride;
+        options["grpc.default_authority"] = endpoint.hostOverride;
+    }
+    return options;
+}
+
+function connectionKey(endpoint: Endpoint): string {
+    const hash = createHash("sha256");
+    for (const part of [endpoint.address, endpoint.hostOverride, endpoint.tlsCaPem, endpoint.clientCertPem, endpoint.clientKeyPem]) {
+        hash.update(part ?? "").update("\0");
+    }
+    return hash.digest("hex");
+}

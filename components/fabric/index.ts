@@ -1,0 +1,41 @@
+/**
+ * Fabric client library: identities, signed proposals, endorsement,
+ * transaction submission, the `_lifecycle` functions, chaincode calls and
+ * the policy language. No Pulumi imports: the dynamic providers and the
+ * tests use it directly.
+ */
+export * from "./errors";
+export { InvalidSettingError } from "../validation/errors";
+export { createSigningIdentity, IdentityPem, SigningIdentity } from "./identity";
+export { asSigningIdentity, IdentityInput } from "./identity-input";
+export { signLowS, decodeDerSignature, P256_ORDER, P256_HALF_ORDER } from "./signing";
+export { computeTxId, buildSignedProposal, BuiltProposal, ProposalSpec } from "./proposal";
+export { Endpoint, CallOptions, DEFAULT_TIMEOUT_SECONDS, Connections, withConnections } from "./connection";
+export { endorse, EndorsedProposal, isSuccessStatus } from "./endorse";
+export { buildTransactionEnvelope } from "./transaction";
+export { SubmitOptions, DEFAULT_COMMIT_TIMEOUT_SECONDS, submitAndWait } from "./submit";
+export { CommitResult, validationCodeName } from "./commit-result";
+export * from "./lifecycle";
+export * from "./chaincode";
+export { parsePolicy, PolicySyntaxError, POLICY_ROLES, PolicyRole, PolicyRule, PolicyGate, PolicyPrincipal } from "./policy-parser";
+export {
+    compileSignaturePolicy,
+    compileApplicationPolicy,
+    encodeApplicationPolicy,
+    encodeEndorsementPolicy,
+    formatApplicationPolicy,
+    formatSignaturePolicy,
+    isChannelPolicyReference,
+    channelPolicyReferenceProblem,
+    DEFAULT_ENDORSEMENT_POLICY_REFERENCE,
+} from "./policy-encoding";
+export { CollectionConfig, encodeCollections, collectionsFromCliJson, CliCollectionJson } from "./collections";
+export {
+    ChaincodeDefinition,
+    EncodedDefinition,
+    encodeDefinition,
+    definitionDifferences,
+    validateNameAndVersion,
+    DEFAULT_ENDORSEMENT_PLUGIN,
+    DEFAULT_VALIDATION_PLUGIN,
+} from "./definition";

@@ -1,0 +1,79 @@
+/*
+ * Deadlines and unreachable endpoints: every call ends within its deadline
+ * with a message naming the endpoint. A local socket that accepts and never
+ * answers stands in for a hung peer (no gRPC is imitated).
+ */
+import assert from "node:assert/strict";
+import { createServer, Server, Socket } from "node:net";
+import { after, before, describe, it } from "node:test";
+import { FabricTimeoutError, FabricUnavailableError, queryAllInstalled } from "../../components/fabric";
+import { Connections } from "../../components/fabric/connection";
+import { testPki } from "./packaging-test-pki";
+
+describe("deadlines and unreachable endpoints", () => {
+    const pki = testPki();
+    const identity = { mspId: "Org1MSP", certPem: pki.clientCertPem, keyPem: pki.clientKeyPem };
+    let silent: Server;
+    let silentAddress = "";
+    let closedAddress = "";
+    const sockets: Socket[] = [];
+
+    before(async () => {
+        silent = createServer((socket) => sockets.push(socket));
+        await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
+        silentAddress = `127.0.0.1:${(silent.address() as { port: number }).port}`;
+        const probe = createServer();
+        await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
+        closedAddress = `127.0.0.1:${(probe.address() as { port: number }).port}`;
+        await new Promise<void>((resolve) => probe.close(() => resolve()));
+    });
+    after(async () => {
+        for (const socket of sockets) socket.destroy();
+        await new Promise<void>((resolve) => silent.close(() => resolve()));
+    });
+
+    for (const tls of [false, true]) {
+        it(`times out after the configured seconds on a peer that never answers (${tls ? "TLS" : "plaintext"})`, async () => {
+            const peer = { address: silentAddress, tlsCaPem: tls ? pki.caCertPem : undefined };
+            const started = Date.now();
+            await assert.rejects(queryAllInstalled({ peer, identity, timeoutSeconds: 1 }), (error: unknown) => {
+                assert.ok(error instanceof FabricTimeoutError, String(error));
+                assert.match(error.message, new RegExp(`^timed out after 1s calling ${silentAddress} \\(/protos.Endorser/ProcessProposal\\)`));
+                return true;
+            });
+            // Bounded, not a speed assertion: the call must not hang past its deadline by much.
+            assert.ok(Date.now() - started < 10_000);
+        });
+    }
+
+    it("says which endpoint could not be reached when the port is closed", async () => {
+        await assert.rejects(queryAllInstalled({ peer: { address: closedAddress }, identity, timeoutSeconds: 5 }), (error: unknown) => {
+            assert.ok(error instanceof FabricUnavailableError, String(error));
+            assert.match(error.message, new RegExp(`^cannot reach ${closedAddress} \\(/protos.Endorser/ProcessProposal\\): .*ECONNREFUSED`));
+            assert.ok(!error.message.endsWith("Resolution note:"));
+            return true;
+        });
+    });
+
+    it("refuses nonsense deadlines and half-configured mutual TLS", () => {
+        assert.throws(() => new Connections({ timeoutSeconds: 0 }), /timeoutSeconds must be a positive number/);
+        const connections = new Connections();
+        try {
+            assert.throws(() => connections.client({ address: "x:1", tlsCaPem: pki.caCertPem, clientCertPem: pki.clientCertPem }), /needs both clientCertPem and clientKeyPem/);
+            assert.throws(() => connections.client({ address: "x:1", clientCertPem: pki.clientCertPem, clientKeyPem: pki.clientKeyPem }), /needs TLS/);
+        } finally {
+            connections.close();
+        }
+    });
+
+    it("reuses one channel per endpoint within an operation", () => {
+        const connections = new Connections();
+        try {
+            const a = connections.client({ address: silentAddress });
+            assert.equal(connections.client({ address: silentAddress }), a);
+            assert.notEqual(connections.client({ address: silentAddress, hostOverride: "peer0" }), a);
+        } finally {
+            connections.close();
+        }
+    });
+});
