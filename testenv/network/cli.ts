@@ -2,7 +2,8 @@
 /**
  * The test network for people: `node dist/testenv/network/cli.js up|down|status`
  * (or `npm run fabric -- up|down|status`). `up` leaves the network running
- * after it exits and records it in $CCAAS_CACHE/network/state.json.
+ * after it exits and records it in state.json under $FABRIC_NETWORK_HOME
+ * (default $CCAAS_CACHE/network, i.e. ~/.cache/fabric-ccaas/network).
  */
 import * as fs from "node:fs";
 import * as path from "node:path";

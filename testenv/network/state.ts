@@ -18,9 +18,9 @@ export interface NetworkState {
     processes: ProcessRecord[];
 }
 
-/** Where `up` keeps its networks' data dirs and the state file. */
+/** Where `up` keeps its network's data dir and the state file: $FABRIC_NETWORK_HOME, else <cache>/network. */
 export function networkHome(cacheDir?: string): string {
-    return path.join(cacheRoot(cacheDir), "network");
+    return path.resolve(process.env.FABRIC_NETWORK_HOME ?? path.join(cacheRoot(cacheDir), "network"));
 }
 
 export function stateFilePath(cacheDir?: string): string {
