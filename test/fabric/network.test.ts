@@ -131,14 +131,15 @@ function releasedConnection(network: FabricNetwork, peerName: string, label: str
 
 describe("a started network (client auth off)", () => {
     let network: FabricNetwork;
-    const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "network-test-"));
+    let scratch: string;
 
     before(async () => {
+        scratch = fs.mkdtempSync(path.join(os.tmpdir(), "network-test-"));
         network = await startNetwork();
     });
     after(async () => {
         await network?.stop();
-        fs.rmSync(scratch, { recursive: true, force: true });
+        if (scratch) fs.rmSync(scratch, { recursive: true, force: true });
     });
 
     it("has the agreed shape: Org1MSP with two peers, Org2MSP with one, one orderer", () => {
@@ -330,12 +331,15 @@ describe("failures name the component and its log", () => {
 });
 
 describe("the CLI for people", () => {
-    const home = fs.mkdtempSync(path.join(os.tmpdir(), "network-cli-home-"));
-    const env = { ...process.env, FABRIC_NETWORK_HOME: home };
-    const cli = (...args: string[]) => spawnSync(process.execPath, [cliScript, ...args], { env, encoding: "utf8", timeout: 120_000 });
+    let home: string;
+    const cli = (...args: string[]) =>
+        spawnSync(process.execPath, [cliScript, ...args], { env: { ...process.env, FABRIC_NETWORK_HOME: home }, encoding: "utf8", timeout: 120_000 });
+    before(() => {
+        home = fs.mkdtempSync(path.join(os.tmpdir(), "network-cli-home-"));
+    });
     after(() => {
-        // Only reached with a network still up if an assertion failed mid-way.
-        cli("down");
+        if (!home) return;
+        cli("down"); // stops a network left up by an assertion that failed mid-way
         fs.rmSync(home, { recursive: true, force: true });
     });
 

@@ -26,6 +26,9 @@ function validateOptions(opts: StartOptions): string {
         throw new InvalidSettingError("channel", channel, "a name of 1 to 249 characters from a-z, 0-9, '.' and '-', starting with a letter");
     }
     if (opts.basePort !== undefined) validateBasePort(opts.basePort, peerCount);
+    if (opts.logSpec !== undefined && !/^[A-Za-z0-9_.:=,-]+$/.test(opts.logSpec)) {
+        throw new InvalidSettingError("logSpec", opts.logSpec, 'a Fabric logging spec such as "info" or "info:gossip=debug"');
+    }
     return channel;
 }
 
@@ -90,6 +93,54 @@ function processOf(processes: readonly LaunchedProcess[], name: string): Launche
     return proc;
 }
 
+/** Waits until every node answers /healthz and completes a TLS handshake on its gRPC (and admin) port. */
+async function waitUntilServing(network: FabricNetwork, processes: readonly LaunchedProcess[]): Promise<void> {
+    const { orderer } = network;
+    const ordererAdminTls = { caPem: orderer.tlsCaPem, certPem: orderer.adminClientTls.certPem, keyPem: orderer.adminClientTls.keyPem, servername: orderer.hostOverride };
+    const ordererProc = processOf(processes, orderer.name);
+    const peerWaits = network.orgs.flatMap((org) =>
+        org.peers.map(async (peer) => {
+            const proc = processOf(processes, peer.name);
+            await waitHealthy(proc, peer.operationsUrl, startDeadlineMs);
+            const credentials = { caPem: peer.tlsCaPem, certPem: org.clientTls.certPem, keyPem: org.clientTls.keyPem, servername: peer.hostOverride };
+            await waitListening(proc, peer.endpoint, credentials, startDeadlineMs);
+        }),
+    );
+    await Promise.all([
+        (async () => {
+            await waitHealthy(ordererProc, orderer.operationsUrl, startDeadlineMs);
+            await waitListening(ordererProc, orderer.endpoint, ordererAdminTls, startDeadlineMs);
+            await waitListening(ordererProc, orderer.adminEndpoint, ordererAdminTls, startDeadlineMs);
+        })(),
+        ...peerWaits,
+    ]);
+}
+
+/**
+ * Waits until the orderer has a Raft leader for the channel (so the first
+ * transaction is ordered), every peer reports the channel through
+ * `peer channel getinfo`, and every peer sees all others through gossip
+ * (discovery, and so the gateway, only offers peers that gossip has seen).
+ */
+async function waitUntilChannelReady(network: FabricNetwork, processes: readonly LaunchedProcess[]): Promise<void> {
+    const { channel } = network;
+    const otherPeers = network.peers.length - 1;
+    const raftLeader = { metric: "consensus_etcdraft_is_leader", labels: { channel }, accept: (value: number) => value === 1, what: `Raft leader on channel ${channel}` };
+    const gossipComplete = {
+        metric: "gossip_membership_total_peers_known",
+        labels: { channel },
+        accept: (value: number) => value >= otherPeers,
+        what: `gossip membership of all ${otherPeers} other peers on channel ${channel}`,
+    };
+    await Promise.all([
+        waitForMetric(processOf(processes, network.orderer.name), network.orderer.operationsUrl, raftLeader, startDeadlineMs),
+        ...network.peers.map(async (peer) => {
+            await confirmPeerJoined(network, peer, channel);
+            await waitForMetric(processOf(processes, peer.name), peer.operationsUrl, gossipComplete, startDeadlineMs);
+        }),
+    ]);
+}
+
 /**
  * Starts a two-org Fabric network (Org1MSP: two peers, Org2MSP: one peer, one
  * Raft orderer, TLS everywhere) on free loopback ports, creates the channel
@@ -136,7 +187,7 @@ export async function launchNetwork(opts: StartOptions = {}): Promise<LaunchedNe
 
     try {
         const basePort = opts.basePort ?? (await findFreePortBlock(portCount(peerCount)));
-        const plan = planNetwork({ dataDir, basePort, channel, clientAuthRequired: opts.clientAuthRequired ?? false });
+        const plan = planNetwork({ dataDir, basePort, channel, clientAuthRequired: opts.clientAuthRequired ?? false, logSpec: opts.logSpec ?? "info" });
         const faultTarget = opts.testFaults?.corruptChannelBlockFor;
         const names = [plan.orderer.name, ...plan.peers.map((peer) => peer.name)];
         if (faultTarget !== undefined && !names.includes(faultTarget)) {
@@ -152,22 +203,7 @@ export async function launchNetwork(opts: StartOptions = {}): Promise<LaunchedNe
 
         launchNodes(plan, install, detached, processes);
         const network = describeNetwork(plan, install, processes, stop);
-        const { orderer } = network;
-        const ordererAdminTls = { caPem: orderer.tlsCaPem, certPem: orderer.adminClientTls.certPem, keyPem: orderer.adminClientTls.keyPem, servername: orderer.hostOverride };
-        const nodes = [
-            { node: orderer, credentials: ordererAdminTls },
-            ...network.orgs.flatMap((org) =>
-                org.peers.map((peer) => ({ node: peer, credentials: { caPem: peer.tlsCaPem, certPem: org.clientTls.certPem, keyPem: org.clientTls.keyPem, servername: peer.hostOverride } })),
-            ),
-        ];
-        await Promise.all(
-            nodes.map(async ({ node, credentials }) => {
-                const proc = processOf(processes, node.name);
-                await waitHealthy(proc, node.operationsUrl, startDeadlineMs);
-                await waitListening(proc, node.endpoint, credentials, startDeadlineMs);
-            }),
-        );
-        await waitListening(processOf(processes, orderer.name), orderer.adminEndpoint, ordererAdminTls, startDeadlineMs);
+        await waitUntilServing(network, processes);
         step("orderer and peers healthy");
 
         const blockFor = (name: string) => (name === faultTarget ? corruptedBlock(plan) : plan.channelBlockFile);
@@ -177,23 +213,7 @@ export async function launchNetwork(opts: StartOptions = {}): Promise<LaunchedNe
         ]);
         step(`orderer and peers joined ${channel}`);
 
-        const ordererProc = processOf(processes, network.orderer.name);
-        const raftLeader = { metric: "consensus_etcdraft_is_leader", labels: { channel }, accept: (value: number) => value === 1, what: `Raft leader on channel ${channel}` };
-        const otherPeers = network.peers.length - 1;
-        const gossipComplete = {
-            metric: "gossip_membership_total_peers_known",
-            labels: { channel },
-            accept: (value: number) => value >= otherPeers,
-            what: `gossip membership of all ${otherPeers} other peers on channel ${channel}`,
-        };
-        await Promise.all([
-            waitForMetric(ordererProc, network.orderer.operationsUrl, raftLeader, startDeadlineMs),
-            ...network.peers.map(async (peer) => {
-                await confirmPeerJoined(network, peer, channel);
-                // Discovery (and so the gateway) only offers peers that gossip has seen on the channel.
-                await waitForMetric(processOf(processes, peer.name), peer.operationsUrl, gossipComplete, startDeadlineMs);
-            }),
-        ]);
+        await waitUntilChannelReady(network, processes);
         step("Raft leader elected, channel confirmed on every peer, gossip membership complete");
         const records = processes.map(({ name, pid, binary, logFile }) => ({ name, pid, binary, logFile }));
         return { network, plan, install, processes: records };

@@ -43,7 +43,7 @@ function baseEnv(plan: NetworkPlan): NodeJS.ProcessEnv {
     const inherited = Object.fromEntries(
         Object.entries(process.env).filter(([key]) => !/^(CORE_|ORDERER_|FABRIC_|CHAINCODE_AS_A_SERVICE_)/.test(key)),
     );
-    return { ...inherited, FABRIC_CFG_PATH: plan.configDir, FABRIC_LOGGING_SPEC: "info", FABRIC_LOGGING_FORMAT: plainLogFormat };
+    return { ...inherited, FABRIC_CFG_PATH: plan.configDir, FABRIC_LOGGING_SPEC: plan.logSpec, FABRIC_LOGGING_FORMAT: plainLogFormat };
 }
 
 /** orderer.yaml lists are overridden as "[a, b]". */

@@ -46,7 +46,7 @@ export function launch(spec: LaunchSpec): LaunchedProcess {
         const launched: LaunchedProcess = {
             name: spec.name,
             pid: child.pid,
-            binary: spec.binary,
+            binary: fs.realpathSync(spec.binary), // what /proc/<pid>/exe shows, even through a symlinked cache
             logFile: spec.logFile,
             exit: undefined,
             exited: new Promise((resolve) => {

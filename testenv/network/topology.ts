@@ -61,6 +61,8 @@ export interface NetworkPlan {
     channel: string;
     channelBlockFile: string;
     clientAuthRequired: boolean;
+    /** FABRIC_LOGGING_SPEC of every node. */
+    logSpec: string;
     orderer: OrdererPlan;
     orgs: PeerOrgPlan[];
     /** Every peer, in port-layout order. */
@@ -80,6 +82,7 @@ export interface PlanInput {
     basePort: number;
     channel: string;
     clientAuthRequired: boolean;
+    logSpec: string;
 }
 
 export function planNetwork(input: PlanInput): NetworkPlan {
@@ -142,6 +145,7 @@ export function planNetwork(input: PlanInput): NetworkPlan {
         channel: input.channel,
         channelBlockFile: path.join(dataDir, "config", `${input.channel}.block`),
         clientAuthRequired: input.clientAuthRequired,
+        logSpec: input.logSpec,
         orderer,
         orgs,
         peers,

@@ -106,6 +106,8 @@ export interface StartOptions {
     channel?: string;
     /** Leave dataDir on disk after stop(). Defaults to false. */
     keepData?: boolean;
+    /** FABRIC_LOGGING_SPEC of every node, e.g. "debug" or "info:gossip=debug". Defaults to "info". */
+    logSpec?: string;
     /** Progress lines (no secrets). Defaults to silence. */
     log?: (line: string) => void;
     /** Root of the binary cache. Defaults to $CCAAS_CACHE, else ~/.cache/fabric-ccaas. */
