@@ -7,6 +7,7 @@
 import { common, gateway, peer } from "@hyperledger/fabric-protos";
 import { CommitResult } from "./commit-result";
 import { CallOptions, Endpoint, withConnections } from "./connection";
+import { processProposal } from "./endorse";
 import { FabricCallError } from "./errors";
 import { asSigningIdentity, IdentityInput } from "./identity-input";
 import { buildSignedProposal } from "./proposal";
@@ -46,6 +47,20 @@ export async function evaluate(call: ChaincodeCall & { readonly targetOrganizati
         request.setTargetOrganizationsList([...(call.targetOrganizations ?? [])]);
         const response = await connections.unary(call.peer, gateway.GatewayService.evaluate, request, { txId: proposal.txId });
         return Buffer.from(response.getResult()?.getPayload_asU8() ?? new Uint8Array());
+    });
+}
+
+/**
+ * Runs a read-only function on exactly this peer (Endorser/ProcessProposal,
+ * no gateway), so the answer shows whether this peer itself reaches the
+ * chaincode. Nothing is submitted.
+ */
+export async function evaluateOnPeer(call: ChaincodeCall): Promise<Buffer> {
+    const identity = asSigningIdentity(call.identity);
+    return withConnections(call, async (connections) => {
+        const proposal = buildSignedProposal(identity, proposalSpec(call));
+        const response = await processProposal(connections, call.peer, proposal);
+        return Buffer.from(response.getResponse()?.getPayload_asU8() ?? new Uint8Array());
     });
 }
 

@@ -6,7 +6,7 @@
 import { common, peer } from "@hyperledger/fabric-protos";
 import { InvalidSettingError } from "../validation/errors";
 import { validateCollectionName } from "../validation/fabric";
-import { compileSignaturePolicy, encodeEndorsementPolicy } from "./policy-encoding";
+import { compileSignaturePolicy, encodeEndorsementPolicy, formatApplicationPolicy, formatSignaturePolicy } from "./policy-encoding";
 import { PolicySyntaxError } from "./policy-parser";
 
 export interface CollectionConfig {
@@ -101,6 +101,31 @@ function requireInteger(field: string, value: number, min: number, max: number):
     if (typeof value !== "number" || !Number.isInteger(value) || value < min || value > max) {
         throw new InvalidSettingError(field, value, `a whole number from ${min} to ${max}`);
     }
+}
+
+/** Reads a CollectionConfigPackage (as a peer returns it) back into CollectionConfig values, policies as text. */
+export function decodeCollections(bytes: Uint8Array): CollectionConfig[] {
+    if (bytes.length === 0) return [];
+    return peer.CollectionConfigPackage.deserializeBinary(bytes)
+        .getConfigList()
+        .flatMap((config) => {
+            const collection = config.getStaticCollectionConfig();
+            if (!collection) return [];
+            const member = collection.getMemberOrgsPolicy()?.getSignaturePolicy();
+            const endorsement = collection.getEndorsementPolicy();
+            return [
+                {
+                    name: collection.getName(),
+                    policy: member ? formatSignaturePolicy(member) : "",
+                    requiredPeerCount: collection.getRequiredPeerCount(),
+                    maxPeerCount: collection.getMaximumPeerCount(),
+                    blockToLive: collection.getBlockToLive(),
+                    memberOnlyRead: collection.getMemberOnlyRead(),
+                    memberOnlyWrite: collection.getMemberOnlyWrite(),
+                    ...(endorsement ? { endorsementPolicy: formatApplicationPolicy(endorsement.serializeBinary()) } : {}),
+                },
+            ];
+        });
 }
 
 /** The peer CLI's collections_config.json entry, so existing files can be reused. */

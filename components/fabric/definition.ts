@@ -50,7 +50,7 @@ const SYSTEM_CHAINCODES = new Set(["cscc", "escc", "lscc", "qscc", "vscc", "_lif
 export function encodeDefinition(definition: ChaincodeDefinition, setting = "definition"): EncodedDefinition {
     validateNameAndVersion(definition.name, definition.version, setting);
     if (!Number.isSafeInteger(definition.sequence) || definition.sequence < 1) {
-        throw new InvalidSettingError(`${setting}.sequence`, definition.sequence, "a whole number from 1");
+        throw new InvalidSettingError(prefixed(setting, "sequence"), definition.sequence, "a whole number from 1");
     }
     const policy = definition.endorsementPolicy === undefined || definition.endorsementPolicy === "" ? DEFAULT_ENDORSEMENT_POLICY_REFERENCE : definition.endorsementPolicy;
     return {
@@ -59,16 +59,25 @@ export function encodeDefinition(definition: ChaincodeDefinition, setting = "def
         sequence: definition.sequence,
         endorsementPlugin: definition.endorsementPlugin || DEFAULT_ENDORSEMENT_PLUGIN,
         validationPlugin: definition.validationPlugin || DEFAULT_VALIDATION_PLUGIN,
-        validationParameter: encodeEndorsementPolicy(policy, `${setting}.endorsementPolicy`),
-        collections: encodeCollections(definition.collections, `${setting}.collections`),
+        validationParameter: encodeEndorsementPolicy(policy, prefixed(setting, "endorsementPolicy")),
+        collections: encodeCollections(definition.collections, prefixed(setting, "collections")),
         initRequired: definition.initRequired ?? false,
     };
 }
 
 export function validateNameAndVersion(name: string, version: string, setting = "definition"): void {
-    validateChaincodeName(`${setting}.name`, name);
-    if (SYSTEM_CHAINCODES.has(name)) throw new InvalidSettingError(`${setting}.name`, name, "a name that is not a system chaincode's");
-    validateChaincodeVersion(`${setting}.version`, version);
+    validateDefinitionName(name, prefixed(setting, "name"));
+    validateChaincodeVersion(prefixed(setting, "version"), version);
+}
+
+/** Fabric's chaincode name rule, plus: not the name of a system chaincode. */
+export function validateDefinitionName(name: string, setting: string): void {
+    validateChaincodeName(setting, name);
+    if (SYSTEM_CHAINCODES.has(name)) throw new InvalidSettingError(setting, name, "a name that is not a system chaincode's");
+}
+
+function prefixed(setting: string, field: string): string {
+    return setting === "" ? field : `${setting}.${field}`;
 }
 
 /** The subset of lifecycle result messages that carry a definition. */

@@ -29,13 +29,14 @@ export {
     channelPolicyReferenceProblem,
     DEFAULT_ENDORSEMENT_POLICY_REFERENCE,
 } from "./policy-encoding";
-export { CollectionConfig, encodeCollections, collectionsFromCliJson, CliCollectionJson } from "./collections";
+export { CollectionConfig, encodeCollections, decodeCollections, collectionsFromCliJson, CliCollectionJson } from "./collections";
 export {
     ChaincodeDefinition,
     EncodedDefinition,
     encodeDefinition,
     definitionDifferences,
     validateNameAndVersion,
+    validateDefinitionName,
     DEFAULT_ENDORSEMENT_PLUGIN,
     DEFAULT_VALIDATION_PLUGIN,
 } from "./definition";

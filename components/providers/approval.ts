@@ -1,0 +1,195 @@
+/**
+ * ChaincodeApproval: one org's approval of a chaincode definition.
+ * The sequence may be "auto" (from the committed definition, bumped only
+ * when the definition changes); a new package ID alone re-approves the
+ * current sequence; an approval that already exists is never sent again.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { approveForMyOrg, definitionDifferences, queryApproved, queryCommitted } from "../fabric";
+import { InvalidSettingError } from "../validation/errors";
+import { compact, definitionFieldsFromNetwork, desiredDefinition, planSequence } from "./lifecycle-plan";
+import { CollectionArgs, withSecretOutputs } from "./resource-args";
+import {
+    adminIdentity,
+    AdminInputs,
+    callOptions,
+    changedKeys,
+    DEFINITION_FIELDS,
+    DefinitionInputs,
+    FailureCollector,
+    note,
+    OrdererInputs,
+    PeerConnectionInputs,
+    peerEndpoint,
+    ProviderMethods,
+    providerShell,
+    submitOptions,
+    validateAdmin,
+    validateConnection,
+    validateDefinition,
+    validateOrderer,
+} from "./shared";
+
+export interface ChaincodeApprovalInputs extends DefinitionInputs, PeerConnectionInputs, AdminInputs, OrdererInputs {
+    /** Package the org's peers run; empty approves the definition without a package (chaincode unavailable to this org). */
+    packageId?: string;
+}
+
+export interface ChaincodeApprovalOutputs extends ChaincodeApprovalInputs {
+    /** The sequence this org has approved. */
+    approvedSequence: number;
+    /** Transaction ID of the last approval this resource sent ("" when it found the approval already in place). */
+    approvalTxId: string;
+}
+
+const REPLACE_KEYS = ["channel", "name", "mspId"] as const;
+const UPDATE_KEYS = [
+    ...DEFINITION_FIELDS.filter((key) => key !== "name"),
+    "packageId",
+    "peerEndpoint",
+    "peerTlsCaPem",
+    "peerHostOverride",
+    "insecurePlaintext",
+    "clientTlsCertPem",
+    "clientTlsKeyPem",
+    "adminCertPem",
+    "adminKeyPem",
+    "ordererEndpoint",
+    "ordererTlsCaPem",
+    "ordererHostOverride",
+    "timeoutSeconds",
+    "commitTimeoutSeconds",
+] as const;
+
+export const chaincodeApprovalLogic: ProviderMethods<ChaincodeApprovalInputs, ChaincodeApprovalOutputs> = {
+    async check(_olds, news) {
+        const collector = new FailureCollector();
+        validateDefinition(collector, news);
+        validateConnection(collector, news);
+        validateAdmin(collector, news);
+        validateOrderer(collector, news);
+        collector.check("packageId", news.packageId, () => {
+            if (news.packageId !== undefined && news.packageId !== "" && !/^[A-Za-z0-9][A-Za-z0-9_.+-]*:[0-9a-f]{64}$/.test(news.packageId)) {
+                throw new InvalidSettingError("packageId", news.packageId, "label:sha256 as the peer reports it (e.g. from ChaincodeInstall), or empty for no package");
+            }
+        });
+        return { inputs: news, failures: collector.failures };
+    },
+
+    async diff(_id, olds, news) {
+        const replaces = changedKeys(olds, news, REPLACE_KEYS);
+        const updates = changedKeys(olds, news, UPDATE_KEYS);
+        return { changes: replaces.length + updates.length > 0, replaces };
+    },
+
+    async create(inputs) {
+        const outs = await approve(inputs, "");
+        return { id: `${inputs.channel}/${inputs.name}/${inputs.mspId}`, outs };
+    },
+
+    async read(id, props) {
+        const approved = await queryApproved({ ...callOptions(props), peer: peerEndpoint(props), identity: adminIdentity(props), channel: props.channel, name: props.name });
+        if (!approved) return { id: "", props };
+        const fields = definitionFieldsFromNetwork(props, approved);
+        return { id, props: compact({ ...fields, packageId: approved.packageId ?? "", approvedSequence: approved.sequence }) };
+    },
+
+    async update(_id, olds, news) {
+        return { outs: await approve(news, olds.approvalTxId ?? "") };
+    },
+
+    async delete(_id, props) {
+        note(
+            `ChaincodeApproval: Fabric cannot withdraw an approval; ${props.mspId}'s approval of ${props.name} sequence ${props.approvedSequence} ` +
+                `on channel ${props.channel} stays on the ledger. It was removed from the Pulumi state only.`,
+        );
+    },
+};
+
+/** Approves unless this org's approval for the planned sequence already matches exactly. */
+async function approve(inputs: ChaincodeApprovalInputs, previousTxId: string): Promise<ChaincodeApprovalOutputs> {
+    const common = { ...callOptions(inputs), peer: peerEndpoint(inputs), identity: adminIdentity(inputs), channel: inputs.channel };
+    const desired = desiredDefinition(inputs);
+    const committed = await queryCommitted({ ...common, name: inputs.name });
+    const { sequence } = planSequence(inputs, desired, committed);
+    const target = { ...desired, sequence };
+    const packageId = inputs.packageId || undefined;
+
+    const existing = await queryApproved({ ...common, name: inputs.name, sequence });
+    if (existing && definitionDifferences(existing, target).length === 0 && existing.packageId === packageId) {
+        return compact({ ...inputs, approvedSequence: sequence, approvalTxId: previousTxId });
+    }
+    const result = await approveForMyOrg({ ...common, definition: target, packageId, submit: submitOptions(inputs) });
+    return compact({ ...inputs, approvedSequence: sequence, approvalTxId: result.txId });
+}
+
+export const chaincodeApprovalProvider = providerShell<ChaincodeApprovalInputs, ChaincodeApprovalOutputs>(__filename, "chaincodeApprovalLogic");
+
+export interface ChaincodeApprovalArgs {
+    /** Channel name. Changing it replaces the approval. */
+    readonly channel: pulumi.Input<string>;
+    /** Chaincode name. Changing it replaces the approval. */
+    readonly name: pulumi.Input<string>;
+    /** Chaincode version label. */
+    readonly version: pulumi.Input<string>;
+    /** Definition sequence, or "auto" (the committed sequence, +1 when the definition changes). Defaults to "auto". */
+    readonly sequence?: pulumi.Input<number | "auto">;
+    /** Endorsement policy text (e.g. "OR('Org1MSP.member')") or a channel policy path. Defaults to "/Channel/Application/Endorsement". */
+    readonly endorsementPolicy?: pulumi.Input<string>;
+    /** Static private data collections. Defaults to none. */
+    readonly collections?: pulumi.Input<pulumi.Input<CollectionArgs>[]>;
+    /** Whether Init must be called first. Defaults to false. */
+    readonly initRequired?: pulumi.Input<boolean>;
+    /** Defaults to "escc". */
+    readonly endorsementPlugin?: pulumi.Input<string>;
+    /** Defaults to "vscc". */
+    readonly validationPlugin?: pulumi.Input<string>;
+    /** Package ID the org's peers run (from ChaincodeInstall). Defaults to none (approve without a package). */
+    readonly packageId?: pulumi.Input<string>;
+    /** A peer of the approving org, host:port: it endorses the approval. */
+    readonly peerEndpoint: pulumi.Input<string>;
+    /** PEM of the CA of the peer's TLS certificate. Required unless insecurePlaintext is true. */
+    readonly peerTlsCaPem?: pulumi.Input<string>;
+    /** TLS server name of the peer when it differs from the host in peerEndpoint. Defaults to none. */
+    readonly peerHostOverride?: pulumi.Input<string>;
+    /** Dial peer and orderer without TLS (test networks only). Defaults to false. */
+    readonly insecurePlaintext?: pulumi.Input<boolean>;
+    /** Client TLS certificate (PEM) for mutual TLS. Defaults to none. */
+    readonly clientTlsCertPem?: pulumi.Input<string>;
+    /** Its private key (PEM, secret). Defaults to none. */
+    readonly clientTlsKeyPem?: pulumi.Input<string>;
+    /** MSP ID of the approving org. Changing it replaces the approval. */
+    readonly mspId: pulumi.Input<string>;
+    /** Certificate (PEM) of an admin of the approving org. */
+    readonly adminCertPem: pulumi.Input<string>;
+    /** The admin's private key (PEM, secret). */
+    readonly adminKeyPem: pulumi.Input<string>;
+    /** Orderer to broadcast to, host:port. Defaults to none: the peer's gateway submits. */
+    readonly ordererEndpoint?: pulumi.Input<string>;
+    /** PEM of the CA of the orderer's TLS certificate. Required with ordererEndpoint unless insecurePlaintext. */
+    readonly ordererTlsCaPem?: pulumi.Input<string>;
+    /** TLS server name of the orderer. Defaults to none. */
+    readonly ordererHostOverride?: pulumi.Input<string>;
+    /** Deadline of each gRPC call, seconds. Defaults to 30. */
+    readonly timeoutSeconds?: pulumi.Input<number>;
+    /** How long to wait for the approval to be committed, seconds. Defaults to 120. */
+    readonly commitTimeoutSeconds?: pulumi.Input<number>;
+}
+
+/** Approves a chaincode definition for one org. Deleting it only removes it from the state. */
+export class ChaincodeApproval extends pulumi.dynamic.Resource {
+    public readonly approvedSequence!: pulumi.Output<number>;
+    public readonly approvalTxId!: pulumi.Output<string>;
+    public readonly packageId!: pulumi.Output<string>;
+
+    constructor(name: string, args: ChaincodeApprovalArgs, opts?: pulumi.CustomResourceOptions) {
+        super(
+            chaincodeApprovalProvider,
+            name,
+            { ...args, sequence: args.sequence ?? "auto", approvedSequence: undefined, approvalTxId: undefined },
+            withSecretOutputs(opts, ["adminKeyPem", "clientTlsKeyPem"]),
+            "fabric",
+            "ChaincodeApproval",
+        );
+    }
+}

@@ -1,0 +1,269 @@
+/**
+ * ChaincodeDefinition: commits a chaincode definition on a channel.
+ * Sequence "auto" follows the committed definition (bumped only when the
+ * definition changes; a new package is not part of it). Commit readiness is
+ * checked first; a failure names the orgs that have not approved and, where
+ * visible, the fields that differ. Fabric cannot remove a committed
+ * definition, so deleting this resource only removes it from the state.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { checkCommitReadiness, commitDefinition, definitionDifferences, EncodedDefinition, Endpoint, formatApplicationPolicy, queryApproved, queryCommitted } from "../fabric";
+import { InvalidSettingError } from "../validation/errors";
+import { validateHostPort } from "../validation/fabric";
+import { compact, definitionFieldsFromNetwork, desiredDefinition, planSequence } from "./lifecycle-plan";
+import { CollectionArgs, PeerTargetArgs, withSecretOutputs } from "./resource-args";
+import {
+    adminIdentity,
+    AdminInputs,
+    callOptions,
+    changedKeys,
+    DEFINITION_FIELDS,
+    DefinitionInputs,
+    FailureCollector,
+    note,
+    OrdererInputs,
+    PeerTargetInputs,
+    ProviderMethods,
+    providerShell,
+    submitOptions,
+    targetEndpoint,
+    validateAdmin,
+    validateClientTls,
+    validateDefinition,
+    validateOrderer,
+    validateTimeout,
+    validateTls,
+} from "./shared";
+
+export interface ChaincodeDefinitionInputs extends DefinitionInputs, AdminInputs, OrdererInputs {
+    /** Endorsing peers, one per org (the first also answers queries). */
+    peers: PeerTargetInputs[];
+    insecurePlaintext?: boolean;
+    clientTlsCertPem?: string;
+    clientTlsKeyPem?: string;
+    timeoutSeconds?: number;
+    /** MSP IDs that must have approved; defaults to every org of the channel. */
+    requiredApprovals?: string[];
+}
+
+export interface ChaincodeDefinitionOutputs extends ChaincodeDefinitionInputs {
+    committedSequence: number;
+    /** MSP ID -> approved, as the peer reported at the last commit or read. */
+    approvals: Record<string, boolean>;
+    /** Transaction ID of the last commit this resource sent ("" when there was nothing to commit). */
+    commitTxId: string;
+}
+
+const REPLACE_KEYS = ["channel", "name"] as const;
+const UPDATE_KEYS = [
+    ...DEFINITION_FIELDS.filter((key) => key !== "name"),
+    "peers",
+    "requiredApprovals",
+    "insecurePlaintext",
+    "clientTlsCertPem",
+    "clientTlsKeyPem",
+    "mspId",
+    "adminCertPem",
+    "adminKeyPem",
+    "ordererEndpoint",
+    "ordererTlsCaPem",
+    "ordererHostOverride",
+    "timeoutSeconds",
+    "commitTimeoutSeconds",
+] as const;
+
+export const chaincodeDefinitionLogic: ProviderMethods<ChaincodeDefinitionInputs, ChaincodeDefinitionOutputs> = {
+    async check(_olds, news) {
+        const collector = new FailureCollector();
+        validateDefinition(collector, news);
+        validateAdmin(collector, news);
+        validateOrderer(collector, news);
+        validateClientTls(collector, news);
+        validateTimeout(collector, "timeoutSeconds", news.timeoutSeconds);
+        collector.check("peers", news.peers, () => {
+            if (!Array.isArray(news.peers) || news.peers.length === 0) {
+                throw new InvalidSettingError("peers", news.peers, "a list of endorsing peers, one per org ({endpoint, tlsCaPem, hostOverride, mspId})");
+            }
+        });
+        (Array.isArray(news.peers) ? news.peers : []).forEach((peer, index) => {
+            collector.check(`peers[${index}].endpoint`, peer?.endpoint, () => validateHostPort(`peers[${index}].endpoint`, peer.endpoint));
+            validateTls(collector, `peers[${index}].tlsCaPem`, peer?.tlsCaPem, news.insecurePlaintext);
+        });
+        collector.check("requiredApprovals", news.requiredApprovals, () => {
+            const orgs = news.requiredApprovals;
+            if (orgs !== undefined && (!Array.isArray(orgs) || orgs.some((org) => typeof org !== "string" || !/^[A-Za-z0-9.-]+$/.test(org)))) {
+                throw new InvalidSettingError("requiredApprovals", orgs, "a list of MSP IDs, e.g. [\"Org1MSP\", \"Org2MSP\"]");
+            }
+        });
+        return { inputs: news, failures: collector.failures };
+    },
+
+    async diff(_id, olds, news) {
+        const replaces = changedKeys(olds, news, REPLACE_KEYS);
+        const updates = changedKeys(olds, news, UPDATE_KEYS);
+        return { changes: replaces.length + updates.length > 0, replaces };
+    },
+
+    async create(inputs) {
+        return { id: `${inputs.channel}/${inputs.name}`, outs: await commit(inputs, "") };
+    },
+
+    async read(id, props) {
+        const committed = await queryCommitted({ ...callOptions(props), peer: endpoints(props)[0], identity: adminIdentity(props), channel: props.channel, name: props.name });
+        if (!committed) return { id: "", props };
+        const fields = definitionFieldsFromNetwork(props, committed);
+        return { id, props: compact({ ...fields, committedSequence: committed.sequence, approvals: committed.approvals }) };
+    },
+
+    async update(_id, olds, news) {
+        return { outs: await commit(news, olds.commitTxId ?? "") };
+    },
+
+    async delete(_id, props) {
+        note(
+            `ChaincodeDefinition: Fabric cannot remove a committed chaincode definition; ${props.name} stays committed at sequence ` +
+                `${props.committedSequence} on channel ${props.channel}. It was removed from the Pulumi state only.`,
+        );
+    },
+};
+
+function endpoints(inputs: ChaincodeDefinitionInputs): Endpoint[] {
+    return inputs.peers.map((peer) => targetEndpoint(peer, inputs));
+}
+
+async function commit(inputs: ChaincodeDefinitionInputs, previousTxId: string): Promise<ChaincodeDefinitionOutputs> {
+    const peers = endpoints(inputs);
+    const common = { ...callOptions(inputs), peer: peers[0], identity: adminIdentity(inputs), channel: inputs.channel };
+    const desired = desiredDefinition(inputs);
+    const committed = await queryCommitted({ ...common, name: inputs.name });
+    const plan = planSequence(inputs, desired, committed);
+    if (plan.matchesCommitted && committed) {
+        return compact({ ...inputs, committedSequence: committed.sequence, approvals: committed.approvals, commitTxId: previousTxId });
+    }
+    const target = { ...desired, sequence: plan.sequence };
+    const readiness = await checkCommitReadiness({ ...common, definition: target });
+    const required = inputs.requiredApprovals?.length ? inputs.requiredApprovals : Object.keys(readiness.approvals);
+    const missing = required.filter((org) => readiness.approvals[org] !== true);
+    if (missing.length > 0) throw new Error(await notReadyMessage(inputs, target, readiness, missing));
+
+    const result = await commitDefinition({ ...callOptions(inputs), peers, identity: adminIdentity(inputs), channel: inputs.channel, definition: target, submit: submitOptions(inputs) });
+    return compact({ ...inputs, committedSequence: plan.sequence, approvals: readiness.approvals, commitTxId: result.txId });
+}
+
+/** Names the orgs that have not approved and, where a peer tells us, how their approval differs. */
+async function notReadyMessage(
+    inputs: ChaincodeDefinitionInputs,
+    target: EncodedDefinition,
+    readiness: { approvals: Readonly<Record<string, boolean>>; mismatches: Readonly<Record<string, readonly string[]>> },
+    missing: string[],
+): Promise<string> {
+    const status = Object.entries(readiness.approvals).map(([org, approved]) => `${org} ${approved ? "approved" : "not approved"}`).join(", ");
+    const lines = [
+        `cannot commit chaincode ${inputs.name} sequence ${target.sequence} on channel ${inputs.channel}: ` +
+            `not approved by ${missing.join(", ")} (readiness: ${status || "no orgs reported"}).`,
+        `Each of them must approve exactly: version ${JSON.stringify(target.version)}, sequence ${target.sequence}, ` +
+            `endorsement policy ${formatApplicationPolicy(target.validationParameter)}, initRequired ${target.initRequired}, ` +
+            `${target.collections.length > 0 ? "the same collections" : "no collections"}, plugins ${target.endorsementPlugin}/${target.validationPlugin}.`,
+    ];
+    for (const org of missing) {
+        if (!(org in readiness.approvals)) {
+            lines.push(`${org} is not an org of channel ${inputs.channel} (requiredApprovals lists it).`);
+            continue;
+        }
+        const mismatches = readiness.mismatches[org];
+        if (mismatches?.length) {
+            lines.push(`${org}'s approval differs in: ${mismatches.join(", ")}.`);
+            continue;
+        }
+        if (org === inputs.mspId) lines.push(await ownApprovalDetail(inputs, target));
+    }
+    return lines.join("\n");
+}
+
+/** Our own org's approval is visible to its admin: say how it differs. */
+async function ownApprovalDetail(inputs: ChaincodeDefinitionInputs, target: EncodedDefinition): Promise<string> {
+    const ownPeer = inputs.peers.find((peer) => peer.mspId === inputs.mspId);
+    if (!ownPeer) return `${inputs.mspId}: add its peer with mspId to peers to see how its approval differs.`;
+    try {
+        const approved = await queryApproved({
+            ...callOptions(inputs),
+            peer: targetEndpoint(ownPeer, inputs),
+            identity: adminIdentity(inputs),
+            channel: inputs.channel,
+            name: inputs.name,
+        });
+        if (!approved) return `${inputs.mspId} has approved no definition of ${inputs.name}.`;
+        if (approved.sequence !== target.sequence) return `${inputs.mspId}'s latest approval is for sequence ${approved.sequence}, not ${target.sequence}.`;
+        const differences = definitionDifferences(approved, target);
+        return `${inputs.mspId} approved sequence ${target.sequence} with different ${differences.join("; ")} (approved vs wanted).`;
+    } catch (error) {
+        return `${inputs.mspId}: its approval could not be read (${(error as Error).message}).`;
+    }
+}
+
+export const chaincodeDefinitionProvider = providerShell<ChaincodeDefinitionInputs, ChaincodeDefinitionOutputs>(__filename, "chaincodeDefinitionLogic");
+
+export interface ChaincodeDefinitionArgs {
+    /** Channel name. Changing it replaces the resource. */
+    readonly channel: pulumi.Input<string>;
+    /** Chaincode name. Changing it replaces the resource. */
+    readonly name: pulumi.Input<string>;
+    /** Chaincode version label. */
+    readonly version: pulumi.Input<string>;
+    /** Definition sequence, or "auto" (committed sequence, +1 when the definition changes). Defaults to "auto". */
+    readonly sequence?: pulumi.Input<number | "auto">;
+    /** Endorsement policy text or channel policy path. Defaults to "/Channel/Application/Endorsement". */
+    readonly endorsementPolicy?: pulumi.Input<string>;
+    /** Static private data collections. Defaults to none. */
+    readonly collections?: pulumi.Input<pulumi.Input<CollectionArgs>[]>;
+    /** Whether Init must be called first. Defaults to false. */
+    readonly initRequired?: pulumi.Input<boolean>;
+    /** Defaults to "escc". */
+    readonly endorsementPlugin?: pulumi.Input<string>;
+    /** Defaults to "vscc". */
+    readonly validationPlugin?: pulumi.Input<string>;
+    /** Endorsing peers, one per org (enough to satisfy /Channel/Application/LifecycleEndorsement); the first answers queries. */
+    readonly peers: pulumi.Input<pulumi.Input<PeerTargetArgs>[]>;
+    /** MSP IDs that must have approved before committing. Defaults to every org of the channel. */
+    readonly requiredApprovals?: pulumi.Input<pulumi.Input<string>[]>;
+    /** Dial peers and orderer without TLS (test networks only). Defaults to false. */
+    readonly insecurePlaintext?: pulumi.Input<boolean>;
+    /** Client TLS certificate (PEM) for mutual TLS. Defaults to none. */
+    readonly clientTlsCertPem?: pulumi.Input<string>;
+    /** Its private key (PEM, secret). Defaults to none. */
+    readonly clientTlsKeyPem?: pulumi.Input<string>;
+    /** MSP ID of the committing identity's org. */
+    readonly mspId: pulumi.Input<string>;
+    /** Certificate (PEM) of the committing identity (an org admin or any channel writer). */
+    readonly adminCertPem: pulumi.Input<string>;
+    /** Its private key (PEM, secret). */
+    readonly adminKeyPem: pulumi.Input<string>;
+    /** Orderer to broadcast to, host:port. Defaults to none: the first peer's gateway submits. */
+    readonly ordererEndpoint?: pulumi.Input<string>;
+    /** PEM of the CA of the orderer's TLS certificate. Required with ordererEndpoint unless insecurePlaintext. */
+    readonly ordererTlsCaPem?: pulumi.Input<string>;
+    /** TLS server name of the orderer. Defaults to none. */
+    readonly ordererHostOverride?: pulumi.Input<string>;
+    /** Deadline of each gRPC call, seconds. Defaults to 30. */
+    readonly timeoutSeconds?: pulumi.Input<number>;
+    /** How long to wait for the commit, seconds. Defaults to 120. */
+    readonly commitTimeoutSeconds?: pulumi.Input<number>;
+}
+
+/** Commits a chaincode definition once the required orgs approved it. Deleting it only removes it from the state. */
+export class ChaincodeDefinition extends pulumi.dynamic.Resource {
+    public readonly committedSequence!: pulumi.Output<number>;
+    public readonly approvals!: pulumi.Output<Record<string, boolean>>;
+    public readonly commitTxId!: pulumi.Output<string>;
+
+    constructor(name: string, args: ChaincodeDefinitionArgs, opts?: pulumi.CustomResourceOptions) {
+        super(
+            chaincodeDefinitionProvider,
+            name,
+            { ...args, sequence: args.sequence ?? "auto", committedSequence: undefined, approvals: undefined, commitTxId: undefined },
+            withSecretOutputs(opts, ["adminKeyPem", "clientTlsKeyPem"]),
+            "fabric",
+            "ChaincodeDefinition",
+        );
+    }
+}

@@ -1,0 +1,19 @@
+/**
+ * Pulumi dynamic resources for the Fabric chaincode lifecycle: install on a
+ * peer, approve for an org, commit the definition, smoke-check the running
+ * chaincode. Each is also exported as its plain provider object (used by
+ * tests and by callers composing their own resources).
+ */
+export { ChaincodeInstall, ChaincodeInstallArgs, chaincodeInstallProvider, ChaincodeInstallInputs, ChaincodeInstallOutputs } from "./install";
+export { ChaincodeApproval, ChaincodeApprovalArgs, chaincodeApprovalProvider, ChaincodeApprovalInputs, ChaincodeApprovalOutputs } from "./approval";
+export { ChaincodeDefinition, ChaincodeDefinitionArgs, chaincodeDefinitionProvider, ChaincodeDefinitionInputs, ChaincodeDefinitionOutputs } from "./definition";
+export {
+    ChaincodeSmokeCheck,
+    ChaincodeSmokeCheckArgs,
+    chaincodeSmokeCheckProvider,
+    ChaincodeSmokeCheckInputs,
+    ChaincodeSmokeCheckOutputs,
+    DEFAULT_SMOKE_FUNCTION,
+    smokeCheckHints,
+} from "./smoke-check";
+export { CollectionArgs, PeerTargetArgs } from "./resource-args";

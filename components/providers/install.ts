@@ -1,0 +1,163 @@
+/**
+ * ChaincodeInstall: one chaincode package installed on one peer.
+ * Idempotent (an already-installed package is success), checks that the
+ * peer computed the same package ID as we did, and, since Fabric cannot
+ * uninstall, deleting it only removes it from the Pulumi state.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { installChaincode, queryInstalled } from "../fabric";
+import { computePackageId, readChaincodePackage } from "../packaging";
+import { InvalidSettingError } from "../validation/errors";
+import {
+    adminIdentity,
+    AdminInputs,
+    callOptions,
+    changedKeys,
+    FailureCollector,
+    note,
+    PeerConnectionInputs,
+    peerEndpoint,
+    ProviderMethods,
+    providerShell,
+    validateAdmin,
+    validateConnection,
+} from "./shared";
+import { withSecretOutputs } from "./resource-args";
+
+export interface ChaincodeInstallInputs extends PeerConnectionInputs, AdminInputs {
+    /** The package file, base64. */
+    packageBase64: string;
+    /** label:sha256 computed locally from the package. */
+    packageId: string;
+}
+
+export interface ChaincodeInstallOutputs extends ChaincodeInstallInputs {
+    /** The package label the peer reported. */
+    label: string;
+}
+
+/** Changing these installs something else somewhere else: a new resource. */
+const REPLACE_KEYS = ["peerEndpoint", "packageBase64", "packageId"] as const;
+/** Connection details and credentials: an update that only re-checks the install. */
+const UPDATE_KEYS = ["peerTlsCaPem", "peerHostOverride", "insecurePlaintext", "clientTlsCertPem", "clientTlsKeyPem", "mspId", "adminCertPem", "adminKeyPem", "timeoutSeconds"] as const;
+
+export const chaincodeInstallLogic: ProviderMethods<ChaincodeInstallInputs, ChaincodeInstallOutputs> = {
+    async check(_olds, news) {
+        const collector = new FailureCollector();
+        validateConnection(collector, news);
+        validateAdmin(collector, news);
+        collector.check("packageBase64", [news.packageBase64, news.packageId], () => checkPackage(news.packageBase64, news.packageId));
+        return { inputs: news, failures: collector.failures };
+    },
+
+    async diff(_id, olds, news) {
+        const replaces = changedKeys(olds, news, REPLACE_KEYS);
+        const updates = changedKeys(olds, news, UPDATE_KEYS);
+        return { changes: replaces.length + updates.length > 0, replaces };
+    },
+
+    async create(inputs) {
+        const label = await install(inputs);
+        return { id: `${inputs.packageId}@${inputs.peerEndpoint}`, outs: { ...inputs, label } };
+    },
+
+    async read(id, props) {
+        const installed = await queryInstalled({ ...callOptions(props), peer: peerEndpoint(props), identity: adminIdentity(props), packageId: props.packageId });
+        // Gone from the peer (e.g. its volume was wiped): drop it from state so the next `up` installs again.
+        if (!installed) return { id: "", props };
+        return { id, props: { ...props, label: installed.label } };
+    },
+
+    async update(_id, _olds, news) {
+        // Same peer and package; new credentials or connection details. Installing again is a no-op
+        // on the peer and proves the new settings work.
+        const label = await install(news);
+        return { outs: { ...news, label } };
+    },
+
+    async delete(_id, props) {
+        note(
+            `ChaincodeInstall: Fabric has no uninstall; package ${props.packageId} stays installed on peer ${props.peerEndpoint}. ` +
+                "It was removed from the Pulumi state only.",
+        );
+    },
+};
+
+async function install(inputs: ChaincodeInstallInputs): Promise<string> {
+    const result = await installChaincode({
+        ...callOptions(inputs),
+        peer: peerEndpoint(inputs),
+        identity: adminIdentity(inputs),
+        packageBytes: Buffer.from(inputs.packageBase64, "base64"),
+    });
+    if (result.packageId !== inputs.packageId) {
+        throw new Error(
+            `peer ${inputs.peerEndpoint} installed the package as ${result.packageId}, but the package ID computed locally is ${inputs.packageId}: ` +
+                "the package bytes and packageId do not belong together, so the chaincode server's CHAINCODE_ID would not match",
+        );
+    }
+    return result.label;
+}
+
+/** The package must be a valid chaincode package whose own ID is `packageId`. */
+function checkPackage(packageBase64: string, packageId: string): void {
+    if (typeof packageBase64 !== "string" || packageBase64.length === 0 || !/^[A-Za-z0-9+/]+={0,2}$/.test(packageBase64)) {
+        throw new InvalidSettingError("packageBase64", "(package bytes, not shown)", "the chaincode package file encoded as base64");
+    }
+    const bytes = Buffer.from(packageBase64, "base64");
+    let label: string;
+    try {
+        label = readChaincodePackage(bytes).label;
+    } catch (error) {
+        throw new InvalidSettingError("packageBase64", "(package bytes, not shown)", `a chaincode package (${(error as Error).message})`);
+    }
+    const actual = computePackageId(label, bytes);
+    if (packageId === actual) return;
+    const expectedLabel = typeof packageId === "string" ? packageId.slice(0, packageId.lastIndexOf(":")) : "";
+    const reason =
+        expectedLabel !== label
+            ? `the package's label is "${label}" but packageId has label "${expectedLabel}"`
+            : "the package's SHA-256 differs from the one in packageId (the package was rebuilt with other content)";
+    throw new InvalidSettingError("packageId", packageId, `${actual}, the ID of the package given in packageBase64: ${reason}`);
+}
+
+/** The serialisable provider: loads `chaincodeInstallLogic` from this file inside the provider process. */
+export const chaincodeInstallProvider = providerShell<ChaincodeInstallInputs, ChaincodeInstallOutputs>(__filename, "chaincodeInstallLogic");
+
+export interface ChaincodeInstallArgs {
+    /** Peer gRPC endpoint, host:port. Changing it replaces the install. */
+    readonly peerEndpoint: pulumi.Input<string>;
+    /** PEM of the CA that signed the peer's TLS certificate. Required unless insecurePlaintext is true. */
+    readonly peerTlsCaPem?: pulumi.Input<string>;
+    /** TLS server name of the peer when it differs from the host in peerEndpoint. Defaults to none. */
+    readonly peerHostOverride?: pulumi.Input<string>;
+    /** Dial the peer without TLS (test networks only). Defaults to false. */
+    readonly insecurePlaintext?: pulumi.Input<boolean>;
+    /** Client TLS certificate (PEM) when the peer requires mutual TLS. Defaults to none. */
+    readonly clientTlsCertPem?: pulumi.Input<string>;
+    /** Its private key (PEM, secret). Defaults to none. */
+    readonly clientTlsKeyPem?: pulumi.Input<string>;
+    /** MSP ID of the peer's org, e.g. "Org1MSP". */
+    readonly mspId: pulumi.Input<string>;
+    /** Certificate (PEM) of an admin of the peer's org. */
+    readonly adminCertPem: pulumi.Input<string>;
+    /** The admin's private key (PEM, secret). */
+    readonly adminKeyPem: pulumi.Input<string>;
+    /** The package file, base64 (secret when its connection.json carries a client key). Changing it replaces the install. */
+    readonly packageBase64: pulumi.Input<string>;
+    /** The package ID computed locally (label:sha256); the peer's answer must equal it. */
+    readonly packageId: pulumi.Input<string>;
+    /** Deadline of each gRPC call, seconds. Defaults to 30. */
+    readonly timeoutSeconds?: pulumi.Input<number>;
+}
+
+/** Installs a chaincode package on one peer. Deleting it only removes it from the state (Fabric cannot uninstall). */
+export class ChaincodeInstall extends pulumi.dynamic.Resource {
+    public readonly packageId!: pulumi.Output<string>;
+    public readonly label!: pulumi.Output<string>;
+    public readonly peerEndpoint!: pulumi.Output<string>;
+
+    constructor(name: string, args: ChaincodeInstallArgs, opts?: pulumi.CustomResourceOptions) {
+        super(chaincodeInstallProvider, name, { ...args, label: undefined }, withSecretOutputs(opts, ["adminKeyPem", "clientTlsKeyPem", "packageBase64"]), "fabric", "ChaincodeInstall");
+    }
+}

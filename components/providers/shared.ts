@@ -1,0 +1,334 @@
+/**
+ * The part every Fabric dynamic provider shares: the serialisable provider
+ * shell, unknown-value handling, input validation that collects check
+ * failures, and turning flat inputs into Fabric client arguments.
+ *
+ * No Pulumi imports here: this module runs inside the dynamic provider
+ * process, where it is loaded from its absolute path.
+ */
+import {
+    CallOptions,
+    ChaincodeDefinition,
+    CollectionConfig,
+    encodeCollections,
+    encodeEndorsementPolicy,
+    Endpoint,
+    IdentityPem,
+    SubmitOptions,
+    validateDefinitionName,
+} from "../fabric";
+import { InvalidSettingError } from "../validation/errors";
+import { validateChaincodeVersion, validateHostPort } from "../validation/fabric";
+import { validateCertificateBundlePem, validateCertificatePem, validateKeyMatchesCertificate, validatePrivateKeyPem } from "../validation/pem";
+
+/** How the engine marks a value that is not known yet (during preview). */
+export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+export function isUnknown(value: unknown): boolean {
+    if (value === UNKNOWN) return true;
+    if (Array.isArray(value)) return value.some(isUnknown);
+    if (value !== null && typeof value === "object") return Object.values(value).some(isUnknown);
+    return false;
+}
+
+export interface CheckFailure {
+    readonly property: string;
+    readonly reason: string;
+}
+
+/** The provider methods as Pulumi calls them (structurally `pulumi.dynamic.ResourceProvider`). */
+export interface ProviderMethods<Inputs, Outputs> {
+    check(olds: Partial<Outputs>, news: Inputs): Promise<{ inputs: Inputs; failures: CheckFailure[] }>;
+    diff(id: string, olds: Outputs, news: Inputs): Promise<{ changes: boolean; replaces: string[]; deleteBeforeReplace?: boolean }>;
+    create(inputs: Inputs): Promise<{ id: string; outs: Outputs }>;
+    read(id: string, props: Outputs): Promise<{ id: string; props: Outputs }>;
+    update(id: string, olds: Outputs, news: Inputs): Promise<{ outs: Outputs }>;
+    delete(id: string, props: Outputs): Promise<void>;
+}
+
+/**
+ * A provider object Pulumi can serialise: its methods only capture the
+ * absolute path of the module holding the implementation and load it
+ * inside the provider process. (A relative `require` would resolve
+ * against the provider's working directory, not this file.)
+ */
+export function providerShell<Inputs, Outputs>(modulePath: string, exportName: string): ProviderMethods<Inputs, Outputs> {
+    const load = (): ProviderMethods<Inputs, Outputs> => {
+        const fs = require("node:fs") as typeof import("node:fs");
+        const path = require("node:path") as typeof import("node:path");
+        // The state may outlive a checkout: fall back to the same file under the project's dist/.
+        const candidates = [modulePath, path.resolve("dist", "components", "providers", path.basename(modulePath))];
+        const found = candidates.find((candidate) => fs.existsSync(candidate));
+        if (!found) throw new Error(`cannot load the Fabric provider implementation: none of ${candidates.join(", ")} exists (run npm run build)`);
+        return require(found)[exportName] as ProviderMethods<Inputs, Outputs>;
+    };
+    return {
+        check: (olds, news) => load().check(olds, news),
+        diff: (id, olds, news) => load().diff(id, olds, news),
+        create: (inputs) => load().create(inputs),
+        read: (id, props) => load().read(id, props),
+        update: (id, olds, news) => load().update(id, olds, news),
+        delete: (id, props) => load().delete(id, props),
+    };
+}
+
+/** Collects check failures: runs each validator, turning InvalidSettingError into a failure for its property. */
+export class FailureCollector {
+    readonly failures: CheckFailure[] = [];
+
+    /** Runs `validate` unless the value is unknown (preview); records a failure instead of throwing. */
+    check(property: string, value: unknown, validate: () => void): void {
+        if (isUnknown(value)) return;
+        try {
+            validate();
+        } catch (error) {
+            if (error instanceof InvalidSettingError) this.failures.push({ property, reason: error.message });
+            else this.failures.push({ property, reason: (error as Error).message });
+        }
+    }
+
+    fail(property: string, reason: string): void {
+        this.failures.push({ property, reason });
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Connection and identity inputs
+
+/** How to reach one peer (flat, so every field diffs on its own). */
+export interface PeerConnectionInputs {
+    peerEndpoint: string;
+    peerTlsCaPem?: string;
+    peerHostOverride?: string;
+    insecurePlaintext?: boolean;
+    clientTlsCertPem?: string;
+    clientTlsKeyPem?: string;
+    timeoutSeconds?: number;
+}
+
+export interface AdminInputs {
+    mspId: string;
+    adminCertPem: string;
+    adminKeyPem: string;
+}
+
+export interface OrdererInputs {
+    ordererEndpoint?: string;
+    ordererTlsCaPem?: string;
+    ordererHostOverride?: string;
+    commitTimeoutSeconds?: number;
+}
+
+/** One endorsing peer in a list. */
+export interface PeerTargetInputs {
+    endpoint: string;
+    tlsCaPem?: string;
+    hostOverride?: string;
+    /** The org the peer belongs to (used to explain readiness failures). */
+    mspId?: string;
+}
+
+export function validateConnection(collector: FailureCollector, inputs: PeerConnectionInputs): void {
+    collector.check("peerEndpoint", inputs.peerEndpoint, () => validateHostPort("peerEndpoint", inputs.peerEndpoint));
+    validateTls(collector, "peerTlsCaPem", inputs.peerTlsCaPem, inputs.insecurePlaintext);
+    validateOptionalHost(collector, "peerHostOverride", inputs.peerHostOverride);
+    validateClientTls(collector, inputs);
+    validateTimeout(collector, "timeoutSeconds", inputs.timeoutSeconds);
+}
+
+export function validateTls(collector: FailureCollector, property: string, caPem: string | undefined, insecurePlaintext: boolean | undefined): void {
+    collector.check(property, caPem, () => {
+        if (caPem === undefined || caPem === "") {
+            if (insecurePlaintext !== true) {
+                throw new InvalidSettingError(property, caPem, "the PEM of the CA that signed the TLS certificate (or insecurePlaintext: true for a peer without TLS)");
+            }
+            return;
+        }
+        validateCertificateBundlePem(property, caPem);
+    });
+}
+
+export function validateClientTls(collector: FailureCollector, inputs: { clientTlsCertPem?: string; clientTlsKeyPem?: string; insecurePlaintext?: boolean }): void {
+    const { clientTlsCertPem: cert, clientTlsKeyPem: key } = inputs;
+    if (!cert && !key) return;
+    collector.check("clientTlsCertPem", cert, () => {
+        if (!cert) throw new InvalidSettingError("clientTlsCertPem", cert, "the client TLS certificate that goes with clientTlsKeyPem");
+        validateCertificatePem("clientTlsCertPem", cert);
+        if (inputs.insecurePlaintext) throw new InvalidSettingError("clientTlsCertPem", "(set)", "no client certificate when insecurePlaintext is true (mutual TLS needs TLS)");
+    });
+    collector.check("clientTlsKeyPem", [cert, key], () => {
+        if (!key) throw new InvalidSettingError("clientTlsKeyPem", undefined, "the private key of clientTlsCertPem");
+        validatePrivateKeyPem("clientTlsKeyPem", key);
+        if (cert) validateKeyMatchesCertificate("clientTlsKeyPem", key, cert);
+    });
+}
+
+export function validateAdmin(collector: FailureCollector, inputs: AdminInputs): void {
+    collector.check("mspId", inputs.mspId, () => {
+        if (typeof inputs.mspId !== "string" || !/^[A-Za-z0-9.-]+$/.test(inputs.mspId)) {
+            throw new InvalidSettingError("mspId", inputs.mspId, "an MSP ID of letters, digits, '.' and '-' (e.g. Org1MSP)");
+        }
+    });
+    collector.check("adminCertPem", inputs.adminCertPem, () => validateCertificatePem("adminCertPem", inputs.adminCertPem));
+    collector.check("adminKeyPem", [inputs.adminKeyPem, inputs.adminCertPem], () => {
+        validatePrivateKeyPem("adminKeyPem", inputs.adminKeyPem);
+        validateKeyMatchesCertificate("adminKeyPem", inputs.adminKeyPem, inputs.adminCertPem);
+    });
+}
+
+export function validateOrderer(collector: FailureCollector, inputs: OrdererInputs & { insecurePlaintext?: boolean }): void {
+    if (inputs.ordererEndpoint !== undefined && inputs.ordererEndpoint !== "") {
+        collector.check("ordererEndpoint", inputs.ordererEndpoint, () => validateHostPort("ordererEndpoint", inputs.ordererEndpoint));
+        validateTls(collector, "ordererTlsCaPem", inputs.ordererTlsCaPem, inputs.insecurePlaintext);
+        validateOptionalHost(collector, "ordererHostOverride", inputs.ordererHostOverride);
+    }
+    validateTimeout(collector, "commitTimeoutSeconds", inputs.commitTimeoutSeconds);
+}
+
+function validateOptionalHost(collector: FailureCollector, property: string, host: string | undefined): void {
+    collector.check(property, host, () => {
+        if (host !== undefined && host !== "" && !/^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?$/.test(host)) {
+            throw new InvalidSettingError(property, host, "the DNS name in the endpoint's TLS certificate, e.g. peer0.org1.example.com");
+        }
+    });
+}
+
+export function validateTimeout(collector: FailureCollector, property: string, seconds: number | undefined): void {
+    collector.check(property, seconds, () => {
+        if (seconds !== undefined && (typeof seconds !== "number" || !Number.isFinite(seconds) || seconds <= 0 || seconds > 3600)) {
+            throw new InvalidSettingError(property, seconds, "a number of seconds from 1 to 3600");
+        }
+    });
+}
+
+/** The Fabric client's endpoint for the connection inputs. */
+export function peerEndpoint(inputs: PeerConnectionInputs): Endpoint {
+    return endpointOf(inputs.peerEndpoint, inputs.peerTlsCaPem, inputs.peerHostOverride, inputs);
+}
+
+export function targetEndpoint(target: PeerTargetInputs, tls: { clientTlsCertPem?: string; clientTlsKeyPem?: string }): Endpoint {
+    return endpointOf(target.endpoint, target.tlsCaPem, target.hostOverride, tls);
+}
+
+function endpointOf(address: string, tlsCaPem: string | undefined, hostOverride: string | undefined, tls: { clientTlsCertPem?: string; clientTlsKeyPem?: string }): Endpoint {
+    return {
+        address,
+        tlsCaPem: tlsCaPem || undefined,
+        hostOverride: hostOverride || undefined,
+        clientCertPem: tls.clientTlsCertPem || undefined,
+        clientKeyPem: tls.clientTlsKeyPem || undefined,
+    };
+}
+
+export function adminIdentity(inputs: AdminInputs): IdentityPem {
+    return { mspId: inputs.mspId, certPem: inputs.adminCertPem, keyPem: inputs.adminKeyPem };
+}
+
+export function callOptions(inputs: { timeoutSeconds?: number }): CallOptions {
+    return { timeoutSeconds: inputs.timeoutSeconds };
+}
+
+export function submitOptions(inputs: OrdererInputs & { clientTlsCertPem?: string; clientTlsKeyPem?: string }): SubmitOptions {
+    return {
+        orderer: inputs.ordererEndpoint ? endpointOf(inputs.ordererEndpoint, inputs.ordererTlsCaPem, inputs.ordererHostOverride, inputs) : undefined,
+        commitTimeoutSeconds: inputs.commitTimeoutSeconds,
+    };
+}
+
+// ---------------------------------------------------------------------------
+// Definition inputs (shared by approval and commit)
+
+export interface DefinitionInputs {
+    channel: string;
+    name: string;
+    version: string;
+    /** A number from 1, or "auto". */
+    sequence: number | string;
+    endorsementPolicy?: string;
+    collections?: CollectionConfig[];
+    initRequired?: boolean;
+    endorsementPlugin?: string;
+    validationPlugin?: string;
+}
+
+export const DEFINITION_FIELDS = ["name", "version", "sequence", "endorsementPolicy", "collections", "initRequired", "endorsementPlugin", "validationPlugin"] as const;
+
+export function validateDefinition(collector: FailureCollector, inputs: DefinitionInputs): void {
+    collector.check("channel", inputs.channel, () => {
+        if (typeof inputs.channel !== "string" || !/^[a-z][a-z0-9.-]*$/.test(inputs.channel) || inputs.channel.length > 249) {
+            throw new InvalidSettingError("channel", inputs.channel, "a channel name: lower-case letters, digits, '.' and '-', starting with a letter");
+        }
+    });
+    collector.check("sequence", inputs.sequence, () => {
+        if (inputs.sequence !== "auto" && !(typeof inputs.sequence === "number" && Number.isSafeInteger(inputs.sequence) && inputs.sequence >= 1)) {
+            throw new InvalidSettingError("sequence", inputs.sequence, 'a whole number from 1, or "auto" (computed from the committed definition)');
+        }
+    });
+    collector.check("name", inputs.name, () => validateDefinitionName(inputs.name, "name"));
+    collector.check("version", inputs.version, () => validateChaincodeVersion("version", inputs.version));
+    collector.check("endorsementPolicy", inputs.endorsementPolicy, () => {
+        if (inputs.endorsementPolicy) encodeEndorsementPolicy(inputs.endorsementPolicy, "endorsementPolicy");
+    });
+    collector.check("collections", inputs.collections, () => {
+        if (inputs.collections !== undefined && !Array.isArray(inputs.collections)) {
+            throw new InvalidSettingError("collections", inputs.collections, "a list of collection objects");
+        }
+        encodeCollections(inputs.collections ?? [], "collections");
+    });
+    for (const plugin of ["endorsementPlugin", "validationPlugin"] as const) {
+        collector.check(plugin, inputs[plugin], () => {
+            const value = inputs[plugin];
+            if (value !== undefined && value !== "" && !/^[A-Za-z0-9_.-]+$/.test(value)) {
+                throw new InvalidSettingError(plugin, value, "a plugin name as configured on the peers (e.g. escc / vscc)");
+            }
+        });
+    }
+}
+
+/** The inputs as a Fabric client definition, with a resolved sequence. */
+export function definitionOf(inputs: DefinitionInputs, sequence = 1): ChaincodeDefinition {
+    return {
+        name: inputs.name,
+        version: inputs.version,
+        sequence,
+        endorsementPolicy: inputs.endorsementPolicy || undefined,
+        collections: inputs.collections ?? [],
+        initRequired: inputs.initRequired ?? false,
+        endorsementPlugin: inputs.endorsementPlugin || undefined,
+        validationPlugin: inputs.validationPlugin || undefined,
+    };
+}
+
+// ---------------------------------------------------------------------------
+// Diffing
+
+/** Stable JSON for comparing input values (object keys sorted; undefined and "" and absent treated alike). */
+export function canonical(value: unknown): string {
+    return JSON.stringify(normalize(value));
+}
+
+function normalize(value: unknown): unknown {
+    if (value === "" || value === null) return undefined;
+    if (Array.isArray(value)) return value.map(normalize);
+    if (value !== null && typeof value === "object") {
+        const result: Record<string, unknown> = {};
+        for (const key of Object.keys(value).sort()) {
+            const normalized = normalize((value as Record<string, unknown>)[key]);
+            if (normalized !== undefined) result[key] = normalized;
+        }
+        return result;
+    }
+    return value;
+}
+
+/** Input keys whose values differ between the old state and the new inputs (an unknown new value counts as a change). */
+export function changedKeys(olds: object, news: object, keys: readonly string[]): string[] {
+    const old = olds as Record<string, unknown>;
+    const next = news as Record<string, unknown>;
+    return keys.filter((key) => isUnknown(next[key]) || canonical(old[key]) !== canonical(next[key]));
+}
+
+/** A note for the operator; written to stderr, which the engine keeps in its logs. */
+export function note(message: string): void {
+    process.stderr.write(`${message}\n`);
+}

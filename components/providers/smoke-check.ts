@@ -1,0 +1,222 @@
+/**
+ * ChaincodeSmokeCheck: after the commit (and the Deployment rollout), asks
+ * a peer to run a read-only chaincode function and fails with the peer's
+ * message plus hints when the peer cannot reach the chaincode.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { evaluateOnPeer, validateDefinitionName } from "../fabric";
+import { InvalidSettingError } from "../validation/errors";
+import { compact } from "./lifecycle-plan";
+import { withSecretOutputs } from "./resource-args";
+import {
+    adminIdentity,
+    AdminInputs,
+    callOptions,
+    changedKeys,
+    FailureCollector,
+    PeerConnectionInputs,
+    peerEndpoint,
+    ProviderMethods,
+    providerShell,
+    validateAdmin,
+    validateConnection,
+} from "./shared";
+
+export interface ChaincodeSmokeCheckInputs extends PeerConnectionInputs, AdminInputs {
+    channel: string;
+    chaincodeName: string;
+    /** Read-only function to evaluate. */
+    fn?: string;
+    args?: string[];
+    /** For hints: the package ID the chaincode server must run with. */
+    expectedPackageId?: string;
+    /** For hints: the address the peer dials (connection.json). */
+    chaincodeAddress?: string;
+    /** Keep retrying this long while the chaincode starts. */
+    waitSeconds?: number;
+    /** Any change re-runs the check (e.g. the Deployment's revision). */
+    triggers?: string[];
+}
+
+export interface ChaincodeSmokeCheckOutputs extends ChaincodeSmokeCheckInputs {
+    /** Size of the function's answer in bytes. */
+    responseLength: number;
+    /** The first 200 characters of the answer. */
+    responsePreview: string;
+}
+
+export const DEFAULT_SMOKE_FUNCTION = "GetAllAssets";
+const DEFAULT_WAIT_SECONDS = 60;
+const RETRY_PAUSE_MS = 3000;
+const INPUT_KEYS = [
+    "channel", "chaincodeName", "fn", "args", "expectedPackageId", "chaincodeAddress", "waitSeconds", "triggers",
+    "peerEndpoint", "peerTlsCaPem", "peerHostOverride", "insecurePlaintext", "clientTlsCertPem", "clientTlsKeyPem",
+    "mspId", "adminCertPem", "adminKeyPem", "timeoutSeconds",
+] as const;
+
+export const chaincodeSmokeCheckLogic: ProviderMethods<ChaincodeSmokeCheckInputs, ChaincodeSmokeCheckOutputs> = {
+    async check(_olds, news) {
+        const collector = new FailureCollector();
+        validateConnection(collector, news);
+        validateAdmin(collector, news);
+        collector.check("chaincodeName", news.chaincodeName, () => validateDefinitionName(news.chaincodeName, "chaincodeName"));
+        collector.check("fn", news.fn, () => {
+            if (news.fn !== undefined && (typeof news.fn !== "string" || news.fn.trim() === "")) throw new InvalidSettingError("fn", news.fn, "a chaincode function name, e.g. GetAllAssets");
+        });
+        collector.check("args", news.args, () => {
+            if (news.args !== undefined && (!Array.isArray(news.args) || news.args.some((arg) => typeof arg !== "string"))) throw new InvalidSettingError("args", news.args, "a list of strings");
+        });
+        collector.check("waitSeconds", news.waitSeconds, () => {
+            const wait = news.waitSeconds;
+            if (wait !== undefined && (typeof wait !== "number" || !Number.isFinite(wait) || wait < 0 || wait > 3600)) throw new InvalidSettingError("waitSeconds", wait, "a number of seconds from 0 to 3600");
+        });
+        return { inputs: news, failures: collector.failures };
+    },
+
+    async diff(_id, olds, news) {
+        return { changes: changedKeys(olds, news, INPUT_KEYS).length > 0, replaces: [] };
+    },
+
+    async create(inputs) {
+        return { id: `${inputs.channel}/${inputs.chaincodeName}@${inputs.peerEndpoint}`, outs: await smokeCheck(inputs) };
+    },
+
+    async read(id, props) {
+        // Nothing lives on the network: the check's last result is its state.
+        return { id, props };
+    },
+
+    async update(_id, _olds, news) {
+        return { outs: await smokeCheck(news) };
+    },
+
+    async delete() {
+        // Nothing to remove.
+    },
+};
+
+async function smokeCheck(inputs: ChaincodeSmokeCheckInputs): Promise<ChaincodeSmokeCheckOutputs> {
+    const fn = inputs.fn || DEFAULT_SMOKE_FUNCTION;
+    const deadline = Date.now() + (inputs.waitSeconds ?? DEFAULT_WAIT_SECONDS) * 1000;
+    let attempts = 0;
+    for (;;) {
+        attempts++;
+        try {
+            const response = await evaluateOnPeer({
+                ...callOptions(inputs),
+                peer: peerEndpoint(inputs),
+                identity: adminIdentity(inputs),
+                channel: inputs.channel,
+                chaincode: inputs.chaincodeName,
+                fn,
+                args: inputs.args ?? [],
+            });
+            const text = response.toString("utf8");
+            return compact({ ...inputs, responseLength: response.length, responsePreview: text.length > 200 ? `${text.slice(0, 200)}...` : text });
+        } catch (error) {
+            const message = (error as Error).message;
+            // A chaincode that answered with its own error is reachable: retrying will not help.
+            if (Date.now() + RETRY_PAUSE_MS >= deadline || !isReachabilityProblem(message)) {
+                throw new Error(smokeCheckFailure(inputs, fn, attempts, message));
+            }
+            await new Promise((resolve) => setTimeout(resolve, RETRY_PAUSE_MS));
+        }
+    }
+}
+
+/** Messages that mean "the peer could not get to the chaincode (yet)". */
+function isReachabilityProblem(message: string): boolean {
+    return /could not launch chaincode|connection refused|no such host|dial tcp|i\/o timeout|deadline exceeded|timeout expired while starting chaincode|registration failed|not registered|cannot reach|timed out after|connection error|transport/i.test(
+        message,
+    );
+}
+
+export function smokeCheckFailure(inputs: ChaincodeSmokeCheckInputs, fn: string, attempts: number, peerMessage: string): string {
+    const hints = smokeCheckHints(peerMessage, inputs);
+    return [
+        `smoke check failed: peer ${inputs.peerEndpoint} could not evaluate ${fn} on chaincode ${inputs.chaincodeName} (channel ${inputs.channel}) after ${attempts} attempt(s).`,
+        `The peer said: ${peerMessage}`,
+        "Hints:",
+        ...hints.map((hint) => `  - ${hint}`),
+    ].join("\n");
+}
+
+/** What to check, chosen from the peer's message. */
+export function smokeCheckHints(peerMessage: string, context: { expectedPackageId?: string; chaincodeAddress?: string; fn?: string }): string[] {
+    const address = context.chaincodeAddress ? ` (${context.chaincodeAddress})` : "";
+    const chaincodeId = `is the chaincode server's CHAINCODE_ID exactly the package ID${context.expectedPackageId ? ` ${context.expectedPackageId}` : ""}? The peer only accepts a server registering under that ID.`;
+    const tls = "TLS between peer and chaincode: root_cert in connection.json must be the CA that signed the server certificate, the certificate's SANs must include the host the peer dials, and with client auth the server must trust the client certificate's CA.";
+    const dns = `address${address}: the peer resolves and dials the host:port in connection.json; check the Service name, namespace, port and any NetworkPolicy between peer and chaincode.`;
+    const hints: string[] = [];
+    if (/no such host|name resolution|lookup /i.test(peerMessage)) hints.push(`DNS: the peer cannot resolve the chaincode host${address}. ${dns}`);
+    if (/connection refused/i.test(peerMessage)) hints.push(`nothing listens at the chaincode address${address}: is the chaincode Deployment ready and listening on that port (Service port/targetPort)?`);
+    if (/x509|certificate|tls:|handshake|authentication handshake/i.test(peerMessage)) hints.push(tls);
+    if (/timeout expired while starting chaincode|registration failed|not registered|will not accept external chaincode/i.test(peerMessage)) hints.push(chaincodeId);
+    if (/i\/o timeout|deadline exceeded/i.test(peerMessage)) hints.push(`the peer's dial timed out${address}: a NetworkPolicy or firewall may drop peer-to-chaincode traffic; dial_timeout in connection.json may be too short.`);
+    if (/exists, but chaincode is not installed/i.test(peerMessage)) hints.push("the package is not installed on this peer: add a ChaincodeInstall for it (same package ID as approved).");
+    if (/has been successfully defined on channel|namespace .* is not defined/i.test(peerMessage)) hints.push("the chaincode is not committed on this channel yet: the ChaincodeDefinition must be committed first.");
+    if (/cannot reach|timed out after/i.test(peerMessage)) hints.push("the peer itself is unreachable from here: check peerEndpoint, peerTlsCaPem and peerHostOverride.");
+    if (hints.length === 0 && !isReachabilityProblem(peerMessage)) {
+        hints.push(`the chaincode answered but ${context.fn ?? "the function"} failed: choose a read-only function that exists and succeeds on an empty ledger (fn, args).`);
+    }
+    if (hints.length === 0) hints.push(chaincodeId, tls, `DNS/${dns}`);
+    return hints;
+}
+
+export const chaincodeSmokeCheckProvider = providerShell<ChaincodeSmokeCheckInputs, ChaincodeSmokeCheckOutputs>(__filename, "chaincodeSmokeCheckLogic");
+
+export interface ChaincodeSmokeCheckArgs {
+    /** Channel name. */
+    readonly channel: pulumi.Input<string>;
+    /** Chaincode name as committed. */
+    readonly chaincodeName: pulumi.Input<string>;
+    /** Read-only function to evaluate. Defaults to "GetAllAssets". */
+    readonly fn?: pulumi.Input<string>;
+    /** Its arguments. Defaults to none. */
+    readonly args?: pulumi.Input<pulumi.Input<string>[]>;
+    /** The package ID the server should run with (shown in hints). Defaults to none. */
+    readonly expectedPackageId?: pulumi.Input<string>;
+    /** The address in connection.json (shown in hints). Defaults to none. */
+    readonly chaincodeAddress?: pulumi.Input<string>;
+    /** Keep retrying this long while the peer cannot reach the chaincode yet, seconds. Defaults to 60. */
+    readonly waitSeconds?: pulumi.Input<number>;
+    /** Values whose change re-runs the check (e.g. the Deployment's revision). Defaults to none. */
+    readonly triggers?: pulumi.Input<pulumi.Input<string>[]>;
+    /** Peer to ask, host:port. */
+    readonly peerEndpoint: pulumi.Input<string>;
+    /** PEM of the CA of the peer's TLS certificate. Required unless insecurePlaintext is true. */
+    readonly peerTlsCaPem?: pulumi.Input<string>;
+    /** TLS server name of the peer when it differs from the host in peerEndpoint. Defaults to none. */
+    readonly peerHostOverride?: pulumi.Input<string>;
+    /** Dial the peer without TLS (test networks only). Defaults to false. */
+    readonly insecurePlaintext?: pulumi.Input<boolean>;
+    /** Client TLS certificate (PEM) for mutual TLS. Defaults to none. */
+    readonly clientTlsCertPem?: pulumi.Input<string>;
+    /** Its private key (PEM, secret). Defaults to none. */
+    readonly clientTlsKeyPem?: pulumi.Input<string>;
+    /** MSP ID of the calling identity. */
+    readonly mspId: pulumi.Input<string>;
+    /** Certificate (PEM) of a channel member (a client user or the org admin). */
+    readonly adminCertPem: pulumi.Input<string>;
+    /** Its private key (PEM, secret). */
+    readonly adminKeyPem: pulumi.Input<string>;
+    /** Deadline of each gRPC call, seconds. Defaults to 30. */
+    readonly timeoutSeconds?: pulumi.Input<number>;
+}
+
+/** Evaluates a read-only chaincode function through a peer; the update fails with hints when the peer cannot reach the chaincode. */
+export class ChaincodeSmokeCheck extends pulumi.dynamic.Resource {
+    public readonly responseLength!: pulumi.Output<number>;
+    public readonly responsePreview!: pulumi.Output<string>;
+
+    constructor(name: string, args: ChaincodeSmokeCheckArgs, opts?: pulumi.CustomResourceOptions) {
+        super(
+            chaincodeSmokeCheckProvider,
+            name,
+            { ...args, responseLength: undefined, responsePreview: undefined },
+            withSecretOutputs(opts, ["adminKeyPem", "clientTlsKeyPem"]),
+            "fabric",
+            "ChaincodeSmokeCheck",
+        );
+    }
+}
