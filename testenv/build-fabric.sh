@@ -4,6 +4,8 @@
 # Idempotent: a complete cache is reused in well under a second.
 #   FABRIC_VERSION=2.5.16|3.1.5   (default 2.5.16)
 #   CCAAS_CACHE=<dir>             (default $HOME/.cache/fabric-ccaas)
+#   FABRIC_GIT_DIR=<git dir>      (optional) a clone of hyperledger/fabric to build from
+#                                 when the Go module proxy does not serve Fabric
 set -euo pipefail
 
 version=${FABRIC_VERSION:-2.5.16}
@@ -31,30 +33,45 @@ mkdir -p "$dest.partial/bin" "$dest.partial/ccaas/bin" "$dest.partial/config"
 module=github.com/hyperledger/fabric
 ldflags="-X $module/common/metadata.Version=$version -X $module/common/metadata.CommitSHA=${commit:0:7}"
 
-echo "fabric $version: building peer, orderer, configtxgen, osnadmin, cryptogen ($commit)"
-if ! probe=$(go mod download -json "$module@$commit" 2>&1) || grep -q '"Error"' <<<"$probe"; then
+binaries="peer orderer configtxgen osnadmin cryptogen"
+targets=()
+echo "fabric $version: building $binaries ($commit)"
+if probe=$(go mod download -json "$module@$commit" 2>&1) && ! grep -q '"Error"' <<<"$probe"; then
+  source_kind="Go module $module@$commit"
+  for b in $binaries; do targets+=("$module/cmd/$b@$commit"); done
+  GOBIN="$dest.partial/bin" go install -trimpath -ldflags "$ldflags" "${targets[@]}"
+
+  echo "fabric $version: building the ccaas external builder"
+  GOBIN="$dest.partial/ccaas/bin" go install -trimpath \
+    "$module/ccaas_builder/cmd/detect@$commit" "$module/ccaas_builder/cmd/build@$commit" \
+    "$module/ccaas_builder/cmd/release@$commit"
+  # go install does not bring sampleconfig/; the downloaded module does.
+  source_dir=$(sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p' <<<"$probe")
+elif [ -n "${FABRIC_GIT_DIR:-}" ]; then
+  # Proxies that refuse github.com/hyperledger/*: build the same commit from a local clone, with Fabric's vendor/.
+  echo "fabric $version: the Go module proxy does not serve $module@$commit; building from the git repository $FABRIC_GIT_DIR"
+  source_kind="commit $commit of the git repository $FABRIC_GIT_DIR (vendored dependencies)"
+  source_dir=$(mktemp -d)
+  trap 'rm -rf "$source_dir"' EXIT
+  git --git-dir="$FABRIC_GIT_DIR" archive "$commit" | tar -x -C "$source_dir"
+  for b in $binaries; do targets+=("./cmd/$b"); done
+  (cd "$source_dir" && go build -mod=vendor -trimpath -ldflags "$ldflags" -o "$dest.partial/bin/" "${targets[@]}")
+  echo "fabric $version: building the ccaas external builder"
+  (cd "$source_dir/ccaas_builder" && go build -trimpath -o "$dest.partial/ccaas/bin/" ./cmd/detect ./cmd/build ./cmd/release)
+else
   echo "build-fabric: the Go module proxy does not serve $module@$commit:" >&2
   sed -n 's/^[[:space:]]*"Error": "\(.*\)"$/  \1/p' <<<"$probe" >&2
-  echo "build-fabric: put Fabric $version binaries in $dest/{bin,ccaas/bin,config} with a PROVENANCE file, or use a proxy that serves github.com/hyperledger/*" >&2
+  echo "build-fabric: set FABRIC_GIT_DIR to a clone of hyperledger/fabric (its .git dir) to build from source," >&2
+  echo "  or put Fabric $version binaries in $dest/{bin,ccaas/bin,config} with a PROVENANCE file" >&2
   exit 3
 fi
-GOBIN="$dest.partial/bin" go install -trimpath -ldflags "$ldflags" \
-  "$module/cmd/peer@$commit" "$module/cmd/orderer@$commit" "$module/cmd/configtxgen@$commit" \
-  "$module/cmd/osnadmin@$commit" "$module/cmd/cryptogen@$commit"
 
-echo "fabric $version: building the ccaas external builder"
-GOBIN="$dest.partial/ccaas/bin" go install -trimpath \
-  "$module/ccaas_builder/cmd/detect@$commit" "$module/ccaas_builder/cmd/build@$commit" \
-  "$module/ccaas_builder/cmd/release@$commit"
-
-# go install does not bring sampleconfig/; the downloaded module does.
-module_dir=$(sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p' <<<"$probe")
-[ -d "$module_dir/sampleconfig" ] || { echo "build-fabric: sampleconfig not found in $module_dir" >&2; exit 1; }
-cp "$module_dir/sampleconfig/core.yaml" "$module_dir/sampleconfig/orderer.yaml" \
-  "$module_dir/sampleconfig/configtx.yaml" "$dest.partial/config/"
+[ -d "$source_dir/sampleconfig" ] || { echo "build-fabric: sampleconfig not found in $source_dir" >&2; exit 1; }
+cp "$source_dir/sampleconfig/core.yaml" "$source_dir/sampleconfig/orderer.yaml" \
+  "$source_dir/sampleconfig/configtx.yaml" "$dest.partial/config/"
 chmod u+w "$dest.partial/config/"*
 
 rm -rf "$dest"
 mv "$dest.partial" "$dest"
-echo "Built from Go module $module@$commit on $(date -u +%F)." >"$dest/PROVENANCE"
+echo "Built from $source_kind on $(date -u +%F)." >"$dest/PROVENANCE"
 echo "fabric $version: built into $dest in $(( $(date +%s) - started ))s"

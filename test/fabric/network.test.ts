@@ -24,6 +24,7 @@ import {
     startNetwork,
     channelHeight,
 } from "../../testenv/network";
+import { defaultFabricVersion } from "../../testenv/network/binaries";
 import { findFreePortBlock, portCount } from "../../testenv/network/ports";
 
 const cliScript = path.resolve(__dirname, "../../testenv/network/cli.js");
@@ -225,6 +226,21 @@ describe("start and stop", () => {
         }
     });
 
+    it("a process that exits without calling stop() takes its network with it", async () => {
+        const script = `require(${JSON.stringify(path.resolve(__dirname, "../../testenv/network"))}).startNetwork().then((n) => {
+            console.log(JSON.stringify({ pids: [n.orderer.pid, ...n.peers.map((p) => p.pid)], dataDir: n.dataDir }));
+            process.exit(0);
+        });`;
+        const child = spawnSync(process.execPath, ["-e", script], { encoding: "utf8", timeout: 120_000 });
+        assert.equal(child.status, 0, child.stderr);
+        const { pids, dataDir } = JSON.parse(child.stdout) as { pids: number[]; dataDir: string };
+        assert.equal(pids.length, 1 + peerCount);
+        // SIGKILLed at exit; give the kernel a moment to tear them down.
+        for (let wait = 0; wait < 50 && pids.some(pidRuns); wait++) await new Promise((resolve) => setTimeout(resolve, 100));
+        assert.deepEqual(pids.filter(pidRuns), []);
+        assert.equal(fs.existsSync(dataDir), false, "data dir removed at exit");
+    });
+
     it("with client auth required, the channel is joined and a client without a TLS client cert is refused", async () => {
         const network = await startNetwork({ clientAuthRequired: true });
         try {
@@ -293,7 +309,8 @@ describe("failures name the component and its log", () => {
         try {
             await assert.rejects(startNetwork({ cacheDir: emptyCache }), (error: Error) => {
                 assert.match(error.message, /binary "peer" is missing/);
-                assert.ok(error.message.includes(path.join(emptyCache, "fabric", "2.5.16", "bin", "peer")), error.message);
+                const version = process.env.FABRIC_VERSION ?? defaultFabricVersion;
+                assert.ok(error.message.includes(path.join(emptyCache, "fabric", version, "bin", "peer")), error.message);
                 assert.match(error.message, /npm run fabric:build/);
                 return true;
             });

@@ -172,8 +172,11 @@ export async function launchNetwork(opts: StartOptions = {}): Promise<LaunchedNe
     const step = (what: string) => log(`${what} (${Date.now() - startedAt} ms)`);
 
     const processes: LaunchedProcess[] = [];
-    // Children of a test must not outlive it when it exits without calling stop().
-    const killOnExit = () => killNow(processes);
+    // Children of a test must not outlive it when it exits without calling stop(); the data goes too (best effort).
+    const killOnExit = () => {
+        killNow(processes);
+        if (!opts.keepData) fs.rmSync(dataDir, { recursive: true, force: true, maxRetries: 3 });
+    };
     if (!detached) process.on("exit", killOnExit);
     let stopped: Promise<void> | undefined;
     const stop = () => {
