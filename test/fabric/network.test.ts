@@ -19,13 +19,16 @@ import {
     ordererChannelInfo,
     peerCliEnv,
     peerCount,
+    portCount,
     portLayout,
     runPeerCli,
     startNetwork,
     channelHeight,
 } from "../../testenv/network";
 import { defaultFabricVersion } from "../../testenv/network/binaries";
-import { findFreePortBlock, portCount } from "../../testenv/network/ports";
+import { canBind, findFreePortBlock } from "../../testenv/network/ports";
+import { pidAlive } from "../../testenv/network/processes";
+import { metricSample } from "../../testenv/network/readiness";
 
 const cliScript = path.resolve(__dirname, "../../testenv/network/cli.js");
 
@@ -34,34 +37,14 @@ function processesUsing(dataDir: string): number[] {
     const marker = `FABRIC_CFG_PATH=${path.join(dataDir, "config")}`;
     const found: number[] = [];
     for (const entry of fs.readdirSync("/proc")) {
-        if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
+        if (!/^\d+$/.test(entry) || Number(entry) === process.pid || !pidAlive(Number(entry))) continue;
         try {
-            const stat = fs.readFileSync(`/proc/${entry}/stat`, "utf8");
-            if (stat.slice(stat.lastIndexOf(")") + 2).startsWith("Z")) continue;
             if (fs.readFileSync(`/proc/${entry}/environ`, "utf8").split("\0").includes(marker)) found.push(Number(entry));
         } catch {
             // gone meanwhile, or not ours to read
         }
     }
     return found;
-}
-
-/** True while the PID runs; a zombie (dead, waiting for its parent to reap it) counts as gone. */
-function pidRuns(pid: number): boolean {
-    try {
-        const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
-        return !stat.slice(stat.lastIndexOf(")") + 2).startsWith("Z");
-    } catch {
-        return false;
-    }
-}
-
-function canBind(port: number): Promise<boolean> {
-    return new Promise((resolve) => {
-        const server = net.createServer();
-        server.once("error", () => resolve(false));
-        server.listen({ host: "127.0.0.1", port, exclusive: true }, () => server.close(() => resolve(true)));
-    });
 }
 
 function portOf(endpoint: string): number {
@@ -83,9 +66,7 @@ function dataDirOfLog(logFile: string): string {
 }
 
 async function metric(operationsUrl: string, name: string, channel: string): Promise<number | undefined> {
-    const text = await (await fetch(`${operationsUrl}/metrics`)).text();
-    const line = text.split("\n").find((candidate) => candidate.startsWith(`${name}{`) && candidate.includes(`channel="${channel}"`));
-    return line === undefined ? undefined : Number(line.trim().split(/\s+/).pop());
+    return metricSample(await (await fetch(`${operationsUrl}/metrics`)).text(), name, { channel });
 }
 
 /** Completes a TLS handshake with `servername` checked against the cert; client cert of the peer's org when given. */
@@ -214,12 +195,12 @@ describe("start and stop", () => {
             const network = await startNetwork();
             const pids = [network.orderer.pid, ...network.peers.map((peer) => peer.pid)];
             const ports = portsOf(network);
-            assert.ok(pids.every(pidRuns), `cycle ${cycle}: all node processes run`);
+            assert.ok(pids.every(pidAlive), `cycle ${cycle}: all node processes run`);
             assert.deepEqual(processesUsing(network.dataDir).sort(), [...pids].sort(), `cycle ${cycle}: exactly the reported PIDs run`);
             for (const port of ports) assert.equal(await canBind(port), false, `cycle ${cycle}: port ${port} is in use while up`);
 
             await network.stop();
-            assert.deepEqual(pids.filter(pidRuns), [], `cycle ${cycle}: PIDs gone`);
+            assert.deepEqual(pids.filter(pidAlive), [], `cycle ${cycle}: PIDs gone`);
             for (const port of ports) assert.equal(await canBind(port), true, `cycle ${cycle}: port ${port} free again`);
             assert.equal(fs.existsSync(network.dataDir), false, `cycle ${cycle}: data dir removed`);
             await network.stop(); // a second stop is harmless
@@ -236,8 +217,8 @@ describe("start and stop", () => {
         const { pids, dataDir } = JSON.parse(child.stdout) as { pids: number[]; dataDir: string };
         assert.equal(pids.length, 1 + peerCount);
         // SIGKILLed at exit; give the kernel a moment to tear them down.
-        for (let wait = 0; wait < 50 && pids.some(pidRuns); wait++) await new Promise((resolve) => setTimeout(resolve, 100));
-        assert.deepEqual(pids.filter(pidRuns), []);
+        for (let wait = 0; wait < 50 && pids.some(pidAlive); wait++) await new Promise((resolve) => setTimeout(resolve, 100));
+        assert.deepEqual(pids.filter(pidAlive), []);
         assert.equal(fs.existsSync(dataDir), false, "data dir removed at exit");
     });
 
@@ -369,7 +350,7 @@ describe("the CLI for people", () => {
         const state = JSON.parse(fs.readFileSync(path.join(home, "state.json"), "utf8")) as { processes: { name: string; pid: number }[]; plan: { dataDir: string } };
         const pids = state.processes.map((record) => record.pid);
         assert.equal(pids.length, 1 + peerCount);
-        assert.ok(pids.every(pidRuns), "the nodes outlive the up command");
+        assert.ok(pids.every(pidAlive), "the nodes outlive the up command");
         assert.ok(!fs.readFileSync(path.join(home, "state.json"), "utf8").includes("PRIVATE KEY"), "no keys in the state file");
 
         const again = cli("up");
@@ -384,7 +365,7 @@ describe("the CLI for people", () => {
 
         const down = cli("down");
         assert.equal(down.status, 0, down.stderr);
-        assert.deepEqual(pids.filter(pidRuns), [], "down ends exactly the recorded PIDs");
+        assert.deepEqual(pids.filter(pidAlive), [], "down ends exactly the recorded PIDs");
         assert.equal(fs.existsSync(state.plan.dataDir), false);
         assert.equal(fs.existsSync(path.join(home, "state.json")), false);
         assert.match(cli("status").stdout, /no network is up/);

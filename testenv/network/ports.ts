@@ -36,7 +36,8 @@ export function validateBasePort(basePort: number, peerCount: number): void {
     }
 }
 
-function canBind(port: number): Promise<boolean> {
+/** True if a listener can be bound on 127.0.0.1:<port> right now. */
+export function canBind(port: number): Promise<boolean> {
     return new Promise((resolve) => {
         const server = net.createServer();
         server.once("error", () => resolve(false));

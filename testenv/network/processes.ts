@@ -1,5 +1,6 @@
 import { spawn } from "node:child_process";
 import * as fs from "node:fs";
+import { setTimeout as sleep } from "node:timers/promises";
 import { ComponentError } from "./logs";
 
 /** What is needed to find and stop a node process, also from another Node process (the CLI's `down`). */
@@ -68,19 +69,23 @@ export function describeExit(exit: NonNullable<LaunchedProcess["exit"]>): string
     return exit.signal ? `was killed by ${exit.signal}` : `exited with code ${exit.code}`;
 }
 
-/** True while the PID runs the given executable (a zombie or a reused PID counts as gone). */
-export function isRunning(record: Pick<ProcessRecord, "pid" | "binary">): boolean {
+/** True while the PID runs; a zombie (dead, waiting for its parent to reap it) counts as gone. */
+export function pidAlive(pid: number): boolean {
     try {
-        const stat = fs.readFileSync(`/proc/${record.pid}/stat`, "utf8");
-        if (stat.slice(stat.lastIndexOf(")") + 2).startsWith("Z")) return false;
-        return fs.readlinkSync(`/proc/${record.pid}/exe`) === record.binary;
+        const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+        return !stat.slice(stat.lastIndexOf(")") + 2).startsWith("Z");
     } catch {
         return false;
     }
 }
 
-function sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => setTimeout(resolve, ms));
+/** True while the PID runs the given executable (a zombie or a reused PID counts as gone). */
+export function isRunning(record: Pick<ProcessRecord, "pid" | "binary">): boolean {
+    try {
+        return pidAlive(record.pid) && fs.readlinkSync(`/proc/${record.pid}/exe`) === record.binary;
+    } catch {
+        return false;
+    }
 }
 
 function signal(record: ProcessRecord, name: NodeJS.Signals): void {

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from "node:timers/promises";
 import * as tls from "node:tls";
 import { ComponentError } from "./logs";
 import { describeExit, LaunchedProcess } from "./processes";
@@ -8,10 +9,6 @@ import { describeExit, LaunchedProcess } from "./processes";
  * gossip membership). Every wait fails naming the component and its log if
  * the process exits or the deadline passes.
  */
-
-function sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => setTimeout(resolve, ms));
-}
 
 /** A probe answers true when satisfied, else a short note on what it saw. */
 type Probe = () => Promise<true | string>;
