@@ -178,9 +178,9 @@ export interface ChaincodeApprovalArgs {
 
 /** Approves a chaincode definition for one org. Deleting it only removes it from the state. */
 export class ChaincodeApproval extends pulumi.dynamic.Resource {
-    public readonly approvedSequence!: pulumi.Output<number>;
-    public readonly approvalTxId!: pulumi.Output<string>;
-    public readonly packageId!: pulumi.Output<string>;
+    declare public readonly approvedSequence: pulumi.Output<number>;
+    declare public readonly approvalTxId: pulumi.Output<string>;
+    declare public readonly packageId: pulumi.Output<string>;
 
     constructor(name: string, args: ChaincodeApprovalArgs, opts?: pulumi.CustomResourceOptions) {
         super(

@@ -44,6 +44,8 @@ export interface ChaincodeDefinitionInputs extends DefinitionInputs, AdminInputs
     timeoutSeconds?: number;
     /** MSP IDs that must have approved; defaults to every org of the channel. */
     requiredApprovals?: string[];
+    /** How long to keep asking while approvals are missing. */
+    readinessWaitSeconds?: number;
 }
 
 export interface ChaincodeDefinitionOutputs extends ChaincodeDefinitionInputs {
@@ -54,11 +56,14 @@ export interface ChaincodeDefinitionOutputs extends ChaincodeDefinitionInputs {
     commitTxId: string;
 }
 
+const DEFAULT_READINESS_WAIT_SECONDS = 10;
+const READINESS_POLL_MS = 1000;
 const REPLACE_KEYS = ["channel", "name"] as const;
 const UPDATE_KEYS = [
     ...DEFINITION_FIELDS.filter((key) => key !== "name"),
     "peers",
     "requiredApprovals",
+    "readinessWaitSeconds",
     "insecurePlaintext",
     "clientTlsCertPem",
     "clientTlsKeyPem",
@@ -80,6 +85,12 @@ export const chaincodeDefinitionLogic: ProviderMethods<ChaincodeDefinitionInputs
         validateOrderer(collector, news);
         validateClientTls(collector, news);
         validateTimeout(collector, "timeoutSeconds", news.timeoutSeconds);
+        collector.check("readinessWaitSeconds", news.readinessWaitSeconds, () => {
+            const wait = news.readinessWaitSeconds;
+            if (wait !== undefined && (typeof wait !== "number" || !Number.isFinite(wait) || wait < 0 || wait > 3600)) {
+                throw new InvalidSettingError("readinessWaitSeconds", wait, "a number of seconds from 0 to 3600");
+            }
+        });
         collector.check("peers", news.peers, () => {
             if (!Array.isArray(news.peers) || news.peers.length === 0) {
                 throw new InvalidSettingError("peers", news.peers, "a list of endorsing peers, one per org ({endpoint, tlsCaPem, hostOverride, mspId})");
@@ -141,13 +152,20 @@ async function commit(inputs: ChaincodeDefinitionInputs, previousTxId: string): 
         return compact({ ...inputs, committedSequence: committed.sequence, approvals: committed.approvals, commitTxId: previousTxId });
     }
     const target = { ...desired, sequence: plan.sequence };
-    const readiness = await checkCommitReadiness({ ...common, definition: target });
-    const required = inputs.requiredApprovals?.length ? inputs.requiredApprovals : Object.keys(readiness.approvals);
-    const missing = required.filter((org) => readiness.approvals[org] !== true);
-    if (missing.length > 0) throw new Error(await notReadyMessage(inputs, target, readiness, missing));
-
-    const result = await commitDefinition({ ...callOptions(inputs), peers, identity: adminIdentity(inputs), channel: inputs.channel, definition: target, submit: submitOptions(inputs) });
-    return compact({ ...inputs, committedSequence: plan.sequence, approvals: readiness.approvals, commitTxId: result.txId });
+    // Another org's approval may be committed on its own peer a moment before the block reaches
+    // the peer we ask: look again for a short, bounded while before calling it missing.
+    const deadline = Date.now() + (inputs.readinessWaitSeconds ?? DEFAULT_READINESS_WAIT_SECONDS) * 1000;
+    for (;;) {
+        const readiness = await checkCommitReadiness({ ...common, definition: target });
+        const required = inputs.requiredApprovals?.length ? inputs.requiredApprovals : Object.keys(readiness.approvals);
+        const missing = required.filter((org) => readiness.approvals[org] !== true);
+        if (missing.length === 0) {
+            const result = await commitDefinition({ ...callOptions(inputs), peers, identity: adminIdentity(inputs), channel: inputs.channel, definition: target, submit: submitOptions(inputs) });
+            return compact({ ...inputs, committedSequence: plan.sequence, approvals: readiness.approvals, commitTxId: result.txId });
+        }
+        if (Date.now() + READINESS_POLL_MS > deadline) throw new Error(await notReadyMessage(inputs, target, readiness, missing));
+        await new Promise((resolve) => setTimeout(resolve, READINESS_POLL_MS));
+    }
 }
 
 /** Names the orgs that have not approved and, where a peer tells us, how their approval differs. */
@@ -226,6 +244,8 @@ export interface ChaincodeDefinitionArgs {
     readonly peers: pulumi.Input<pulumi.Input<PeerTargetArgs>[]>;
     /** MSP IDs that must have approved before committing. Defaults to every org of the channel. */
     readonly requiredApprovals?: pulumi.Input<pulumi.Input<string>[]>;
+    /** While approvals are missing, keep checking readiness this long before failing, seconds. Defaults to 10. */
+    readonly readinessWaitSeconds?: pulumi.Input<number>;
     /** Dial peers and orderer without TLS (test networks only). Defaults to false. */
     readonly insecurePlaintext?: pulumi.Input<boolean>;
     /** Client TLS certificate (PEM) for mutual TLS. Defaults to none. */
@@ -252,9 +272,9 @@ export interface ChaincodeDefinitionArgs {
 
 /** Commits a chaincode definition once the required orgs approved it. Deleting it only removes it from the state. */
 export class ChaincodeDefinition extends pulumi.dynamic.Resource {
-    public readonly committedSequence!: pulumi.Output<number>;
-    public readonly approvals!: pulumi.Output<Record<string, boolean>>;
-    public readonly commitTxId!: pulumi.Output<string>;
+    declare public readonly committedSequence: pulumi.Output<number>;
+    declare public readonly approvals: pulumi.Output<Record<string, boolean>>;
+    declare public readonly commitTxId: pulumi.Output<string>;
 
     constructor(name: string, args: ChaincodeDefinitionArgs, opts?: pulumi.CustomResourceOptions) {
         super(

@@ -153,9 +153,9 @@ export interface ChaincodeInstallArgs {
 
 /** Installs a chaincode package on one peer. Deleting it only removes it from the state (Fabric cannot uninstall). */
 export class ChaincodeInstall extends pulumi.dynamic.Resource {
-    public readonly packageId!: pulumi.Output<string>;
-    public readonly label!: pulumi.Output<string>;
-    public readonly peerEndpoint!: pulumi.Output<string>;
+    declare public readonly packageId: pulumi.Output<string>;
+    declare public readonly label: pulumi.Output<string>;
+    declare public readonly peerEndpoint: pulumi.Output<string>;
 
     constructor(name: string, args: ChaincodeInstallArgs, opts?: pulumi.CustomResourceOptions) {
         super(chaincodeInstallProvider, name, { ...args, label: undefined }, withSecretOutputs(opts, ["adminKeyPem", "clientTlsKeyPem", "packageBase64"]), "fabric", "ChaincodeInstall");

@@ -62,7 +62,7 @@ export function definitionFieldsFromNetwork<T extends DefinitionInputs>(props: T
         sequence: props.sequence === "auto" ? "auto" : found.sequence,
         endorsementPolicy: ours && bytesEqual(ours.validationParameter, found.validationParameter) ? props.endorsementPolicy : formatApplicationPolicy(found.validationParameter),
         collections: ours && bytesEqual(ours.collections, found.collections) ? props.collections : decodeCollections(found.collections),
-        initRequired: found.initRequired,
+        initRequired: (props.initRequired ?? false) === found.initRequired ? props.initRequired : found.initRequired,
         endorsementPlugin: ours && ours.endorsementPlugin === found.endorsementPlugin ? props.endorsementPlugin : found.endorsementPlugin,
         validationPlugin: ours && ours.validationPlugin === found.validationPlugin ? props.validationPlugin : found.validationPlugin,
     };

@@ -124,9 +124,9 @@ async function smokeCheck(inputs: ChaincodeSmokeCheckInputs): Promise<ChaincodeS
     }
 }
 
-/** Messages that mean "the peer could not get to the chaincode (yet)". */
+/** Messages that mean "the peer could not get to the chaincode (yet)", including a commit it has not seen yet. */
 function isReachabilityProblem(message: string): boolean {
-    return /could not launch chaincode|connection refused|no such host|dial tcp|i\/o timeout|deadline exceeded|timeout expired while starting chaincode|registration failed|not registered|cannot reach|timed out after|connection error|transport/i.test(
+    return /could not launch chaincode|connection refused|no such host|dial tcp|i\/o timeout|deadline exceeded|timeout expired while starting chaincode|registration failed|not registered|cannot reach|timed out after|connection error|transport|has been successfully defined on channel/i.test(
         message,
     );
 }
@@ -206,8 +206,8 @@ export interface ChaincodeSmokeCheckArgs {
 
 /** Evaluates a read-only chaincode function through a peer; the update fails with hints when the peer cannot reach the chaincode. */
 export class ChaincodeSmokeCheck extends pulumi.dynamic.Resource {
-    public readonly responseLength!: pulumi.Output<number>;
-    public readonly responsePreview!: pulumi.Output<string>;
+    declare public readonly responseLength: pulumi.Output<number>;
+    declare public readonly responsePreview: pulumi.Output<string>;
 
     constructor(name: string, args: ChaincodeSmokeCheckArgs, opts?: pulumi.CustomResourceOptions) {
         super(

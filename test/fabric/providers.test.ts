@@ -185,12 +185,14 @@ describe("Fabric dynamic providers against a real network", () => {
         approvals.set(org1.mspId, outs);
 
         const heightBefore = await height();
-        await assert.rejects(checkedCreate(chaincodeDefinitionProvider, definitionInputs()), (error: unknown) => {
+        const started = Date.now();
+        await assert.rejects(checkedCreate(chaincodeDefinitionProvider, definitionInputs({ readinessWaitSeconds: 2 })), (error: unknown) => {
             const message = String(error);
             assert.match(message, /cannot commit chaincode basic sequence 1 on channel mychannel: not approved by Org2MSP \(readiness: Org1MSP approved, Org2MSP not approved\)/);
             assert.ok(!/not approved by Org1MSP/.test(message));
             return true;
         });
+        assert.ok(Date.now() - started >= 1000, "readiness was asked again before giving up");
         assert.equal(await height(), heightBefore, "the failed commit sent no transaction");
     });
 
@@ -236,9 +238,15 @@ describe("Fabric dynamic providers against a real network", () => {
         assert.equal(read.props.committedSequence, 1);
         assert.equal(read.props.endorsementPolicy, POLICY_1);
         assert.equal(read.props.sequence, "auto");
-        const approval = await chaincodeApprovalProvider.read("id", approvals.get("Org2MSP")!);
-        assert.equal(approval.props.approvedSequence, 1);
-        assert.equal(approval.props.packageId, packageA.packageId);
+        assert.deepEqual(read.props, definition, "nothing drifted, so refresh must show no change");
+        for (const org of network.orgs) {
+            const approval = await chaincodeApprovalProvider.read("id", approvals.get(org.mspId)!);
+            assert.equal(approval.props.approvedSequence, 1);
+            assert.equal(approval.props.packageId, packageA.packageId);
+            assert.deepEqual(approval.props, approvals.get(org.mspId));
+        }
+        const install = { ...installInputs(org2.peers[0], org2, packageA), label: "basic_1.0" };
+        assert.deepEqual((await chaincodeInstallProvider.read("id", install)).props, install);
     });
 
     it("a policy change is an update that bumps the sequence to 2 and re-approves", async () => {

@@ -1,0 +1,197 @@
+/*
+ * The providers' check and diff, and the sequence planning and smoke-check
+ * hints, without a network: what is validated before anything is sent, and
+ * which changes replace and which update.
+ */
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { encodeDefinition, type CommittedDefinition } from "../../components/fabric";
+import { buildChaincodePackage } from "../../components/packaging";
+import {
+    chaincodeApprovalProvider,
+    chaincodeDefinitionProvider,
+    chaincodeInstallProvider,
+    chaincodeSmokeCheckProvider,
+    smokeCheckHints,
+    type ChaincodeApprovalInputs,
+    type ChaincodeApprovalOutputs,
+    type ChaincodeDefinitionInputs,
+    type ChaincodeDefinitionOutputs,
+    type ChaincodeInstallInputs,
+    type ChaincodeInstallOutputs,
+} from "../../components/providers";
+import { planSequence } from "../../components/providers/lifecycle-plan";
+import { UNKNOWN } from "../../components/providers/shared";
+import { testPki } from "./packaging-test-pki";
+
+const pki = testPki();
+const pkg = buildChaincodePackage({ label: "basic_1.0", address: "basic.chaincode:9999" });
+const connection = { peerEndpoint: "peer0.org1.example.com:7051", peerTlsCaPem: pki.caCertPem };
+const admin = { mspId: "Org1MSP", adminCertPem: pki.clientCertPem, adminKeyPem: pki.clientKeyPem };
+const install: ChaincodeInstallInputs = { ...connection, ...admin, packageBase64: pkg.bytes.toString("base64"), packageId: pkg.packageId };
+const approval: ChaincodeApprovalInputs = { ...connection, ...admin, channel: "mychannel", name: "basic", version: "1.0", sequence: "auto", endorsementPolicy: "OR('Org1MSP.member')", packageId: pkg.packageId };
+const definition: ChaincodeDefinitionInputs = {
+    ...admin,
+    channel: "mychannel",
+    name: "basic",
+    version: "1.0",
+    sequence: "auto",
+    peers: [{ endpoint: "peer0.org1.example.com:7051", tlsCaPem: pki.caCertPem }],
+};
+
+const properties = (failures: Array<{ property: string }>) => failures.map((failure) => failure.property).sort();
+
+describe("check", () => {
+    it("accepts valid inputs unchanged", async () => {
+        for (const [provider, inputs] of [
+            [chaincodeInstallProvider, install],
+            [chaincodeApprovalProvider, approval],
+            [chaincodeDefinitionProvider, definition],
+        ] as const) {
+            const result = await (provider.check as (o: object, n: object) => Promise<{ inputs: object; failures: unknown[] }>)({}, inputs);
+            assert.deepEqual(result.failures, []);
+            assert.deepEqual(result.inputs, inputs);
+        }
+    });
+
+    it("leaves values that are unknown during preview alone", async () => {
+        const result = await chaincodeInstallProvider.check({}, { ...install, peerTlsCaPem: UNKNOWN, packageBase64: UNKNOWN, adminKeyPem: UNKNOWN });
+        assert.deepEqual(result.failures, []);
+    });
+
+    it("requires a TLS CA unless plaintext is asked for explicitly", async () => {
+        const { peerTlsCaPem: _ca, ...withoutCa } = install;
+        const failures = (await chaincodeInstallProvider.check({}, withoutCa)).failures;
+        assert.deepEqual(properties(failures), ["peerTlsCaPem"]);
+        assert.match(failures[0].reason, /insecurePlaintext: true/);
+        assert.deepEqual((await chaincodeInstallProvider.check({}, { ...withoutCa, insecurePlaintext: true })).failures, []);
+    });
+
+    it("rejects a package whose ID was computed for other bytes", async () => {
+        const other = buildChaincodePackage({ label: "basic_1.0", address: "elsewhere:9999" });
+        const failures = (await chaincodeInstallProvider.check({}, { ...install, packageId: other.packageId })).failures;
+        assert.deepEqual(properties(failures), ["packageBase64"]);
+        assert.match(failures[0].reason, /SHA-256 differs/);
+        const garbage = (await chaincodeInstallProvider.check({}, { ...install, packageBase64: Buffer.from("not a package").toString("base64") })).failures;
+        assert.match(garbage[0].reason, /expected a chaincode package/);
+    });
+
+    it("rejects half a client TLS pair and a client key that is not the certificate's", async () => {
+        const half = (await chaincodeInstallProvider.check({}, { ...install, clientTlsCertPem: pki.clientCertPem })).failures;
+        assert.deepEqual(properties(half), ["clientTlsKeyPem"]);
+        const mismatch = (await chaincodeInstallProvider.check({}, { ...install, clientTlsCertPem: pki.clientCertPem, clientTlsKeyPem: pki.unrelatedKeyPem })).failures;
+        assert.deepEqual(properties(mismatch), ["clientTlsKeyPem"]);
+        assert.ok(!mismatch[0].reason.includes(pki.unrelatedKeyPem.split("\n")[1]));
+    });
+
+    it("names every bad definition field", async () => {
+        const failures = (
+            await chaincodeApprovalProvider.check({}, {
+                ...approval,
+                channel: "My Channel",
+                name: "lscc",
+                version: "1 0",
+                sequence: "latest",
+                endorsementPolicy: "OR('Org1MSP.client', 'Org2MSP.root')",
+                collections: [{ name: "c", policy: "OR('Org1MSP.member')", maxPeerCount: -1 }],
+                packageId: "basic_1.0",
+                timeoutSeconds: 0,
+            })
+        ).failures;
+        assert.deepEqual(properties(failures), ["channel", "collections", "endorsementPolicy", "name", "packageId", "sequence", "timeoutSeconds", "version"]);
+        assert.match(failures.find((f) => f.property === "endorsementPolicy")!.reason, /unknown role 'root'.*at character 31/s);
+        assert.match(failures.find((f) => f.property === "sequence")!.reason, /"auto"/);
+    });
+
+    it("requires endorsing peers and well-formed requiredApprovals for the commit", async () => {
+        const failures = (await chaincodeDefinitionProvider.check({}, { ...definition, peers: [], requiredApprovals: ["Org 1"] })).failures;
+        assert.deepEqual(properties(failures), ["peers", "requiredApprovals"]);
+        const badPeer = (await chaincodeDefinitionProvider.check({}, { ...definition, peers: [{ endpoint: "peer0" }] })).failures;
+        assert.deepEqual(properties(badPeer), ["peers[0].endpoint", "peers[0].tlsCaPem"]);
+    });
+
+    it("checks the smoke check's function, wait and identity", async () => {
+        const failures = (
+            await chaincodeSmokeCheckProvider.check({}, { ...connection, ...admin, adminCertPem: "nope", channel: "mychannel", chaincodeName: "basic", fn: " ", waitSeconds: -1 })
+        ).failures;
+        assert.deepEqual(properties(failures), ["adminCertPem", "adminKeyPem", "fn", "waitSeconds"]);
+    });
+});
+
+describe("diff", () => {
+    const installOuts: ChaincodeInstallOutputs = { ...install, label: "basic_1.0" };
+    const approvalOuts: ChaincodeApprovalOutputs = { ...approval, approvedSequence: 1, approvalTxId: "t" };
+    const definitionOuts: ChaincodeDefinitionOutputs = { ...definition, committedSequence: 1, approvals: { Org1MSP: true }, commitTxId: "t" };
+
+    it("reports no changes for identical inputs (computed outputs and absent-vs-empty ignored)", async () => {
+        assert.deepEqual(await chaincodeInstallProvider.diff("id", installOuts, install), { changes: false, replaces: [] });
+        assert.deepEqual(await chaincodeApprovalProvider.diff("id", approvalOuts, { ...approval, peerHostOverride: "" }), { changes: false, replaces: [] });
+        assert.deepEqual(await chaincodeDefinitionProvider.diff("id", definitionOuts, definition), { changes: false, replaces: [] });
+    });
+
+    it("replaces an install for a new peer or package; updates it for new credentials", async () => {
+        assert.deepEqual(await chaincodeInstallProvider.diff("id", installOuts, { ...install, peerEndpoint: "peer1.org1.example.com:7051" }), { changes: true, replaces: ["peerEndpoint"] });
+        assert.deepEqual(await chaincodeInstallProvider.diff("id", installOuts, { ...install, packageId: UNKNOWN, packageBase64: UNKNOWN }), { changes: true, replaces: ["packageBase64", "packageId"] });
+        assert.deepEqual(await chaincodeInstallProvider.diff("id", installOuts, { ...install, peerHostOverride: "peer0" }), { changes: true, replaces: [] });
+    });
+
+    it("updates an approval for definition or package changes, replaces it for another org or chaincode", async () => {
+        for (const change of [{ endorsementPolicy: "AND('Org1MSP.member')" }, { packageId: "basic_1.1:" + "a".repeat(64) }, { version: "2" }, { collections: [{ name: "c", policy: "OR('Org1MSP.member')" }] }]) {
+            assert.deepEqual(await chaincodeApprovalProvider.diff("id", approvalOuts, { ...approval, ...change }), { changes: true, replaces: [] }, JSON.stringify(change));
+        }
+        assert.deepEqual((await chaincodeApprovalProvider.diff("id", approvalOuts, { ...approval, mspId: "Org2MSP" })).replaces, ["mspId"]);
+        assert.deepEqual((await chaincodeApprovalProvider.diff("id", approvalOuts, { ...approval, name: "other" })).replaces, ["name"]);
+    });
+
+    it("updates a definition for a new policy or peers list, replaces it for another channel", async () => {
+        assert.deepEqual(await chaincodeDefinitionProvider.diff("id", definitionOuts, { ...definition, endorsementPolicy: "OR('Org1MSP.peer')" }), { changes: true, replaces: [] });
+        assert.deepEqual(await chaincodeDefinitionProvider.diff("id", definitionOuts, { ...definition, peers: [...definition.peers, { endpoint: "peer0.org2:7051", tlsCaPem: pki.caCertPem }] }), { changes: true, replaces: [] });
+        assert.deepEqual((await chaincodeDefinitionProvider.diff("id", definitionOuts, { ...definition, channel: "other" })).replaces, ["channel"]);
+    });
+});
+
+describe("sequence planning", () => {
+    const inputs = { channel: "mychannel", name: "basic", version: "1.0", sequence: "auto" as number | string, endorsementPolicy: "OR('Org1MSP.member')" };
+    const desired = encodeDefinition({ ...inputs, sequence: 1 });
+    const committedAs = (sequence: number, version = "1.0"): CommittedDefinition => ({ ...encodeDefinition({ ...inputs, version, sequence }), approvals: {} });
+
+    it("auto: 1 when nothing is committed, the same sequence when unchanged, the next when changed", () => {
+        assert.deepEqual(planSequence(inputs, desired, undefined), { sequence: 1, matchesCommitted: false });
+        assert.deepEqual(planSequence(inputs, desired, committedAs(3)), { sequence: 3, matchesCommitted: true });
+        assert.deepEqual(planSequence(inputs, desired, committedAs(3, "0.9")), { sequence: 4, matchesCommitted: false });
+    });
+
+    it("explicit: the committed sequence only when unchanged, the next one, nothing else", () => {
+        assert.deepEqual(planSequence({ ...inputs, sequence: 3 }, desired, committedAs(3)), { sequence: 3, matchesCommitted: true });
+        assert.deepEqual(planSequence({ ...inputs, sequence: 4 }, desired, committedAs(3)), { sequence: 4, matchesCommitted: false });
+        assert.throws(() => planSequence({ ...inputs, sequence: 2 }, desired, committedAs(3)), /invalid sequence: 2; expected at least 3, the sequence committed for chaincode basic on channel mychannel/);
+        assert.throws(() => planSequence({ ...inputs, sequence: 3 }, desired, committedAs(3, "0.9")), /already committed .*differs in: version \("0.9" vs "1.0"\)/);
+        assert.throws(() => planSequence({ ...inputs, sequence: 6 }, desired, committedAs(3)), /4 or "auto": Fabric accepts only the next sequence/);
+        assert.throws(() => planSequence({ ...inputs, sequence: 2 }, desired, undefined), /1 or "auto"/);
+    });
+});
+
+describe("smoke check hints", () => {
+    const context = { expectedPackageId: "basic_1.0:abc", chaincodeAddress: "basic.cc:9999", fn: "GetAllAssets" };
+    const cases: Array<[string, RegExp]> = [
+        ['could not launch chaincode basic_1.0:abc: error creating grpc connection to basic.cc:9999: dial tcp 10.0.0.1:9999: connect: connection refused', /nothing listens at the chaincode address \(basic.cc:9999\)/],
+        ['dial tcp: lookup basic.cc on 10.96.0.10:53: no such host', /DNS: the peer cannot resolve the chaincode host \(basic.cc:9999\)/],
+        ["transport: authentication handshake failed: x509: certificate signed by unknown authority", /root_cert in connection.json must be the CA/],
+        ["could not launch chaincode basic_1.0:abc: chaincode registration failed: timeout expired while starting chaincode basic_1.0:abc", /CHAINCODE_ID exactly the package ID basic_1.0:abc/],
+        ["chaincode definition for 'basic' exists, but chaincode is not installed", /not installed on this peer/],
+        ["make sure the chaincode basic has been successfully defined on channel mychannel and try again", /not committed on this channel/],
+        ["transaction returned with failure: Error: the asset x does not exist", /the chaincode answered but GetAllAssets failed/],
+    ];
+    for (const [message, hint] of cases) {
+        it(`${message.slice(0, 60)}... -> ${hint.source.slice(0, 40)}`, () => {
+            const hints = smokeCheckHints(message, context);
+            assert.ok(hints.some((candidate) => hint.test(candidate)), hints.join("\n"));
+        });
+    }
+
+    it("falls back to the three usual suspects", () => {
+        const hints = smokeCheckHints("could not launch chaincode basic_1.0:abc: something new", context);
+        assert.equal(hints.length, 3);
+        assert.match(hints.join("\n"), /CHAINCODE_ID.*\n.*root_cert.*\n.*DNS/s);
+    });
+});

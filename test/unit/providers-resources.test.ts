@@ -1,0 +1,101 @@
+/*
+ * The dynamic resources as the Pulumi program declares them (engine
+ * mocked): secrets stay secret in state, the serialised provider carries no
+ * secret and works when loaded out of process, defaults are filled in.
+ */
+import assert from "node:assert/strict";
+import { tmpdir } from "node:os";
+import { describe, it } from "node:test";
+import * as pulumi from "@pulumi/pulumi";
+import { buildChaincodePackage } from "../../components/packaging";
+import {
+    ChaincodeApproval,
+    chaincodeApprovalProvider,
+    ChaincodeDefinition,
+    chaincodeDefinitionProvider,
+    ChaincodeInstall,
+    chaincodeInstallProvider,
+    ChaincodeSmokeCheck,
+    chaincodeSmokeCheckProvider,
+} from "../../components/providers";
+import { testPki } from "./packaging-test-pki";
+import { installMocks, promiseOf } from "./support/pulumiMocks";
+
+const recorder = installMocks();
+/** additionalSecretOutputs per resource name, as registered with the engine (which applies them to the state). */
+const secretOutputsByName = new Map<string, string[]>();
+{
+    const monitor = (pulumi.runtime as unknown as { getMonitor(): { registerResource: (req: any, callback: any) => unknown } }).getMonitor();
+    const register = monitor.registerResource.bind(monitor);
+    monitor.registerResource = (req: any, callback: any) => {
+        secretOutputsByName.set(req.getName(), req.getAdditionalsecretoutputsList());
+        return register(req, callback);
+    };
+}
+const pki = testPki();
+const pkg = buildChaincodePackage({ label: "basic_1.0", address: "basic.chaincode:9999" });
+const connection = { peerEndpoint: "peer0.org1.example.com:7051", peerTlsCaPem: pki.caCertPem };
+const admin = { mspId: "Org1MSP", adminCertPem: pki.clientCertPem, adminKeyPem: pulumi.secret(pki.clientKeyPem) };
+
+describe("dynamic resources in a program", () => {
+    it("asks the engine to keep admin keys, client keys and package bytes secret in state, even when passed in plain", async () => {
+        const install = new ChaincodeInstall("peer0", {
+            ...connection,
+            ...admin,
+            adminKeyPem: pki.clientKeyPem,
+            clientTlsCertPem: pki.clientCertPem,
+            clientTlsKeyPem: pki.clientKeyPem,
+            packageBase64: pkg.bytes.toString("base64"),
+            packageId: pkg.packageId,
+        });
+        assert.equal(await promiseOf(install.packageId), pkg.packageId);
+        assert.deepEqual([...(secretOutputsByName.get("peer0") ?? [])].sort(), ["adminKeyPem", "clientTlsKeyPem", "packageBase64"]);
+        const recorded = recorder.one("pulumi-nodejs:dynamic/fabric:ChaincodeInstall");
+        assert.equal(recorded.inputs.packageId, pkg.packageId);
+    });
+
+    it("serialises providers that capture no secret and no Pulumi runtime", async () => {
+        const approval = new ChaincodeApproval("org1", { ...connection, ...admin, channel: "mychannel", name: "basic", version: "1.0" });
+        await promiseOf(approval.urn);
+        const recorded = recorder.one("pulumi-nodejs:dynamic/fabric:ChaincodeApproval");
+        assert.equal(recorded.inputs.sequence, "auto", "sequence defaults to auto");
+        assert.deepEqual(recorded.secretPaths.includes("adminKeyPem"), true, "a secret input reaches the engine marked secret");
+        const provider = recorded.inputs.__provider as string;
+        assert.ok(provider.includes("/components/providers/approval.js"), "the provider loads its implementation by absolute path");
+        assert.ok(!provider.includes("PRIVATE KEY") && !provider.includes(pki.clientKeyPem.split("\n")[1]), "no key material in the serialised provider");
+        assert.ok(!/require\("@pulumi\/pulumi/.test(provider), "the Pulumi runtime is not captured");
+        assert.ok(provider.length < 10_000, `the serialised provider is small (${provider.length} bytes)`);
+    });
+
+    for (const [name, provider] of [
+        ["install", chaincodeInstallProvider],
+        ["approval", chaincodeApprovalProvider],
+        ["definition", chaincodeDefinitionProvider],
+        ["smoke check", chaincodeSmokeCheckProvider],
+    ] as const) {
+        it(`the serialised ${name} provider runs check when loaded from another directory`, async () => {
+            const serialized = await pulumi.runtime.serializeFunction(() => provider, { allowSecrets: false });
+            const cwd = process.cwd();
+            process.chdir(tmpdir());
+            try {
+                // Loaded the way the dynamic provider host loads it.
+                const requireFromString = require("require-from-string") as (code: string) => { handler(): typeof provider };
+                const loaded = requireFromString(serialized.text).handler();
+                const result = await (loaded.check as (olds: object, news: object) => Promise<{ failures: Array<{ property: string }> }>)({}, { peerEndpoint: "no port" });
+                assert.ok(result.failures.some((failure) => failure.property === "mspId"), JSON.stringify(result.failures));
+            } finally {
+                process.chdir(cwd);
+            }
+        });
+    }
+
+    it("declares the definition and smoke check with their defaults and secret keys", async () => {
+        const definition = new ChaincodeDefinition("commit", { ...admin, channel: "mychannel", name: "basic", version: "1.0", peers: [{ endpoint: "peer0:7051", tlsCaPem: pki.caCertPem }] });
+        const smoke = new ChaincodeSmokeCheck("smoke", { ...connection, ...admin, channel: "mychannel", chaincodeName: "basic" });
+        await promiseOf(pulumi.all([definition.urn, smoke.urn]));
+        assert.deepEqual([...(secretOutputsByName.get("commit") ?? [])].sort(), ["adminKeyPem", "clientTlsKeyPem"]);
+        assert.deepEqual([...(secretOutputsByName.get("smoke") ?? [])].sort(), ["adminKeyPem", "clientTlsKeyPem"]);
+        assert.ok(recorder.one("pulumi-nodejs:dynamic/fabric:ChaincodeSmokeCheck").secretPaths.includes("adminKeyPem"));
+        assert.equal(recorder.one("pulumi-nodejs:dynamic/fabric:ChaincodeDefinition").inputs.sequence, "auto");
+    });
+});
