@@ -1,7 +1,7 @@
 /** The real Fabric test network: start it from tests, or with `node dist/testenv/network/cli.js up`. */
 export { startNetwork, defaultChannel } from "./network";
 export { peerCliEnv, runPeerCli, channelHeight } from "./peer-cli";
-export { ordererChannelInfo } from "./channel";
+export { ordererChannelInfo, type OrdererChannelInfo } from "./channel";
 export { attachNetwork, stateFilePath } from "./state";
 export { portLayout, portCount } from "./ports";
 export { peerCount } from "./topology";

@@ -41,6 +41,7 @@ export function launch(spec: LaunchSpec): LaunchedProcess {
             stdio: ["ignore", logFd, logFd],
             detached: spec.detached,
         });
+        child.on("error", () => undefined); // a failed spawn leaves pid unset, which is handled below
         if (child.pid === undefined) {
             throw new ComponentError(spec.name, `could not start ${spec.binary}`, spec.logFile);
         }
@@ -57,7 +58,6 @@ export function launch(spec: LaunchSpec): LaunchedProcess {
                 });
             }),
         };
-        child.on("error", () => undefined); // a spawn failure also ends in "exit", which is what we watch
         if (spec.detached) child.unref();
         return launched;
     } finally {
@@ -123,7 +123,8 @@ export async function stopProcesses(records: readonly (ProcessRecord | LaunchedP
         throw new Error(`could not stop ${survivors.map((record) => `${record.name} (pid ${record.pid})`).join(", ")}`);
     }
     // Our own children are gone once Node has reaped them; wait for that so their PIDs are free.
-    await Promise.all(records.map((record) => ("exited" in record ? Promise.race([record.exited, sleep(killGraceMs)]) : undefined)));
+    const reapDeadline = () => sleep(killGraceMs, undefined, { ref: false });
+    await Promise.all(records.map((record) => ("exited" in record ? Promise.race([record.exited, reapDeadline()]) : undefined)));
 }
 
 /** Kills synchronously; for process exit, when there is no time to wait. */
