@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { createServer } from "node:net";
 import { join } from "node:path";
 
-/** The build artefact the image runs (`npm start`). */
+/** The build artefact the image runs (`npm start`), seen from dist-test/test/. */
 export const SERVER_JS = join(__dirname, "..", "..", "dist", "server.js");
 
 export interface Exit {
@@ -10,7 +10,11 @@ export interface Exit {
     readonly signal: NodeJS.Signals | null;
 }
 
-/** `node dist/server.js` as a child process with exactly the given environment (plus PATH). */
+/**
+ * `node dist/server.js` as a child process with exactly the given environment
+ * (plus PATH). Node builtins only, so the repository's end-to-end test reuses
+ * it, passing the script's path.
+ */
 export class ServerProcess {
     stdout = "";
     stderr = "";
@@ -18,8 +22,8 @@ export class ServerProcess {
     private readonly child: ChildProcess;
     private exit: Exit | undefined;
 
-    constructor(env: NodeJS.ProcessEnv) {
-        this.child = spawn(process.execPath, [SERVER_JS], { env: { PATH: process.env.PATH, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+    constructor(env: NodeJS.ProcessEnv, serverJs = SERVER_JS) {
+        this.child = spawn(process.execPath, [serverJs], { env: { PATH: process.env.PATH, ...env }, stdio: ["ignore", "pipe", "pipe"] });
         this.child.stdout?.setEncoding("utf8").on("data", (chunk: string) => (this.stdout += chunk));
         this.child.stderr?.setEncoding("utf8").on("data", (chunk: string) => (this.stderr += chunk));
         this.exited = new Promise((resolve) => {

@@ -22,26 +22,42 @@ export interface TlsFixtures {
     readonly clientCa: CertificateFiles;
     /** Client leaf signed by clientCa (what a peer presents). */
     readonly client: CertificateFiles;
-    /** Client leaf signed by an unrelated CA: must be refused. */
+    /** An unrelated CA, trusted by nobody. */
+    readonly strangerCa: CertificateFiles;
+    /** Client leaf signed by strangerCa: must be refused. */
     readonly strangerClient: CertificateFiles;
+    /** Server leaf like `server` (same names) but signed by strangerCa: peers holding serverCa must refuse it. */
+    readonly strangerServer: CertificateFiles;
     remove(): void;
 }
 
 export const SERVER_COMMON_NAME = "asset-transfer-basic";
+const SERVER_EXTENSIONS = ["subjectAltName=IP:127.0.0.1,DNS:localhost", "extendedKeyUsage=serverAuth"];
 
-/** Generates every certificate the server tests need into a fresh temporary folder. */
+/**
+ * Generates every certificate the server tests need into a fresh temporary
+ * folder. Node builtins only, so the repository's end-to-end test reuses it.
+ */
 export function createTlsFixtures(): TlsFixtures {
     const dir = mkdtempSync(join(tmpdir(), "atb-tls-"));
     const serverCa = selfSignedCa(dir, "server-ca", "test chaincode server CA");
-    const server = leaf(dir, "server", serverCa, `/CN=${SERVER_COMMON_NAME}`, [
-        "subjectAltName=IP:127.0.0.1,DNS:localhost",
-        "extendedKeyUsage=serverAuth",
-    ]);
+    const server = leaf(dir, "server", serverCa, `/CN=${SERVER_COMMON_NAME}`, SERVER_EXTENSIONS);
     const clientCa = selfSignedCa(dir, "client-ca", "test peer client CA");
     const client = leaf(dir, "client", clientCa, "/CN=peer0.org1.example.com", ["extendedKeyUsage=clientAuth"]);
     const strangerCa = selfSignedCa(dir, "stranger-ca", "unrelated CA");
     const strangerClient = leaf(dir, "stranger-client", strangerCa, "/CN=stranger", ["extendedKeyUsage=clientAuth"]);
-    return { dir, serverCa, server, clientCa, client, strangerClient, remove: () => rmSync(dir, { recursive: true, force: true }) };
+    const strangerServer = leaf(dir, "stranger-server", strangerCa, `/CN=${SERVER_COMMON_NAME}`, SERVER_EXTENSIONS);
+    return {
+        dir,
+        serverCa,
+        server,
+        clientCa,
+        client,
+        strangerCa,
+        strangerClient,
+        strangerServer,
+        remove: () => rmSync(dir, { recursive: true, force: true }),
+    };
 }
 
 function selfSignedCa(dir: string, name: string, commonName: string): CertificateFiles {
