@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { FabricInstall } from "./binaries";
-import { ProcessRecord } from "./processes";
+import { processNamed, ProcessRecord } from "./processes";
 import { IdentityFiles, NetworkPlan, PeerPlan } from "./topology";
 import { AdminIdentity, FabricNetwork, OrdererNode, Org, PeerNode, TlsClientCert } from "./types";
 
@@ -31,12 +31,6 @@ function clientTls(files: IdentityFiles): TlsClientCert {
     return { certPem: read(certFile), keyPem: read(keyFile), certFile, keyFile };
 }
 
-function pidOf(processes: readonly ProcessRecord[], name: string): number {
-    const record = processes.find((candidate) => candidate.name === name);
-    if (!record) throw new Error(`no process was started for ${name}`);
-    return record.pid;
-}
-
 /**
  * The public description of a started network, with the PEMs read from the
  * material cryptogen wrote. `stop` is supplied by the caller.
@@ -59,7 +53,7 @@ export function describeNetwork(
         adminClientTls: clientTls(o.admin),
         operationsUrl: `http://127.0.0.1:${o.ports.operations}`,
         logFile: o.logFile,
-        pid: pidOf(processes, o.name),
+        pid: processNamed(processes, o.name).pid,
     };
     const peerNode = (peer: PeerPlan, tlsCaFile: string): PeerNode => ({
         name: peer.name,
@@ -71,7 +65,7 @@ export function describeNetwork(
         operationsUrl: `http://127.0.0.1:${peer.ports.operations}`,
         chaincodeEndpoint: `127.0.0.1:${peer.ports.chaincode}`,
         logFile: peer.logFile,
-        pid: pidOf(processes, peer.name),
+        pid: processNamed(processes, peer.name).pid,
     });
     const orgs: Org[] = plan.orgs.map((org) => ({
         mspId: org.mspId,

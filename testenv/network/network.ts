@@ -9,7 +9,7 @@ import { generateCryptoMaterial } from "./crypto";
 import { describeNetwork } from "./describe";
 import { ordererEnv, peerEnv, writeNodeConfig } from "./node-config";
 import { findFreePortBlock, portCount, validateBasePort } from "./ports";
-import { killNow, launch, LaunchedProcess, ProcessRecord, stopProcesses } from "./processes";
+import { killNow, launch, LaunchedProcess, processNamed, ProcessRecord, stopProcesses } from "./processes";
 import { waitForMetric, waitHealthy, waitListening } from "./readiness";
 import { NetworkPlan, peerCount, planNetwork } from "./topology";
 import { FabricNetwork, StartOptions } from "./types";
@@ -87,20 +87,14 @@ function launchNodes(plan: NetworkPlan, install: FabricInstall, detached: boolea
     }
 }
 
-function processOf(processes: readonly LaunchedProcess[], name: string): LaunchedProcess {
-    const proc = processes.find((candidate) => candidate.name === name);
-    if (!proc) throw new Error(`no process was started for ${name}`);
-    return proc;
-}
-
 /** Waits until every node answers /healthz and completes a TLS handshake on its gRPC (and admin) port. */
 async function waitUntilServing(network: FabricNetwork, processes: readonly LaunchedProcess[]): Promise<void> {
     const { orderer } = network;
     const ordererAdminTls = { caPem: orderer.tlsCaPem, certPem: orderer.adminClientTls.certPem, keyPem: orderer.adminClientTls.keyPem, servername: orderer.hostOverride };
-    const ordererProc = processOf(processes, orderer.name);
+    const ordererProc = processNamed(processes, orderer.name);
     const peerWaits = network.orgs.flatMap((org) =>
         org.peers.map(async (peer) => {
-            const proc = processOf(processes, peer.name);
+            const proc = processNamed(processes, peer.name);
             await waitHealthy(proc, peer.operationsUrl, startDeadlineMs);
             const credentials = { caPem: peer.tlsCaPem, certPem: org.clientTls.certPem, keyPem: org.clientTls.keyPem, servername: peer.hostOverride };
             await waitListening(proc, peer.endpoint, credentials, startDeadlineMs);
@@ -133,10 +127,10 @@ async function waitUntilChannelReady(network: FabricNetwork, processes: readonly
         what: `gossip membership of all ${otherPeers} other peers on channel ${channel}`,
     };
     await Promise.all([
-        waitForMetric(processOf(processes, network.orderer.name), network.orderer.operationsUrl, raftLeader, startDeadlineMs),
+        waitForMetric(processNamed(processes, network.orderer.name), network.orderer.operationsUrl, raftLeader, startDeadlineMs),
         ...network.peers.map(async (peer) => {
             await confirmPeerJoined(network, peer, channel);
-            await waitForMetric(processOf(processes, peer.name), peer.operationsUrl, gossipComplete, startDeadlineMs);
+            await waitForMetric(processNamed(processes, peer.name), peer.operationsUrl, gossipComplete, startDeadlineMs);
         }),
     ]);
 }

@@ -65,6 +65,13 @@ export function launch(spec: LaunchSpec): LaunchedProcess {
     }
 }
 
+/** The process started for a node, by the node's name. */
+export function processNamed<T extends ProcessRecord>(processes: readonly T[], name: string): T {
+    const found = processes.find((candidate) => candidate.name === name);
+    if (!found) throw new Error(`no process was started for ${name}`);
+    return found;
+}
+
 export function describeExit(exit: NonNullable<LaunchedProcess["exit"]>): string {
     return exit.signal ? `was killed by ${exit.signal}` : `exited with code ${exit.code}`;
 }
