@@ -94,7 +94,7 @@ class Parser {
         if (name === "") this.fail(`expected a gate (AND, OR or OutOf) or a quoted principal but found ${this.atEnd() ? "the end of the policy" : describeChar(this.peek())}`);
         const kind = GATE_SPELLINGS[name];
         if (!kind) {
-            const hint = this.followedBy(".") ? "; principals must be quoted, e.g. 'Org1MSP.member'" : "";
+            const hint = this.peek() === "." ? "; principals must be quoted, e.g. 'Org1MSP.member'" : "";
             this.fail(`unknown gate '${name}'; expected AND, OR or OutOf (all upper case, all lower case or capitalised)${hint}`, start);
         }
         this.expect("(", `'(' after ${name}`);
@@ -133,7 +133,6 @@ class Parser {
         const char = this.peek();
         if (char === "'" || char === '"') return this.principal();
         if (char !== undefined && /[A-Za-z]/.test(char)) return this.gate();
-        if (char === ")" || char === ",") this.fail(`expected a quoted principal such as 'Org1MSP.member' or a gate but found ${describeChar(char)}`);
         return this.fail(`expected a quoted principal such as 'Org1MSP.member' or a gate but found ${this.atEnd() ? "the end of the policy" : describeChar(char)}`);
     }
 
@@ -165,10 +164,6 @@ class Parser {
         const start = this.offset;
         while (!this.atEnd() && /[A-Za-z0-9_]/.test(this.peek())) this.offset++;
         return this.text.slice(start, this.offset);
-    }
-
-    followedBy(char: string): boolean {
-        return this.peek() === char;
     }
 
     integer(): number {

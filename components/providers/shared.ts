@@ -86,10 +86,6 @@ export class FailureCollector {
             else this.failures.push({ property, reason: (error as Error).message });
         }
     }
-
-    fail(property: string, reason: string): void {
-        this.failures.push({ property, reason });
-    }
 }
 
 // ---------------------------------------------------------------------------

@@ -12,8 +12,12 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import {
     approveForMyOrg,
+    buildSignedProposal,
     checkCommitReadiness,
     commitDefinition,
+    createSigningIdentity,
+    endorse,
+    EndorsementMismatchError,
     evaluate,
     FabricCallError,
     FabricUnavailableError,
@@ -27,6 +31,7 @@ import {
     queryCommitted,
     queryInstalled,
     submit,
+    withConnections,
     type Endpoint,
 } from "../../components/fabric";
 import { buildChaincodePackage, type ChaincodePackage } from "../../components/packaging";
@@ -89,12 +94,29 @@ describe("Fabric lifecycle client against a real network (mutual TLS)", () => {
         const peer = endpoint(org1.peers[1], org1);
         const one = await queryInstalled({ peer, identity: org1.admin, packageId: pkg.packageId });
         assert.deepEqual(one, { packageId: pkg.packageId, label: "basic_1.0", references: {} });
-        const all = await queryAllInstalled({ peer, identity: org1.admin });
+        const all = await queryAllInstalled({ peer: endpoint(org1.peers[0], org1), identity: org1.admin });
         assert.deepEqual(all.map((installed) => installed.packageId), [pkg.packageId]);
         const bytes = await getInstalledPackage({ peer, identity: org1.admin, packageId: pkg.packageId });
         assert.ok(bytes && bytes.equals(pkg.bytes), "the peer must hand back exactly the bytes we installed");
         assert.equal(await queryInstalled({ peer, identity: org1.admin, packageId: `basic_1.0:${"0".repeat(64)}` }), undefined);
         assert.equal(await getInstalledPackage({ peer, identity: org1.admin, packageId: `basic_1.0:${"0".repeat(64)}` }), undefined);
+    });
+
+    it("refuses to assemble a transaction from peers whose answers differ", async () => {
+        // peer1 gets a second package, so the two Org1 peers answer QueryInstalledChaincodes differently
+        // (asked on the channel, so each answer is a signed ProposalResponsePayload).
+        const extra = buildChaincodePackage({ label: "extra_1.0", address: "127.0.0.1:1" });
+        await installChaincode({ peer: endpoint(org1.peers[1], org1), identity: org1.admin, packageBytes: extra.bytes });
+        const identity = createSigningIdentity(org1.admin);
+        const proposal = buildSignedProposal(identity, { channel: network.channel, chaincodeName: "_lifecycle", args: [Buffer.from("QueryInstalledChaincodes"), new Uint8Array()] });
+        await withConnections({}, async (connections) => {
+            await assert.rejects(endorse(connections, [endpoint(org1.peers[0], org1), endpoint(org1.peers[1], org1)], proposal), (error: unknown) => {
+                assert.ok(error instanceof EndorsementMismatchError, String(error));
+                assert.equal(error.txId, proposal.txId);
+                assert.ok(error.message.includes(org1.peers[0].endpoint) && error.message.includes(org1.peers[1].endpoint));
+                return true;
+            });
+        });
     });
 
     it("fails with the peer's access-denied message when another org's admin installs", async () => {
