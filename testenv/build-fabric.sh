@@ -4,8 +4,6 @@
 # Idempotent: a complete cache is reused in well under a second.
 #   FABRIC_VERSION=2.5.16|3.1.5   (default 2.5.16)
 #   CCAAS_CACHE=<dir>             (default $HOME/.cache/fabric-ccaas)
-#   FABRIC_GIT_DIR=<git dir>      (optional) a clone of hyperledger/fabric to build from
-#                                 when the Go module proxy does not serve Fabric
 set -euo pipefail
 
 version=${FABRIC_VERSION:-2.5.16}
@@ -47,22 +45,11 @@ if probe=$(go mod download -json "$module@$commit" 2>&1) && ! grep -q '"Error"' 
     "$module/ccaas_builder/cmd/release@$commit"
   # go install does not bring sampleconfig/; the downloaded module does.
   source_dir=$(sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p' <<<"$probe")
-elif [ -n "${FABRIC_GIT_DIR:-}" ]; then
-  # Proxies that refuse github.com/hyperledger/*: build the same commit from a local clone, with Fabric's vendor/.
-  echo "fabric $version: the Go module proxy does not serve $module@$commit; building from the git repository $FABRIC_GIT_DIR"
-  source_kind="commit $commit of the git repository $FABRIC_GIT_DIR (vendored dependencies)"
-  source_dir=$(mktemp -d)
-  trap 'rm -rf "$source_dir"' EXIT
-  git --git-dir="$FABRIC_GIT_DIR" archive "$commit" | tar -x -C "$source_dir"
-  for b in $binaries; do targets+=("./cmd/$b"); done
-  (cd "$source_dir" && go build -mod=vendor -trimpath -ldflags "$ldflags" -o "$dest.partial/bin/" "${targets[@]}")
-  echo "fabric $version: building the ccaas external builder"
-  (cd "$source_dir/ccaas_builder" && go build -trimpath -o "$dest.partial/ccaas/bin/" ./cmd/detect ./cmd/build ./cmd/release)
 else
   echo "build-fabric: the Go module proxy does not serve $module@$commit:" >&2
   sed -n 's/^[[:space:]]*"Error": "\(.*\)"$/  \1/p' <<<"$probe" >&2
-  echo "build-fabric: set FABRIC_GIT_DIR to a clone of hyperledger/fabric (its .git dir) to build from source," >&2
-  echo "  or put Fabric $version binaries in $dest/{bin,ccaas/bin,config} with a PROVENANCE file" >&2
+  echo "build-fabric: use a Go module proxy that serves github.com/hyperledger/*, or put Fabric $version" >&2
+  echo "  binaries in $dest/{bin,ccaas/bin,config} with a PROVENANCE file saying where they came from" >&2
   exit 3
 fi
 
