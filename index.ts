@@ -5,13 +5,16 @@ import { AksCluster } from "./components/aks";
 import { ExternalChaincode } from "./components/externalChaincode";
 import { CouchDbIndexInput } from "./components/packaging";
 import { existingClusterProvider } from "./components/kubernetesTarget";
-import { readSettings } from "./components/settings";
+import { collectionsFromConfigJson, readSettings } from "./components/settings";
 import { InvalidSettingError } from "./components/validation/errors";
 
 const config = new pulumi.Config();
 const settings = (() => {
     try {
-        return readSettings(config);
+        return readSettings(config, {
+            adminKeyPem: config.getSecret("adminKeyPem"),
+            clientTlsKeyPem: config.getSecret("clientTlsKeyPem"),
+        });
     } catch (err) {
         // A bad setting stops the preview before anything is declared; print the message, not a stack.
         throw err instanceof InvalidSettingError ? new pulumi.RunError(err.message) : err;
@@ -30,12 +33,28 @@ const k8sProvider =
         clusterIdentifier: settings.cluster.kind === "existing" ? settings.cluster.clusterIdentifier : undefined,
     });
 
-const { couchDbIndexDir, ...chaincodeArgs } = settings.chaincode;
+const { couchDbIndexDir, lifecycle, ...chaincodeArgs } = settings.chaincode;
 const chaincode = new ExternalChaincode(
     chaincodeArgs.chaincodeName,
-    { ...chaincodeArgs, couchDbIndexes: couchDbIndexDir ? readIndexDir(couchDbIndexDir) : undefined },
+    {
+        ...chaincodeArgs,
+        couchDbIndexes: couchDbIndexDir ? readIndexDir(couchDbIndexDir) : undefined,
+        lifecycle: lifecycle && {
+            ...lifecycle,
+            collections: lifecycle.collectionsFile ? readCollections(lifecycle.collectionsFile) : undefined,
+        },
+    },
     { providers: { kubernetes: k8sProvider } },
 );
+
+function readCollections(file: string) {
+    try {
+        return collectionsFromConfigJson(fs.readFileSync(path.resolve(file), "utf8"));
+    } catch (err) {
+        const reason = err instanceof InvalidSettingError ? err.message : `cannot read it (${(err as Error).message})`;
+        throw new pulumi.RunError(`invalid collectionsFile: "${file}": ${reason}`);
+    }
+}
 
 /** <dir>/*.json index the public state; <dir>/<collection>/*.json index that private data collection. */
 function readIndexDir(dir: string): CouchDbIndexInput[] {
@@ -60,4 +79,17 @@ export const namespace = chaincode.namespace;
 export const serviceName = chaincode.serviceName;
 export const caCertPem = chaincode.caCertPem;
 export const kubeconfig = cluster?.kubeconfig;
-export const nextSteps = pulumi.interpolate`Chaincode server ${chaincode.serviceName} in namespace ${chaincode.namespace} runs as package ${chaincode.packageId}.`;
+export const committedSequence = chaincode.lifecycle?.definition?.committedSequence;
+export const approvedSequence = chaincode.lifecycle?.approvedSequence;
+export const nextSteps = nextStepsText();
+
+function nextStepsText(): pulumi.Output<string> {
+    const server = pulumi.interpolate`The chaincode server ${chaincode.serviceName} (namespace ${chaincode.namespace}) runs as package ${chaincode.packageId}, reachable by the peers at ${chaincode.address}.`;
+    if (!lifecycle) {
+        return pulumi.interpolate`${server} Next: install the package on your peers (e.g. \`npx ccaas-package\` with the same inputs, or set \`channel\` and the org settings to let this stack install, approve and commit), then approve and commit the definition.`;
+    }
+    if (lifecycle.commit === false) {
+        return pulumi.interpolate`${server} Installed and approved for ${lifecycle.org.mspId} at sequence ${chaincode.lifecycle!.approvedSequence}; the committing org's stack commits the definition.`;
+    }
+    return pulumi.interpolate`${server} Committed on ${lifecycle.channel} at sequence ${chaincode.lifecycle!.definition!.committedSequence}; invoke it through any peer's gateway.`;
+}

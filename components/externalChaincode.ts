@@ -1,5 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
+import { ChaincodeLifecycle, ChaincodeLifecycleArgs, validateLifecycleArgs } from "./lifecycle";
 import { buildChaincodePackage, ChaincodePackage, CouchDbIndexInput } from "./packaging";
+import { ChaincodeSmokeCheck } from "./providers";
 import {
     ChaincodeServerTls,
     ChaincodeService,
@@ -74,6 +76,21 @@ export interface ExternalChaincodeArgs {
     readonly env?: Readonly<Record<string, string>>;
     readonly imagePullSecrets?: readonly string[];
     readonly peerAccess?: PeerAccess;
+    /** Install, approve and commit on Fabric. Defaults to none: package and Kubernetes only. */
+    readonly lifecycle?: ChaincodeLifecycleArgs;
+    /** After commit and rollout, evaluate a read-only function through the org's first peer. Defaults to on with a lifecycle. */
+    readonly smokeCheck?: SmokeCheckSettings;
+}
+
+export interface SmokeCheckSettings {
+    /** Defaults to true. */
+    readonly enabled?: boolean;
+    /** Read-only function to evaluate. Defaults to "GetAllAssets". */
+    readonly fn?: string;
+    /** Its arguments. Defaults to none. */
+    readonly args?: readonly string[];
+    /** How long the peer may take to reach the chaincode, seconds. Defaults to 60. */
+    readonly waitSeconds?: number;
 }
 
 /**
@@ -95,6 +112,10 @@ export class ExternalChaincode extends pulumi.ComponentResource {
     public readonly packageBase64: pulumi.Output<string>;
     public readonly tls: ChaincodeTls | undefined;
     public readonly service: ChaincodeService;
+    /** Undefined without a lifecycle. */
+    public readonly lifecycle: ChaincodeLifecycle | undefined;
+    /** Undefined without a lifecycle or when disabled. */
+    public readonly smokeCheck: ChaincodeSmokeCheck | undefined;
 
     constructor(name: string, args: ExternalChaincodeArgs, opts?: pulumi.ComponentResourceOptions) {
         super("fabric-ccaas:index:ExternalChaincode", name, {}, opts);
@@ -113,6 +134,7 @@ export class ExternalChaincode extends pulumi.ComponentResource {
             const own = validateExternalChaincodeArgs(args);
             validateServiceArgs(serviceArgs(args, own, "", undefined));
             if (tlsEnabled) validateTlsArgs(tlsArgs);
+            if (args.lifecycle) validateLifecycleArgs(args.lifecycle);
             return own;
         });
         const child = { parent: this };
@@ -154,7 +176,52 @@ export class ExternalChaincode extends pulumi.ComponentResource {
                   clientCaPem: clientAuth ? this.tls.caCertPem : undefined,
               }
             : undefined;
-        this.service = new ChaincodeService(`${name}-server`, serviceArgs(args, s, this.packageId, serverTls), child);
+        // install -> (Deployment, approval) -> commit -> smoke check: the server starts under the ID the peers reported.
+        this.lifecycle = args.lifecycle
+            ? new ChaincodeLifecycle(
+                  `${name}-lifecycle`,
+                  {
+                      ...args.lifecycle,
+                      chaincodeName: args.chaincodeName,
+                      version: s.version,
+                      packageBase64: this.packageBase64,
+                      packageId: this.packageId,
+                  },
+                  child,
+              )
+            : undefined;
+        const serverPackageId = this.lifecycle?.installedPackageId ?? this.packageId;
+        this.service = new ChaincodeService(`${name}-server`, serviceArgs(args, s, serverPackageId, serverTls), child);
+
+        const smoke = args.smokeCheck ?? {};
+        const definition = this.lifecycle?.definition;
+        if (definition && (smoke.enabled ?? true)) {
+            const org = args.lifecycle!.org;
+            this.smokeCheck = new ChaincodeSmokeCheck(
+                `${name}-smoke`,
+                {
+                    channel: args.lifecycle!.channel,
+                    chaincodeName: args.chaincodeName,
+                    fn: smoke.fn,
+                    args: smoke.args ? [...smoke.args] : undefined,
+                    waitSeconds: smoke.waitSeconds,
+                    expectedPackageId: serverPackageId,
+                    chaincodeAddress: s.address,
+                    // A new package, sequence or server certificate re-runs the check.
+                    triggers: [serverPackageId, definition.committedSequence.apply(String), this.tls?.serverCertPem ?? ""],
+                    peerEndpoint: org.peers[0].endpoint,
+                    peerTlsCaPem: org.peers[0].tlsCaPem ?? org.peerTlsCaPem,
+                    peerHostOverride: org.peers[0].hostOverride,
+                    clientTlsCertPem: org.clientTlsCertPem,
+                    clientTlsKeyPem: org.clientTlsKeyPem === undefined ? undefined : pulumi.secret(org.clientTlsKeyPem),
+                    mspId: org.mspId,
+                    adminCertPem: org.adminCertPem,
+                    adminKeyPem: pulumi.secret(org.adminKeyPem),
+                    timeoutSeconds: args.lifecycle!.timeoutSeconds,
+                },
+                { parent: this, dependsOn: [definition, this.service] },
+            );
+        }
 
         this.label = s.label;
         this.address = s.address;

@@ -1,5 +1,8 @@
-import { ExternalChaincodeArgs } from "./externalChaincode";
 import { AksClusterArgs } from "./aks";
+import { ExternalChaincodeArgs } from "./externalChaincode";
+import { collectionsFromCliJson } from "./fabric";
+import { ChaincodeLifecycleArgs, OrdererArgs, OrgPeerArgs } from "./lifecycle";
+import { CollectionArgs, PeerTargetArgs } from "./providers";
 import { InvalidSettingError } from "./validation/errors";
 
 /** Where raw config strings come from: pulumi.Config in the program, a map in tests. */
@@ -7,12 +10,21 @@ export interface ConfigSource {
     get(key: string): string | undefined;
 }
 
+/** The secret keys, read apart so they stay Pulumi secrets. */
+export interface LifecycleSecrets {
+    readonly adminKeyPem?: import("@pulumi/pulumi").Input<string>;
+    readonly clientTlsKeyPem?: import("@pulumi/pulumi").Input<string>;
+}
+
 export type ClusterTarget =
     | { kind: "aks"; aks: AksClusterArgs }
     | { kind: "existing"; context?: string; clusterIdentifier?: string };
 
 export interface ProgramSettings {
-    readonly chaincode: Omit<ExternalChaincodeArgs, "couchDbIndexes"> & { couchDbIndexDir?: string };
+    readonly chaincode: Omit<ExternalChaincodeArgs, "couchDbIndexes" | "lifecycle"> & {
+        couchDbIndexDir?: string;
+        lifecycle?: Omit<ChaincodeLifecycleArgs, "collections"> & { collectionsFile?: string };
+    };
     readonly cluster: ClusterTarget;
 }
 
@@ -25,13 +37,19 @@ export const CONFIG_KEYS = [
     "env", "imagePullSecrets", "networkPolicy", "peerPodSelector", "peerNamespaceSelector", "peerCidrs",
     "kubeconfig", "kubeContext", "clusterIdentifier",
     "aksCreate", "aksLocation", "aksResourceGroup", "aksKubernetesVersion", "aksNodeCount", "aksVmSize", "aksNetworkPolicy",
+    "channel", "mspId", "peers", "peerTlsCaPem", "adminCertPem", "adminKeyPem", "clientTlsCertPem", "clientTlsKeyPem",
+    "orderer", "endorsementPolicy", "sequence", "initRequired", "collectionsFile", "commit", "commitPeers",
+    "requiredApprovals", "fabricTimeoutSeconds", "smokeCheck", "smokeFunction", "smokeArgs", "smokeWaitSeconds",
 ] as const;
+
+/** Keys that only mean something with a channel (the lifecycle on). */
+const LIFECYCLE_KEYS = CONFIG_KEYS.slice(CONFIG_KEYS.indexOf("mspId"));
 
 /**
  * Reads and checks the stack's configuration. Every bad value throws an
  * InvalidSettingError before any resource is declared.
  */
-export function readSettings(config: ConfigSource): ProgramSettings {
+export function readSettings(config: ConfigSource, secrets: LifecycleSecrets = {}): ProgramSettings {
     const read = new ConfigReader(config);
     const image = read.string("image");
     if (image === undefined) {
@@ -78,6 +96,13 @@ export function readSettings(config: ConfigSource): ProgramSettings {
             peerNamespaceSelector: read.stringArray("peerNamespaceSelector"),
             peerCidrs: read.stringArray("peerCidrs"),
         },
+        lifecycle: readLifecycle(read, config, secrets),
+        smokeCheck: {
+            enabled: read.boolean("smokeCheck"),
+            fn: read.string("smokeFunction"),
+            args: read.stringArray("smokeArgs"),
+            waitSeconds: read.integer("smokeWaitSeconds"),
+        },
     };
 
     const aksKeys = ["aksLocation", "aksResourceGroup", "aksKubernetesVersion", "aksNodeCount", "aksVmSize", "aksNetworkPolicy"];
@@ -107,6 +132,90 @@ export function readSettings(config: ConfigSource): ProgramSettings {
     }
     return { chaincode, cluster };
 }
+
+function readLifecycle(read: ConfigReader, config: ConfigSource, secrets: LifecycleSecrets): ProgramSettings["chaincode"]["lifecycle"] {
+    const channel = read.string("channel");
+    if (channel === undefined) {
+        const stray = LIFECYCLE_KEYS.find((key) => config.get(key) !== undefined && !key.startsWith("smoke"));
+        if (stray) throw new InvalidSettingError(stray, config.get(stray), "to be set only together with channel (the lifecycle)");
+        return undefined;
+    }
+    const need = (key: string, what: string) => {
+        const value = read.string(key);
+        if (value === undefined) throw new InvalidSettingError(key, undefined, `${what} (required with channel)`);
+        return value;
+    };
+    const mspId = need("mspId", "the MSP ID of this stack's org, e.g. 'Org1MSP'");
+    const adminCertPem = need("adminCertPem", "the PEM certificate of an admin of the org");
+    if (secrets.adminKeyPem === undefined) {
+        throw new InvalidSettingError("adminKeyPem", undefined, "the admin's private key, set with `pulumi config set --secret adminKeyPem`");
+    }
+    const peers = read.objectArray<OrgPeerArgs>("peers", { endpoint: "string" }, { tlsCaPem: "string", hostOverride: "string" });
+    if (peers === undefined || peers.length === 0) {
+        throw new InvalidSettingError("peers", config.get("peers"), "a list of the org's peers, each {endpoint: host:port, tlsCaPem?, hostOverride?}");
+    }
+    const orderer = read.object<OrdererArgs>("orderer", { endpoint: "string", tlsCaPem: "string" }, { hostOverride: "string" });
+    const sequenceText = read.string("sequence");
+    let sequence: number | "auto" | undefined;
+    if (sequenceText !== undefined) {
+        if (sequenceText !== "auto" && !/^[1-9][0-9]*$/.test(sequenceText)) {
+            throw new InvalidSettingError("sequence", sequenceText, "\"auto\" or a whole number from 1");
+        }
+        sequence = sequenceText === "auto" ? "auto" : Number(sequenceText);
+    }
+    const clientTlsCertPem = read.string("clientTlsCertPem");
+    if ((clientTlsCertPem === undefined) !== (secrets.clientTlsKeyPem === undefined)) {
+        throw new InvalidSettingError(
+            clientTlsCertPem === undefined ? "clientTlsCertPem" : "clientTlsKeyPem",
+            undefined,
+            "clientTlsCertPem and the secret clientTlsKeyPem together, or neither",
+        );
+    }
+    return {
+        channel,
+        org: {
+            mspId,
+            peers,
+            peerTlsCaPem: read.string("peerTlsCaPem"),
+            adminCertPem,
+            adminKeyPem: secrets.adminKeyPem,
+            clientTlsCertPem,
+            clientTlsKeyPem: secrets.clientTlsKeyPem,
+        },
+        orderer,
+        endorsementPolicy: read.string("endorsementPolicy"),
+        sequence,
+        initRequired: read.boolean("initRequired"),
+        collectionsFile: read.string("collectionsFile"),
+        commit: read.boolean("commit"),
+        commitPeers: read.objectArray<PeerTargetArgs>("commitPeers", { endpoint: "string", mspId: "string" }, { tlsCaPem: "string", hostOverride: "string" }),
+        requiredApprovals: read.stringArray("requiredApprovals"),
+        timeoutSeconds: read.integer("fabricTimeoutSeconds"),
+    };
+}
+
+/** Collections from a peer-CLI collections_config.json text, checked by Fabric's rules. */
+export function collectionsFromConfigJson(text: string, setting = "collectionsFile"): CollectionArgs[] {
+    let entries: any[];
+    try {
+        entries = JSON.parse(text);
+    } catch (err) {
+        throw new InvalidSettingError(setting, text, `a JSON array like the peer CLI's collections_config.json (${(err as Error).message})`);
+    }
+    collectionsFromCliJson(entries); // throws InvalidSettingError naming the field
+    return entries.map((entry) => ({
+        name: entry.name,
+        policy: entry.policy,
+        requiredPeerCount: entry.requiredPeerCount,
+        maxPeerCount: entry.maxPeerCount,
+        blockToLive: entry.blockToLive,
+        memberOnlyRead: entry.memberOnlyRead,
+        memberOnlyWrite: entry.memberOnlyWrite,
+        endorsementPolicy: entry.endorsementPolicy?.signaturePolicy ?? entry.endorsementPolicy?.channelConfigPolicy,
+    }));
+}
+
+type FieldType = "string" | "number" | "boolean";
 
 /** Typed reads of raw config strings, each failing with the key, the value and what is accepted. */
 class ConfigReader {
@@ -155,6 +264,44 @@ class ConfigReader {
         return parsed;
     }
 
+    /** A structured object value with the given required and optional fields, nothing else. */
+    object<T>(key: string, required: Record<string, FieldType>, optional: Record<string, FieldType> = {}): T | undefined {
+        const raw = this.string(key);
+        if (raw === undefined) return undefined;
+        return this.checkObject(key, raw, this.parseJson(key, raw), required, optional) as T;
+    }
+
+    objectArray<T>(key: string, required: Record<string, FieldType>, optional: Record<string, FieldType> = {}): T[] | undefined {
+        const raw = this.string(key);
+        if (raw === undefined) return undefined;
+        const parsed = this.parseJson(key, raw);
+        if (!Array.isArray(parsed)) throw new InvalidSettingError(key, raw, `a list of objects with ${describeFields(required, optional)}`);
+        return parsed.map((item, i) => this.checkObject(`${key}[${i}]`, JSON.stringify(item), item, required, optional) as T);
+    }
+
+    private parseJson(key: string, raw: string): unknown {
+        try {
+            return JSON.parse(raw);
+        } catch {
+            throw new InvalidSettingError(key, raw, "a structured value (set it in the stack file or with `pulumi config set --path`)");
+        }
+    }
+
+    private checkObject(key: string, raw: string, value: unknown, required: Record<string, FieldType>, optional: Record<string, FieldType>) {
+        const accepted = `an object with ${describeFields(required, optional)}`;
+        if (!value || typeof value !== "object" || Array.isArray(value)) throw new InvalidSettingError(key, raw, accepted);
+        const record = value as Record<string, unknown>;
+        for (const [field, type] of Object.entries(required)) {
+            if (typeof record[field] !== type) throw new InvalidSettingError(`${key}.${field}`, record[field], `a ${type} (${accepted})`);
+        }
+        for (const [field, fieldValue] of Object.entries(record)) {
+            const type = required[field] ?? optional[field];
+            if (type === undefined) throw new InvalidSettingError(`${key}.${field}`, fieldValue, `no such field; ${accepted}`);
+            if (typeof fieldValue !== type) throw new InvalidSettingError(`${key}.${field}`, fieldValue, `a ${type}`);
+        }
+        return record;
+    }
+
     /** A list of "NAME=value" strings as a map. */
     keyValues(key: string): Record<string, string> | undefined {
         const items = this.stringArray(key);
@@ -167,4 +314,9 @@ class ConfigReader {
         }
         return result;
     }
+}
+
+function describeFields(required: Record<string, FieldType>, optional: Record<string, FieldType>): string {
+    const fields = [...Object.keys(required), ...Object.keys(optional).map((field) => `${field}?`)];
+    return `fields ${fields.join(", ")}`;
 }

@@ -65,10 +65,11 @@ describe("configuration documentation", () => {
         const declared = Object.keys(project.config);
         assert.deepEqual([...declared].sort(), [...CONFIG_KEYS].sort());
         for (const key of declared) {
-            assert.ok(["string", "integer", "boolean", "array"].includes(project.config[key].type), key);
+            assert.ok(["string", "integer", "boolean", "array", "object"].includes(project.config[key].type), key);
+            if (project.config[key].type === "array") assert.ok(project.config[key].items?.type, `${key} needs items`);
             assert.ok(project.config[key].description.length > 10, key);
         }
-        assert.equal(project.config.kubeconfig.secret, true);
+        for (const secret of ["kubeconfig", "adminKeyPem", "clientTlsKeyPem"]) assert.equal(project.config[secret].secret, true, secret);
     });
 
     it("documents every key in the README", () => {

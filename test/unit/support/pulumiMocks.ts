@@ -16,11 +16,14 @@ export interface RecordedResource {
     readonly inputs: any;
     /** Dotted paths of inputs that reached the engine marked secret. */
     readonly secretPaths: string[];
+    /** URNs this resource depends on (dependsOn and input dependencies). */
+    readonly dependencies: string[];
 }
 
 export interface MockRecorder {
     readonly resources: RecordedResource[];
     byType(type: string): RecordedResource[];
+    named(name: string): RecordedResource;
     one(type: string): RecordedResource;
 }
 
@@ -74,7 +77,7 @@ export function installMocks(opts: { project?: string; stack?: string; config?: 
     const project = opts.project ?? "fabric-ccaas";
     const resources: RecordedResource[] = [];
     const cert = testCertificate("mock");
-    const pending = new Map<string, string[]>();
+    const pending = new Map<string, { secretPaths: string[]; dependencies: string[] }>();
 
     pulumi.runtime.setAllConfig(
         Object.fromEntries(Object.entries(opts.config ?? {}).map(([k, v]) => [`${project}:${k}`, v])),
@@ -82,8 +85,13 @@ export function installMocks(opts: { project?: string; stack?: string; config?: 
     pulumi.runtime.setMocks(
         {
             newResource(args: pulumi.runtime.MockResourceArgs) {
-                const secretPaths = pending.get(`${args.type}::${args.name}`) ?? [];
-                resources.push({ type: args.type, name: args.name, inputs: unwrapSecrets(args.inputs), secretPaths });
+                const seen = pending.get(`${args.type}::${args.name}`) ?? { secretPaths: [], dependencies: [] };
+                resources.push({
+                    type: args.type,
+                    name: args.name,
+                    inputs: unwrapSecrets(args.inputs),
+                    ...seen,
+                });
                 const state = { ...args.inputs, ...computedOutputs(args, cert) };
                 return { id: `${args.name}-id`, state };
             },
@@ -103,15 +111,22 @@ export function installMocks(opts: { project?: string; stack?: string; config?: 
     const monitor: any = (pulumi.runtime as any).getMonitor();
     const register = monitor.registerResource.bind(monitor);
     monitor.registerResource = (req: any, callback: any) => {
-        const paths: string[] = [];
-        secretPathsOf(req.getObject().toJavaScript(), "", paths);
-        pending.set(`${req.getType()}::${req.getName()}`, paths);
+        const secretPaths: string[] = [];
+        secretPathsOf(req.getObject().toJavaScript(), "", secretPaths);
+        const dependencies: string[] = [...req.getDependenciesList()];
+        for (const deps of req.getPropertydependenciesMap().values()) dependencies.push(...deps.getUrnsList());
+        pending.set(`${req.getType()}::${req.getName()}`, { secretPaths, dependencies: [...new Set(dependencies)] });
         return register(req, callback);
     };
 
     return {
         resources,
         byType: (type) => resources.filter((r) => r.type === type),
+        named(name) {
+            const found = resources.find((r) => r.name === name);
+            if (!found) throw new Error(`no resource named ${name}; have ${resources.map((r) => r.name).join(", ")}`);
+            return found;
+        },
         one(type) {
             const found = resources.filter((r) => r.type === type);
             if (found.length !== 1) throw new Error(`expected one ${type}, found ${found.length}`);
@@ -133,9 +148,18 @@ function computedOutputs(args: pulumi.runtime.MockResourceArgs, cert: { certPem:
             return { name: `${args.name}-cluster`, id: `/subscriptions/s/resourceGroups/rg/providers/aks/${args.name}` };
         case "azure-native:resources:ResourceGroup":
             return { name: `${args.name}-rg` };
+        case "pulumi-nodejs:dynamic/fabric:ChaincodeApproval":
+            return { approvedSequence: 1 };
+        case "pulumi-nodejs:dynamic/fabric:ChaincodeDefinition":
+            return { committedSequence: 1 };
         default:
             return {};
     }
+}
+
+/** Whether `resource` waits for the resource named `name` (URNs end in "::<name>"). */
+export function dependsOn(resource: RecordedResource, name: string): boolean {
+    return resource.dependencies.some((urn) => urn.endsWith(`::${name}`));
 }
 
 /** Resolves an Output in tests (mocks resolve every value, known or not). */

@@ -1,0 +1,179 @@
+import * as pulumi from "@pulumi/pulumi";
+import { encodeEndorsementPolicy } from "./fabric";
+import { ChaincodeApproval, ChaincodeDefinition, ChaincodeInstall, CollectionArgs, PeerTargetArgs } from "./providers";
+import { InvalidSettingError } from "./validation/errors";
+import { validateHostPort } from "./validation/fabric";
+import { requireIntegerInRange } from "./validation/kubernetes";
+import { validateArgs } from "./validation/resourceError";
+
+/** A peer of this org. */
+export interface OrgPeerArgs {
+    /** gRPC endpoint, host:port. */
+    readonly endpoint: string;
+    /** PEM of the CA of the peer's TLS certificate. Defaults to the org's peerTlsCaPem. */
+    readonly tlsCaPem?: pulumi.Input<string>;
+    /** TLS server name when it differs from the endpoint's host. Defaults to none. */
+    readonly hostOverride?: pulumi.Input<string>;
+}
+
+export interface OrdererArgs {
+    readonly endpoint: pulumi.Input<string>;
+    readonly tlsCaPem: pulumi.Input<string>;
+    readonly hostOverride?: pulumi.Input<string>;
+}
+
+/** The org this stack acts for: its admin installs and approves on its peers. */
+export interface FabricOrgArgs {
+    /** MSP ID, e.g. "Org1MSP". */
+    readonly mspId: string;
+    /** Peers to install on; the first endorses the approval and answers the smoke check. */
+    readonly peers: readonly OrgPeerArgs[];
+    /** TLS CA of the org's peers, for peers that give none. */
+    readonly peerTlsCaPem?: pulumi.Input<string>;
+    /** Certificate of an admin of the org. */
+    readonly adminCertPem: pulumi.Input<string>;
+    /** The admin's private key; kept secret. */
+    readonly adminKeyPem: pulumi.Input<string>;
+    /** Client TLS certificate for peers that demand mutual TLS. Defaults to none. */
+    readonly clientTlsCertPem?: pulumi.Input<string>;
+    /** Its key; kept secret. Defaults to none. */
+    readonly clientTlsKeyPem?: pulumi.Input<string>;
+}
+
+export interface ChaincodeLifecycleArgs {
+    /** Channel the chaincode is defined on. */
+    readonly channel: string;
+    readonly org: FabricOrgArgs;
+    /** Endorsement policy text (e.g. "OR('Org1MSP.member')") or a channel policy path. Defaults to "/Channel/Application/Endorsement". */
+    readonly endorsementPolicy?: pulumi.Input<string>;
+    /** A definition sequence, or "auto": the committed one, +1 when the definition changes. Defaults to "auto". */
+    readonly sequence?: number | "auto";
+    /** Defaults to false. */
+    readonly initRequired?: boolean;
+    /** Static private data collections. Defaults to none. */
+    readonly collections?: pulumi.Input<pulumi.Input<CollectionArgs>[]>;
+    /** Orderer to broadcast to. Defaults to the peer gateway (Fabric >= 2.4.4). */
+    readonly orderer?: OrdererArgs;
+    /** This stack commits the definition (false: install and approve only, another org commits). Defaults to true. */
+    readonly commit?: boolean;
+    /** Endorsing peers of the other orgs for the commit (one per org). Defaults to none. */
+    readonly commitPeers?: readonly PeerTargetArgs[];
+    /** Orgs that must have approved before the commit. Defaults to every org of the channel. */
+    readonly requiredApprovals?: readonly string[];
+    /** Deadline of each Fabric call, seconds. Defaults to 30. */
+    readonly timeoutSeconds?: number;
+}
+
+/**
+ * The Fabric side of chaincode as a service: install on each of the org's
+ * peers, approve for the org, and (optionally) commit the definition.
+ */
+export class ChaincodeLifecycle extends pulumi.ComponentResource {
+    /** The package ID every peer reported for the installed package. */
+    public readonly installedPackageId: pulumi.Output<string>;
+    public readonly installs: ChaincodeInstall[];
+    public readonly approval: ChaincodeApproval;
+    /** Undefined when another stack commits. */
+    public readonly definition: ChaincodeDefinition | undefined;
+    /** Sequence approved by this org. */
+    public readonly approvedSequence: pulumi.Output<number>;
+
+    constructor(
+        name: string,
+        args: ChaincodeLifecycleArgs & {
+            readonly chaincodeName: string;
+            readonly version: string;
+            readonly packageBase64: pulumi.Input<string>;
+            readonly packageId: pulumi.Input<string>;
+        },
+        opts?: pulumi.ComponentResourceOptions,
+    ) {
+        super("fabric-ccaas:index:ChaincodeLifecycle", name, {}, opts);
+        validateArgs(this, () => validateLifecycleArgs(args));
+        const child = { parent: this };
+        const { org } = args;
+        const identity = {
+            mspId: org.mspId,
+            adminCertPem: org.adminCertPem,
+            adminKeyPem: pulumi.secret(org.adminKeyPem),
+            clientTlsCertPem: org.clientTlsCertPem,
+            clientTlsKeyPem: org.clientTlsKeyPem === undefined ? undefined : pulumi.secret(org.clientTlsKeyPem),
+            timeoutSeconds: args.timeoutSeconds,
+        };
+        const peerConnection = (peer: OrgPeerArgs) => ({
+            peerEndpoint: peer.endpoint,
+            peerTlsCaPem: peer.tlsCaPem ?? org.peerTlsCaPem,
+            peerHostOverride: peer.hostOverride,
+        });
+
+        this.installs = org.peers.map(
+            (peer, index) =>
+                new ChaincodeInstall(
+                    `${name}-install-${index}`,
+                    { ...identity, ...peerConnection(peer), packageBase64: args.packageBase64, packageId: args.packageId },
+                    child,
+                ),
+        );
+        this.installedPackageId = this.installs[0].packageId;
+
+        const definitionFields = {
+            channel: args.channel,
+            name: args.chaincodeName,
+            version: args.version,
+            sequence: args.sequence ?? "auto",
+            endorsementPolicy: args.endorsementPolicy,
+            collections: args.collections,
+            initRequired: args.initRequired,
+            ordererEndpoint: args.orderer?.endpoint,
+            ordererTlsCaPem: args.orderer?.tlsCaPem,
+            ordererHostOverride: args.orderer?.hostOverride,
+        };
+        this.approval = new ChaincodeApproval(
+            `${name}-approval`,
+            { ...identity, ...peerConnection(org.peers[0]), ...definitionFields, packageId: this.installedPackageId },
+            { parent: this, dependsOn: this.installs },
+        );
+        this.approvedSequence = this.approval.approvedSequence;
+
+        if (args.commit ?? true) {
+            const ownPeer: PeerTargetArgs = {
+                endpoint: org.peers[0].endpoint,
+                tlsCaPem: org.peers[0].tlsCaPem ?? org.peerTlsCaPem,
+                hostOverride: org.peers[0].hostOverride,
+                mspId: org.mspId,
+            };
+            this.definition = new ChaincodeDefinition(
+                `${name}-definition`,
+                {
+                    ...identity,
+                    ...definitionFields,
+                    peers: [ownPeer, ...(args.commitPeers ?? [])],
+                    requiredApprovals: args.requiredApprovals ? [...args.requiredApprovals] : undefined,
+                },
+                { parent: this, dependsOn: [this.approval] },
+            );
+        }
+        this.registerOutputs({ installedPackageId: this.installedPackageId, approvedSequence: this.approvedSequence });
+    }
+}
+
+/** Checks the plain lifecycle arguments; throws InvalidSettingError naming the setting. */
+export function validateLifecycleArgs(args: ChaincodeLifecycleArgs): void {
+    if (typeof args.channel !== "string" || !/^[a-z][a-z0-9.-]*$/.test(args.channel) || args.channel.length > 249) {
+        throw new InvalidSettingError("channel", args.channel, "a channel name: lower-case letters, digits, '.' and '-', starting with a letter");
+    }
+    if (typeof args.org?.mspId !== "string" || !/^[A-Za-z0-9._-]+$/.test(args.org.mspId)) {
+        throw new InvalidSettingError("mspId", args.org?.mspId, "an MSP ID such as 'Org1MSP'");
+    }
+    if (!Array.isArray(args.org.peers) || args.org.peers.length === 0) {
+        throw new InvalidSettingError("peers", args.org.peers, "at least one peer of the org ({endpoint: host:port})");
+    }
+    args.org.peers.forEach((peer, i) => validateHostPort(`peers[${i}].endpoint`, peer?.endpoint));
+    if (typeof args.endorsementPolicy === "string") encodeEndorsementPolicy(args.endorsementPolicy, "endorsementPolicy");
+    const sequence = args.sequence ?? "auto";
+    if (sequence !== "auto") requireIntegerInRange("sequence", sequence, 1, Number.MAX_SAFE_INTEGER);
+    if (args.timeoutSeconds !== undefined) requireIntegerInRange("fabricTimeoutSeconds", args.timeoutSeconds, 1, 3600);
+    if ((args.commit ?? true) === false && args.commitPeers?.length) {
+        throw new InvalidSettingError("commitPeers", args.commitPeers.length, "no commit peers when commit is false");
+    }
+}

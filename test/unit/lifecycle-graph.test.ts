@@ -1,0 +1,110 @@
+import { before, describe, it } from "node:test";
+import * as assert from "node:assert/strict";
+import { dependsOn, installMocks, promiseOf, testCertificate } from "./support/pulumiMocks";
+
+const mocks = installMocks();
+import { ExternalChaincode } from "../../components/externalChaincode";
+
+const isFabricResource = (type: string) => type.startsWith("pulumi-nodejs:dynamic/fabric:");
+const admin = testCertificate("Admin@org1.example.com");
+const lifecycle = {
+    channel: "mychannel",
+    endorsementPolicy: "AND('Org1MSP.member', 'Org2MSP.member')",
+    org: {
+        mspId: "Org1MSP",
+        peers: [{ endpoint: "peer0.org1.example.com:7051" }, { endpoint: "peer1.org1.example.com:8051" }],
+        peerTlsCaPem: admin.certPem,
+        adminCertPem: admin.certPem,
+        adminKeyPem: admin.keyPem,
+    },
+    commitPeers: [{ endpoint: "peer0.org2.example.com:9051", mspId: "Org2MSP", tlsCaPem: admin.certPem }],
+};
+
+describe("ExternalChaincode with the Fabric lifecycle (mocks)", () => {
+    let cc: ExternalChaincode;
+    before(async () => {
+        cc = new ExternalChaincode("basic", { chaincodeName: "basic", namespace: "hlf1", image: "registry.example.com/basic:1.0", lifecycle });
+        await promiseOf(cc.smokeCheck!.responsePreview ?? cc.packageId);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+    });
+
+    it("installs on every peer of the org with the locally computed package ID", async () => {
+        const installs = mocks.resources.filter((r) => isFabricResource(r.type)).filter((r) => r.name.startsWith("basic-lifecycle-install-"));
+        assert.deepEqual(installs.map((r) => r.inputs.peerEndpoint), ["peer0.org1.example.com:7051", "peer1.org1.example.com:8051"]);
+        const packageId = await promiseOf(cc.packageId);
+        for (const install of installs) {
+            assert.equal(install.inputs.packageId, packageId);
+            assert.equal(Buffer.from(install.inputs.packageBase64, "base64").length > 0, true);
+            assert.ok(install.secretPaths.includes("adminKeyPem"), "admin key reaches the engine as a secret");
+            assert.ok(install.secretPaths.includes("packageBase64"), "the package holds the peer's client key");
+        }
+    });
+
+    it("starts the server under the ID the install reported, after the installs", () => {
+        const deployment = mocks.named("basic-server-deployment");
+        const env = Object.fromEntries(deployment.inputs.spec.template.spec.containers[0].env.map((e: any) => [e.name, e.value]));
+        assert.equal(env.CHAINCODE_ID, mocks.named("basic-lifecycle-install-0").inputs.packageId);
+        assert.ok(dependsOn(deployment, "basic-lifecycle-install-0"), "the Deployment waits for the install");
+    });
+
+    it("orders install -> approval -> commit -> smoke check after the rollout", () => {
+        const approval = mocks.named("basic-lifecycle-approval");
+        const definition = mocks.named("basic-lifecycle-definition");
+        const smoke = mocks.named("basic-smoke");
+        assert.ok(dependsOn(approval, "basic-lifecycle-install-0") && dependsOn(approval, "basic-lifecycle-install-1"));
+        assert.ok(dependsOn(definition, "basic-lifecycle-approval"));
+        assert.ok(dependsOn(smoke, "basic-lifecycle-definition"));
+        assert.ok(dependsOn(smoke, "basic-server-deployment"), "the smoke check waits for the rollout");
+    });
+
+    it("approves and commits the same definition, endorsing the commit on one peer per org", () => {
+        const approval = mocks.named("basic-lifecycle-approval").inputs;
+        const definition = mocks.named("basic-lifecycle-definition").inputs;
+        for (const field of ["channel", "name", "version", "sequence", "endorsementPolicy"]) {
+            assert.deepEqual(approval[field], definition[field], field);
+        }
+        assert.equal(approval.sequence, "auto");
+        assert.equal(approval.peerEndpoint, "peer0.org1.example.com:7051");
+        assert.deepEqual(definition.peers.map((p: any) => p.mspId), ["Org1MSP", "Org2MSP"]);
+        const smoke = mocks.named("basic-smoke").inputs;
+        assert.equal(smoke.fn, undefined, "the provider's default (GetAllAssets) applies");
+        assert.equal(smoke.expectedPackageId, approval.packageId);
+        assert.equal(smoke.chaincodeAddress, "basic.hlf1:9999");
+    });
+
+    it("installs and approves only when another org's stack commits", async () => {
+        const org2 = new ExternalChaincode("org2cc", {
+            chaincodeName: "basic",
+            serviceName: "basic-org2",
+            namespace: "hlf2",
+            image: "registry.example.com/basic:1.0",
+            lifecycle: { ...lifecycle, commit: false, commitPeers: undefined, org: { ...lifecycle.org, mspId: "Org2MSP", peers: [{ endpoint: "peer0.org2.example.com:9051" }] } },
+        });
+        await promiseOf(org2.packageId);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        const names = mocks.resources.filter((r) => isFabricResource(r.type)).map((r) => r.name).filter((n) => n.startsWith("org2cc"));
+        assert.deepEqual(names.sort(), ["org2cc-lifecycle-approval", "org2cc-lifecycle-install-0"]);
+        assert.equal(org2.smokeCheck, undefined);
+    });
+
+    it("rejects a malformed policy or lifecycle setting before creating anything", async () => {
+        const cases: Array<[string, object, RegExp]> = [
+            ["bad-policy", { endorsementPolicy: "OR('Org1MSP.member'" }, /endorsementPolicy/],
+            ["bad-role", { endorsementPolicy: "OR('Org1MSP.owner')" }, /endorsementPolicy.*owner/s],
+            ["bad-channel", { channel: "My Channel" }, /invalid channel: "My Channel"/],
+            ["bad-peer", { org: { ...lifecycle.org, peers: [{ endpoint: "peer0" }] } }, /invalid peers\[0\]\.endpoint: "peer0"/],
+            ["bad-sequence", { sequence: 0 }, /invalid sequence: 0/],
+        ];
+        for (const [name, override, message] of cases) {
+            assert.throws(
+                () => new ExternalChaincode(name, { chaincodeName: "basic", image: "r.example.com/b:1", lifecycle: { ...lifecycle, ...override } as any }),
+                (err: Error) => message.test(err.message),
+                name,
+            );
+        }
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        for (const [name] of cases) {
+            assert.deepEqual(mocks.resources.filter((r) => r.name.startsWith(`${name}-`)).map((r) => r.name), [], name);
+        }
+    });
+});
