@@ -1,6 +1,6 @@
 import { AksClusterArgs } from "./aks";
 import { ExternalChaincodeArgs } from "./externalChaincode";
-import { collectionsFromCliJson } from "./fabric";
+import { collectionsFromCliJson, encodeCollections } from "./fabric";
 import { ChaincodeLifecycleArgs, OrdererArgs, OrgPeerArgs } from "./lifecycle";
 import { CollectionArgs, PeerTargetArgs } from "./providers";
 import { InvalidSettingError } from "./validation/errors";
@@ -202,7 +202,8 @@ export function collectionsFromConfigJson(text: string, setting = "collectionsFi
     } catch (err) {
         throw new InvalidSettingError(setting, text, `a JSON array like the peer CLI's collections_config.json (${(err as Error).message})`);
     }
-    collectionsFromCliJson(entries); // throws InvalidSettingError naming the field
+    // Encoding applies every rule the peer applies; it throws InvalidSettingError naming the field.
+    encodeCollections(collectionsFromCliJson(entries), setting);
     return entries.map((entry) => ({
         name: entry.name,
         policy: entry.policy,

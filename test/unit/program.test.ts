@@ -1,11 +1,11 @@
 import { describe, it } from "node:test";
 import * as assert from "node:assert/strict";
-import { installMocks, promiseOf } from "./support/pulumiMocks";
+import { installMocks, promiseOf, testCertificate } from "./support/pulumiMocks";
 
 const PROGRAM = require.resolve("../../index");
 
-function runProgram(config: Record<string, string>) {
-    const mocks = installMocks({ config });
+function runProgram(config: Record<string, string>, secretKeys: string[] = []) {
+    const mocks = installMocks({ config, secretKeys });
     delete require.cache[PROGRAM];
     return { mocks, load: () => require(PROGRAM) };
 }
@@ -34,6 +34,31 @@ describe("the program (index.ts) under mocks", () => {
         assert.match(provider.inputs.clusterIdentifier, /aks/);
         assert.equal(await pulumiIsSecret(program.kubeconfig), true);
         assert.match(await promiseOf(program.nextSteps), new RegExp(packageId.replace(/[.]/g, "\\.")));
+    });
+});
+
+describe("the program with the Fabric lifecycle", () => {
+    it("reads the org's secrets as secrets and exports the committed sequence", async () => {
+        const cert = testCertificate("Admin@org1.example.com");
+        const { mocks, load } = runProgram({
+            image: "registry.example.com/basic:1.0",
+            channel: "mychannel",
+            mspId: "Org1MSP",
+            peers: JSON.stringify([{ endpoint: "127.0.0.1:7051", hostOverride: "peer0.org1.example.com" }]),
+            peerTlsCaPem: cert.certPem,
+            adminCertPem: cert.certPem,
+            adminKeyPem: cert.keyPem,
+            endorsementPolicy: "OR('Org1MSP.member')",
+        }, ["adminKeyPem"]);
+        const program = load();
+        assert.equal(await promiseOf(program.committedSequence), 1);
+        assert.match(await promiseOf(program.nextSteps), /Committed on mychannel at sequence 1/);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        const install = mocks.named("basic-lifecycle-install-0");
+        assert.equal(install.inputs.adminKeyPem, cert.keyPem);
+        assert.ok(install.secretPaths.includes("adminKeyPem"));
+        assert.equal(install.inputs.peerHostOverride, "peer0.org1.example.com");
+        assert.ok(mocks.named("basic-smoke").secretPaths.includes("adminKeyPem"));
     });
 });
 

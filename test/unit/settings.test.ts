@@ -3,7 +3,7 @@ import * as assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import * as yaml from "js-yaml";
-import { CONFIG_KEYS, readSettings } from "../../components/settings";
+import { collectionsFromConfigJson, CONFIG_KEYS, readSettings } from "../../components/settings";
 
 const ROOT = join(__dirname, "..", "..", "..");
 const source = (values: Record<string, string>) => ({ get: (key: string) => values[key] });
@@ -87,5 +87,60 @@ describe("configuration documentation", () => {
         }
         const settings = readSettings(source(values));
         assert.equal(settings.cluster.kind, "aks");
+    });
+});
+
+describe("readSettings: the Fabric lifecycle keys", () => {
+    const peers = JSON.stringify([{ endpoint: "peer0.org1.example.com:7051", hostOverride: "peer0" }, { endpoint: "peer1.org1.example.com:8051" }]);
+    const lifecycleBase = { ...base, channel: "mychannel", mspId: "Org1MSP", peers, adminCertPem: "CERT", peerTlsCaPem: "CA" };
+    const secrets = { adminKeyPem: "KEY" };
+
+    it("turns the lifecycle on with a channel and reads structured peers", () => {
+        const lifecycle = readSettings(source({
+            ...lifecycleBase, sequence: "3", commit: "false", requiredApprovals: '["Org1MSP","Org2MSP"]',
+            orderer: JSON.stringify({ endpoint: "orderer.example.com:7050", tlsCaPem: "OCA" }),
+        }), secrets).chaincode.lifecycle!;
+        assert.equal(lifecycle.channel, "mychannel");
+        assert.equal(lifecycle.org.mspId, "Org1MSP");
+        assert.deepEqual(lifecycle.org.peers.map((p) => p.endpoint), ["peer0.org1.example.com:7051", "peer1.org1.example.com:8051"]);
+        assert.equal(lifecycle.org.peers[0].hostOverride, "peer0");
+        assert.equal(lifecycle.org.adminKeyPem, "KEY");
+        assert.equal(lifecycle.sequence, 3);
+        assert.equal(lifecycle.commit, false);
+        assert.deepEqual(lifecycle.requiredApprovals, ["Org1MSP", "Org2MSP"]);
+        assert.equal(lifecycle.orderer?.endpoint, "orderer.example.com:7050");
+        assert.equal(readSettings(source(lifecycleBase), secrets).chaincode.lifecycle!.sequence, undefined);
+        assert.equal(readSettings(source(base)).chaincode.lifecycle, undefined);
+    });
+
+    it("says what is missing or malformed, naming the key", () => {
+        const cases: Array<[Record<string, string>, Record<string, string>, RegExp]> = [
+            [{ ...base, mspId: "Org1MSP" }, {}, /invalid mspId: "Org1MSP"; expected to be set only together with channel/],
+            [{ ...lifecycleBase, mspId: "" }, secrets, /invalid mspId: \(not set\); expected the MSP ID/],
+            [lifecycleBase, {}, /invalid adminKeyPem: \(not set\); expected the admin's private key, set with `pulumi config set --secret adminKeyPem`/],
+            [{ ...lifecycleBase, peers: "[]" }, secrets, /invalid peers: "\[\]"; expected a list of the org's peers/],
+            [{ ...lifecycleBase, peers: '[{"endpoint": 7051}]' }, secrets, /invalid peers\[0\]\.endpoint: 7051; expected a string/],
+            [{ ...lifecycleBase, peers: '[{"endpoint": "a:1", "tls": "x"}]' }, secrets, /invalid peers\[0\]\.tls: "x"; expected no such field/],
+            [{ ...lifecycleBase, sequence: "latest" }, secrets, /invalid sequence: "latest"; expected "auto" or a whole number from 1/],
+            [{ ...lifecycleBase, clientTlsCertPem: "C" }, secrets, /invalid clientTlsKeyPem: \(not set\); expected clientTlsCertPem and the secret clientTlsKeyPem together/],
+            [{ ...lifecycleBase, orderer: '{"endpoint": "o:7050"}' }, secrets, /invalid orderer\.tlsCaPem: \(not set\)/],
+            [{ ...lifecycleBase, commitPeers: '[{"endpoint": "p:9051"}]' }, secrets, /invalid commitPeers\[0\]\.mspId: \(not set\)/],
+        ];
+        for (const [values, secretValues, message] of cases) {
+            assert.throws(() => readSettings(source(values), secretValues), message, JSON.stringify(values));
+        }
+    });
+
+    it("maps a peer-CLI collections_config.json and rejects bad collection fields", () => {
+        const collections = collectionsFromConfigJson(JSON.stringify([
+            { name: "private1", policy: "OR('Org1MSP.member')", requiredPeerCount: 0, maxPeerCount: 1, blockToLive: 100,
+              memberOnlyRead: true, memberOnlyWrite: false, endorsementPolicy: { signaturePolicy: "OR('Org1MSP.member')" } },
+        ]));
+        assert.deepEqual(collections[0], {
+            name: "private1", policy: "OR('Org1MSP.member')", requiredPeerCount: 0, maxPeerCount: 1, blockToLive: 100,
+            memberOnlyRead: true, memberOnlyWrite: false, endorsementPolicy: "OR('Org1MSP.member')",
+        });
+        assert.throws(() => collectionsFromConfigJson("{not json"), /invalid collectionsFile: .*a JSON array/);
+        assert.throws(() => collectionsFromConfigJson('[{"name": "_bad", "policy": "OR(\'Org1MSP.member\')"}]'), /collections\[0\]\.name|_bad/);
     });
 });

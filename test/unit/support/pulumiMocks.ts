@@ -73,7 +73,9 @@ function secretPathsOf(value: unknown, prefix: string, out: string[]): void {
  * certificates, ids) and record every registration, including which inputs
  * arrived as secrets. Call before constructing components.
  */
-export function installMocks(opts: { project?: string; stack?: string; config?: Record<string, string> } = {}): MockRecorder {
+export function installMocks(
+    opts: { project?: string; stack?: string; config?: Record<string, string>; secretKeys?: string[] } = {},
+): MockRecorder {
     const project = opts.project ?? "fabric-ccaas";
     const resources: RecordedResource[] = [];
     const cert = testCertificate("mock");
@@ -81,6 +83,7 @@ export function installMocks(opts: { project?: string; stack?: string; config?: 
 
     pulumi.runtime.setAllConfig(
         Object.fromEntries(Object.entries(opts.config ?? {}).map(([k, v]) => [`${project}:${k}`, v])),
+        (opts.secretKeys ?? []).map((key) => `${project}:${key}`),
     );
     pulumi.runtime.setMocks(
         {
