@@ -3,6 +3,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { AksCluster } from "./components/aks";
 import { ExternalChaincode } from "./components/externalChaincode";
+import { ChaincodeImage } from "./components/imageBuild";
 import { CouchDbIndexInput } from "./components/packaging";
 import { existingClusterProvider } from "./components/kubernetesTarget";
 import { collectionsFromConfigJson, readSettings } from "./components/settings";
@@ -33,11 +34,13 @@ const k8sProvider =
         clusterIdentifier: settings.cluster.kind === "existing" ? settings.cluster.clusterIdentifier : undefined,
     });
 
-const { couchDbIndexDir, lifecycle, ...chaincodeArgs } = settings.chaincode;
+const { couchDbIndexDir, lifecycle, image, ...chaincodeArgs } = settings.chaincode;
+const builtImage = settings.imageBuild ? new ChaincodeImage("image", settings.imageBuild).image : undefined;
 const chaincode = new ExternalChaincode(
     chaincodeArgs.chaincodeName,
     {
         ...chaincodeArgs,
+        image: builtImage ?? image!,
         couchDbIndexes: couchDbIndexDir ? readIndexDir(couchDbIndexDir) : undefined,
         lifecycle: lifecycle && {
             ...lifecycle,
@@ -73,6 +76,7 @@ function readIndexDir(dir: string): CouchDbIndexInput[] {
 }
 
 export const packageId = chaincode.packageId;
+export const chaincodeImage = builtImage ?? image;
 export const label = chaincode.label;
 export const connectionAddress = chaincode.address;
 export const namespace = chaincode.namespace;

@@ -1,5 +1,6 @@
 import { AksClusterArgs } from "./aks";
 import { ExternalChaincodeArgs } from "./externalChaincode";
+import { ChaincodeImageArgs, IMAGE_BUILD_TOOLS } from "./imageBuild";
 import { collectionsFromCliJson, encodeCollections } from "./fabric";
 import { ChaincodeLifecycleArgs, OrdererArgs, OrgPeerArgs } from "./lifecycle";
 import { CollectionArgs, PeerTargetArgs } from "./providers";
@@ -21,11 +22,15 @@ export type ClusterTarget =
     | { kind: "existing"; context?: string; clusterIdentifier?: string };
 
 export interface ProgramSettings {
-    readonly chaincode: Omit<ExternalChaincodeArgs, "couchDbIndexes" | "lifecycle"> & {
+    readonly chaincode: Omit<ExternalChaincodeArgs, "couchDbIndexes" | "lifecycle" | "image"> & {
+        /** Undefined when imageBuild builds the image. */
+        image?: string;
         couchDbIndexDir?: string;
         lifecycle?: Omit<ChaincodeLifecycleArgs, "collections"> & { collectionsFile?: string };
     };
     readonly cluster: ClusterTarget;
+    /** Build and push the image from source first. Undefined: use `image`. */
+    readonly imageBuild?: ChaincodeImageArgs;
 }
 
 /** Every key the program reads; Pulumi.yaml and the README document each (a unit test checks). */
@@ -33,7 +38,7 @@ export const CONFIG_KEYS = [
     "chaincodeName", "chaincodeVersion", "label", "packageType", "couchDbIndexDir",
     "namespace", "createNamespace", "serviceName", "port", "address", "dialTimeout",
     "tls", "clientAuth", "tlsAlgorithm", "tlsCaValidityHours", "tlsValidityHours", "tlsEarlyRenewalHours", "tlsExtraSans",
-    "image", "imageDigest", "replicas", "cpuRequest", "memoryRequest", "cpuLimit", "memoryLimit", "runAsUser",
+    "image", "imageDigest", "imageBuild", "imageBuildTool", "imageBuildContext", "imageRegistry", "imageRepository", "replicas", "cpuRequest", "memoryRequest", "cpuLimit", "memoryLimit", "runAsUser",
     "env", "imagePullSecrets", "networkPolicy", "peerPodSelector", "peerNamespaceSelector", "peerCidrs",
     "kubeconfig", "kubeContext", "clusterIdentifier",
     "aksCreate", "aksLocation", "aksResourceGroup", "aksKubernetesVersion", "aksNodeCount", "aksVmSize", "aksNetworkPolicy",
@@ -51,9 +56,13 @@ const LIFECYCLE_KEYS = CONFIG_KEYS.slice(CONFIG_KEYS.indexOf("mspId"));
  */
 export function readSettings(config: ConfigSource, secrets: LifecycleSecrets = {}): ProgramSettings {
     const read = new ConfigReader(config);
+    const imageBuild = readImageBuild(read, config);
     const image = read.string("image");
-    if (image === undefined) {
-        throw new InvalidSettingError("image", undefined, "the chaincode server's container image, e.g. 'myacr.azurecr.io/basic:1.0'");
+    if (image === undefined && imageBuild === undefined) {
+        throw new InvalidSettingError("image", undefined, "the chaincode server's container image, e.g. 'myacr.azurecr.io/basic:1.0' (or imageBuild: true)");
+    }
+    if (image !== undefined && imageBuild !== undefined) {
+        throw new InvalidSettingError("image", image, "no image when imageBuild is true: the built image is used");
     }
     const tlsAlgorithm = read.oneOf("tlsAlgorithm", ["ECDSA", "RSA"] as const);
     const packageType = read.oneOf("packageType", ["ccaas", "external"] as const);
@@ -130,7 +139,26 @@ export function readSettings(config: ConfigSource, secrets: LifecycleSecrets = {
         }
         cluster = { kind: "existing", context: read.string("kubeContext"), clusterIdentifier: read.string("clusterIdentifier") };
     }
-    return { chaincode, cluster };
+    return { chaincode, cluster, imageBuild };
+}
+
+function readImageBuild(read: ConfigReader, config: ConfigSource): ChaincodeImageArgs | undefined {
+    const buildKeys = ["imageBuildTool", "imageBuildContext", "imageRegistry", "imageRepository"];
+    if (!(read.boolean("imageBuild") ?? false)) {
+        const stray = buildKeys.find((key) => config.get(key) !== undefined);
+        if (stray) throw new InvalidSettingError(stray, config.get(stray), "to be set only together with imageBuild: true");
+        return undefined;
+    }
+    const registry = read.string("imageRegistry");
+    if (registry === undefined) {
+        throw new InvalidSettingError("imageRegistry", undefined, "the registry to push to (an ACR name for az-acr) when imageBuild is true");
+    }
+    return {
+        tool: read.oneOf("imageBuildTool", IMAGE_BUILD_TOOLS) ?? "az-acr",
+        context: read.string("imageBuildContext") ?? "chaincode/asset-transfer-basic",
+        registry,
+        repository: read.string("imageRepository"),
+    };
 }
 
 function readLifecycle(read: ConfigReader, config: ConfigSource, secrets: LifecycleSecrets): ProgramSettings["chaincode"]["lifecycle"] {

@@ -52,6 +52,9 @@ describe("readSettings", () => {
             [{ tlsExtraSans: "a.example.com" }, /invalid tlsExtraSans: "a.example.com"; expected a list of strings/],
             [{ env: '["NOVALUE"]' }, /invalid env: "NOVALUE"; expected items of the form NAME=value/],
             [{ aksCreate: "true", aksLocation: "westeurope", aksNetworkPolicy: "weave" }, /invalid aksNetworkPolicy: "weave"/],
+            [{ imageBuild: "true", imageRegistry: "fabricccaas" }, /invalid image: .*no image when imageBuild is true/],
+            [{ imageRegistry: "acr" }, /invalid imageRegistry: "acr"; expected to be set only together with imageBuild: true/],
+            [{ image: "", imageBuild: "true", imageBuildTool: "podman", imageRegistry: "x" }, /invalid imageBuildTool: "podman"/],
         ];
         for (const [values, message] of cases) {
             assert.throws(() => readSettings(source({ ...base, ...values })), message, JSON.stringify(values));
