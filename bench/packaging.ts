@@ -1,15 +1,14 @@
 import { buildChaincodePackage } from "../components/packaging";
-import { testCertificate } from "../test/unit/support/pulumiMocks";
+import { testPki } from "../test/support/pki";
 import { BenchResult, median } from "./result";
 
 /** Time to build one mutual-TLS ccaas package with two CouchDB indexes, in microseconds. */
 export async function packagingBenchmark(): Promise<BenchResult[]> {
-    const ca = testCertificate("bench-ca");
-    const client = testCertificate("bench-client");
+    const pki = testPki();
     const input = {
         label: "basic_1.0",
         address: "basic.hlf1:9999",
-        tls: { rootCertPem: ca.certPem, clientAuth: { clientCertPem: client.certPem, clientKeyPem: client.keyPem } },
+        tls: { rootCertPem: pki.caCertPem, clientAuth: { clientCertPem: pki.clientCertPem, clientKeyPem: pki.clientKeyPem } },
         couchDbIndexes: [
             { name: "indexOwner", definition: { index: { fields: ["owner"] }, ddoc: "indexOwnerDoc", name: "indexOwner", type: "json" } },
             { name: "indexColor", definition: { index: { fields: ["color"] }, ddoc: "indexColorDoc", name: "indexColor", type: "json" } },

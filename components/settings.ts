@@ -1,7 +1,7 @@
 import { AksClusterArgs } from "./aks";
 import { ExternalChaincodeArgs } from "./externalChaincode";
 import { ChaincodeImageArgs, IMAGE_BUILD_TOOLS } from "./imageBuild";
-import { collectionsFromCliJson, encodeCollections } from "./fabric";
+import { CliCollectionJson, collectionsFromCliJson, encodeCollections } from "./fabric";
 import { ChaincodeLifecycleArgs, OrdererArgs, OrgPeerArgs } from "./lifecycle";
 import { CollectionArgs, PeerTargetArgs } from "./providers";
 import { InvalidSettingError } from "./validation/errors";
@@ -224,24 +224,16 @@ function readLifecycle(read: ConfigReader, config: ConfigSource, secrets: Lifecy
 
 /** Collections from a peer-CLI collections_config.json text, checked by Fabric's rules. */
 export function collectionsFromConfigJson(text: string, setting = "collectionsFile"): CollectionArgs[] {
-    let entries: any[];
+    let entries: unknown;
     try {
         entries = JSON.parse(text);
     } catch (err) {
         throw new InvalidSettingError(setting, text, `a JSON array like the peer CLI's collections_config.json (${(err as Error).message})`);
     }
+    const collections = collectionsFromCliJson(entries as CliCollectionJson[]);
     // Encoding applies every rule the peer applies; it throws InvalidSettingError naming the field.
-    encodeCollections(collectionsFromCliJson(entries), setting);
-    return entries.map((entry) => ({
-        name: entry.name,
-        policy: entry.policy,
-        requiredPeerCount: entry.requiredPeerCount,
-        maxPeerCount: entry.maxPeerCount,
-        blockToLive: entry.blockToLive,
-        memberOnlyRead: entry.memberOnlyRead,
-        memberOnlyWrite: entry.memberOnlyWrite,
-        endorsementPolicy: entry.endorsementPolicy?.signaturePolicy ?? entry.endorsementPolicy?.channelConfigPolicy,
-    }));
+    encodeCollections(collections, setting);
+    return collections;
 }
 
 type FieldType = "string" | "number" | "boolean";

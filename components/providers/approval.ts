@@ -8,7 +8,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { approveForMyOrg, definitionDifferences, queryApproved, queryCommitted } from "../fabric";
 import { InvalidSettingError } from "../validation/errors";
 import { compact, definitionFieldsFromNetwork, desiredDefinition, planSequence } from "./lifecycle-plan";
-import { CollectionArgs, withSecretOutputs } from "./resource-args";
+import { DefinitionArgs, OrdererConnectionArgs, PeerConnectionArgs, SignerArgs, TransportArgs, withSecretOutputs } from "./resource-args";
 import {
     adminIdentity,
     AdminInputs,
@@ -125,55 +125,9 @@ async function approve(inputs: ChaincodeApprovalInputs, previousTxId: string): P
 
 export const chaincodeApprovalProvider = providerShell<ChaincodeApprovalInputs, ChaincodeApprovalOutputs>(__filename, "chaincodeApprovalLogic");
 
-export interface ChaincodeApprovalArgs {
-    /** Channel name. Changing it replaces the approval. */
-    readonly channel: pulumi.Input<string>;
-    /** Chaincode name. Changing it replaces the approval. */
-    readonly name: pulumi.Input<string>;
-    /** Chaincode version label. */
-    readonly version: pulumi.Input<string>;
-    /** Definition sequence, or "auto" (the committed sequence, +1 when the definition changes). Defaults to "auto". */
-    readonly sequence?: pulumi.Input<number | "auto">;
-    /** Endorsement policy text (e.g. "OR('Org1MSP.member')") or a channel policy path. Defaults to "/Channel/Application/Endorsement". */
-    readonly endorsementPolicy?: pulumi.Input<string>;
-    /** Static private data collections. Defaults to none. */
-    readonly collections?: pulumi.Input<pulumi.Input<CollectionArgs>[]>;
-    /** Whether Init must be called first. Defaults to false. */
-    readonly initRequired?: pulumi.Input<boolean>;
-    /** Defaults to "escc". */
-    readonly endorsementPlugin?: pulumi.Input<string>;
-    /** Defaults to "vscc". */
-    readonly validationPlugin?: pulumi.Input<string>;
+export interface ChaincodeApprovalArgs extends DefinitionArgs, PeerConnectionArgs, TransportArgs, SignerArgs, OrdererConnectionArgs {
     /** Package ID the org's peers run (from ChaincodeInstall). Defaults to none (approve without a package). */
     readonly packageId?: pulumi.Input<string>;
-    /** A peer of the approving org, host:port: it endorses the approval. */
-    readonly peerEndpoint: pulumi.Input<string>;
-    /** PEM of the CA of the peer's TLS certificate. Required unless insecurePlaintext is true. */
-    readonly peerTlsCaPem?: pulumi.Input<string>;
-    /** TLS server name of the peer when it differs from the host in peerEndpoint. Defaults to none. */
-    readonly peerHostOverride?: pulumi.Input<string>;
-    /** Dial peer and orderer without TLS (test networks only). Defaults to false. */
-    readonly insecurePlaintext?: pulumi.Input<boolean>;
-    /** Client TLS certificate (PEM) for mutual TLS. Defaults to none. */
-    readonly clientTlsCertPem?: pulumi.Input<string>;
-    /** Its private key (PEM, secret). Defaults to none. */
-    readonly clientTlsKeyPem?: pulumi.Input<string>;
-    /** MSP ID of the approving org. Changing it replaces the approval. */
-    readonly mspId: pulumi.Input<string>;
-    /** Certificate (PEM) of an admin of the approving org. */
-    readonly adminCertPem: pulumi.Input<string>;
-    /** The admin's private key (PEM, secret). */
-    readonly adminKeyPem: pulumi.Input<string>;
-    /** Orderer to broadcast to, host:port. Defaults to none: the peer's gateway submits. */
-    readonly ordererEndpoint?: pulumi.Input<string>;
-    /** PEM of the CA of the orderer's TLS certificate. Required with ordererEndpoint unless insecurePlaintext. */
-    readonly ordererTlsCaPem?: pulumi.Input<string>;
-    /** TLS server name of the orderer. Defaults to none. */
-    readonly ordererHostOverride?: pulumi.Input<string>;
-    /** Deadline of each gRPC call, seconds. Defaults to 30. */
-    readonly timeoutSeconds?: pulumi.Input<number>;
-    /** How long to wait for the approval to be committed, seconds. Defaults to 120. */
-    readonly commitTimeoutSeconds?: pulumi.Input<number>;
 }
 
 /** Approves a chaincode definition for one org. Deleting it only removes it from the state. */

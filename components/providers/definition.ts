@@ -11,7 +11,7 @@ import { checkCommitReadiness, commitDefinition, definitionDifferences, EncodedD
 import { InvalidSettingError } from "../validation/errors";
 import { validateHostPort } from "../validation/fabric";
 import { compact, definitionFieldsFromNetwork, desiredDefinition, planSequence } from "./lifecycle-plan";
-import { CollectionArgs, PeerTargetArgs, withSecretOutputs } from "./resource-args";
+import { DefinitionArgs, OrdererConnectionArgs, PeerTargetArgs, SignerArgs, TransportArgs, withSecretOutputs } from "./resource-args";
 import {
     adminIdentity,
     AdminInputs,
@@ -221,53 +221,13 @@ async function ownApprovalDetail(inputs: ChaincodeDefinitionInputs, target: Enco
 
 export const chaincodeDefinitionProvider = providerShell<ChaincodeDefinitionInputs, ChaincodeDefinitionOutputs>(__filename, "chaincodeDefinitionLogic");
 
-export interface ChaincodeDefinitionArgs {
-    /** Channel name. Changing it replaces the resource. */
-    readonly channel: pulumi.Input<string>;
-    /** Chaincode name. Changing it replaces the resource. */
-    readonly name: pulumi.Input<string>;
-    /** Chaincode version label. */
-    readonly version: pulumi.Input<string>;
-    /** Definition sequence, or "auto" (committed sequence, +1 when the definition changes). Defaults to "auto". */
-    readonly sequence?: pulumi.Input<number | "auto">;
-    /** Endorsement policy text or channel policy path. Defaults to "/Channel/Application/Endorsement". */
-    readonly endorsementPolicy?: pulumi.Input<string>;
-    /** Static private data collections. Defaults to none. */
-    readonly collections?: pulumi.Input<pulumi.Input<CollectionArgs>[]>;
-    /** Whether Init must be called first. Defaults to false. */
-    readonly initRequired?: pulumi.Input<boolean>;
-    /** Defaults to "escc". */
-    readonly endorsementPlugin?: pulumi.Input<string>;
-    /** Defaults to "vscc". */
-    readonly validationPlugin?: pulumi.Input<string>;
+export interface ChaincodeDefinitionArgs extends DefinitionArgs, TransportArgs, SignerArgs, OrdererConnectionArgs {
     /** Endorsing peers, one per org (enough to satisfy /Channel/Application/LifecycleEndorsement); the first answers queries. */
     readonly peers: pulumi.Input<pulumi.Input<PeerTargetArgs>[]>;
     /** MSP IDs that must have approved before committing. Defaults to every org of the channel. */
     readonly requiredApprovals?: pulumi.Input<pulumi.Input<string>[]>;
     /** While approvals are missing, keep checking readiness this long before failing, seconds. Defaults to 10. */
     readonly readinessWaitSeconds?: pulumi.Input<number>;
-    /** Dial peers and orderer without TLS (test networks only). Defaults to false. */
-    readonly insecurePlaintext?: pulumi.Input<boolean>;
-    /** Client TLS certificate (PEM) for mutual TLS. Defaults to none. */
-    readonly clientTlsCertPem?: pulumi.Input<string>;
-    /** Its private key (PEM, secret). Defaults to none. */
-    readonly clientTlsKeyPem?: pulumi.Input<string>;
-    /** MSP ID of the committing identity's org. */
-    readonly mspId: pulumi.Input<string>;
-    /** Certificate (PEM) of the committing identity (an org admin or any channel writer). */
-    readonly adminCertPem: pulumi.Input<string>;
-    /** Its private key (PEM, secret). */
-    readonly adminKeyPem: pulumi.Input<string>;
-    /** Orderer to broadcast to, host:port. Defaults to none: the first peer's gateway submits. */
-    readonly ordererEndpoint?: pulumi.Input<string>;
-    /** PEM of the CA of the orderer's TLS certificate. Required with ordererEndpoint unless insecurePlaintext. */
-    readonly ordererTlsCaPem?: pulumi.Input<string>;
-    /** TLS server name of the orderer. Defaults to none. */
-    readonly ordererHostOverride?: pulumi.Input<string>;
-    /** Deadline of each gRPC call, seconds. Defaults to 30. */
-    readonly timeoutSeconds?: pulumi.Input<number>;
-    /** How long to wait for the commit, seconds. Defaults to 120. */
-    readonly commitTimeoutSeconds?: pulumi.Input<number>;
 }
 
 /** Commits a chaincode definition once the required orgs approved it. Deleting it only removes it from the state. */

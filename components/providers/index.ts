@@ -16,4 +16,12 @@ export {
     DEFAULT_SMOKE_FUNCTION,
     smokeCheckHints,
 } from "./smoke-check";
-export { CollectionArgs, PeerTargetArgs } from "./resource-args";
+export {
+    CollectionArgs,
+    DefinitionArgs,
+    OrdererConnectionArgs,
+    PeerConnectionArgs,
+    PeerTargetArgs,
+    SignerArgs,
+    TransportArgs,
+} from "./resource-args";

@@ -22,7 +22,7 @@ import {
     validateAdmin,
     validateConnection,
 } from "./shared";
-import { withSecretOutputs } from "./resource-args";
+import { PeerConnectionArgs, SignerArgs, TransportArgs, withSecretOutputs } from "./resource-args";
 
 export interface ChaincodeInstallInputs extends PeerConnectionInputs, AdminInputs {
     /** The package file, base64. */
@@ -124,31 +124,11 @@ function checkPackage(packageBase64: string, packageId: string): void {
 /** The serialisable provider: loads `chaincodeInstallLogic` from this file inside the provider process. */
 export const chaincodeInstallProvider = providerShell<ChaincodeInstallInputs, ChaincodeInstallOutputs>(__filename, "chaincodeInstallLogic");
 
-export interface ChaincodeInstallArgs {
-    /** Peer gRPC endpoint, host:port. Changing it replaces the install. */
-    readonly peerEndpoint: pulumi.Input<string>;
-    /** PEM of the CA that signed the peer's TLS certificate. Required unless insecurePlaintext is true. */
-    readonly peerTlsCaPem?: pulumi.Input<string>;
-    /** TLS server name of the peer when it differs from the host in peerEndpoint. Defaults to none. */
-    readonly peerHostOverride?: pulumi.Input<string>;
-    /** Dial the peer without TLS (test networks only). Defaults to false. */
-    readonly insecurePlaintext?: pulumi.Input<boolean>;
-    /** Client TLS certificate (PEM) when the peer requires mutual TLS. Defaults to none. */
-    readonly clientTlsCertPem?: pulumi.Input<string>;
-    /** Its private key (PEM, secret). Defaults to none. */
-    readonly clientTlsKeyPem?: pulumi.Input<string>;
-    /** MSP ID of the peer's org, e.g. "Org1MSP". */
-    readonly mspId: pulumi.Input<string>;
-    /** Certificate (PEM) of an admin of the peer's org. */
-    readonly adminCertPem: pulumi.Input<string>;
-    /** The admin's private key (PEM, secret). */
-    readonly adminKeyPem: pulumi.Input<string>;
+export interface ChaincodeInstallArgs extends PeerConnectionArgs, TransportArgs, SignerArgs {
     /** The package file, base64 (secret when its connection.json carries a client key). Changing it replaces the install. */
     readonly packageBase64: pulumi.Input<string>;
     /** The package ID computed locally (label:sha256); the peer's answer must equal it. */
     readonly packageId: pulumi.Input<string>;
-    /** Deadline of each gRPC call, seconds. Defaults to 30. */
-    readonly timeoutSeconds?: pulumi.Input<number>;
 }
 
 /** Installs a chaincode package on one peer. Deleting it only removes it from the state (Fabric cannot uninstall). */

@@ -37,3 +37,69 @@ export interface PeerTargetArgs {
     /** The peer's org; lets a readiness failure show how that org's approval differs. Defaults to none. */
     readonly mspId?: pulumi.Input<string>;
 }
+
+/** How a resource reaches one peer. */
+export interface PeerConnectionArgs {
+    /** Peer gRPC endpoint, host:port. */
+    readonly peerEndpoint: pulumi.Input<string>;
+    /** PEM of the CA that signed the peer's TLS certificate. Required unless insecurePlaintext is true. */
+    readonly peerTlsCaPem?: pulumi.Input<string>;
+    /** TLS server name of the peer when it differs from the host in peerEndpoint. Defaults to none. */
+    readonly peerHostOverride?: pulumi.Input<string>;
+}
+
+/** TLS to peers and orderer: plaintext for test networks, client certificates for mutual TLS. */
+export interface TransportArgs {
+    /** Dial peers and orderer without TLS (test networks only). Defaults to false. */
+    readonly insecurePlaintext?: pulumi.Input<boolean>;
+    /** Client TLS certificate (PEM) when peers or orderer require mutual TLS. Defaults to none. */
+    readonly clientTlsCertPem?: pulumi.Input<string>;
+    /** Its private key (PEM, secret). Defaults to none. */
+    readonly clientTlsKeyPem?: pulumi.Input<string>;
+}
+
+/** The identity that signs: an admin of the org (or, for queries, any channel member). */
+export interface SignerArgs {
+    /** MSP ID of the signing identity's org, e.g. "Org1MSP". */
+    readonly mspId: pulumi.Input<string>;
+    /** Certificate (PEM) of the signing identity. */
+    readonly adminCertPem: pulumi.Input<string>;
+    /** Its private key (PEM, secret). */
+    readonly adminKeyPem: pulumi.Input<string>;
+    /** Deadline of each gRPC call, seconds. Defaults to 30. */
+    readonly timeoutSeconds?: pulumi.Input<number>;
+}
+
+/** Where transactions go, and how long to wait for them. */
+export interface OrdererConnectionArgs {
+    /** Orderer to broadcast to, host:port. Defaults to none: the peer's gateway submits. */
+    readonly ordererEndpoint?: pulumi.Input<string>;
+    /** PEM of the CA of the orderer's TLS certificate. Required with ordererEndpoint unless insecurePlaintext. */
+    readonly ordererTlsCaPem?: pulumi.Input<string>;
+    /** TLS server name of the orderer. Defaults to none. */
+    readonly ordererHostOverride?: pulumi.Input<string>;
+    /** How long to wait for the transaction to be committed, seconds. Defaults to 120. */
+    readonly commitTimeoutSeconds?: pulumi.Input<number>;
+}
+
+/** The fields of a chaincode definition, shared by approval and commit. */
+export interface DefinitionArgs {
+    /** Channel name. Changing it replaces the resource. */
+    readonly channel: pulumi.Input<string>;
+    /** Chaincode name. Changing it replaces the resource. */
+    readonly name: pulumi.Input<string>;
+    /** Chaincode version label. */
+    readonly version: pulumi.Input<string>;
+    /** Definition sequence, or "auto" (the committed sequence, +1 when the definition changes). Defaults to "auto". */
+    readonly sequence?: pulumi.Input<number | "auto">;
+    /** Endorsement policy text (e.g. "OR('Org1MSP.member')") or a channel policy path. Defaults to "/Channel/Application/Endorsement". */
+    readonly endorsementPolicy?: pulumi.Input<string>;
+    /** Static private data collections. Defaults to none. */
+    readonly collections?: pulumi.Input<pulumi.Input<CollectionArgs>[]>;
+    /** Whether Init must be called first. Defaults to false. */
+    readonly initRequired?: pulumi.Input<boolean>;
+    /** Defaults to "escc". */
+    readonly endorsementPlugin?: pulumi.Input<string>;
+    /** Defaults to "vscc". */
+    readonly validationPlugin?: pulumi.Input<string>;
+}

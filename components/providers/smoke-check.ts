@@ -7,7 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { evaluateOnPeer, validateDefinitionName } from "../fabric";
 import { InvalidSettingError } from "../validation/errors";
 import { compact } from "./lifecycle-plan";
-import { withSecretOutputs } from "./resource-args";
+import { PeerConnectionArgs, SignerArgs, TransportArgs, withSecretOutputs } from "./resource-args";
 import {
     adminIdentity,
     AdminInputs,
@@ -165,7 +165,7 @@ export function smokeCheckHints(peerMessage: string, context: { expectedPackageI
 
 export const chaincodeSmokeCheckProvider = providerShell<ChaincodeSmokeCheckInputs, ChaincodeSmokeCheckOutputs>(__filename, "chaincodeSmokeCheckLogic");
 
-export interface ChaincodeSmokeCheckArgs {
+export interface ChaincodeSmokeCheckArgs extends PeerConnectionArgs, TransportArgs, SignerArgs {
     /** Channel name. */
     readonly channel: pulumi.Input<string>;
     /** Chaincode name as committed. */
@@ -182,26 +182,6 @@ export interface ChaincodeSmokeCheckArgs {
     readonly waitSeconds?: pulumi.Input<number>;
     /** Values whose change re-runs the check (e.g. the Deployment's revision). Defaults to none. */
     readonly triggers?: pulumi.Input<pulumi.Input<string>[]>;
-    /** Peer to ask, host:port. */
-    readonly peerEndpoint: pulumi.Input<string>;
-    /** PEM of the CA of the peer's TLS certificate. Required unless insecurePlaintext is true. */
-    readonly peerTlsCaPem?: pulumi.Input<string>;
-    /** TLS server name of the peer when it differs from the host in peerEndpoint. Defaults to none. */
-    readonly peerHostOverride?: pulumi.Input<string>;
-    /** Dial the peer without TLS (test networks only). Defaults to false. */
-    readonly insecurePlaintext?: pulumi.Input<boolean>;
-    /** Client TLS certificate (PEM) for mutual TLS. Defaults to none. */
-    readonly clientTlsCertPem?: pulumi.Input<string>;
-    /** Its private key (PEM, secret). Defaults to none. */
-    readonly clientTlsKeyPem?: pulumi.Input<string>;
-    /** MSP ID of the calling identity. */
-    readonly mspId: pulumi.Input<string>;
-    /** Certificate (PEM) of a channel member (a client user or the org admin). */
-    readonly adminCertPem: pulumi.Input<string>;
-    /** Its private key (PEM, secret). */
-    readonly adminKeyPem: pulumi.Input<string>;
-    /** Deadline of each gRPC call, seconds. Defaults to 30. */
-    readonly timeoutSeconds?: pulumi.Input<number>;
 }
 
 /** Evaluates a read-only chaincode function through a peer; the update fails with hints when the peer cannot reach the chaincode. */

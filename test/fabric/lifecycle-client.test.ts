@@ -6,9 +6,6 @@
  */
 import assert from "node:assert/strict";
 import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync } from "node:fs";
-import { createServer } from "node:net";
-import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import {
     approveForMyOrg,
@@ -36,9 +33,8 @@ import {
 } from "../../components/fabric";
 import { buildChaincodePackage, type ChaincodePackage } from "../../components/packaging";
 import { startNetwork, type FabricNetwork, type Org, type PeerNode } from "../../testenv/network";
+import { assertChaincodeServerBuilt, CHAINCODE_SERVER, freePort, waitFor } from "./support/chaincode-server";
 
-const REPO = join(__dirname, "..", "..", "..");
-const CHAINCODE_SERVER = join(REPO, "chaincode", "asset-transfer-basic", "dist", "server.js");
 const POLICY = "OR('Org1MSP.member', 'Org2MSP.member')";
 
 describe("Fabric lifecycle client against a real network (mutual TLS)", () => {
@@ -228,7 +224,8 @@ describe("Fabric lifecycle client against a real network (mutual TLS)", () => {
         assert.deepEqual(installed?.references, { [network.channel]: [{ name: "basic", version: "1.0" }] });
     });
 
-    it("evaluates and submits chaincode functions through the gateway, surfacing the chaincode's own errors", { skip: chaincodeServerMissing() }, async () => {
+    it("evaluates and submits chaincode functions through the gateway, surfacing the chaincode's own errors", async () => {
+        assertChaincodeServerBuilt();
         server = spawn(process.execPath, [CHAINCODE_SERVER], {
             env: { PATH: process.env.PATH, CHAINCODE_ID: pkg.packageId, CHAINCODE_SERVER_ADDRESS: `127.0.0.1:${chaincodePort}`, CHAINCODE_TLS_DISABLED: "true" },
             stdio: ["ignore", "pipe", "pipe"],
@@ -253,25 +250,3 @@ describe("Fabric lifecycle client against a real network (mutual TLS)", () => {
         });
     });
 });
-
-function chaincodeServerMissing(): string | false {
-    return existsSync(CHAINCODE_SERVER)
-        ? false
-        : `the chaincode server is not built (${CHAINCODE_SERVER} missing): run "npm --prefix chaincode/asset-transfer-basic ci && npm --prefix chaincode/asset-transfer-basic run build"`;
-}
-
-async function freePort(): Promise<number> {
-    const probe = createServer();
-    await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
-    const { port } = probe.address() as { port: number };
-    await new Promise<void>((resolve) => probe.close(() => resolve()));
-    return port;
-}
-
-async function waitFor(condition: () => boolean, timeoutMs: number, describeFailure: () => string): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (!condition()) {
-        if (Date.now() > deadline) throw new Error(describeFailure());
-        await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-}

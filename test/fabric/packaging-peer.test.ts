@@ -13,7 +13,7 @@ import { after, describe, it } from "node:test";
 import { buildChaincodePackage, readChaincodePackage, type ChaincodePackageInput } from "../../components/packaging";
 import { normalizePem } from "../../components/validation/pem";
 import { locateFabric } from "../../testenv/network/binaries";
-import { testPki } from "../unit/packaging-test-pki";
+import { testPki } from "../support/pki";
 
 const fabric = locateFabric(undefined, undefined);
 const dir = mkdtempSync(join(tmpdir(), "packaging-peer-"));

@@ -7,9 +7,6 @@
  */
 import assert from "node:assert/strict";
 import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync } from "node:fs";
-import { createServer } from "node:net";
-import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import {
     approveForMyOrg,
@@ -36,9 +33,8 @@ import {
     type ChaincodeSmokeCheckInputs,
 } from "../../components/providers";
 import { startNetwork, type FabricNetwork, type Org, type PeerNode } from "../../testenv/network";
+import { assertChaincodeServerBuilt, CHAINCODE_SERVER, freePort, waitFor } from "./support/chaincode-server";
 
-const REPO = join(__dirname, "..", "..", "..");
-const CHAINCODE_SERVER = join(REPO, "chaincode", "asset-transfer-basic", "dist", "server.js");
 const POLICY_1 = "OR('Org1MSP.member', 'Org2MSP.member')";
 const POLICY_2 = "AND('Org1MSP.member', 'Org2MSP.member')";
 
@@ -327,7 +323,8 @@ describe("Fabric dynamic providers against a real network", () => {
         assert.equal((await queryCommitted({ peer: endpoint(org1.peers[0]), identity: org1.admin, channel: network.channel, name: "basic" }))?.sequence, 4);
     });
 
-    it("the smoke check explains an unreachable chaincode, then passes once the server runs", { skip: chaincodeServerMissing() }, async () => {
+    it("the smoke check explains an unreachable chaincode, then passes once the server runs", async () => {
+        assertChaincodeServerBuilt();
         const inputs: ChaincodeSmokeCheckInputs = {
             ...peerInputs(org1.peers[0]),
             mspId: org1.mspId,
@@ -363,25 +360,3 @@ describe("Fabric dynamic providers against a real network", () => {
         assert.equal(outs.responseLength, 2);
     });
 });
-
-function chaincodeServerMissing(): string | false {
-    return existsSync(CHAINCODE_SERVER)
-        ? false
-        : `the chaincode server is not built (${CHAINCODE_SERVER} missing): run "npm --prefix chaincode/asset-transfer-basic ci && npm --prefix chaincode/asset-transfer-basic run build"`;
-}
-
-async function freePort(): Promise<number> {
-    const probe = createServer();
-    await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
-    const { port } = probe.address() as { port: number };
-    await new Promise<void>((resolve) => probe.close(() => resolve()));
-    return port;
-}
-
-async function waitFor(condition: () => boolean, timeoutMs: number, describeFailure: () => string): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (!condition()) {
-        if (Date.now() > deadline) throw new Error(describeFailure());
-        await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-}

@@ -8,7 +8,7 @@ import { createServer, Server, Socket } from "node:net";
 import { after, before, describe, it } from "node:test";
 import { FabricTimeoutError, FabricUnavailableError, queryAllInstalled } from "../../components/fabric";
 import { Connections } from "../../components/fabric/connection";
-import { testPki } from "./packaging-test-pki";
+import { testPki } from "../support/pki";
 
 describe("deadlines and unreachable endpoints", () => {
     const pki = testPki();

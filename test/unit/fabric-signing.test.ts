@@ -17,7 +17,7 @@ import {
     signLowS,
 } from "../../components/fabric";
 import { encodeDerSignature } from "../../components/fabric/signing";
-import { testPki } from "./packaging-test-pki";
+import { testPki } from "../support/pki";
 
 describe("low-S ECDSA P-256 signatures", () => {
     const { privateKey, publicKey } = generateKeyPairSync("ec", { namedCurve: "prime256v1" });

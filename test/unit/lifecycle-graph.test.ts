@@ -1,12 +1,14 @@
 import { before, describe, it } from "node:test";
 import * as assert from "node:assert/strict";
-import { dependsOn, installMocks, promiseOf, testCertificate } from "./support/pulumiMocks";
+import { dependsOn, installMocks, promiseOf } from "./support/pulumiMocks";
+import { testPki } from "../support/pki";
 
 const mocks = installMocks();
 import { ExternalChaincode } from "../../components/externalChaincode";
 
 const isFabricResource = (type: string) => type.startsWith("pulumi-nodejs:dynamic/fabric:");
-const admin = testCertificate("Admin@org1.example.com");
+const pki = testPki();
+const admin = { certPem: pki.clientCertPem, keyPem: pki.clientKeyPem };
 const lifecycle = {
     channel: "mychannel",
     endorsementPolicy: "AND('Org1MSP.member', 'Org2MSP.member')",

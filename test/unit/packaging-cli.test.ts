@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import { buildChaincodePackage, readChaincodePackage } from "../../components/packaging";
 import { normalizePem } from "../../components/validation/pem";
-import { testPki } from "./packaging-test-pki";
+import { testPki } from "../support/pki";
 
 const cli = join(__dirname, "..", "..", "components", "packaging", "cli.js");
 const dir = mkdtempSync(join(tmpdir(), "packaging-cli-"));

@@ -3,7 +3,7 @@ import { describe, it } from "node:test";
 import { buildChaincodePackage, readChaincodePackage, type ChaincodePackageInput } from "../../components/packaging";
 import { InvalidSettingError } from "../../components/validation/errors";
 import { normalizePem } from "../../components/validation/pem";
-import { testPki } from "./packaging-test-pki";
+import { testPki } from "../support/pki";
 
 function rejection(input: ChaincodePackageInput): InvalidSettingError {
     try {

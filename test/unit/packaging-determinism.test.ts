@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import { buildChaincodePackage, type ChaincodePackageInput } from "../../components/packaging";
-import { testPki } from "./packaging-test-pki";
+import { testPki } from "../support/pki";
 
 const packagingModule = join(__dirname, "..", "..", "components", "packaging");
 const dir = mkdtempSync(join(tmpdir(), "packaging-determinism-"));

@@ -13,7 +13,7 @@ import {
     readChaincodePackage,
 } from "../../components/packaging";
 import { InvalidSettingError } from "../../components/validation/errors";
-import { testPki } from "./packaging-test-pki";
+import { testPki } from "../support/pki";
 
 /** A header reader independent of the one under test: name, mode, owner, size, type, magic of each entry. */
 function listTar(tar: Buffer) {

@@ -1,6 +1,7 @@
 import { describe, it } from "node:test";
 import * as assert from "node:assert/strict";
-import { installMocks, promiseOf, testCertificate } from "./support/pulumiMocks";
+import { installMocks, promiseOf } from "./support/pulumiMocks";
+import { testPki } from "../support/pki";
 
 const PROGRAM = require.resolve("../../index");
 
@@ -39,7 +40,8 @@ describe("the program (index.ts) under mocks", () => {
 
 describe("the program with the Fabric lifecycle", () => {
     it("reads the org's secrets as secrets and exports the committed sequence", async () => {
-        const cert = testCertificate("Admin@org1.example.com");
+        const pki = testPki();
+        const cert = { certPem: pki.clientCertPem, keyPem: pki.clientKeyPem };
         const { mocks, load } = runProgram({
             image: "registry.example.com/basic:1.0",
             channel: "mychannel",

@@ -22,7 +22,7 @@ import {
 } from "../../components/providers";
 import { planSequence } from "../../components/providers/lifecycle-plan";
 import { UNKNOWN } from "../../components/providers/shared";
-import { testPki } from "./packaging-test-pki";
+import { testPki } from "../support/pki";
 
 const pki = testPki();
 const pkg = buildChaincodePackage({ label: "basic_1.0", address: "basic.chaincode:9999" });

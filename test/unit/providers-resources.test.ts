@@ -18,7 +18,7 @@ import {
     ChaincodeSmokeCheck,
     chaincodeSmokeCheckProvider,
 } from "../../components/providers";
-import { testPki } from "./packaging-test-pki";
+import { testPki } from "../support/pki";
 import { installMocks, promiseOf } from "./support/pulumiMocks";
 
 const recorder = installMocks();

@@ -10,7 +10,7 @@ import {
     validateKeyMatchesCertificate,
     validatePrivateKeyPem,
 } from "../../components/validation/pem";
-import { testPki } from "./packaging-test-pki";
+import { testPki } from "../support/pki";
 
 function rejection(fn: () => unknown): InvalidSettingError {
     try {

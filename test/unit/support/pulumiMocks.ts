@@ -1,9 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { execFileSync } from "node:child_process";
-import { generateKeyPairSync } from "node:crypto";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { testPki } from "../../support/pki";
 
 /** Pulumi's wire marker for a secret value. */
 const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
@@ -25,24 +21,6 @@ export interface MockRecorder {
     byType(type: string): RecordedResource[];
     named(name: string): RecordedResource;
     one(type: string): RecordedResource;
-}
-
-/** A throwaway self-signed certificate and key, real enough for X509 parsers. */
-export function testCertificate(commonName = "test"): { certPem: string; keyPem: string } {
-    const dir = mkdtempSync(join(tmpdir(), "ccaas-cert-"));
-    try {
-        const { privateKey } = generateKeyPairSync("ec", { namedCurve: "prime256v1" });
-        const keyPem = privateKey.export({ type: "pkcs8", format: "pem" }).toString();
-        const keyFile = join(dir, "key.pem");
-        require("node:fs").writeFileSync(keyFile, keyPem);
-        execFileSync("openssl", [
-            "req", "-new", "-x509", "-key", keyFile, "-out", join(dir, "cert.pem"), "-days", "30",
-            "-subj", `/CN=${commonName}`,
-        ], { stdio: "ignore" });
-        return { certPem: readFileSync(join(dir, "cert.pem"), "utf8"), keyPem };
-    } finally {
-        rmSync(dir, { recursive: true, force: true });
-    }
 }
 
 /** Nested secrets can reach the mock still wrapped; tests want the plain values. */
@@ -78,7 +56,9 @@ export function installMocks(
 ): MockRecorder {
     const project = opts.project ?? "fabric-ccaas";
     const resources: RecordedResource[] = [];
-    const cert = testCertificate("mock");
+    const pki = testPki();
+    // One matching pair serves every mocked key and certificate.
+    const cert = { certPem: pki.clientCertPem, keyPem: pki.clientKeyPem };
     const pending = new Map<string, { secretPaths: string[]; dependencies: string[] }>();
 
     pulumi.runtime.setAllConfig(

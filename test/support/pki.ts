@@ -1,5 +1,5 @@
 /*
- * Throwaway TLS material for the packaging and PEM tests, made with the
+ * Throwaway TLS material for the tests and benchmarks, made with the
  * openssl CLI in a temporary folder once per test process (no keys live in
  * git). ECDSA P-256, as the product defaults to.
  */
