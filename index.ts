@@ -85,6 +85,7 @@ export const caCertPem = chaincode.caCertPem;
 export const kubeconfig = cluster?.kubeconfig;
 export const committedSequence = chaincode.lifecycle?.definition?.committedSequence;
 export const approvedSequence = chaincode.lifecycle?.approvedSequence;
+export const mspId = lifecycle?.org.mspId;
 export const nextSteps = nextStepsText();
 
 function nextStepsText(): pulumi.Output<string> {
