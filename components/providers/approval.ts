@@ -13,7 +13,7 @@ import {
     adminIdentity,
     AdminInputs,
     callOptions,
-    changedKeys,
+    diffByKeys,
     DEFINITION_FIELDS,
     DefinitionInputs,
     FailureCollector,
@@ -76,11 +76,7 @@ export const chaincodeApprovalLogic: ProviderMethods<ChaincodeApprovalInputs, Ch
         return { inputs: news, failures: collector.failures };
     },
 
-    async diff(_id, olds, news) {
-        const replaces = changedKeys(olds, news, REPLACE_KEYS);
-        const updates = changedKeys(olds, news, UPDATE_KEYS);
-        return { changes: replaces.length + updates.length > 0, replaces };
-    },
+    diff: diffByKeys(REPLACE_KEYS, UPDATE_KEYS),
 
     async create(inputs) {
         const outs = await approve(inputs, "");

@@ -16,7 +16,7 @@ import {
     adminIdentity,
     AdminInputs,
     callOptions,
-    changedKeys,
+    diffByKeys,
     DEFINITION_FIELDS,
     DefinitionInputs,
     FailureCollector,
@@ -109,11 +109,7 @@ export const chaincodeDefinitionLogic: ProviderMethods<ChaincodeDefinitionInputs
         return { inputs: news, failures: collector.failures };
     },
 
-    async diff(_id, olds, news) {
-        const replaces = changedKeys(olds, news, REPLACE_KEYS);
-        const updates = changedKeys(olds, news, UPDATE_KEYS);
-        return { changes: replaces.length + updates.length > 0, replaces };
-    },
+    diff: diffByKeys(REPLACE_KEYS, UPDATE_KEYS),
 
     async create(inputs) {
         return { id: `${inputs.channel}/${inputs.name}`, outs: await commit(inputs, "") };

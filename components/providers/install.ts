@@ -12,7 +12,7 @@ import {
     adminIdentity,
     AdminInputs,
     callOptions,
-    changedKeys,
+    diffByKeys,
     FailureCollector,
     note,
     PeerConnectionInputs,
@@ -50,11 +50,7 @@ export const chaincodeInstallLogic: ProviderMethods<ChaincodeInstallInputs, Chai
         return { inputs: news, failures: collector.failures };
     },
 
-    async diff(_id, olds, news) {
-        const replaces = changedKeys(olds, news, REPLACE_KEYS);
-        const updates = changedKeys(olds, news, UPDATE_KEYS);
-        return { changes: replaces.length + updates.length > 0, replaces };
-    },
+    diff: diffByKeys(REPLACE_KEYS, UPDATE_KEYS),
 
     async create(inputs) {
         const label = await install(inputs);

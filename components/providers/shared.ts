@@ -324,6 +324,15 @@ export function changedKeys(olds: object, news: object, keys: readonly string[])
     return keys.filter((key) => isUnknown(next[key]) || canonical(old[key]) !== canonical(next[key]));
 }
 
+/** diff(): a change to a key in `replaceKeys` replaces the resource, one in `updateKeys` updates it in place. */
+export function diffByKeys(replaceKeys: readonly string[], updateKeys: readonly string[]) {
+    return async (_id: string, olds: object, news: object) => {
+        const replaces = changedKeys(olds, news, replaceKeys);
+        const updates = changedKeys(olds, news, updateKeys);
+        return { changes: replaces.length + updates.length > 0, replaces };
+    };
+}
+
 /** A note for the operator; written to stderr, which the engine keeps in its logs. */
 export function note(message: string): void {
     process.stderr.write(`${message}\n`);

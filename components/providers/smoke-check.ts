@@ -12,7 +12,7 @@ import {
     adminIdentity,
     AdminInputs,
     callOptions,
-    changedKeys,
+    diffByKeys,
     FailureCollector,
     PeerConnectionInputs,
     peerEndpoint,
@@ -73,9 +73,7 @@ export const chaincodeSmokeCheckLogic: ProviderMethods<ChaincodeSmokeCheckInputs
         return { inputs: news, failures: collector.failures };
     },
 
-    async diff(_id, olds, news) {
-        return { changes: changedKeys(olds, news, INPUT_KEYS).length > 0, replaces: [] };
-    },
+    diff: diffByKeys([], INPUT_KEYS),
 
     async create(inputs) {
         return { id: `${inputs.channel}/${inputs.chaincodeName}@${inputs.peerEndpoint}`, outs: await smokeCheck(inputs) };
