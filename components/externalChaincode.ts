@@ -7,8 +7,6 @@ import {
     ChaincodeService,
     ChaincodeServiceArgs,
     DEFAULT_CHAINCODE_PORT,
-    PeerAccess,
-    ResourceSettings,
     validateServiceArgs,
 } from "./service";
 import { ChaincodeTls, KeyAlgorithm, validateTlsArgs } from "./tls";
@@ -40,7 +38,13 @@ export interface ChaincodeTlsSettings {
     readonly extraSans?: pulumi.Input<pulumi.Input<string>[]>;
 }
 
-export interface ExternalChaincodeArgs {
+/** Workload settings passed through to ChaincodeService unchanged. */
+type WorkloadArgs = Pick<
+    ChaincodeServiceArgs,
+    "createNamespace" | "image" | "imageDigest" | "replicas" | "resources" | "runAsUser" | "env" | "imagePullSecrets" | "peerAccess"
+>;
+
+export interface ExternalChaincodeArgs extends WorkloadArgs {
     /** Chaincode name on the channel. */
     readonly chaincodeName: string;
     /** Chaincode version string. Defaults to "1.0". */
@@ -51,8 +55,6 @@ export interface ExternalChaincodeArgs {
     readonly packageType?: "ccaas" | "external";
     /** Namespace of the chaincode server. Defaults to "hlf-chaincode". */
     readonly namespace?: string;
-    /** Create the namespace (false: use an existing one). Defaults to true. */
-    readonly createNamespace?: boolean;
     /** Service and Deployment name. Defaults to the chaincode name in DNS form. */
     readonly serviceName?: string;
     /** Port of the chaincode server. Defaults to 9999. */
@@ -64,18 +66,6 @@ export interface ExternalChaincodeArgs {
     readonly tls?: ChaincodeTlsSettings;
     /** CouchDB indexes carried in the package (public state or per collection). Defaults to none. */
     readonly couchDbIndexes?: readonly CouchDbIndexInput[];
-    /** Container image of the chaincode server. */
-    readonly image: pulumi.Input<string>;
-    /** Pin the image by digest ("sha256:..."). */
-    readonly imageDigest?: string;
-    /** Defaults to 1. */
-    readonly replicas?: number;
-    readonly resources?: ResourceSettings;
-    /** Defaults to 10001. */
-    readonly runAsUser?: number;
-    readonly env?: Readonly<Record<string, string>>;
-    readonly imagePullSecrets?: readonly string[];
-    readonly peerAccess?: PeerAccess;
     /** Install, approve and commit on Fabric. Defaults to none: package and Kubernetes only. */
     readonly lifecycle?: ChaincodeLifecycleArgs;
     /** After commit and rollout, evaluate a read-only function through the org's first peer. Defaults to on with a lifecycle. */
@@ -254,14 +244,14 @@ function serviceArgs(
         image: args.image,
         imageDigest: args.imageDigest,
         replicas: args.replicas,
-        port: s.port,
-        packageId,
-        tls,
         resources: args.resources,
         runAsUser: args.runAsUser,
         env: args.env,
         imagePullSecrets: args.imagePullSecrets,
         peerAccess: args.peerAccess,
+        port: s.port,
+        packageId,
+        tls,
     };
 }
 
