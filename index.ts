@@ -45,10 +45,20 @@ const chaincode = new ExternalChaincode(
         lifecycle: lifecycle && {
             ...lifecycle,
             collections: lifecycle.collectionsFile ? readCollections(lifecycle.collectionsFile) : undefined,
+            requiredApprovals: requiredApprovals(),
         },
     },
     { providers: { kubernetes: k8sProvider } },
 );
+
+/** The orgs whose approval the commit waits for: the configured ones plus the orgs of the referenced stacks. */
+function requiredApprovals(): readonly pulumi.Input<string>[] | undefined {
+    if (!lifecycle?.approvalStacks) return lifecycle?.requiredApprovals;
+    const fromStacks = lifecycle.approvalStacks.map((name, index) =>
+        new pulumi.StackReference(`approval-stack-${index}`, { name }).requireOutput("mspId").apply(String),
+    );
+    return [...(lifecycle.requiredApprovals ?? [lifecycle.org.mspId]), ...fromStacks];
+}
 
 function readCollections(file: string) {
     try {

@@ -58,8 +58,8 @@ export interface ChaincodeLifecycleArgs {
     readonly commit?: boolean;
     /** Endorsing peers of the other orgs for the commit (one per org). Defaults to none. */
     readonly commitPeers?: readonly PeerTargetArgs[];
-    /** Orgs that must have approved before the commit. Defaults to every org of the channel. */
-    readonly requiredApprovals?: readonly string[];
+    /** Orgs that must have approved before the commit (e.g. MSP IDs read from other orgs' stacks). Defaults to every org of the channel. */
+    readonly requiredApprovals?: readonly pulumi.Input<string>[];
     /** Deadline of each Fabric call, seconds. Defaults to 30. */
     readonly timeoutSeconds?: number;
 }

@@ -26,7 +26,7 @@ export interface ProgramSettings {
         /** Undefined when imageBuild builds the image. */
         image?: string;
         couchDbIndexDir?: string;
-        lifecycle?: Omit<ChaincodeLifecycleArgs, "collections"> & { collectionsFile?: string };
+        lifecycle?: Omit<ChaincodeLifecycleArgs, "collections"> & { collectionsFile?: string; approvalStacks?: string[] };
     };
     readonly cluster: ClusterTarget;
     /** Build and push the image from source first. Undefined: use `image`. */
@@ -44,7 +44,7 @@ export const CONFIG_KEYS = [
     "aksCreate", "aksLocation", "aksResourceGroup", "aksKubernetesVersion", "aksNodeCount", "aksVmSize", "aksNetworkPolicy",
     "channel", "mspId", "peers", "peerTlsCaPem", "adminCertPem", "adminKeyPem", "clientTlsCertPem", "clientTlsKeyPem",
     "orderer", "endorsementPolicy", "sequence", "initRequired", "collectionsFile", "commit", "commitPeers",
-    "requiredApprovals", "fabricTimeoutSeconds", "smokeCheck", "smokeFunction", "smokeArgs", "smokeWaitSeconds",
+    "requiredApprovals", "approvalStacks", "fabricTimeoutSeconds", "smokeCheck", "smokeFunction", "smokeArgs", "smokeWaitSeconds",
 ] as const;
 
 /** Keys that only mean something with a channel (the lifecycle on). */
@@ -218,8 +218,23 @@ function readLifecycle(read: ConfigReader, config: ConfigSource, secrets: Lifecy
         commit: read.boolean("commit"),
         commitPeers: read.objectArray<PeerTargetArgs>("commitPeers", { endpoint: "string", mspId: "string" }, { tlsCaPem: "string", hostOverride: "string" }),
         requiredApprovals: read.stringArray("requiredApprovals"),
+        approvalStacks: readApprovalStacks(read),
         timeoutSeconds: read.integer("fabricTimeoutSeconds"),
     };
+}
+
+/** Stacks of other orgs whose `mspId` output must have approved before this stack commits. */
+function readApprovalStacks(read: ConfigReader): string[] | undefined {
+    const stacks = read.stringArray("approvalStacks");
+    if (stacks && read.boolean("commit") === false) {
+        throw new InvalidSettingError("approvalStacks", stacks, "to be set only in the committing stack (commit is false here)");
+    }
+    for (const stack of stacks ?? []) {
+        if (!/^([A-Za-z0-9_.-]+\/){0,2}[A-Za-z0-9_.-]+$/.test(stack)) {
+            throw new InvalidSettingError("approvalStacks", stack, "stack names such as 'acme/fabric-ccaas/org2' (organization/project/stack)");
+        }
+    }
+    return stacks;
 }
 
 /** Collections from a peer-CLI collections_config.json text, checked by Fabric's rules. */

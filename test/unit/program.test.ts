@@ -62,6 +62,25 @@ describe("the program with the Fabric lifecycle", () => {
         assert.equal(install.inputs.peerHostOverride, "peer0.org1.example.com");
         assert.ok(mocks.named("basic-smoke").secretPaths.includes("adminKeyPem"));
     });
+
+    it("commits only after the orgs of the referenced stacks approved (StackReference)", async () => {
+        const pki = testPki();
+        const { mocks, load } = runProgram({
+            image: "registry.example.com/basic:1.0",
+            channel: "mychannel",
+            mspId: "Org1MSP",
+            peers: JSON.stringify([{ endpoint: "127.0.0.1:7051" }]),
+            peerTlsCaPem: pki.caCertPem,
+            adminCertPem: pki.clientCertPem,
+            adminKeyPem: pki.clientKeyPem,
+            approvalStacks: JSON.stringify(["acme/fabric-ccaas/org2"]),
+        }, ["adminKeyPem"]);
+        const program = load();
+        await promiseOf(program.committedSequence);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        assert.equal(mocks.one("pulumi:pulumi:StackReference").inputs.name, "acme/fabric-ccaas/org2");
+        assert.deepEqual(mocks.named("basic-lifecycle-definition").inputs.requiredApprovals, ["Org1MSP", "Org2MSP"]);
+    });
 });
 
 async function pulumiIsSecret(output: any): Promise<boolean> {

@@ -128,6 +128,8 @@ describe("readSettings: the Fabric lifecycle keys", () => {
             [{ ...lifecycleBase, clientTlsCertPem: "C" }, secrets, /invalid clientTlsKeyPem: \(not set\); expected clientTlsCertPem and the secret clientTlsKeyPem together/],
             [{ ...lifecycleBase, orderer: '{"endpoint": "o:7050"}' }, secrets, /invalid orderer\.tlsCaPem: \(not set\)/],
             [{ ...lifecycleBase, commitPeers: '[{"endpoint": "p:9051"}]' }, secrets, /invalid commitPeers\[0\]\.mspId: \(not set\)/],
+            [{ ...lifecycleBase, commit: "false", approvalStacks: '["o/p/s"]' }, secrets, /invalid approvalStacks: .*only in the committing stack/],
+            [{ ...lifecycleBase, approvalStacks: '["a/b/c/d"]' }, secrets, /invalid approvalStacks: "a\/b\/c\/d"; expected stack names/],
         ];
         for (const [values, secretValues, message] of cases) {
             assert.throws(() => readSettings(source(values), secretValues), message, JSON.stringify(values));

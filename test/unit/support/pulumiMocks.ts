@@ -131,6 +131,9 @@ function computedOutputs(args: pulumi.runtime.MockResourceArgs, cert: { certPem:
             return { name: `${args.name}-cluster`, id: `/subscriptions/s/resourceGroups/rg/providers/aks/${args.name}` };
         case "azure-native:resources:ResourceGroup":
             return { name: `${args.name}-rg` };
+        case "pulumi:pulumi:StackReference":
+            // Another org's stack, as its outputs would read.
+            return { outputs: { mspId: "Org2MSP", approvedSequence: 1 }, secretOutputNames: [] };
         case "pulumi-nodejs:dynamic/fabric:ChaincodeApproval":
             return { approvedSequence: 1 };
         case "pulumi-nodejs:dynamic/fabric:ChaincodeDefinition":
