@@ -56,7 +56,7 @@ link_component() {
 if $check_only; then
   missing=()
   for c in "${selected[@]}"; do
-    if is_complete "$c"; then echo "present: $c $(version_of "$c") ($(component_dir "$c"))"
+    if is_complete "$c"; then echo "present: $c $(version_of "$c") ($(component_dir "$c")): $(head -n 1 "$(component_dir "$c")/.complete")"
     else echo "missing: $c $(version_of "$c") (expected $(component_dir "$c")/bin: $(binaries_of "$c"))"; missing+=("$c"); fi
   done
   if [ ${#missing[@]} -gt 0 ]; then
