@@ -3,6 +3,7 @@ import { encodeEndorsementPolicy } from "./fabric";
 import { ChaincodeApproval, ChaincodeDefinition, ChaincodeInstall, CollectionArgs, PeerTargetArgs } from "./providers";
 import { InvalidSettingError } from "./validation/errors";
 import { validateHostPort } from "./validation/fabric";
+import { validateCertificateBundlePem, validateKeyMatchesCertificate, validatePrivateKeyPem } from "./validation/pem";
 import { requireIntegerInRange } from "./validation/kubernetes";
 import { validateArgs } from "./validation/resourceError";
 
@@ -170,6 +171,21 @@ export function validateLifecycleArgs(args: ChaincodeLifecycleArgs): void {
     }
     args.org.peers.forEach((peer, i) => validateHostPort(`peers[${i}].endpoint`, peer?.endpoint));
     if (typeof args.endorsementPolicy === "string") encodeEndorsementPolicy(args.endorsementPolicy, "endorsementPolicy");
+    // PEMs known now are checked now; secret keys arrive as Outputs and are checked by the providers at preview.
+    const certificates: Array<[string, unknown]> = [
+        ["adminCertPem", args.org.adminCertPem],
+        ["peerTlsCaPem", args.org.peerTlsCaPem],
+        ["clientTlsCertPem", args.org.clientTlsCertPem],
+        ["orderer.tlsCaPem", args.orderer?.tlsCaPem],
+        ...args.org.peers.map((peer, i): [string, unknown] => [`peers[${i}].tlsCaPem`, peer.tlsCaPem]),
+        ...(args.commitPeers ?? []).map((peer, i): [string, unknown] => [`commitPeers[${i}].tlsCaPem`, peer.tlsCaPem]),
+    ];
+    for (const [setting, pem] of certificates) {
+        if (typeof pem === "string") validateCertificateBundlePem(setting, pem);
+    }
+    if (typeof args.org.adminKeyPem === "string" && typeof args.org.adminCertPem === "string") {
+        validateKeyMatchesCertificate("adminKeyPem", validatePrivateKeyPem("adminKeyPem", args.org.adminKeyPem), args.org.adminCertPem);
+    }
     const sequence = args.sequence ?? "auto";
     if (sequence !== "auto") requireIntegerInRange("sequence", sequence, 1, Number.MAX_SAFE_INTEGER);
     if (args.timeoutSeconds !== undefined) requireIntegerInRange("fabricTimeoutSeconds", args.timeoutSeconds, 1, 3600);

@@ -96,6 +96,8 @@ describe("ExternalChaincode with the Fabric lifecycle (mocks)", () => {
             ["bad-channel", { channel: "My Channel" }, /invalid channel: "My Channel"/],
             ["bad-peer", { org: { ...lifecycle.org, peers: [{ endpoint: "peer0" }] } }, /invalid peers\[0\]\.endpoint: "peer0"/],
             ["bad-sequence", { sequence: 0 }, /invalid sequence: 0/],
+            ["bad-ca", { org: { ...lifecycle.org, peerTlsCaPem: "not a pem" } }, /invalid peerTlsCaPem: "not a pem"; expected one or more PEM-encoded X.509 certificates/],
+            ["key-mismatch", { org: { ...lifecycle.org, adminKeyPem: pki.unrelatedKeyPem } }, /invalid adminKeyPem: .*not shown/],
         ];
         for (const [name, override, message] of cases) {
             assert.throws(
