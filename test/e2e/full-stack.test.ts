@@ -1,0 +1,260 @@
+/*
+ * The whole program (Pulumi.yaml, dist/index.js) under the real Pulumi CLI
+ * and engine: a local Kubernetes control plane (kwok; the chaincode
+ * Deployment runs as a local process through LocalKubelet) and the real
+ * Fabric network (two orgs, mutual TLS). Two stacks, one per org, joined by
+ * a StackReference: org2 installs and approves (commit: false), org1 commits
+ * once org2's stack has approved (approvalStacks). Each step asserts what the
+ * operator would check: outputs, the ledger, the plan, the cluster.
+ */
+import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import { after, before, describe, it } from "node:test";
+import { approveForMyOrg, commitDefinition, evaluate, submit, type Endpoint } from "../../components/fabric";
+import { KwokCluster, LocalKubelet, missingToolchainBinaries, toolchainBinDir } from "../../testenv/kube";
+import { channelHeight, startNetwork, type FabricNetwork, type Org, type PeerNode } from "../../testenv/network";
+import { freePort } from "../../chaincode/asset-transfer-basic/test/server-process";
+import { changedSteps, nameOfUrn, parseEventStream, parsePreview, type EngineReport } from "./support/engine-events";
+import { createOrgStack } from "./support/org-stack";
+import { reportPhase } from "./support/phases";
+import { describeFailure, PulumiStack, PulumiWorkspace, REPO_ROOT, requireSuccess, type CommandResult } from "./support/pulumi-cli";
+
+/** What `pulumi up` on this program needs from PATH: the CLI, the Node language host, every provider it registers. */
+const REQUIRED_BINARIES = [
+    "pulumi", "pulumi-language-nodejs", "pulumi-resource-kubernetes", "pulumi-resource-tls",
+    "kwokctl", "kwok", "kube-apiserver", "kube-controller-manager", "kube-scheduler", "kubectl", "etcd",
+];
+const CHAINCODE_SERVER = join(REPO_ROOT, "chaincode", "asset-transfer-basic", "dist", "server.js");
+const NAMESPACE_ORG1 = "hlf-org1"; // Pulumi.local.yaml
+const NAMESPACE_ORG2 = "hlf-org2";
+/** The Deployment (and Service) name: serviceName defaults to the chaincode name. */
+const DEPLOYMENT = "basic";
+const NEW_POLICY = "OR('Org1MSP.peer','Org2MSP.peer')";
+const OUT_OF_BAND_VERSION = "1.1-out-of-band";
+
+describe("the program under the real Pulumi engine (kwok + local kubelet + real Fabric, one stack per org)", () => {
+    let network: FabricNetwork;
+    let cluster: KwokCluster;
+    let kubelet: LocalKubelet;
+    let workspace: PulumiWorkspace;
+    let org1: Org;
+    let org2: Org;
+    let org1Stack: PulumiStack;
+    let org2Stack: PulumiStack;
+    let packageIdOrg1: string;
+    let packageIdOrg2: string;
+
+    const log = (line: string) => process.stderr.write(`# ${line}\n`);
+    const endpoint = (node: PeerNode, org: Org): Endpoint => ({
+        address: node.endpoint,
+        tlsCaPem: node.tlsCaPem,
+        hostOverride: node.hostOverride,
+        clientCertPem: org.clientTls.certPem,
+        clientKeyPem: org.clientTls.keyPem,
+    });
+    const userCall = () => ({ peer: endpoint(org1.peers[0], org1), identity: org1.user, channel: network.channel, chaincode: "basic", timeoutSeconds: 30 });
+    const height = () => channelHeight(network, org1.peers[0], network.channel);
+
+    /** `pulumi up` with the engine's event stream; fails the test with the command's output unless it exits 0. */
+    async function up(stack: PulumiStack, ...extra: string[]): Promise<EngineReport & { result: CommandResult }> {
+        const result = requireSuccess(await stack.run(["up", "--yes", "--skip-preview", "--json", ...extra]));
+        return { ...parseEventStream(result.stdout), result };
+    }
+
+    async function deploymentAnnotations(namespace: string): Promise<Record<string, string>> {
+        const deployment = await cluster.getJson<{ spec: { template: { metadata: { annotations?: Record<string, string> } } } }>([
+            "deployment", "-n", namespace, DEPLOYMENT,
+        ]);
+        return deployment.spec.template.metadata.annotations ?? {};
+    }
+
+    /** The local kubelet's latest start of a Deployment once `accept` holds (bounded wait). */
+    async function kubeletStart(namespace: string, accept: (start: NonNullable<ReturnType<LocalKubelet["lastStart"]>>) => boolean) {
+        const name = `${namespace}/${DEPLOYMENT}`;
+        for (let i = 0; i < 60; i++) {
+            const start = kubelet.lastStart(name);
+            if (start && accept(start)) return start;
+            await sleep(250);
+        }
+        assert.fail(`the local kubelet did not (re)start ${name} as expected; starts: ${JSON.stringify(kubelet.starts.map((s) => ({ ...s, env: undefined })))}; problems: ${kubelet.problems.join("; ")}`);
+    }
+
+    before(async () => {
+        const missing = missingToolchainBinaries(REQUIRED_BINARIES);
+        assert.deepEqual(
+            missing,
+            [],
+            `the full-stack toolchain in ${toolchainBinDir()} lacks ${missing.join(", ")}: the program cannot run under the Pulumi engine without ` +
+                `them (pulumi-resource-tls serves @pulumi/tls). Build them with \`npm run toolchain\`; \`bash testenv/toolchain/build.sh --check\` lists what is missing.`,
+        );
+        assert.ok(existsSync(CHAINCODE_SERVER), `${CHAINCODE_SERVER} is missing: run "npm run build"`);
+        network = await startNetwork({ clientAuthRequired: true });
+        [org1, org2] = network.orgs;
+        cluster = await KwokCluster.create({ log });
+        kubelet = new LocalKubelet(cluster, log);
+        kubelet.start();
+        workspace = PulumiWorkspace.create(log);
+        const kubeconfig = cluster.kubeconfig();
+        org2Stack = await createOrgStack(workspace, "org2", {
+            network, org: org2, kubeconfig, port: await freePort(), namespace: NAMESPACE_ORG2, commit: false,
+        });
+        org1Stack = await createOrgStack(workspace, "org1", {
+            network, org: org1, kubeconfig, port: await freePort(), commitOrgs: [org2], approvalStacks: [org2Stack.qualifiedName],
+        });
+    });
+
+    after(async () => {
+        await kubelet?.stop();
+        await cluster?.delete();
+        await network?.stop();
+        workspace?.remove();
+    });
+
+    it("1. up: org2's stack installs and approves, org1's commits (sequence 1) after the smoke check; InitLedger and GetAllAssets work", async () => {
+        const org2Up = await up(org2Stack);
+        reportPhase("up-approve-only", org2Up.result.seconds);
+        const org2Outputs = await org2Stack.outputs();
+        assert.equal(org2Outputs.approvedSequence, 1);
+        assert.equal(org2Outputs.mspId, "Org2MSP");
+        assert.equal(org2Outputs.committedSequence, undefined, "a commit: false stack commits nothing");
+        packageIdOrg2 = String(org2Outputs.packageId);
+
+        const org1Up = await up(org1Stack);
+        reportPhase("up", org1Up.result.seconds);
+        const outputs = await org1Stack.outputs();
+        assert.equal(outputs.committedSequence, 1);
+        assert.match(String(outputs.packageId), /^basic_1\.0:[0-9a-f]{64}$/);
+        packageIdOrg1 = String(outputs.packageId);
+        assert.notEqual(packageIdOrg1, packageIdOrg2, "each org's package carries its own chaincode CA");
+        assert.ok(org1Up.steps.some((step) => nameOfUrn(step.urn) === "basic-smoke" && step.op === "create"), "the smoke check ran inside up");
+
+        // The StackReference, not a configured list, made org2's approval a condition of the commit.
+        const definition = (await org1Stack.resources()).find((r) => nameOfUrn(r.urn) === "basic-lifecycle-definition");
+        assert.deepEqual(definition?.inputs?.requiredApprovals, ["Org1MSP", "Org2MSP"]);
+
+        // The server the peer reached runs with the Deployment's package ID, on the packaged address.
+        const start = await kubeletStart(NAMESPACE_ORG1, () => true);
+        assert.equal(start.env.CHAINCODE_ID, packageIdOrg1);
+
+        const init = await submit({ ...userCall(), fn: "InitLedger", endorsingOrganizations: ["Org1MSP"] });
+        assert.equal(init.validationCode, 0);
+        const assets = JSON.parse((await evaluate({ ...userCall(), fn: "GetAllAssets" })).toString("utf8")) as Array<{ ID: string }>;
+        assert.deepEqual(assets.map((asset) => asset.ID), ["asset1", "asset2", "asset3", "asset4", "asset5", "asset6"]);
+    });
+
+    it("2. nothing changed: preview --expect-no-changes passes, a second up changes nothing and sends no Fabric transaction", async () => {
+        const heightBefore = await height();
+        const preview = await org1Stack.run(["preview", "--expect-no-changes"]);
+        assert.equal(preview.code, 0, describeFailure(preview));
+        reportPhase("preview", preview.seconds);
+        const again = await up(org1Stack);
+        reportPhase("noop-up", again.result.seconds);
+        assert.deepEqual(Object.keys(again.changes), ["same"], JSON.stringify(again.changes));
+        assert.equal(await height(), heightBefore, "the channel height moved: a no-op up sent a transaction");
+    });
+
+    it("3. a new image: the plan updates exactly the Deployment; up rolls the server", async () => {
+        const image = "registry.invalid/asset-transfer-basic:2";
+        await org1Stack.setConfig("image", image);
+        const preview = requireSuccess(await org1Stack.run(["preview", "--json"]));
+        const changed = changedSteps(parsePreview(preview.stdout));
+        assert.deepEqual(
+            changed.map((step) => `${step.op} ${step.type} ${nameOfUrn(step.urn)}`),
+            ["update kubernetes:apps/v1:Deployment basic-server-deployment"],
+        );
+        await up(org1Stack);
+        const start = await kubeletStart(NAMESPACE_ORG1, (s) => s.image === image);
+        assert.equal(start.env.CHAINCODE_ID, packageIdOrg1, "the same package after a new image");
+    });
+
+    it("4. a renewed server certificate: no new package, no lifecycle transaction, the pods roll with the new certificate", async () => {
+        const resources = await org1Stack.resources();
+        const serverCert = resources.find((r) => r.type === "tls:index/locallySignedCert:LocallySignedCert" && nameOfUrn(r.urn) === "basic-tls-server");
+        assert.ok(serverCert, `no server LocallySignedCert among ${resources.map((r) => r.urn).join(", ")}`);
+        const annotationBefore = (await deploymentAnnotations(NAMESPACE_ORG1))["fabric-ccaas.io/tls-cert-sha256"];
+        const heightBefore = await height();
+
+        const renewal = await up(org1Stack, "--replace", serverCert.urn);
+        const lifecycleSteps = renewal.steps.filter((step) => /-lifecycle-(install-\d+|approval|definition)$/.test(nameOfUrn(step.urn)));
+        assert.deepEqual(
+            lifecycleSteps.map((step) => `${step.op} ${nameOfUrn(step.urn)}`).sort(),
+            ["basic-lifecycle-approval", "basic-lifecycle-definition", "basic-lifecycle-install-0", "basic-lifecycle-install-1"].map((name) => `same ${name}`),
+            "an install on each of org1's two peers, the approval and the definition: all unchanged",
+        );
+        assert.equal((await org1Stack.outputs()).packageId, packageIdOrg1);
+        assert.equal(await height(), heightBefore, "renewing a leaf must not touch the ledger");
+
+        const annotationAfter = (await deploymentAnnotations(NAMESPACE_ORG1))["fabric-ccaas.io/tls-cert-sha256"];
+        assert.match(annotationAfter, /^[0-9a-f]{64}$/);
+        assert.notEqual(annotationAfter, annotationBefore);
+        const start = await kubeletStart(NAMESPACE_ORG1, (s) => s.annotations["fabric-ccaas.io/tls-cert-sha256"] === annotationAfter);
+        assert.equal(start.servedCertSha256, annotationAfter, "the restarted server serves the renewed certificate");
+        const certPem = (await org1Stack.resources()).find((r) => r.urn === serverCert.urn)?.outputs?.certPem;
+        assert.equal(createHash("sha256").update(String(certPem)).digest("hex"), annotationAfter);
+    });
+
+    it("5. a new endorsement policy: org1's commit waits for org2's stack (named through the StackReference), then sequence 2", async () => {
+        await org1Stack.setConfig("endorsementPolicy", NEW_POLICY);
+        await org2Stack.setConfig("endorsementPolicy", NEW_POLICY);
+        const early = await org1Stack.run(["up", "--yes", "--skip-preview"]);
+        assert.notEqual(early.code, 0, "org1 committed before org2 approved");
+        assert.match(early.stdout + early.stderr, /not approved by Org2MSP/);
+
+        await up(org2Stack);
+        assert.equal((await org2Stack.outputs()).approvedSequence, 2);
+        await up(org1Stack);
+        const outputs = await org1Stack.outputs();
+        assert.equal(outputs.committedSequence, 2);
+        assert.equal(outputs.approvedSequence, 2);
+        const asset = JSON.parse((await evaluate({ ...userCall(), fn: "ReadAsset", args: ["asset3"] })).toString("utf8")) as { Owner: string };
+        assert.equal(asset.Owner, "Jin Soo", "the ledger survives a new definition");
+    });
+
+    it("6. a definition changed out of band (sequence 3, another version): refresh shows the drift", async () => {
+        const definition = { name: "basic", version: OUT_OF_BAND_VERSION, sequence: 3, endorsementPolicy: NEW_POLICY };
+        for (const [org, packageId] of [[org1, packageIdOrg1], [org2, packageIdOrg2]] as const) {
+            const approved = await approveForMyOrg({ peer: endpoint(org.peers[0], org), identity: org.admin, channel: network.channel, definition, packageId });
+            assert.equal(approved.validationCode, 0);
+        }
+        const committed = await commitDefinition({
+            peers: [endpoint(org1.peers[0], org1), endpoint(org2.peers[0], org2)],
+            identity: org1.admin,
+            channel: network.channel,
+            definition,
+        });
+        assert.equal(committed.validationCode, 0);
+
+        const refresh = parseEventStream(requireSuccess(await org1Stack.run(["refresh", "--yes", "--json"])).stdout);
+        const definitionStep = refresh.steps.find((step) => nameOfUrn(step.urn) === "basic-lifecycle-definition");
+        assert.ok(definitionStep, `refresh did not read the definition: ${JSON.stringify(refresh.steps)}`);
+        assert.deepEqual(
+            definitionStep.changedOutputs.filter((key) => ["version", "committedSequence"].includes(key)),
+            ["committedSequence", "version"],
+            `the refresh did not pick up the new definition: ${JSON.stringify(definitionStep)}`,
+        );
+        const state = (await org1Stack.resources()).find((r) => nameOfUrn(r.urn) === "basic-lifecycle-definition");
+        assert.equal(state?.outputs?.version, OUT_OF_BAND_VERSION);
+        assert.equal(state?.outputs?.committedSequence, 3);
+    });
+
+    it("7. destroy: no Kubernetes object of ours is left; the output says Fabric keeps the definition and the installs", async () => {
+        const destroyed = requireSuccess(await org1Stack.run(["destroy", "--yes", "--json"]));
+        reportPhase("destroy", destroyed.seconds);
+        const messages = parseEventStream(destroyed.stdout).messages.join("\n");
+        assert.match(messages, /Fabric cannot remove a committed chaincode definition; basic stays committed at sequence 3/);
+        assert.match(messages, /Fabric has no uninstall; package basic_1\.0:[0-9a-f]{64} stays installed/);
+        requireSuccess(await org2Stack.run(["destroy", "--yes"]));
+
+        for (const namespace of [NAMESPACE_ORG1, NAMESPACE_ORG2]) {
+            const left = await cluster.kubectl(["get", "deploy,svc,secret,netpol", "-n", namespace, "-o", "name", "--ignore-not-found"]);
+            assert.equal(left.trim(), "", `left in ${namespace}: ${left}`);
+            const namespaces = await cluster.kubectl(["get", "namespace", namespace, "-o", "name", "--ignore-not-found"]);
+            assert.equal(namespaces.trim(), "", `namespace ${namespace} is still there`);
+        }
+        for (let i = 0; i < 20 && kubelet.running().length > 0; i++) await sleep(250);
+        assert.deepEqual(kubelet.running(), [], "no chaincode server runs once its Deployment is gone");
+    });
+});

@@ -1,0 +1,61 @@
+/**
+ * One org's stack of our program on the local network and cluster: the
+ * static settings come from Pulumi.local.yaml, the rest (endpoints, PEMs,
+ * keys, the kubeconfig) is set here the way an operator would, with
+ * `pulumi config set` (`--path` for objects, `--secret` for keys).
+ */
+import { join } from "node:path";
+import type { FabricNetwork, Org } from "../../../testenv/network";
+import { PulumiStack, PulumiWorkspace, REPO_ROOT } from "./pulumi-cli";
+
+export const LOCAL_STACK_FILE = join(REPO_ROOT, "Pulumi.local.yaml");
+
+export interface OrgStackOptions {
+    readonly network: FabricNetwork;
+    readonly org: Org;
+    /** Kubeconfig contents of the cluster (stored as a secret). */
+    readonly kubeconfig: string;
+    /** Loopback port of this org's chaincode server (port and address). */
+    readonly port: number;
+    /** Defaults to Pulumi.local.yaml's. */
+    readonly namespace?: string;
+    /** false: install and approve only. Defaults to true. */
+    readonly commit?: boolean;
+    /** Orgs whose peer0 endorses the commit too. Defaults to none. */
+    readonly commitOrgs?: readonly Org[];
+    /** Stacks whose mspId output the commit waits for (fully qualified names). Defaults to none. */
+    readonly approvalStacks?: readonly string[];
+}
+
+export async function createOrgStack(workspace: PulumiWorkspace, name: string, options: OrgStackOptions): Promise<PulumiStack> {
+    const { network, org } = options;
+    const stack = await workspace.initStack(name, LOCAL_STACK_FILE);
+    const set = (key: string, value: string, flags?: { secret?: boolean; path?: boolean }) => stack.setConfig(key, value, flags);
+    if (options.namespace) await set("namespace", options.namespace);
+    await set("port", String(options.port));
+    await set("address", `127.0.0.1:${options.port}`);
+    await set("kubeconfig", options.kubeconfig, { secret: true });
+    await set("channel", network.channel);
+    await set("mspId", org.mspId);
+    for (const [index, peer] of org.peers.entries()) {
+        await set(`peers[${index}].endpoint`, peer.endpoint, { path: true });
+        await set(`peers[${index}].hostOverride`, peer.hostOverride, { path: true });
+    }
+    await set("peerTlsCaPem", org.tlsCaPem);
+    await set("adminCertPem", org.admin.certPem);
+    await set("adminKeyPem", org.admin.keyPem, { secret: true });
+    await set("clientTlsCertPem", org.clientTls.certPem);
+    await set("clientTlsKeyPem", org.clientTls.keyPem, { secret: true });
+    if (options.commit === false) await set("commit", "false");
+    for (const [index, other] of (options.commitOrgs ?? []).entries()) {
+        const peer = other.peers[0];
+        await set(`commitPeers[${index}].endpoint`, peer.endpoint, { path: true });
+        await set(`commitPeers[${index}].mspId`, other.mspId, { path: true });
+        await set(`commitPeers[${index}].tlsCaPem`, peer.tlsCaPem, { path: true });
+        await set(`commitPeers[${index}].hostOverride`, peer.hostOverride, { path: true });
+    }
+    for (const [index, stackName] of (options.approvalStacks ?? []).entries()) {
+        await set(`approvalStacks[${index}]`, stackName, { path: true });
+    }
+    return stack;
+}

@@ -1,0 +1,151 @@
+/**
+ * The real Pulumi CLI on our project, isolated: a file backend, PULUMI_HOME
+ * and project folder in a temp dir, the passphrase secrets provider, and the
+ * toolchain's binaries from PATH (no plugin downloads). The project folder
+ * links the repository's Pulumi.yaml, dist/, node_modules/ and package.json,
+ * so the stack files (Pulumi.<stack>.yaml) never land in the repository.
+ */
+import { spawn } from "node:child_process";
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { toolchainEnv } from "../../../testenv/kube";
+
+export const REPO_ROOT = join(__dirname, "..", "..", "..", "..");
+const PROJECT_NAME = "fabric-ccaas";
+/** Links that make a temp folder our project (the program runs from the repository's dist/). */
+const PROJECT_ENTRIES = ["Pulumi.yaml", "dist", "node_modules", "package.json"];
+const DEFAULT_TIMEOUT_MS = 6 * 60_000;
+
+export interface CommandResult {
+    readonly command: string;
+    readonly code: number | null;
+    readonly stdout: string;
+    readonly stderr: string;
+    readonly seconds: number;
+}
+
+export interface RunOptions {
+    /** Written to stdin (how secret and multi-line values reach `pulumi config set`). */
+    readonly input?: string;
+    readonly timeoutMs?: number;
+}
+
+export class PulumiWorkspace {
+    readonly projectDir: string;
+    private readonly env: NodeJS.ProcessEnv;
+
+    private constructor(readonly root: string, private readonly log: (line: string) => void) {
+        this.projectDir = join(root, "project");
+        const backendDir = join(root, "backend");
+        const homeDir = join(root, "home");
+        for (const dir of [this.projectDir, backendDir, homeDir]) mkdirSync(dir);
+        for (const entry of PROJECT_ENTRIES) symlinkSync(join(REPO_ROOT, entry), join(this.projectDir, entry));
+        this.env = {
+            ...toolchainEnv(),
+            PULUMI_HOME: homeDir,
+            PULUMI_BACKEND_URL: `file://${backendDir}`,
+            PULUMI_CONFIG_PASSPHRASE: "e2e-passphrase",
+            PULUMI_SKIP_CONFIRMATIONS: "true",
+            NO_COLOR: "1",
+        };
+    }
+
+    /** `log` gets one line per command: its arguments (never a value: those go through stdin), exit code and seconds. */
+    static create(log: (line: string) => void = () => undefined): PulumiWorkspace {
+        return new PulumiWorkspace(mkdtempSync(join(tmpdir(), "pulumi-e2e-")), log);
+    }
+
+    /** A new stack whose config starts as a copy of `configFile` (e.g. Pulumi.local.yaml). */
+    async initStack(name: string, configFile?: string): Promise<PulumiStack> {
+        if (configFile) copyFileSync(configFile, join(this.projectDir, `Pulumi.${name}.yaml`));
+        await this.run(["stack", "init", name, "--non-interactive"]).then(requireSuccess);
+        return new PulumiStack(this, name);
+    }
+
+    /** Runs `pulumi <args>` in the project folder; never rejects on a non-zero exit (see requireSuccess). */
+    run(args: readonly string[], options: RunOptions = {}): Promise<CommandResult> {
+        const command = `pulumi ${args.join(" ")}`;
+        const started = process.hrtime.bigint();
+        return new Promise((resolve, reject) => {
+            const child = spawn("pulumi", args, { cwd: this.projectDir, env: this.env, stdio: ["pipe", "pipe", "pipe"] });
+            let stdout = "";
+            let stderr = "";
+            child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
+            child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
+            const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+            const timer = setTimeout(() => {
+                child.kill("SIGINT");
+                setTimeout(() => child.kill("SIGKILL"), 10_000).unref();
+            }, timeoutMs);
+            child.on("error", (err) => {
+                clearTimeout(timer);
+                reject(new Error(`${command}: ${err.message}`));
+            });
+            child.on("close", (code) => {
+                clearTimeout(timer);
+                const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+                if (code === null) stderr += `\n(killed after the ${timeoutMs} ms deadline)`;
+                this.log(`${command}: exit ${code}, ${seconds.toFixed(1)} s`);
+                resolve({ command, code, stdout, stderr, seconds });
+            });
+            child.stdin.end(options.input ?? "");
+        });
+    }
+
+    remove(): void {
+        rmSync(this.root, { recursive: true, force: true });
+    }
+}
+
+export class PulumiStack {
+    /** How another stack of the same backend names it in a StackReference. */
+    readonly qualifiedName: string;
+
+    constructor(private readonly workspace: PulumiWorkspace, readonly name: string) {
+        this.qualifiedName = `organization/${PROJECT_NAME}/${name}`;
+    }
+
+    run(args: readonly string[], options?: RunOptions): Promise<CommandResult> {
+        return this.workspace.run([...args, "--stack", this.name, "--non-interactive"], options);
+    }
+
+    /** `pulumi config set`; the value goes through stdin, so PEMs and secrets are never in argv. */
+    async setConfig(key: string, value: string, options: { secret?: boolean; path?: boolean } = {}): Promise<void> {
+        const flags = [...(options.secret ? ["--secret"] : []), ...(options.path ? ["--path"] : [])];
+        requireSuccess(await this.run(["config", "set", key, ...flags], { input: value }));
+    }
+
+    async removeConfig(key: string): Promise<void> {
+        requireSuccess(await this.run(["config", "rm", key]));
+    }
+
+    /** Stack outputs, secrets shown. */
+    async outputs(): Promise<Record<string, unknown>> {
+        return JSON.parse(requireSuccess(await this.run(["stack", "output", "--json", "--show-secrets"])).stdout) as Record<string, unknown>;
+    }
+
+    /** The resources in the state (`pulumi stack export`). */
+    async resources(): Promise<StateResource[]> {
+        const state = JSON.parse(requireSuccess(await this.run(["stack", "export"])).stdout) as { deployment: { resources?: StateResource[] } };
+        return state.deployment.resources ?? [];
+    }
+}
+
+export interface StateResource {
+    readonly urn: string;
+    readonly type: string;
+    readonly inputs?: Record<string, unknown>;
+    readonly outputs?: Record<string, unknown>;
+}
+
+/** The result when the command exited 0; otherwise an error with its command line and output tail. */
+export function requireSuccess(result: CommandResult): CommandResult {
+    if (result.code !== 0) throw new Error(describeFailure(result));
+    return result;
+}
+
+export function describeFailure(result: CommandResult): string {
+    const tail = (text: string) => text.trim().split("\n").slice(-40).join("\n");
+    return `${result.command} exited with ${result.code}\n--- stderr\n${tail(result.stderr)}\n--- stdout\n${tail(result.stdout)}`;
+}

@@ -1,0 +1,232 @@
+/**
+ * The kubelet kwok does not have, for one kind of workload: the chaincode
+ * server. It watches the cluster's chaincode Deployments and runs each as a
+ * LOCAL PROCESS (`node chaincode/asset-transfer-basic/dist/server.js`) with
+ * the Deployment's environment, the TLS files taken from the mounted Secret
+ * and the listen address moved to loopback. A changed pod template (image,
+ * env, annotations such as the TLS certificate hash) restarts it, as a
+ * rollout would (the Secret is read at each start, like a new pod mounting
+ * it); a deleted Deployment stops it. Terminating chaincode pods are removed
+ * at once, as a kubelet does when their containers have exited. So a peer dialing
+ * 127.0.0.1:<port> reaches exactly what the Deployment describes.
+ */
+import { createHash } from "node:crypto";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import { ServerProcess } from "../../chaincode/asset-transfer-basic/test/server-process";
+import type { KwokCluster } from "./cluster";
+
+const SERVER_JS = join(__dirname, "..", "..", "..", "chaincode", "asset-transfer-basic", "dist", "server.js");
+/** Deployments the ChaincodeService component makes carry this label. */
+const CHAINCODE_SELECTOR = "app.kubernetes.io/component=chaincode";
+const POLL_MS = 500;
+const STOP_GRACE_MS = 10_000;
+
+/** One (re)start of a Deployment's server. */
+export interface LocalPodStart {
+    readonly deployment: string;
+    readonly image: string;
+    readonly env: Readonly<Record<string, string>>;
+    readonly annotations: Readonly<Record<string, string>>;
+    /** sha256 hex of the server certificate it serves (the mounted tls.crt). */
+    readonly servedCertSha256: string | undefined;
+    readonly at: number;
+}
+
+interface Pod {
+    readonly key: string;
+    readonly server: ServerProcess;
+    readonly dir: string;
+}
+
+interface PodJson {
+    kind: "Pod";
+    metadata: { namespace: string; name: string; deletionTimestamp?: string };
+}
+
+interface DeploymentJson {
+    kind: "Deployment";
+    metadata: { namespace: string; name: string };
+    spec: { replicas?: number; template: { metadata?: { annotations?: Record<string, string> }; spec: PodSpecJson } };
+}
+
+interface PodSpecJson {
+    containers: Array<{
+        image: string;
+        env?: Array<{ name: string; value?: string }>;
+        volumeMounts?: Array<{ name: string; mountPath: string }>;
+    }>;
+    volumes?: Array<{ name: string; secret?: { secretName: string; items?: Array<{ key: string; path: string }> } }>;
+}
+
+export class LocalKubelet {
+    /** Every start, oldest first, per "namespace/name". */
+    readonly starts: LocalPodStart[] = [];
+    /** Problems seen while polling or starting (the last 50). */
+    readonly problems: string[] = [];
+    private readonly pods = new Map<string, Pod>();
+    private readonly root = mkdtempSync(join(tmpdir(), "local-kubelet-"));
+    private stopping = false;
+    private loop: Promise<void> | undefined;
+
+    constructor(private readonly cluster: KwokCluster, private readonly log: (line: string) => void = () => undefined) {}
+
+    start(): void {
+        this.loop ??= this.run();
+    }
+
+    /** "namespace/name" of the Deployments with a running server. */
+    running(): string[] {
+        return [...this.pods.keys()].sort();
+    }
+
+    /** The latest start of a Deployment, if any. */
+    lastStart(deployment: string): LocalPodStart | undefined {
+        return this.starts.filter((start) => start.deployment === deployment).at(-1);
+    }
+
+    /** Output of a running server, for failure messages. */
+    output(deployment: string): string {
+        const pod = this.pods.get(deployment);
+        return pod ? `stdout: ${pod.server.stdout}\nstderr: ${pod.server.stderr}` : "(not running)";
+    }
+
+    /** Stops polling and every server; removes the TLS files. */
+    async stop(): Promise<void> {
+        this.stopping = true;
+        await this.loop;
+        for (const name of [...this.pods.keys()]) await this.stopPod(name);
+        rmSync(this.root, { recursive: true, force: true });
+    }
+
+    private async run(): Promise<void> {
+        while (!this.stopping) {
+            try {
+                await this.sync();
+            } catch (err) {
+                this.problem(`sync: ${(err as Error).message}`);
+            }
+            await sleep(POLL_MS);
+        }
+    }
+
+    private async sync(): Promise<void> {
+        const list = await this.cluster.getJson<{ items: Array<DeploymentJson | PodJson> }>(["deployments,pods", "-A", "-l", CHAINCODE_SELECTOR]);
+        const deployments = list.items.filter((item): item is DeploymentJson => item.kind === "Deployment");
+        const terminating = list.items.filter((item): item is PodJson => item.kind === "Pod" && !!item.metadata.deletionTimestamp);
+        const wanted = new Map(
+            deployments
+                .filter((deployment) => (deployment.spec.replicas ?? 1) > 0)
+                .map((deployment) => [`${deployment.metadata.namespace}/${deployment.metadata.name}`, deployment]),
+        );
+        for (const name of [...this.pods.keys()]) {
+            if (!wanted.has(name)) await this.stopPod(name);
+        }
+        for (const [name, deployment] of wanted) {
+            const key = podKey(deployment);
+            if (this.pods.get(name)?.key === key) continue;
+            const secrets = await this.secretsOf(deployment);
+            if (secrets === undefined) continue; // not created yet: a kubelet would wait too
+            await this.stopPod(name);
+            await this.startPod(name, deployment, secrets, key);
+        }
+        // Our processes follow the Deployments, so a terminating pod has nothing left to stop: remove it
+        // now, as a kubelet does once its containers exit, instead of kwok's wait for the grace period.
+        for (const pod of terminating) {
+            await this.cluster.kubectl(["delete", "pod", "-n", pod.metadata.namespace, pod.metadata.name, "--grace-period=0", "--force", "--wait=false", "--ignore-not-found"]);
+        }
+    }
+
+    /** Secret volume name -> data (base64 values), or undefined while one is missing. */
+    private async secretsOf(deployment: DeploymentJson): Promise<Map<string, Record<string, string>> | undefined> {
+        const result = new Map<string, Record<string, string>>();
+        for (const volume of deployment.spec.template.spec.volumes ?? []) {
+            if (!volume.secret) continue;
+            try {
+                const secret = await this.cluster.getJson<{ data?: Record<string, string> }>([
+                    "secret", "-n", deployment.metadata.namespace, volume.secret.secretName,
+                ]);
+                result.set(volume.name, secret.data ?? {});
+            } catch {
+                return undefined;
+            }
+        }
+        return result;
+    }
+
+    private async startPod(name: string, deployment: DeploymentJson, secrets: Map<string, Record<string, string>>, key: string): Promise<void> {
+        const spec = deployment.spec.template.spec;
+        const container = spec.containers[0];
+        const dir = mkdtempSync(join(this.root, `${name.replace("/", "_")}-`));
+        // Mount paths become folders under dir, holding the Secret's items as the volume projects them.
+        const mounts: Array<[string, string]> = [];
+        let certSha256: string | undefined;
+        for (const mount of container.volumeMounts ?? []) {
+            const volume = spec.volumes?.find((candidate) => candidate.name === mount.name);
+            const data = volume?.secret ? secrets.get(volume.name) : undefined;
+            if (!volume?.secret || data === undefined) continue;
+            const local = join(dir, mount.name);
+            const items = volume.secret.items ?? Object.keys(data).map((item) => ({ key: item, path: item }));
+            for (const item of items) {
+                const file = join(local, item.path);
+                mkdirSync(dirname(file), { recursive: true });
+                const bytes = Buffer.from(data[item.key] ?? "", "base64");
+                writeFileSync(file, bytes, { mode: 0o600 });
+                if (item.key === "tls.crt") certSha256 = createHash("sha256").update(bytes).digest("hex");
+            }
+            mounts.push([mount.mountPath, local]);
+        }
+        const env: Record<string, string> = {};
+        for (const variable of container.env ?? []) env[variable.name] = localValue(variable.value ?? "", mounts);
+        const server = new ServerProcess(env, SERVER_JS);
+        this.pods.set(name, { key, server, dir });
+        this.starts.push({
+            deployment: name,
+            image: container.image,
+            env,
+            annotations: deployment.spec.template.metadata?.annotations ?? {},
+            servedCertSha256: certSha256,
+            at: Date.now(),
+        });
+        try {
+            this.log(`local kubelet: ${name} ${await server.listening()}`);
+        } catch (err) {
+            this.problem(`${name}: ${(err as Error).message}`);
+        }
+    }
+
+    private async stopPod(name: string): Promise<void> {
+        const pod = this.pods.get(name);
+        if (!pod) return;
+        this.pods.delete(name);
+        pod.server.signal("SIGTERM");
+        try {
+            await pod.server.exitWithin(STOP_GRACE_MS);
+        } catch {
+            await pod.server.kill();
+        }
+        rmSync(pod.dir, { recursive: true, force: true });
+        this.log(`local kubelet: ${name} stopped`);
+    }
+
+    private problem(text: string): void {
+        this.problems.push(text);
+        if (this.problems.length > 50) this.problems.shift();
+        this.log(`local kubelet: ${text}`);
+    }
+}
+
+/** What a rollout reacts to: the pod template only. A changed Secret alone restarts nothing, as on a real cluster. */
+function podKey(deployment: DeploymentJson): string {
+    return createHash("sha256").update(JSON.stringify(deployment.spec.template)).digest("hex");
+}
+
+/** A container path under a mount becomes the local file; a wildcard listen address becomes loopback. */
+function localValue(value: string, mounts: ReadonlyArray<[string, string]>): string {
+    for (const [mountPath, local] of mounts) {
+        if (value === mountPath || value.startsWith(`${mountPath}/`)) return local + value.slice(mountPath.length);
+    }
+    return value.replace(/^0\.0\.0\.0:(\d+)$/, "127.0.0.1:$1");
+}
