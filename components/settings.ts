@@ -47,8 +47,11 @@ export const CONFIG_KEYS = [
     "requiredApprovals", "approvalStacks", "fabricTimeoutSeconds", "smokeCheck", "smokeFunction", "smokeArgs", "smokeWaitSeconds",
 ] as const;
 
-/** Keys that only mean something with a channel (the lifecycle on). */
-const LIFECYCLE_KEYS = CONFIG_KEYS.slice(CONFIG_KEYS.indexOf("mspId"));
+/** Keys that only mean something with a channel (the lifecycle on) and have no default in Pulumi.yaml. */
+const LIFECYCLE_ONLY_KEYS = [
+    "mspId", "peers", "peerTlsCaPem", "adminCertPem", "adminKeyPem", "clientTlsCertPem", "clientTlsKeyPem", "orderer",
+    "endorsementPolicy", "collectionsFile", "commitPeers", "requiredApprovals", "approvalStacks",
+];
 
 /**
  * Reads and checks the stack's configuration. Every bad value throws an
@@ -114,7 +117,8 @@ export function readSettings(config: ConfigSource, secrets: LifecycleSecrets = {
         },
     };
 
-    const aksKeys = ["aksLocation", "aksResourceGroup", "aksKubernetesVersion", "aksNodeCount", "aksVmSize", "aksNetworkPolicy"];
+    // Only the AKS keys without a default in Pulumi.yaml can be set by mistake.
+    const aksKeys = ["aksLocation", "aksResourceGroup", "aksKubernetesVersion"];
     let cluster: ClusterTarget;
     if (read.boolean("aksCreate") ?? false) {
         const location = read.string("aksLocation");
@@ -164,7 +168,7 @@ function readImageBuild(read: ConfigReader, config: ConfigSource): ChaincodeImag
 function readLifecycle(read: ConfigReader, config: ConfigSource, secrets: LifecycleSecrets): ProgramSettings["chaincode"]["lifecycle"] {
     const channel = read.string("channel");
     if (channel === undefined) {
-        const stray = LIFECYCLE_KEYS.find((key) => config.get(key) !== undefined && !key.startsWith("smoke"));
+        const stray = LIFECYCLE_ONLY_KEYS.find((key) => config.get(key) !== undefined);
         if (stray) throw new InvalidSettingError(stray, config.get(stray), "to be set only together with channel (the lifecycle)");
         return undefined;
     }

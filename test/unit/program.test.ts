@@ -1,5 +1,8 @@
 import { describe, it } from "node:test";
 import * as assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import * as yaml from "js-yaml";
 import { installMocks, promiseOf } from "./support/pulumiMocks";
 import { testPki } from "../support/pki";
 
@@ -35,6 +38,23 @@ describe("the program (index.ts) under mocks", () => {
         assert.match(provider.inputs.clusterIdentifier, /aks/);
         assert.equal(await pulumiIsSecret(program.kubeconfig), true);
         assert.match(await promiseOf(program.nextSteps), new RegExp(packageId.replace(/[.]/g, "\\.")));
+    });
+});
+
+describe("Pulumi.yaml's defaults", () => {
+    it("deploy exactly what the program deploys when the keys are unset", async () => {
+        const project = yaml.load(readFileSync(join(__dirname, "..", "..", "..", "Pulumi.yaml"), "utf8")) as any;
+        const defaults = Object.fromEntries(Object.entries(project.config).map(([key, entry]: [string, any]) => [key, String(entry.default)]));
+        const image = { image: "registry.example.com/basic:1.0" };
+        const deployed = async (config: Record<string, string>) => {
+            const { mocks, load } = runProgram(config);
+            await promiseOf(load().serviceName);
+            await new Promise((resolve) => setTimeout(resolve, 100));
+            return mocks.resources.map((r) => ({ type: r.type, name: r.name, inputs: r.inputs }));
+        };
+        const withoutDefaults = await deployed(image);
+        assert.ok(withoutDefaults.length > 10);
+        assert.deepEqual(await deployed({ ...defaults, ...image }), withoutDefaults);
     });
 });
 
