@@ -14,6 +14,10 @@ import {
     AdminInputs,
     callOptions,
     diffByKeys,
+    ORDERER_KEYS,
+    PEER_KEYS,
+    SIGNER_KEYS,
+    TRANSPORT_KEYS,
     DEFINITION_FIELDS,
     DefinitionInputs,
     FailureCollector,
@@ -46,20 +50,11 @@ const REPLACE_KEYS = ["channel", "name", "mspId"] as const;
 const UPDATE_KEYS = [
     ...DEFINITION_FIELDS.filter((key) => key !== "name"),
     "packageId",
-    "peerEndpoint",
-    "peerTlsCaPem",
-    "peerHostOverride",
-    "insecurePlaintext",
-    "clientTlsCertPem",
-    "clientTlsKeyPem",
-    "adminCertPem",
-    "adminKeyPem",
-    "ordererEndpoint",
-    "ordererTlsCaPem",
-    "ordererHostOverride",
-    "timeoutSeconds",
-    "commitTimeoutSeconds",
-] as const;
+    ...PEER_KEYS,
+    ...TRANSPORT_KEYS,
+    ...SIGNER_KEYS.filter((key) => key !== "mspId"),
+    ...ORDERER_KEYS,
+];
 
 export const chaincodeApprovalLogic: ProviderMethods<ChaincodeApprovalInputs, ChaincodeApprovalOutputs> = {
     async check(_olds, news) {

@@ -17,6 +17,9 @@ import {
     AdminInputs,
     callOptions,
     diffByKeys,
+    ORDERER_KEYS,
+    SIGNER_KEYS,
+    TRANSPORT_KEYS,
     DEFINITION_FIELDS,
     DefinitionInputs,
     FailureCollector,
@@ -64,18 +67,10 @@ const UPDATE_KEYS = [
     "peers",
     "requiredApprovals",
     "readinessWaitSeconds",
-    "insecurePlaintext",
-    "clientTlsCertPem",
-    "clientTlsKeyPem",
-    "mspId",
-    "adminCertPem",
-    "adminKeyPem",
-    "ordererEndpoint",
-    "ordererTlsCaPem",
-    "ordererHostOverride",
-    "timeoutSeconds",
-    "commitTimeoutSeconds",
-] as const;
+    ...TRANSPORT_KEYS,
+    ...SIGNER_KEYS,
+    ...ORDERER_KEYS,
+];
 
 export const chaincodeDefinitionLogic: ProviderMethods<ChaincodeDefinitionInputs, ChaincodeDefinitionOutputs> = {
     async check(_olds, news) {

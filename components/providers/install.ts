@@ -13,6 +13,9 @@ import {
     AdminInputs,
     callOptions,
     diffByKeys,
+    PEER_KEYS,
+    SIGNER_KEYS,
+    TRANSPORT_KEYS,
     FailureCollector,
     note,
     PeerConnectionInputs,
@@ -39,7 +42,7 @@ export interface ChaincodeInstallOutputs extends ChaincodeInstallInputs {
 /** Changing these installs something else somewhere else: a new resource. */
 const REPLACE_KEYS = ["peerEndpoint", "packageBase64", "packageId"] as const;
 /** Connection details and credentials: an update that only re-checks the install. */
-const UPDATE_KEYS = ["peerTlsCaPem", "peerHostOverride", "insecurePlaintext", "clientTlsCertPem", "clientTlsKeyPem", "mspId", "adminCertPem", "adminKeyPem", "timeoutSeconds"] as const;
+const UPDATE_KEYS = [...PEER_KEYS.filter((key) => key !== "peerEndpoint"), ...TRANSPORT_KEYS, ...SIGNER_KEYS];
 
 export const chaincodeInstallLogic: ProviderMethods<ChaincodeInstallInputs, ChaincodeInstallOutputs> = {
     async check(_olds, news) {

@@ -247,6 +247,12 @@ export interface DefinitionInputs {
     validationPlugin?: string;
 }
 
+/** Input keys by group, as the Args interfaces group them (resource-args.ts): each provider's diff is built from these. */
+export const PEER_KEYS = ["peerEndpoint", "peerTlsCaPem", "peerHostOverride"] as const;
+export const TRANSPORT_KEYS = ["insecurePlaintext", "clientTlsCertPem", "clientTlsKeyPem"] as const;
+export const SIGNER_KEYS = ["mspId", "adminCertPem", "adminKeyPem", "timeoutSeconds"] as const;
+export const ORDERER_KEYS = ["ordererEndpoint", "ordererTlsCaPem", "ordererHostOverride", "commitTimeoutSeconds"] as const;
+
 export const DEFINITION_FIELDS = ["name", "version", "sequence", "endorsementPolicy", "collections", "initRequired", "endorsementPlugin", "validationPlugin"] as const;
 
 export function validateDefinition(collector: FailureCollector, inputs: DefinitionInputs): void {

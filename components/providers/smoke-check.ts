@@ -13,6 +13,9 @@ import {
     AdminInputs,
     callOptions,
     diffByKeys,
+    PEER_KEYS,
+    SIGNER_KEYS,
+    TRANSPORT_KEYS,
     FailureCollector,
     PeerConnectionInputs,
     peerEndpoint,
@@ -50,9 +53,10 @@ const DEFAULT_WAIT_SECONDS = 60;
 const RETRY_PAUSE_MS = 3000;
 const INPUT_KEYS = [
     "channel", "chaincodeName", "fn", "args", "expectedPackageId", "chaincodeAddress", "waitSeconds", "triggers",
-    "peerEndpoint", "peerTlsCaPem", "peerHostOverride", "insecurePlaintext", "clientTlsCertPem", "clientTlsKeyPem",
-    "mspId", "adminCertPem", "adminKeyPem", "timeoutSeconds",
-] as const;
+    ...PEER_KEYS,
+    ...TRANSPORT_KEYS,
+    ...SIGNER_KEYS,
+];
 
 export const chaincodeSmokeCheckLogic: ProviderMethods<ChaincodeSmokeCheckInputs, ChaincodeSmokeCheckOutputs> = {
     async check(_olds, news) {
