@@ -9,8 +9,6 @@
  */
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
-import { existsSync } from "node:fs";
-import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { after, before, describe, it } from "node:test";
 import { approveForMyOrg, commitDefinition, evaluate, submit, type Endpoint } from "../../components/fabric";
@@ -20,14 +18,14 @@ import { freePort } from "../../chaincode/asset-transfer-basic/test/server-proce
 import { changedSteps, nameOfUrn, parseEventStream, parsePreview, type EngineReport } from "./support/engine-events";
 import { createOrgStack } from "./support/org-stack";
 import { reportPhase } from "./support/phases";
-import { describeFailure, PulumiStack, PulumiWorkspace, REPO_ROOT, requireSuccess, type CommandResult } from "./support/pulumi-cli";
+import { assertChaincodeServerBuilt } from "../support/chaincode-server";
+import { describeFailure, PulumiStack, PulumiWorkspace, requireSuccess, type CommandResult } from "./support/pulumi-cli";
 
 /** What `pulumi up` on this program needs from PATH: the CLI, the Node language host, every provider it registers. */
 const REQUIRED_BINARIES = [
     "pulumi", "pulumi-language-nodejs", "pulumi-resource-kubernetes", "pulumi-resource-tls",
     "kwokctl", "kwok", "kube-apiserver", "kube-controller-manager", "kube-scheduler", "kubectl", "etcd",
 ];
-const CHAINCODE_SERVER = join(REPO_ROOT, "chaincode", "asset-transfer-basic", "dist", "server.js");
 const NAMESPACE_ORG1 = "hlf-org1"; // Pulumi.local.yaml
 const NAMESPACE_ORG2 = "hlf-org2";
 /** The Deployment (and Service) name: serviceName defaults to the chaincode name. */
@@ -90,7 +88,7 @@ describe("the program under the real Pulumi engine (kwok + local kubelet + real 
             `the full-stack toolchain in ${toolchainBinDir()} lacks ${missing.join(", ")}: the program cannot run under the Pulumi engine without ` +
                 `them (pulumi-resource-tls serves @pulumi/tls). Build them with \`npm run toolchain\`; \`bash testenv/toolchain/build.sh --check\` lists what is missing.`,
         );
-        assert.ok(existsSync(CHAINCODE_SERVER), `${CHAINCODE_SERVER} is missing: run "npm run build"`);
+        assertChaincodeServerBuilt();
         network = await startNetwork({ clientAuthRequired: true });
         [org1, org2] = network.orgs;
         cluster = await KwokCluster.create({ log });

@@ -8,8 +8,7 @@
  * CA; each must end in the peer's own error within the configured timeouts.
  */
 import assert from "node:assert/strict";
-import { existsSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { readFileSync } from "node:fs";
 import { after, before, describe, it } from "node:test";
 import {
     approveForMyOrg,
@@ -26,9 +25,8 @@ import { buildChaincodePackage, type ChaincodePackage } from "../../components/p
 import { startNetwork, type FabricNetwork, type Org, type PeerNode } from "../../testenv/network";
 import { freePort, ServerProcess } from "../../chaincode/asset-transfer-basic/test/server-process";
 import { createTlsFixtures, type TlsFixtures } from "../../chaincode/asset-transfer-basic/test/tls-fixtures";
+import { assertChaincodeServerBuilt, CHAINCODE_SERVER } from "../support/chaincode-server";
 
-const CHAINCODE_DIR = join(__dirname, "..", "..", "..", "chaincode", "asset-transfer-basic");
-const CHAINCODE_SERVER = join(CHAINCODE_DIR, "dist", "server.js");
 const NAME = "basic";
 /** Both orgs endorse every transaction: their chaincode results must be byte-identical. */
 const POLICY = "AND('Org1MSP.member', 'Org2MSP.member')";
@@ -87,10 +85,7 @@ describe("asset-transfer-basic as a TLS chaincode server on a real Fabric networ
     }
 
     before(async () => {
-        assert.ok(
-            existsSync(CHAINCODE_SERVER),
-            `${CHAINCODE_SERVER} is missing: run "npm ci --prefix chaincode/asset-transfer-basic && npm run build --prefix chaincode/asset-transfer-basic"`,
-        );
+        assertChaincodeServerBuilt();
         pki = createTlsFixtures();
         network = await startNetwork({ clientAuthRequired: true });
         [org1, org2] = network.orgs;

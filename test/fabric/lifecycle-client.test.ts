@@ -33,7 +33,7 @@ import {
 } from "../../components/fabric";
 import { buildChaincodePackage, type ChaincodePackage } from "../../components/packaging";
 import { startNetwork, type FabricNetwork, type Org, type PeerNode } from "../../testenv/network";
-import { assertChaincodeServerBuilt, CHAINCODE_SERVER, freePort, waitFor } from "./support/chaincode-server";
+import { assertChaincodeServerBuilt, CHAINCODE_SERVER, freePort, waitFor } from "../support/chaincode-server";
 
 const POLICY = "OR('Org1MSP.member', 'Org2MSP.member')";
 

@@ -33,7 +33,7 @@ import {
     type ChaincodeSmokeCheckInputs,
 } from "../../components/providers";
 import { startNetwork, type FabricNetwork, type Org, type PeerNode } from "../../testenv/network";
-import { assertChaincodeServerBuilt, CHAINCODE_SERVER, freePort, waitFor } from "./support/chaincode-server";
+import { assertChaincodeServerBuilt, CHAINCODE_SERVER, freePort, waitFor } from "../support/chaincode-server";
 
 const POLICY_1 = "OR('Org1MSP.member', 'Org2MSP.member')";
 const POLICY_2 = "AND('Org1MSP.member', 'Org2MSP.member')";

@@ -2,9 +2,9 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 
-export { freePort } from "../../../chaincode/asset-transfer-basic/test/server-process";
+export { freePort } from "../../chaincode/asset-transfer-basic/test/server-process";
 
-export const CHAINCODE_SERVER = join(__dirname, "..", "..", "..", "..", "chaincode", "asset-transfer-basic", "dist", "server.js");
+export const CHAINCODE_SERVER = join(__dirname, "..", "..", "..", "chaincode", "asset-transfer-basic", "dist", "server.js");
 
 /** `npm run test:fabric` builds the server first; run by hand, say how. */
 export function assertChaincodeServerBuilt(): void {
