@@ -113,7 +113,7 @@ describe("the program under the real Pulumi engine (kwok + local kubelet + real 
 
     it("1. up: org2's stack installs and approves, org1's commits (sequence 1) after the smoke check; InitLedger and GetAllAssets work", async () => {
         const org2Up = await up(org2Stack);
-        reportPhase("up-approve-only", org2Up.result.seconds);
+        reportPhase("up-approve-only", org2Up.result.seconds, org2Up.stepSeconds);
         const org2Outputs = await org2Stack.outputs();
         assert.equal(org2Outputs.approvedSequence, 1);
         assert.equal(org2Outputs.mspId, "Org2MSP");
@@ -121,7 +121,7 @@ describe("the program under the real Pulumi engine (kwok + local kubelet + real 
         packageIdOrg2 = String(org2Outputs.packageId);
 
         const org1Up = await up(org1Stack);
-        reportPhase("up", org1Up.result.seconds);
+        reportPhase("up", org1Up.result.seconds, org1Up.stepSeconds);
         const outputs = await org1Stack.outputs();
         assert.equal(outputs.committedSequence, 1);
         assert.match(String(outputs.packageId), /^basic_1\.0:[0-9a-f]{64}$/);
@@ -149,7 +149,7 @@ describe("the program under the real Pulumi engine (kwok + local kubelet + real 
         assert.equal(preview.code, 0, describeFailure(preview));
         reportPhase("preview", preview.seconds);
         const again = await up(org1Stack);
-        reportPhase("noop-up", again.result.seconds);
+        reportPhase("noop-up", again.result.seconds, again.stepSeconds);
         assert.deepEqual(Object.keys(again.changes), ["same"], JSON.stringify(again.changes));
         assert.equal(await height(), heightBefore, "the channel height moved: a no-op up sent a transaction");
     });
@@ -240,8 +240,9 @@ describe("the program under the real Pulumi engine (kwok + local kubelet + real 
 
     it("7. destroy: no Kubernetes object of ours is left; the output says Fabric keeps the definition and the installs", async () => {
         const destroyed = requireSuccess(await org1Stack.run(["destroy", "--yes", "--json"]));
-        reportPhase("destroy", destroyed.seconds);
-        const messages = parseEventStream(destroyed.stdout).messages.join("\n");
+        const destroyReport = parseEventStream(destroyed.stdout);
+        reportPhase("destroy", destroyed.seconds, destroyReport.stepSeconds);
+        const messages = destroyReport.messages.join("\n");
         assert.match(messages, /Fabric cannot remove a committed chaincode definition; basic stays committed at sequence 3/);
         assert.match(messages, /Fabric has no uninstall; package basic_1\.0:[0-9a-f]{64} stays installed/);
         requireSuccess(await org2Stack.run(["destroy", "--yes"]));

@@ -20,6 +20,8 @@ export interface EngineReport {
     readonly messages: readonly string[];
     /** op -> count, e.g. {same: 20, update: 1}. */
     readonly changes: Readonly<Record<string, number>>;
+    /** Seconds from each resource's step start to its outputs (whole seconds: the engine stamps events by the second). */
+    readonly stepSeconds: Readonly<Record<string, number>>;
 }
 
 interface StepMetadata {
@@ -36,11 +38,14 @@ interface StepMetadata {
 export function parseEventStream(stdout: string): EngineReport {
     const steps = new Map<string, ResourceStep>();
     const messages: string[] = [];
+    const startedAt = new Map<string, number>();
+    const stepSeconds: Record<string, number> = {};
     let changes: Record<string, number> = {};
     for (const line of stdout.split("\n")) {
         // Engine events are one-line objects; a failed command may print other (pretty-printed) JSON.
         if (!line.startsWith('{"')) continue;
         const event = JSON.parse(line) as {
+            timestamp?: number;
             resourcePreEvent?: { metadata: StepMetadata };
             resOutputsEvent?: { metadata: StepMetadata };
             diagnosticEvent?: { message: string };
@@ -49,10 +54,13 @@ export function parseEventStream(stdout: string): EngineReport {
         // The outputs event comes last for a resource and holds the final state (and a refresh's findings).
         const metadata = event.resOutputsEvent?.metadata ?? event.resourcePreEvent?.metadata;
         if (metadata) steps.set(metadata.urn, toStep(metadata));
+        if (event.resourcePreEvent && event.timestamp !== undefined) startedAt.set(event.resourcePreEvent.metadata.urn, event.timestamp);
+        const started = event.resOutputsEvent ? startedAt.get(event.resOutputsEvent.metadata.urn) : undefined;
+        if (started !== undefined && event.timestamp !== undefined) stepSeconds[nameOfUrn(event.resOutputsEvent!.metadata.urn)] = event.timestamp - started;
         if (event.diagnosticEvent) messages.push(event.diagnosticEvent.message);
         if (event.summaryEvent) changes = event.summaryEvent.resourceChanges ?? {};
     }
-    return { steps: [...steps.values()], messages, changes };
+    return { steps: [...steps.values()], messages, changes, stepSeconds };
 }
 
 /** Parses `pulumi preview --json`. */
@@ -65,7 +73,7 @@ export function parsePreview(stdout: string): EngineReport {
     const steps = (preview.steps ?? []).map((step) =>
         toStep({ ...step, type: step.newState?.type ?? step.oldState?.type ?? typeOfUrn(step.urn), old: step.oldState, new: step.newState }),
     );
-    return { steps, messages: (preview.diagnostics ?? []).map((d) => d.message), changes: preview.changeSummary ?? {} };
+    return { steps, messages: (preview.diagnostics ?? []).map((d) => d.message), changes: preview.changeSummary ?? {}, stepSeconds: {} };
 }
 
 /** Steps that change something: neither "same" nor a read. */
