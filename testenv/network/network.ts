@@ -126,13 +126,21 @@ async function waitUntilChannelReady(network: FabricNetwork, processes: readonly
         accept: (value: number) => value >= otherPeers,
         what: `gossip membership of all ${otherPeers} other peers on channel ${channel}`,
     };
+    await settleAll(network.peers.map((peer) => confirmPeerJoined(network, peer, channel)));
     await Promise.all([
         waitForMetric(processNamed(processes, network.orderer.name), network.orderer.operationsUrl, raftLeader, startDeadlineMs),
-        ...network.peers.map(async (peer) => {
-            await confirmPeerJoined(network, peer, channel);
-            await waitForMetric(processNamed(processes, peer.name), peer.operationsUrl, gossipComplete, startDeadlineMs);
-        }),
+        ...network.peers.map((peer) => waitForMetric(processNamed(processes, peer.name), peer.operationsUrl, gossipComplete, startDeadlineMs)),
     ]);
+}
+
+/**
+ * Like Promise.all, but rejects (with the first failure) only once every
+ * promise has settled: for steps that run the peer CLI, so no CLI process of
+ * a failed start is still running when the start cleans up.
+ */
+async function settleAll(steps: readonly Promise<unknown>[]): Promise<void> {
+    const failed = (await Promise.allSettled(steps)).find((result) => result.status === "rejected");
+    if (failed) throw failed.reason;
 }
 
 /**
@@ -204,7 +212,7 @@ export async function launchNetwork(opts: StartOptions = {}): Promise<LaunchedNe
         step("orderer and peers healthy");
 
         const blockFor = (name: string) => (name === faultTarget ? corruptedBlock(plan) : plan.channelBlockFile);
-        await Promise.all([
+        await settleAll([
             joinOrderer(network.orderer, blockFor(network.orderer.name)),
             ...network.peers.map((peer) => joinPeer(network, peer, blockFor(peer.name))),
         ]);
