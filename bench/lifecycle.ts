@@ -8,9 +8,9 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { performance } from "node:perf_hooks";
-import { approveForMyOrg, commitDefinition, type Endpoint, installChaincode } from "../components/fabric";
+import { approveForMyOrg, commitDefinition, installChaincode } from "../components/fabric";
 import { buildChaincodePackage } from "../components/packaging";
-import { type FabricNetwork, type Org, type PeerNode, runPeerCli, startNetwork } from "../testenv/network";
+import { clientEndpoint, type FabricNetwork, type Org, type PeerNode, runPeerCli, startNetwork } from "../testenv/network";
 import { BenchResult, median } from "./result";
 
 const ROUNDS = 5;
@@ -38,21 +38,14 @@ interface Flow {
 /** Our client, as components/lifecycle.ts drives it: gateway submit, CommitStatus wait. */
 async function grpcLifecycle(network: FabricNetwork, run: Run, timed: Timed): Promise<void> {
     const [org1, org2] = network.orgs;
-    const endpoint = (org: Org): Endpoint => ({
-        address: org.peers[0].endpoint,
-        tlsCaPem: org.peers[0].tlsCaPem,
-        hostOverride: org.peers[0].hostOverride,
-        clientCertPem: org.clientTls.certPem,
-        clientKeyPem: org.clientTls.keyPem,
-    });
     const definition = { name: run.name, version: VERSION, sequence: 1, endorsementPolicy: POLICY };
     const approve = (org: Org) =>
-        approveForMyOrg({ peer: endpoint(org), identity: org.admin, channel: network.channel, definition, packageId: run.packageId });
-    await timed("install-org1", () => installChaincode({ peer: endpoint(org1), identity: org1.admin, packageBytes: run.packageBytes }));
-    await timed("install-org2", () => installChaincode({ peer: endpoint(org2), identity: org2.admin, packageBytes: run.packageBytes }));
+        approveForMyOrg({ peer: clientEndpoint(org.peers[0], org), identity: org.admin, channel: network.channel, definition, packageId: run.packageId });
+    await timed("install-org1", () => installChaincode({ peer: clientEndpoint(org1.peers[0], org1), identity: org1.admin, packageBytes: run.packageBytes }));
+    await timed("install-org2", () => installChaincode({ peer: clientEndpoint(org2.peers[0], org2), identity: org2.admin, packageBytes: run.packageBytes }));
     await timed("approve-org1", () => approve(org1));
     await timed("approve-org2", () => approve(org2));
-    await timed("commit", () => commitDefinition({ peers: [endpoint(org1), endpoint(org2)], identity: org1.admin, channel: network.channel, definition }));
+    await timed("commit", () => commitDefinition({ peers: [clientEndpoint(org1.peers[0], org1), clientEndpoint(org2.peers[0], org2)], identity: org1.admin, channel: network.channel, definition }));
 }
 
 /** `peer lifecycle chaincode ...`, one process per step, waiting for each transaction's commit event. */

@@ -11,9 +11,9 @@ import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
 import { after, before, describe, it } from "node:test";
-import { approveForMyOrg, commitDefinition, evaluate, submit, type Endpoint } from "../../components/fabric";
+import { approveForMyOrg, commitDefinition, evaluate, submit } from "../../components/fabric";
 import { KwokCluster, LocalKubelet, missingToolchainBinaries, toolchainBinDir } from "../../testenv/kube";
-import { channelHeight, startNetwork, type FabricNetwork, type Org, type PeerNode } from "../../testenv/network";
+import { channelHeight, clientEndpoint, startNetwork, type FabricNetwork, type Org } from "../../testenv/network";
 import { freePort } from "../../chaincode/asset-transfer-basic/test/server-process";
 import { changedSteps, nameOfUrn, parseEventStream, parsePreview, type EngineReport } from "./support/engine-events";
 import { createOrgStack } from "./support/org-stack";
@@ -46,14 +46,7 @@ describe("the program under the real Pulumi engine (kwok + local kubelet + real 
     let packageIdOrg2: string;
 
     const log = (line: string) => process.stderr.write(`# ${line}\n`);
-    const endpoint = (node: PeerNode, org: Org): Endpoint => ({
-        address: node.endpoint,
-        tlsCaPem: node.tlsCaPem,
-        hostOverride: node.hostOverride,
-        clientCertPem: org.clientTls.certPem,
-        clientKeyPem: org.clientTls.keyPem,
-    });
-    const userCall = () => ({ peer: endpoint(org1.peers[0], org1), identity: org1.user, channel: network.channel, chaincode: "basic", timeoutSeconds: 30 });
+    const userCall = () => ({ peer: clientEndpoint(org1.peers[0], org1), identity: org1.user, channel: network.channel, chaincode: "basic", timeoutSeconds: 30 });
     const height = () => channelHeight(network, org1.peers[0], network.channel);
 
     /** `pulumi up` with the engine's event stream; fails the test with the command's output unless it exits 0. */
@@ -214,11 +207,11 @@ describe("the program under the real Pulumi engine (kwok + local kubelet + real 
     it("6. a definition changed out of band (sequence 3, another version): refresh shows the drift", async () => {
         const definition = { name: "basic", version: OUT_OF_BAND_VERSION, sequence: 3, endorsementPolicy: NEW_POLICY };
         for (const [org, packageId] of [[org1, packageIdOrg1], [org2, packageIdOrg2]] as const) {
-            const approved = await approveForMyOrg({ peer: endpoint(org.peers[0], org), identity: org.admin, channel: network.channel, definition, packageId });
+            const approved = await approveForMyOrg({ peer: clientEndpoint(org.peers[0], org), identity: org.admin, channel: network.channel, definition, packageId });
             assert.equal(approved.validationCode, 0);
         }
         const committed = await commitDefinition({
-            peers: [endpoint(org1.peers[0], org1), endpoint(org2.peers[0], org2)],
+            peers: [clientEndpoint(org1.peers[0], org1), clientEndpoint(org2.peers[0], org2)],
             identity: org1.admin,
             channel: network.channel,
             definition,

@@ -19,10 +19,9 @@ import {
     FabricCallError,
     installChaincode,
     submit,
-    type Endpoint,
 } from "../../components/fabric";
 import { buildChaincodePackage, type ChaincodePackage } from "../../components/packaging";
-import { startNetwork, type FabricNetwork, type Org, type PeerNode } from "../../testenv/network";
+import { clientEndpoint, startNetwork, type FabricNetwork, type Org } from "../../testenv/network";
 import { freePort, ServerProcess } from "../../chaincode/asset-transfer-basic/test/server-process";
 import { createTlsFixtures, type TlsFixtures } from "../../chaincode/asset-transfer-basic/test/tls-fixtures";
 import { assertChaincodeServerBuilt, CHAINCODE_SERVER } from "../support/chaincode-server";
@@ -44,15 +43,7 @@ describe("asset-transfer-basic as a TLS chaincode server on a real Fabric networ
     let address: string;
     let server: ServerProcess | undefined;
 
-    /** A peer as our client dials it (mutual TLS to the peer). */
-    const endpoint = (node: PeerNode, org: Org): Endpoint => ({
-        address: node.endpoint,
-        tlsCaPem: node.tlsCaPem,
-        hostOverride: node.hostOverride,
-        clientCertPem: org.clientTls.certPem,
-        clientKeyPem: org.clientTls.keyPem,
-    });
-    const call = () => ({ peer: endpoint(org1.peers[0], org1), identity: org1.user, channel: network.channel, chaincode: NAME, timeoutSeconds: 30 });
+    const call = () => ({ peer: clientEndpoint(org1.peers[0], org1), identity: org1.user, channel: network.channel, chaincode: NAME, timeoutSeconds: 30 });
 
     /** The chaincode server with the good settings, any of which a case may override. */
     async function startServer(overrides: NodeJS.ProcessEnv = {}): Promise<ServerProcess> {
@@ -107,7 +98,7 @@ describe("asset-transfer-basic as a TLS chaincode server on a real Fabric networ
     it("installs the package on every peer, starts the server with its ID, approves for both orgs and commits", async () => {
         for (const org of network.orgs) {
             for (const node of org.peers) {
-                const installed = await installChaincode({ peer: endpoint(node, org), identity: org.admin, packageBytes: pkg.bytes });
+                const installed = await installChaincode({ peer: clientEndpoint(node, org), identity: org.admin, packageBytes: pkg.bytes });
                 assert.equal(installed.packageId, pkg.packageId, node.name);
             }
         }
@@ -116,13 +107,13 @@ describe("asset-transfer-basic as a TLS chaincode server on a real Fabric networ
 
         const definition = { name: NAME, version: "1.0", sequence: 1, endorsementPolicy: POLICY };
         for (const org of network.orgs) {
-            const approved = await approveForMyOrg({ peer: endpoint(org.peers[0], org), identity: org.admin, channel: network.channel, definition, packageId: pkg.packageId });
+            const approved = await approveForMyOrg({ peer: clientEndpoint(org.peers[0], org), identity: org.admin, channel: network.channel, definition, packageId: pkg.packageId });
             assert.equal(approved.validationCode, 0);
         }
-        const readiness = await checkCommitReadiness({ peer: endpoint(org1.peers[0], org1), identity: org1.admin, channel: network.channel, definition });
+        const readiness = await checkCommitReadiness({ peer: clientEndpoint(org1.peers[0], org1), identity: org1.admin, channel: network.channel, definition });
         assert.deepEqual(readiness.approvals, { Org1MSP: true, Org2MSP: true });
         const committed = await commitDefinition({
-            peers: [endpoint(org1.peers[0], org1), endpoint(org2.peers[0], org2)],
+            peers: [clientEndpoint(org1.peers[0], org1), clientEndpoint(org2.peers[0], org2)],
             identity: org1.admin,
             channel: network.channel,
             definition,
@@ -141,7 +132,7 @@ describe("asset-transfer-basic as a TLS chaincode server on a real Fabric networ
             assets.map((asset) => `${asset.ID}:${asset.Owner}`),
             ["asset1:Tomoko", "asset2:Brad", "asset3:Jin Soo", "asset4:Max", "asset5:Adriana", "asset6:Michel"],
         );
-        const onOrg2 = await evaluate({ ...call(), peer: endpoint(org2.peers[0], org2), identity: org2.user, fn: "GetAllAssets" });
+        const onOrg2 = await evaluate({ ...call(), peer: clientEndpoint(org2.peers[0], org2), identity: org2.user, fn: "GetAllAssets" });
         assert.equal(onOrg2.toString("utf8"), raw, "every peer returns identical bytes");
     });
 

@@ -29,10 +29,9 @@ import {
     queryInstalled,
     submit,
     withConnections,
-    type Endpoint,
 } from "../../components/fabric";
 import { buildChaincodePackage, type ChaincodePackage } from "../../components/packaging";
-import { startNetwork, type FabricNetwork, type Org, type PeerNode } from "../../testenv/network";
+import { clientEndpoint, startNetwork, type FabricNetwork, type Org } from "../../testenv/network";
 import { assertChaincodeServerBuilt, CHAINCODE_SERVER, freePort, waitFor } from "../support/chaincode-server";
 
 const POLICY = "OR('Org1MSP.member', 'Org2MSP.member')";
@@ -46,14 +45,6 @@ describe("Fabric lifecycle client against a real network (mutual TLS)", () => {
     let server: ChildProcess | undefined;
     let serverOutput = "";
 
-    /** A peer as the client dials it, with the org's client TLS certificate. */
-    const endpoint = (node: PeerNode | FabricNetwork["orderer"], org: Org): Endpoint => ({
-        address: node.endpoint,
-        tlsCaPem: node.tlsCaPem,
-        hostOverride: node.hostOverride,
-        clientCertPem: org.clientTls.certPem,
-        clientKeyPem: org.clientTls.keyPem,
-    });
     const definition = () => ({ name: "basic", version: "1.0", sequence: 1, endorsementPolicy: POLICY });
 
     before(async () => {
@@ -74,7 +65,7 @@ describe("Fabric lifecycle client against a real network (mutual TLS)", () => {
     it("installs on all three peers and gets the locally computed package ID", async () => {
         for (const org of network.orgs) {
             for (const peer of org.peers) {
-                const result = await installChaincode({ peer: endpoint(peer, org), identity: org.admin, packageBytes: pkg.bytes });
+                const result = await installChaincode({ peer: clientEndpoint(peer, org), identity: org.admin, packageBytes: pkg.bytes });
                 assert.deepEqual(result, { packageId: pkg.packageId, label: "basic_1.0", alreadyInstalled: false }, peer.name);
             }
         }
@@ -82,15 +73,15 @@ describe("Fabric lifecycle client against a real network (mutual TLS)", () => {
 
     it("treats re-installing as success with the same package ID", async () => {
         const peer = org2.peers[0];
-        const result = await installChaincode({ peer: endpoint(peer, org2), identity: org2.admin, packageBytes: pkg.bytes });
+        const result = await installChaincode({ peer: clientEndpoint(peer, org2), identity: org2.admin, packageBytes: pkg.bytes });
         assert.deepEqual(result, { packageId: pkg.packageId, label: "basic_1.0", alreadyInstalled: true });
     });
 
     it("queries installed packages (one, all, the package bytes, and an absent one)", async () => {
-        const peer = endpoint(org1.peers[1], org1);
+        const peer = clientEndpoint(org1.peers[1], org1);
         const one = await queryInstalled({ peer, identity: org1.admin, packageId: pkg.packageId });
         assert.deepEqual(one, { packageId: pkg.packageId, label: "basic_1.0", references: {} });
-        const all = await queryAllInstalled({ peer: endpoint(org1.peers[0], org1), identity: org1.admin });
+        const all = await queryAllInstalled({ peer: clientEndpoint(org1.peers[0], org1), identity: org1.admin });
         assert.deepEqual(all.map((installed) => installed.packageId), [pkg.packageId]);
         const bytes = await getInstalledPackage({ peer, identity: org1.admin, packageId: pkg.packageId });
         assert.ok(bytes && bytes.equals(pkg.bytes), "the peer must hand back exactly the bytes we installed");
@@ -102,11 +93,11 @@ describe("Fabric lifecycle client against a real network (mutual TLS)", () => {
         // peer1 gets a second package, so the two Org1 peers answer QueryInstalledChaincodes differently
         // (asked on the channel, so each answer is a signed ProposalResponsePayload).
         const extra = buildChaincodePackage({ label: "extra_1.0", address: "127.0.0.1:1" });
-        await installChaincode({ peer: endpoint(org1.peers[1], org1), identity: org1.admin, packageBytes: extra.bytes });
+        await installChaincode({ peer: clientEndpoint(org1.peers[1], org1), identity: org1.admin, packageBytes: extra.bytes });
         const identity = createSigningIdentity(org1.admin);
         const proposal = buildSignedProposal(identity, { channel: network.channel, chaincodeName: "_lifecycle", args: [Buffer.from("QueryInstalledChaincodes"), new Uint8Array()] });
         await withConnections({}, async (connections) => {
-            await assert.rejects(endorse(connections, [endpoint(org1.peers[0], org1), endpoint(org1.peers[1], org1)], proposal), (error: unknown) => {
+            await assert.rejects(endorse(connections, [clientEndpoint(org1.peers[0], org1), clientEndpoint(org1.peers[1], org1)], proposal), (error: unknown) => {
                 assert.ok(error instanceof EndorsementMismatchError, String(error));
                 assert.equal(error.txId, proposal.txId);
                 assert.ok(error.message.includes(org1.peers[0].endpoint) && error.message.includes(org1.peers[1].endpoint));
@@ -117,7 +108,7 @@ describe("Fabric lifecycle client against a real network (mutual TLS)", () => {
 
     it("fails with the peer's access-denied message when another org's admin installs", async () => {
         const peer = org1.peers[0];
-        await assert.rejects(installChaincode({ peer: endpoint(peer, org2), identity: org2.admin, packageBytes: pkg.bytes }), (error: unknown) => {
+        await assert.rejects(installChaincode({ peer: clientEndpoint(peer, org2), identity: org2.admin, packageBytes: pkg.bytes }), (error: unknown) => {
             assert.ok(error instanceof FabricCallError, String(error));
             assert.match(error.message, /access denied/);
             assert.ok(error.message.includes(peer.endpoint), error.message);
@@ -131,7 +122,7 @@ describe("Fabric lifecycle client against a real network (mutual TLS)", () => {
         const closed = `127.0.0.1:${await freePort()}`;
         const started = Date.now();
         await assert.rejects(
-            queryAllInstalled({ peer: { ...endpoint(org1.peers[0], org1), address: closed }, identity: org1.admin, timeoutSeconds: 5 }),
+            queryAllInstalled({ peer: { ...clientEndpoint(org1.peers[0], org1), address: closed }, identity: org1.admin, timeoutSeconds: 5 }),
             (error: unknown) => {
                 assert.ok(error instanceof FabricUnavailableError, String(error));
                 assert.ok(error.message.startsWith(`cannot reach ${closed}`), error.message);
@@ -143,7 +134,7 @@ describe("Fabric lifecycle client against a real network (mutual TLS)", () => {
 
     it("fails naming the endpoint when mutual TLS is required and no client certificate is given", async () => {
         const peer = org1.peers[0];
-        const { clientCertPem: _c, clientKeyPem: _k, ...withoutClientCert } = endpoint(peer, org1);
+        const { clientCertPem: _c, clientKeyPem: _k, ...withoutClientCert } = clientEndpoint(peer, org1);
         await assert.rejects(queryAllInstalled({ peer: withoutClientCert, identity: org1.admin, timeoutSeconds: 10 }), (error: unknown) => {
             assert.ok(error instanceof FabricUnavailableError, String(error));
             assert.ok(error.message.includes(peer.endpoint), error.message);
@@ -153,7 +144,7 @@ describe("Fabric lifecycle client against a real network (mutual TLS)", () => {
     });
 
     it("approves for Org1 through the peer gateway; readiness then names Org2MSP as missing", async () => {
-        const peer = endpoint(org1.peers[0], org1);
+        const peer = clientEndpoint(org1.peers[0], org1);
         assert.equal(await queryApproved({ peer, identity: org1.admin, channel: network.channel, name: "basic" }), undefined);
         const result = await approveForMyOrg({ peer, identity: org1.admin, channel: network.channel, definition: definition(), packageId: pkg.packageId });
         assert.equal(result.validationCode, 0);
@@ -169,7 +160,7 @@ describe("Fabric lifecycle client against a real network (mutual TLS)", () => {
     });
 
     it("surfaces the peer's refusal to approve unchanged content twice", async () => {
-        const peer = endpoint(org1.peers[0], org1);
+        const peer = clientEndpoint(org1.peers[0], org1);
         await assert.rejects(
             approveForMyOrg({ peer, identity: org1.admin, channel: network.channel, definition: definition(), packageId: pkg.packageId }),
             (error: unknown) => {
@@ -182,7 +173,7 @@ describe("Fabric lifecycle client against a real network (mutual TLS)", () => {
     });
 
     it("approves for Org2 through orderer broadcast, waiting on DeliverFiltered (tls_cert_hash bound)", async () => {
-        const peer = endpoint(org2.peers[0], org2);
+        const peer = clientEndpoint(org2.peers[0], org2);
         const heightBefore = await getChannelHeight({ peer, identity: org2.admin, channel: network.channel });
         const result = await approveForMyOrg({
             peer,
@@ -190,7 +181,7 @@ describe("Fabric lifecycle client against a real network (mutual TLS)", () => {
             channel: network.channel,
             definition: definition(),
             packageId: pkg.packageId,
-            submit: { orderer: endpoint(network.orderer, org2), waitVia: "deliver" },
+            submit: { orderer: clientEndpoint(network.orderer, org2), waitVia: "deliver" },
         });
         assert.equal(result.validationCode, 0);
         assert.ok(result.blockNumber >= heightBefore, `block ${result.blockNumber} should be new (height was ${heightBefore})`);
@@ -200,7 +191,7 @@ describe("Fabric lifecycle client against a real network (mutual TLS)", () => {
 
     it("commits with one endorsing peer per org and every peer reports the definition", async () => {
         const result = await commitDefinition({
-            peers: [endpoint(org1.peers[0], org1), endpoint(org2.peers[0], org2)],
+            peers: [clientEndpoint(org1.peers[0], org1), clientEndpoint(org2.peers[0], org2)],
             identity: org1.admin,
             channel: network.channel,
             definition: definition(),
@@ -208,7 +199,7 @@ describe("Fabric lifecycle client against a real network (mutual TLS)", () => {
         assert.equal(result.validationCode, 0);
         for (const org of network.orgs) {
             for (const node of org.peers) {
-                const committed = await queryCommitted({ peer: endpoint(node, org), identity: org.admin, channel: network.channel, name: "basic" });
+                const committed = await queryCommitted({ peer: clientEndpoint(node, org), identity: org.admin, channel: network.channel, name: "basic" });
                 assert.equal(committed?.sequence, 1, node.name);
                 assert.equal(committed?.version, "1.0");
                 assert.equal(committed?.endorsementPlugin, "escc");
@@ -217,10 +208,10 @@ describe("Fabric lifecycle client against a real network (mutual TLS)", () => {
                 assert.deepEqual(committed?.approvals, { Org1MSP: true, Org2MSP: true });
             }
         }
-        const all = await queryAllCommitted({ peer: endpoint(org2.peers[0], org2), identity: org2.user, channel: network.channel });
+        const all = await queryAllCommitted({ peer: clientEndpoint(org2.peers[0], org2), identity: org2.user, channel: network.channel });
         assert.deepEqual(all.map((committed) => `${committed.name}@${committed.sequence}`), ["basic@1"]);
-        assert.equal(await queryCommitted({ peer: endpoint(org2.peers[0], org2), identity: org2.user, channel: network.channel, name: "nothere" }), undefined);
-        const installed = await queryInstalled({ peer: endpoint(org1.peers[0], org1), identity: org1.admin, packageId: pkg.packageId });
+        assert.equal(await queryCommitted({ peer: clientEndpoint(org2.peers[0], org2), identity: org2.user, channel: network.channel, name: "nothere" }), undefined);
+        const installed = await queryInstalled({ peer: clientEndpoint(org1.peers[0], org1), identity: org1.admin, packageId: pkg.packageId });
         assert.deepEqual(installed?.references, { [network.channel]: [{ name: "basic", version: "1.0" }] });
     });
 
@@ -234,7 +225,7 @@ describe("Fabric lifecycle client against a real network (mutual TLS)", () => {
         server.stderr!.setEncoding("utf8").on("data", (chunk: string) => (serverOutput += chunk));
         await waitFor(() => serverOutput.includes("listening on"), 20_000, () => `chaincode server did not start: ${serverOutput}`);
 
-        const call = { peer: endpoint(org1.peers[0], org1), identity: org1.user, channel: network.channel, chaincode: "basic" };
+        const call = { peer: clientEndpoint(org1.peers[0], org1), identity: org1.user, channel: network.channel, chaincode: "basic" };
         const submitted = await submit({ ...call, fn: "InitLedger" });
         assert.equal(submitted.validationCode, 0);
         const assets = JSON.parse((await evaluate({ ...call, fn: "GetAllAssets" })).toString("utf8")) as Array<{ ID: string }>;

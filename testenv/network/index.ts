@@ -5,6 +5,7 @@ export { ordererChannelInfo, type OrdererChannelInfo } from "./channel";
 export { attachNetwork, stateFilePath } from "./state";
 export { portLayout, portCount } from "./ports";
 export { peerCount } from "./topology";
+export { clientEndpoint } from "./client-endpoint";
 export { ComponentError } from "./logs";
 export type {
     AdminIdentity,
