@@ -54,9 +54,12 @@ export function parseEventStream(stdout: string): EngineReport {
         // The outputs event comes last for a resource and holds the final state (and a refresh's findings).
         const metadata = event.resOutputsEvent?.metadata ?? event.resourcePreEvent?.metadata;
         if (metadata) steps.set(metadata.urn, toStep(metadata));
-        if (event.resourcePreEvent && event.timestamp !== undefined) startedAt.set(event.resourcePreEvent.metadata.urn, event.timestamp);
-        const started = event.resOutputsEvent ? startedAt.get(event.resOutputsEvent.metadata.urn) : undefined;
-        if (started !== undefined && event.timestamp !== undefined) stepSeconds[nameOfUrn(event.resOutputsEvent!.metadata.urn)] = event.timestamp - started;
+        if (event.timestamp !== undefined) {
+            if (event.resourcePreEvent) startedAt.set(event.resourcePreEvent.metadata.urn, event.timestamp);
+            const finished = event.resOutputsEvent?.metadata.urn;
+            const started = finished === undefined ? undefined : startedAt.get(finished);
+            if (finished !== undefined && started !== undefined) stepSeconds[nameOfUrn(finished)] = event.timestamp - started;
+        }
         if (event.diagnosticEvent) messages.push(event.diagnosticEvent.message);
         if (event.summaryEvent) changes = event.summaryEvent.resourceChanges ?? {};
     }
