@@ -81,7 +81,7 @@ for c in "${selected[@]}"; do
   fi
   started=$(date +%s)
   dir=$(component_dir "$c")
-  echo "[$c] building $(version_of "$c") into $dir"
+  echo "[$c] building"
   partial="$dir.partial"
   rm -rf "$partial"
   mkdir -p "$partial/bin"
@@ -103,7 +103,7 @@ for c in "${selected[@]}"; do
   mv "$partial" "$dir"
   provenance_of "$c" >"$dir/.complete"
   link_component "$c"
-  echo "[$c] built in ${elapsed}s"
+  echo "[$c] built $(version_of "$c") into $dir in ${elapsed}s"
 done
 
 echo "toolchain: done in $(( $(date +%s) - run_started ))s; use: export PATH=\"$links:\$PATH\""
