@@ -15,9 +15,10 @@ import { approveForMyOrg, commitDefinition, evaluate, submit } from "../../compo
 import { KwokCluster, LocalKubelet, missingToolchainBinaries, toolchainBinDir } from "../../testenv/kube";
 import { channelHeight, clientEndpoint, startNetwork, type FabricNetwork, type Org } from "../../testenv/network";
 import { freePort } from "../../chaincode/asset-transfer-basic/test/server-process";
-import { changedSteps, nameOfUrn, parseEventStream, parsePreview, type EngineReport } from "./support/engine-events";
+import { changedSteps, nameOfUrn, parseEventStream, parsePreview, withoutDebugDiagnostics, type EngineReport } from "./support/engine-events";
 import { createOrgStack } from "./support/org-stack";
 import { reportPhase } from "./support/phases";
+import { plaintextSecretsIn } from "./support/plaintext-secrets";
 import { assertChaincodeServerBuilt } from "../support/chaincode-server";
 import { describeFailure, PulumiStack, PulumiWorkspace, requireSuccess, type CommandResult } from "./support/pulumi-cli";
 
@@ -48,6 +49,14 @@ describe("the program under the real Pulumi engine (kwok + local kubelet + real 
     const log = (line: string) => process.stderr.write(`# ${line}\n`);
     const userCall = () => ({ peer: clientEndpoint(org1.peers[0], org1), identity: org1.user, channel: network.channel, chaincode: "basic", timeoutSeconds: 30 });
     const height = () => channelHeight(network, org1.peers[0], network.channel);
+    /** What must never show in plaintext: the kubeconfig, the org admins' keys, the client TLS keys. */
+    const secretValues = () => ({
+        kubeconfig: cluster.kubeconfig(),
+        "Org1 admin key": org1.admin.keyPem,
+        "Org2 admin key": org2.admin.keyPem,
+        "Org1 client TLS key": org1.clientTls.keyPem,
+        "Org2 client TLS key": org2.clientTls.keyPem,
+    });
 
     /** `pulumi up` with the engine's event stream; fails the test with the command's output unless it exits 0. */
     async function up(stack: PulumiStack, ...extra: string[]): Promise<EngineReport & { result: CommandResult }> {
@@ -130,6 +139,18 @@ describe("the program under the real Pulumi engine (kwok + local kubelet + real 
         const start = await kubeletStart(NAMESPACE_ORG1, () => true);
         assert.equal(start.env.CHAINCODE_ID, packageIdOrg1);
 
+        // Secrets stay secret under the real engine: in neither stack's state nor in what up reports. The SDK's own
+        // debug lines are left out: they echo every resource's outputs (see withoutDebugDiagnostics; README, Secrets).
+        const secrets = secretValues();
+        for (const [what, text] of [
+            ["org2's state", await org2Stack.exportState()],
+            ["org1's state", await org1Stack.exportState()],
+            ["org2's up output", withoutDebugDiagnostics(org2Up.result.stdout) + org2Up.result.stderr],
+            ["org1's up output", withoutDebugDiagnostics(org1Up.result.stdout) + org1Up.result.stderr],
+        ]) {
+            assert.deepEqual(plaintextSecretsIn(text, secrets), [], `${what} holds secrets in plaintext`);
+        }
+
         const init = await submit({ ...userCall(), fn: "InitLedger", endorsingOrganizations: ["Org1MSP"] });
         assert.equal(init.validationCode, 0);
         const assets = JSON.parse((await evaluate({ ...userCall(), fn: "GetAllAssets" })).toString("utf8")) as Array<{ ID: string }>;
@@ -140,6 +161,7 @@ describe("the program under the real Pulumi engine (kwok + local kubelet + real 
         const heightBefore = await height();
         const preview = await org1Stack.run(["preview", "--expect-no-changes"]);
         assert.equal(preview.code, 0, describeFailure(preview));
+        assert.deepEqual(plaintextSecretsIn(preview.stdout + preview.stderr, secretValues()), [], "the preview display shows secrets");
         reportPhase("preview", preview.seconds);
         const again = await up(org1Stack);
         reportPhase("noop-up", again.result.seconds, again.stepSeconds);
@@ -193,6 +215,7 @@ describe("the program under the real Pulumi engine (kwok + local kubelet + real 
         const early = await org1Stack.run(["up", "--yes", "--skip-preview"]);
         assert.notEqual(early.code, 0, "org1 committed before org2 approved");
         assert.match(early.stdout + early.stderr, /not approved by Org2MSP/);
+        assert.deepEqual(plaintextSecretsIn(early.stdout + early.stderr, secretValues()), [], "a failed up's display shows secrets");
 
         await up(org2Stack);
         assert.equal((await org2Stack.outputs()).approvedSequence, 2);

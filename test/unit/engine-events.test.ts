@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { parseEventStream } from "../e2e/support/engine-events";
+import { parseEventStream, withoutDebugDiagnostics } from "../e2e/support/engine-events";
 
 const URN_DEPLOYMENT = "urn:pulumi:org1::fabric-ccaas::fabric-ccaas:index:ExternalChaincode$kubernetes:apps/v1:Deployment::basic-server-deployment";
 const URN_SMOKE = "urn:pulumi:org1::fabric-ccaas::pulumi-nodejs:dynamic:Resource::basic-smoke";
@@ -42,5 +42,12 @@ describe("the engine event stream of pulumi up --json", () => {
             .filter((line) => !line.includes("resourcePreEvent"))
             .join("\n");
         assert.deepEqual(parseEventStream(withoutStarts).stepSeconds, {});
+    });
+
+    it("drops the SDK's debug diagnostics and keeps every other line", () => {
+        const debug = JSON.stringify({ sequence: 7, timestamp: 146, diagnosticEvent: { prefix: "debug: ", message: "RegisterResource RPC finished: ...", severity: "debug" } });
+        const warning = JSON.stringify({ sequence: 8, timestamp: 146, diagnosticEvent: { prefix: "warning: ", message: "expected version >=4.32.0", severity: "warning" } });
+        const kept = withoutDebugDiagnostics(["Updating (org1)", debug, warning, stream].join("\n"));
+        assert.equal(kept, ["Updating (org1)", warning, stream].join("\n"));
     });
 });

@@ -66,6 +66,19 @@ export function parseEventStream(stdout: string): EngineReport {
     return { steps: [...steps.values()], messages, changes, stepSeconds };
 }
 
+/**
+ * The event stream without its debug-level diagnostics. Pulumi's Node SDK
+ * logs each RegisterResource response at debug level, resource outputs and
+ * secrets included; `--json` carries those lines, while the normal display
+ * shows them only with `--debug`.
+ */
+export function withoutDebugDiagnostics(stdout: string): string {
+    return stdout
+        .split("\n")
+        .filter((line) => !(line.startsWith('{"') && (JSON.parse(line) as { diagnosticEvent?: { severity?: string } }).diagnosticEvent?.severity === "debug"))
+        .join("\n");
+}
+
 /** Parses `pulumi preview --json`. */
 export function parsePreview(stdout: string): EngineReport {
     const preview = JSON.parse(stdout) as {

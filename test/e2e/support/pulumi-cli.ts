@@ -125,9 +125,14 @@ export class PulumiStack {
         return JSON.parse(requireSuccess(await this.run(["stack", "output", "--json", "--show-secrets"])).stdout) as Record<string, unknown>;
     }
 
-    /** The resources in the state (`pulumi stack export`). */
+    /** The state as `pulumi stack export` prints it: secrets stay encrypted. */
+    async exportState(): Promise<string> {
+        return requireSuccess(await this.run(["stack", "export"])).stdout;
+    }
+
+    /** The resources in the state. */
     async resources(): Promise<StateResource[]> {
-        const state = JSON.parse(requireSuccess(await this.run(["stack", "export"])).stdout) as { deployment: { resources?: StateResource[] } };
+        const state = JSON.parse(await this.exportState()) as { deployment: { resources?: StateResource[] } };
         return state.deployment.resources ?? [];
     }
 }
