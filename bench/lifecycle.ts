@@ -38,14 +38,15 @@ interface Flow {
 /** Our client, as components/lifecycle.ts drives it: gateway submit, CommitStatus wait. */
 async function grpcLifecycle(network: FabricNetwork, run: Run, timed: Timed): Promise<void> {
     const [org1, org2] = network.orgs;
+    const firstPeer = (org: Org) => clientEndpoint(org.peers[0], org);
     const definition = { name: run.name, version: VERSION, sequence: 1, endorsementPolicy: POLICY };
     const approve = (org: Org) =>
-        approveForMyOrg({ peer: clientEndpoint(org.peers[0], org), identity: org.admin, channel: network.channel, definition, packageId: run.packageId });
-    await timed("install-org1", () => installChaincode({ peer: clientEndpoint(org1.peers[0], org1), identity: org1.admin, packageBytes: run.packageBytes }));
-    await timed("install-org2", () => installChaincode({ peer: clientEndpoint(org2.peers[0], org2), identity: org2.admin, packageBytes: run.packageBytes }));
+        approveForMyOrg({ peer: firstPeer(org), identity: org.admin, channel: network.channel, definition, packageId: run.packageId });
+    await timed("install-org1", () => installChaincode({ peer: firstPeer(org1), identity: org1.admin, packageBytes: run.packageBytes }));
+    await timed("install-org2", () => installChaincode({ peer: firstPeer(org2), identity: org2.admin, packageBytes: run.packageBytes }));
     await timed("approve-org1", () => approve(org1));
     await timed("approve-org2", () => approve(org2));
-    await timed("commit", () => commitDefinition({ peers: [clientEndpoint(org1.peers[0], org1), clientEndpoint(org2.peers[0], org2)], identity: org1.admin, channel: network.channel, definition }));
+    await timed("commit", () => commitDefinition({ peers: [firstPeer(org1), firstPeer(org2)], identity: org1.admin, channel: network.channel, definition }));
 }
 
 /** `peer lifecycle chaincode ...`, one process per step, waiting for each transaction's commit event. */
