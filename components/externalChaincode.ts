@@ -1,7 +1,22 @@
+import * as k8s from "@pulumi/kubernetes";
+import { createHash } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
 import { ChaincodeLifecycle, ChaincodeLifecycleArgs, validateLifecycleArgs } from "./lifecycle";
 import { buildChaincodePackage, ChaincodePackage, CouchDbIndexInput } from "./packaging";
+import { couchDbIndexFiles } from "./packaging/couchdb-indexes";
+import { DEFAULT_DIAL_TIMEOUT } from "./packaging/connection";
 import { ChaincodeSmokeCheck } from "./providers";
+import {
+    defaultAddressTemplate,
+    LiveRelease,
+    MAX_RELEASE_SERVICE_NAME,
+    PlannedRelease,
+    planReleases,
+    releaseAddress,
+    releaseKeyOf,
+    releaseServerName,
+    validateAddressTemplate,
+} from "./release";
 import {
     ChaincodeServerTls,
     ChaincodeService,
@@ -9,7 +24,7 @@ import {
     DEFAULT_CHAINCODE_PORT,
     validateServiceArgs,
 } from "./service";
-import { ChaincodeTls, KeyAlgorithm, validateTlsArgs } from "./tls";
+import { ChaincodeTls, KeyAlgorithm, ReleaseCertificates, validateTlsArgs } from "./tls";
 import { InvalidSettingError } from "./validation/errors";
 import {
     validateChaincodeLabel,
@@ -32,8 +47,12 @@ export interface ChaincodeTlsSettings {
     readonly caValidityHours?: number;
     /** Defaults to 8760 (1 year). */
     readonly validityHours?: number;
-    /** Defaults to 720 (30 days). */
+    /** Server leaf: renew this many hours before it expires. Defaults to 720 (30 days). */
     readonly earlyRenewalHours?: number;
+    /** Lifetime of the peer's client certificate (inside the package). Defaults to caValidityHours. */
+    readonly clientValidityHours?: number;
+    /** Generation of the client certificate: raise it to renew the certificate through a new release. Defaults to 1. */
+    readonly clientGeneration?: number;
     /** More SANs for the server certificate. Defaults to none. */
     readonly extraSans?: pulumi.Input<pulumi.Input<string>[]>;
 }
@@ -59,7 +78,7 @@ export interface ExternalChaincodeArgs extends WorkloadArgs {
     readonly serviceName?: string;
     /** Port of the chaincode server. Defaults to 9999. */
     readonly port?: number;
-    /** host:port the peers dial, written into connection.json. Defaults to "<serviceName>.<namespace>:<port>". */
+    /** host:port the peers dial, with {release} in the host (each release has its own address). Defaults to "<serviceName>-{release}.<namespace>:<port>". */
     readonly address?: string;
     /** How long the peer waits to connect. Defaults to "10s". */
     readonly dialTimeout?: string;
@@ -70,6 +89,8 @@ export interface ExternalChaincodeArgs extends WorkloadArgs {
     readonly lifecycle?: ChaincodeLifecycleArgs;
     /** After commit and rollout, evaluate a read-only function through the org's first peer. Defaults to on with a lifecycle. */
     readonly smokeCheck?: SmokeCheckSettings;
+    /** What this org's peers run for the committed definition (lookupLiveRelease): its server is kept while it differs. Defaults to none. */
+    readonly liveRelease?: LiveRelease;
 }
 
 export interface SmokeCheckSettings {
@@ -83,16 +104,28 @@ export interface SmokeCheckSettings {
     readonly waitSeconds?: number;
 }
 
+/** One release as declared: its key, server and (for the declared one) package. */
+export interface ChaincodeRelease {
+    readonly key: string;
+    readonly role: PlannedRelease["role"];
+    /** host:port in its connection.json. */
+    readonly address: string;
+    readonly service: ChaincodeService;
+}
+
 /**
- * Chaincode as a service end to end: TLS material, the deterministic package
- * (its ID known before anything is installed) and the chaincode server on
- * Kubernetes started under that ID.
+ * Chaincode as a service end to end: the CA, the deterministic package of
+ * the declared release (its ID known before anything is installed) and a
+ * server per release on Kubernetes. The release the channel still runs keeps
+ * its server, unchanged, until the declared one is live.
  */
 export class ExternalChaincode extends pulumi.ComponentResource {
-    /** label:sha256 of the package; what the peer reports after install. */
+    /** label:sha256 of the declared package; what the peer reports after install. */
     public readonly packageId: pulumi.Output<string>;
     public readonly label: string;
-    /** host:port in connection.json. */
+    /** Key of the declared release (names its server and address). */
+    public readonly releaseKey: string;
+    /** host:port in the declared package's connection.json. */
     public readonly address: string;
     public readonly namespace: pulumi.Output<string>;
     public readonly serviceName: pulumi.Output<string>;
@@ -101,7 +134,14 @@ export class ExternalChaincode extends pulumi.ComponentResource {
     /** The package file, base64; secret when it carries the peer's client key. */
     public readonly packageBase64: pulumi.Output<string>;
     public readonly tls: ChaincodeTls | undefined;
+    /** Certificates of the declared release; undefined without TLS. */
+    public readonly certificates: ReleaseCertificates | undefined;
+    /** The declared release's server. */
     public readonly service: ChaincodeService;
+    /** Every server declared: the declared release first, then the live one while it differs. */
+    public readonly releases: readonly ChaincodeRelease[];
+    /** What the release plan means, as logged for the operator. */
+    public readonly releaseSummary: string;
     /** Undefined without a lifecycle. */
     public readonly lifecycle: ChaincodeLifecycle | undefined;
     /** Undefined without a lifecycle or when disabled. */
@@ -112,38 +152,69 @@ export class ExternalChaincode extends pulumi.ComponentResource {
         const tlsEnabled = args.tls?.enabled ?? true;
         const clientAuth = tlsEnabled && (args.tls?.clientAuth ?? true);
         const tlsArgs = {
-            extraSans: args.tls?.extraSans,
             algorithm: args.tls?.algorithm,
             clientAuth,
             caValidityHours: args.tls?.caValidityHours,
             validityHours: args.tls?.validityHours,
             earlyRenewalHours: args.tls?.earlyRenewalHours,
+            clientValidityHours: args.tls?.clientValidityHours,
         };
         // Check what every child will check, so a bad setting stops the graph before any child exists.
         const s = validateArgs(this, () => {
             const own = validateExternalChaincodeArgs(args);
-            validateServiceArgs(serviceArgs(args, own, "", undefined));
+            validateServiceArgs(serviceArgs(args, own, own.serverName, "", undefined));
             if (tlsEnabled) validateTlsArgs(tlsArgs);
             if (args.lifecycle) validateLifecycleArgs(args.lifecycle);
             return own;
         });
         const child = { parent: this };
+        const plan = planReleases(args.chaincodeName, s.addressTemplate, s.releaseKey, args.liveRelease, s.legacyAddress);
+        pulumi.log.info(plan.summary, this);
 
-        this.tls = tlsEnabled
-            ? new ChaincodeTls(
-                  `${name}-tls`,
-                  { serviceName: s.serviceName, namespace: s.namespace, address: s.address, ...tlsArgs },
-                  child,
-              )
-            : undefined;
+        // The namespace outlives every release; it was the first server's child before releases existed.
+        const namespaceResource =
+            args.createNamespace ?? true
+                ? new k8s.core.v1.Namespace(
+                      `${name}-ns`,
+                      { metadata: { name: s.namespace, labels: validateServiceArgs(serviceArgs(args, s, s.serverName, "", undefined)).commonLabels } },
+                      { parent: this, aliases: [{ name: `${name}-server-ns`, parent: legacyServiceUrn(name, this) }] },
+                  )
+                : undefined;
 
+        this.tls = tlsEnabled ? new ChaincodeTls(`${name}-tls`, { serviceName: s.serviceName, ...tlsArgs }, child) : undefined;
+
+        const releaseNames = (key: string) => ({
+            serverName: key ? releaseServerName(s.serviceName, key) : s.serviceName,
+            address: key ? releaseAddress(s.addressTemplate, key) : s.legacyAddress,
+            // The first server, from before releases, keeps its resource names.
+            prefix: key ? `${name}-${key}` : name,
+        });
+        const certificatesOf = (key: string, keep: boolean) => {
+            if (!this.tls) return undefined;
+            const names = releaseNames(key);
+            return new ReleaseCertificates(
+                key ? `${names.prefix}-tls` : `${name}-tls`,
+                this.tls,
+                { serverName: names.serverName, namespace: s.namespace, address: names.address, extraSans: args.tls?.extraSans },
+                { parent: key ? this : this.tls, keep },
+            );
+        };
+        const serverTlsOf = (certificates: ReleaseCertificates | undefined): ChaincodeServerTls | undefined =>
+            certificates && {
+                certPem: certificates.serverCertPem,
+                keyPem: certificates.serverKeyPem,
+                clientCaPem: clientAuth ? this.tls!.caCertPem : undefined,
+            };
+
+        const declared = releaseNames(s.releaseKey);
+        this.certificates = certificatesOf(s.releaseKey, false);
         const chaincodePackage: pulumi.Output<ChaincodePackage> = pulumi
-            .all([this.tls?.caCertPem, this.tls?.clientCertPem, this.tls?.clientKeyPem])
+            .all([this.tls?.caCertPem, this.certificates?.clientCertPem, this.certificates?.clientKeyPem])
             .apply(([rootCertPem, clientCertPem, clientKeyPem]) =>
                 buildChaincodePackage({
                     label: s.label,
                     type: args.packageType ?? "ccaas",
-                    address: s.address,
+                    address: declared.address,
                     dialTimeout: args.dialTimeout,
                     tls: rootCertPem
                         ? {
@@ -159,14 +230,7 @@ export class ExternalChaincode extends pulumi.ComponentResource {
         this.packageId = pulumi.unsecret(chaincodePackage.packageId);
         this.packageBase64 = chaincodePackage.apply((pkg) => pkg.bytes.toString("base64"));
 
-        const serverTls = this.tls
-            ? {
-                  certPem: this.tls.serverCertPem,
-                  keyPem: this.tls.serverKeyPem,
-                  clientCaPem: clientAuth ? this.tls.caCertPem : undefined,
-              }
-            : undefined;
-        // install -> (Deployment, approval) -> commit -> smoke check: the server starts under the ID the peers reported.
+        // install on every peer -> (declared server, approval) -> commit -> smoke check.
         this.lifecycle = args.lifecycle
             ? new ChaincodeLifecycle(
                   `${name}-lifecycle`,
@@ -180,8 +244,23 @@ export class ExternalChaincode extends pulumi.ComponentResource {
                   child,
               )
             : undefined;
-        const serverPackageId = this.lifecycle?.installedPackageId ?? this.packageId;
-        this.service = new ChaincodeService(`${name}-server`, serviceArgs(args, s, serverPackageId, serverTls), child);
+        const serverDependencies = [...(namespaceResource ? [namespaceResource] : []), ...(this.lifecycle?.installs ?? [])];
+
+        this.releases = plan.releases.map((release): ChaincodeRelease => {
+            const names = releaseNames(release.key);
+            const keep = release.role === "live";
+            const certificates = keep ? certificatesOf(release.key, true) : this.certificates;
+            const packageId = keep ? release.packageId! : this.packageId;
+            const service = new ChaincodeService(
+                `${names.prefix}-server`,
+                serviceArgs(args, s, names.serverName, packageId, serverTlsOf(certificates), release.key || undefined),
+                // A new release's server starts once every peer of the org holds its package.
+                { parent: this, dependsOn: keep ? namespaceResource && [namespaceResource] : serverDependencies, keep },
+            );
+            return { key: release.key, role: release.role, address: names.address, service };
+        });
+        this.service = this.releases[0].service;
+        this.releaseSummary = plan.summary;
 
         const smoke = args.smokeCheck ?? {};
         const definition = this.lifecycle?.definition;
@@ -195,10 +274,10 @@ export class ExternalChaincode extends pulumi.ComponentResource {
                     fn: smoke.fn,
                     args: smoke.args ? [...smoke.args] : undefined,
                     waitSeconds: smoke.waitSeconds,
-                    expectedPackageId: serverPackageId,
-                    chaincodeAddress: s.address,
+                    expectedPackageId: this.packageId,
+                    chaincodeAddress: declared.address,
                     // A new package, sequence or server certificate re-runs the check.
-                    triggers: [serverPackageId, definition.committedSequence.apply(String), this.tls?.serverCertPem ?? ""],
+                    triggers: [this.packageId, definition.committedSequence.apply(String), this.certificates?.serverCertPem ?? ""],
                     peerEndpoint: org.peers[0].endpoint,
                     peerTlsCaPem: org.peers[0].tlsCaPem ?? org.peerTlsCaPem,
                     peerHostOverride: org.peers[0].hostOverride,
@@ -214,13 +293,15 @@ export class ExternalChaincode extends pulumi.ComponentResource {
         }
 
         this.label = s.label;
-        this.address = s.address;
-        this.namespace = this.service.namespace;
+        this.releaseKey = s.releaseKey;
+        this.address = declared.address;
+        this.namespace = namespaceResource?.metadata.name ?? this.service.namespace;
         this.serviceName = this.service.serviceName;
         this.caCertPem = this.tls?.caCertPem;
         this.registerOutputs({
             packageId: this.packageId,
             label: this.label,
+            releaseKey: this.releaseKey,
             address: this.address,
             namespace: this.namespace,
             serviceName: this.serviceName,
@@ -229,18 +310,26 @@ export class ExternalChaincode extends pulumi.ComponentResource {
     }
 }
 
+/** URN of the server component that owned the namespace before releases. */
+function legacyServiceUrn(name: string, parent: pulumi.Resource): pulumi.Output<string> {
+    return pulumi.createUrn(`${name}-server`, "fabric-ccaas:index:ChaincodeService", parent);
+}
+
 function serviceArgs(
     args: ExternalChaincodeArgs,
     s: ReturnType<typeof validateExternalChaincodeArgs>,
+    serverName: string,
     packageId: pulumi.Input<string>,
     tls: ChaincodeServerTls | undefined,
+    releaseKey?: string,
 ): ChaincodeServiceArgs {
     return {
         chaincodeName: args.chaincodeName,
         chaincodeVersion: s.version,
         namespace: s.namespace,
-        createNamespace: args.createNamespace,
-        serviceName: s.serviceName,
+        createNamespace: false,
+        serviceName: serverName,
+        releaseKey,
         image: args.image,
         imageDigest: args.imageDigest,
         replicas: args.replicas,
@@ -265,11 +354,31 @@ export function validateExternalChaincodeArgs(args: ExternalChaincodeArgs) {
         "serviceName",
         args.serviceName ?? args.chaincodeName.toLowerCase().replace(/_/g, "-"),
     );
+    if (serviceName.length > MAX_RELEASE_SERVICE_NAME) {
+        throw new InvalidSettingError("serviceName", serviceName, `at most ${MAX_RELEASE_SERVICE_NAME} characters: each release's server is named <serviceName>-<release key>`);
+    }
     const port = requireIntegerInRange("port", args.port ?? DEFAULT_CHAINCODE_PORT, 1, 65535);
-    const address = validateHostPort("address", args.address ?? `${serviceName}.${namespace}:${port}`);
-    if (args.dialTimeout !== undefined) validateGoDuration("dialTimeout", args.dialTimeout);
-    if (args.packageType !== undefined && !["ccaas", "external"].includes(args.packageType)) {
+    const addressTemplate = validateAddressTemplate("address", args.address ?? defaultAddressTemplate(serviceName, namespace, port));
+    const dialTimeout = validateGoDuration("dialTimeout", args.dialTimeout ?? DEFAULT_DIAL_TIMEOUT);
+    const packageType = args.packageType ?? "ccaas";
+    if (!["ccaas", "external"].includes(packageType)) {
         throw new InvalidSettingError("packageType", args.packageType, "'ccaas' or 'external'");
     }
-    return { version, label, namespace, serviceName, port, address };
+    const tlsEnabled = args.tls?.enabled ?? true;
+    const clientGeneration = requireIntegerInRange("tlsClientGeneration", args.tls?.clientGeneration ?? 1, 1, 1_000_000);
+    const indexFiles = Object.fromEntries(
+        couchDbIndexFiles(args.couchDbIndexes ?? []).map((file) => [file.path, createHash("sha256").update(file.data).digest("hex")]),
+    );
+    const releaseKey = releaseKeyOf({
+        label,
+        type: packageType,
+        dialTimeout,
+        tls: !tlsEnabled ? "none" : args.tls?.clientAuth ?? true ? "mutual" : "server",
+        indexFiles,
+        clientGeneration,
+    });
+    const address = validateHostPort("address", releaseAddress(addressTemplate, releaseKey));
+    // Where the server was before releases: kept, under its old names, while the channel runs its package.
+    const legacyAddress = `${serviceName}.${namespace}:${port}`;
+    return { version, label, namespace, serviceName, serverName: releaseServerName(serviceName, releaseKey), port, addressTemplate, address, legacyAddress, releaseKey };
 }

@@ -8,6 +8,7 @@ import {
     TLS_KEY_FILE,
     TLS_MOUNT_PATH,
 } from "./environment";
+import { KeepOption, keepOptions } from "./keep";
 import { InvalidSettingError } from "./validation/errors";
 import {
     imageWithDigest,
@@ -86,10 +87,16 @@ export interface ChaincodeServiceArgs {
     readonly imagePullSecrets?: readonly string[];
     /** Which peers may connect. */
     readonly peerAccess?: PeerAccess;
+    /** The release this server belongs to (label fabric-ccaas.io/release). Defaults to none. */
+    readonly releaseKey?: string;
 }
+
+/** Options of a chaincode server; `keep` leaves every object as the state has it. */
+export type ChaincodeServiceOptions = pulumi.ComponentResourceOptions & KeepOption;
 
 export const DEFAULT_CHAINCODE_PORT = 9999;
 const TLS_CERT_HASH_ANNOTATION = "fabric-ccaas.io/tls-cert-sha256";
+export const RELEASE_LABEL = "fabric-ccaas.io/release";
 
 /**
  * The chaincode server on Kubernetes: Namespace, TLS Secret, a hardened
@@ -104,10 +111,13 @@ export class ChaincodeService extends pulumi.ComponentResource {
     public readonly serviceFqdn: pulumi.Output<string>;
     public readonly port: number;
 
-    constructor(name: string, args: ChaincodeServiceArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("fabric-ccaas:index:ChaincodeService", name, {}, opts);
+    constructor(name: string, args: ChaincodeServiceArgs, opts?: ChaincodeServiceOptions) {
+        const { keep, ...componentOpts } = opts ?? {};
+        super("fabric-ccaas:index:ChaincodeService", name, {}, componentOpts);
         const s = validateArgs(this, () => validateServiceArgs(args));
         const child = { parent: this };
+        // A component's dependsOn does not hold back its children: each object waits itself.
+        const childOptions = (props: object) => keepOptions(props, { parent: this, keep, dependsOn: componentOpts.dependsOn });
 
         const namespace = args.createNamespace ?? true
             ? new k8s.core.v1.Namespace(`${name}-ns`, { metadata: { name: s.namespace, labels: s.commonLabels } }, child)
@@ -118,7 +128,7 @@ export class ChaincodeService extends pulumi.ComponentResource {
             "app.kubernetes.io/name": args.chaincodeName,
             "app.kubernetes.io/instance": s.serviceName,
         };
-        const labels = { ...s.commonLabels, ...selector };
+        const labels = { ...s.commonLabels, ...selector, ...(args.releaseKey ? { [RELEASE_LABEL]: args.releaseKey } : {}) };
 
         let tlsSecret: k8s.core.v1.Secret | undefined;
         if (args.tls) {
@@ -127,15 +137,8 @@ export class ChaincodeService extends pulumi.ComponentResource {
                 "tls.key": pulumi.secret(args.tls.keyPem),
             };
             if (args.tls.clientCaPem) stringData["client-ca.crt"] = args.tls.clientCaPem;
-            tlsSecret = new k8s.core.v1.Secret(
-                `${name}-tls`,
-                {
-                    metadata: { name: `${s.serviceName}-tls`, namespace, labels },
-                    type: "kubernetes.io/tls",
-                    stringData,
-                },
-                child,
-            );
+            const secretProps = { metadata: { name: `${s.serviceName}-tls`, namespace, labels }, type: "kubernetes.io/tls", stringData };
+            tlsSecret = new k8s.core.v1.Secret(`${name}-tls`, secretProps, childOptions(secretProps));
         }
 
         const env = pulumi.output(args.packageId).apply((packageId) =>
@@ -152,9 +155,7 @@ export class ChaincodeService extends pulumi.ComponentResource {
             ? pulumi.output(args.tls.certPem).apply((pem) => ({ [TLS_CERT_HASH_ANNOTATION]: sha256Hex(pem) }))
             : {};
 
-        const deployment = new k8s.apps.v1.Deployment(
-            `${name}-deployment`,
-            {
+        const deploymentProps: k8s.apps.v1.DeploymentArgs = {
                 metadata: { name: s.serviceName, namespace, labels },
                 spec: {
                     replicas: s.replicas,
@@ -226,22 +227,18 @@ export class ChaincodeService extends pulumi.ComponentResource {
                         },
                     },
                 },
-            },
-            child,
-        );
+            };
+        const deployment = new k8s.apps.v1.Deployment(`${name}-deployment`, deploymentProps, childOptions(deploymentProps));
 
-        const service = new k8s.core.v1.Service(
-            `${name}-service`,
-            {
-                metadata: { name: s.serviceName, namespace, labels },
-                spec: {
-                    type: "ClusterIP",
-                    selector,
-                    ports: [{ name: "grpc", port: s.port, targetPort: s.port, protocol: "TCP" }],
-                },
+        const serviceProps: k8s.core.v1.ServiceArgs = {
+            metadata: { name: s.serviceName, namespace, labels },
+            spec: {
+                type: "ClusterIP",
+                selector,
+                ports: [{ name: "grpc", port: s.port, targetPort: s.port, protocol: "TCP" }],
             },
-            child,
-        );
+        };
+        const service = new k8s.core.v1.Service(`${name}-service`, serviceProps, childOptions(serviceProps));
 
         if (s.networkPolicy) {
             const from: k8s.types.input.networking.v1.NetworkPolicyPeer[] = [
@@ -251,18 +248,15 @@ export class ChaincodeService extends pulumi.ComponentResource {
                 },
                 ...s.networkPolicy.cidrs.map((cidr) => ({ ipBlock: { cidr } })),
             ];
-            new k8s.networking.v1.NetworkPolicy(
-                `${name}-peers`,
-                {
-                    metadata: { name: `${s.serviceName}-peers`, namespace, labels },
-                    spec: {
-                        podSelector: { matchLabels: selector },
-                        policyTypes: ["Ingress"],
-                        ingress: [{ from, ports: [{ protocol: "TCP", port: s.port }] }],
-                    },
+            const policyProps: k8s.networking.v1.NetworkPolicyArgs = {
+                metadata: { name: `${s.serviceName}-peers`, namespace, labels },
+                spec: {
+                    podSelector: { matchLabels: selector },
+                    policyTypes: ["Ingress"],
+                    ingress: [{ from, ports: [{ protocol: "TCP", port: s.port }] }],
                 },
-                child,
-            );
+            };
+            new k8s.networking.v1.NetworkPolicy(`${name}-peers`, policyProps, childOptions(policyProps));
         }
 
         this.namespace = namespace;

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as tls from "@pulumi/tls";
 import { isIP } from "node:net";
+import { KeepOption, keepOptions } from "./keep";
 import { InvalidSettingError } from "./validation/errors";
 import { requireIntegerInRange } from "./validation/kubernetes";
 import { validateArgs } from "./validation/resourceError";
@@ -49,29 +50,40 @@ export function hostOfAddress(address: string): string {
     return host.startsWith("[") && host.endsWith("]") ? host.slice(1, -1) : host;
 }
 
-export interface ChaincodeTlsArgs {
-    /** Kubernetes Service name of the chaincode server. */
+export interface ChaincodeCaArgs {
+    /** Names the CA in its subject. */
     readonly serviceName: pulumi.Input<string>;
-    /** Namespace of the Service. */
-    readonly namespace: pulumi.Input<string>;
-    /** host:port the peer dials (written into connection.json). */
-    readonly address: pulumi.Input<string>;
-    /** More DNS names or IPs for the server certificate. Defaults to none. */
-    readonly extraSans?: pulumi.Input<pulumi.Input<string>[]>;
-    /** Key algorithm. Defaults to "ECDSA" (P-256). */
+    /** Key algorithm of the CA and every leaf. Defaults to "ECDSA" (P-256). */
     readonly algorithm?: KeyAlgorithm;
     /** RSA key size when algorithm is RSA. Defaults to 2048. */
     readonly rsaBits?: number;
-    /** Issue a client certificate for the peer (mutual TLS). Defaults to true. */
-    readonly clientAuth?: boolean;
     /** Lifetime of the CA. Defaults to 87600 hours (10 years). */
     readonly caValidityHours?: number;
-    /** Lifetime of the server and client leaves. Defaults to 8760 hours (1 year). */
-    readonly validityHours?: number;
-    /** Renew a leaf this many hours before it expires (on the next `pulumi up`). Defaults to 720 (30 days). */
-    readonly earlyRenewalHours?: number;
     /** Organization in the certificates' subject. Defaults to "Hyperledger Fabric chaincode". */
     readonly organization?: string;
+}
+
+export interface LeafSettings {
+    /** Issue a client certificate for the peer (mutual TLS). Defaults to true. */
+    readonly clientAuth?: boolean;
+    /** Lifetime of the server leaf. Defaults to 8760 hours (1 year). */
+    readonly validityHours?: number;
+    /** Renew the server leaf this many hours before it expires (on the next `pulumi up`). Defaults to 720 (30 days). */
+    readonly earlyRenewalHours?: number;
+    /** Lifetime of the peer's client leaf, which lives inside the package. Defaults to the CA's lifetime. */
+    readonly clientValidityHours?: number;
+}
+
+export type ChaincodeTlsArgs = ChaincodeCaArgs & LeafSettings;
+
+export interface ReleaseCertificatesArgs {
+    /** Release server name: the Service the peer dials. */
+    readonly serverName: string;
+    readonly namespace: string;
+    /** host:port of this release in connection.json. */
+    readonly address: string;
+    /** More DNS names or IPs for the server certificate. Defaults to none. */
+    readonly extraSans?: pulumi.Input<pulumi.Input<string>[]>;
 }
 
 const SERVER_USES = ["digital_signature", "key_encipherment", "server_auth"];
@@ -79,129 +91,138 @@ const CLIENT_USES = ["digital_signature", "key_encipherment", "client_auth"];
 const CA_USES = ["cert_signing", "crl_signing", "digital_signature"];
 
 /**
- * A private CA, the chaincode server's leaf and (for mutual TLS) the peer's
- * client leaf. Only the CA goes into connection.json, so renewing a leaf
- * changes no package and needs no lifecycle transaction.
+ * The chaincode's private CA, shared by all its releases. Only the CA goes
+ * into connection.json, so renewing a server leaf changes no package; the
+ * peer's client leaf is in the package, so each release gets its own
+ * (ReleaseCertificates) and a renewal is a new release.
  */
 export class ChaincodeTls extends pulumi.ComponentResource {
     /** PEM of the CA; public, goes into connection.json as root_cert. */
     public readonly caCertPem: pulumi.Output<string>;
+    public readonly settings: TlsSettings;
+    public readonly organization: string;
+    private readonly caKey: tls.PrivateKey;
+    private readonly caCert: tls.SelfSignedCert;
+
+    constructor(name: string, args: ChaincodeTlsArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("fabric-ccaas:index:ChaincodeTls", name, {}, opts);
+        this.settings = validateArgs(this, () => validateTlsArgs(args));
+        this.organization = args.organization ?? "Hyperledger Fabric chaincode";
+        this.caKey = this.newKey(`${name}-ca-key`, { parent: this });
+        this.caCert = new tls.SelfSignedCert(
+            `${name}-ca`,
+            {
+                privateKeyPem: this.caKey.privateKeyPem,
+                isCaCertificate: true,
+                validityPeriodHours: this.settings.caValidityHours,
+                allowedUses: CA_USES,
+                subject: { commonName: pulumi.interpolate`${args.serviceName} chaincode CA`, organization: this.organization },
+            },
+            { parent: this },
+        );
+        this.caCertPem = this.caCert.certPem;
+        this.registerOutputs({ caCertPem: this.caCertPem });
+    }
+
+    /** A key of the configured algorithm. */
+    newKey(keyName: string, opts: pulumi.CustomResourceOptions): tls.PrivateKey {
+        const props: tls.PrivateKeyArgs =
+            this.settings.algorithm === "ECDSA" ? { algorithm: "ECDSA", ecdsaCurve: "P256" } : { algorithm: "RSA", rsaBits: this.settings.rsaBits };
+        return new tls.PrivateKey(keyName, props, keepOptions(props, opts));
+    }
+
+    /** A leaf signed by this CA. */
+    signLeaf(leafName: string, csr: tls.CertRequest, leaf: { validityHours: number; earlyRenewalHours: number; allowedUses: string[] }, opts: pulumi.CustomResourceOptions): tls.LocallySignedCert {
+        const props: tls.LocallySignedCertArgs = {
+            certRequestPem: csr.certRequestPem,
+            caPrivateKeyPem: this.caKey.privateKeyPem,
+            caCertPem: this.caCert.certPem,
+            validityPeriodHours: leaf.validityHours,
+            earlyRenewalHours: leaf.earlyRenewalHours,
+            allowedUses: leaf.allowedUses,
+        };
+        return new tls.LocallySignedCert(leafName, props, keepOptions(props, opts));
+    }
+
+    /** A certificate request for a key of this CA's algorithm. */
+    request(csrName: string, props: tls.CertRequestArgs, opts: pulumi.CustomResourceOptions): tls.CertRequest {
+        return new tls.CertRequest(csrName, props, keepOptions(props, opts));
+    }
+}
+
+/**
+ * One release's certificates: the server leaf (SANs: every name of the
+ * release's Service and the host of its address) and, for mutual TLS, the
+ * peer's client leaf that goes into this release's package.
+ */
+export class ReleaseCertificates {
     public readonly serverCertPem: pulumi.Output<string>;
     /** Secret. */
     public readonly serverKeyPem: pulumi.Output<string>;
-    /** SANs of the server certificate. */
     public readonly serverDnsNames: pulumi.Output<string[]>;
-    /** Client certificate the peer presents; undefined without mutual TLS. */
+    /** Undefined without mutual TLS. */
     public readonly clientCertPem: pulumi.Output<string> | undefined;
     /** Secret; undefined without mutual TLS. */
     public readonly clientKeyPem: pulumi.Output<string> | undefined;
 
-    constructor(name: string, args: ChaincodeTlsArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("fabric-ccaas:index:ChaincodeTls", name, {}, opts);
-        const settings = validateArgs(this, () => validateTlsArgs(args));
-        const child = { parent: this };
-        const organization = args.organization ?? "Hyperledger Fabric chaincode";
-
-        const newKey = (keyName: string) =>
-            new tls.PrivateKey(
-                keyName,
-                settings.algorithm === "ECDSA"
-                    ? { algorithm: "ECDSA", ecdsaCurve: "P256" }
-                    : { algorithm: "RSA", rsaBits: settings.rsaBits },
-                child,
-            );
-
-        const caKey = newKey(`${name}-ca-key`);
-        const caCert = new tls.SelfSignedCert(
-            `${name}-ca`,
-            {
-                privateKeyPem: caKey.privateKeyPem,
-                isCaCertificate: true,
-                validityPeriodHours: settings.caValidityHours,
-                allowedUses: CA_USES,
-                subject: { commonName: pulumi.interpolate`${args.serviceName} chaincode CA`, organization },
-            },
-            child,
-        );
-
+    constructor(prefix: string, ca: ChaincodeTls, args: ReleaseCertificatesArgs, opts: pulumi.CustomResourceOptions & KeepOption) {
+        const settings = ca.settings;
+        const organization = ca.organization;
         const sans = pulumi
-            .all([args.serviceName, args.namespace, args.address, args.extraSans ?? []])
-            .apply(([service, ns, address, extra]) => chaincodeServerSans(service, ns, address, extra));
-        const serverKey = newKey(`${name}-server-key`);
-        const serverCsr = new tls.CertRequest(
-            `${name}-server-csr`,
+            .output(args.extraSans ?? [])
+            .apply((extra) => chaincodeServerSans(args.serverName, args.namespace, args.address, extra));
+        const serverKey = ca.newKey(`${prefix}-server-key`, opts);
+        const serverCsr = ca.request(
+            `${prefix}-server-csr`,
             {
                 privateKeyPem: serverKey.privateKeyPem,
-                subject: { commonName: args.serviceName, organization },
+                subject: { commonName: args.serverName, organization },
                 dnsNames: sans.dnsNames,
                 ipAddresses: sans.ipAddresses,
             },
-            child,
+            opts,
         );
-        const serverCert = this.signLeaf(`${name}-server`, serverCsr, caKey, caCert, SERVER_USES, settings);
-
-        this.caCertPem = caCert.certPem;
+        const serverCert = ca.signLeaf(
+            `${prefix}-server`,
+            serverCsr,
+            { validityHours: settings.validityHours, earlyRenewalHours: settings.earlyRenewalHours, allowedUses: SERVER_USES },
+            opts,
+        );
         this.serverCertPem = serverCert.certPem;
         this.serverKeyPem = pulumi.secret(serverKey.privateKeyPem);
         this.serverDnsNames = sans.dnsNames;
 
         if (settings.clientAuth) {
-            const clientKey = newKey(`${name}-client-key`);
-            const clientCsr = new tls.CertRequest(
-                `${name}-client-csr`,
-                {
-                    privateKeyPem: clientKey.privateKeyPem,
-                    subject: { commonName: pulumi.interpolate`${args.serviceName} peer client`, organization },
-                },
-                child,
+            const clientKey = ca.newKey(`${prefix}-client-key`, opts);
+            const clientCsr = ca.request(
+                `${prefix}-client-csr`,
+                { privateKeyPem: clientKey.privateKeyPem, subject: { commonName: `${args.serverName} peer client`, organization } },
+                opts,
             );
-            this.clientCertPem = this.signLeaf(`${name}-client`, clientCsr, caKey, caCert, CLIENT_USES, settings).certPem;
+            // No early renewal: a renewed client leaf is a new package, so it comes as a new release, never in place.
+            this.clientCertPem = ca.signLeaf(
+                `${prefix}-client`,
+                clientCsr,
+                { validityHours: settings.clientValidityHours, earlyRenewalHours: 0, allowedUses: CLIENT_USES },
+                opts,
+            ).certPem;
             this.clientKeyPem = pulumi.secret(clientKey.privateKeyPem);
         }
-
-        this.registerOutputs({
-            caCertPem: this.caCertPem,
-            serverCertPem: this.serverCertPem,
-            serverKeyPem: this.serverKeyPem,
-            clientCertPem: this.clientCertPem,
-            clientKeyPem: this.clientKeyPem,
-        });
-    }
-
-    private signLeaf(
-        leafName: string,
-        csr: tls.CertRequest,
-        caKey: tls.PrivateKey,
-        caCert: tls.SelfSignedCert,
-        allowedUses: string[],
-        settings: TlsSettings,
-    ): tls.LocallySignedCert {
-        return new tls.LocallySignedCert(
-            leafName,
-            {
-                certRequestPem: csr.certRequestPem,
-                caPrivateKeyPem: caKey.privateKeyPem,
-                caCertPem: caCert.certPem,
-                validityPeriodHours: settings.validityHours,
-                earlyRenewalHours: settings.earlyRenewalHours,
-                allowedUses,
-            },
-            { parent: this },
-        );
     }
 }
 
-interface TlsSettings {
+export interface TlsSettings {
     algorithm: KeyAlgorithm;
     rsaBits: number;
     clientAuth: boolean;
     caValidityHours: number;
     validityHours: number;
     earlyRenewalHours: number;
+    clientValidityHours: number;
 }
 
 /** Checks the plain arguments; throws InvalidSettingError naming the setting. */
-export function validateTlsArgs(args: Omit<ChaincodeTlsArgs, "serviceName" | "namespace" | "address">): TlsSettings {
+export function validateTlsArgs(args: Omit<ChaincodeTlsArgs, "serviceName">): TlsSettings {
         const algorithm = args.algorithm ?? "ECDSA";
         if (!KEY_ALGORITHMS.includes(algorithm)) {
             throw new InvalidSettingError("tlsAlgorithm", algorithm, `one of ${KEY_ALGORITHMS.join(", ")}`);
@@ -225,5 +246,13 @@ export function validateTlsArgs(args: Omit<ChaincodeTlsArgs, "serviceName" | "na
                 `at most tlsCaValidityHours (${caValidityHours}): a leaf cannot outlive its CA`,
             );
         }
-        return { algorithm, rsaBits, clientAuth: args.clientAuth ?? true, caValidityHours, validityHours, earlyRenewalHours };
+        const clientValidityHours = requireIntegerInRange("tlsClientValidityHours", args.clientValidityHours ?? caValidityHours, 1, 876000);
+        if (clientValidityHours > caValidityHours) {
+            throw new InvalidSettingError(
+                "tlsClientValidityHours",
+                clientValidityHours,
+                `at most tlsCaValidityHours (${caValidityHours}): a leaf cannot outlive its CA`,
+            );
+        }
+        return { algorithm, rsaBits, clientAuth: args.clientAuth ?? true, caValidityHours, validityHours, earlyRenewalHours, clientValidityHours };
 }

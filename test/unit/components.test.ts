@@ -23,6 +23,8 @@ function created(name: string) {
 describe("ExternalChaincode graph (mocks)", () => {
     let cc: ExternalChaincode;
     let packageId: string;
+    /** A resource of the declared release, by the part of its name after the release prefix. */
+    const release = (suffix: string) => `basic-${cc.releaseKey}-${suffix}`;
     before(async () => {
         cc = new ExternalChaincode("basic", { chaincodeName: "basic", namespace: "hlf1", image: "registry.example.com/basic:1.0" });
         packageId = await promiseOf(cc.packageId);
@@ -32,7 +34,7 @@ describe("ExternalChaincode graph (mocks)", () => {
     it("computes the package ID from the package bytes and passes it as CHAINCODE_ID", async () => {
         const bytes = Buffer.from(await promiseOf(cc.packageBase64), "base64");
         assert.equal(packageId, `basic_1.0:${createHash("sha256").update(bytes).digest("hex")}`);
-        const env = envOf(mocks.resources.find((r) => r.type === DEPLOYMENT && r.name === "basic-server-deployment")!.inputs);
+        const env = envOf(mocks.resources.find((r) => r.type === DEPLOYMENT && r.name === release("server-deployment"))!.inputs);
         for (const name of ["CHAINCODE_ID", "CORE_CHAINCODE_ID", "CORE_CHAINCODE_ID_NAME"]) assert.equal(env[name], packageId);
         assert.equal(env.CHAINCODE_SERVER_ADDRESS, "0.0.0.0:9999");
         assert.equal(env.CORE_CHAINCODE_TLS_CLIENT_CACERT_FILE, "/etc/hyperledger/chaincode/tls/client-ca.crt");
@@ -41,7 +43,7 @@ describe("ExternalChaincode graph (mocks)", () => {
     it("packages the CA and the peer's client credentials, with the Service address", async () => {
         const pkg = readChaincodePackage(Buffer.from(await promiseOf(cc.packageBase64), "base64"));
         const connection = JSON.parse(pkg.connectionJson ?? "{}");
-        assert.equal(connection.address, "basic.hlf1:9999");
+        assert.equal(connection.address, `basic-${cc.releaseKey}.hlf1:9999`);
         assert.equal(connection.tls_required, true);
         assert.equal(connection.client_auth_required, true);
         assert.equal(connection.root_cert, await promiseOf(cc.caCertPem!));
@@ -50,11 +52,11 @@ describe("ExternalChaincode graph (mocks)", () => {
     });
 
     it("keeps private keys secret and the package ID public", async () => {
-        assert.equal(await isSecretOutput(cc.tls!.serverKeyPem), true);
-        assert.equal(await isSecretOutput(cc.tls!.clientKeyPem!), true);
+        assert.equal(await isSecretOutput(cc.certificates!.serverKeyPem), true);
+        assert.equal(await isSecretOutput(cc.certificates!.clientKeyPem!), true);
         assert.equal(await isSecretOutput(cc.packageBase64), true, "the package carries the client key");
         assert.equal(await isSecretOutput(cc.packageId), false);
-        const secret = mocks.resources.find((r) => r.type === SECRET && r.name === "basic-server-tls")!;
+        const secret = mocks.resources.find((r) => r.type === SECRET && r.name === release("server-tls"))!;
         assert.ok(
             secret.secretPaths.some((path) => "stringData.tls.key".startsWith(path)),
             `the key reached the engine in plain text; secret paths: ${secret.secretPaths}`,
@@ -64,18 +66,19 @@ describe("ExternalChaincode graph (mocks)", () => {
     });
 
     it("issues the server certificate for every name the peer may dial", () => {
-        const csr = mocks.resources.find((r) => r.name === "basic-tls-server-csr")!;
-        assert.deepEqual(csr.inputs.dnsNames, ["basic", "basic.hlf1", "basic.hlf1.svc", "basic.hlf1.svc.cluster.local"]);
-        const key = mocks.resources.find((r) => r.name === "basic-tls-server-key")!;
+        const csr = mocks.resources.find((r) => r.name === release("tls-server-csr"))!;
+        const server = `basic-${cc.releaseKey}`;
+        assert.deepEqual(csr.inputs.dnsNames, [server, `${server}.hlf1`, `${server}.hlf1.svc`, `${server}.hlf1.svc.cluster.local`]);
+        const key = mocks.resources.find((r) => r.name === release("tls-server-key"))!;
         assert.equal(key.inputs.algorithm, "ECDSA");
         assert.equal(key.inputs.ecdsaCurve, "P256");
-        const leaf = mocks.resources.find((r) => r.name === "basic-tls-server")!;
+        const leaf = mocks.resources.find((r) => r.name === release("tls-server"))!;
         assert.ok(leaf.inputs.allowedUses.includes("server_auth"));
         assert.equal(leaf.inputs.earlyRenewalHours, 720);
     });
 
     it("hardens the Deployment: probes, limits, non-root, read-only root filesystem, labels", () => {
-        const deployment = mocks.resources.find((r) => r.type === DEPLOYMENT && r.name === "basic-server-deployment")!.inputs;
+        const deployment = mocks.resources.find((r) => r.type === DEPLOYMENT && r.name === release("server-deployment"))!.inputs;
         const pod = deployment.spec.template.spec;
         const container = pod.containers[0];
         assert.deepEqual(container.readinessProbe.tcpSocket, { port: 9999 });
@@ -94,11 +97,11 @@ describe("ExternalChaincode graph (mocks)", () => {
     });
 
     it("exposes a ClusterIP Service and admits only peers through a NetworkPolicy", () => {
-        const service = mocks.resources.find((r) => r.name === "basic-server-service")!.inputs;
+        const service = mocks.resources.find((r) => r.name === release("server-service"))!.inputs;
         assert.equal(service.spec.type, "ClusterIP");
-        assert.equal(service.metadata.name, "basic");
+        assert.equal(service.metadata.name, `basic-${cc.releaseKey}`, "each release has its own Service");
         assert.equal(service.spec.ports[0].port, 9999);
-        const policy = mocks.resources.find((r) => r.name === "basic-server-peers")!.inputs;
+        const policy = mocks.resources.find((r) => r.name === release("server-peers"))!.inputs;
         assert.deepEqual(policy.spec.policyTypes, ["Ingress"]);
         assert.deepEqual(policy.spec.ingress[0].from[0].podSelector.matchLabels, { "app.kubernetes.io/component": "peer" });
         assert.deepEqual(policy.spec.podSelector.matchLabels, service.spec.selector);

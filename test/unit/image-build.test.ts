@@ -3,10 +3,10 @@ import * as assert from "node:assert/strict";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { installMocks, promiseOf } from "./support/pulumiMocks";
+import { promiseOf } from "./support/pulumiMocks";
+import { loadProgram } from "./support/program";
 import { sourceDigest } from "../../components/imageBuild";
 
-const PROGRAM = require.resolve("../../index");
 
 describe("sourceDigest", () => {
     it("changes with any source byte or file name and ignores build output", () => {
@@ -32,9 +32,8 @@ describe("sourceDigest", () => {
 
 describe("imageBuild in the program (mocks)", () => {
     it("builds the chaincode image in ACR and deploys exactly that image", async () => {
-        const mocks = installMocks({ config: { imageBuild: "true", imageRegistry: "fabricccaas" } });
-        delete require.cache[PROGRAM];
-        const program = require(PROGRAM);
+        const { mocks, run } = loadProgram({ config: { imageBuild: "true", imageRegistry: "fabricccaas" } });
+        const program = await run();
         const image: string = await promiseOf(program.chaincodeImage);
         const digest = sourceDigest(join(__dirname, "..", "..", "..", "chaincode", "asset-transfer-basic"));
         assert.equal(image, `fabricccaas.azurecr.io/asset-transfer-basic:src-${digest.slice(0, 16)}`);

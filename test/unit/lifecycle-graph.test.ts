@@ -42,11 +42,13 @@ describe("ExternalChaincode with the Fabric lifecycle (mocks)", () => {
         }
     });
 
-    it("starts the server under the ID the install reported, after the installs", () => {
-        const deployment = mocks.named("basic-server-deployment");
+    it("starts the server under the installed package ID once every peer of the org holds it", () => {
+        const deployment = mocks.named(`basic-${cc.releaseKey}-server-deployment`);
         const env = Object.fromEntries(deployment.inputs.spec.template.spec.containers[0].env.map((e: any) => [e.name, e.value]));
         assert.equal(env.CHAINCODE_ID, mocks.named("basic-lifecycle-install-0").inputs.packageId);
-        assert.ok(dependsOn(deployment, "basic-lifecycle-install-0"), "the Deployment waits for the install");
+        for (const install of ["basic-lifecycle-install-0", "basic-lifecycle-install-1"]) {
+            assert.ok(dependsOn(mocks.named(`basic-${cc.releaseKey}-server-deployment`), install), `the server waits for ${install}`);
+        }
     });
 
     it("orders install -> approval -> commit -> smoke check after the rollout", () => {
@@ -56,7 +58,7 @@ describe("ExternalChaincode with the Fabric lifecycle (mocks)", () => {
         assert.ok(dependsOn(approval, "basic-lifecycle-install-0") && dependsOn(approval, "basic-lifecycle-install-1"));
         assert.ok(dependsOn(definition, "basic-lifecycle-approval"));
         assert.ok(dependsOn(smoke, "basic-lifecycle-definition"));
-        assert.ok(dependsOn(smoke, "basic-server-deployment"), "the smoke check waits for the rollout");
+        assert.ok(dependsOn(smoke, `basic-${cc.releaseKey}-server-deployment`), "the smoke check waits for the rollout");
     });
 
     it("approves and commits the same definition, endorsing the commit on one peer per org", () => {
@@ -71,7 +73,7 @@ describe("ExternalChaincode with the Fabric lifecycle (mocks)", () => {
         const smoke = mocks.named("basic-smoke").inputs;
         assert.equal(smoke.fn, undefined, "the provider's default (GetAllAssets) applies");
         assert.equal(smoke.expectedPackageId, approval.packageId);
-        assert.equal(smoke.chaincodeAddress, "basic.hlf1:9999");
+        assert.equal(smoke.chaincodeAddress, `basic-${cc.releaseKey}.hlf1:9999`);
     });
 
     it("installs and approves only when another org's stack commits", async () => {

@@ -3,15 +3,12 @@ import * as assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import * as yaml from "js-yaml";
-import { installMocks, promiseOf } from "./support/pulumiMocks";
+import { promiseOf } from "./support/pulumiMocks";
+import { loadProgram } from "./support/program";
 import { testPki } from "../support/pki";
 
-const PROGRAM = require.resolve("../../index");
-
 function runProgram(config: Record<string, string>, secretKeys: string[] = []) {
-    const mocks = installMocks({ config, secretKeys });
-    delete require.cache[PROGRAM];
-    return { mocks, load: () => require(PROGRAM) };
+    return loadProgram({ config, secretKeys });
 }
 
 describe("the program (index.ts) under mocks", () => {
@@ -23,13 +20,13 @@ describe("the program (index.ts) under mocks", () => {
     });
 
     it("deploys into AKS and exports what the user needs next", async () => {
-        const { mocks, load } = runProgram({
+        const { mocks, run } = runProgram({
             image: "registry.example.com/basic:1.0", aksCreate: "true", aksLocation: "westeurope", namespace: "hlf1",
         });
-        const program = load();
+        const program = await run();
         const packageId: string = await promiseOf(program.packageId);
         assert.match(packageId, /^basic_1\.0:[0-9a-f]{64}$/);
-        assert.equal(program.connectionAddress, "basic.hlf1:9999");
+        assert.equal(program.connectionAddress, `basic-${program.releaseKey}.hlf1:9999`);
         assert.equal(await promiseOf(program.namespace), "hlf1");
         assert.match(await promiseOf(program.caCertPem), /BEGIN CERTIFICATE/);
         assert.ok(mocks.byType("azure-native:containerservice:ManagedCluster").length === 1);
@@ -47,8 +44,8 @@ describe("Pulumi.yaml's defaults", () => {
         const defaults = Object.fromEntries(Object.entries(project.config).map(([key, entry]: [string, any]) => [key, String(entry.default)]));
         const image = { image: "registry.example.com/basic:1.0" };
         const deployed = async (config: Record<string, string>) => {
-            const { mocks, load } = runProgram(config);
-            await promiseOf(load().serviceName);
+            const { mocks, run } = runProgram(config);
+            await promiseOf((await run()).serviceName);
             await new Promise((resolve) => setTimeout(resolve, 100));
             return mocks.resources.map((r) => ({ type: r.type, name: r.name, inputs: r.inputs }));
         };
@@ -62,7 +59,7 @@ describe("the program with the Fabric lifecycle", () => {
     it("reads the org's secrets as secrets and exports the committed sequence", async () => {
         const pki = testPki();
         const cert = { certPem: pki.clientCertPem, keyPem: pki.clientKeyPem };
-        const { mocks, load } = runProgram({
+        const { mocks, run } = runProgram({
             image: "registry.example.com/basic:1.0",
             channel: "mychannel",
             mspId: "Org1MSP",
@@ -72,7 +69,7 @@ describe("the program with the Fabric lifecycle", () => {
             adminKeyPem: cert.keyPem,
             endorsementPolicy: "OR('Org1MSP.member')",
         }, ["adminKeyPem"]);
-        const program = load();
+        const program = await run();
         assert.equal(await promiseOf(program.committedSequence), 1);
         assert.match(await promiseOf(program.nextSteps), /Committed on mychannel at sequence 1/);
         await new Promise((resolve) => setTimeout(resolve, 100));
@@ -85,7 +82,7 @@ describe("the program with the Fabric lifecycle", () => {
 
     it("commits only after the orgs of the referenced stacks approved (StackReference)", async () => {
         const pki = testPki();
-        const { mocks, load } = runProgram({
+        const { mocks, run } = runProgram({
             image: "registry.example.com/basic:1.0",
             channel: "mychannel",
             mspId: "Org1MSP",
@@ -95,7 +92,7 @@ describe("the program with the Fabric lifecycle", () => {
             adminKeyPem: pki.clientKeyPem,
             approvalStacks: JSON.stringify(["acme/fabric-ccaas/org2"]),
         }, ["adminKeyPem"]);
-        const program = load();
+        const program = await run();
         await promiseOf(program.committedSequence);
         await new Promise((resolve) => setTimeout(resolve, 100));
         assert.equal(mocks.one("pulumi:pulumi:StackReference").inputs.name, "acme/fabric-ccaas/org2");

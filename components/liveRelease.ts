@@ -1,0 +1,69 @@
+/**
+ * The program's look-up before it declares anything (like a data source, so
+ * `pulumi preview` sees it too): which package this org's peers run for the
+ * committed definition, where that package's server is, and whether this
+ * update moves the peers to the declared package. Read-only calls only.
+ */
+import { checkCommitReadiness, CallOptions, Endpoint, getInstalledPackage, IdentityPem, queryApproved, queryCommitted } from "./fabric";
+import { readChaincodePackage } from "./packaging/reader";
+import { desiredDefinition, planSequence } from "./providers/lifecycle-plan";
+import type { DefinitionInputs } from "./providers/shared";
+import type { LiveRelease } from "./release";
+
+export interface LiveReleaseQuery extends CallOptions {
+    /** One of this org's peers. */
+    readonly peer: Endpoint;
+    /** This org's admin (the installed package is read with it). */
+    readonly identity: IdentityPem;
+    /** The definition this stack declares (sequence "auto" or a number). */
+    readonly definition: DefinitionInputs;
+    /** This stack commits the definition. */
+    readonly commits: boolean;
+    /** Orgs whose approval the commit needs. Defaults to every org of the channel. */
+    readonly requiredApprovals?: readonly string[];
+}
+
+/** Undefined when nothing is committed or this org approved no package for the committed sequence. */
+export async function lookupLiveRelease(query: LiveReleaseQuery): Promise<LiveRelease | undefined> {
+    const call = { peer: query.peer, identity: query.identity, timeoutSeconds: query.timeoutSeconds };
+    const { channel, name } = query.definition;
+    const committed = await queryCommitted({ ...call, channel, name });
+    if (!committed) return undefined;
+    const approved = await queryApproved({ ...call, channel, name, sequence: committed.sequence });
+    if (!approved?.packageId) return undefined;
+    const packageBytes = await getInstalledPackage({ ...call, packageId: approved.packageId });
+    const address = packageBytes ? String(readChaincodePackage(packageBytes).connection?.address ?? "") : "";
+    return {
+        packageId: approved.packageId,
+        address,
+        sequence: committed.sequence,
+        replacedInThisUpdate: await declaredGoesLive(query, committed),
+    };
+}
+
+/**
+ * The declared package becomes this org's live one in this update when the
+ * definition stays as committed (this org's new approval switches its peers)
+ * or when this stack commits a new one that every other required org has
+ * approved. A wrong guess costs no outage: a server is deleted only at the
+ * end of an update whose every step succeeded.
+ */
+async function declaredGoesLive(query: LiveReleaseQuery, committed: NonNullable<Awaited<ReturnType<typeof queryCommitted>>>): Promise<boolean> {
+    let sequence;
+    try {
+        sequence = planSequence(query.definition, desiredDefinition(query.definition), committed);
+    } catch {
+        return false; // a bad definition fails in the providers, with its own message
+    }
+    if (sequence.matchesCommitted) return true;
+    if (!query.commits) return false;
+    const readiness = await checkCommitReadiness({
+        peer: query.peer,
+        identity: query.identity,
+        timeoutSeconds: query.timeoutSeconds,
+        channel: query.definition.channel,
+        definition: { ...desiredDefinition(query.definition), sequence: sequence.sequence },
+    });
+    const required = query.requiredApprovals ?? Object.keys(readiness.approvals);
+    return required.every((mspId) => mspId === query.identity.mspId || readiness.approvals[mspId] === true);
+}
