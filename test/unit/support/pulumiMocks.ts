@@ -14,6 +14,10 @@ export interface RecordedResource {
     readonly secretPaths: string[];
     /** URNs this resource depends on (dependsOn and input dependencies). */
     readonly dependencies: string[];
+    /** Inputs the engine is told to take from the state (ignoreChanges). */
+    readonly ignoreChanges: string[];
+    /** Former identities: alias URNs, or "<parent URN>::<name>" for alias specs. */
+    readonly aliases: string[];
 }
 
 export interface MockRecorder {
@@ -59,7 +63,8 @@ export function installMocks(
     const pki = testPki();
     // One matching pair serves every mocked key and certificate.
     const cert = { certPem: pki.clientCertPem, keyPem: pki.clientKeyPem };
-    const pending = new Map<string, { secretPaths: string[]; dependencies: string[] }>();
+    type Seen = Pick<RecordedResource, "secretPaths" | "dependencies" | "ignoreChanges" | "aliases">;
+    const pending = new Map<string, Seen>();
 
     pulumi.runtime.setAllConfig(
         Object.fromEntries(Object.entries(opts.config ?? {}).map(([k, v]) => [`${project}:${k}`, v])),
@@ -68,7 +73,7 @@ export function installMocks(
     pulumi.runtime.setMocks(
         {
             newResource(args: pulumi.runtime.MockResourceArgs) {
-                const seen = pending.get(`${args.type}::${args.name}`) ?? { secretPaths: [], dependencies: [] };
+                const seen = pending.get(`${args.type}::${args.name}`) ?? { secretPaths: [], dependencies: [], ignoreChanges: [], aliases: [] };
                 resources.push({
                     type: args.type,
                     name: args.name,
@@ -98,7 +103,17 @@ export function installMocks(
         secretPathsOf(req.getObject().toJavaScript(), "", secretPaths);
         const dependencies: string[] = [...req.getDependenciesList()];
         for (const deps of req.getPropertydependenciesMap().values()) dependencies.push(...deps.getUrnsList());
-        pending.set(`${req.getType()}::${req.getName()}`, { secretPaths, dependencies: [...new Set(dependencies)] });
+        const aliases: string[] = [...(req.getAliasurnsList?.() ?? [])];
+        for (const alias of req.getAliasesList?.() ?? []) {
+            const spec = alias.getSpec?.();
+            aliases.push(spec ? `${spec.getParenturn?.() ?? ""}::${spec.getName()}` : alias.getUrn());
+        }
+        pending.set(`${req.getType()}::${req.getName()}`, {
+            secretPaths,
+            dependencies: [...new Set(dependencies)],
+            ignoreChanges: [...req.getIgnorechangesList()],
+            aliases,
+        });
         return register(req, callback);
     };
 
