@@ -37,7 +37,7 @@ export interface ProgramSettings {
 export const CONFIG_KEYS = [
     "chaincodeName", "chaincodeVersion", "label", "packageType", "couchDbIndexDir",
     "namespace", "createNamespace", "serviceName", "port", "address", "dialTimeout",
-    "tls", "clientAuth", "tlsAlgorithm", "tlsCaValidityHours", "tlsValidityHours", "tlsEarlyRenewalHours", "tlsExtraSans",
+    "tls", "clientAuth", "tlsAlgorithm", "tlsCaValidityHours", "tlsValidityHours", "tlsEarlyRenewalHours", "tlsClientValidityHours", "tlsClientGeneration", "tlsExtraSans",
     "image", "imageDigest", "imageBuild", "imageBuildTool", "imageBuildContext", "imageRegistry", "imageRepository", "replicas", "cpuRequest", "memoryRequest", "cpuLimit", "memoryLimit", "runAsUser",
     "env", "imagePullSecrets", "networkPolicy", "peerPodSelector", "peerNamespaceSelector", "peerCidrs",
     "kubeconfig", "kubeContext", "clusterIdentifier",
@@ -88,6 +88,8 @@ export function readSettings(config: ConfigSource, secrets: LifecycleSecrets = {
             caValidityHours: read.integer("tlsCaValidityHours"),
             validityHours: read.integer("tlsValidityHours"),
             earlyRenewalHours: read.integer("tlsEarlyRenewalHours"),
+            clientValidityHours: read.integer("tlsClientValidityHours"),
+            clientGeneration: read.integer("tlsClientGeneration"),
             extraSans: read.stringArray("tlsExtraSans"),
         },
         image,

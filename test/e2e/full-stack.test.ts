@@ -4,18 +4,20 @@
  * Deployment runs as a local process through LocalKubelet) and the real
  * Fabric network (two orgs, mutual TLS). Two stacks, one per org, joined by
  * a StackReference: org2 installs and approves (commit: false), org1 commits
- * once org2's stack has approved (approvalStacks). Each step asserts what the
- * operator would check: outputs, the ledger, the plan, the cluster.
+ * once org2's stack has approved (approvalStacks). The peers reach the
+ * chaincode servers by their in-cluster addresses through a Service proxy.
+ * Each step asserts what the operator would check: outputs, the ledger, the
+ * plan, the cluster; the upgrade and the renewal run under continuous traffic.
  */
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
 import { after, before, describe, it } from "node:test";
 import { approveForMyOrg, commitDefinition, evaluate, submit } from "../../components/fabric";
-import { KwokCluster, LocalKubelet, missingToolchainBinaries, toolchainBinDir } from "../../testenv/kube";
+import { KwokCluster, LocalKubelet, missingToolchainBinaries, ServiceProxy, toolchainBinDir } from "../../testenv/kube";
 import { channelHeight, clientEndpoint, startNetwork, type FabricNetwork, type Org } from "../../testenv/network";
-import { freePort } from "../../chaincode/asset-transfer-basic/test/server-process";
 import { changedSteps, nameOfUrn, parseEventStream, parsePreview, withoutDebugDiagnostics, type EngineReport } from "./support/engine-events";
+import { LoadLoop, type LoadResult } from "./support/load";
 import { createOrgStack } from "./support/org-stack";
 import { reportPhase } from "./support/phases";
 import { plaintextSecretsIn } from "./support/plaintext-secrets";
@@ -29,8 +31,6 @@ const REQUIRED_BINARIES = [
 ];
 const NAMESPACE_ORG1 = "hlf-org1"; // Pulumi.local.yaml
 const NAMESPACE_ORG2 = "hlf-org2";
-/** The Deployment (and Service) name: serviceName defaults to the chaincode name. */
-const DEPLOYMENT = "basic";
 const NEW_POLICY = "OR('Org1MSP.peer','Org2MSP.peer')";
 const OUT_OF_BAND_VERSION = "1.1-out-of-band";
 
@@ -43,8 +43,12 @@ describe("the program under the real Pulumi engine (kwok + local kubelet + real 
     let org2: Org;
     let org1Stack: PulumiStack;
     let org2Stack: PulumiStack;
+    let proxy: ServiceProxy;
     let packageIdOrg1: string;
     let packageIdOrg2: string;
+    /** Release keys the stacks serve now (the Deployment of a release is basic-<key>). */
+    let releaseOrg1: string;
+    let releaseOrg2: string;
 
     const log = (line: string) => process.stderr.write(`# ${line}\n`);
     const userCall = () => ({ peer: clientEndpoint(org1.peers[0], org1), identity: org1.user, channel: network.channel, chaincode: "basic", timeoutSeconds: 30 });
@@ -64,16 +68,22 @@ describe("the program under the real Pulumi engine (kwok + local kubelet + real 
         return { ...parseEventStream(result.stdout), result };
     }
 
-    async function deploymentAnnotations(namespace: string): Promise<Record<string, string>> {
+    async function deploymentAnnotations(namespace: string, release: string): Promise<Record<string, string>> {
         const deployment = await cluster.getJson<{ spec: { template: { metadata: { annotations?: Record<string, string> } } } }>([
-            "deployment", "-n", namespace, DEPLOYMENT,
+            "deployment", "-n", namespace, `basic-${release}`,
         ]);
         return deployment.spec.template.metadata.annotations ?? {};
     }
 
-    /** The local kubelet's latest start of a Deployment once `accept` holds (bounded wait). */
-    async function kubeletStart(namespace: string, accept: (start: NonNullable<ReturnType<LocalKubelet["lastStart"]>>) => boolean) {
-        const name = `${namespace}/${DEPLOYMENT}`;
+    /** The chaincode Deployments in a namespace. */
+    async function deploymentsIn(namespace: string): Promise<string[]> {
+        const list = await cluster.kubectl(["get", "deployments", "-n", namespace, "-o", "name"]);
+        return list.split("\n").filter(Boolean).map((line) => line.replace("deployment.apps/", "")).sort();
+    }
+
+    /** The local kubelet's latest start of a release's Deployment once `accept` holds (bounded wait). */
+    async function kubeletStart(namespace: string, release: string, accept: (start: NonNullable<ReturnType<LocalKubelet["lastStart"]>>) => boolean) {
+        const name = `${namespace}/basic-${release}`;
         for (let i = 0; i < 60; i++) {
             const start = kubelet.lastStart(name);
             if (start && accept(start)) return start;
@@ -91,18 +101,20 @@ describe("the program under the real Pulumi engine (kwok + local kubelet + real 
                 `them (pulumi-resource-tls serves @pulumi/tls). Build them with \`npm run toolchain\`; \`bash testenv/toolchain/build.sh --check\` lists what is missing.`,
         );
         assertChaincodeServerBuilt();
-        network = await startNetwork({ clientAuthRequired: true });
+        proxy = await ServiceProxy.start();
+        network = await startNetwork({ clientAuthRequired: true, peerProxyUrl: proxy.url });
         [org1, org2] = network.orgs;
         cluster = await KwokCluster.create({ log });
         kubelet = new LocalKubelet(cluster, log);
         kubelet.start();
+        proxy.attach(kubelet.route);
         workspace = PulumiWorkspace.create(log);
         const kubeconfig = cluster.kubeconfig();
         org2Stack = await createOrgStack(workspace, "org2", {
-            network, org: org2, kubeconfig, port: await freePort(), namespace: NAMESPACE_ORG2, commit: false,
+            network, org: org2, kubeconfig, namespace: NAMESPACE_ORG2, commit: false,
         });
         org1Stack = await createOrgStack(workspace, "org1", {
-            network, org: org1, kubeconfig, port: await freePort(), commitOrgs: [org2], approvalStacks: [org2Stack.qualifiedName],
+            network, org: org1, kubeconfig, commitOrgs: [org2], approvalStacks: [org2Stack.qualifiedName],
         });
     });
 
@@ -110,6 +122,7 @@ describe("the program under the real Pulumi engine (kwok + local kubelet + real 
         await kubelet?.stop();
         await cluster?.delete();
         await network?.stop();
+        await proxy?.stop();
         workspace?.remove();
     });
 
@@ -121,6 +134,7 @@ describe("the program under the real Pulumi engine (kwok + local kubelet + real 
         assert.equal(org2Outputs.mspId, "Org2MSP");
         assert.equal(org2Outputs.committedSequence, undefined, "a commit: false stack commits nothing");
         packageIdOrg2 = String(org2Outputs.packageId);
+        releaseOrg2 = String(org2Outputs.releaseKey);
 
         const org1Up = await up(org1Stack);
         reportPhase("up", org1Up.result.seconds, org1Up.stepSeconds);
@@ -128,6 +142,7 @@ describe("the program under the real Pulumi engine (kwok + local kubelet + real 
         assert.equal(outputs.committedSequence, 1);
         assert.match(String(outputs.packageId), /^basic_1\.0:[0-9a-f]{64}$/);
         packageIdOrg1 = String(outputs.packageId);
+        releaseOrg1 = String(outputs.releaseKey);
         assert.notEqual(packageIdOrg1, packageIdOrg2, "each org's package carries its own chaincode CA");
         assert.ok(org1Up.steps.some((step) => nameOfUrn(step.urn) === "basic-smoke" && step.op === "create"), "the smoke check ran inside up");
 
@@ -135,9 +150,11 @@ describe("the program under the real Pulumi engine (kwok + local kubelet + real 
         const definition = (await org1Stack.resources()).find((r) => nameOfUrn(r.urn) === "basic-lifecycle-definition");
         assert.deepEqual(definition?.inputs?.requiredApprovals, ["Org1MSP", "Org2MSP"]);
 
-        // The server the peer reached runs with the Deployment's package ID, on the packaged address.
-        const start = await kubeletStart(NAMESPACE_ORG1, () => true);
+        // The server the peer reached (by the packaged in-cluster address) runs with the Deployment's package ID.
+        const start = await kubeletStart(NAMESPACE_ORG1, releaseOrg1, () => true);
         assert.equal(start.env.CHAINCODE_ID, packageIdOrg1);
+        assert.equal(outputs.connectionAddress, `basic-${releaseOrg1}.${NAMESPACE_ORG1}:9999`);
+        assert.ok((proxy.tunnels.get(`basic-${releaseOrg1}.${NAMESPACE_ORG1}:9999`) ?? 0) > 0, `the peers never dialed the Service: ${proxy.refusals.join("; ")}`);
 
         // Secrets stay secret under the real engine: in neither stack's state nor in what up reports. The SDK's own
         // debug lines are left out: they echo every resource's outputs (see withoutDebugDiagnostics; README, Secrets).
@@ -169,25 +186,109 @@ describe("the program under the real Pulumi engine (kwok + local kubelet + real 
         assert.equal(await height(), heightBefore, "the channel height moved: a no-op up sent a transaction");
     });
 
-    it("3. a new image: the plan updates exactly the Deployment; up rolls the server", async () => {
+    /** Traffic through org1's gateway, endorsed by org1 alone, so only org1's chaincode server serves it. */
+    const startLoad = (prefix: string) =>
+        new LoadLoop({ call: { ...userCall() }, endorsingOrganizations: ["Org1MSP"], prefix, maxSeconds: 600, maxCalls: 20_000 });
+
+    function reportLoad(phase: string, load: LoadResult, switchSeconds: number): void {
+        process.stderr.write(`${JSON.stringify({ phase, calls: load.calls, failedCalls: load.failedCalls, resubmitted: load.resubmitted, switchSeconds: Math.round(switchSeconds * 10) / 10, loadSeconds: load.seconds })}\n`);
+        assert.ok(load.calls > 20, `the load loop ran only ${load.calls} calls`);
+        assert.equal(load.failedCalls, 0, `calls failed during ${phase}: ${load.failures.join("; ")}`);
+    }
+
+    it("3. upgrade to 1.1 under load: the 1.0 servers run until the commit, a failed up loses nothing, each org's next up retires its old server; 0 failed calls", async () => {
+        const load = startLoad("upgrade");
+        const oldOrg1 = releaseOrg1;
+        const oldOrg2 = releaseOrg2;
+        for (const stack of [org1Stack, org2Stack]) {
+            await stack.setConfig("chaincodeVersion", "1.1");
+            await stack.setConfig("image", "registry.invalid/asset-transfer-basic:1.1");
+        }
+
+        // The preview says it: a new server beside the kept one, which nothing touches.
+        const preview = parsePreview(requireSuccess(await org1Stack.run(["preview", "--json"])).stdout);
+        const step = (name: string) => preview.steps.find((candidate) => nameOfUrn(candidate.urn) === name)?.op;
+        const newRelease = preview.steps.map((candidate) => /^basic-([0-9a-f]{8})-server-deployment$/.exec(nameOfUrn(candidate.urn))?.[1]).find((key) => key && key !== oldOrg1);
+        assert.ok(newRelease, `no new release in the preview: ${preview.steps.map((c) => `${c.op} ${nameOfUrn(c.urn)}`).join(", ")}`);
+        assert.equal(step(`basic-${newRelease}-server-deployment`), "create");
+        assert.equal(step(`basic-${oldOrg1}-server-deployment`), "same", "the live server must be kept as it is");
+        assert.match(preview.messages.join("\n"), new RegExp(`release ${newRelease} starts beside release ${oldOrg1}, which this org's peers run for the committed sequence 1`));
+
+        // org2 has not approved 1.1: org1's commit is refused, and nothing of 1.0 is lost, however often it is tried.
+        for (let attempt = 0; attempt < 2; attempt++) {
+            const refused = await org1Stack.run(["up", "--yes", "--skip-preview"]);
+            assert.notEqual(refused.code, 0, "org1 committed before org2 approved");
+            assert.match(refused.stdout + refused.stderr, /not approved by Org2MSP/);
+            assert.deepEqual(await deploymentsIn(NAMESPACE_ORG1), [`basic-${oldOrg1}`, `basic-${newRelease}`].sort());
+            assert.ok(kubelet.running().includes(`${NAMESPACE_ORG1}/basic-${oldOrg1}`), "the 1.0 server of org1 stopped");
+        }
+
+        const org2Up = await up(org2Stack);
+        releaseOrg2 = String((await org2Stack.outputs()).releaseKey);
+        assert.notEqual(releaseOrg2, oldOrg2);
+        assert.ok(!org2Up.steps.some((candidate) => candidate.op === "delete" && nameOfUrn(candidate.urn).startsWith(`basic-${oldOrg2}-`)), "org2 retired its server before the commit");
+        assert.deepEqual(await deploymentsIn(NAMESPACE_ORG2), [`basic-${oldOrg2}`, `basic-${releaseOrg2}`].sort());
+
+        const committing = await up(org1Stack);
+        reportPhase("up-upgrade-commit", committing.result.seconds, committing.stepSeconds);
+        const outputs = await org1Stack.outputs();
+        assert.equal(outputs.committedSequence, 2);
+        assert.equal(outputs.releaseKey, newRelease);
+        assert.ok(committing.steps.some((candidate) => candidate.op === "delete" && nameOfUrn(candidate.urn) === `basic-${oldOrg1}-server-deployment`), "the commit's up retires the 1.0 server");
+        assert.deepEqual(await deploymentsIn(NAMESPACE_ORG1), [`basic-${newRelease}`]);
+
+        const retiring = await up(org2Stack);
+        assert.ok(retiring.steps.some((candidate) => candidate.op === "delete" && nameOfUrn(candidate.urn) === `basic-${oldOrg2}-server-deployment`));
+        assert.deepEqual(await deploymentsIn(NAMESPACE_ORG2), [`basic-${releaseOrg2}`]);
+
+        const result = await load.stop();
+        reportLoad("upgrade-under-load", result, committing.result.seconds);
+        releaseOrg1 = newRelease;
+        packageIdOrg1 = String(outputs.packageId);
+        packageIdOrg2 = String((await org2Stack.outputs()).packageId);
+        assert.match(packageIdOrg1, /^basic_1\.1:/);
+    });
+
+    it("4. client certificate renewal under load (tlsClientGeneration 2): a new package beside the live one, org1's re-approval switches its peers, its up retires the old server; 0 failed calls", async () => {
+        const load = startLoad("renewal");
+        const old = releaseOrg1;
+        const heightBefore = await height();
+        await org1Stack.setConfig("tlsClientGeneration", "2");
+        const renewal = await up(org1Stack);
+        const outputs = await org1Stack.outputs();
+        releaseOrg1 = String(outputs.releaseKey);
+        assert.notEqual(releaseOrg1, old);
+        assert.notEqual(outputs.packageId, packageIdOrg1, "the renewed client certificate is a new package");
+        assert.equal(outputs.committedSequence, 2, "a new package alone is no new definition");
+        assert.ok(await height() > heightBefore, "the re-approval is a transaction");
+        assert.ok(renewal.steps.some((candidate) => candidate.op === "delete" && nameOfUrn(candidate.urn) === `basic-${old}-server-deployment`));
+        assert.deepEqual(await deploymentsIn(NAMESPACE_ORG1), [`basic-${releaseOrg1}`]);
+        const start = await kubeletStart(NAMESPACE_ORG1, releaseOrg1, () => true);
+        assert.equal(start.env.CHAINCODE_ID, outputs.packageId);
+        packageIdOrg1 = String(outputs.packageId);
+        reportLoad("renewal-under-load", await load.stop(), renewal.result.seconds);
+    });
+
+    it("5. a new image: the plan updates exactly the Deployment; up rolls the server", async () => {
         const image = "registry.invalid/asset-transfer-basic:2";
         await org1Stack.setConfig("image", image);
         const preview = requireSuccess(await org1Stack.run(["preview", "--json"]));
         const changed = changedSteps(parsePreview(preview.stdout));
         assert.deepEqual(
             changed.map((step) => `${step.op} ${step.type} ${nameOfUrn(step.urn)}`),
-            ["update kubernetes:apps/v1:Deployment basic-server-deployment"],
+            [`update kubernetes:apps/v1:Deployment basic-${releaseOrg1}-server-deployment`],
+            "a new image alone is no new package: the release's own server rolls",
         );
         await up(org1Stack);
-        const start = await kubeletStart(NAMESPACE_ORG1, (s) => s.image === image);
+        const start = await kubeletStart(NAMESPACE_ORG1, releaseOrg1, (s) => s.image === image);
         assert.equal(start.env.CHAINCODE_ID, packageIdOrg1, "the same package after a new image");
     });
 
-    it("4. a renewed server certificate: no new package, no lifecycle transaction, the pods roll with the new certificate", async () => {
+    it("6. a renewed server certificate: no new package, no lifecycle transaction, the pods roll with the new certificate", async () => {
         const resources = await org1Stack.resources();
-        const serverCert = resources.find((r) => r.type === "tls:index/locallySignedCert:LocallySignedCert" && nameOfUrn(r.urn) === "basic-tls-server");
+        const serverCert = resources.find((r) => r.type === "tls:index/locallySignedCert:LocallySignedCert" && nameOfUrn(r.urn) === `basic-${releaseOrg1}-tls-server`);
         assert.ok(serverCert, `no server LocallySignedCert among ${resources.map((r) => r.urn).join(", ")}`);
-        const annotationBefore = (await deploymentAnnotations(NAMESPACE_ORG1))["fabric-ccaas.io/tls-cert-sha256"];
+        const annotationBefore = (await deploymentAnnotations(NAMESPACE_ORG1, releaseOrg1))["fabric-ccaas.io/tls-cert-sha256"];
         const heightBefore = await height();
 
         const renewal = await up(org1Stack, "--replace", serverCert.urn);
@@ -200,16 +301,16 @@ describe("the program under the real Pulumi engine (kwok + local kubelet + real 
         assert.equal((await org1Stack.outputs()).packageId, packageIdOrg1);
         assert.equal(await height(), heightBefore, "renewing a leaf must not touch the ledger");
 
-        const annotationAfter = (await deploymentAnnotations(NAMESPACE_ORG1))["fabric-ccaas.io/tls-cert-sha256"];
+        const annotationAfter = (await deploymentAnnotations(NAMESPACE_ORG1, releaseOrg1))["fabric-ccaas.io/tls-cert-sha256"];
         assert.match(annotationAfter, /^[0-9a-f]{64}$/);
         assert.notEqual(annotationAfter, annotationBefore);
-        const start = await kubeletStart(NAMESPACE_ORG1, (s) => s.annotations["fabric-ccaas.io/tls-cert-sha256"] === annotationAfter);
+        const start = await kubeletStart(NAMESPACE_ORG1, releaseOrg1, (s) => s.annotations["fabric-ccaas.io/tls-cert-sha256"] === annotationAfter);
         assert.equal(start.servedCertSha256, annotationAfter, "the restarted server serves the renewed certificate");
         const certPem = (await org1Stack.resources()).find((r) => r.urn === serverCert.urn)?.outputs?.certPem;
         assert.equal(createHash("sha256").update(String(certPem)).digest("hex"), annotationAfter);
     });
 
-    it("5. a new endorsement policy: org1's commit waits for org2's stack (named through the StackReference), then sequence 2", async () => {
+    it("7. a new endorsement policy: org1's commit waits for org2's stack (named through the StackReference), then sequence 3", async () => {
         await org1Stack.setConfig("endorsementPolicy", NEW_POLICY);
         await org2Stack.setConfig("endorsementPolicy", NEW_POLICY);
         const early = await org1Stack.run(["up", "--yes", "--skip-preview"]);
@@ -218,17 +319,17 @@ describe("the program under the real Pulumi engine (kwok + local kubelet + real 
         assert.deepEqual(plaintextSecretsIn(early.stdout + early.stderr, secretValues()), [], "a failed up's display shows secrets");
 
         await up(org2Stack);
-        assert.equal((await org2Stack.outputs()).approvedSequence, 2);
+        assert.equal((await org2Stack.outputs()).approvedSequence, 3);
         await up(org1Stack);
         const outputs = await org1Stack.outputs();
-        assert.equal(outputs.committedSequence, 2);
-        assert.equal(outputs.approvedSequence, 2);
+        assert.equal(outputs.committedSequence, 3);
+        assert.equal(outputs.approvedSequence, 3);
         const asset = JSON.parse((await evaluate({ ...userCall(), fn: "ReadAsset", args: ["asset3"] })).toString("utf8")) as { Owner: string };
         assert.equal(asset.Owner, "Jin Soo", "the ledger survives a new definition");
     });
 
-    it("6. a definition changed out of band (sequence 3, another version): refresh shows the drift", async () => {
-        const definition = { name: "basic", version: OUT_OF_BAND_VERSION, sequence: 3, endorsementPolicy: NEW_POLICY };
+    it("8. a definition changed out of band (sequence 4, another version): refresh shows the drift", async () => {
+        const definition = { name: "basic", version: OUT_OF_BAND_VERSION, sequence: 4, endorsementPolicy: NEW_POLICY };
         for (const [org, packageId] of [[org1, packageIdOrg1], [org2, packageIdOrg2]] as const) {
             const approved = await approveForMyOrg({ peer: clientEndpoint(org.peers[0], org), identity: org.admin, channel: network.channel, definition, packageId });
             assert.equal(approved.validationCode, 0);
@@ -251,16 +352,16 @@ describe("the program under the real Pulumi engine (kwok + local kubelet + real 
         );
         const state = (await org1Stack.resources()).find((r) => nameOfUrn(r.urn) === "basic-lifecycle-definition");
         assert.equal(state?.outputs?.version, OUT_OF_BAND_VERSION);
-        assert.equal(state?.outputs?.committedSequence, 3);
+        assert.equal(state?.outputs?.committedSequence, 4);
     });
 
-    it("7. destroy: no Kubernetes object of ours is left; the output says Fabric keeps the definition and the installs", async () => {
+    it("9. destroy: no Kubernetes object of ours is left; the output says Fabric keeps the definition and the installs", async () => {
         const destroyed = requireSuccess(await org1Stack.run(["destroy", "--yes", "--json"]));
         const destroyReport = parseEventStream(destroyed.stdout);
         reportPhase("destroy", destroyed.seconds, destroyReport.stepSeconds);
         const messages = destroyReport.messages.join("\n");
-        assert.match(messages, /Fabric cannot remove a committed chaincode definition; basic stays committed at sequence 3/);
-        assert.match(messages, /Fabric has no uninstall; package basic_1\.0:[0-9a-f]{64} stays installed/);
+        assert.match(messages, /Fabric cannot remove a committed chaincode definition; basic stays committed at sequence 4/);
+        assert.match(messages, /Fabric has no uninstall; package basic_1\.1:[0-9a-f]{64} stays installed/);
         requireSuccess(await org2Stack.run(["destroy", "--yes"]));
 
         for (const namespace of [NAMESPACE_ORG1, NAMESPACE_ORG2]) {

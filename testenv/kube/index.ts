@@ -2,3 +2,4 @@
 export { KwokCluster, type KwokClusterOptions } from "./cluster";
 export { LocalKubelet, type LocalPodStart } from "./local-kubelet";
 export { missingToolchainBinaries, toolchainBinDir, toolchainEnv } from "./toolchain";
+export { ServiceProxy, type ServiceRoute } from "./service-proxy";

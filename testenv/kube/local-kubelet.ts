@@ -7,16 +7,19 @@
  * env, annotations such as the TLS certificate hash) restarts it, as a
  * rollout would (the Secret is read at each start, like a new pod mounting
  * it); a deleted Deployment stops it. Terminating chaincode pods are removed
- * at once, as a kubelet does when their containers have exited. So a peer dialing
- * 127.0.0.1:<port> reaches exactly what the Deployment describes.
+ * at once, as a kubelet does when their containers have exited. Each server
+ * listens on a loopback port of its own, and the Services lead there through
+ * the ServiceProxy (`route`), so a peer dialing `<service>.<namespace>:<port>`
+ * reaches exactly what the Deployment describes, several releases side by side.
  */
 import { createHash } from "node:crypto";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { ServerProcess } from "../../chaincode/asset-transfer-basic/test/server-process";
+import { freePort, ServerProcess } from "../../chaincode/asset-transfer-basic/test/server-process";
 import type { KwokCluster } from "./cluster";
+import type { ServiceRoute } from "./service-proxy";
 
 const SERVER_JS = join(__dirname, "..", "..", "..", "chaincode", "asset-transfer-basic", "dist", "server.js");
 /** Deployments the ChaincodeService component makes carry this label. */
@@ -39,6 +42,16 @@ interface Pod {
     readonly key: string;
     readonly server: ServerProcess;
     readonly dir: string;
+    /** Labels of the pod template, for Service selectors. */
+    readonly labels: Readonly<Record<string, string>>;
+    /** Container port (the Deployment's listen port) -> the loopback port the process listens on. */
+    readonly ports: ReadonlyMap<number, number>;
+}
+
+interface ServiceJson {
+    kind: "Service";
+    metadata: { namespace: string; name: string };
+    spec: { selector?: Record<string, string>; ports?: Array<{ port: number; targetPort?: number | string }> };
 }
 
 interface PodJson {
@@ -49,7 +62,7 @@ interface PodJson {
 interface DeploymentJson {
     kind: "Deployment";
     metadata: { namespace: string; name: string };
-    spec: { replicas?: number; template: { metadata?: { annotations?: Record<string, string> }; spec: PodSpecJson } };
+    spec: { replicas?: number; template: { metadata?: { annotations?: Record<string, string>; labels?: Record<string, string> }; spec: PodSpecJson } };
 }
 
 interface PodSpecJson {
@@ -67,6 +80,7 @@ export class LocalKubelet {
     /** Problems seen while polling or starting (the last 50). */
     readonly problems: string[] = [];
     private readonly pods = new Map<string, Pod>();
+    private services: ServiceJson[] = [];
     private readonly root = mkdtempSync(join(tmpdir(), "local-kubelet-"));
     private stopping = false;
     private loop: Promise<void> | undefined;
@@ -93,6 +107,24 @@ export class LocalKubelet {
         return pod ? `stdout: ${pod.server.stdout}\nstderr: ${pod.server.stderr}` : "(not running)";
     }
 
+    /** Where a Service name leads: the loopback port of the process behind it (for ServiceProxy). */
+    readonly route: ServiceRoute = async (host, port) => {
+        const [name, namespace, ...rest] = host.split(".");
+        if (!namespace || !["", "svc", "svc.cluster.local"].includes(rest.join("."))) return { refused: `${host} is not a Service name (<service>.<namespace>[.svc[.cluster.local]])` };
+        const service = this.services.find((candidate) => candidate.metadata.namespace === namespace && candidate.metadata.name === name);
+        if (!service) return { refused: `no Service ${namespace}/${name}` };
+        const servicePort = service.spec.ports?.find((candidate) => candidate.port === port);
+        if (!servicePort) return { refused: `Service ${namespace}/${name} has no port ${port}` };
+        const targetPort = Number(servicePort.targetPort ?? port);
+        for (const [deployment, pod] of this.pods) {
+            if (!deployment.startsWith(`${namespace}/`)) continue;
+            if (!Object.entries(service.spec.selector ?? {}).every(([key, value]) => pod.labels[key] === value)) continue;
+            const local = pod.ports.get(targetPort);
+            if (local !== undefined) return { port: local };
+        }
+        return { refused: `no running pod behind Service ${namespace}/${name} (port ${targetPort})` };
+    };
+
     /** Stops polling and every server; removes the TLS files. */
     async stop(): Promise<void> {
         this.stopping = true;
@@ -113,7 +145,8 @@ export class LocalKubelet {
     }
 
     private async sync(): Promise<void> {
-        const list = await this.cluster.getJson<{ items: Array<DeploymentJson | PodJson> }>(["deployments,pods", "-A", "-l", CHAINCODE_SELECTOR]);
+        const list = await this.cluster.getJson<{ items: Array<DeploymentJson | PodJson | ServiceJson> }>(["deployments,pods,services", "-A", "-l", CHAINCODE_SELECTOR]);
+        this.services = list.items.filter((item): item is ServiceJson => item.kind === "Service");
         const deployments = list.items.filter((item): item is DeploymentJson => item.kind === "Deployment");
         const terminating = list.items.filter((item): item is PodJson => item.kind === "Pod" && !!item.metadata.deletionTimestamp);
         const wanted = new Map(
@@ -178,10 +211,16 @@ export class LocalKubelet {
             }
             mounts.push([mount.mountPath, local]);
         }
+        // Every server gets a loopback port of its own, so releases of one chaincode run side by side.
+        const ports = new Map<number, number>();
+        for (const variable of container.env ?? []) {
+            const listen = /^0\.0\.0\.0:(\d+)$/.exec(variable.value ?? "");
+            if (listen && !ports.has(Number(listen[1]))) ports.set(Number(listen[1]), await freePort());
+        }
         const env: Record<string, string> = {};
-        for (const variable of container.env ?? []) env[variable.name] = localValue(variable.value ?? "", mounts);
+        for (const variable of container.env ?? []) env[variable.name] = localValue(variable.value ?? "", mounts, ports);
         const server = new ServerProcess(env, SERVER_JS);
-        this.pods.set(name, { key, server, dir });
+        this.pods.set(name, { key, server, dir, labels: deployment.spec.template.metadata?.labels ?? {}, ports });
         this.starts.push({
             deployment: name,
             image: container.image,
@@ -223,10 +262,10 @@ function podKey(deployment: DeploymentJson): string {
     return createHash("sha256").update(JSON.stringify(deployment.spec.template)).digest("hex");
 }
 
-/** A container path under a mount becomes the local file; a wildcard listen address becomes loopback. */
-function localValue(value: string, mounts: ReadonlyArray<[string, string]>): string {
+/** A container path under a mount becomes the local file; a wildcard listen address becomes the pod's loopback port. */
+function localValue(value: string, mounts: ReadonlyArray<[string, string]>, ports: ReadonlyMap<number, number>): string {
     for (const [mountPath, local] of mounts) {
         if (value === mountPath || value.startsWith(`${mountPath}/`)) return local + value.slice(mountPath.length);
     }
-    return value.replace(/^0\.0\.0\.0:(\d+)$/, "127.0.0.1:$1");
+    return value.replace(/^0\.0\.0\.0:(\d+)$/, (_all, port: string) => `127.0.0.1:${ports.get(Number(port)) ?? port}`);
 }

@@ -57,7 +57,7 @@ function corruptedBlock(plan: NetworkPlan): string {
     return file;
 }
 
-function launchNodes(plan: NetworkPlan, install: FabricInstall, detached: boolean, into: LaunchedProcess[]): void {
+function launchNodes(plan: NetworkPlan, install: FabricInstall, detached: boolean, into: LaunchedProcess[], peerProxyUrl?: string): void {
     fs.mkdirSync(path.dirname(plan.orderer.logFile), { recursive: true });
     fs.mkdirSync(plan.orderer.dataDir, { recursive: true });
     into.push(
@@ -78,7 +78,7 @@ function launchNodes(plan: NetworkPlan, install: FabricInstall, detached: boolea
                 name: peer.name,
                 binary: path.join(install.binDir, "peer"),
                 args: ["node", "start"],
-                env: peerEnv(plan, peer, install),
+                env: { ...peerEnv(plan, peer, install), ...(peerProxyUrl ? { HTTPS_PROXY: peerProxyUrl } : {}) },
                 cwd: peer.dataDir,
                 logFile: peer.logFile,
                 detached,
@@ -206,7 +206,7 @@ export async function launchNetwork(opts: StartOptions = {}): Promise<LaunchedNe
         await createChannelBlock(plan, path.join(install.binDir, "configtxgen"), install.version);
         step("crypto material, node config and channel block written");
 
-        launchNodes(plan, install, detached, processes);
+        launchNodes(plan, install, detached, processes, opts.peerProxyUrl);
         const network = describeNetwork(plan, install, processes, stop);
         await waitUntilServing(network, processes);
         step("orderer and peers healthy");

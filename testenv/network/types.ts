@@ -119,4 +119,9 @@ export interface StartOptions {
     /** Start the processes in their own session so they outlive this Node process (the CLI's `up`). Defaults to false. */
     detached?: boolean;
     testFaults?: TestFaults;
+    /**
+     * HTTP CONNECT proxy the peers dial chaincode servers through (HTTPS_PROXY), the way a peer in a
+     * cluster reaches a Service by its DNS name; loopback addresses never go through it. Defaults to none.
+     */
+    peerProxyUrl?: string;
 }

@@ -15,8 +15,6 @@ export interface OrgStackOptions {
     readonly org: Org;
     /** Kubeconfig contents of the cluster (stored as a secret). */
     readonly kubeconfig: string;
-    /** Loopback port of this org's chaincode server (port and address). */
-    readonly port: number;
     /** Defaults to Pulumi.local.yaml's. */
     readonly namespace?: string;
     /** false: install and approve only. Defaults to true. */
@@ -32,8 +30,6 @@ export async function createOrgStack(workspace: PulumiWorkspace, name: string, o
     const stack = await workspace.initStack(name, LOCAL_STACK_FILE);
     const set = (key: string, value: string, flags?: { secret?: boolean; path?: boolean }) => stack.setConfig(key, value, flags);
     if (options.namespace) await set("namespace", options.namespace);
-    await set("port", String(options.port));
-    await set("address", `127.0.0.1:${options.port}`);
     await set("kubeconfig", options.kubeconfig, { secret: true });
     await set("channel", network.channel);
     await set("mspId", org.mspId);

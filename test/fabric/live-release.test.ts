@@ -1,0 +1,102 @@
+/*
+ * lookupLiveRelease against a real network (two orgs): what the program
+ * reads before it declares anything. It names the package this org's peers
+ * run for the committed definition and that package's address, and says
+ * whether the update at hand moves the peers to the declared package: when
+ * only the package changes (this org's approval switches them), or when a
+ * committing stack's new definition has every other org's approval.
+ */
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import { approveForMyOrg, commitDefinition, getChannelHeight, installChaincode } from "../../components/fabric";
+import { lookupLiveRelease, type LiveReleaseQuery } from "../../components/liveRelease";
+import { buildChaincodePackage } from "../../components/packaging";
+import { clientEndpoint, startNetwork, type FabricNetwork, type Org } from "../../testenv/network";
+
+const POLICY = "OR('Org1MSP.member', 'Org2MSP.member')";
+const ADDRESS_1_0 = "basic-0000aaaa.hlf-org1:9999";
+
+describe("the live release as the program reads it (real network)", () => {
+    let network: FabricNetwork;
+    let org1: Org;
+    let org2: Org;
+    const package1 = buildChaincodePackage({ label: "basic_1.0", address: ADDRESS_1_0 });
+    const package2 = buildChaincodePackage({ label: "basic_1.1", address: "basic-1111bbbb.hlf-org1:9999" });
+
+    const query = (overrides: Partial<LiveReleaseQuery> & { version?: string } = {}): LiveReleaseQuery => ({
+        peer: clientEndpoint(org1.peers[0], org1),
+        identity: org1.admin,
+        commits: true,
+        definition: { channel: network.channel, name: "basic", version: overrides.version ?? "1.0", sequence: "auto", endorsementPolicy: POLICY },
+        ...overrides,
+    });
+    const approve = async (org: Org, version: string, sequence: number, packageId: string) => {
+        const result = await approveForMyOrg({
+            peer: clientEndpoint(org.peers[0], org),
+            identity: org.admin,
+            channel: network.channel,
+            definition: { name: "basic", version, sequence, endorsementPolicy: POLICY },
+            packageId,
+        });
+        assert.equal(result.validationCode, 0);
+    };
+
+    before(async () => {
+        network = await startNetwork({ clientAuthRequired: true });
+        [org1, org2] = network.orgs;
+        for (const org of [org1, org2]) {
+            for (const pkg of [package1, package2]) {
+                await installChaincode({ peer: clientEndpoint(org.peers[0], org), identity: org.admin, packageBytes: pkg.bytes });
+            }
+        }
+    });
+
+    after(async () => {
+        await network?.stop();
+    });
+
+    it("is undefined while nothing is committed", async () => {
+        assert.equal(await lookupLiveRelease(query()), undefined);
+    });
+
+    it("names the committed package and its address; the same definition with a new package switches in this update", async () => {
+        await approve(org1, "1.0", 1, package1.packageId);
+        await approve(org2, "1.0", 1, package1.packageId);
+        const committed = await commitDefinition({
+            peers: [clientEndpoint(org1.peers[0], org1), clientEndpoint(org2.peers[0], org2)],
+            identity: org1.admin,
+            channel: network.channel,
+            definition: { name: "basic", version: "1.0", sequence: 1, endorsementPolicy: POLICY },
+        });
+        assert.equal(committed.validationCode, 0);
+        const heightBefore = await getChannelHeight({ peer: clientEndpoint(org1.peers[0], org1), identity: org1.admin, channel: network.channel });
+
+        const live = await lookupLiveRelease(query());
+        assert.deepEqual(live, { packageId: package1.packageId, address: ADDRESS_1_0, sequence: 1, replacedInThisUpdate: true });
+        const heightAfter = await getChannelHeight({ peer: clientEndpoint(org1.peers[0], org1), identity: org1.admin, channel: network.channel });
+        assert.equal(heightAfter, heightBefore, "the look-up sent a transaction");
+    });
+
+    it("keeps the live package while another org has not approved the new definition, and for a stack that does not commit", async () => {
+        await approve(org1, "1.1", 2, package2.packageId);
+        const pending = await lookupLiveRelease(query({ version: "1.1" }));
+        assert.equal(pending?.packageId, package1.packageId, "org1's peers run 1.0 until the commit");
+        assert.equal(pending?.replacedInThisUpdate, false);
+
+        await approve(org2, "1.1", 2, package2.packageId);
+        assert.equal((await lookupLiveRelease(query({ version: "1.1" })))?.replacedInThisUpdate, true, "the commit can go in now");
+        assert.equal((await lookupLiveRelease(query({ version: "1.1", commits: false })))?.replacedInThisUpdate, false);
+        assert.equal(
+            (await lookupLiveRelease(query({ version: "1.1", requiredApprovals: ["Org1MSP", "Org2MSP", "Org3MSP"] })))?.replacedInThisUpdate,
+            false,
+            "an org that has not approved (here one the channel does not have) holds the commit back",
+        );
+    });
+
+    it("a peer that cannot be reached is named with the cause", async () => {
+        await assert.rejects(
+            lookupLiveRelease(query({ peer: { ...clientEndpoint(org1.peers[0], org1), address: "127.0.0.1:1" }, timeoutSeconds: 3 })),
+            (err: Error) => /127\.0\.0\.1:1/.test(err.message),
+        );
+    });
+});
