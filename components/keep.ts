@@ -6,8 +6,12 @@ export interface KeepOption {
     readonly keep?: boolean;
 }
 
-/** Resource options without `keep`; with it, every given input is ignored in favour of the state's. */
-export function keepOptions(props: object, opts: pulumi.CustomResourceOptions & KeepOption): pulumi.CustomResourceOptions {
+/**
+ * Resource options without `keep`; with it, every given input is ignored in
+ * favour of the state's, and so are `derived` ones the provider computes from
+ * them (a Secret's `data` from `stringData`).
+ */
+export function keepOptions(props: object, opts: pulumi.CustomResourceOptions & KeepOption, derived: readonly string[] = []): pulumi.CustomResourceOptions {
     const { keep, ...rest } = opts;
-    return keep ? { ...rest, ignoreChanges: Object.keys(props) } : rest;
+    return keep ? { ...rest, ignoreChanges: [...Object.keys(props), ...derived] } : rest;
 }

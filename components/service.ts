@@ -117,7 +117,7 @@ export class ChaincodeService extends pulumi.ComponentResource {
         const s = validateArgs(this, () => validateServiceArgs(args));
         const child = { parent: this };
         // A component's dependsOn does not hold back its children: each object waits itself.
-        const childOptions = (props: object) => keepOptions(props, { parent: this, keep, dependsOn: componentOpts.dependsOn });
+        const childOptions = (props: object, derived?: string[]) => keepOptions(props, { parent: this, keep, dependsOn: componentOpts.dependsOn }, derived);
 
         const namespace = args.createNamespace ?? true
             ? new k8s.core.v1.Namespace(`${name}-ns`, { metadata: { name: s.namespace, labels: s.commonLabels } }, child)
@@ -138,7 +138,7 @@ export class ChaincodeService extends pulumi.ComponentResource {
             };
             if (args.tls.clientCaPem) stringData["client-ca.crt"] = args.tls.clientCaPem;
             const secretProps = { metadata: { name: `${s.serviceName}-tls`, namespace, labels }, type: "kubernetes.io/tls", stringData };
-            tlsSecret = new k8s.core.v1.Secret(`${name}-tls`, secretProps, childOptions(secretProps));
+            tlsSecret = new k8s.core.v1.Secret(`${name}-tls`, secretProps, childOptions(secretProps, ["data"]));
         }
 
         const env = pulumi.output(args.packageId).apply((packageId) =>

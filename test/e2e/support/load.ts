@@ -7,7 +7,7 @@
  * as Fabric clients do, and counted apart. Any other failure counts.
  */
 import { setTimeout as sleep } from "node:timers/promises";
-import { evaluate, submit, validationCodeName, type ChaincodeCall } from "../../../components/fabric";
+import { evaluate, submit, TransactionInvalidError, type ChaincodeCall } from "../../../components/fabric";
 
 const PACE_MS = 100;
 const MVCC_READ_CONFLICT = 11;
@@ -80,17 +80,19 @@ export class LoadLoop {
 
     private async create(id: string): Promise<void> {
         for (let attempt = 0; ; attempt++) {
-            const result = await submit({
-                ...this.options.call,
-                fn: "CreateAsset",
-                args: [id, "blue", "5", "Load", "100"],
-                endorsingOrganizations: this.options.endorsingOrganizations,
-            });
-            if (result.validationCode === 0) return;
-            if (result.validationCode !== MVCC_READ_CONFLICT || attempt >= RESUBMITS) {
-                throw new Error(`transaction ${result.txId} is ${validationCodeName(result.validationCode)}`);
+            try {
+                await submit({
+                    ...this.options.call,
+                    fn: "CreateAsset",
+                    args: [id, "blue", "5", "Load", "100"],
+                    endorsingOrganizations: this.options.endorsingOrganizations,
+                });
+                return;
+            } catch (err) {
+                const conflict = err instanceof TransactionInvalidError && err.validationCode === MVCC_READ_CONFLICT;
+                if (!conflict || attempt >= RESUBMITS) throw err;
+                this.resubmitted++;
             }
-            this.resubmitted++;
         }
     }
 
