@@ -52,6 +52,9 @@ describe("releases side by side (mocks)", () => {
             assert.ok(given.length > 0 && given.every((key) => resource.ignoreChanges.includes(key)),
                 `${resource.name} is not kept as it is: ignores ${resource.ignoreChanges}`);
         }
+        // The provider turns stringData into data; a changed data would replace the Secret, and the Deployment with it.
+        const liveSecret = custom.find((r) => r.name === `pending-${firstKey}-server-tls`)!;
+        assert.ok(liveSecret.ignoreChanges.includes("data"), `the live Secret ignores ${liveSecret.ignoreChanges}`);
         for (const resource of custom.filter((r) => r.name.startsWith(`pending-${cc.releaseKey}-`))) {
             assert.deepEqual(resource.ignoreChanges, [], `${resource.name} of the new release must follow the program`);
         }
