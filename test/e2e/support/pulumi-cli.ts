@@ -39,11 +39,14 @@ export class PulumiWorkspace {
         this.projectDir = join(root, "project");
         const backendDir = join(root, "backend");
         const homeDir = join(root, "home");
-        for (const dir of [this.projectDir, backendDir, homeDir]) mkdirSync(dir);
+        // The Kubernetes provider leaves kubeconfig copies (credentials) in the temp directory: keep them in ours.
+        const tempDir = join(root, "tmp");
+        for (const dir of [this.projectDir, backendDir, homeDir, tempDir]) mkdirSync(dir);
         for (const entry of PROJECT_ENTRIES) symlinkSync(join(REPO_ROOT, entry), join(this.projectDir, entry));
         this.env = {
             ...toolchainEnv(),
             PULUMI_HOME: homeDir,
+            TMPDIR: tempDir,
             PULUMI_BACKEND_URL: `file://${backendDir}`,
             PULUMI_CONFIG_PASSPHRASE: "e2e-passphrase",
             PULUMI_SKIP_CONFIRMATIONS: "true",
