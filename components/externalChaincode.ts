@@ -162,10 +162,10 @@ export class ExternalChaincode extends pulumi.ComponentResource {
         // Check what every child will check, so a bad setting stops the graph before any child exists.
         const s = validateArgs(this, () => {
             const own = validateExternalChaincodeArgs(args);
-            validateServiceArgs(serviceArgs(args, own, own.serverName, "", undefined));
+            const service = validateServiceArgs(serviceArgs(args, own, own.serverName, "", undefined));
             if (tlsEnabled) validateTlsArgs(tlsArgs);
             if (args.lifecycle) validateLifecycleArgs(args.lifecycle);
-            return own;
+            return { ...own, commonLabels: service.commonLabels };
         });
         const child = { parent: this };
         const plan = planReleases(args.chaincodeName, s.addressTemplate, s.releaseKey, args.liveRelease, s.legacyAddress);
@@ -176,7 +176,7 @@ export class ExternalChaincode extends pulumi.ComponentResource {
             args.createNamespace ?? true
                 ? new k8s.core.v1.Namespace(
                       `${name}-ns`,
-                      { metadata: { name: s.namespace, labels: validateServiceArgs(serviceArgs(args, s, s.serverName, "", undefined)).commonLabels } },
+                      { metadata: { name: s.namespace, labels: s.commonLabels } },
                       { parent: this, aliases: [{ name: `${name}-server-ns`, parent: legacyServiceUrn(name, this) }] },
                   )
                 : undefined;
