@@ -161,11 +161,15 @@ function describeForCommandLine(err: InvalidSettingError, origins: Origins): str
     return err.message;
 }
 
-/** Writes beside the target, then renames, so a failed run never leaves half a package. */
-function writeAtomically(file: string, bytes: Buffer): void {
+/**
+ * Writes beside the target, then renames, so a failed run never leaves half
+ * a package. A package that carries the peer's client key is readable by
+ * its owner only.
+ */
+function writeAtomically(file: string, bytes: Buffer, secret: boolean): void {
     const temporary = `${file}.${process.pid}.tmp`;
     try {
-        writeFileSync(temporary, bytes, { mode: 0o644 });
+        writeFileSync(temporary, bytes, { mode: secret ? 0o600 : 0o644 });
         renameSync(temporary, file);
     } catch (err) {
         rmSync(temporary, { force: true });
@@ -183,7 +187,7 @@ function main(argv: string[]): number {
         }
         const pkg = buildChaincodePackage(command.input);
         try {
-            writeAtomically(command.out, pkg.bytes);
+            writeAtomically(command.out, pkg.bytes, pkg.containsPrivateKey);
         } catch (err) {
             const reason = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
             throw new UsageError(`cannot write --out ${command.out}: ${reason}`);

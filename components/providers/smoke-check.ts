@@ -4,6 +4,7 @@
  * message plus hints when the peer cannot reach the chaincode.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { createHash } from "node:crypto";
 import { evaluateOnPeer, validateDefinitionName } from "../fabric";
 import { InvalidSettingError } from "../validation/errors";
 import { compact } from "./lifecycle-plan";
@@ -44,8 +45,8 @@ export interface ChaincodeSmokeCheckInputs extends PeerConnectionInputs, AdminIn
 export interface ChaincodeSmokeCheckOutputs extends ChaincodeSmokeCheckInputs {
     /** Size of the function's answer in bytes. */
     responseLength: number;
-    /** The first 200 characters of the answer. */
-    responsePreview: string;
+    /** sha256 hex of the answer: proof of what came back, without keeping ledger data in the state. */
+    responseSha256: string;
 }
 
 export const DEFAULT_SMOKE_FUNCTION = "GetAllAssets";
@@ -113,8 +114,7 @@ async function smokeCheck(inputs: ChaincodeSmokeCheckInputs): Promise<ChaincodeS
                 fn,
                 args: inputs.args ?? [],
             });
-            const text = response.toString("utf8");
-            return compact({ ...inputs, responseLength: response.length, responsePreview: text.length > 200 ? `${text.slice(0, 200)}...` : text });
+            return compact({ ...inputs, responseLength: response.length, responseSha256: createHash("sha256").update(response).digest("hex") });
         } catch (error) {
             const message = (error as Error).message;
             // A chaincode that answered with its own error is reachable: retrying will not help.
@@ -189,13 +189,13 @@ export interface ChaincodeSmokeCheckArgs extends PeerConnectionArgs, TransportAr
 /** Evaluates a read-only chaincode function through a peer; the update fails with hints when the peer cannot reach the chaincode. */
 export class ChaincodeSmokeCheck extends pulumi.dynamic.Resource {
     declare public readonly responseLength: pulumi.Output<number>;
-    declare public readonly responsePreview: pulumi.Output<string>;
+    declare public readonly responseSha256: pulumi.Output<string>;
 
     constructor(name: string, args: ChaincodeSmokeCheckArgs, opts?: pulumi.CustomResourceOptions) {
         super(
             chaincodeSmokeCheckProvider,
             name,
-            { ...args, responseLength: undefined, responsePreview: undefined },
+            { ...args, responseLength: undefined, responseSha256: undefined },
             withSecretOutputs(opts, ["adminKeyPem", "clientTlsKeyPem"]),
             "fabric",
             "ChaincodeSmokeCheck",

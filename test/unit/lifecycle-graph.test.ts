@@ -26,7 +26,7 @@ describe("ExternalChaincode with the Fabric lifecycle (mocks)", () => {
     let cc: ExternalChaincode;
     before(async () => {
         cc = new ExternalChaincode("basic", { chaincodeName: "basic", namespace: "hlf1", image: "registry.example.com/basic:1.0", lifecycle });
-        await promiseOf(cc.smokeCheck!.responsePreview ?? cc.packageId);
+        await promiseOf(cc.smokeCheck!.responseSha256 ?? cc.packageId);
         await new Promise((resolve) => setTimeout(resolve, 100));
     });
 

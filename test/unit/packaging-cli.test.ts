@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
@@ -40,6 +40,7 @@ describe("ccaas-package CLI", () => {
         const bytes = readFileSync(out);
         assert.equal(result.stdout, `basic_1.0:${createHash("sha256").update(bytes).digest("hex")}\n`);
         assert.equal(result.stdout.trim(), buildChaincodePackage({ label: "basic_1.0", address: "mycc:7052" }).packageId);
+        assert.equal(statSync(out).mode & 0o777, 0o644, "a package without a private key is an ordinary file");
     });
 
     it("passes every option through to the package", () => {
@@ -55,6 +56,7 @@ describe("ccaas-package CLI", () => {
             "--couchdb-collection-index", `private=${collectionIndex}`,
         );
         assert.equal(result.status, 0, result.stderr);
+        assert.equal(statSync(out).mode & 0o777, 0o600, "the package carries the peer's client key: owner only");
         const read = readChaincodePackage(readFileSync(out));
         assert.equal(result.stdout.trim(), read.packageId);
         assert.equal(read.type, "external");
