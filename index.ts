@@ -4,6 +4,7 @@ import * as path from "node:path";
 import { AksCluster } from "./components/aks";
 import { ExternalChaincode } from "./components/externalChaincode";
 import { lookupLiveRelease } from "./components/liveRelease";
+import { adminIdentity, targetEndpoint } from "./components/providers/shared";
 import type { LiveRelease } from "./components/release";
 import type { CollectionConfig } from "./components/fabric";
 import { ChaincodeImage } from "./components/imageBuild";
@@ -42,7 +43,8 @@ export = async () => {
     const { couchDbIndexDir, lifecycle, image, ...chaincodeArgs } = settings.chaincode;
     const builtImage = settings.imageBuild ? new ChaincodeImage("image", settings.imageBuild).image : undefined;
     const approvals = requiredApprovals();
-    const liveRelease = lifecycle ? await readLiveRelease(lifecycle, approvals) : undefined;
+    const collections = lifecycle?.collectionsFile ? readCollections(lifecycle.collectionsFile) : undefined;
+    const liveRelease = lifecycle ? await readLiveRelease(lifecycle, approvals, collections) : undefined;
     const chaincode = new ExternalChaincode(
         chaincodeArgs.chaincodeName,
         {
@@ -51,7 +53,7 @@ export = async () => {
             couchDbIndexes: couchDbIndexDir ? readIndexDir(couchDbIndexDir) : undefined,
             lifecycle: lifecycle && {
                 ...lifecycle,
-                collections: lifecycle.collectionsFile ? readCollections(lifecycle.collectionsFile) : undefined,
+                collections,
                 requiredApprovals: approvals,
             },
             liveRelease,
@@ -102,7 +104,11 @@ function requiredApprovals(): readonly pulumi.Input<string>[] | undefined {
 type LifecycleSettings = NonNullable<typeof settings.chaincode.lifecycle>;
 
 /** What this org's peers run now; a failed look-up stops the program naming the peer and the cause. */
-async function readLiveRelease(lifecycle: LifecycleSettings, approvals: readonly pulumi.Input<string>[] | undefined): Promise<LiveRelease | undefined> {
+async function readLiveRelease(
+    lifecycle: LifecycleSettings,
+    approvals: readonly pulumi.Input<string>[] | undefined,
+    collections: ReturnType<typeof readCollections> | undefined,
+): Promise<LiveRelease | undefined> {
     const { org } = lifecycle;
     const peer = org.peers[0];
     const [adminCertPem, adminKeyPem, peerTlsCaPem, hostOverride, clientTlsCertPem, clientTlsKeyPem, requiredApprovals] = await Promise.all([
@@ -112,8 +118,8 @@ async function readLiveRelease(lifecycle: LifecycleSettings, approvals: readonly
     if (adminCertPem === undefined || adminKeyPem === undefined || requiredApprovals?.some((mspId) => mspId === undefined)) return undefined;
     try {
         return await lookupLiveRelease({
-            peer: { address: peer.endpoint, tlsCaPem: peerTlsCaPem, hostOverride, clientCertPem: clientTlsCertPem, clientKeyPem: clientTlsKeyPem },
-            identity: { mspId: org.mspId, certPem: adminCertPem, keyPem: adminKeyPem },
+            peer: targetEndpoint({ endpoint: peer.endpoint, tlsCaPem: peerTlsCaPem, hostOverride }, { clientTlsCertPem, clientTlsKeyPem }),
+            identity: adminIdentity({ mspId: org.mspId, adminCertPem, adminKeyPem }),
             timeoutSeconds: lifecycle.timeoutSeconds,
             definition: {
                 channel: lifecycle.channel,
@@ -121,7 +127,7 @@ async function readLiveRelease(lifecycle: LifecycleSettings, approvals: readonly
                 version: settings.chaincode.chaincodeVersion ?? "1.0",
                 sequence: lifecycle.sequence ?? "auto",
                 endorsementPolicy: await knownValue(lifecycle.endorsementPolicy),
-                collections: lifecycle.collectionsFile ? (readCollections(lifecycle.collectionsFile) as CollectionConfig[]) : undefined,
+                collections: collections as CollectionConfig[] | undefined,
                 initRequired: lifecycle.initRequired,
             },
             commits: lifecycle.commit ?? true,

@@ -193,7 +193,7 @@ export class ExternalChaincode extends pulumi.ComponentResource {
             if (!this.tls) return undefined;
             const names = releaseNames(key);
             return new ReleaseCertificates(
-                key ? `${names.prefix}-tls` : `${name}-tls`,
+                `${names.prefix}-tls`,
                 this.tls,
                 { serverName: names.serverName, namespace: s.namespace, address: names.address, extraSans: args.tls?.extraSans },
                 { parent: key ? this : this.tls, keep },

@@ -49,9 +49,11 @@ export async function lookupLiveRelease(query: LiveReleaseQuery): Promise<LiveRe
  * end of an update whose every step succeeded.
  */
 async function declaredGoesLive(query: LiveReleaseQuery, committed: NonNullable<Awaited<ReturnType<typeof queryCommitted>>>): Promise<boolean> {
+    let desired;
     let sequence;
     try {
-        sequence = planSequence(query.definition, desiredDefinition(query.definition), committed);
+        desired = desiredDefinition(query.definition);
+        sequence = planSequence(query.definition, desired, committed);
     } catch {
         return false; // a bad definition fails in the providers, with its own message
     }
@@ -62,7 +64,7 @@ async function declaredGoesLive(query: LiveReleaseQuery, committed: NonNullable<
         identity: query.identity,
         timeoutSeconds: query.timeoutSeconds,
         channel: query.definition.channel,
-        definition: { ...desiredDefinition(query.definition), sequence: sequence.sequence },
+        definition: { ...desired, sequence: sequence.sequence },
     });
     const required = query.requiredApprovals ?? Object.keys(readiness.approvals);
     return required.every((mspId) => mspId === query.identity.mspId || readiness.approvals[mspId] === true);
