@@ -1,5 +1,5 @@
 /**
- * Public shape of the real Fabric test network (see /work/helpers/network-api.md).
+ * Public shape of the real Fabric test network (see testenv/network/README.md).
  * Fields beyond the contract are additions (file paths, PIDs) for tools that
  * run the peer CLI or check processes.
  */
