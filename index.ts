@@ -1,6 +1,4 @@
 import * as pulumi from "@pulumi/pulumi";
-import * as fs from "node:fs";
-import * as path from "node:path";
 import { AksCluster } from "./components/aks";
 import { ExternalChaincode } from "./components/externalChaincode";
 import { lookupLiveRelease } from "./components/liveRelease";
@@ -8,9 +6,8 @@ import { adminIdentity, targetEndpoint } from "./components/providers/shared";
 import type { LiveRelease } from "./components/release";
 import type { CollectionConfig } from "./components/fabric";
 import { ChaincodeImage } from "./components/imageBuild";
-import { CouchDbIndexInput } from "./components/packaging";
 import { existingClusterProvider } from "./components/kubernetesTarget";
-import { collectionsFromConfigJson, readSettings } from "./components/settings";
+import { readSettings } from "./components/settings";
 import { InvalidSettingError } from "./components/validation/errors";
 
 const config = new pulumi.Config();
@@ -40,22 +37,16 @@ export = async () => {
             clusterIdentifier: settings.cluster.kind === "existing" ? settings.cluster.clusterIdentifier : undefined,
         });
 
-    const { couchDbIndexDir, lifecycle, image, ...chaincodeArgs } = settings.chaincode;
+    const { lifecycle, image, ...chaincodeArgs } = settings.chaincode;
     const builtImage = settings.imageBuild ? new ChaincodeImage("image", settings.imageBuild).image : undefined;
     const approvals = requiredApprovals();
-    const collections = lifecycle?.collectionsFile ? readCollections(lifecycle.collectionsFile) : undefined;
-    const liveRelease = lifecycle ? await readLiveRelease(lifecycle, approvals, collections) : undefined;
+    const liveRelease = lifecycle ? await readLiveRelease(lifecycle, approvals) : undefined;
     const chaincode = new ExternalChaincode(
         chaincodeArgs.chaincodeName,
         {
             ...chaincodeArgs,
             image: builtImage ?? image!,
-            couchDbIndexes: couchDbIndexDir ? readIndexDir(couchDbIndexDir) : undefined,
-            lifecycle: lifecycle && {
-                ...lifecycle,
-                collections,
-                requiredApprovals: approvals,
-            },
+            lifecycle: lifecycle && { ...lifecycle, requiredApprovals: approvals },
             liveRelease,
         },
         { providers: { kubernetes: k8sProvider } },
@@ -107,7 +98,6 @@ type LifecycleSettings = NonNullable<typeof settings.chaincode.lifecycle>;
 async function readLiveRelease(
     lifecycle: LifecycleSettings,
     approvals: readonly pulumi.Input<string>[] | undefined,
-    collections: ReturnType<typeof readCollections> | undefined,
 ): Promise<LiveRelease | undefined> {
     const { org } = lifecycle;
     const peer = org.peers[0];
@@ -127,7 +117,7 @@ async function readLiveRelease(
                 version: settings.chaincode.chaincodeVersion ?? "1.0",
                 sequence: lifecycle.sequence ?? "auto",
                 endorsementPolicy: await knownValue(lifecycle.endorsementPolicy),
-                collections: collections as CollectionConfig[] | undefined,
+                collections: lifecycle.collections as CollectionConfig[] | undefined,
                 initRequired: lifecycle.initRequired,
             },
             commits: lifecycle.commit ?? true,
@@ -147,29 +137,3 @@ async function knownValue<T>(input: pulumi.Input<T> | undefined): Promise<T | un
     if (!(await (output as unknown as { isKnown: Promise<boolean> }).isKnown)) return undefined;
     return new Promise((resolve) => output.apply((value) => resolve(value as T)));
 }
-
-function readCollections(file: string) {
-    try {
-        return collectionsFromConfigJson(fs.readFileSync(path.resolve(file), "utf8"));
-    } catch (err) {
-        const reason = err instanceof InvalidSettingError ? err.message : `cannot read it (${(err as Error).message})`;
-        throw new pulumi.RunError(`invalid collectionsFile: "${file}": ${reason}`);
-    }
-}
-
-/** <dir>/*.json index the public state; <dir>/<collection>/*.json index that private data collection. */
-function readIndexDir(dir: string): CouchDbIndexInput[] {
-    const root = path.resolve(dir);
-    if (!fs.existsSync(root) || !fs.statSync(root).isDirectory()) {
-        throw new pulumi.RunError(`invalid couchDbIndexDir: "${dir}"; expected a directory of CouchDB index .json files`);
-    }
-    const indexesIn = (folder: string, collection?: string) =>
-        fs.readdirSync(folder).filter((file) => file.endsWith(".json")).sort().map((file) => ({
-            name: file.slice(0, -".json".length),
-            collection,
-            definition: fs.readFileSync(path.join(folder, file), "utf8"),
-        }));
-    const collections = fs.readdirSync(root, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name).sort();
-    return [...indexesIn(root), ...collections.flatMap((c) => indexesIn(path.join(root, c), c))];
-}
-

@@ -89,12 +89,16 @@ export class AksCluster extends pulumi.ComponentResource {
     }
 }
 
-function validateAksArgs(args: AksClusterArgs) {
+/** Checks the cluster settings; throws InvalidSettingError naming the setting. */
+export function validateAksArgs(args: AksClusterArgs) {
     if (typeof args.location !== "string" || !/^[a-z0-9]+$/.test(args.location)) {
         throw new InvalidSettingError("aksLocation", args.location, "an Azure region name such as 'westeurope'");
     }
     if (args.resourceGroupName !== undefined && !/^[-\w.()]{1,90}$/.test(args.resourceGroupName)) {
         throw new InvalidSettingError("aksResourceGroup", args.resourceGroupName, "1-90 letters, digits, '-', '_', '.', '(' or ')'");
+    }
+    if (args.kubernetesVersion !== undefined && !/^[0-9]+\.[0-9]+(\.[0-9]+)?$/.test(args.kubernetesVersion)) {
+        throw new InvalidSettingError("aksKubernetesVersion", args.kubernetesVersion, "a Kubernetes version AKS offers, as 'major.minor' or 'major.minor.patch', e.g. '1.31' (az aks get-versions lists them)");
     }
     const vmSize = args.vmSize ?? "Standard_D2s_v5";
     if (!/^[A-Za-z0-9_]+$/.test(vmSize)) {

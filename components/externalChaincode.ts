@@ -1,7 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import { createHash } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
-import { ChaincodeLifecycle, ChaincodeLifecycleArgs, validateLifecycleArgs } from "./lifecycle";
+import { ChaincodeLifecycle, ChaincodeLifecycleArgs, orgPeerSettingNames, validateLifecycleArgs } from "./lifecycle";
 import { buildChaincodePackage, ChaincodePackage, CouchDbIndexInput } from "./packaging";
 import { couchDbIndexFiles } from "./packaging/couchdb-indexes";
 import { DEFAULT_DIAL_TIMEOUT } from "./packaging/connection";
@@ -32,6 +32,7 @@ import {
     validateChaincodeVersion,
     validateGoDuration,
     validateHostPort,
+    validateSubjectAltName,
 } from "./validation/fabric";
 import { requireDnsLabel, requireIntegerInRange } from "./validation/kubernetes";
 import { validateArgs } from "./validation/resourceError";
@@ -149,24 +150,10 @@ export class ExternalChaincode extends pulumi.ComponentResource {
 
     constructor(name: string, args: ExternalChaincodeArgs, opts?: pulumi.ComponentResourceOptions) {
         super("fabric-ccaas:index:ExternalChaincode", name, {}, opts);
-        const tlsEnabled = args.tls?.enabled ?? true;
-        const clientAuth = tlsEnabled && (args.tls?.clientAuth ?? true);
-        const tlsArgs = {
-            algorithm: args.tls?.algorithm,
-            clientAuth,
-            caValidityHours: args.tls?.caValidityHours,
-            validityHours: args.tls?.validityHours,
-            earlyRenewalHours: args.tls?.earlyRenewalHours,
-            clientValidityHours: args.tls?.clientValidityHours,
-        };
         // Check what every child will check, so a bad setting stops the graph before any child exists.
-        const s = validateArgs(this, () => {
-            const own = validateExternalChaincodeArgs(args);
-            const service = validateServiceArgs(serviceArgs(args, own, own.serverName, "", undefined));
-            if (tlsEnabled) validateTlsArgs(tlsArgs);
-            if (args.lifecycle) validateLifecycleArgs(args.lifecycle);
-            return { ...own, commonLabels: service.commonLabels };
-        });
+        const s = validateArgs(this, () => checkExternalChaincodeArgs(args));
+        const { tlsEnabled, clientAuth } = s;
+        const tlsArgs = tlsArgsOf(args);
         const child = { parent: this };
         const plan = planReleases(args.chaincodeName, s.addressTemplate, s.releaseKey, args.liveRelease, s.legacyAddress);
         pulumi.log.info(plan.summary, this);
@@ -282,11 +269,12 @@ export class ExternalChaincode extends pulumi.ComponentResource {
                     peerTlsCaPem: org.peers[0].tlsCaPem ?? org.peerTlsCaPem,
                     peerHostOverride: org.peers[0].hostOverride,
                     clientTlsCertPem: org.clientTlsCertPem,
-                    clientTlsKeyPem: org.clientTlsKeyPem === undefined ? undefined : pulumi.secret(org.clientTlsKeyPem),
+                    clientTlsKeyPem: org.clientTlsKeyPem,
                     mspId: org.mspId,
                     adminCertPem: org.adminCertPem,
-                    adminKeyPem: pulumi.secret(org.adminKeyPem),
+                    adminKeyPem: org.adminKeyPem,
                     timeoutSeconds: args.lifecycle!.timeoutSeconds,
+                    settingNames: { ...orgPeerSettingNames(org, 0), fn: "smokeFunction", args: "smokeArgs", waitSeconds: "smokeWaitSeconds" },
                 },
                 { parent: this, dependsOn: [definition, this.service] },
             );
@@ -344,6 +332,47 @@ function serviceArgs(
     };
 }
 
+/** The CA and leaf settings ChaincodeTls gets. */
+function tlsArgsOf(args: ExternalChaincodeArgs) {
+    const tlsEnabled = args.tls?.enabled ?? true;
+    return {
+        algorithm: args.tls?.algorithm,
+        clientAuth: tlsEnabled && (args.tls?.clientAuth ?? true),
+        caValidityHours: args.tls?.caValidityHours,
+        validityHours: args.tls?.validityHours,
+        earlyRenewalHours: args.tls?.earlyRenewalHours,
+        clientValidityHours: args.tls?.clientValidityHours,
+    };
+}
+
+/**
+ * Every check ExternalChaincode and its children make, in one call: the
+ * program runs it before reading anything from Fabric. Throws
+ * InvalidSettingError naming the setting.
+ */
+export function checkExternalChaincodeArgs(args: ExternalChaincodeArgs) {
+    const own = validateExternalChaincodeArgs(args);
+    const service = validateServiceArgs(serviceArgs(args, own, own.serverName, "", undefined));
+    const tlsEnabled = args.tls?.enabled ?? true;
+    const tlsArgs = tlsArgsOf(args);
+    if (tlsEnabled) validateTlsArgs(tlsArgs);
+    if (args.lifecycle) validateLifecycleArgs(args.lifecycle);
+    validateSmokeCheck(args.smokeCheck ?? {});
+    return { ...own, commonLabels: service.commonLabels, tlsEnabled, clientAuth: tlsArgs.clientAuth };
+}
+
+const SMOKE_FUNCTION = /^[A-Za-z0-9_.:-]{1,256}$/;
+
+function validateSmokeCheck(smoke: SmokeCheckSettings): void {
+    if (smoke.fn !== undefined && (typeof smoke.fn !== "string" || !SMOKE_FUNCTION.test(smoke.fn))) {
+        throw new InvalidSettingError("smokeFunction", smoke.fn, "a chaincode function name (letters, digits and _ . : -, e.g. 'GetAllAssets' or 'basic:GetAllAssets')");
+    }
+    smoke.args?.forEach((arg, i) => {
+        if (typeof arg !== "string") throw new InvalidSettingError(`smokeArgs[${i}]`, arg, "a string");
+    });
+    if (smoke.waitSeconds !== undefined) requireIntegerInRange("smokeWaitSeconds", smoke.waitSeconds, 1, 3600);
+}
+
 /** Checks and defaults the plain arguments; throws InvalidSettingError naming the setting. */
 export function validateExternalChaincodeArgs(args: ExternalChaincodeArgs) {
     validateChaincodeName("chaincodeName", args.chaincodeName);
@@ -365,6 +394,13 @@ export function validateExternalChaincodeArgs(args: ExternalChaincodeArgs) {
         throw new InvalidSettingError("packageType", args.packageType, "'ccaas' or 'external'");
     }
     const tlsEnabled = args.tls?.enabled ?? true;
+    const extraSans = args.tls?.extraSans;
+    // Items known now are checked now; Outputs are the certificate provider's to check.
+    if (Array.isArray(extraSans)) {
+        extraSans.forEach((san, i) => {
+            if (!pulumi.Output.isInstance(san)) validateSubjectAltName(`tlsExtraSans[${i}]`, san);
+        });
+    }
     const clientGeneration = requireIntegerInRange("tlsClientGeneration", args.tls?.clientGeneration ?? 1, 1, 1_000_000);
     const indexFiles = Object.fromEntries(
         couchDbIndexFiles(args.couchDbIndexes ?? []).map((file) => [file.path, createHash("sha256").update(file.data).digest("hex")]),

@@ -66,7 +66,8 @@ export class ChaincodeImage extends pulumi.ComponentResource {
     }
 }
 
-function validateImageArgs(args: ChaincodeImageArgs) {
+/** Checks the build settings; throws InvalidSettingError naming the setting. */
+export function validateImageArgs(args: ChaincodeImageArgs) {
     if (!IMAGE_BUILD_TOOLS.includes(args.tool)) {
         throw new InvalidSettingError("imageBuildTool", args.tool, `one of ${IMAGE_BUILD_TOOLS.join(", ")}`);
     }

@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { encodeEndorsementPolicy } from "./fabric";
 import { ChaincodeApproval, ChaincodeDefinition, ChaincodeInstall, CollectionArgs, PeerTargetArgs } from "./providers";
 import { InvalidSettingError } from "./validation/errors";
-import { validateHostPort } from "./validation/fabric";
+import { validateHost, validateHostPort, validateMspId } from "./validation/fabric";
 import { validateCertificateBundlePem, validateKeyMatchesCertificate, validatePrivateKeyPem } from "./validation/pem";
 import { requireIntegerInRange } from "./validation/kubernetes";
 import { validateArgs } from "./validation/resourceError";
@@ -96,9 +96,9 @@ export class ChaincodeLifecycle extends pulumi.ComponentResource {
         const identity = {
             mspId: org.mspId,
             adminCertPem: org.adminCertPem,
-            adminKeyPem: pulumi.secret(org.adminKeyPem),
+            adminKeyPem: org.adminKeyPem,
             clientTlsCertPem: org.clientTlsCertPem,
-            clientTlsKeyPem: org.clientTlsKeyPem === undefined ? undefined : pulumi.secret(org.clientTlsKeyPem),
+            clientTlsKeyPem: org.clientTlsKeyPem,
             timeoutSeconds: args.timeoutSeconds,
         };
         const peerConnection = (peer: OrgPeerArgs) => ({
@@ -106,12 +106,24 @@ export class ChaincodeLifecycle extends pulumi.ComponentResource {
             peerTlsCaPem: peer.tlsCaPem ?? org.peerTlsCaPem,
             peerHostOverride: peer.hostOverride,
         });
+        const definitionNames = {
+            ...DEFINITION_SETTING_NAMES,
+            ordererEndpoint: "orderer.endpoint",
+            ordererTlsCaPem: "orderer.tlsCaPem",
+            ordererHostOverride: "orderer.hostOverride",
+        };
 
         this.installs = org.peers.map(
             (peer, index) =>
                 new ChaincodeInstall(
                     `${name}-install-${index}`,
-                    { ...identity, ...peerConnection(peer), packageBase64: args.packageBase64, packageId: args.packageId },
+                    {
+                        ...identity,
+                        ...peerConnection(peer),
+                        packageBase64: args.packageBase64,
+                        packageId: args.packageId,
+                        settingNames: orgPeerSettingNames(org, index),
+                    },
                     child,
                 ),
         );
@@ -131,7 +143,13 @@ export class ChaincodeLifecycle extends pulumi.ComponentResource {
         };
         this.approval = new ChaincodeApproval(
             `${name}-approval`,
-            { ...identity, ...peerConnection(org.peers[0]), ...definitionFields, packageId: this.installedPackageId },
+            {
+                ...identity,
+                ...peerConnection(org.peers[0]),
+                ...definitionFields,
+                packageId: this.installedPackageId,
+                settingNames: { ...orgPeerSettingNames(org, 0), ...definitionNames },
+            },
             { parent: this, dependsOn: this.installs },
         );
         this.approvedSequence = this.approval.approvedSequence;
@@ -150,6 +168,11 @@ export class ChaincodeLifecycle extends pulumi.ComponentResource {
                     ...definitionFields,
                     peers: [ownPeer, ...(args.commitPeers ?? [])],
                     requiredApprovals: args.requiredApprovals ? [...args.requiredApprovals] : undefined,
+                    settingNames: {
+                        ...definitionNames,
+                        "peers[0].tlsCaPem": org.peers[0].tlsCaPem === undefined ? "peerTlsCaPem" : "peers[0].tlsCaPem",
+                        ...Object.fromEntries((args.commitPeers ?? []).map((_, i) => [`peers[${i + 1}]`, `commitPeers[${i}]`])),
+                    },
                 },
                 { parent: this, dependsOn: [this.approval] },
             );
@@ -158,18 +181,58 @@ export class ChaincodeLifecycle extends pulumi.ComponentResource {
     }
 }
 
+/** A host name known now (not an Output) is checked now; undefined and "" mean none. */
+function validateKnownHost(setting: string, host: pulumi.Input<string> | undefined): void {
+    if (host !== undefined && host !== "" && !pulumi.Output.isInstance(host)) validateHost(setting, host);
+}
+
+/** Definition inputs under the names the user gives them. */
+const DEFINITION_SETTING_NAMES = { name: "chaincodeName", version: "chaincodeVersion", collections: "collectionsFile", timeoutSeconds: "fabricTimeoutSeconds" };
+
+/** A resource's peer inputs named as the user wrote them: the org's peer `index`, its CA its own or the org's. */
+export function orgPeerSettingNames(org: FabricOrgArgs, index: number): Record<string, string> {
+    return {
+        peerEndpoint: `peers[${index}].endpoint`,
+        peerTlsCaPem: org.peers[index]?.tlsCaPem === undefined ? "peerTlsCaPem" : `peers[${index}].tlsCaPem`,
+        peerHostOverride: `peers[${index}].hostOverride`,
+        timeoutSeconds: "fabricTimeoutSeconds",
+    };
+}
+
 /** Checks the plain lifecycle arguments; throws InvalidSettingError naming the setting. */
 export function validateLifecycleArgs(args: ChaincodeLifecycleArgs): void {
     if (typeof args.channel !== "string" || !/^[a-z][a-z0-9.-]*$/.test(args.channel) || args.channel.length > 249) {
         throw new InvalidSettingError("channel", args.channel, "a channel name: lower-case letters, digits, '.' and '-', starting with a letter");
     }
-    if (typeof args.org?.mspId !== "string" || !/^[A-Za-z0-9._-]+$/.test(args.org.mspId)) {
-        throw new InvalidSettingError("mspId", args.org?.mspId, "an MSP ID such as 'Org1MSP'");
-    }
+    validateMspId("mspId", args.org?.mspId);
     if (!Array.isArray(args.org.peers) || args.org.peers.length === 0) {
         throw new InvalidSettingError("peers", args.org.peers, "at least one peer of the org ({endpoint: host:port})");
     }
-    args.org.peers.forEach((peer, i) => validateHostPort(`peers[${i}].endpoint`, peer?.endpoint));
+    args.org.peers.forEach((peer, i) => {
+        validateHostPort(`peers[${i}].endpoint`, peer?.endpoint);
+        validateKnownHost(`peers[${i}].hostOverride`, peer.hostOverride);
+    });
+    if (args.orderer !== undefined) {
+        if (!pulumi.Output.isInstance(args.orderer.endpoint)) validateHostPort("orderer.endpoint", args.orderer.endpoint);
+        if (args.orderer.tlsCaPem === undefined) throw new InvalidSettingError("orderer.tlsCaPem", undefined, "the PEM of the CA of the orderer's TLS certificate");
+        validateKnownHost("orderer.hostOverride", args.orderer.hostOverride);
+    }
+    (args.commitPeers ?? []).forEach((peer, i) => {
+        if (!pulumi.Output.isInstance(peer.endpoint)) validateHostPort(`commitPeers[${i}].endpoint`, peer.endpoint);
+        validateKnownHost(`commitPeers[${i}].hostOverride`, peer.hostOverride);
+        if (typeof peer.mspId === "string") {
+            validateMspId(`commitPeers[${i}].mspId`, peer.mspId);
+            if (peer.mspId === args.org.mspId) {
+                throw new InvalidSettingError(`commitPeers[${i}].mspId`, peer.mspId, `a peer of another org: ${args.org.mspId}'s own first peer (peers[0]) endorses the commit already`);
+            }
+        }
+    });
+    const approvals = args.requiredApprovals ?? [];
+    approvals.forEach((mspId, i) => {
+        if (typeof mspId !== "string") return;
+        validateMspId(`requiredApprovals[${i}]`, mspId);
+        if (approvals.indexOf(mspId) !== i) throw new InvalidSettingError(`requiredApprovals[${i}]`, mspId, "each MSP ID once");
+    });
     if (typeof args.endorsementPolicy === "string") encodeEndorsementPolicy(args.endorsementPolicy, "endorsementPolicy");
     // PEMs known now are checked now; secret keys arrive as Outputs and are checked by the providers at preview.
     const certificates: Array<[string, unknown]> = [
@@ -183,8 +246,12 @@ export function validateLifecycleArgs(args: ChaincodeLifecycleArgs): void {
     for (const [setting, pem] of certificates) {
         if (typeof pem === "string") validateCertificateBundlePem(setting, pem);
     }
-    if (typeof args.org.adminKeyPem === "string" && typeof args.org.adminCertPem === "string") {
-        validateKeyMatchesCertificate("adminKeyPem", validatePrivateKeyPem("adminKeyPem", args.org.adminKeyPem), args.org.adminCertPem);
+    const pairs: Array<[string, unknown, unknown]> = [
+        ["adminKeyPem", args.org.adminKeyPem, args.org.adminCertPem],
+        ["clientTlsKeyPem", args.org.clientTlsKeyPem, args.org.clientTlsCertPem],
+    ];
+    for (const [setting, key, cert] of pairs) {
+        if (typeof key === "string" && typeof cert === "string") validateKeyMatchesCertificate(setting, validatePrivateKeyPem(setting, key), cert);
     }
     const sequence = args.sequence ?? "auto";
     if (sequence !== "auto") requireIntegerInRange("sequence", sequence, 1, Number.MAX_SAFE_INTEGER);

@@ -15,6 +15,7 @@ import {
     parseLabelSelector,
     requireCidr,
     requireDnsLabel,
+    requireDnsSubdomain,
     requireImageDigest,
     requireImageReference,
     requireIntegerInRange,
@@ -335,6 +336,7 @@ export function validateServiceArgs(args: ChaincodeServiceArgs): ServiceSettings
             throw new InvalidSettingError("env", key, "variable names of letters, digits and '_' with string values");
         }
     }
+    (args.imagePullSecrets ?? []).forEach((secret, i) => requireDnsSubdomain(`imagePullSecrets[${i}]`, secret));
     const access = args.peerAccess ?? {};
     const networkPolicy =
         access.enabled ?? true

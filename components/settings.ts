@@ -1,15 +1,14 @@
-import { AksClusterArgs } from "./aks";
-import { ExternalChaincodeArgs } from "./externalChaincode";
-import { ChaincodeImageArgs, IMAGE_BUILD_TOOLS } from "./imageBuild";
-import { CliCollectionJson, collectionsFromCliJson, encodeCollections } from "./fabric";
+import { AksClusterArgs, validateAksArgs } from "./aks";
+import { checkExternalChaincodeArgs, ExternalChaincodeArgs } from "./externalChaincode";
+import { ChaincodeImageArgs, IMAGE_BUILD_TOOLS, validateImageArgs } from "./imageBuild";
 import { ChaincodeLifecycleArgs, OrdererArgs, OrgPeerArgs } from "./lifecycle";
 import { CollectionArgs, PeerTargetArgs } from "./providers";
+import { readCollectionsFile, readIndexDir } from "./settingFiles";
+import { ConfigReader, ConfigSource } from "./validation/configReader";
 import { InvalidSettingError } from "./validation/errors";
+import { validateKubeconfig } from "./validation/kubeconfig";
 
-/** Where raw config strings come from: pulumi.Config in the program, a map in tests. */
-export interface ConfigSource {
-    get(key: string): string | undefined;
-}
+export type { ConfigSource } from "./validation/configReader";
 
 /** The secret keys, read apart so they stay Pulumi secrets. */
 export interface LifecycleSecrets {
@@ -22,11 +21,10 @@ export type ClusterTarget =
     | { kind: "existing"; context?: string; clusterIdentifier?: string };
 
 export interface ProgramSettings {
-    readonly chaincode: Omit<ExternalChaincodeArgs, "couchDbIndexes" | "lifecycle" | "image"> & {
+    readonly chaincode: Omit<ExternalChaincodeArgs, "lifecycle" | "image"> & {
         /** Undefined when imageBuild builds the image. */
         image?: string;
-        couchDbIndexDir?: string;
-        lifecycle?: Omit<ChaincodeLifecycleArgs, "collections"> & { collectionsFile?: string; approvalStacks?: string[] };
+        lifecycle?: ChaincodeLifecycleArgs & { approvalStacks?: string[] };
     };
     readonly cluster: ClusterTarget;
     /** Build and push the image from source first. Undefined: use `image`. */
@@ -47,6 +45,36 @@ export const CONFIG_KEYS = [
     "requiredApprovals", "approvalStacks", "fabricTimeoutSeconds", "smokeCheck", "smokeFunction", "smokeArgs", "smokeWaitSeconds",
 ] as const;
 
+/** Keys whose values are secret: a message about them never shows the value. */
+export const SECRET_KEYS = ["kubeconfig", "adminKeyPem", "clientTlsKeyPem"] as const;
+
+/** Keys that mean something only when another setting has a given value: set otherwise, they are refused. */
+const DEPENDENT_KEYS: ReadonlyArray<{ keys: readonly string[]; when: string; holds: (read: ConfigReader) => boolean }> = [
+    {
+        keys: ["clientAuth", "tlsAlgorithm", "tlsCaValidityHours", "tlsValidityHours", "tlsEarlyRenewalHours", "tlsClientValidityHours", "tlsClientGeneration", "tlsExtraSans"],
+        when: "tls: true (without TLS there are no certificates)",
+        holds: (read) => read.boolean("tls") ?? true,
+    },
+    {
+        keys: ["tlsClientValidityHours", "tlsClientGeneration"],
+        when: "clientAuth: true (without mutual TLS the peer has no client certificate)",
+        holds: (read) => read.boolean("clientAuth") ?? true,
+    },
+    {
+        keys: ["peerPodSelector", "peerNamespaceSelector", "peerCidrs"],
+        when: "networkPolicy: true (they select who the NetworkPolicy admits)",
+        holds: (read) => read.boolean("networkPolicy") ?? true,
+    },
+    { keys: ["imageDigest"], when: "an image you give (imageBuild pins the built image itself)", holds: (read) => !(read.boolean("imageBuild") ?? false) },
+    {
+        keys: ["kubeconfig", "kubeContext", "clusterIdentifier"],
+        when: "an existing cluster (aksCreate is true: the stack uses the new cluster's own kubeconfig)",
+        holds: (read) => !(read.boolean("aksCreate") ?? false),
+    },
+    { keys: ["smokeFunction", "smokeArgs", "smokeWaitSeconds"], when: "smokeCheck: true", holds: (read) => read.boolean("smokeCheck") ?? true },
+    { keys: ["commitPeers", "requiredApprovals"], when: "commit: true (the committing stack names them)", holds: (read) => read.boolean("commit") ?? true },
+];
+
 /** Keys that only mean something with a channel (the lifecycle on) and have no default in Pulumi.yaml. */
 const LIFECYCLE_ONLY_KEYS = [
     "mspId", "peers", "peerTlsCaPem", "adminCertPem", "adminKeyPem", "clientTlsCertPem", "clientTlsKeyPem", "orderer",
@@ -58,7 +86,11 @@ const LIFECYCLE_ONLY_KEYS = [
  * InvalidSettingError before any resource is declared.
  */
 export function readSettings(config: ConfigSource, secrets: LifecycleSecrets = {}): ProgramSettings {
-    const read = new ConfigReader(config);
+    const read = new ConfigReader(config, SECRET_KEYS);
+    for (const rule of DEPENDENT_KEYS) {
+        const stray = rule.keys.find((key) => read.isSet(key));
+        if (stray && !rule.holds(read)) throw new InvalidSettingError(stray, read.shown(stray), `to be set only with ${rule.when}`);
+    }
     const imageBuild = readImageBuild(read, config);
     const image = read.string("image");
     if (image === undefined && imageBuild === undefined) {
@@ -74,7 +106,7 @@ export function readSettings(config: ConfigSource, secrets: LifecycleSecrets = {
         chaincodeVersion: read.string("chaincodeVersion"),
         label: read.string("label"),
         packageType,
-        couchDbIndexDir: read.string("couchDbIndexDir"),
+        couchDbIndexes: optional(read.string("couchDbIndexDir"), (dir) => readIndexDir(dir)),
         namespace: read.string("namespace"),
         createNamespace: read.boolean("createNamespace"),
         serviceName: read.string("serviceName"),
@@ -119,8 +151,7 @@ export function readSettings(config: ConfigSource, secrets: LifecycleSecrets = {
         },
     };
 
-    // Only the AKS keys without a default in Pulumi.yaml can be set by mistake.
-    const aksKeys = ["aksLocation", "aksResourceGroup", "aksKubernetesVersion"];
+    const aksKeys = ["aksLocation", "aksResourceGroup", "aksKubernetesVersion", "aksNodeCount", "aksVmSize", "aksNetworkPolicy"];
     let cluster: ClusterTarget;
     if (read.boolean("aksCreate") ?? false) {
         const location = read.string("aksLocation");
@@ -143,9 +174,35 @@ export function readSettings(config: ConfigSource, secrets: LifecycleSecrets = {
         if (stray) {
             throw new InvalidSettingError(stray, config.get(stray), "to be set only together with aksCreate: true");
         }
-        cluster = { kind: "existing", context: read.string("kubeContext"), clusterIdentifier: read.string("clusterIdentifier") };
+        cluster = readExistingCluster(read);
     }
+    // Every component check, under the keys above, before anything is read from Fabric or declared.
+    const { lifecycle, image: _image, ...chaincodeArgs } = chaincode;
+    // The secret keys are checked as plain text here and stay secrets in the settings.
+    checkExternalChaincodeArgs({
+        ...chaincodeArgs,
+        image: image!,
+        lifecycle: lifecycle && {
+            ...lifecycle,
+            org: { ...lifecycle.org, adminKeyPem: read.string("adminKeyPem") ?? "", clientTlsKeyPem: read.string("clientTlsKeyPem") },
+        },
+    });
+    if (cluster.kind === "aks") validateAksArgs(cluster.aks);
+    if (imageBuild) validateImageArgs(imageBuild);
     return { chaincode, cluster, imageBuild };
+}
+
+const CLUSTER_IDENTIFIER = /^[A-Za-z0-9][A-Za-z0-9_.:\/-]{0,252}$/;
+
+function readExistingCluster(read: ConfigReader): ClusterTarget {
+    const context = read.string("kubeContext");
+    const kubeconfig = read.string("kubeconfig");
+    if (kubeconfig !== undefined) validateKubeconfig("kubeconfig", kubeconfig, "kubeContext", context);
+    const clusterIdentifier = read.string("clusterIdentifier");
+    if (clusterIdentifier !== undefined && !CLUSTER_IDENTIFIER.test(clusterIdentifier)) {
+        throw new InvalidSettingError("clusterIdentifier", clusterIdentifier, "a stable cluster name: a letter or digit, then letters, digits and _ . : / - (at most 253), e.g. 'aks-prod-westeurope'");
+    }
+    return { kind: "existing", context, clusterIdentifier };
 }
 
 function readImageBuild(read: ConfigReader, config: ConfigSource): ChaincodeImageArgs | undefined {
@@ -220,7 +277,7 @@ function readLifecycle(read: ConfigReader, config: ConfigSource, secrets: Lifecy
         endorsementPolicy: read.string("endorsementPolicy"),
         sequence,
         initRequired: read.boolean("initRequired"),
-        collectionsFile: read.string("collectionsFile"),
+        collections: optional(read.string("collectionsFile"), (file) => readCollectionsFile(file)),
         commit: read.boolean("commit"),
         commitPeers: read.objectArray<PeerTargetArgs>("commitPeers", { endpoint: "string", mspId: "string" }, { tlsCaPem: "string", hostOverride: "string" }),
         requiredApprovals: read.stringArray("requiredApprovals"),
@@ -243,122 +300,6 @@ function readApprovalStacks(read: ConfigReader): string[] | undefined {
     return stacks;
 }
 
-/** Collections from a peer-CLI collections_config.json text, checked by Fabric's rules. */
-export function collectionsFromConfigJson(text: string, setting = "collectionsFile"): CollectionArgs[] {
-    let entries: unknown;
-    try {
-        entries = JSON.parse(text);
-    } catch (err) {
-        throw new InvalidSettingError(setting, text, `a JSON array like the peer CLI's collections_config.json (${(err as Error).message})`);
-    }
-    const collections = collectionsFromCliJson(entries as CliCollectionJson[]);
-    // Encoding applies every rule the peer applies; it throws InvalidSettingError naming the field.
-    encodeCollections(collections, setting);
-    return collections;
-}
-
-type FieldType = "string" | "number" | "boolean";
-
-/** Typed reads of raw config strings, each failing with the key, the value and what is accepted. */
-class ConfigReader {
-    constructor(private readonly config: ConfigSource) {}
-
-    string(key: string): string | undefined {
-        const value = this.config.get(key);
-        return value === undefined || value === "" ? undefined : value;
-    }
-
-    integer(key: string): number | undefined {
-        const raw = this.string(key);
-        if (raw === undefined) return undefined;
-        if (!/^-?[0-9]+$/.test(raw.trim())) throw new InvalidSettingError(key, raw, "a whole number");
-        return Number(raw);
-    }
-
-    boolean(key: string): boolean | undefined {
-        const raw = this.string(key);
-        if (raw === undefined) return undefined;
-        if (raw !== "true" && raw !== "false") throw new InvalidSettingError(key, raw, "true or false");
-        return raw === "true";
-    }
-
-    oneOf<T extends string>(key: string, accepted: readonly T[]): T | undefined {
-        const raw = this.string(key);
-        if (raw === undefined) return undefined;
-        if (!(accepted as readonly string[]).includes(raw)) {
-            throw new InvalidSettingError(key, raw, `one of ${accepted.join(", ")}`);
-        }
-        return raw as T;
-    }
-
-    stringArray(key: string): string[] | undefined {
-        const raw = this.string(key);
-        if (raw === undefined) return undefined;
-        let parsed: unknown;
-        try {
-            parsed = JSON.parse(raw);
-        } catch {
-            parsed = undefined;
-        }
-        if (!Array.isArray(parsed) || !parsed.every((item) => typeof item === "string")) {
-            throw new InvalidSettingError(key, raw, "a list of strings");
-        }
-        return parsed;
-    }
-
-    /** A structured object value with the given required and optional fields, nothing else. */
-    object<T>(key: string, required: Record<string, FieldType>, optional: Record<string, FieldType> = {}): T | undefined {
-        const raw = this.string(key);
-        if (raw === undefined) return undefined;
-        return this.checkObject(key, raw, this.parseJson(key, raw), required, optional) as T;
-    }
-
-    objectArray<T>(key: string, required: Record<string, FieldType>, optional: Record<string, FieldType> = {}): T[] | undefined {
-        const raw = this.string(key);
-        if (raw === undefined) return undefined;
-        const parsed = this.parseJson(key, raw);
-        if (!Array.isArray(parsed)) throw new InvalidSettingError(key, raw, `a list of objects with ${describeFields(required, optional)}`);
-        return parsed.map((item, i) => this.checkObject(`${key}[${i}]`, JSON.stringify(item), item, required, optional) as T);
-    }
-
-    private parseJson(key: string, raw: string): unknown {
-        try {
-            return JSON.parse(raw);
-        } catch {
-            throw new InvalidSettingError(key, raw, "a structured value (set it in the stack file or with `pulumi config set --path`)");
-        }
-    }
-
-    private checkObject(key: string, raw: string, value: unknown, required: Record<string, FieldType>, optional: Record<string, FieldType>) {
-        const accepted = `an object with ${describeFields(required, optional)}`;
-        if (!value || typeof value !== "object" || Array.isArray(value)) throw new InvalidSettingError(key, raw, accepted);
-        const record = value as Record<string, unknown>;
-        for (const [field, type] of Object.entries(required)) {
-            if (typeof record[field] !== type) throw new InvalidSettingError(`${key}.${field}`, record[field], `a ${type} (${accepted})`);
-        }
-        for (const [field, fieldValue] of Object.entries(record)) {
-            const type = required[field] ?? optional[field];
-            if (type === undefined) throw new InvalidSettingError(`${key}.${field}`, fieldValue, `no such field; ${accepted}`);
-            if (typeof fieldValue !== type) throw new InvalidSettingError(`${key}.${field}`, fieldValue, `a ${type}`);
-        }
-        return record;
-    }
-
-    /** A list of "NAME=value" strings as a map. */
-    keyValues(key: string): Record<string, string> | undefined {
-        const items = this.stringArray(key);
-        if (items === undefined) return undefined;
-        const result: Record<string, string> = {};
-        for (const item of items) {
-            const eq = item.indexOf("=");
-            if (eq <= 0) throw new InvalidSettingError(key, item, "items of the form NAME=value");
-            result[item.slice(0, eq)] = item.slice(eq + 1);
-        }
-        return result;
-    }
-}
-
-function describeFields(required: Record<string, FieldType>, optional: Record<string, FieldType>): string {
-    const fields = [...Object.keys(required), ...Object.keys(optional).map((field) => `${field}?`)];
-    return `fields ${fields.join(", ")}`;
+function optional<T, R>(value: T | undefined, read: (value: T) => R): R | undefined {
+    return value === undefined ? undefined : read(value);
 }

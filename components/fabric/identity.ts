@@ -4,7 +4,7 @@
  */
 import { createPrivateKey } from "node:crypto";
 import { msp } from "@hyperledger/fabric-protos";
-import { InvalidSettingError } from "../validation/errors";
+import { HiddenValue, InvalidSettingError } from "../validation/errors";
 import { validateCertificatePem, validateKeyMatchesCertificate, validatePrivateKeyPem } from "../validation/pem";
 import { signLowS } from "./signing";
 
@@ -40,7 +40,7 @@ export function createSigningIdentity(pem: IdentityPem, setting = "identity"): S
     const keyPem = validatePrivateKeyPem(`${setting}.keyPem`, pem.keyPem);
     const key = createPrivateKey(keyPem);
     if (key.asymmetricKeyType !== "ec" || key.asymmetricKeyDetails?.namedCurve !== "prime256v1") {
-        throw new InvalidSettingError(`${setting}.keyPem`, "(private key input, not shown)", "an ECDSA P-256 private key (Fabric MSP identities use P-256)");
+        throw new InvalidSettingError(`${setting}.keyPem`, new HiddenValue("a private key"), "an ECDSA P-256 private key (Fabric MSP identities use P-256)");
     }
     validateKeyMatchesCertificate(`${setting}.keyPem`, keyPem, certPem);
     const serialized = new msp.SerializedIdentity();

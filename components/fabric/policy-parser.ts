@@ -6,6 +6,7 @@
  * double quotes, the MSP ID being everything before the LAST dot. Errors
  * point at the offending character.
  */
+import { MSP_ID_CHARACTER } from "../validation/fabric";
 
 export const POLICY_ROLES = ["member", "admin", "client", "peer", "orderer"] as const;
 export type PolicyRole = (typeof POLICY_ROLES)[number];
@@ -45,7 +46,6 @@ const GATE_SPELLINGS: Record<string, "and" | "or" | "outof"> = {
     OR: "or", Or: "or", or: "or",
     OUTOF: "outof", OutOf: "outof", outof: "outof",
 };
-const MSP_ID_CHARACTER = /[A-Za-z0-9.-]/;
 
 export function parsePolicy(text: string): PolicyGate {
     if (typeof text !== "string") throw new PolicySyntaxError(String(text), 0, "the policy must be a string");

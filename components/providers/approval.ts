@@ -8,7 +8,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { approveForMyOrg, definitionDifferences, queryApproved, queryCommitted } from "../fabric";
 import { InvalidSettingError } from "../validation/errors";
 import { compact, definitionFieldsFromNetwork, desiredDefinition, planSequence } from "./lifecycle-plan";
-import { DefinitionArgs, OrdererConnectionArgs, PeerConnectionArgs, SignerArgs, TransportArgs, withSecretOutputs } from "./resource-args";
+import { DefinitionArgs, OrdererConnectionArgs, PeerConnectionArgs, SignerArgs, TransportArgs, SettingNamesArgs, withSecretInputs, withSecretOutputs } from "./resource-args";
 import {
     adminIdentity,
     AdminInputs,
@@ -32,9 +32,10 @@ import {
     validateConnection,
     validateDefinition,
     validateOrderer,
+    SettingNamesInputs,
 } from "./shared";
 
-export interface ChaincodeApprovalInputs extends DefinitionInputs, PeerConnectionInputs, AdminInputs, OrdererInputs {
+export interface ChaincodeApprovalInputs extends DefinitionInputs, PeerConnectionInputs, AdminInputs, OrdererInputs, SettingNamesInputs {
     /** Package the org's peers run; empty approves the definition without a package (chaincode unavailable to this org). */
     packageId?: string;
 }
@@ -58,7 +59,7 @@ const UPDATE_KEYS = [
 
 export const chaincodeApprovalLogic: ProviderMethods<ChaincodeApprovalInputs, ChaincodeApprovalOutputs> = {
     async check(_olds, news) {
-        const collector = new FailureCollector();
+        const collector = new FailureCollector(news.settingNames);
         validateDefinition(collector, news);
         validateConnection(collector, news);
         validateAdmin(collector, news);
@@ -116,7 +117,7 @@ async function approve(inputs: ChaincodeApprovalInputs, previousTxId: string): P
 
 export const chaincodeApprovalProvider = providerShell<ChaincodeApprovalInputs, ChaincodeApprovalOutputs>(__filename, "chaincodeApprovalLogic");
 
-export interface ChaincodeApprovalArgs extends DefinitionArgs, PeerConnectionArgs, TransportArgs, SignerArgs, OrdererConnectionArgs {
+export interface ChaincodeApprovalArgs extends DefinitionArgs, PeerConnectionArgs, TransportArgs, SignerArgs, OrdererConnectionArgs, SettingNamesArgs {
     /** Package ID the org's peers run (from ChaincodeInstall). Defaults to none (approve without a package). */
     readonly packageId?: pulumi.Input<string>;
 }
@@ -128,11 +129,12 @@ export class ChaincodeApproval extends pulumi.dynamic.Resource {
     declare public readonly packageId: pulumi.Output<string>;
 
     constructor(name: string, args: ChaincodeApprovalArgs, opts?: pulumi.CustomResourceOptions) {
+        const secrets = ["adminKeyPem", "clientTlsKeyPem"] as const;
         super(
             chaincodeApprovalProvider,
             name,
-            { ...args, sequence: args.sequence ?? "auto", approvedSequence: undefined, approvalTxId: undefined },
-            withSecretOutputs(opts, ["adminKeyPem", "clientTlsKeyPem"]),
+            { ...withSecretInputs(args, secrets), sequence: args.sequence ?? "auto", approvedSequence: undefined, approvalTxId: undefined },
+            withSecretOutputs(opts, secrets),
             "fabric",
             "ChaincodeApproval",
         );

@@ -11,7 +11,7 @@ import { checkCommitReadiness, commitDefinition, definitionDifferences, EncodedD
 import { InvalidSettingError } from "../validation/errors";
 import { validateHostPort } from "../validation/fabric";
 import { compact, definitionFieldsFromNetwork, desiredDefinition, planSequence } from "./lifecycle-plan";
-import { DefinitionArgs, OrdererConnectionArgs, PeerTargetArgs, SignerArgs, TransportArgs, withSecretOutputs } from "./resource-args";
+import { DefinitionArgs, OrdererConnectionArgs, PeerTargetArgs, SignerArgs, TransportArgs, SettingNamesArgs, withSecretInputs, withSecretOutputs } from "./resource-args";
 import {
     adminIdentity,
     AdminInputs,
@@ -36,9 +36,10 @@ import {
     validateOrderer,
     validateTimeout,
     validateTls,
+    SettingNamesInputs,
 } from "./shared";
 
-export interface ChaincodeDefinitionInputs extends DefinitionInputs, AdminInputs, OrdererInputs {
+export interface ChaincodeDefinitionInputs extends DefinitionInputs, AdminInputs, OrdererInputs, SettingNamesInputs {
     /** Endorsing peers, one per org (the first also answers queries). */
     peers: PeerTargetInputs[];
     insecurePlaintext?: boolean;
@@ -74,7 +75,7 @@ const UPDATE_KEYS = [
 
 export const chaincodeDefinitionLogic: ProviderMethods<ChaincodeDefinitionInputs, ChaincodeDefinitionOutputs> = {
     async check(_olds, news) {
-        const collector = new FailureCollector();
+        const collector = new FailureCollector(news.settingNames);
         validateDefinition(collector, news);
         validateAdmin(collector, news);
         validateOrderer(collector, news);
@@ -212,7 +213,7 @@ async function ownApprovalDetail(inputs: ChaincodeDefinitionInputs, target: Enco
 
 export const chaincodeDefinitionProvider = providerShell<ChaincodeDefinitionInputs, ChaincodeDefinitionOutputs>(__filename, "chaincodeDefinitionLogic");
 
-export interface ChaincodeDefinitionArgs extends DefinitionArgs, TransportArgs, SignerArgs, OrdererConnectionArgs {
+export interface ChaincodeDefinitionArgs extends DefinitionArgs, TransportArgs, SignerArgs, OrdererConnectionArgs, SettingNamesArgs {
     /** Endorsing peers, one per org (enough to satisfy /Channel/Application/LifecycleEndorsement); the first answers queries. */
     readonly peers: pulumi.Input<pulumi.Input<PeerTargetArgs>[]>;
     /** MSP IDs that must have approved before committing. Defaults to every org of the channel. */
@@ -228,11 +229,12 @@ export class ChaincodeDefinition extends pulumi.dynamic.Resource {
     declare public readonly commitTxId: pulumi.Output<string>;
 
     constructor(name: string, args: ChaincodeDefinitionArgs, opts?: pulumi.CustomResourceOptions) {
+        const secrets = ["adminKeyPem", "clientTlsKeyPem"] as const;
         super(
             chaincodeDefinitionProvider,
             name,
-            { ...args, sequence: args.sequence ?? "auto", committedSequence: undefined, approvals: undefined, commitTxId: undefined },
-            withSecretOutputs(opts, ["adminKeyPem", "clientTlsKeyPem"]),
+            { ...withSecretInputs(args, secrets), sequence: args.sequence ?? "auto", committedSequence: undefined, approvals: undefined, commitTxId: undefined },
+            withSecretOutputs(opts, secrets),
             "fabric",
             "ChaincodeDefinition",
         );

@@ -7,7 +7,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { installChaincode, queryInstalled } from "../fabric";
 import { computePackageId, readChaincodePackage } from "../packaging";
-import { InvalidSettingError } from "../validation/errors";
+import { HiddenValue, InvalidSettingError } from "../validation/errors";
 import {
     adminIdentity,
     AdminInputs,
@@ -24,10 +24,11 @@ import {
     providerShell,
     validateAdmin,
     validateConnection,
+    SettingNamesInputs,
 } from "./shared";
-import { PeerConnectionArgs, SignerArgs, TransportArgs, withSecretOutputs } from "./resource-args";
+import { PeerConnectionArgs, SignerArgs, TransportArgs, SettingNamesArgs, withSecretInputs, withSecretOutputs } from "./resource-args";
 
-export interface ChaincodeInstallInputs extends PeerConnectionInputs, AdminInputs {
+export interface ChaincodeInstallInputs extends PeerConnectionInputs, AdminInputs, SettingNamesInputs {
     /** The package file, base64. */
     packageBase64: string;
     /** label:sha256 computed locally from the package. */
@@ -46,7 +47,7 @@ const UPDATE_KEYS = [...PEER_KEYS.filter((key) => key !== "peerEndpoint"), ...TR
 
 export const chaincodeInstallLogic: ProviderMethods<ChaincodeInstallInputs, ChaincodeInstallOutputs> = {
     async check(_olds, news) {
-        const collector = new FailureCollector();
+        const collector = new FailureCollector(news.settingNames);
         validateConnection(collector, news);
         validateAdmin(collector, news);
         collector.check("packageBase64", [news.packageBase64, news.packageId], () => checkPackage(news.packageBase64, news.packageId));
@@ -101,14 +102,14 @@ async function install(inputs: ChaincodeInstallInputs): Promise<string> {
 /** The package must be a valid chaincode package whose own ID is `packageId`. */
 function checkPackage(packageBase64: string, packageId: string): void {
     if (typeof packageBase64 !== "string" || packageBase64.length === 0 || !/^[A-Za-z0-9+/]+={0,2}$/.test(packageBase64)) {
-        throw new InvalidSettingError("packageBase64", "(package bytes, not shown)", "the chaincode package file encoded as base64");
+        throw new InvalidSettingError("packageBase64", new HiddenValue("the package bytes"), "the chaincode package file encoded as base64");
     }
     const bytes = Buffer.from(packageBase64, "base64");
     let label: string;
     try {
         label = readChaincodePackage(bytes).label;
     } catch (error) {
-        throw new InvalidSettingError("packageBase64", "(package bytes, not shown)", `a chaincode package (${(error as Error).message})`);
+        throw new InvalidSettingError("packageBase64", new HiddenValue("the package bytes"), `a chaincode package (${(error as Error).message})`);
     }
     const actual = computePackageId(label, bytes);
     if (packageId === actual) return;
@@ -123,7 +124,7 @@ function checkPackage(packageBase64: string, packageId: string): void {
 /** The serialisable provider: loads `chaincodeInstallLogic` from this file inside the provider process. */
 export const chaincodeInstallProvider = providerShell<ChaincodeInstallInputs, ChaincodeInstallOutputs>(__filename, "chaincodeInstallLogic");
 
-export interface ChaincodeInstallArgs extends PeerConnectionArgs, TransportArgs, SignerArgs {
+export interface ChaincodeInstallArgs extends PeerConnectionArgs, TransportArgs, SignerArgs, SettingNamesArgs {
     /** The package file, base64 (secret when its connection.json carries a client key). Changing it replaces the install. */
     readonly packageBase64: pulumi.Input<string>;
     /** The package ID computed locally (label:sha256); the peer's answer must equal it. */
@@ -137,6 +138,8 @@ export class ChaincodeInstall extends pulumi.dynamic.Resource {
     declare public readonly peerEndpoint: pulumi.Output<string>;
 
     constructor(name: string, args: ChaincodeInstallArgs, opts?: pulumi.CustomResourceOptions) {
-        super(chaincodeInstallProvider, name, { ...args, label: undefined }, withSecretOutputs(opts, ["adminKeyPem", "clientTlsKeyPem", "packageBase64"]), "fabric", "ChaincodeInstall");
+        // The package may carry the peer's client key: secret like the keys.
+        const secrets = ["adminKeyPem", "clientTlsKeyPem", "packageBase64"] as const;
+        super(chaincodeInstallProvider, name, { ...withSecretInputs(args, secrets), label: undefined }, withSecretOutputs(opts, secrets), "fabric", "ChaincodeInstall");
     }
 }

@@ -1,9 +1,29 @@
 /** Argument types and options shared by the Fabric dynamic resources (program side, not the provider process). */
-import type * as pulumi from "@pulumi/pulumi";
+
+import * as pulumi from "@pulumi/pulumi";
 
 /** Adds state keys that must stay secret even when the provider echoes them back as outputs. */
 export function withSecretOutputs(opts: pulumi.CustomResourceOptions | undefined, keys: readonly string[]): pulumi.CustomResourceOptions {
     return { ...opts, additionalSecretOutputs: [...new Set([...(opts?.additionalSecretOutputs ?? []), ...keys])] };
+}
+
+/**
+ * The inputs with each of `keys` wrapped as a secret, so a caller who passes
+ * plain strings still gets ciphertext in the state's inputs and outputs.
+ */
+export function withSecretInputs<T extends object>(args: T, keys: readonly (keyof T)[]): T {
+    const wrapped = { ...args } as Record<string, unknown>;
+    for (const key of keys) {
+        const value = wrapped[key as string];
+        if (value !== undefined) wrapped[key as string] = pulumi.secret(value as pulumi.Input<unknown>);
+    }
+    return wrapped as T;
+}
+
+/** How the user spelled the inputs, for check failures. */
+export interface SettingNamesArgs {
+    /** Input path (or a prefix such as "peers[1]") -> the setting the user wrote, e.g. "commitPeers[0]"; a failed check names that setting. Defaults to the input names. */
+    readonly settingNames?: pulumi.Input<Record<string, pulumi.Input<string>>>;
 }
 
 /** A static private data collection (the fields of the peer CLI's collections_config.json). */

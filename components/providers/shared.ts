@@ -18,7 +18,7 @@ import {
     validateDefinitionName,
 } from "../fabric";
 import { InvalidSettingError } from "../validation/errors";
-import { validateChaincodeVersion, validateHostPort } from "../validation/fabric";
+import { validateChaincodeVersion, validateHost, validateHostPort, validateMspId } from "../validation/fabric";
 import { validateCertificateBundlePem, validateCertificatePem, validateKeyMatchesCertificate, validatePrivateKeyPem } from "../validation/pem";
 
 /** How the engine marks a value that is not known yet (during preview). */
@@ -72,9 +72,16 @@ export function providerShell<Inputs, Outputs>(modulePath: string, exportName: s
     };
 }
 
-/** Collects check failures: runs each validator, turning InvalidSettingError into a failure for its property. */
+/**
+ * Collects check failures: runs each validator, turning InvalidSettingError
+ * into a failure for its property. `settingNames` maps a property path (or a
+ * prefix of one, e.g. "peers[1]") to the setting the user wrote, so the
+ * failure names that setting.
+ */
 export class FailureCollector {
     readonly failures: CheckFailure[] = [];
+
+    constructor(private readonly settingNames: Readonly<Record<string, string>> = {}) {}
 
     /** Runs `validate` unless the value is unknown (preview); records a failure instead of throwing. */
     check(property: string, value: unknown, validate: () => void): void {
@@ -82,10 +89,24 @@ export class FailureCollector {
         try {
             validate();
         } catch (error) {
-            if (error instanceof InvalidSettingError) this.failures.push({ property, reason: error.message });
-            else this.failures.push({ property, reason: (error as Error).message });
+            if (error instanceof InvalidSettingError) {
+                const setting = userSettingName(error.setting, this.settingNames);
+                this.failures.push({ property: userSettingName(property, this.settingNames), reason: new InvalidSettingError(setting, error.value, error.accepted).message });
+            } else {
+                this.failures.push({ property: userSettingName(property, this.settingNames), reason: (error as Error).message });
+            }
         }
     }
+}
+
+/** The user's name for a property path: its longest mapped prefix (ending at a '.' or '[' boundary) renamed. */
+export function userSettingName(property: string, settingNames: Readonly<Record<string, string>>): string {
+    let best = "";
+    for (const prefix of Object.keys(settingNames)) {
+        const boundary = property.length === prefix.length || property[prefix.length] === "." || property[prefix.length] === "[";
+        if (property.startsWith(prefix) && boundary && prefix.length > best.length) best = prefix;
+    }
+    return best ? settingNames[best] + property.slice(best.length) : property;
 }
 
 // ---------------------------------------------------------------------------
@@ -100,6 +121,12 @@ export interface PeerConnectionInputs {
     clientTlsCertPem?: string;
     clientTlsKeyPem?: string;
     timeoutSeconds?: number;
+}
+
+/** What every Fabric resource's check reads besides its own fields. */
+export interface SettingNamesInputs {
+    /** Input path or prefix -> the user's setting name (see FailureCollector). */
+    settingNames?: Record<string, string>;
 }
 
 export interface AdminInputs {
@@ -160,11 +187,7 @@ export function validateClientTls(collector: FailureCollector, inputs: { clientT
 }
 
 export function validateAdmin(collector: FailureCollector, inputs: AdminInputs): void {
-    collector.check("mspId", inputs.mspId, () => {
-        if (typeof inputs.mspId !== "string" || !/^[A-Za-z0-9.-]+$/.test(inputs.mspId)) {
-            throw new InvalidSettingError("mspId", inputs.mspId, "an MSP ID of letters, digits, '.' and '-' (e.g. Org1MSP)");
-        }
-    });
+    collector.check("mspId", inputs.mspId, () => validateMspId("mspId", inputs.mspId));
     collector.check("adminCertPem", inputs.adminCertPem, () => validateCertificatePem("adminCertPem", inputs.adminCertPem));
     collector.check("adminKeyPem", [inputs.adminKeyPem, inputs.adminCertPem], () => {
         validatePrivateKeyPem("adminKeyPem", inputs.adminKeyPem);
@@ -183,9 +206,7 @@ export function validateOrderer(collector: FailureCollector, inputs: OrdererInpu
 
 function validateOptionalHost(collector: FailureCollector, property: string, host: string | undefined): void {
     collector.check(property, host, () => {
-        if (host !== undefined && host !== "" && !/^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?$/.test(host)) {
-            throw new InvalidSettingError(property, host, "the DNS name in the endpoint's TLS certificate, e.g. peer0.org1.example.com");
-        }
+        if (host !== undefined && host !== "") validateHost(property, host);
     });
 }
 

@@ -8,7 +8,7 @@ import { createHash } from "node:crypto";
 import { evaluateOnPeer, validateDefinitionName } from "../fabric";
 import { InvalidSettingError } from "../validation/errors";
 import { compact } from "./lifecycle-plan";
-import { PeerConnectionArgs, SignerArgs, TransportArgs, withSecretOutputs } from "./resource-args";
+import { PeerConnectionArgs, SignerArgs, TransportArgs, SettingNamesArgs, withSecretInputs, withSecretOutputs } from "./resource-args";
 import {
     adminIdentity,
     AdminInputs,
@@ -24,9 +24,10 @@ import {
     providerShell,
     validateAdmin,
     validateConnection,
+    SettingNamesInputs,
 } from "./shared";
 
-export interface ChaincodeSmokeCheckInputs extends PeerConnectionInputs, AdminInputs {
+export interface ChaincodeSmokeCheckInputs extends PeerConnectionInputs, AdminInputs, SettingNamesInputs {
     channel: string;
     chaincodeName: string;
     /** Read-only function to evaluate. */
@@ -61,7 +62,7 @@ const INPUT_KEYS = [
 
 export const chaincodeSmokeCheckLogic: ProviderMethods<ChaincodeSmokeCheckInputs, ChaincodeSmokeCheckOutputs> = {
     async check(_olds, news) {
-        const collector = new FailureCollector();
+        const collector = new FailureCollector(news.settingNames);
         validateConnection(collector, news);
         validateAdmin(collector, news);
         collector.check("chaincodeName", news.chaincodeName, () => validateDefinitionName(news.chaincodeName, "chaincodeName"));
@@ -167,7 +168,7 @@ export function smokeCheckHints(peerMessage: string, context: { expectedPackageI
 
 export const chaincodeSmokeCheckProvider = providerShell<ChaincodeSmokeCheckInputs, ChaincodeSmokeCheckOutputs>(__filename, "chaincodeSmokeCheckLogic");
 
-export interface ChaincodeSmokeCheckArgs extends PeerConnectionArgs, TransportArgs, SignerArgs {
+export interface ChaincodeSmokeCheckArgs extends PeerConnectionArgs, TransportArgs, SignerArgs, SettingNamesArgs {
     /** Channel name. */
     readonly channel: pulumi.Input<string>;
     /** Chaincode name as committed. */
@@ -192,11 +193,12 @@ export class ChaincodeSmokeCheck extends pulumi.dynamic.Resource {
     declare public readonly responseSha256: pulumi.Output<string>;
 
     constructor(name: string, args: ChaincodeSmokeCheckArgs, opts?: pulumi.CustomResourceOptions) {
+        const secrets = ["adminKeyPem", "clientTlsKeyPem"] as const;
         super(
             chaincodeSmokeCheckProvider,
             name,
-            { ...args, responseLength: undefined, responseSha256: undefined },
-            withSecretOutputs(opts, ["adminKeyPem", "clientTlsKeyPem"]),
+            { ...withSecretInputs(args, secrets), responseLength: undefined, responseSha256: undefined },
+            withSecretOutputs(opts, secrets),
             "fabric",
             "ChaincodeSmokeCheck",
         );

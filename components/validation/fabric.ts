@@ -14,6 +14,18 @@ const CHAINCODE_NAME = /^[A-Za-z0-9]+([-_][A-Za-z0-9]+)*$/;
 const CHAINCODE_VERSION = /^[A-Za-z0-9_.+-]+$/;
 const COLLECTION_NAME = /^[A-Za-z0-9-][A-Za-z0-9_-]*$/;
 
+/** Characters of an MSP ID: what a signature policy principal ('MSPID.role') can name. */
+export const MSP_ID_CHARACTER = /[A-Za-z0-9.-]/;
+const MSP_ID = /^[A-Za-z0-9.-]{1,128}$/;
+
+/** An MSP ID, by the one rule the config, the components and the providers share. */
+export function validateMspId(setting: string, value: unknown): string {
+    const accepted = "an MSP ID of letters, digits, '.' and '-' (what an endorsement policy can name), e.g. 'Org1MSP'";
+    const mspId = requireString(setting, value, accepted);
+    if (!MSP_ID.test(mspId)) throw new InvalidSettingError(setting, value, accepted);
+    return mspId;
+}
+
 /** Returns value if it is a string, otherwise throws naming what is accepted. */
 export function requireString(setting: string, value: unknown, accepted: string): string {
     if (typeof value !== "string") throw new InvalidSettingError(setting, value, accepted);
@@ -80,6 +92,15 @@ export function validateHost(setting: string, value: unknown): string {
         return host;
     }
     throw new InvalidSettingError(setting, value, HOST_ACCEPTED);
+}
+
+/** A subject alternative name for a server certificate: a DNS name (a leading "*." allowed), IPv4 or IPv6 (no brackets). */
+export function validateSubjectAltName(setting: string, value: unknown): string {
+    const accepted = "a DNS name (a leading '*.' allowed), an IPv4 address or an IPv6 address, e.g. 'cc.example.com' or '10.0.0.5'";
+    const san = requireString(setting, value, accepted);
+    const name = san.startsWith("*.") ? san.slice(2) : san;
+    if (net.isIPv4(san) || net.isIPv6(san) || isDnsName(name)) return san;
+    throw new InvalidSettingError(setting, value, accepted);
 }
 
 /** A TCP port number 1-65535, given as a number or a decimal string without leading zeros. */

@@ -24,6 +24,14 @@ export function requireDnsLabel(setting: string, value: string): string {
     return value;
 }
 
+/** A Secret or other object name: an RFC 1123 subdomain of at most 253 characters. */
+export function requireDnsSubdomain(setting: string, value: string): string {
+    if (typeof value !== "string" || value.length > 253 || !value.split(".").every((label) => DNS_LABEL.test(label))) {
+        throw new InvalidSettingError(setting, value, "a Kubernetes object name: lower-case letters, digits, '-' and '.', at most 253 characters, e.g. 'acr-pull'");
+    }
+    return value;
+}
+
 export function requireImageReference(setting: string, value: string): string {
     if (typeof value !== "string" || value.length === 0 || value.length > 512 || !IMAGE_REFERENCE.test(value)) {
         throw new InvalidSettingError(

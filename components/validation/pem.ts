@@ -1,5 +1,5 @@
 import { X509Certificate, createPrivateKey, type KeyObject } from "node:crypto";
-import { InvalidSettingError } from "./errors";
+import { HiddenValue, InvalidSettingError } from "./errors";
 
 /*
  * PEM checks and normalisation. Every validator returns the PEM in canonical
@@ -19,7 +19,7 @@ export interface PemBlock {
 const PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----([\s\S]*?)-----END ([A-Z0-9 ]+)-----/g;
 const PRIVATE_KEY_LABELS = new Set(["PRIVATE KEY", "EC PRIVATE KEY", "RSA PRIVATE KEY"]);
 /** Shown instead of a rejected key: key material never reaches an error message. */
-const KEY_NOT_SHOWN = "(private key input, not shown)";
+const KEY_NOT_SHOWN = new HiddenValue("a private key");
 
 /**
  * The PEM blocks in text, in order. Returns undefined when the text has a

@@ -1,7 +1,7 @@
 import { before, describe, it } from "node:test";
 import * as assert from "node:assert/strict";
 import { createHash } from "node:crypto";
-import { installMocks, isSecretOutput, MockRecorder, promiseOf } from "./support/pulumiMocks";
+import { MockRecorder, installMocks, isSecretOutput, promiseOf, registrationsSettled } from "./support/pulumiMocks";
 
 // Mocks must be in place before any component module registers resources.
 const mocks: MockRecorder = installMocks();
@@ -147,7 +147,7 @@ describe("ExternalChaincode graph (mocks)", () => {
             );
         }
         // Registrations are asynchronous: let any that were started arrive before counting.
-        await new Promise((resolve) => setTimeout(resolve, 200));
+        await registrationsSettled();
         for (const [name] of cases) {
             const children = created(name).filter((r) => r.name !== name);
             assert.equal(children.length, 0, `${name} created ${children.map((c) => c.name)}`);

@@ -3,7 +3,7 @@ import * as assert from "node:assert/strict";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { promiseOf } from "./support/pulumiMocks";
+import { promiseOf, registrationsSettled } from "./support/pulumiMocks";
 import { loadProgram } from "./support/program";
 import { sourceDigest } from "../../components/imageBuild";
 
@@ -38,7 +38,7 @@ describe("imageBuild in the program (mocks)", () => {
         const digest = sourceDigest(join(__dirname, "..", "..", "..", "chaincode", "asset-transfer-basic"));
         assert.equal(image, `fabricccaas.azurecr.io/asset-transfer-basic:src-${digest.slice(0, 16)}`);
         await promiseOf(program.serviceName);
-        await new Promise((resolve) => setTimeout(resolve, 100));
+        await registrationsSettled();
         const build = mocks.one("command:local:Command");
         assert.match(build.inputs.create, /^az acr build --registry 'fabricccaas' --image 'asset-transfer-basic:src-[0-9a-f]{16}' '.*chaincode\/asset-transfer-basic'$/);
         assert.deepEqual(build.inputs.triggers, [`src-${digest.slice(0, 16)}`]);

@@ -1,6 +1,6 @@
 import { before, describe, it } from "node:test";
 import * as assert from "node:assert/strict";
-import { dependsOn, installMocks, promiseOf } from "./support/pulumiMocks";
+import { dependsOn, installMocks, promiseOf, registrationsSettled } from "./support/pulumiMocks";
 import { testPki } from "../support/pki";
 
 const mocks = installMocks();
@@ -27,7 +27,7 @@ describe("ExternalChaincode with the Fabric lifecycle (mocks)", () => {
     before(async () => {
         cc = new ExternalChaincode("basic", { chaincodeName: "basic", namespace: "hlf1", image: "registry.example.com/basic:1.0", lifecycle });
         await promiseOf(cc.smokeCheck!.responseSha256 ?? cc.packageId);
-        await new Promise((resolve) => setTimeout(resolve, 100));
+        await registrationsSettled();
     });
 
     it("installs on every peer of the org with the locally computed package ID", async () => {
@@ -85,7 +85,7 @@ describe("ExternalChaincode with the Fabric lifecycle (mocks)", () => {
             lifecycle: { ...lifecycle, commit: false, commitPeers: undefined, org: { ...lifecycle.org, mspId: "Org2MSP", peers: [{ endpoint: "peer0.org2.example.com:9051" }] } },
         });
         await promiseOf(org2.packageId);
-        await new Promise((resolve) => setTimeout(resolve, 100));
+        await registrationsSettled();
         const names = mocks.resources.filter((r) => isFabricResource(r.type)).map((r) => r.name).filter((n) => n.startsWith("org2cc"));
         assert.deepEqual(names.sort(), ["org2cc-lifecycle-approval", "org2cc-lifecycle-install-0"]);
         assert.equal(org2.smokeCheck, undefined);
@@ -108,7 +108,7 @@ describe("ExternalChaincode with the Fabric lifecycle (mocks)", () => {
                 name,
             );
         }
-        await new Promise((resolve) => setTimeout(resolve, 200));
+        await registrationsSettled();
         for (const [name] of cases) {
             assert.deepEqual(mocks.resources.filter((r) => r.name.startsWith(`${name}-`)).map((r) => r.name), [], name);
         }

@@ -41,6 +41,27 @@ const definition: ChaincodeDefinitionInputs = {
 
 const properties = (failures: Array<{ property: string }>) => failures.map((failure) => failure.property).sort();
 
+describe("check failures name the setting as the user wrote it", () => {
+    it("renames a property by its longest mapped prefix: commitPeers[0] for peers[1], orderer.endpoint for ordererEndpoint", async () => {
+        const news: ChaincodeDefinitionInputs = {
+            ...definition,
+            peers: [...definition.peers, { endpoint: "peer0.org2.example.com", tlsCaPem: pki.caCertPem }],
+            ordererEndpoint: "orderer",
+            ordererTlsCaPem: pki.caCertPem,
+            settingNames: { "peers[1]": "commitPeers[0]", ordererEndpoint: "orderer.endpoint", "peers[0].tlsCaPem": "peerTlsCaPem" },
+        };
+        const { failures } = await chaincodeDefinitionProvider.check({}, news);
+        const properties = failures.map((failure) => failure.property).sort();
+        assert.deepEqual(properties, ["commitPeers[0].endpoint", "orderer.endpoint"]);
+        for (const failure of failures) assert.match(failure.reason, new RegExp(`^invalid ${failure.property.replace(/[[\].]/g, "\\$&")}: `));
+    });
+
+    it("keeps the provider's own names without a map", async () => {
+        const { failures } = await chaincodeDefinitionProvider.check({}, { ...definition, ordererEndpoint: "orderer", ordererTlsCaPem: pki.caCertPem });
+        assert.deepEqual(failures.map((failure) => failure.property), ["ordererEndpoint"]);
+    });
+});
+
 describe("check", () => {
     it("accepts valid inputs unchanged", async () => {
         for (const [provider, inputs] of [

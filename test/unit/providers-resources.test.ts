@@ -19,7 +19,7 @@ import {
     chaincodeSmokeCheckProvider,
 } from "../../components/providers";
 import { testPki } from "../support/pki";
-import { installMocks, promiseOf } from "./support/pulumiMocks";
+import { installMocks, promiseOf, registrationsSettled } from "./support/pulumiMocks";
 
 const recorder = installMocks();
 /** additionalSecretOutputs per resource name, as registered with the engine (which applies them to the state). */
@@ -52,6 +52,8 @@ describe("dynamic resources in a program", () => {
         assert.deepEqual([...(secretOutputsByName.get("peer0") ?? [])].sort(), ["adminKeyPem", "clientTlsKeyPem", "packageBase64"]);
         const recorded = recorder.one("pulumi-nodejs:dynamic/fabric:ChaincodeInstall");
         assert.equal(recorded.inputs.packageId, pkg.packageId);
+        // The inputs themselves reach the engine as secrets, so the state's inputs are ciphertext too.
+        assert.deepEqual([...recorded.secretPaths].sort(), ["adminKeyPem", "clientTlsKeyPem", "packageBase64"]);
     });
 
     it("serialises providers that capture no secret and no Pulumi runtime", async () => {
@@ -97,5 +99,20 @@ describe("dynamic resources in a program", () => {
         assert.deepEqual([...(secretOutputsByName.get("smoke") ?? [])].sort(), ["adminKeyPem", "clientTlsKeyPem"]);
         assert.ok(recorder.one("pulumi-nodejs:dynamic/fabric:ChaincodeSmokeCheck").secretPaths.includes("adminKeyPem"));
         assert.equal(recorder.one("pulumi-nodejs:dynamic/fabric:ChaincodeDefinition").inputs.sequence, "auto");
+    });
+
+    it("wraps the keys of approval, commit and smoke check as secrets when a library user passes plain strings", async () => {
+        const plain = { ...connection, ...admin, adminKeyPem: pki.clientKeyPem, clientTlsCertPem: pki.clientCertPem, clientTlsKeyPem: pki.clientKeyPem };
+        const definitionFields = { channel: "mychannel", name: "plain", version: "1.0" };
+        const resources = [
+            new ChaincodeApproval("plain-approval", { ...plain, ...definitionFields, packageId: pkg.packageId }),
+            new ChaincodeDefinition("plain-definition", { ...plain, ...definitionFields, peers: [{ endpoint: connection.peerEndpoint, tlsCaPem: pki.caCertPem }] }),
+            new ChaincodeSmokeCheck("plain-smoke", { ...plain, channel: "mychannel", chaincodeName: "plain" }),
+        ];
+        await Promise.all(resources.map((resource) => promiseOf(resource.urn)));
+        await registrationsSettled();
+        for (const name of ["plain-approval", "plain-definition", "plain-smoke"]) {
+            assert.deepEqual([...recorder.named(name).secretPaths].sort(), ["adminKeyPem", "clientTlsKeyPem"], name);
+        }
     });
 });

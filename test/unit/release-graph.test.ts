@@ -6,7 +6,7 @@
  */
 import { before, describe, it } from "node:test";
 import * as assert from "node:assert/strict";
-import { installMocks, promiseOf } from "./support/pulumiMocks";
+import { installMocks, promiseOf, registrationsSettled } from "./support/pulumiMocks";
 
 const mocks = installMocks();
 import { ExternalChaincode, ExternalChaincodeArgs } from "../../components/externalChaincode";
@@ -18,7 +18,7 @@ const LIVE_PACKAGE = `basic_1.0:${"ab".repeat(32)}`;
 async function declare(name: string, args: Partial<ExternalChaincodeArgs>) {
     const cc = new ExternalChaincode(name, { chaincodeName: "basic", namespace: name, image: "registry.example.com/basic:1.1", ...args });
     await promiseOf(cc.packageId);
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await registrationsSettled();
     return { cc, resources: mocks.resources.filter((r) => r.name === name || r.name.startsWith(`${name}-`)) };
 }
 

@@ -163,6 +163,11 @@ export function dependsOn(resource: RecordedResource, name: string): boolean {
     return resource.dependencies.some((urn) => urn.endsWith(`::${name}`));
 }
 
+/** Resolves once every registration the program has started has reached the mocks: the SDK's own RPC queue is drained. */
+export function registrationsSettled(): Promise<void> {
+    return (pulumi.runtime as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();
+}
+
 /** Resolves an Output in tests (mocks resolve every value, known or not). */
 export function promiseOf<T>(output: pulumi.Output<T>): Promise<T> {
     return new Promise((resolve) => output.apply((value) => { resolve(value); return value; }));

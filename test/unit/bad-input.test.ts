@@ -1,0 +1,229 @@
+import { describe, it } from "node:test";
+import * as assert from "node:assert/strict";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { CONFIG_KEYS, readSettings } from "../../components/settings";
+import { describeValue, InvalidSettingError } from "../../components/validation/errors";
+import { testPki } from "../support/pki";
+
+/*
+ * Every bad input a user can write in Pulumi.<stack>.yaml, each refused by
+ * readSettings (before anything is read from Fabric or declared) with the key
+ * as written, the value as shown and what is accepted. README's figure for
+ * "distinct bad inputs" is the length of BAD_INPUTS.
+ */
+
+const pki = testPki();
+const base = { image: "registry.example.com/basic:1.0" };
+const org = {
+    ...base,
+    channel: "mychannel",
+    mspId: "Org1MSP",
+    peers: JSON.stringify([{ endpoint: "peer0.org1.example.com:7051" }]),
+    peerTlsCaPem: pki.caCertPem,
+    adminCertPem: pki.clientCertPem,
+    adminKeyPem: pki.clientKeyPem,
+};
+const aks = { ...base, aksCreate: "true", aksLocation: "westeurope" };
+const build = { imageBuild: "true", imageRegistry: "fabricccaas", imageBuildContext: "chaincode/asset-transfer-basic" };
+const kubeconfig = (contexts: string[]) =>
+    JSON.stringify({
+        apiVersion: "v1",
+        clusters: [{ name: "c", cluster: { server: "https://127.0.0.1:6443" } }],
+        users: [{ name: "u", user: { token: "t0k3n" } }],
+        contexts: contexts.map((name) => ({ name, context: { cluster: "c", user: "u" } })),
+        "current-context": contexts[0],
+    });
+const peer = (fields: Record<string, unknown>) => JSON.stringify([{ endpoint: "peer0.org2.example.com:9051", mspId: "Org2MSP", ...fields }]);
+
+interface BadInput {
+    /** Settings on top of a valid stack. */
+    readonly config: Record<string, string>;
+    readonly key: string;
+    /** The value as the message shows it. */
+    readonly shown: string;
+    /** Part of what the message says is accepted. */
+    readonly accepted: string;
+}
+
+const bad = (config: Record<string, string>, key: string, shown: string, accepted: string): BadInput => ({ config, key, shown, accepted });
+const HIDDEN = "(a secret, not shown)";
+const KEY = "(a private key, not shown)";
+
+export const BAD_INPUTS: readonly BadInput[] = [
+    // The chaincode and its package
+    bad({ ...base, chaincodeName: "my cc" }, "chaincodeName", '"my cc"', "a chaincode name"),
+    bad({ ...base, chaincodeName: "-cc" }, "chaincodeName", '"-cc"', "a chaincode name"),
+    bad({ ...base, chaincodeVersion: "1 0" }, "chaincodeVersion", '"1 0"', "a chaincode version"),
+    bad({ ...base, label: "_basic" }, "label", '"_basic"', "a package label"),
+    bad({ ...base, packageType: "docker" }, "packageType", '"docker"', "one of ccaas, external"),
+    bad({ ...base, couchDbIndexDir: "no/such/dir" }, "couchDbIndexDir", '"no/such/dir"', "a directory of CouchDB index .json files"),
+    bad({ ...base, address: "basic.hlf:9999" }, "address", '"basic.hlf:9999"', "with {release} in the host"),
+    bad({ ...base, address: "basic-{release}.hlf" }, "address", "*", "host:port"),
+    bad({ ...base, dialTimeout: "10" }, "dialTimeout", '"10"', "a positive Go duration"),
+    bad({ ...base, dialTimeout: "-5s" }, "dialTimeout", '"-5s"', "a positive Go duration"),
+    // Kubernetes
+    bad({ ...base, namespace: "HLF" }, "namespace", '"HLF"', "a DNS label"),
+    bad({ ...base, createNamespace: "yes" }, "createNamespace", '"yes"', "true or false"),
+    bad({ ...base, serviceName: "Basic_CC" }, "serviceName", '"Basic_CC"', "a DNS label"),
+    bad({ ...base, serviceName: "a".repeat(60) }, "serviceName", "*", "at most"),
+    bad({ ...base, port: "99a" }, "port", '"99a"', "a whole number"),
+    bad({ ...base, port: "70000" }, "port", "70000", "a whole number from 1 to 65535"),
+    bad({ image: "Registry/Basic:1" }, "image", '"Registry/Basic:1"', "a container image reference"),
+    bad({}, "image", "(not set)", "the chaincode server's container image"),
+    bad({ ...base, imageDigest: "sha256:abc" }, "imageDigest", '"sha256:abc"', "an image digest"),
+    bad({ ...base, replicas: "101" }, "replicas", "101", "a whole number from 0 to 100"),
+    bad({ ...base, replicas: "1.5" }, "replicas", '"1.5"', "a whole number"),
+    bad({ ...base, cpuRequest: "lots" }, "cpuRequest", '"lots"', "a Kubernetes quantity"),
+    bad({ ...base, memoryRequest: "128MB" }, "memoryRequest", '"128MB"', "a Kubernetes quantity"),
+    bad({ ...base, cpuLimit: "1 core" }, "cpuLimit", '"1 core"', "a Kubernetes quantity"),
+    bad({ ...base, memoryLimit: "-1Gi" }, "memoryLimit", '"-1Gi"', "a Kubernetes quantity"),
+    bad({ ...base, runAsUser: "0" }, "runAsUser", "0", "a whole number from 1"),
+    bad({ ...base, env: '["NOVALUE"]' }, "env[0]", '"NOVALUE"', "NAME=value"),
+    bad({ ...base, env: '["1A=b"]' }, "env", '"1A"', "variable names"),
+    bad({ ...base, env: '"LOG=debug"' }, "env", "*", "a list of strings"),
+    bad({ ...base, imagePullSecrets: '["ACR Pull"]' }, "imagePullSecrets[0]", '"ACR Pull"', "a Kubernetes object name"),
+    bad({ ...base, imagePullSecrets: "[7]" }, "imagePullSecrets[0]", "7", "a string"),
+    bad({ ...base, networkPolicy: "maybe" }, "networkPolicy", '"maybe"', "true or false"),
+    bad({ ...base, peerPodSelector: '["no-equals"]' }, "peerPodSelector", '"no-equals"', "label terms"),
+    bad({ ...base, peerNamespaceSelector: '["=x"]' }, "peerNamespaceSelector", '"=x"', "label terms"),
+    bad({ ...base, peerCidrs: '["10.0.0.0/33"]' }, "peerCidrs", '"10.0.0.0/33"', "a CIDR block"),
+    bad({ ...base, kubeconfig: "not a kubeconfig" }, "kubeconfig", HIDDEN, "the contents of a kubeconfig"),
+    bad({ ...base, kubeconfig: '{"apiVersion": "v1", "clusters": []}' }, "kubeconfig", HIDDEN, "it has no clusters"),
+    bad({ ...base, kubeconfig: kubeconfig(["dev"]), kubeContext: "prod" }, "kubeContext", '"prod"', "a context of the kubeconfig: dev"),
+    bad({ ...base, clusterIdentifier: "my cluster" }, "clusterIdentifier", '"my cluster"', "a stable cluster name"),
+    // TLS
+    bad({ ...base, tls: "yes" }, "tls", '"yes"', "true or false"),
+    bad({ ...base, clientAuth: "1" }, "clientAuth", '"1"', "true or false"),
+    bad({ ...base, tlsAlgorithm: "DSA" }, "tlsAlgorithm", '"DSA"', "one of ECDSA, RSA"),
+    bad({ ...base, tlsCaValidityHours: "0" }, "tlsCaValidityHours", "0", "a whole number from 1 to 876000"),
+    bad({ ...base, tlsValidityHours: "100000" }, "tlsValidityHours", "100000", "at most tlsCaValidityHours"),
+    bad({ ...base, tlsEarlyRenewalHours: "9000" }, "tlsEarlyRenewalHours", "9000", "a whole number from 0 to 8759"),
+    bad({ ...base, tlsClientValidityHours: "-5" }, "tlsClientValidityHours", "-5", "a whole number from 1"),
+    bad({ ...base, tlsClientGeneration: "0" }, "tlsClientGeneration", "0", "a whole number from 1 to 1000000"),
+    bad({ ...base, tlsExtraSans: '["cc.example.com","bad host"]' }, "tlsExtraSans[1]", '"bad host"', "a DNS name"),
+    bad({ ...base, tlsExtraSans: "a.example.com" }, "tlsExtraSans", '"a.example.com"', "a list of strings"),
+    bad({ ...base, tlsExtraSans: "[5]" }, "tlsExtraSans[0]", "5", "a string"),
+    // AKS
+    bad({ ...base, aksCreate: "yes" }, "aksCreate", '"yes"', "true or false"),
+    bad({ ...aks, aksLocation: "West Europe" }, "aksLocation", '"West Europe"', "an Azure region name"),
+    bad({ ...base, aksCreate: "true" }, "aksLocation", "(not set)", "an Azure region such as 'westeurope'"),
+    bad({ ...aks, aksResourceGroup: "rg with space!" }, "aksResourceGroup", '"rg with space!"', "1-90 letters"),
+    bad({ ...aks, aksKubernetesVersion: "latest" }, "aksKubernetesVersion", '"latest"', "a Kubernetes version AKS offers"),
+    bad({ ...aks, aksNodeCount: "0" }, "aksNodeCount", "0", "a whole number from 1 to 100"),
+    bad({ ...aks, aksVmSize: "Standard D2" }, "aksVmSize", '"Standard D2"', "an Azure VM size"),
+    bad({ ...aks, aksNetworkPolicy: "weave" }, "aksNetworkPolicy", '"weave"', "one of azure, calico, cilium"),
+    bad({ ...base, aksLocation: "westeurope" }, "aksLocation", '"westeurope"', "to be set only together with aksCreate: true"),
+    // Image build
+    bad({ ...base, imageBuild: "on" }, "imageBuild", '"on"', "true or false"),
+    bad({ ...build, imageBuildTool: "podman" }, "imageBuildTool", '"podman"', "one of az-acr, docker"),
+    bad({ ...build, imageBuildContext: "no/such/dir" }, "imageBuildContext", '"no/such/dir"', "a folder that holds a Dockerfile"),
+    bad({ ...build, imageRegistry: "a b" }, "imageRegistry", '"a b"', "an Azure Container Registry name"),
+    bad({ ...build, imageRepository: "Basic" }, "imageRepository", '"Basic"', "a lower-case repository path"),
+    bad({ ...build, ...base }, "image", '"registry.example.com/basic:1.0"', "no image when imageBuild is true"),
+    bad({ ...base, imageRegistry: "acr" }, "imageRegistry", '"acr"', "to be set only together with imageBuild: true"),
+    // Settings that contradict another
+    bad({ ...aks, kubeconfig: kubeconfig(["dev"]) }, "kubeconfig", HIDDEN, "to be set only with an existing cluster"),
+    bad({ ...aks, kubeContext: "dev" }, "kubeContext", '"dev"', "to be set only with an existing cluster"),
+    bad({ ...aks, clusterIdentifier: "prod" }, "clusterIdentifier", '"prod"', "to be set only with an existing cluster"),
+    bad({ ...base, tls: "false", tlsExtraSans: '["cc.example.com"]' }, "tlsExtraSans", '"[\\"cc.example.com\\"]"', "to be set only with tls: true"),
+    bad({ ...base, tls: "false", tlsAlgorithm: "RSA" }, "tlsAlgorithm", '"RSA"', "to be set only with tls: true"),
+    bad({ ...base, clientAuth: "false", tlsClientGeneration: "2" }, "tlsClientGeneration", '"2"', "to be set only with clientAuth: true"),
+    bad({ ...base, networkPolicy: "false", peerPodSelector: '["app=peer"]' }, "peerPodSelector", '"[\\"app=peer\\"]"', "to be set only with networkPolicy: true"),
+    bad({ ...base, networkPolicy: "false", peerCidrs: '["10.0.0.0/8"]' }, "peerCidrs", '"[\\"10.0.0.0/8\\"]"', "to be set only with networkPolicy: true"),
+    bad({ ...build, imageDigest: `sha256:${"a".repeat(64)}` }, "imageDigest", "*", "to be set only with an image you give"),
+    bad({ ...org, smokeCheck: "false", smokeFunction: "ReadAsset" }, "smokeFunction", '"ReadAsset"', "to be set only with smokeCheck: true"),
+    bad({ ...org, commit: "false", commitPeers: peer({}) }, "commitPeers", "*", "to be set only with commit: true"),
+    // The Fabric lifecycle
+    bad({ ...org, channel: "MyChannel" }, "channel", '"MyChannel"', "a channel name"),
+    bad({ ...org, mspId: "Org_1MSP" }, "mspId", '"Org_1MSP"', "an MSP ID of letters, digits, '.' and '-'"),
+    bad({ ...base, mspId: "Org1MSP" }, "mspId", '"Org1MSP"', "to be set only together with channel"),
+    bad({ ...org, peers: "[]" }, "peers", '"[]"', "a list of the org's peers"),
+    bad({ ...org, peers: '[{"endpoint": "peer0"}]' }, "peers[0].endpoint", '"peer0"', "host:port"),
+    bad({ ...org, peers: '[{"endpoint": 7051}]' }, "peers[0].endpoint", "7051", "a string"),
+    bad({ ...org, peers: '[{"endpoint": "p:7051", "tls": "x"}]' }, "peers[0].tls", '"x"', "no such field"),
+    bad({ ...org, peers: '[{"endpoint": "p:7051", "hostOverride": "bad host"}]' }, "peers[0].hostOverride", '"bad host"', "a DNS name"),
+    bad({ ...org, peers: '[{"endpoint": "p:7051", "tlsCaPem": "not pem"}]' }, "peers[0].tlsCaPem", '"not pem"', "PEM"),
+    bad({ ...org, peerTlsCaPem: "not pem" }, "peerTlsCaPem", '"not pem"', "PEM"),
+    bad({ ...org, adminCertPem: "CERT" }, "adminCertPem", '"CERT"', "PEM"),
+    bad({ ...org, adminKeyPem: pki.unrelatedKeyPem }, "adminKeyPem", KEY, "the private key of the certificate"),
+    bad({ ...org, clientTlsCertPem: pki.clientCertPem }, "clientTlsKeyPem", "(not set)", "clientTlsCertPem and the secret clientTlsKeyPem together"),
+    bad({ ...org, clientTlsCertPem: pki.clientCertPem, clientTlsKeyPem: pki.unrelatedKeyPem }, "clientTlsKeyPem", KEY, "the private key of the certificate"),
+    bad({ ...org, orderer: '{"endpoint": "orderer", "tlsCaPem": "x"}' }, "orderer.endpoint", '"orderer"', "host:port"),
+    bad({ ...org, orderer: '{"endpoint": "o:7050"}' }, "orderer.tlsCaPem", "(not set)", "a string"),
+    bad({ ...org, orderer: JSON.stringify({ endpoint: "o:7050", tlsCaPem: pki.caCertPem, hostOverride: "bad host" }) }, "orderer.hostOverride", '"bad host"', "a DNS name"),
+    bad({ ...org, endorsementPolicy: "OR(Org1MSP.member)" }, "endorsementPolicy", "*", "quoted"),
+    bad({ ...org, sequence: "latest" }, "sequence", '"latest"', '"auto" or a whole number from 1'),
+    bad({ ...org, sequence: "0" }, "sequence", '"0"', '"auto" or a whole number from 1'),
+    bad({ ...org, initRequired: "no" }, "initRequired", '"no"', "true or false"),
+    bad({ ...org, commit: "maybe" }, "commit", '"maybe"', "true or false"),
+    bad({ ...org, collectionsFile: "no/such/collections.json" }, "collectionsFile", '"no/such/collections.json"', "a readable collections_config.json file"),
+    bad({ ...org, commitPeers: peer({ endpoint: "p" }) }, "commitPeers[0].endpoint", '"p"', "host:port"),
+    bad({ ...org, commitPeers: peer({ mspId: "Org 2" }) }, "commitPeers[0].mspId", '"Org 2"', "an MSP ID"),
+    bad({ ...org, commitPeers: peer({ mspId: "Org1MSP" }) }, "commitPeers[0].mspId", '"Org1MSP"', "a peer of another org"),
+    bad({ ...org, commitPeers: peer({ hostOverride: "bad host" }) }, "commitPeers[0].hostOverride", '"bad host"', "a DNS name"),
+    bad({ ...org, commitPeers: JSON.stringify([{ endpoint: "p:9051" }]) }, "commitPeers[0].mspId", "(not set)", "a string"),
+    bad({ ...org, requiredApprovals: '["Org1MSP","Org 2"]' }, "requiredApprovals[1]", '"Org 2"', "an MSP ID"),
+    bad({ ...org, requiredApprovals: '["Org1MSP","Org1MSP"]' }, "requiredApprovals[1]", '"Org1MSP"', "each MSP ID once"),
+    bad({ ...org, approvalStacks: '["a/b/c/d"]' }, "approvalStacks", '"a/b/c/d"', "stack names"),
+    bad({ ...org, commit: "false", approvalStacks: '["o/p/s"]' }, "approvalStacks", "*", "only in the committing stack"),
+    bad({ ...org, fabricTimeoutSeconds: "0" }, "fabricTimeoutSeconds", "0", "a whole number from 1 to 3600"),
+    bad({ ...org, smokeCheck: "sometimes" }, "smokeCheck", '"sometimes"', "true or false"),
+    bad({ ...org, smokeFunction: "Get All" }, "smokeFunction", '"Get All"', "a chaincode function name"),
+    bad({ ...org, smokeArgs: "[1]" }, "smokeArgs[0]", "1", "a string"),
+    bad({ ...org, smokeWaitSeconds: "0" }, "smokeWaitSeconds", "0", "a whole number from 1 to 3600"),
+];
+
+function refusal(config: Record<string, string>): InvalidSettingError {
+    const secrets = { adminKeyPem: config.adminKeyPem, clientTlsKeyPem: config.clientTlsKeyPem };
+    try {
+        readSettings({ get: (key) => config[key] }, secrets);
+    } catch (err) {
+        if (err instanceof InvalidSettingError) return err;
+        throw err;
+    }
+    throw new Error("accepted");
+}
+
+describe("bad input: each refused naming the key, the value and what is accepted", () => {
+    for (const input of BAD_INPUTS) {
+        const changed = Object.keys(input.config).filter((key) => !(key in org) || input.config[key] !== (org as Record<string, string>)[key]);
+        it(`${input.key} (${changed.map((key) => `${key}=${input.config[key].slice(0, 30)}`).join(", ") || "unset"})`, () => {
+            const err = refusal(input.config);
+            assert.equal(err.setting, input.key, err.message);
+            if (input.shown !== "*") assert.equal(describeValue(err.value), input.shown, err.message);
+            assert.ok(err.accepted.includes(input.accepted), `"${err.accepted}" should say "${input.accepted}"`);
+            assert.equal(err.message, `invalid ${err.setting}: ${describeValue(err.value)}; expected ${err.accepted}`);
+        });
+    }
+
+    it("covers at least 60 distinct bad inputs, every one under a key the program reads", () => {
+        const distinct = new Set(BAD_INPUTS.map((input) => JSON.stringify(input.config)));
+        assert.equal(distinct.size, BAD_INPUTS.length, "no case repeats another");
+        assert.ok(BAD_INPUTS.length >= 60, `${BAD_INPUTS.length} cases`);
+        const read = new Set<string>(CONFIG_KEYS);
+        for (const input of BAD_INPUTS) assert.ok(read.has(input.key.split(/[.[]/)[0]), input.key);
+    });
+
+    it("never shows a secret's value, even when the secret is what is wrong", () => {
+        const token = "t0k3n";
+        const cases = [
+            { ...aks, kubeconfig: kubeconfig(["dev"]) },
+            { ...base, kubeconfig: `${kubeconfig(["dev"]).slice(0, -1)}` },
+            { ...org, adminKeyPem: pki.unrelatedKeyPem },
+        ];
+        for (const config of cases) {
+            const { message } = refusal(config);
+            assert.ok(!message.includes(token) && !message.includes("PRIVATE KEY"), message);
+        }
+    });
+
+    it("accepts a kubeconfig given as a path, checking the context in that file", () => {
+        const dir = mkdtempSync(join(tmpdir(), "kubeconfig-"));
+        const file = join(dir, "config");
+        writeFileSync(file, kubeconfig(["dev", "prod"]));
+        assert.equal(readSettings({ get: (key) => ({ ...base, kubeconfig: file, kubeContext: "prod" })[key] }).cluster.kind, "existing");
+        assert.equal(refusal({ ...base, kubeconfig: file, kubeContext: "test" }).accepted, "a context of the kubeconfig: dev, prod");
+    });
+});
