@@ -18,7 +18,7 @@ export interface ChaincodeEnvironmentInput {
     readonly tls: boolean;
     /** Demand and verify the peer's client certificate against the mounted client CA. */
     readonly clientAuth: boolean;
-    /** Extra variables; they win over the generated ones. */
+    /** Extra variables; none may be one of the generated ones (managedEnvironmentNames). */
     readonly extra?: Readonly<Record<string, string>>;
 }
 
@@ -65,4 +65,9 @@ export function chaincodeEnvironment(input: ChaincodeEnvironmentInput): EnvVar[]
     const merged = new Map(vars);
     for (const [name, value] of Object.entries(input.extra ?? {})) merged.set(name, value);
     return [...merged].map(([name, value]) => ({ name, value }));
+}
+
+/** The variables chaincodeEnvironment sets itself (with TLS and client auth on, the most it sets). */
+export function managedEnvironmentNames(): string[] {
+    return chaincodeEnvironment({ packageId: "x", port: 1, tls: true, clientAuth: true }).map((variable) => variable.name);
 }

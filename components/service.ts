@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "node:crypto";
 import {
     chaincodeEnvironment,
+    managedEnvironmentNames,
     TLS_CERT_FILE,
     TLS_CLIENT_CA_FILE,
     TLS_KEY_FILE,
@@ -331,9 +332,14 @@ export function validateServiceArgs(args: ChaincodeServiceArgs): ServiceSettings
             parseLabelSelector("chaincodeVersion", [`app.kubernetes.io/version=${args.chaincodeVersion}`]),
         );
     }
+    const managed = managedEnvironmentNames();
     for (const [key, value] of Object.entries(args.env ?? {})) {
         if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(key) || typeof value !== "string") {
             throw new InvalidSettingError("env", key, "variable names of letters, digits and '_' with string values");
+        }
+        // A server registering under another ID than the package's makes the peer wait 300 s, then fail.
+        if (managed.includes(key)) {
+            throw new InvalidSettingError("env", key, `a variable the Deployment does not set itself; it sets ${managed.join(", ")} from the package ID, port and TLS settings`);
         }
     }
     (args.imagePullSecrets ?? []).forEach((secret, i) => requireDnsSubdomain(`imagePullSecrets[${i}]`, secret));

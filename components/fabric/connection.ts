@@ -127,6 +127,20 @@ export function toFabricError(error: grpc.ServiceError | Error, endpoint: Endpoi
     // grpc-js appends an empty "Resolution note:" to connection failures; it says nothing.
     const details = ((error as grpc.ServiceError).details ?? error.message).replace(/\s*Resolution note:\s*$/, "");
     if (code === grpc.status.DEADLINE_EXCEEDED) return new FabricTimeoutError(where, timeoutSeconds, method, txId);
+    if (code === grpc.status.UNAVAILABLE && /Gateway\/Submit$/.test(method) && /orderer/i.test(details)) {
+        // The peer answered: its gateway could not hand the transaction to the ordering service.
+        const perOrderer = gatewayErrorDetails(error as grpc.ServiceError);
+        return new FabricCallError(
+            `the ordering service did not take the transaction: ${where} was reached and its gateway answered "${details}"` +
+                `${perOrderer.length ? ` (${perOrderer.join("; ")})` : ""}. ` +
+                "Check that the channel's orderers run and that the peer reaches them at the addresses in the channel configuration, " +
+                `or set orderer to broadcast to one directly${txId ? ` [txid ${txId}]` : ""}`,
+            where,
+            code,
+            details,
+            txId,
+        );
+    }
     if (code === grpc.status.UNAVAILABLE) return new FabricUnavailableError(where, method, details + connectionHint(details, endpoint));
     const peerMessage = [details, ...gatewayErrorDetails(error as grpc.ServiceError)].join("; ");
     const codeName = code === undefined ? "error" : `gRPC ${grpc.status[code] ?? code}`;

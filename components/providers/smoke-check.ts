@@ -5,7 +5,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "node:crypto";
-import { evaluateOnPeer, validateDefinitionName } from "../fabric";
+import { evaluateOnPeer, FabricTimeoutError, queryCommitted, validateDefinitionName } from "../fabric";
 import { InvalidSettingError } from "../validation/errors";
 import { compact } from "./lifecycle-plan";
 import { PeerConnectionArgs, SignerArgs, TransportArgs, SettingNamesArgs, withSecretInputs, withSecretOutputs } from "./resource-args";
@@ -53,6 +53,10 @@ export interface ChaincodeSmokeCheckOutputs extends ChaincodeSmokeCheckInputs {
 export const DEFAULT_SMOKE_FUNCTION = "GetAllAssets";
 const DEFAULT_WAIT_SECONDS = 60;
 const RETRY_PAUSE_MS = 3000;
+/** The Fabric client's default call deadline, seconds. */
+const DEFAULT_CALL_SECONDS = 30;
+/** How long the peer may take to answer the probe after a timed-out evaluation. */
+const PROBE_SECONDS = 5;
 const INPUT_KEYS = [
     "channel", "chaincodeName", "fn", "args", "expectedPackageId", "chaincodeAddress", "waitSeconds", "triggers",
     ...PEER_KEYS,
@@ -102,12 +106,16 @@ export const chaincodeSmokeCheckLogic: ProviderMethods<ChaincodeSmokeCheckInputs
 async function smokeCheck(inputs: ChaincodeSmokeCheckInputs): Promise<ChaincodeSmokeCheckOutputs> {
     const fn = inputs.fn || DEFAULT_SMOKE_FUNCTION;
     const deadline = Date.now() + (inputs.waitSeconds ?? DEFAULT_WAIT_SECONDS) * 1000;
+    const callTimeout = callOptions(inputs).timeoutSeconds ?? DEFAULT_CALL_SECONDS;
     let attempts = 0;
     for (;;) {
         attempts++;
+        // No call may outlast the wait: a peer stuck launching the chaincode is diagnosed within it.
+        const remaining = Math.max(1, Math.ceil((deadline - Date.now()) / 1000));
+        const timeoutSeconds = Math.min(callTimeout, remaining);
         try {
             const response = await evaluateOnPeer({
-                ...callOptions(inputs),
+                timeoutSeconds,
                 peer: peerEndpoint(inputs),
                 identity: adminIdentity(inputs),
                 channel: inputs.channel,
@@ -117,7 +125,7 @@ async function smokeCheck(inputs: ChaincodeSmokeCheckInputs): Promise<ChaincodeS
             });
             return compact({ ...inputs, responseLength: response.length, responseSha256: createHash("sha256").update(response).digest("hex") });
         } catch (error) {
-            const message = (error as Error).message;
+            const message = error instanceof FabricTimeoutError ? await diagnoseHang(inputs, error) : (error as Error).message;
             // A chaincode that answered with its own error is reachable: retrying will not help.
             if (Date.now() + RETRY_PAUSE_MS >= deadline || !isReachabilityProblem(message)) {
                 throw new Error(smokeCheckFailure(inputs, fn, attempts, message));
@@ -127,9 +135,24 @@ async function smokeCheck(inputs: ChaincodeSmokeCheckInputs): Promise<ChaincodeS
     }
 }
 
+/**
+ * An evaluation that timed out: when the peer still answers a lifecycle
+ * query, it was reached and is waiting for the chaincode server to register
+ * (a server that connects under another ID makes the peer wait for its
+ * startup timeout, 300 s by default). Otherwise the peer itself is the problem.
+ */
+async function diagnoseHang(inputs: ChaincodeSmokeCheckInputs, timeout: FabricTimeoutError): Promise<string> {
+    try {
+        await queryCommitted({ timeoutSeconds: PROBE_SECONDS, peer: peerEndpoint(inputs), identity: adminIdentity(inputs), channel: inputs.channel, name: inputs.chaincodeName });
+    } catch (probe) {
+        return `${timeout.message}; the peer does not answer a lifecycle query either (${(probe as Error).message})`;
+    }
+    return `${timeout.message}, while the peer answers other calls: it is waiting for the chaincode server to register as ${inputs.expectedPackageId ?? "the package ID"} (peer waiting for chaincode registration)`;
+}
+
 /** Messages that mean "the peer could not get to the chaincode (yet)", including a commit it has not seen yet. */
 function isReachabilityProblem(message: string): boolean {
-    return /could not launch chaincode|connection refused|no such host|dial tcp|i\/o timeout|deadline exceeded|timeout expired while starting chaincode|registration failed|not registered|cannot reach|timed out after|connection error|transport|has been successfully defined on channel/i.test(
+    return /could not launch chaincode|connection refused|no such host|dial tcp|i\/o timeout|deadline exceeded|timeout expired while starting chaincode|registration failed|not registered|waiting for chaincode registration|cannot reach|timed out after|connection error|transport|has been successfully defined on channel/i.test(
         message,
     );
 }
@@ -154,11 +177,11 @@ export function smokeCheckHints(peerMessage: string, context: { expectedPackageI
     if (/no such host|name resolution|lookup /i.test(peerMessage)) hints.push(`DNS: the peer cannot resolve the chaincode host${address}. ${dns}`);
     if (/connection refused/i.test(peerMessage)) hints.push(`nothing listens at the chaincode address${address}: is the chaincode Deployment ready and listening on that port (Service port/targetPort)?`);
     if (/x509|certificate|tls:|handshake|authentication handshake/i.test(peerMessage)) hints.push(tls);
-    if (/timeout expired while starting chaincode|registration failed|not registered|will not accept external chaincode/i.test(peerMessage)) hints.push(chaincodeId);
+    if (/timeout expired while starting chaincode|registration failed|not registered|will not accept external chaincode|waiting for chaincode registration/i.test(peerMessage)) hints.push(chaincodeId);
     if (/i\/o timeout|deadline exceeded/i.test(peerMessage)) hints.push(`the peer's dial timed out${address}: a NetworkPolicy or firewall may drop peer-to-chaincode traffic; dial_timeout in connection.json may be too short.`);
     if (/exists, but chaincode is not installed/i.test(peerMessage)) hints.push("the package is not installed on this peer: add a ChaincodeInstall for it (same package ID as approved).");
     if (/has been successfully defined on channel|namespace .* is not defined/i.test(peerMessage)) hints.push("the chaincode is not committed on this channel yet: the ChaincodeDefinition must be committed first.");
-    if (/cannot reach|timed out after/i.test(peerMessage)) hints.push("the peer itself is unreachable from here: check peerEndpoint, peerTlsCaPem and peerHostOverride.");
+    if (/cannot reach|does not answer a lifecycle query/i.test(peerMessage)) hints.push("the peer itself is unreachable from here: check peerEndpoint, peerTlsCaPem and peerHostOverride.");
     if (hints.length === 0 && !isReachabilityProblem(peerMessage)) {
         hints.push(`the chaincode answered but ${context.fn ?? "the function"} failed: choose a read-only function that exists and succeeds on an empty ledger (fn, args).`);
     }

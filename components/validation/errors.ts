@@ -13,19 +13,26 @@ export class InvalidSettingError extends Error {
     }
 }
 
-/** Stands for the value of a secret setting in a message: the problem is named, the value is not shown. */
-export class HiddenValue {
-    constructor(private readonly what = "a secret") {}
+/** Stands for a value in a message by a short description, e.g. a certificate by its subject and dates. */
+export class DescribedValue {
+    constructor(private readonly description: string) {}
 
     toJSON(): string {
-        return `(${this.what}, not shown)`;
+        return `(${this.description})`;
+    }
+}
+
+/** Stands for the value of a secret setting in a message: the problem is named, the value is not shown. */
+export class HiddenValue extends DescribedValue {
+    constructor(what = "a secret") {
+        super(`${what}, not shown`);
     }
 }
 
 /** Renders a rejected value for a message without dumping secrets or huge blobs. */
 export function describeValue(value: unknown): string {
     if (value === undefined) return "(not set)";
-    if (value instanceof HiddenValue) return value.toJSON();
+    if (value instanceof DescribedValue) return value.toJSON();
     if (typeof value === "string") {
         if (value.includes("PRIVATE KEY")) return new HiddenValue("a private key").toJSON();
         const shown = value.length > 80 ? `${value.slice(0, 77)}...` : value;

@@ -1,5 +1,5 @@
 import { X509Certificate, createPrivateKey, type KeyObject } from "node:crypto";
-import { HiddenValue, InvalidSettingError } from "./errors";
+import { DescribedValue, HiddenValue, InvalidSettingError } from "./errors";
 
 /*
  * PEM checks and normalisation. Every validator returns the PEM in canonical
@@ -56,12 +56,24 @@ function certificateBlocks(setting: string, value: unknown, accepted: string): P
     if (blocks === undefined || blocks.length === 0 || blocks.some((b) => b.label !== "CERTIFICATE")) {
         throw new InvalidSettingError(setting, value, accepted);
     }
-    for (const block of blocks) {
+    const certificates = blocks.map((block) => {
         try {
-            new X509Certificate(block.der);
+            return new X509Certificate(block.der);
         } catch {
             throw new InvalidSettingError(setting, value, `${accepted} (a block did not parse as X.509)`);
         }
+    });
+    // A bundle may carry a retired CA beside its successor (rotation): refused only when every one has expired.
+    // (Not-yet-valid is left to the peer: a certificate made a moment ago on a skewed clock is not an input error.)
+    const now = Date.now();
+    if (certificates.every((cert) => Date.parse(cert.validTo) < now)) {
+        const cert = certificates[0];
+        const expiry = new Date(cert.validTo).toISOString();
+        throw new InvalidSettingError(
+            setting,
+            new DescribedValue(`certificate ${cert.subject.replace(/\n/g, ", ")}, expired ${expiry}`),
+            `a certificate valid now: this one expired on ${expiry}; renew it and set the new one`,
+        );
     }
     return blocks;
 }

@@ -19,6 +19,9 @@ export interface TestPki {
     readonly unrelatedKeyPem: string;
     /** A second, unrelated CA. */
     readonly otherCaCertPem: string;
+    /** A client leaf of the test CA that expired on 2020-01-02, and its key. */
+    readonly expiredCertPem: string;
+    readonly expiredKeyPem: string;
 }
 
 let cached: TestPki | undefined;
@@ -50,6 +53,17 @@ function newLeaf(dir: string, name: string, ca: string, serial: string, usage: s
         "-days", "365", "-extfile", `${name}.ext`, "-out", `${name}.pem`);
 }
 
+/** A leaf of `ca` valid only from 2020-01-01 to 2020-01-02 (openssl ca takes explicit dates, x509 -req does not). */
+function expiredLeaf(dir: string, name: string, ca: string): void {
+    newKey(dir, `${name}.key`);
+    openssl(dir, "req", "-new", "-key", `${name}.key`, "-subj", `/CN=${name}`, "-out", `${name}.csr`);
+    writeFileSync(join(dir, "index.txt"), "");
+    writeFileSync(join(dir, "serial.txt"), "1004\n");
+    writeFileSync(join(dir, "ca.cnf"), "[ca]\ndefault_ca = test\n[test]\ndatabase = index.txt\nnew_certs_dir = .\nserial = serial.txt\ndefault_md = sha256\npolicy = any\n[any]\ncommonName = supplied\n");
+    openssl(dir, "ca", "-batch", "-config", "ca.cnf", "-cert", `${ca}.pem`, "-keyfile", `${ca}.key`, "-in", `${name}.csr`,
+        "-out", `${name}.pem`, "-startdate", "20200101000000Z", "-enddate", "20200102000000Z", "-notext");
+}
+
 /** The test PKI, made on first use. */
 export function testPki(): TestPki {
     if (cached !== undefined) return cached;
@@ -61,6 +75,7 @@ export function testPki(): TestPki {
         newLeaf(dir, "mycc-renewed", "test-ca", "1002", "serverAuth");
         newLeaf(dir, "peer0-client", "test-ca", "1003", "clientAuth");
         newKey(dir, "unrelated.key");
+        expiredLeaf(dir, "expired-admin", "test-ca");
         const read = (file: string) => readFileSync(join(dir, file), "utf8");
         cached = {
             caCertPem: read("test-ca.pem"),
@@ -70,6 +85,8 @@ export function testPki(): TestPki {
             clientKeyPem: read("peer0-client.key"),
             unrelatedKeyPem: read("unrelated.key"),
             otherCaCertPem: read("other-ca.pem"),
+            expiredCertPem: read("expired-admin.pem"),
+            expiredKeyPem: read("expired-admin.key"),
         };
         return cached;
     } finally {

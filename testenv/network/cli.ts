@@ -9,7 +9,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { ordererChannelInfo } from "./channel";
-import { describeNetwork } from "./describe";
+import { describeNetwork, wholeNetworkOnly } from "./describe";
 import { launchNetwork } from "./network";
 import { channelHeight } from "./peer-cli";
 import { isRunning } from "./processes";
@@ -25,7 +25,7 @@ function print(line = ""): void {
 }
 
 function describeRecorded(state: NetworkState): FabricNetwork {
-    return describeNetwork(state.plan, state.install, state.processes, async () => undefined);
+    return describeNetwork(state.plan, state.install, state.processes, wholeNetworkOnly(async () => undefined));
 }
 
 function printSummary(network: FabricNetwork, stateFile: string): void {

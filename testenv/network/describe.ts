@@ -33,13 +33,23 @@ function clientTls(files: IdentityFiles): TlsClientCert {
 
 /**
  * The public description of a started network, with the PEMs read from the
- * material cryptogen wrote. `stop` is supplied by the caller.
+ * material cryptogen wrote. Stopping (the network or one node) is the caller's.
  */
+export type NetworkControl = Pick<FabricNetwork, "stop" | "stopNode" | "startNode">;
+
+/** Node control for a network this process did not start (the CLI's): only the whole network stops. */
+export function wholeNetworkOnly(stop: () => Promise<void>): NetworkControl {
+    const refuse = async (name: string) => {
+        throw new Error(`${name}: single nodes can be stopped and started only in the process that started the network`);
+    };
+    return { stop, stopNode: refuse, startNode: refuse };
+}
+
 export function describeNetwork(
     plan: NetworkPlan,
     install: FabricInstall,
     processes: readonly ProcessRecord[],
-    stop: () => Promise<void>,
+    control: NetworkControl,
 ): FabricNetwork {
     const { orderer: o } = plan;
     const orderer: OrdererNode = {
@@ -53,7 +63,9 @@ export function describeNetwork(
         adminClientTls: clientTls(o.admin),
         operationsUrl: `http://127.0.0.1:${o.ports.operations}`,
         logFile: o.logFile,
-        pid: processNamed(processes, o.name).pid,
+        get pid() {
+            return processNamed(processes, o.name).pid;
+        },
     };
     const peerNode = (peer: PeerPlan, tlsCaFile: string): PeerNode => ({
         name: peer.name,
@@ -65,7 +77,9 @@ export function describeNetwork(
         operationsUrl: `http://127.0.0.1:${peer.ports.operations}`,
         chaincodeEndpoint: `127.0.0.1:${peer.ports.chaincode}`,
         logFile: peer.logFile,
-        pid: processNamed(processes, peer.name).pid,
+        get pid() {
+            return processNamed(processes, peer.name).pid;
+        },
     });
     const orgs: Org[] = plan.orgs.map((org) => ({
         mspId: org.mspId,
@@ -87,6 +101,6 @@ export function describeNetwork(
         dataDir: plan.dataDir,
         binDir: install.binDir,
         configDir: plan.configDir,
-        stop,
+        ...control,
     };
 }

@@ -9,7 +9,7 @@ import { generateCryptoMaterial } from "./crypto";
 import { describeNetwork } from "./describe";
 import { ordererEnv, peerEnv, writeNodeConfig } from "./node-config";
 import { findFreePortBlock, portCount, validateBasePort } from "./ports";
-import { killNow, launch, LaunchedProcess, processNamed, ProcessRecord, stopProcesses } from "./processes";
+import { isRunning, killNow, launch, LaunchedProcess, processNamed, ProcessRecord, stopProcesses } from "./processes";
 import { waitForMetric, waitHealthy, waitListening } from "./readiness";
 import { NetworkPlan, peerCount, planNetwork } from "./topology";
 import { FabricNetwork, StartOptions } from "./types";
@@ -57,57 +57,55 @@ function corruptedBlock(plan: NetworkPlan): string {
     return file;
 }
 
-function launchNodes(plan: NetworkPlan, install: FabricInstall, detached: boolean, into: LaunchedProcess[], peerProxyUrl?: string): void {
-    fs.mkdirSync(path.dirname(plan.orderer.logFile), { recursive: true });
-    fs.mkdirSync(plan.orderer.dataDir, { recursive: true });
-    into.push(
-        launch({
-            name: plan.orderer.name,
+/** Starts one node's process (again, after stopNode) with the configuration written at start. */
+function launchNode(plan: NetworkPlan, install: FabricInstall, name: string, detached: boolean, peerProxyUrl?: string): LaunchedProcess {
+    if (name === plan.orderer.name) {
+        fs.mkdirSync(path.dirname(plan.orderer.logFile), { recursive: true });
+        fs.mkdirSync(plan.orderer.dataDir, { recursive: true });
+        return launch({
+            name,
             binary: path.join(install.binDir, "orderer"),
             args: [],
             env: ordererEnv(plan),
             cwd: plan.orderer.dataDir,
             logFile: plan.orderer.logFile,
             detached,
-        }),
-    );
-    for (const peer of plan.peers) {
-        fs.mkdirSync(peer.dataDir, { recursive: true });
-        into.push(
-            launch({
-                name: peer.name,
-                binary: path.join(install.binDir, "peer"),
-                args: ["node", "start"],
-                env: { ...peerEnv(plan, peer, install), ...(peerProxyUrl ? { HTTPS_PROXY: peerProxyUrl } : {}) },
-                cwd: peer.dataDir,
-                logFile: peer.logFile,
-                detached,
-            }),
-        );
+        });
     }
+    const peer = plan.peers.find((candidate) => candidate.name === name);
+    if (!peer) throw new InvalidSettingError("node", name, `one of ${[plan.orderer.name, ...plan.peers.map((p) => p.name)].join(", ")}`);
+    fs.mkdirSync(peer.dataDir, { recursive: true });
+    return launch({
+        name,
+        binary: path.join(install.binDir, "peer"),
+        args: ["node", "start"],
+        env: { ...peerEnv(plan, peer, install), ...(peerProxyUrl ? { HTTPS_PROXY: peerProxyUrl } : {}) },
+        cwd: peer.dataDir,
+        logFile: peer.logFile,
+        detached,
+    });
 }
 
-/** Waits until every node answers /healthz and completes a TLS handshake on its gRPC (and admin) port. */
-async function waitUntilServing(network: FabricNetwork, processes: readonly LaunchedProcess[]): Promise<void> {
+/** Waits until one node answers /healthz and completes a TLS handshake on its gRPC (and, for the orderer, admin) port. */
+async function waitNodeServing(network: FabricNetwork, proc: LaunchedProcess): Promise<void> {
     const { orderer } = network;
-    const ordererAdminTls = { caPem: orderer.tlsCaPem, certPem: orderer.adminClientTls.certPem, keyPem: orderer.adminClientTls.keyPem, servername: orderer.hostOverride };
-    const ordererProc = processNamed(processes, orderer.name);
-    const peerWaits = network.orgs.flatMap((org) =>
-        org.peers.map(async (peer) => {
-            const proc = processNamed(processes, peer.name);
-            await waitHealthy(proc, peer.operationsUrl, startDeadlineMs);
-            const credentials = { caPem: peer.tlsCaPem, certPem: org.clientTls.certPem, keyPem: org.clientTls.keyPem, servername: peer.hostOverride };
-            await waitListening(proc, peer.endpoint, credentials, startDeadlineMs);
-        }),
-    );
-    await Promise.all([
-        (async () => {
-            await waitHealthy(ordererProc, orderer.operationsUrl, startDeadlineMs);
-            await waitListening(ordererProc, orderer.endpoint, ordererAdminTls, startDeadlineMs);
-            await waitListening(ordererProc, orderer.adminEndpoint, ordererAdminTls, startDeadlineMs);
-        })(),
-        ...peerWaits,
-    ]);
+    if (proc.name === orderer.name) {
+        const ordererAdminTls = { caPem: orderer.tlsCaPem, certPem: orderer.adminClientTls.certPem, keyPem: orderer.adminClientTls.keyPem, servername: orderer.hostOverride };
+        await waitHealthy(proc, orderer.operationsUrl, startDeadlineMs);
+        await waitListening(proc, orderer.endpoint, ordererAdminTls, startDeadlineMs);
+        await waitListening(proc, orderer.adminEndpoint, ordererAdminTls, startDeadlineMs);
+        return;
+    }
+    const org = network.orgs.find((candidate) => candidate.peers.some((peer) => peer.name === proc.name))!;
+    const peer = org.peers.find((candidate) => candidate.name === proc.name)!;
+    await waitHealthy(proc, peer.operationsUrl, startDeadlineMs);
+    const credentials = { caPem: peer.tlsCaPem, certPem: org.clientTls.certPem, keyPem: org.clientTls.keyPem, servername: peer.hostOverride };
+    await waitListening(proc, peer.endpoint, credentials, startDeadlineMs);
+}
+
+/** Waits until every node serves. */
+async function waitUntilServing(network: FabricNetwork, processes: readonly LaunchedProcess[]): Promise<void> {
+    await Promise.all(processes.map((proc) => waitNodeServing(network, proc)));
 }
 
 /**
@@ -117,20 +115,27 @@ async function waitUntilServing(network: FabricNetwork, processes: readonly Laun
  * (discovery, and so the gateway, only offers peers that gossip has seen).
  */
 async function waitUntilChannelReady(network: FabricNetwork, processes: readonly LaunchedProcess[]): Promise<void> {
+    await settleAll(network.peers.map((peer) => confirmPeerJoined(network, peer, network.channel)));
+    await Promise.all([network.orderer, ...network.peers].map((node) => waitNodeOnChannel(network, processNamed(processes, node.name))));
+}
+
+/** The orderer has a Raft leader for the channel; a peer sees every other peer through gossip. */
+async function waitNodeOnChannel(network: FabricNetwork, proc: LaunchedProcess): Promise<void> {
     const { channel } = network;
+    if (proc.name === network.orderer.name) {
+        const raftLeader = { metric: "consensus_etcdraft_is_leader", labels: { channel }, accept: (value: number) => value === 1, what: `Raft leader on channel ${channel}` };
+        await waitForMetric(proc, network.orderer.operationsUrl, raftLeader, startDeadlineMs);
+        return;
+    }
     const otherPeers = network.peers.length - 1;
-    const raftLeader = { metric: "consensus_etcdraft_is_leader", labels: { channel }, accept: (value: number) => value === 1, what: `Raft leader on channel ${channel}` };
     const gossipComplete = {
         metric: "gossip_membership_total_peers_known",
         labels: { channel },
         accept: (value: number) => value >= otherPeers,
         what: `gossip membership of all ${otherPeers} other peers on channel ${channel}`,
     };
-    await settleAll(network.peers.map((peer) => confirmPeerJoined(network, peer, channel)));
-    await Promise.all([
-        waitForMetric(processNamed(processes, network.orderer.name), network.orderer.operationsUrl, raftLeader, startDeadlineMs),
-        ...network.peers.map((peer) => waitForMetric(processNamed(processes, peer.name), peer.operationsUrl, gossipComplete, startDeadlineMs)),
-    ]);
+    const peer = network.peers.find((candidate) => candidate.name === proc.name)!;
+    await waitForMetric(proc, peer.operationsUrl, gossipComplete, startDeadlineMs);
 }
 
 /**
@@ -206,8 +211,17 @@ export async function launchNetwork(opts: StartOptions = {}): Promise<LaunchedNe
         await createChannelBlock(plan, path.join(install.binDir, "configtxgen"), install.version);
         step("crypto material, node config and channel block written");
 
-        launchNodes(plan, install, detached, processes, opts.peerProxyUrl);
-        const network = describeNetwork(plan, install, processes, stop);
+        for (const name of names) processes.push(launchNode(plan, install, name, detached, opts.peerProxyUrl));
+        // Faults for tests: one node stopped by its PID, and started again with the same data and ports.
+        const stopNode = async (name: string) => stopProcesses([processNamed(processes, name)]);
+        const startNode = async (name: string) => {
+            if (isRunning(processNamed(processes, name))) throw new Error(`${name} is running; stopNode it first`);
+            const proc = launchNode(plan, install, name, detached, opts.peerProxyUrl);
+            processes.push(proc);
+            await waitNodeServing(network, proc);
+            await waitNodeOnChannel(network, proc);
+        };
+        const network = describeNetwork(plan, install, processes, { stop, stopNode, startNode });
         await waitUntilServing(network, processes);
         step("orderer and peers healthy");
 

@@ -65,9 +65,9 @@ export function launch(spec: LaunchSpec): LaunchedProcess {
     }
 }
 
-/** The process started for a node, by the node's name. */
+/** The process started last for a node, by the node's name (a node started again has a new one). */
 export function processNamed<T extends ProcessRecord>(processes: readonly T[], name: string): T {
-    const found = processes.find((candidate) => candidate.name === name);
+    const found = [...processes].reverse().find((candidate) => candidate.name === name);
     if (!found) throw new Error(`no process was started for ${name}`);
     return found;
 }

@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { cacheRoot, FabricInstall } from "./binaries";
-import { describeNetwork } from "./describe";
+import { describeNetwork, wholeNetworkOnly } from "./describe";
 import { LaunchedNetwork } from "./network";
 import { ProcessRecord, stopProcesses } from "./processes";
 import { NetworkPlan } from "./topology";
@@ -66,5 +66,5 @@ export async function teardown(state: NetworkState, file: string): Promise<void>
 export function attachNetwork(file = stateFilePath()): FabricNetwork {
     const state = readState(file);
     if (!state) throw new Error(`no network is up: ${file} does not exist (start one with \`npm run fabric -- up\`)`);
-    return describeNetwork(state.plan, state.install, state.processes, () => teardown(state, file));
+    return describeNetwork(state.plan, state.install, state.processes, wholeNetworkOnly(() => teardown(state, file)));
 }

@@ -89,6 +89,10 @@ export interface FabricNetwork {
     configDir: string;
     /** Kills exactly this network's PIDs, waits for them to exit, removes dataDir (unless keepData). */
     stop(): Promise<void>;
+    /** Stops one node (orderer or peer, by name) by its PID: SIGTERM, then SIGKILL. Its data and ports stay. */
+    stopNode(name: string): Promise<void>;
+    /** Starts a stopped node again with its data and ports; resolves once it serves and is back on the channel. */
+    startNode(name: string): Promise<void>;
 }
 
 /** Faults a test can inject to prove that failures are reported well. Never set outside tests. */
