@@ -8,6 +8,9 @@ import { createHash } from "node:crypto";
 import * as grpc from "@grpc/grpc-js";
 import { FabricCallError, FabricTimeoutError, FabricUnavailableError } from "./errors";
 
+/** How much earlier than our deadline a server may cancel a call for having passed it. */
+const DEADLINE_RACE_MS = 1000;
+
 /** A peer or orderer gRPC endpoint. */
 export interface Endpoint {
     /** host:port, e.g. "peer0.org1.example.com:7051". */
@@ -73,6 +76,7 @@ export class Connections {
     ): Promise<Response> {
         const timeoutSeconds = context.timeoutSeconds ?? this.timeoutSeconds;
         const client = this.client(endpoint);
+        const deadline = this.deadline(timeoutSeconds);
         return new Promise((resolve, reject) => {
             client.makeUnaryRequest(
                 method.path,
@@ -80,9 +84,12 @@ export class Connections {
                 method.responseDeserialize,
                 request,
                 new grpc.Metadata(),
-                { deadline: this.deadline(timeoutSeconds) },
+                { deadline },
                 (error, response) => {
-                    if (error) reject(toFabricError(error, endpoint, method.path, timeoutSeconds, context.txId));
+                    // A peer ends a call whose propagated deadline has passed with CANCELLED, just before our own DEADLINE_EXCEEDED.
+                    const pastDeadline = error?.code === grpc.status.CANCELLED && Date.now() >= deadline.getTime() - DEADLINE_RACE_MS;
+                    if (pastDeadline) reject(new FabricTimeoutError(describeEndpoint(endpoint), timeoutSeconds, method.path, context.txId));
+                    else if (error) reject(toFabricError(error, endpoint, method.path, timeoutSeconds, context.txId));
                     else resolve(response as Response);
                 },
             );

@@ -11,39 +11,27 @@
  */
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
-import { setTimeout as sleep } from "node:timers/promises";
 import { after, before, describe, it } from "node:test";
+import { setTimeout as sleep } from "node:timers/promises";
 import { approveForMyOrg, commitDefinition, evaluate, submit } from "../../components/fabric";
-import { KwokCluster, LocalKubelet, missingToolchainBinaries, ServiceProxy, toolchainBinDir } from "../../testenv/kube";
-import { channelHeight, clientEndpoint, startNetwork, type FabricNetwork, type Org } from "../../testenv/network";
-import { changedSteps, nameOfUrn, parseEventStream, parsePreview, withoutDebugDiagnostics, type EngineReport } from "./support/engine-events";
+import { clientEndpoint, type FabricNetwork, type Org } from "../../testenv/network";
+import { changedSteps, nameOfUrn, parseEventStream, parsePreview, withoutDebugDiagnostics } from "./support/engine-events";
+import { FullStack, NAMESPACE_ORG1, NAMESPACE_ORG2 } from "./support/full-stack";
 import { LoadLoop, type LoadResult } from "./support/load";
-import { createOrgStack } from "./support/org-stack";
 import { reportPhase } from "./support/phases";
 import { plaintextSecretsIn } from "./support/plaintext-secrets";
-import { assertChaincodeServerBuilt } from "../support/chaincode-server";
-import { describeFailure, PulumiStack, PulumiWorkspace, requireSuccess, type CommandResult } from "./support/pulumi-cli";
+import { describeFailure, requireSuccess, type PulumiStack } from "./support/pulumi-cli";
 
-/** What `pulumi up` on this program needs from PATH: the CLI, the Node language host, every provider it registers. */
-const REQUIRED_BINARIES = [
-    "pulumi", "pulumi-language-nodejs", "pulumi-resource-kubernetes", "pulumi-resource-tls",
-    "kwokctl", "kwok", "kube-apiserver", "kube-controller-manager", "kube-scheduler", "kubectl", "etcd",
-];
-const NAMESPACE_ORG1 = "hlf-org1"; // Pulumi.local.yaml
-const NAMESPACE_ORG2 = "hlf-org2";
 const NEW_POLICY = "OR('Org1MSP.peer','Org2MSP.peer')";
 const OUT_OF_BAND_VERSION = "1.1-out-of-band";
 
 describe("the program under the real Pulumi engine (kwok + local kubelet + real Fabric, one stack per org)", () => {
+    let full: FullStack;
     let network: FabricNetwork;
-    let cluster: KwokCluster;
-    let kubelet: LocalKubelet;
-    let workspace: PulumiWorkspace;
     let org1: Org;
     let org2: Org;
     let org1Stack: PulumiStack;
     let org2Stack: PulumiStack;
-    let proxy: ServiceProxy;
     let packageIdOrg1: string;
     let packageIdOrg2: string;
     /** Release keys the stacks serve now (the Deployment of a release is basic-<key>). */
@@ -51,79 +39,28 @@ describe("the program under the real Pulumi engine (kwok + local kubelet + real 
     let releaseOrg2: string;
 
     const log = (line: string) => process.stderr.write(`# ${line}\n`);
-    const userCall = () => ({ peer: clientEndpoint(org1.peers[0], org1), identity: org1.user, channel: network.channel, chaincode: "basic", timeoutSeconds: 30 });
-    const height = () => channelHeight(network, org1.peers[0], network.channel);
-    /** What must never show in plaintext: the kubeconfig, the org admins' keys, the client TLS keys. */
-    const secretValues = () => ({
-        kubeconfig: cluster.kubeconfig(),
-        "Org1 admin key": org1.admin.keyPem,
-        "Org2 admin key": org2.admin.keyPem,
-        "Org1 client TLS key": org1.clientTls.keyPem,
-        "Org2 client TLS key": org2.clientTls.keyPem,
-    });
-
-    /** `pulumi up` with the engine's event stream; fails the test with the command's output unless it exits 0. */
-    async function up(stack: PulumiStack, ...extra: string[]): Promise<EngineReport & { result: CommandResult }> {
-        const result = requireSuccess(await stack.run(["up", "--yes", "--skip-preview", "--json", ...extra]));
-        return { ...parseEventStream(result.stdout), result };
-    }
+    const userCall = () => full.userCall();
+    const height = () => full.height();
+    const secretValues = () => full.secretValues();
+    const up = (target: PulumiStack, ...extra: string[]) => full.up(target, ...extra);
+    const deploymentsIn = (namespace: string) => full.deploymentsIn(namespace);
+    const kubeletStart: FullStack["kubeletStart"] = (namespace, release, accept) => full.kubeletStart(namespace, release, accept);
 
     async function deploymentAnnotations(namespace: string, release: string): Promise<Record<string, string>> {
-        const deployment = await cluster.getJson<{ spec: { template: { metadata: { annotations?: Record<string, string> } } } }>([
+        const deployment = await full.cluster.getJson<{ spec: { template: { metadata: { annotations?: Record<string, string> } } } }>([
             "deployment", "-n", namespace, `basic-${release}`,
         ]);
         return deployment.spec.template.metadata.annotations ?? {};
     }
 
-    /** The chaincode Deployments in a namespace. */
-    async function deploymentsIn(namespace: string): Promise<string[]> {
-        const list = await cluster.kubectl(["get", "deployments", "-n", namespace, "-o", "name"]);
-        return list.split("\n").filter(Boolean).map((line) => line.replace("deployment.apps/", "")).sort();
-    }
-
-    /** The local kubelet's latest start of a release's Deployment once `accept` holds (bounded wait). */
-    async function kubeletStart(namespace: string, release: string, accept: (start: NonNullable<ReturnType<LocalKubelet["lastStart"]>>) => boolean) {
-        const name = `${namespace}/basic-${release}`;
-        for (let i = 0; i < 60; i++) {
-            const start = kubelet.lastStart(name);
-            if (start && accept(start)) return start;
-            await sleep(250);
-        }
-        assert.fail(`the local kubelet did not (re)start ${name} as expected; starts: ${JSON.stringify(kubelet.starts.map((s) => ({ ...s, env: undefined })))}; problems: ${kubelet.problems.join("; ")}`);
-    }
-
     before(async () => {
-        const missing = missingToolchainBinaries(REQUIRED_BINARIES);
-        assert.deepEqual(
-            missing,
-            [],
-            `the full-stack toolchain in ${toolchainBinDir()} lacks ${missing.join(", ")}: the program cannot run under the Pulumi engine without ` +
-                `them (pulumi-resource-tls serves @pulumi/tls). Build them with \`npm run toolchain\`; \`bash testenv/toolchain/build.sh --check\` lists what is missing.`,
-        );
-        assertChaincodeServerBuilt();
-        proxy = await ServiceProxy.start();
-        network = await startNetwork({ clientAuthRequired: true, peerProxyUrl: proxy.url });
+        full = await FullStack.start(log);
+        ({ network, org1Stack, org2Stack } = full);
         [org1, org2] = network.orgs;
-        cluster = await KwokCluster.create({ log });
-        kubelet = new LocalKubelet(cluster, log);
-        kubelet.start();
-        proxy.attach(kubelet.route);
-        workspace = PulumiWorkspace.create(log);
-        const kubeconfig = cluster.kubeconfig();
-        org2Stack = await createOrgStack(workspace, "org2", {
-            network, org: org2, kubeconfig, namespace: NAMESPACE_ORG2, commit: false,
-        });
-        org1Stack = await createOrgStack(workspace, "org1", {
-            network, org: org1, kubeconfig, commitOrgs: [org2], approvalStacks: [org2Stack.qualifiedName],
-        });
     });
 
     after(async () => {
-        await kubelet?.stop();
-        await cluster?.delete();
-        await network?.stop();
-        await proxy?.stop();
-        workspace?.remove();
+        await full?.stop();
     });
 
     it("1. up: org2's stack installs and approves, org1's commits (sequence 1) after the smoke check; InitLedger and GetAllAssets work", async () => {
@@ -154,7 +91,7 @@ describe("the program under the real Pulumi engine (kwok + local kubelet + real 
         const start = await kubeletStart(NAMESPACE_ORG1, releaseOrg1, () => true);
         assert.equal(start.env.CHAINCODE_ID, packageIdOrg1);
         assert.equal(outputs.connectionAddress, `basic-${releaseOrg1}.${NAMESPACE_ORG1}:9999`);
-        assert.ok((proxy.tunnels.get(`basic-${releaseOrg1}.${NAMESPACE_ORG1}:9999`) ?? 0) > 0, `the peers never dialed the Service: ${proxy.refusals.join("; ")}`);
+        assert.ok((full.proxy.tunnels.get(`basic-${releaseOrg1}.${NAMESPACE_ORG1}:9999`) ?? 0) > 0, `the peers never dialed the Service: ${full.proxy.refusals.join("; ")}`);
 
         // Secrets stay secret under the real engine: in neither stack's state nor in what up reports. The SDK's own
         // debug lines are left out: they echo every resource's outputs (see withoutDebugDiagnostics; README, Secrets).
@@ -180,6 +117,12 @@ describe("the program under the real Pulumi engine (kwok + local kubelet + real 
         assert.equal(preview.code, 0, describeFailure(preview));
         assert.deepEqual(plaintextSecretsIn(preview.stdout + preview.stderr, secretValues()), [], "the preview display shows secrets");
         reportPhase("preview", preview.seconds);
+        // The diff view prints every input, and refresh reads every resource back: neither may show a secret.
+        for (const args of [["preview", "--diff"], ["refresh", "--yes", "--diff"]]) {
+            const shown = requireSuccess(await org1Stack.run(args));
+            assert.deepEqual(plaintextSecretsIn(shown.stdout + shown.stderr, secretValues()), [], `pulumi ${args.join(" ")} shows secrets`);
+            assert.match(shown.stdout, /basic-lifecycle-definition|Resources:/, `pulumi ${args.join(" ")} printed nothing to scan`);
+        }
         const again = await up(org1Stack);
         reportPhase("noop-up", again.result.seconds, again.stepSeconds);
         assert.deepEqual(Object.keys(again.changes), ["same"], JSON.stringify(again.changes));
@@ -221,7 +164,7 @@ describe("the program under the real Pulumi engine (kwok + local kubelet + real 
             assert.notEqual(refused.code, 0, "org1 committed before org2 approved");
             assert.match(refused.stdout + refused.stderr, /not approved by Org2MSP/);
             assert.deepEqual(await deploymentsIn(NAMESPACE_ORG1), [`basic-${oldOrg1}`, `basic-${newRelease}`].sort());
-            assert.ok(kubelet.running().includes(`${NAMESPACE_ORG1}/basic-${oldOrg1}`), "the 1.0 server of org1 stopped");
+            assert.ok(full.kubelet.running().includes(`${NAMESPACE_ORG1}/basic-${oldOrg1}`), "the 1.0 server of org1 stopped");
         }
 
         const org2Up = await up(org2Stack);
@@ -365,12 +308,12 @@ describe("the program under the real Pulumi engine (kwok + local kubelet + real 
         requireSuccess(await org2Stack.run(["destroy", "--yes"]));
 
         for (const namespace of [NAMESPACE_ORG1, NAMESPACE_ORG2]) {
-            const left = await cluster.kubectl(["get", "deploy,svc,secret,netpol", "-n", namespace, "-o", "name", "--ignore-not-found"]);
+            const left = await full.cluster.kubectl(["get", "deploy,svc,secret,netpol", "-n", namespace, "-o", "name", "--ignore-not-found"]);
             assert.equal(left.trim(), "", `left in ${namespace}: ${left}`);
-            const namespaces = await cluster.kubectl(["get", "namespace", namespace, "-o", "name", "--ignore-not-found"]);
+            const namespaces = await full.cluster.kubectl(["get", "namespace", namespace, "-o", "name", "--ignore-not-found"]);
             assert.equal(namespaces.trim(), "", `namespace ${namespace} is still there`);
         }
-        for (let i = 0; i < 20 && kubelet.running().length > 0; i++) await sleep(250);
-        assert.deepEqual(kubelet.running(), [], "no chaincode server runs once its Deployment is gone");
+        for (let i = 0; i < 20 && full.kubelet.running().length > 0; i++) await sleep(250);
+        assert.deepEqual(full.kubelet.running(), [], "no chaincode server runs once its Deployment is gone");
     });
 });

@@ -82,6 +82,20 @@ export class KwokCluster {
         return JSON.parse(await this.kubectl(["get", ...args, "-o", "json"])) as T;
     }
 
+    /** Stops the control plane (API server, etcd, controllers) by their PIDs; the data stays for startControlPlane. */
+    async stopControlPlane(): Promise<void> {
+        const pids = this.pids();
+        await this.kwokctl(["stop", "cluster", "--name", this.name]);
+        await waitForExit(pids, 30_000);
+        this.log(`kwok cluster ${this.name} stopped`);
+    }
+
+    /** Starts a stopped control plane again and waits until it serves. */
+    async startControlPlane(): Promise<void> {
+        await this.kwokctl(["start", "cluster", "--name", this.name, "--wait", "120s"]);
+        this.log(`kwok cluster ${this.name} started again`);
+    }
+
     /** Deletes the cluster, waits for its processes to exit, removes the workdir. Idempotent. */
     async delete(): Promise<void> {
         if (this.deleted) return;

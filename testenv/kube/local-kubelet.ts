@@ -27,6 +27,14 @@ const CHAINCODE_SELECTOR = "app.kubernetes.io/component=chaincode";
 const POLL_MS = 500;
 const STOP_GRACE_MS = 10_000;
 
+/** Faults a test injects into the kubelet, as a broken pod would show them. Never set outside tests. */
+export interface KubeletFaults {
+    /** Run no server at all (running ones stop): the Deployment looks ready to kwok, nothing listens. */
+    readonly serversDown?: boolean;
+    /** Variables that override the Deployment's, e.g. an image that sets its own CHAINCODE_ID. */
+    readonly envOverride?: Readonly<Record<string, string>>;
+}
+
 /** One (re)start of a Deployment's server. */
 export interface LocalPodStart {
     readonly deployment: string;
@@ -84,11 +92,17 @@ export class LocalKubelet {
     private readonly root = mkdtempSync(join(tmpdir(), "local-kubelet-"));
     private stopping = false;
     private loop: Promise<void> | undefined;
+    private faults: KubeletFaults = {};
 
     constructor(private readonly cluster: KwokCluster, private readonly log: (line: string) => void = () => undefined) {}
 
     start(): void {
         this.loop ??= this.run();
+    }
+
+    /** Injects (or, with {}, clears) faults; the next poll applies them. */
+    setFaults(faults: KubeletFaults): void {
+        this.faults = faults;
     }
 
     /** "namespace/name" of the Deployments with a running server. */
@@ -151,14 +165,14 @@ export class LocalKubelet {
         const terminating = list.items.filter((item): item is PodJson => item.kind === "Pod" && !!item.metadata.deletionTimestamp);
         const wanted = new Map(
             deployments
-                .filter((deployment) => (deployment.spec.replicas ?? 1) > 0)
+                .filter((deployment) => (deployment.spec.replicas ?? 1) > 0 && !this.faults.serversDown)
                 .map((deployment) => [`${deployment.metadata.namespace}/${deployment.metadata.name}`, deployment]),
         );
         for (const name of [...this.pods.keys()]) {
             if (!wanted.has(name)) await this.stopPod(name);
         }
         for (const [name, deployment] of wanted) {
-            const key = podKey(deployment);
+            const key = podKey(deployment, this.faults.envOverride);
             if (this.pods.get(name)?.key === key) continue;
             const secrets = await this.secretsOf(deployment);
             if (secrets === undefined) continue; // not created yet: a kubelet would wait too
@@ -219,6 +233,7 @@ export class LocalKubelet {
         }
         const env: Record<string, string> = {};
         for (const variable of container.env ?? []) env[variable.name] = localValue(variable.value ?? "", mounts, ports);
+        Object.assign(env, this.faults.envOverride);
         const server = new ServerProcess(env, SERVER_JS);
         this.pods.set(name, { key, server, dir, labels: deployment.spec.template.metadata?.labels ?? {}, ports });
         this.starts.push({
@@ -257,9 +272,9 @@ export class LocalKubelet {
     }
 }
 
-/** What a rollout reacts to: the pod template only. A changed Secret alone restarts nothing, as on a real cluster. */
-function podKey(deployment: DeploymentJson): string {
-    return createHash("sha256").update(JSON.stringify(deployment.spec.template)).digest("hex");
+/** What a rollout reacts to: the pod template only (and an injected env). A changed Secret alone restarts nothing, as on a real cluster. */
+function podKey(deployment: DeploymentJson, envOverride: KubeletFaults["envOverride"]): string {
+    return createHash("sha256").update(JSON.stringify([deployment.spec.template, envOverride ?? {}])).digest("hex");
 }
 
 /** A container path under a mount becomes the local file; a wildcard listen address becomes the pod's loopback port. */

@@ -29,6 +29,8 @@ export interface RunOptions {
     /** Written to stdin (how secret and multi-line values reach `pulumi config set`). */
     readonly input?: string;
     readonly timeoutMs?: number;
+    /** Called with all of stdout so far after each chunk, and the process's PID (to kill it mid-run in a fault test). */
+    readonly watch?: (stdout: string, pid: number) => void;
 }
 
 export class PulumiWorkspace {
@@ -74,7 +76,10 @@ export class PulumiWorkspace {
             const child = spawn("pulumi", args, { cwd: this.projectDir, env: this.env, stdio: ["pipe", "pipe", "pipe"] });
             let stdout = "";
             let stderr = "";
-            child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
+            child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
+                stdout += chunk;
+                if (child.pid !== undefined) options.watch?.(stdout, child.pid);
+            });
             child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
             const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
             const timer = setTimeout(() => {

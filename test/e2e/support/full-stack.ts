@@ -1,0 +1,116 @@
+/**
+ * What every full-stack test starts: the Service proxy, the real Fabric
+ * network (two orgs, mutual TLS, peers dialing chaincode through the proxy),
+ * a kwok cluster with the local kubelet, and one Pulumi stack of our program
+ * per org (org2 approves only; org1 commits once org2's stack approved).
+ */
+import assert from "node:assert/strict";
+import { setTimeout as sleep } from "node:timers/promises";
+import { KwokCluster, LocalKubelet, missingToolchainBinaries, ServiceProxy, toolchainBinDir, type LocalPodStart } from "../../../testenv/kube";
+import { channelHeight, clientEndpoint, startNetwork, type FabricNetwork, type Org } from "../../../testenv/network";
+import { assertChaincodeServerBuilt } from "../../support/chaincode-server";
+import { parseEventStream, type EngineReport } from "./engine-events";
+import { createOrgStack } from "./org-stack";
+import { PulumiStack, PulumiWorkspace, requireSuccess, type CommandResult } from "./pulumi-cli";
+
+/** What `pulumi up` on this program needs from PATH: the CLI, the Node language host, every provider it registers. */
+const REQUIRED_BINARIES = [
+    "pulumi", "pulumi-language-nodejs", "pulumi-resource-kubernetes", "pulumi-resource-tls",
+    "kwokctl", "kwok", "kube-apiserver", "kube-controller-manager", "kube-scheduler", "kubectl", "etcd",
+];
+export const NAMESPACE_ORG1 = "hlf-org1"; // Pulumi.local.yaml
+export const NAMESPACE_ORG2 = "hlf-org2";
+
+export class FullStack {
+    private constructor(
+        readonly network: FabricNetwork,
+        readonly cluster: KwokCluster,
+        readonly kubelet: LocalKubelet,
+        readonly proxy: ServiceProxy,
+        readonly workspace: PulumiWorkspace,
+        readonly org1Stack: PulumiStack,
+        readonly org2Stack: PulumiStack,
+    ) {}
+
+    get org1(): Org {
+        return this.network.orgs[0];
+    }
+
+    get org2(): Org {
+        return this.network.orgs[1];
+    }
+
+    static async start(log: (line: string) => void): Promise<FullStack> {
+        const missing = missingToolchainBinaries(REQUIRED_BINARIES);
+        assert.deepEqual(
+            missing,
+            [],
+            `the full-stack toolchain in ${toolchainBinDir()} lacks ${missing.join(", ")}: the program cannot run under the Pulumi engine without ` +
+                `them (pulumi-resource-tls serves @pulumi/tls). Build them with \`npm run toolchain\`; \`bash testenv/toolchain/build.sh --check\` lists what is missing.`,
+        );
+        assertChaincodeServerBuilt();
+        const proxy = await ServiceProxy.start();
+        const network = await startNetwork({ clientAuthRequired: true, peerProxyUrl: proxy.url });
+        const [org1, org2] = network.orgs;
+        const cluster = await KwokCluster.create({ log });
+        const kubelet = new LocalKubelet(cluster, log);
+        kubelet.start();
+        proxy.attach(kubelet.route);
+        const workspace = PulumiWorkspace.create(log);
+        const kubeconfig = cluster.kubeconfig();
+        const org2Stack = await createOrgStack(workspace, "org2", { network, org: org2, kubeconfig, namespace: NAMESPACE_ORG2, commit: false });
+        const org1Stack = await createOrgStack(workspace, "org1", { network, org: org1, kubeconfig, commitOrgs: [org2], approvalStacks: [org2Stack.qualifiedName] });
+        return new FullStack(network, cluster, kubelet, proxy, workspace, org1Stack, org2Stack);
+    }
+
+    async stop(): Promise<void> {
+        await this.kubelet.stop();
+        await this.cluster.delete();
+        await this.network.stop();
+        await this.proxy.stop();
+        this.workspace.remove();
+    }
+
+    /** A client call as Org1's User1 through org1's first peer. */
+    userCall() {
+        return { peer: clientEndpoint(this.org1.peers[0], this.org1), identity: this.org1.user, channel: this.network.channel, chaincode: "basic", timeoutSeconds: 30 };
+    }
+
+    height(): Promise<number> {
+        return channelHeight(this.network, this.org1.peers[0], this.network.channel);
+    }
+
+    /** What must never show in plaintext: the kubeconfig, the org admins' keys, the client TLS keys. */
+    secretValues(): Record<string, string> {
+        return {
+            kubeconfig: this.cluster.kubeconfig(),
+            "Org1 admin key": this.org1.admin.keyPem,
+            "Org2 admin key": this.org2.admin.keyPem,
+            "Org1 client TLS key": this.org1.clientTls.keyPem,
+            "Org2 client TLS key": this.org2.clientTls.keyPem,
+        };
+    }
+
+    /** `pulumi up` with the engine's event stream; fails the test with the command's output unless it exits 0. */
+    async up(stack: PulumiStack, ...extra: string[]): Promise<EngineReport & { result: CommandResult }> {
+        const result = requireSuccess(await stack.run(["up", "--yes", "--skip-preview", "--json", ...extra]));
+        return { ...parseEventStream(result.stdout), result };
+    }
+
+    /** The chaincode Deployments in a namespace. */
+    async deploymentsIn(namespace: string): Promise<string[]> {
+        const list = await this.cluster.kubectl(["get", "deployments", "-n", namespace, "-o", "name"]);
+        return list.split("\n").filter(Boolean).map((line) => line.replace("deployment.apps/", "")).sort();
+    }
+
+    /** The local kubelet's latest start of a release's Deployment once `accept` holds (bounded wait). */
+    async kubeletStart(namespace: string, release: string, accept: (start: LocalPodStart) => boolean): Promise<LocalPodStart> {
+        const name = `${namespace}/basic-${release}`;
+        for (let i = 0; i < 60; i++) {
+            const start = this.kubelet.lastStart(name);
+            if (start && accept(start)) return start;
+            await sleep(250);
+        }
+        assert.fail(`the local kubelet did not (re)start ${name} as expected; starts: ${JSON.stringify(this.kubelet.starts.map((s) => ({ ...s, env: undefined })))}; problems: ${this.kubelet.problems.join("; ")}`);
+    }
+}
