@@ -146,8 +146,9 @@ async function commit(inputs: ChaincodeDefinitionInputs, previousTxId: string): 
     const target = { ...desired, sequence: plan.sequence };
     // Another org's approval may be committed on its own peer a moment before the block reaches
     // the peer we ask: look again for a short, bounded while before calling it missing.
-    const deadline = Date.now() + (inputs.readinessWaitSeconds ?? DEFAULT_READINESS_WAIT_SECONDS) * 1000;
-    for (;;) {
+    const waitSeconds = inputs.readinessWaitSeconds ?? DEFAULT_READINESS_WAIT_SECONDS;
+    const deadline = Date.now() + waitSeconds * 1000;
+    for (let checks = 1; ; checks++) {
         const readiness = await checkCommitReadiness({ ...common, definition: target });
         const required = inputs.requiredApprovals?.length ? inputs.requiredApprovals : Object.keys(readiness.approvals);
         const missing = required.filter((org) => readiness.approvals[org] !== true);
@@ -155,7 +156,7 @@ async function commit(inputs: ChaincodeDefinitionInputs, previousTxId: string): 
             const result = await commitDefinition({ ...callOptions(inputs), peers, identity: adminIdentity(inputs), channel: inputs.channel, definition: target, submit: submitOptions(inputs) });
             return compact({ ...inputs, committedSequence: plan.sequence, approvals: readiness.approvals, commitTxId: result.txId });
         }
-        if (Date.now() + READINESS_POLL_MS > deadline) throw new Error(await notReadyMessage(inputs, target, readiness, missing));
+        if (Date.now() + READINESS_POLL_MS > deadline) throw new Error(await notReadyMessage(inputs, target, readiness, missing, `${checks} readiness check(s) in ${waitSeconds} s`));
         await new Promise((resolve) => setTimeout(resolve, READINESS_POLL_MS));
     }
 }
@@ -166,11 +167,12 @@ async function notReadyMessage(
     target: EncodedDefinition,
     readiness: { approvals: Readonly<Record<string, boolean>>; mismatches: Readonly<Record<string, readonly string[]>> },
     missing: string[],
+    asked: string,
 ): Promise<string> {
     const status = Object.entries(readiness.approvals).map(([org, approved]) => `${org} ${approved ? "approved" : "not approved"}`).join(", ");
     const lines = [
         `cannot commit chaincode ${inputs.name} sequence ${target.sequence} on channel ${inputs.channel}: ` +
-            `not approved by ${missing.join(", ")} (readiness: ${status || "no orgs reported"}).`,
+            `not approved by ${missing.join(", ")} (readiness: ${status || "no orgs reported"}; ${asked}).`,
         `Each of them must approve exactly: version ${JSON.stringify(target.version)}, sequence ${target.sequence}, ` +
             `endorsement policy ${formatApplicationPolicy(target.validationParameter)}, initRequired ${target.initRequired}, ` +
             `${target.collections.length > 0 ? "the same collections" : "no collections"}, plugins ${target.endorsementPlugin}/${target.validationPlugin}.`,

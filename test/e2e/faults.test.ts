@@ -142,19 +142,22 @@ describe("faults under the real Pulumi engine (kwok + local kubelet + real Fabri
         full.kubelet.setFaults({});
         await full.kubeletStart(NAMESPACE_ORG1, release, (start) => start.at >= cleared);
         await org1Stack.setConfig("smokeWaitSeconds", "60");
-        const converged = await full.up(org1Stack);
+        // The failed check left the last passed one in the state: the re-run asks for it again, as the first run did.
+        const converged = await full.up(org1Stack, "--replace", await smokeUrn());
         assert.ok(converged.steps.some((step) => nameOfUrn(step.urn) === "basic-smoke" && step.op !== "same"), "the smoke check ran again");
         await assertServing();
     });
 
     it("fault: a server registering under another chaincode ID is diagnosed with the real cause within the smoke check's wait", async () => {
         const wrongId = `basic_1.0:${"0".repeat(64)}`;
-        full.kubelet.setFaults({ envOverride: { CHAINCODE_ID: wrongId } });
+        // An image that sets its own ID, under every name servers read it from.
+        full.kubelet.setFaults({ envOverride: { CHAINCODE_ID: wrongId, CORE_CHAINCODE_ID: wrongId, CORE_CHAINCODE_ID_NAME: wrongId } });
         await full.kubeletStart(NAMESPACE_ORG1, release, (start) => start.env.CHAINCODE_ID === wrongId);
         await org1Stack.setConfig("smokeWaitSeconds", "20");
         const started = Date.now();
         const seen = await failingUp(org1Stack, "--replace", await smokeUrn());
         const seconds = (Date.now() - started) / 1000;
+        log(`wrong CHAINCODE_ID diagnosed after ${seconds.toFixed(1)} s: ${seen.slice(seen.indexOf("smoke check failed"), seen.indexOf("smoke check failed") + 600)}`);
         assert.match(seen, /it is waiting for the chaincode server to register as /);
         assert.ok(seen.includes(packageId), "names the package ID the server must register under");
         assert.match(seen, /is the chaincode server's CHAINCODE_ID exactly the package ID/);
@@ -168,7 +171,7 @@ describe("faults under the real Pulumi engine (kwok + local kubelet + real Fabri
         await assertServing();
     });
 
-    it("fault: the Kubernetes API server is down during up: the Deployment's update names the API endpoint; once back, up converges", async () => {
+    it("fault: the Kubernetes API server is down when up runs: the Deployment's update names the API endpoint; once back, up converges", async () => {
         const image = "registry.invalid/asset-transfer-basic:fault";
         await org1Stack.setConfig("image", image);
         await full.cluster.stopControlPlane();
@@ -234,9 +237,16 @@ describe("faults under the real Pulumi engine (kwok + local kubelet + real Fabri
         assert.ok(killed, `the up finished before both installs were seen: exit ${interrupted.code}`);
         assert.equal(await committedSequence(), 2, "the kill came before the commit");
 
+        const pending = async () => (JSON.parse(await org1Stack.exportState()) as { deployment: { pending_operations?: Array<{ resource: { urn: string }; type: string }> } }).deployment.pending_operations ?? [];
+        const left = await pending();
+        log(`after SIGKILL: ${left.length} pending operation(s): ${left.map((op) => `${op.type} ${nameOfUrn(op.resource.urn)}`).join(", ")}`);
+        const blocked = await org1Stack.run(["up", "--yes", "--skip-preview"]);
+        log(`up right after the kill: exit ${blocked.code}: ${output(blocked).split("\n").filter((line) => /error|warning|lock|pending/i.test(line)).slice(0, 6).join(" | ")}`);
+
         // README, "When things fail": the recovery after a killed pulumi.
         requireSuccess(await org1Stack.run(["cancel", "--yes"]));
         requireSuccess(await org1Stack.run(["refresh", "--yes", "--clear-pending-creates"]));
+        assert.deepEqual(await pending(), [], "the recovery leaves no pending operation");
         const heightBefore = await full.height();
         await full.up(org1Stack);
         const outputs = await org1Stack.outputs();
@@ -255,6 +265,7 @@ describe("faults under the real Pulumi engine (kwok + local kubelet + real Fabri
             org2Stack.run(["up", "--yes", "--skip-preview"]),
         ]);
         assert.equal(second.code, 0, `org2's approval failed: ${output(second).slice(-1500)}`);
+        log(`concurrent up: org1 exit ${first.code}, org2 exit ${second.code}`);
         if (first.code !== 0) {
             // The commit may come before org2's approval is on the ledger: it is refused by name, never half-done.
             assert.match(output(first), /not approved by Org2MSP|MVCC_READ_CONFLICT/);
