@@ -2,7 +2,7 @@ import { AksClusterArgs, validateAksArgs } from "./aks";
 import { checkExternalChaincodeArgs, ExternalChaincodeArgs } from "./externalChaincode";
 import { ChaincodeImageArgs, IMAGE_BUILD_TOOLS, validateImageArgs } from "./imageBuild";
 import { ChaincodeLifecycleArgs, OrdererArgs, OrgPeerArgs } from "./lifecycle";
-import { CollectionArgs, PeerTargetArgs } from "./providers";
+import { CollectionArgs, DEFAULT_SMOKE_FUNCTION, DEFAULT_SMOKE_WAIT_SECONDS, PeerTargetArgs } from "./providers";
 import { readCollectionsFile, readIndexDir } from "./settingFiles";
 import { ConfigReader, ConfigSource } from "./validation/configReader";
 import { InvalidSettingError } from "./validation/errors";
@@ -75,10 +75,11 @@ const DEPENDENT_KEYS: ReadonlyArray<{ keys: readonly string[]; when: string; hol
     { keys: ["commitPeers", "requiredApprovals"], when: "commit: true (the committing stack names them)", holds: (read) => read.boolean("commit") ?? true },
 ];
 
-/** Keys that only mean something with a channel (the lifecycle on) and have no default in Pulumi.yaml. */
+/** Keys that only mean something with a channel (the lifecycle on). */
 const LIFECYCLE_ONLY_KEYS = [
     "mspId", "peers", "peerTlsCaPem", "adminCertPem", "adminKeyPem", "clientTlsCertPem", "clientTlsKeyPem", "orderer",
-    "endorsementPolicy", "collectionsFile", "commitPeers", "requiredApprovals", "approvalStacks",
+    "endorsementPolicy", "sequence", "initRequired", "collectionsFile", "commit", "commitPeers", "requiredApprovals", "approvalStacks",
+    "fabricTimeoutSeconds", "smokeCheck", "smokeFunction", "smokeArgs", "smokeWaitSeconds",
 ];
 
 /**
@@ -145,9 +146,10 @@ export function readSettings(config: ConfigSource, secrets: LifecycleSecrets = {
         lifecycle: readLifecycle(read, config, secrets),
         smokeCheck: {
             enabled: read.boolean("smokeCheck"),
-            fn: read.string("smokeFunction"),
+            // Defaulted here as Pulumi.yaml used to declare them: the smoke check's inputs stay as before.
+            fn: read.string("smokeFunction") ?? DEFAULT_SMOKE_FUNCTION,
             args: read.stringArray("smokeArgs"),
-            waitSeconds: read.integer("smokeWaitSeconds"),
+            waitSeconds: read.integer("smokeWaitSeconds") ?? DEFAULT_SMOKE_WAIT_SECONDS,
         },
     };
 
@@ -276,13 +278,14 @@ function readLifecycle(read: ConfigReader, config: ConfigSource, secrets: Lifecy
         orderer,
         endorsementPolicy: read.string("endorsementPolicy"),
         sequence,
-        initRequired: read.boolean("initRequired"),
+        // As Pulumi.yaml used to declare them: stacks from before keep identical inputs (no diff).
+        initRequired: read.boolean("initRequired") ?? false,
         collections: optional(read.string("collectionsFile"), (file) => readCollectionsFile(file)),
         commit: read.boolean("commit"),
         commitPeers: read.objectArray<PeerTargetArgs>("commitPeers", { endpoint: "string", mspId: "string" }, { tlsCaPem: "string", hostOverride: "string" }),
         requiredApprovals: read.stringArray("requiredApprovals"),
         approvalStacks: readApprovalStacks(read),
-        timeoutSeconds: read.integer("fabricTimeoutSeconds"),
+        timeoutSeconds: read.integer("fabricTimeoutSeconds") ?? 30,
     };
 }
 

@@ -14,6 +14,7 @@ export {
     ChaincodeSmokeCheckInputs,
     ChaincodeSmokeCheckOutputs,
     DEFAULT_SMOKE_FUNCTION,
+    DEFAULT_SMOKE_WAIT_SECONDS,
     smokeCheckHints,
 } from "./smoke-check";
 export {

@@ -51,7 +51,7 @@ export interface ChaincodeSmokeCheckOutputs extends ChaincodeSmokeCheckInputs {
 }
 
 export const DEFAULT_SMOKE_FUNCTION = "GetAllAssets";
-const DEFAULT_WAIT_SECONDS = 60;
+export const DEFAULT_SMOKE_WAIT_SECONDS = 60;
 const RETRY_PAUSE_MS = 3000;
 /** The Fabric client's default call deadline, seconds. */
 const DEFAULT_CALL_SECONDS = 30;
@@ -105,7 +105,7 @@ export const chaincodeSmokeCheckLogic: ProviderMethods<ChaincodeSmokeCheckInputs
 
 async function smokeCheck(inputs: ChaincodeSmokeCheckInputs): Promise<ChaincodeSmokeCheckOutputs> {
     const fn = inputs.fn || DEFAULT_SMOKE_FUNCTION;
-    const deadline = Date.now() + (inputs.waitSeconds ?? DEFAULT_WAIT_SECONDS) * 1000;
+    const deadline = Date.now() + (inputs.waitSeconds ?? DEFAULT_SMOKE_WAIT_SECONDS) * 1000;
     const callTimeout = callOptions(inputs).timeoutSeconds ?? DEFAULT_CALL_SECONDS;
     let attempts = 0;
     for (;;) {

@@ -140,6 +140,7 @@ export const BAD_INPUTS: readonly BadInput[] = [
     bad({ ...org, channel: "MyChannel" }, "channel", '"MyChannel"', "a channel name"),
     bad({ ...org, mspId: "Org_1MSP" }, "mspId", '"Org_1MSP"', "an MSP ID of letters, digits, '.' and '-'"),
     bad({ ...base, mspId: "Org1MSP" }, "mspId", '"Org1MSP"', "to be set only together with channel"),
+    bad({ ...base, smokeWaitSeconds: "30" }, "smokeWaitSeconds", '"30"', "to be set only together with channel"),
     bad({ ...org, peers: "[]" }, "peers", '"[]"', "a list of the org's peers"),
     bad({ ...org, peers: '[{"endpoint": "peer0"}]' }, "peers[0].endpoint", '"peer0"', "host:port"),
     bad({ ...org, peers: '[{"endpoint": 7051}]' }, "peers[0].endpoint", "7051", "a string"),

@@ -6,6 +6,7 @@ import * as yaml from "js-yaml";
 import { promiseOf, registrationsSettled } from "./support/pulumiMocks";
 import { loadProgram } from "./support/program";
 import { testPki } from "../support/pki";
+import { readSettings } from "../../components/settings";
 
 function runProgram(config: Record<string, string>, secretKeys: string[] = []) {
     return loadProgram({ config, secretKeys });
@@ -38,16 +39,20 @@ describe("the program (index.ts) under mocks", () => {
     });
 });
 
+/** Literal defaults in Pulumi.yaml's comment ("Defaults to 9999.", "Defaults to \"ccaas\"."); prose defaults are the program's to compute. */
+function documentedDefaults(): Record<string, string> {
+    const text = readFileSync(join(__dirname, "..", "..", "..", "Pulumi.yaml"), "utf8");
+    const literal = /^#   ([A-Za-z]+) \([a-z<>]+\): .*Defaults to ("[^"<]*"|-?[0-9]+|true|false)[. (]/gm;
+    return Object.fromEntries([...text.matchAll(literal)].map((m) => [m[1], String(yaml.load(m[2]))]));
+}
+
 describe("the defaults Pulumi.yaml documents", () => {
+    // The AKS and image-build keys apply only with aksCreate / imageBuild true; the lifecycle keys only with a channel.
+    const onlyWithAnother = /^(aks[A-Z]|imageBuild[A-Z]|sequence$|initRequired$|commit$|fabricTimeoutSeconds$|smoke)/;
+
     it("deploy exactly what the program deploys when the keys are unset", async () => {
-        const text = readFileSync(join(__dirname, "..", "..", "..", "Pulumi.yaml"), "utf8");
-        // Literal defaults only ("Defaults to 9999.", "Defaults to \"ccaas\"."); prose defaults are the program's to compute.
-        const literal = /^#   ([A-Za-z]+) \([a-z<>]+\): .*Defaults to ("[^"<]*"|-?[0-9]+|true|false)[. (]/gm;
-        // The AKS and image-build keys apply only with aksCreate / imageBuild true, and are refused otherwise.
-        const defaults = Object.fromEntries(
-            [...text.matchAll(literal)].filter((m) => !/^(aks|imageBuild)[A-Z]/.test(m[1])).map((m) => [m[1], String(yaml.load(m[2]))]),
-        );
-        assert.ok(Object.keys(defaults).length >= 25, `found ${Object.keys(defaults).length} literal defaults`);
+        const defaults = Object.fromEntries(Object.entries(documentedDefaults()).filter(([key]) => !onlyWithAnother.test(key)));
+        assert.ok(Object.keys(defaults).length >= 20, `found ${Object.keys(defaults).length} literal defaults`);
         const image = { image: "registry.example.com/basic:1.0" };
         const deployed = async (config: Record<string, string>) => {
             const { mocks, run } = runProgram(config);
@@ -58,6 +63,27 @@ describe("the defaults Pulumi.yaml documents", () => {
         const withoutDefaults = await deployed(image);
         assert.ok(withoutDefaults.length > 10);
         assert.deepEqual(await deployed({ ...defaults, ...image }), withoutDefaults);
+    });
+
+    it("are what the settings hold for the lifecycle keys when they are unset (so stacks from before keep their inputs)", () => {
+        const lifecycleDefaults = Object.fromEntries(Object.entries(documentedDefaults()).filter(([key]) => onlyWithAnother.test(key) && !/^(aks|imageBuild)/.test(key)));
+        assert.deepEqual(Object.keys(lifecycleDefaults).sort(), ["commit", "fabricTimeoutSeconds", "initRequired", "sequence", "smokeCheck", "smokeFunction", "smokeWaitSeconds"]);
+        const pki = testPki();
+        const stack = {
+            image: "registry.example.com/basic:1.0",
+            channel: "mychannel",
+            mspId: "Org1MSP",
+            peers: JSON.stringify([{ endpoint: "127.0.0.1:7051" }]),
+            peerTlsCaPem: pki.caCertPem,
+            adminCertPem: pki.clientCertPem,
+            adminKeyPem: pki.clientKeyPem,
+        };
+        const read = (config: Record<string, string>) => {
+            const { lifecycle, smokeCheck } = readSettings({ get: (key) => config[key] }, { adminKeyPem: pki.clientKeyPem }).chaincode;
+            // "auto" and true are the components' own defaults: set, they read as given.
+            return { lifecycle: { ...lifecycle, sequence: lifecycle?.sequence ?? "auto", commit: lifecycle?.commit ?? true }, smokeCheck: { ...smokeCheck, enabled: smokeCheck?.enabled ?? true } };
+        };
+        assert.deepEqual(read({ ...stack, ...lifecycleDefaults }), read(stack));
     });
 });
 
