@@ -1,6 +1,6 @@
 import { describe, it } from "node:test";
 import * as assert from "node:assert/strict";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { CONFIG_KEYS, readSettings } from "../../components/settings";
@@ -208,6 +208,8 @@ describe("bad input: each refused naming the key, the value and what is accepted
         assert.ok(BAD_INPUTS.length >= 60, `${BAD_INPUTS.length} cases`);
         const read = new Set<string>(CONFIG_KEYS);
         for (const input of BAD_INPUTS) assert.ok(read.has(input.key.split(/[.[]/)[0]), input.key);
+        const readme = readFileSync(join(__dirname, "..", "..", "..", "README.md"), "utf8");
+        assert.match(readme, new RegExp(`exercises ${BAD_INPUTS.length} distinct bad\\s+inputs`), "README's figure is this table's length");
     });
 
     it("never shows a secret's value, even when the secret is what is wrong", () => {
