@@ -49,37 +49,50 @@ export const CONFIG_KEYS = [
 export const SECRET_KEYS = ["kubeconfig", "adminKeyPem", "clientTlsKeyPem"] as const;
 
 /** Keys that mean something only when another setting has a given value: set otherwise, they are refused. */
-const DEPENDENT_KEYS: ReadonlyArray<{ keys: readonly string[]; when: string; holds: (read: ConfigReader) => boolean }> = [
+const DEPENDENT_KEYS: ReadonlyArray<{ keys: readonly string[]; accepted: string; holds: (read: ConfigReader) => boolean }> = [
     {
         keys: ["clientAuth", "tlsAlgorithm", "tlsCaValidityHours", "tlsValidityHours", "tlsEarlyRenewalHours", "tlsClientValidityHours", "tlsClientGeneration", "tlsExtraSans"],
-        when: "tls: true (without TLS there are no certificates)",
+        accepted: "to be set only with tls: true (without TLS there are no certificates)",
         holds: (read) => read.boolean("tls") ?? true,
     },
     {
         keys: ["tlsClientValidityHours", "tlsClientGeneration"],
-        when: "clientAuth: true (without mutual TLS the peer has no client certificate)",
+        accepted: "to be set only with clientAuth: true (without mutual TLS the peer has no client certificate)",
         holds: (read) => read.boolean("clientAuth") ?? true,
     },
     {
         keys: ["peerPodSelector", "peerNamespaceSelector", "peerCidrs"],
-        when: "networkPolicy: true (they select who the NetworkPolicy admits)",
+        accepted: "to be set only with networkPolicy: true (they select who the NetworkPolicy admits)",
         holds: (read) => read.boolean("networkPolicy") ?? true,
     },
-    { keys: ["imageDigest"], when: "an image you give (imageBuild pins the built image itself)", holds: (read) => !(read.boolean("imageBuild") ?? false) },
+    { keys: ["imageDigest"], accepted: "to be set only with an image you give (imageBuild pins the built image itself)", holds: (read) => !(read.boolean("imageBuild") ?? false) },
     {
         keys: ["kubeconfig", "kubeContext", "clusterIdentifier"],
-        when: "an existing cluster (aksCreate is true: the stack uses the new cluster's own kubeconfig)",
+        accepted: "to be set only with an existing cluster (aksCreate is true: the stack uses the new cluster's own kubeconfig)",
         holds: (read) => !(read.boolean("aksCreate") ?? false),
     },
-    { keys: ["smokeFunction", "smokeArgs", "smokeWaitSeconds"], when: "smokeCheck: true", holds: (read) => read.boolean("smokeCheck") ?? true },
-    { keys: ["commitPeers", "requiredApprovals"], when: "commit: true (the committing stack names them)", holds: (read) => read.boolean("commit") ?? true },
-];
-
-/** Keys that only mean something with a channel (the lifecycle on). */
-const LIFECYCLE_ONLY_KEYS = [
-    "mspId", "peers", "peerTlsCaPem", "adminCertPem", "adminKeyPem", "clientTlsCertPem", "clientTlsKeyPem", "orderer",
-    "endorsementPolicy", "sequence", "initRequired", "collectionsFile", "commit", "commitPeers", "requiredApprovals", "approvalStacks",
-    "fabricTimeoutSeconds", "smokeCheck", "smokeFunction", "smokeArgs", "smokeWaitSeconds",
+    { keys: ["smokeFunction", "smokeArgs", "smokeWaitSeconds"], accepted: "to be set only with smokeCheck: true", holds: (read) => read.boolean("smokeCheck") ?? true },
+    { keys: ["commitPeers", "requiredApprovals"], accepted: "to be set only with commit: true (the committing stack names them)", holds: (read) => read.boolean("commit") ?? true },
+    {
+        keys: ["imageBuildTool", "imageBuildContext", "imageRegistry", "imageRepository"],
+        accepted: "to be set only together with imageBuild: true",
+        holds: (read) => read.boolean("imageBuild") ?? false,
+    },
+    {
+        // Everything of the Fabric lifecycle.
+        keys: [
+            "mspId", "peers", "peerTlsCaPem", "adminCertPem", "adminKeyPem", "clientTlsCertPem", "clientTlsKeyPem", "orderer",
+            "endorsementPolicy", "sequence", "initRequired", "collectionsFile", "commit", "commitPeers", "requiredApprovals", "approvalStacks",
+            "fabricTimeoutSeconds", "smokeCheck", "smokeFunction", "smokeArgs", "smokeWaitSeconds",
+        ],
+        accepted: "to be set only together with channel (the lifecycle)",
+        holds: (read) => read.isSet("channel"),
+    },
+    {
+        keys: ["aksLocation", "aksResourceGroup", "aksKubernetesVersion", "aksNodeCount", "aksVmSize", "aksNetworkPolicy"],
+        accepted: "to be set only together with aksCreate: true",
+        holds: (read) => read.boolean("aksCreate") ?? false,
+    },
 ];
 
 /**
@@ -90,9 +103,9 @@ export function readSettings(config: ConfigSource, secrets: LifecycleSecrets = {
     const read = new ConfigReader(config, SECRET_KEYS);
     for (const rule of DEPENDENT_KEYS) {
         const stray = rule.keys.find((key) => read.isSet(key));
-        if (stray && !rule.holds(read)) throw new InvalidSettingError(stray, read.shown(stray), `to be set only with ${rule.when}`);
+        if (stray && !rule.holds(read)) throw new InvalidSettingError(stray, read.shown(stray), rule.accepted);
     }
-    const imageBuild = readImageBuild(read, config);
+    const imageBuild = readImageBuild(read);
     const image = read.string("image");
     if (image === undefined && imageBuild === undefined) {
         throw new InvalidSettingError("image", undefined, "the chaincode server's container image, e.g. 'myacr.azurecr.io/basic:1.0' (or imageBuild: true)");
@@ -153,7 +166,6 @@ export function readSettings(config: ConfigSource, secrets: LifecycleSecrets = {
         },
     };
 
-    const aksKeys = ["aksLocation", "aksResourceGroup", "aksKubernetesVersion", "aksNodeCount", "aksVmSize", "aksNetworkPolicy"];
     let cluster: ClusterTarget;
     if (read.boolean("aksCreate") ?? false) {
         const location = read.string("aksLocation");
@@ -172,10 +184,6 @@ export function readSettings(config: ConfigSource, secrets: LifecycleSecrets = {
             },
         };
     } else {
-        const stray = aksKeys.find((key) => config.get(key) !== undefined);
-        if (stray) {
-            throw new InvalidSettingError(stray, config.get(stray), "to be set only together with aksCreate: true");
-        }
         cluster = readExistingCluster(read);
     }
     // Every component check, under the keys above, before anything is read from Fabric or declared.
@@ -207,13 +215,8 @@ function readExistingCluster(read: ConfigReader): ClusterTarget {
     return { kind: "existing", context, clusterIdentifier };
 }
 
-function readImageBuild(read: ConfigReader, config: ConfigSource): ChaincodeImageArgs | undefined {
-    const buildKeys = ["imageBuildTool", "imageBuildContext", "imageRegistry", "imageRepository"];
-    if (!(read.boolean("imageBuild") ?? false)) {
-        const stray = buildKeys.find((key) => config.get(key) !== undefined);
-        if (stray) throw new InvalidSettingError(stray, config.get(stray), "to be set only together with imageBuild: true");
-        return undefined;
-    }
+function readImageBuild(read: ConfigReader): ChaincodeImageArgs | undefined {
+    if (!(read.boolean("imageBuild") ?? false)) return undefined;
     const registry = read.string("imageRegistry");
     if (registry === undefined) {
         throw new InvalidSettingError("imageRegistry", undefined, "the registry to push to (an ACR name for az-acr) when imageBuild is true");
@@ -228,11 +231,7 @@ function readImageBuild(read: ConfigReader, config: ConfigSource): ChaincodeImag
 
 function readLifecycle(read: ConfigReader, config: ConfigSource, secrets: LifecycleSecrets): ProgramSettings["chaincode"]["lifecycle"] {
     const channel = read.string("channel");
-    if (channel === undefined) {
-        const stray = LIFECYCLE_ONLY_KEYS.find((key) => config.get(key) !== undefined);
-        if (stray) throw new InvalidSettingError(stray, config.get(stray), "to be set only together with channel (the lifecycle)");
-        return undefined;
-    }
+    if (channel === undefined) return undefined;
     const need = (key: string, what: string) => {
         const value = read.string(key);
         if (value === undefined) throw new InvalidSettingError(key, undefined, `${what} (required with channel)`);

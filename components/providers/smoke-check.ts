@@ -5,7 +5,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "node:crypto";
-import { evaluateOnPeer, FabricTimeoutError, queryCommitted, validateDefinitionName } from "../fabric";
+import { DEFAULT_TIMEOUT_SECONDS, evaluateOnPeer, FabricTimeoutError, queryCommitted, validateDefinitionName } from "../fabric";
 import { InvalidSettingError } from "../validation/errors";
 import { compact } from "./lifecycle-plan";
 import { PeerConnectionArgs, SignerArgs, TransportArgs, SettingNamesArgs, withSecretInputs, withSecretOutputs } from "./resource-args";
@@ -53,8 +53,6 @@ export interface ChaincodeSmokeCheckOutputs extends ChaincodeSmokeCheckInputs {
 export const DEFAULT_SMOKE_FUNCTION = "GetAllAssets";
 export const DEFAULT_SMOKE_WAIT_SECONDS = 60;
 const RETRY_PAUSE_MS = 3000;
-/** The Fabric client's default call deadline, seconds. */
-const DEFAULT_CALL_SECONDS = 30;
 /** How long the peer may take to answer the probe after a timed-out evaluation. */
 const PROBE_SECONDS = 5;
 const INPUT_KEYS = [
@@ -106,7 +104,7 @@ export const chaincodeSmokeCheckLogic: ProviderMethods<ChaincodeSmokeCheckInputs
 async function smokeCheck(inputs: ChaincodeSmokeCheckInputs): Promise<ChaincodeSmokeCheckOutputs> {
     const fn = inputs.fn || DEFAULT_SMOKE_FUNCTION;
     const deadline = Date.now() + (inputs.waitSeconds ?? DEFAULT_SMOKE_WAIT_SECONDS) * 1000;
-    const callTimeout = callOptions(inputs).timeoutSeconds ?? DEFAULT_CALL_SECONDS;
+    const callTimeout = callOptions(inputs).timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS;
     let attempts = 0;
     for (;;) {
         attempts++;

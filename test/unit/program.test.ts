@@ -8,6 +8,20 @@ import { loadProgram } from "./support/program";
 import { testPki } from "../support/pki";
 import { readSettings } from "../../components/settings";
 
+/** A stack of one org with a channel: the lifecycle on, its admin key a secret. */
+function lifecycleStack(): Record<string, string> {
+    const pki = testPki();
+    return {
+        image: "registry.example.com/basic:1.0",
+        channel: "mychannel",
+        mspId: "Org1MSP",
+        peers: JSON.stringify([{ endpoint: "127.0.0.1:7051" }]),
+        peerTlsCaPem: pki.caCertPem,
+        adminCertPem: pki.clientCertPem,
+        adminKeyPem: pki.clientKeyPem,
+    };
+}
+
 function runProgram(config: Record<string, string>, secretKeys: string[] = []) {
     return loadProgram({ config, secretKeys });
 }
@@ -69,15 +83,7 @@ describe("the defaults Pulumi.yaml documents", () => {
         const lifecycleDefaults = Object.fromEntries(Object.entries(documentedDefaults()).filter(([key]) => onlyWithAnother.test(key) && !/^(aks|imageBuild)/.test(key)));
         assert.deepEqual(Object.keys(lifecycleDefaults).sort(), ["commit", "fabricTimeoutSeconds", "initRequired", "sequence", "smokeCheck", "smokeFunction", "smokeWaitSeconds"]);
         const pki = testPki();
-        const stack = {
-            image: "registry.example.com/basic:1.0",
-            channel: "mychannel",
-            mspId: "Org1MSP",
-            peers: JSON.stringify([{ endpoint: "127.0.0.1:7051" }]),
-            peerTlsCaPem: pki.caCertPem,
-            adminCertPem: pki.clientCertPem,
-            adminKeyPem: pki.clientKeyPem,
-        };
+        const stack = lifecycleStack();
         const read = (config: Record<string, string>) => {
             const { lifecycle, smokeCheck } = readSettings({ get: (key) => config[key] }, { adminKeyPem: pki.clientKeyPem }).chaincode;
             // "auto" and true are the components' own defaults: set, they read as given.
@@ -117,17 +123,7 @@ describe("the program with the Fabric lifecycle", () => {
     });
 
     it("commits only after the orgs of the referenced stacks approved (StackReference)", async () => {
-        const pki = testPki();
-        const { mocks, run } = runProgram({
-            image: "registry.example.com/basic:1.0",
-            channel: "mychannel",
-            mspId: "Org1MSP",
-            peers: JSON.stringify([{ endpoint: "127.0.0.1:7051" }]),
-            peerTlsCaPem: pki.caCertPem,
-            adminCertPem: pki.clientCertPem,
-            adminKeyPem: pki.clientKeyPem,
-            approvalStacks: JSON.stringify(["acme/fabric-ccaas/org2"]),
-        }, ["adminKeyPem"]);
+        const { mocks, run } = runProgram({ ...lifecycleStack(), approvalStacks: JSON.stringify(["acme/fabric-ccaas/org2"]) }, ["adminKeyPem"]);
         const program = await run();
         await promiseOf(program.committedSequence);
         await registrationsSettled();
