@@ -152,8 +152,8 @@ export class ExternalChaincode extends pulumi.ComponentResource {
         super("fabric-ccaas:index:ExternalChaincode", name, {}, opts);
         // Check what every child will check, so a bad setting stops the graph before any child exists.
         const s = validateArgs(this, () => checkExternalChaincodeArgs(args));
-        const { tlsEnabled, clientAuth } = s;
-        const tlsArgs = tlsArgsOf(args);
+        const { tlsEnabled, tlsArgs } = s;
+        const clientAuth = tlsArgs.clientAuth;
         const child = { parent: this };
         const plan = planReleases(args.chaincodeName, s.addressTemplate, s.releaseKey, args.liveRelease, s.legacyAddress);
         pulumi.log.info(plan.summary, this);
@@ -358,7 +358,7 @@ export function checkExternalChaincodeArgs(args: ExternalChaincodeArgs) {
     if (tlsEnabled) validateTlsArgs(tlsArgs);
     if (args.lifecycle) validateLifecycleArgs(args.lifecycle);
     validateSmokeCheck(args.smokeCheck ?? {});
-    return { ...own, commonLabels: service.commonLabels, tlsEnabled, clientAuth: tlsArgs.clientAuth };
+    return { ...own, commonLabels: service.commonLabels, tlsEnabled, tlsArgs };
 }
 
 const SMOKE_FUNCTION = /^[A-Za-z0-9_.:-]{1,256}$/;
