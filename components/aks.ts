@@ -1,7 +1,8 @@
-import * as containerservice from "@pulumi/azure-native/containerservice";
-import * as resources from "@pulumi/azure-native/resources";
+import type * as containerserviceModule from "@pulumi/azure-native/containerservice";
+import type * as resourcesModule from "@pulumi/azure-native/resources";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { requireOptionalPeer } from "./optionalPeer";
 import { InvalidSettingError } from "./validation/errors";
 import { requireIntegerInRange } from "./validation/kubernetes";
 import { validateArgs } from "./validation/resourceError";
@@ -38,6 +39,8 @@ export class AksCluster extends pulumi.ComponentResource {
     constructor(name: string, args: AksClusterArgs, opts?: pulumi.ComponentResourceOptions) {
         super("fabric-ccaas:index:AksCluster", name, {}, opts);
         const s = validateArgs(this, () => validateAksArgs(args));
+        const resources = requireOptionalPeer<typeof resourcesModule>("@pulumi/azure-native", "resources", "AksCluster");
+        const containerservice = requireOptionalPeer<typeof containerserviceModule>("@pulumi/azure-native", "containerservice", "AksCluster");
         const child = { parent: this };
 
         this.resourceGroupName = s.resourceGroupName

@@ -1,8 +1,9 @@
-import * as command from "@pulumi/command";
+import type * as commandModule from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { requireOptionalPeer } from "./optionalPeer";
 import { InvalidSettingError } from "./validation/errors";
 import { validateArgs } from "./validation/resourceError";
 
@@ -60,6 +61,7 @@ export class ChaincodeImage extends pulumi.ComponentResource {
             args.tool === "az-acr"
                 ? `az acr build --registry ${shellQuote(args.registry)} --image ${shellQuote(`${s.repository}:${tag}`)} ${shellQuote(s.context)}`
                 : `docker build --tag ${shellQuote(reference)} ${shellQuote(s.context)} && docker push ${shellQuote(reference)}`;
+        const command = requireOptionalPeer<typeof commandModule>("@pulumi/command", "", "ChaincodeImage");
         const build = new command.local.Command(`${name}-build`, { create, triggers: [tag] }, { parent: this });
         this.image = build.stdout.apply(() => reference);
         this.registerOutputs({ image: this.image });

@@ -115,7 +115,7 @@ async function approve(inputs: ChaincodeApprovalInputs, previousTxId: string): P
     return compact({ ...inputs, approvedSequence: sequence, approvalTxId: result.txId });
 }
 
-export const chaincodeApprovalProvider = providerShell<ChaincodeApprovalInputs, ChaincodeApprovalOutputs>(__filename, "chaincodeApprovalLogic");
+export const chaincodeApprovalProvider = providerShell<ChaincodeApprovalInputs, ChaincodeApprovalOutputs>("approval", "chaincodeApprovalLogic");
 
 export interface ChaincodeApprovalArgs extends DefinitionArgs, PeerConnectionArgs, TransportArgs, SignerArgs, OrdererConnectionArgs, SettingNamesArgs {
     /** Package ID the org's peers run (from ChaincodeInstall). Defaults to none (approve without a package). */

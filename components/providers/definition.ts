@@ -213,7 +213,7 @@ async function ownApprovalDetail(inputs: ChaincodeDefinitionInputs, target: Enco
     }
 }
 
-export const chaincodeDefinitionProvider = providerShell<ChaincodeDefinitionInputs, ChaincodeDefinitionOutputs>(__filename, "chaincodeDefinitionLogic");
+export const chaincodeDefinitionProvider = providerShell<ChaincodeDefinitionInputs, ChaincodeDefinitionOutputs>("definition", "chaincodeDefinitionLogic");
 
 export interface ChaincodeDefinitionArgs extends DefinitionArgs, TransportArgs, SignerArgs, OrdererConnectionArgs, SettingNamesArgs {
     /** Endorsing peers, one per org (enough to satisfy /Channel/Application/LifecycleEndorsement); the first answers queries. */

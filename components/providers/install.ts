@@ -121,8 +121,8 @@ function checkPackage(packageBase64: string, packageId: string): void {
     throw new InvalidSettingError("packageId", packageId, `${actual}, the ID of the package given in packageBase64: ${reason}`);
 }
 
-/** The serialisable provider: loads `chaincodeInstallLogic` from this file inside the provider process. */
-export const chaincodeInstallProvider = providerShell<ChaincodeInstallInputs, ChaincodeInstallOutputs>(__filename, "chaincodeInstallLogic");
+/** The serialisable provider: loads `chaincodeInstallLogic` through the package inside the provider process (see providerShell). */
+export const chaincodeInstallProvider = providerShell<ChaincodeInstallInputs, ChaincodeInstallOutputs>("install", "chaincodeInstallLogic");
 
 export interface ChaincodeInstallArgs extends PeerConnectionArgs, TransportArgs, SignerArgs, SettingNamesArgs {
     /** The package file, base64 (secret when its connection.json carries a client key). Changing it replaces the install. */

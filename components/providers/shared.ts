@@ -4,7 +4,7 @@
  * failures, and turning flat inputs into Fabric client arguments.
  *
  * No Pulumi imports here: this module runs inside the dynamic provider
- * process, where it is loaded from its absolute path.
+ * process, loaded through the package (see providerShell).
  */
 import {
     CallOptions,
@@ -46,21 +46,36 @@ export interface ProviderMethods<Inputs, Outputs> {
     delete(id: string, props: Outputs): Promise<void>;
 }
 
+/** The npm package this library is published as (package.json `name`); the provider process loads its code through it. */
+export const LIBRARY_PACKAGE = "fabric-ccaas";
+
 /**
- * A provider object Pulumi can serialise: its methods only capture the
- * absolute path of the module holding the implementation and load it
- * inside the provider process. (A relative `require` would resolve
- * against the provider's working directory, not this file.)
+ * A provider object Pulumi can serialise. Its methods capture only the
+ * package name and the provider's module name, and load the implementation
+ * inside the provider process by module resolution from the project
+ * directory (the provider's working directory): a consumer's
+ * `node_modules/fabric-ccaas`, or this package itself by its own name. The
+ * serialised text holds no path, so the state works from any checkout,
+ * machine or CI runner, and refresh and destroy use whatever version is
+ * installed there.
  */
-export function providerShell<Inputs, Outputs>(modulePath: string, exportName: string): ProviderMethods<Inputs, Outputs> {
+export function providerShell<Inputs, Outputs>(providerModule: string, exportName: string): ProviderMethods<Inputs, Outputs> {
     const load = (): ProviderMethods<Inputs, Outputs> => {
-        const fs = require("node:fs") as typeof import("node:fs");
+        const { createRequire } = require("node:module") as typeof import("node:module");
         const path = require("node:path") as typeof import("node:path");
-        // The state may outlive a checkout: fall back to the same file under the project's dist/.
-        const candidates = [modulePath, path.resolve("dist", "components", "providers", path.basename(modulePath))];
-        const found = candidates.find((candidate) => fs.existsSync(candidate));
-        if (!found) throw new Error(`cannot load the Fabric provider implementation: none of ${candidates.join(", ")} exists (run npm run build)`);
-        return require(found)[exportName] as ProviderMethods<Inputs, Outputs>;
+        const packageName = LIBRARY_PACKAGE;
+        const request = `${packageName}/providers/${providerModule}`;
+        const projectRequire = createRequire(path.join(process.cwd(), "package.json"));
+        let implementation: Record<string, unknown>;
+        try {
+            implementation = projectRequire(request) as Record<string, unknown>;
+        } catch (error) {
+            throw new Error(
+                `cannot load the Fabric provider ${request} from the project in ${process.cwd()}: ${(error as Error).message}. ` +
+                    `Install the package there (npm install ${packageName}), or run npm run build in its checkout.`,
+            );
+        }
+        return implementation[exportName] as ProviderMethods<Inputs, Outputs>;
     };
     return {
         check: (olds, news) => load().check(olds, news),

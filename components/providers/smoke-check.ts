@@ -187,7 +187,7 @@ export function smokeCheckHints(peerMessage: string, context: { expectedPackageI
     return hints;
 }
 
-export const chaincodeSmokeCheckProvider = providerShell<ChaincodeSmokeCheckInputs, ChaincodeSmokeCheckOutputs>(__filename, "chaincodeSmokeCheckLogic");
+export const chaincodeSmokeCheckProvider = providerShell<ChaincodeSmokeCheckInputs, ChaincodeSmokeCheckOutputs>("smoke-check", "chaincodeSmokeCheckLogic");
 
 export interface ChaincodeSmokeCheckArgs extends PeerConnectionArgs, TransportArgs, SignerArgs, SettingNamesArgs {
     /** Channel name. */

@@ -4,7 +4,9 @@
  * secret and works when loaded out of process, defaults are filled in.
  */
 import assert from "node:assert/strict";
+import { cpSync, mkdtempSync, realpathSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, it } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
 import { buildChaincodePackage } from "../../components/packaging";
@@ -63,7 +65,8 @@ describe("dynamic resources in a program", () => {
         assert.equal(recorded.inputs.sequence, "auto", "sequence defaults to auto");
         assert.deepEqual(recorded.secretPaths.includes("adminKeyPem"), true, "a secret input reaches the engine marked secret");
         const provider = recorded.inputs.__provider as string;
-        assert.ok(provider.includes("/components/providers/approval.js"), "the provider loads its implementation by absolute path");
+        assert.ok(provider.includes('"approval"') && provider.includes('"fabric-ccaas"'), "the provider loads its implementation through the package by name");
+        assert.ok(!provider.includes(REPO_ROOT) && !provider.includes("/components/providers/"), "the serialised provider holds no path of this checkout");
         assert.ok(!provider.includes("PRIVATE KEY") && !provider.includes(pki.clientKeyPem.split("\n")[1]), "no key material in the serialised provider");
         assert.ok(!/require\("@pulumi\/pulumi/.test(provider), "the Pulumi runtime is not captured");
         assert.ok(provider.length < 10_000, `the serialised provider is small (${provider.length} bytes)`);
@@ -75,21 +78,32 @@ describe("dynamic resources in a program", () => {
         ["definition", chaincodeDefinitionProvider],
         ["smoke check", chaincodeSmokeCheckProvider],
     ] as const) {
-        it(`the serialised ${name} provider runs check when loaded from another directory`, async () => {
+        it(`the serialised ${name} provider loads its code from the project it runs in (a moved copy), not from where it was written`, async () => {
             const serialized = await pulumi.runtime.serializeFunction(() => provider, { allowSecrets: false });
-            const cwd = process.cwd();
-            process.chdir(tmpdir());
+            const copy = movedProjectCopy();
             try {
-                // Loaded the way the dynamic provider host loads it.
-                const requireFromString = require("require-from-string") as (code: string) => { handler(): typeof provider };
-                const loaded = requireFromString(serialized.text).handler();
-                const result = await (loaded.check as (olds: object, news: object) => Promise<{ failures: Array<{ property: string }> }>)({}, { peerEndpoint: "no port" });
+                const result = await inDirectory(copy, () => loadSerialized(serialized.text).check({}, { peerEndpoint: "no port" }));
                 assert.ok(result.failures.some((failure) => failure.property === "mspId"), JSON.stringify(result.failures));
+                const loadedFromCopy = Object.keys(require.cache).filter((file) => file.startsWith(join(copy, "dist")));
+                assert.ok(loadedFromCopy.some((file) => file.includes("/components/providers/")), `no provider module was loaded from the copy: ${loadedFromCopy.join(", ")}`);
             } finally {
-                process.chdir(cwd);
+                rmSync(copy, { recursive: true, force: true });
             }
         });
     }
+
+    it("names the package and the project directory when the provider's code is not installed there", async () => {
+        const serialized = await pulumi.runtime.serializeFunction(() => chaincodeInstallProvider, { allowSecrets: false });
+        const empty = realpathSync(mkdtempSync(join(tmpdir(), "no-package-")));
+        try {
+            await assert.rejects(
+                inDirectory(empty, () => loadSerialized(serialized.text).check({}, {})),
+                (error: Error) => error.message.includes("fabric-ccaas/providers/install") && error.message.includes(empty) && error.message.includes("npm install fabric-ccaas"),
+            );
+        } finally {
+            rmSync(empty, { recursive: true, force: true });
+        }
+    });
 
     it("declares the definition and smoke check with their defaults and secret keys", async () => {
         const definition = new ChaincodeDefinition("commit", { ...admin, channel: "mychannel", name: "basic", version: "1.0", peers: [{ endpoint: "peer0:7051", tlsCaPem: pki.caCertPem }] });
@@ -116,3 +130,33 @@ describe("dynamic resources in a program", () => {
         }
     });
 });
+
+const REPO_ROOT = join(__dirname, "..", "..", "..");
+
+/** The package's manifest and compiled library in a new directory, with the dependencies linked: what a moved checkout or an install looks like. */
+function movedProjectCopy(): string {
+    const copy = realpathSync(mkdtempSync(join(tmpdir(), "moved-project-")));
+    cpSync(join(REPO_ROOT, "package.json"), join(copy, "package.json"));
+    cpSync(join(REPO_ROOT, "dist", "components"), join(copy, "dist", "components"), { recursive: true });
+    symlinkSync(join(REPO_ROOT, "node_modules"), join(copy, "node_modules"));
+    return copy;
+}
+
+type CheckOnly = { check(olds: object, news: object): Promise<{ failures: Array<{ property: string }> }> };
+
+/** Loads a serialised provider the way the dynamic provider host does. */
+function loadSerialized(text: string): CheckOnly {
+    const requireFromString = require("require-from-string") as (code: string) => { handler(): CheckOnly };
+    return requireFromString(text).handler();
+}
+
+/** Runs `action` with `dir` as the working directory (the provider process runs in the project directory). */
+async function inDirectory<T>(dir: string, action: () => Promise<T>): Promise<T> {
+    const cwd = process.cwd();
+    process.chdir(dir);
+    try {
+        return await action();
+    } finally {
+        process.chdir(cwd);
+    }
+}
