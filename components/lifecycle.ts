@@ -78,6 +78,12 @@ export class ChaincodeLifecycle extends pulumi.ComponentResource {
     public readonly definition: ChaincodeDefinition | undefined;
     /** Sequence approved by this org. */
     public readonly approvedSequence: pulumi.Output<number>;
+    /**
+     * This org's MSP ID, known once its approval is on the channel: another
+     * org's lifecycle in the same stack lists it in requiredApprovals, so its
+     * commit waits for this approval.
+     */
+    public readonly approvedBy: pulumi.Output<string>;
 
     constructor(
         name: string,
@@ -153,6 +159,7 @@ export class ChaincodeLifecycle extends pulumi.ComponentResource {
             { parent: this, dependsOn: this.installs },
         );
         this.approvedSequence = this.approval.approvedSequence;
+        this.approvedBy = this.approval.approvalTxId.apply(() => org.mspId);
 
         if (args.commit ?? true) {
             const ownPeer: PeerTargetArgs = {

@@ -20,7 +20,7 @@ import { FullStack, NAMESPACE_ORG1, NAMESPACE_ORG2 } from "./support/full-stack"
 import { LoadLoop, type LoadResult } from "./support/load";
 import { reportPhase } from "./support/phases";
 import { plaintextSecretsIn } from "./support/plaintext-secrets";
-import { describeFailure, requireSuccess, type PulumiStack } from "./support/pulumi-cli";
+import { describeFailure, REPO_ROOT, requireSuccess, type PulumiStack } from "./support/pulumi-cli";
 
 const NEW_POLICY = "OR('Org1MSP.peer','Org2MSP.peer')";
 const OUT_OF_BAND_VERSION = "1.1-out-of-band";
@@ -298,7 +298,13 @@ describe("the program under the real Pulumi engine (kwok + local kubelet + real 
         assert.equal(state?.outputs?.committedSequence, 4);
     });
 
-    it("9. destroy: no Kubernetes object of ours is left; the output says Fabric keeps the definition and the installs", async () => {
+    it("9. destroy from a copy of the project in another folder (a moved checkout): the state names no path of the checkout; no Kubernetes object of ours is left; the output says Fabric keeps the definition and the installs", async () => {
+        for (const target of [org1Stack, org2Stack]) {
+            const state = await target.exportState();
+            assert.ok(!state.includes(REPO_ROOT) && !state.includes(full.workspace.projectDir), `${target.name}'s state names a path of the checkout`);
+        }
+        full.workspace.moveProject({ copyLinks: true });
+        requireSuccess(await org1Stack.run(["refresh", "--yes"]));
         const destroyed = requireSuccess(await org1Stack.run(["destroy", "--yes", "--json"]));
         const destroyReport = parseEventStream(destroyed.stdout);
         reportPhase("destroy", destroyed.seconds, destroyReport.stepSeconds);

@@ -91,6 +91,23 @@ describe("ExternalChaincode with the Fabric lifecycle (mocks)", () => {
         assert.equal(org2.smokeCheck, undefined);
     });
 
+    it("orders one org's commit after another org's approval in the same stack through approvedBy", async () => {
+        const org2Lifecycle = { ...lifecycle, org: { ...lifecycle.org, mspId: "Org2MSP" }, commit: false, commitPeers: undefined };
+        const approving = new ExternalChaincode("pair2", { chaincodeName: "basic", namespace: "pair2", image: "r.example.com/b:1", lifecycle: org2Lifecycle });
+        const committing = new ExternalChaincode("pair1", {
+            chaincodeName: "basic",
+            namespace: "pair1",
+            image: "r.example.com/b:1",
+            lifecycle: { ...lifecycle, requiredApprovals: ["Org1MSP", approving.lifecycle!.approvedBy] },
+        });
+        assert.equal(await promiseOf(approving.lifecycle!.approvedBy), "Org2MSP");
+        await promiseOf(committing.packageId);
+        await registrationsSettled();
+        const definition = mocks.named("pair1-lifecycle-definition");
+        assert.ok(dependsOn(definition, "pair2-lifecycle-approval"), "the commit waits for the other org's approval");
+        assert.deepEqual(definition.inputs.requiredApprovals, ["Org1MSP", "Org2MSP"]);
+    });
+
     it("rejects a malformed policy or lifecycle setting before creating anything", async () => {
         const cases: Array<[string, object, RegExp]> = [
             ["bad-policy", { endorsementPolicy: "OR('Org1MSP.member'" }, /endorsementPolicy/],

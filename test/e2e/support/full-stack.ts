@@ -1,8 +1,9 @@
 /**
  * What every full-stack test starts: the Service proxy, the real Fabric
  * network (two orgs, mutual TLS, peers dialing chaincode through the proxy),
- * a kwok cluster with the local kubelet, and one Pulumi stack of our program
- * per org (org2 approves only; org1 commits once org2's stack approved).
+ * a kwok cluster with the local kubelet (together, the local platform), and
+ * one Pulumi stack of our program per org (org2 approves only; org1 commits
+ * once org2's stack approved).
  */
 import assert from "node:assert/strict";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -21,16 +22,71 @@ const REQUIRED_BINARIES = [
 export const NAMESPACE_ORG1 = "hlf-org1"; // Pulumi.local.yaml
 export const NAMESPACE_ORG2 = "hlf-org2";
 
+/** The real Fabric network, the kwok cluster with the local kubelet, and the Service proxy between them. */
+export interface LocalPlatform {
+    readonly network: FabricNetwork;
+    readonly cluster: KwokCluster;
+    readonly kubelet: LocalKubelet;
+    readonly proxy: ServiceProxy;
+    stop(): Promise<void>;
+}
+
+/** Starts the platform a Pulumi project deploys to; fails naming what is missing when the toolchain is incomplete. */
+export async function startLocalPlatform(log: (line: string) => void): Promise<LocalPlatform> {
+    const missing = missingToolchainBinaries(REQUIRED_BINARIES);
+    assert.deepEqual(
+        missing,
+        [],
+        `the full-stack toolchain in ${toolchainBinDir()} lacks ${missing.join(", ")}: the program cannot run under the Pulumi engine without ` +
+            `them (pulumi-resource-tls serves @pulumi/tls). Build them with \`npm run toolchain\`; \`bash testenv/toolchain/build.sh --check\` lists what is missing.`,
+    );
+    assertChaincodeServerBuilt();
+    const proxy = await ServiceProxy.start();
+    const network = await startNetwork({ clientAuthRequired: true, peerProxyUrl: proxy.url });
+    const cluster = await KwokCluster.create({ log });
+    const kubelet = new LocalKubelet(cluster, log);
+    kubelet.start();
+    proxy.attach(kubelet.route);
+    return {
+        network, cluster, kubelet, proxy,
+        async stop() {
+            await kubelet.stop();
+            await cluster.delete();
+            await network.stop();
+            await proxy.stop();
+        },
+    };
+}
+
+/** The chaincode Deployments in a namespace. */
+export async function deploymentsIn(cluster: KwokCluster, namespace: string): Promise<string[]> {
+    const list = await cluster.kubectl(["get", "deployments", "-n", namespace, "-o", "name"]);
+    return list.split("\n").filter(Boolean).map((line) => line.replace("deployment.apps/", "")).sort();
+}
+
 export class FullStack {
     private constructor(
-        readonly network: FabricNetwork,
-        readonly cluster: KwokCluster,
-        readonly kubelet: LocalKubelet,
-        readonly proxy: ServiceProxy,
+        private readonly platform: LocalPlatform,
         readonly workspace: PulumiWorkspace,
         readonly org1Stack: PulumiStack,
         readonly org2Stack: PulumiStack,
     ) {}
+
+    get network(): FabricNetwork {
+        return this.platform.network;
+    }
+
+    get cluster(): KwokCluster {
+        return this.platform.cluster;
+    }
+
+    get kubelet(): LocalKubelet {
+        return this.platform.kubelet;
+    }
+
+    get proxy(): ServiceProxy {
+        return this.platform.proxy;
+    }
 
     get org1(): Org {
         return this.network.orgs[0];
@@ -41,33 +97,18 @@ export class FullStack {
     }
 
     static async start(log: (line: string) => void): Promise<FullStack> {
-        const missing = missingToolchainBinaries(REQUIRED_BINARIES);
-        assert.deepEqual(
-            missing,
-            [],
-            `the full-stack toolchain in ${toolchainBinDir()} lacks ${missing.join(", ")}: the program cannot run under the Pulumi engine without ` +
-                `them (pulumi-resource-tls serves @pulumi/tls). Build them with \`npm run toolchain\`; \`bash testenv/toolchain/build.sh --check\` lists what is missing.`,
-        );
-        assertChaincodeServerBuilt();
-        const proxy = await ServiceProxy.start();
-        const network = await startNetwork({ clientAuthRequired: true, peerProxyUrl: proxy.url });
+        const platform = await startLocalPlatform(log);
+        const { network, cluster } = platform;
         const [org1, org2] = network.orgs;
-        const cluster = await KwokCluster.create({ log });
-        const kubelet = new LocalKubelet(cluster, log);
-        kubelet.start();
-        proxy.attach(kubelet.route);
         const workspace = PulumiWorkspace.create(log);
         const kubeconfig = cluster.kubeconfig();
         const org2Stack = await createOrgStack(workspace, "org2", { network, org: org2, kubeconfig, namespace: NAMESPACE_ORG2, commit: false });
         const org1Stack = await createOrgStack(workspace, "org1", { network, org: org1, kubeconfig, commitOrgs: [org2], approvalStacks: [org2Stack.qualifiedName] });
-        return new FullStack(network, cluster, kubelet, proxy, workspace, org1Stack, org2Stack);
+        return new FullStack(platform, workspace, org1Stack, org2Stack);
     }
 
     async stop(): Promise<void> {
-        await this.kubelet.stop();
-        await this.cluster.delete();
-        await this.network.stop();
-        await this.proxy.stop();
+        await this.platform.stop();
         this.workspace.remove();
     }
 
@@ -98,9 +139,8 @@ export class FullStack {
     }
 
     /** The chaincode Deployments in a namespace. */
-    async deploymentsIn(namespace: string): Promise<string[]> {
-        const list = await this.cluster.kubectl(["get", "deployments", "-n", namespace, "-o", "name"]);
-        return list.split("\n").filter(Boolean).map((line) => line.replace("deployment.apps/", "")).sort();
+    deploymentsIn(namespace: string): Promise<string[]> {
+        return deploymentsIn(this.cluster, namespace);
     }
 
     /** The local kubelet's latest start of a release's Deployment once `accept` holds (bounded wait). */

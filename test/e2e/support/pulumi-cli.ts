@@ -1,12 +1,13 @@
 /**
- * The real Pulumi CLI on our project, isolated: a file backend, PULUMI_HOME
+ * The real Pulumi CLI on a project, isolated: a file backend, PULUMI_HOME
  * and project folder in a temp dir, the passphrase secrets provider, and the
- * toolchain's binaries from PATH (no plugin downloads). The project folder
- * links the repository's Pulumi.yaml, dist/, node_modules/ and package.json,
- * so the stack files (Pulumi.<stack>.yaml) never land in the repository.
+ * toolchain's binaries from PATH (no plugin downloads). For our program the
+ * project folder links the repository's Pulumi.yaml, dist/, node_modules/
+ * and package.json, so the stack files (Pulumi.<stack>.yaml) never land in
+ * the repository; another project (the consumer example) is a folder of its own.
  */
 import { spawn } from "node:child_process";
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from "node:fs";
+import { copyFileSync, cpSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, realpathSync, renameSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { toolchainEnv } from "../../../testenv/kube";
@@ -34,17 +35,16 @@ export interface RunOptions {
 }
 
 export class PulumiWorkspace {
-    readonly projectDir: string;
+    private currentProjectDir: string;
     private readonly env: NodeJS.ProcessEnv;
 
-    private constructor(readonly root: string, private readonly log: (line: string) => void) {
-        this.projectDir = join(root, "project");
+    private constructor(readonly root: string, readonly projectName: string, private readonly log: (line: string) => void) {
+        this.currentProjectDir = join(root, "project");
         const backendDir = join(root, "backend");
         const homeDir = join(root, "home");
         // The Kubernetes provider leaves kubeconfig copies (credentials) in the temp directory: keep them in ours.
         const tempDir = join(root, "tmp");
-        for (const dir of [this.projectDir, backendDir, homeDir, tempDir]) mkdirSync(dir);
-        for (const entry of PROJECT_ENTRIES) symlinkSync(join(REPO_ROOT, entry), join(this.projectDir, entry));
+        for (const dir of [this.currentProjectDir, backendDir, homeDir, tempDir]) mkdirSync(dir);
         this.env = {
             ...toolchainEnv(),
             PULUMI_HOME: homeDir,
@@ -56,9 +56,46 @@ export class PulumiWorkspace {
         };
     }
 
-    /** `log` gets one line per command: its arguments (never a value: those go through stdin), exit code and seconds. */
+    /** Our program. `log` gets one line per command: its arguments (never a value: those go through stdin), exit code and seconds. */
     static create(log: (line: string) => void = () => undefined): PulumiWorkspace {
-        return new PulumiWorkspace(mkdtempSync(join(tmpdir(), "pulumi-e2e-")), log);
+        const workspace = new PulumiWorkspace(mkdtempSync(join(tmpdir(), "pulumi-e2e-")), PROJECT_NAME, log);
+        for (const entry of PROJECT_ENTRIES) symlinkSync(join(REPO_ROOT, entry), join(workspace.projectDir, entry));
+        return workspace;
+    }
+
+    /** Another project: `populate` fills the (empty) project folder, e.g. with a copy of an example. */
+    static forProject(projectName: string, populate: (projectDir: string) => void, log: (line: string) => void = () => undefined): PulumiWorkspace {
+        const workspace = new PulumiWorkspace(mkdtempSync(join(tmpdir(), "pulumi-e2e-")), projectName, log);
+        populate(workspace.projectDir);
+        return workspace;
+    }
+
+    /** Where the project is now (the commands run there). */
+    get projectDir(): string {
+        return this.currentProjectDir;
+    }
+
+    /**
+     * Moves the project folder, stack files included, to a new folder of the
+     * workspace, as a checkout moved to another path. With `copyLinks` the
+     * links into the repository (except node_modules) become copies, so no
+     * file of the new folder resolves back to the checkout.
+     */
+    moveProject(options: { copyLinks?: boolean } = {}): string {
+        const target = join(this.root, `project-moved-${readdirSync(this.root).length}`);
+        if (options.copyLinks) {
+            mkdirSync(target);
+            for (const entry of readdirSync(this.currentProjectDir)) {
+                const from = join(this.currentProjectDir, entry);
+                if (lstatSync(from).isSymbolicLink() && entry !== "node_modules") cpSync(realpathSync(from), join(target, entry), { recursive: true });
+                else renameSync(from, join(target, entry));
+            }
+            rmSync(this.currentProjectDir, { recursive: true, force: true });
+        } else {
+            renameSync(this.currentProjectDir, target);
+        }
+        this.currentProjectDir = target;
+        return target;
     }
 
     /** A new stack whose config starts as a copy of `configFile` (e.g. Pulumi.local.yaml). */
@@ -73,7 +110,7 @@ export class PulumiWorkspace {
         const command = `pulumi ${args.join(" ")}`;
         const started = process.hrtime.bigint();
         return new Promise((resolve, reject) => {
-            const child = spawn("pulumi", args, { cwd: this.projectDir, env: this.env, stdio: ["pipe", "pipe", "pipe"] });
+            const child = spawn("pulumi", args, { cwd: this.currentProjectDir, env: this.env, stdio: ["pipe", "pipe", "pipe"] });
             let stdout = "";
             let stderr = "";
             child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
@@ -111,7 +148,7 @@ export class PulumiStack {
     readonly qualifiedName: string;
 
     constructor(private readonly workspace: PulumiWorkspace, readonly name: string) {
-        this.qualifiedName = `organization/${PROJECT_NAME}/${name}`;
+        this.qualifiedName = `organization/${workspace.projectName}/${name}`;
     }
 
     run(args: readonly string[], options?: RunOptions): Promise<CommandResult> {

@@ -1,0 +1,137 @@
+/*
+ * The library as another team uses it: examples/consumer-stack is copied to
+ * a folder outside the repository, installs this package from `npm pack`
+ * output (no link to the source tree), compiles against its declarations,
+ * and runs under the real Pulumi engine against kwok and the real Fabric
+ * network: up, a no-op up, then refresh and destroy after the project moved
+ * to another folder (the state must not depend on where it was written).
+ */
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { cpSync, existsSync, lstatSync, readFileSync, realpathSync } from "node:fs";
+import { join } from "node:path";
+import { after, before, describe, it } from "node:test";
+import { setTimeout as sleep } from "node:timers/promises";
+import { evaluate, submit } from "../../components/fabric";
+import { clientEndpoint, type Org } from "../../testenv/network";
+import { parseEventStream } from "./support/engine-events";
+import { deploymentsIn, startLocalPlatform, type LocalPlatform } from "./support/full-stack";
+import { reportPhase } from "./support/phases";
+import { plaintextSecretsIn } from "./support/plaintext-secrets";
+import { PulumiWorkspace, REPO_ROOT, requireSuccess, type PulumiStack } from "./support/pulumi-cli";
+
+const EXAMPLE_DIR = join(REPO_ROOT, "examples", "consumer-stack");
+const NAMESPACES = ["hlf-org1", "hlf-org2"];
+const manifest = JSON.parse(readFileSync(join(REPO_ROOT, "package.json"), "utf8")) as { name: string; version: string };
+
+describe("a consumer project that installs the packed library (examples/consumer-stack)", () => {
+    const log = (line: string) => process.stderr.write(`# ${line}\n`);
+    let platform: LocalPlatform;
+    let workspace: PulumiWorkspace;
+    let stack: PulumiStack;
+    let installSeconds = 0;
+
+    before(async () => {
+        platform = await startLocalPlatform(log);
+        workspace = PulumiWorkspace.forProject("ccaas-consumer", (dir) => {
+            const started = process.hrtime.bigint();
+            cpSync(EXAMPLE_DIR, dir, { recursive: true, filter: (source) => !/\/(node_modules|dist)$/.test(source) && !source.endsWith(".tgz") });
+            npm(REPO_ROOT, ["pack", "--ignore-scripts", "--pack-destination", dir]);
+            npm(dir, ["install", "--no-audit", "--no-fund", "--prefer-offline"]);
+            npm(dir, ["run", "build"]);
+            installSeconds = Number(process.hrtime.bigint() - started) / 1e9;
+        }, log);
+        stack = await workspace.initStack("dev");
+        const { network, cluster } = platform;
+        await stack.setConfig("kubeconfig", cluster.kubeconfig(), { secret: true });
+        await stack.setConfig("channel", network.channel);
+        await stack.setConfig("image", "registry.invalid/asset-transfer-basic:1");
+        for (const [key, org] of [["org1", network.orgs[0]], ["org2", network.orgs[1]]] as const) await setOrg(key, org);
+    });
+
+    after(async () => {
+        await platform?.stop();
+        workspace?.remove();
+    });
+
+    async function setOrg(key: string, org: Org): Promise<void> {
+        await stack.setConfig(`${key}.mspId`, org.mspId, { path: true });
+        for (const [index, peer] of org.peers.entries()) {
+            await stack.setConfig(`${key}.peers[${index}].endpoint`, peer.endpoint, { path: true });
+            await stack.setConfig(`${key}.peers[${index}].hostOverride`, peer.hostOverride, { path: true });
+        }
+        await stack.setConfig(`${key}.peerTlsCaPem`, org.tlsCaPem, { path: true });
+        await stack.setConfig(`${key}.adminCertPem`, org.admin.certPem, { path: true });
+        await stack.setConfig(`${key}.clientTlsCertPem`, org.clientTls.certPem, { path: true });
+        await stack.setConfig(`${key}AdminKeyPem`, org.admin.keyPem, { secret: true });
+        await stack.setConfig(`${key}ClientTlsKeyPem`, org.clientTls.keyPem, { secret: true });
+    }
+
+    const userCall = (org: Org) => ({ peer: clientEndpoint(org.peers[0], org), identity: org.user, channel: platform.network.channel, chaincode: "basic", timeoutSeconds: 30 });
+
+    it("installs the package from its tarball: a copy, not a link to the source tree, without the optional peers, and imports it by name", () => {
+        process.stderr.write(`${JSON.stringify({ phase: "consumer-install-and-build", seconds: Math.round(installSeconds * 10) / 10 })}\n`);
+        const installed = join(workspace.projectDir, "node_modules", manifest.name);
+        assert.equal(lstatSync(installed).isSymbolicLink(), false, "the package is linked, not installed");
+        assert.ok(!realpathSync(installed).startsWith(REPO_ROOT), `the package resolves into the repository: ${realpathSync(installed)}`);
+        assert.equal((JSON.parse(readFileSync(join(installed, "package.json"), "utf8")) as { version: string }).version, manifest.version);
+        assert.equal(existsSync(join(installed, "dist", "test")), false, "the tests were packed");
+        for (const optional of ["@pulumi/azure-native", "@pulumi/command"]) {
+            assert.equal(existsSync(join(workspace.projectDir, "node_modules", optional)), false, `${optional} was installed though optional`);
+        }
+        assert.match(readFileSync(join(workspace.projectDir, "index.ts"), "utf8"), /from "fabric-ccaas"/);
+    });
+
+    it("up: both orgs' servers run; Org1 commits after Org2's approval; a transaction endorsed by both orgs reaches both servers", async () => {
+        const result = requireSuccess(await stack.run(["up", "--yes", "--skip-preview", "--json"]));
+        const report = parseEventStream(result.stdout);
+        reportPhase("consumer-up", result.seconds, report.stepSeconds);
+        const outputs = await stack.outputs();
+        assert.equal(outputs.committedSequence, 1);
+        const packageIds = outputs.packageIds as Record<string, string>;
+        assert.deepEqual(Object.keys(packageIds).sort(), ["Org1MSP", "Org2MSP"]);
+        assert.notEqual(packageIds.Org1MSP, packageIds.Org2MSP, "each org's package carries its own chaincode CA");
+        for (const namespace of NAMESPACES) assert.equal((await deploymentsIn(platform.cluster, namespace)).length, 1, namespace);
+        const definition = (await stack.resources()).find((r) => r.urn.endsWith("::org1-lifecycle-definition"));
+        assert.deepEqual(definition?.inputs?.requiredApprovals, ["Org1MSP", "Org2MSP"]);
+
+        const [org1, org2] = platform.network.orgs;
+        const init = await submit({ ...userCall(org1), fn: "InitLedger", endorsingOrganizations: ["Org1MSP", "Org2MSP"] });
+        assert.equal(init.validationCode, 0);
+        const assets = JSON.parse((await evaluate({ ...userCall(org2), fn: "GetAllAssets" })).toString("utf8")) as Array<{ ID: string }>;
+        assert.equal(assets.length, 6);
+
+        const secrets = { kubeconfig: platform.cluster.kubeconfig(), "Org1 admin key": org1.admin.keyPem, "Org2 admin key": org2.admin.keyPem };
+        assert.deepEqual(plaintextSecretsIn(await stack.exportState(), secrets), [], "the consumer's state holds secrets in plaintext");
+    });
+
+    it("a second up changes nothing", async () => {
+        const result = requireSuccess(await stack.run(["up", "--yes", "--skip-preview", "--json"]));
+        reportPhase("consumer-noop-up", result.seconds);
+        assert.deepEqual(Object.keys(parseEventStream(result.stdout).changes), ["same"]);
+    });
+
+    it("refresh and destroy work after the project moved to another folder: the state names no path of the old one", async () => {
+        const oldDir = workspace.projectDir;
+        const state = await stack.exportState();
+        assert.ok(!state.includes(oldDir), `the state names the project folder ${oldDir}`);
+        workspace.moveProject();
+        assert.equal(existsSync(oldDir), false);
+
+        const refreshed = requireSuccess(await stack.run(["refresh", "--yes", "--json"]));
+        assert.deepEqual(Object.keys(parseEventStream(refreshed.stdout).changes), ["same"], "refresh found drift");
+        const destroyed = requireSuccess(await stack.run(["destroy", "--yes", "--json"]));
+        reportPhase("consumer-destroy", destroyed.seconds);
+        for (const namespace of NAMESPACES) {
+            const left = await platform.cluster.kubectl(["get", "namespace", namespace, "-o", "name", "--ignore-not-found"]);
+            assert.equal(left.trim(), "", `namespace ${namespace} is still there`);
+        }
+        for (let i = 0; i < 20 && platform.kubelet.running().length > 0; i++) await sleep(250);
+        assert.deepEqual(platform.kubelet.running(), [], "no chaincode server runs once its Deployment is gone");
+        assert.deepEqual(await stack.resources(), []);
+    });
+});
+
+function npm(cwd: string, args: readonly string[]): void {
+    execFileSync("npm", args, { cwd, stdio: ["ignore", "ignore", "inherit"] });
+}
