@@ -111,10 +111,11 @@ describe("a consumer project that installs the packed library (examples/consumer
         assert.deepEqual(Object.keys(parseEventStream(result.stdout).changes), ["same"]);
     });
 
-    it("refresh and destroy work after the project moved to another folder: the state names no path of the old one", async () => {
+    it("refresh and destroy work after the project moved to another folder: the state (stored provider code included) names no path of the old one", async () => {
         const oldDir = workspace.projectDir;
         const state = await stack.exportState();
         assert.ok(!state.includes(oldDir), `the state names the project folder ${oldDir}`);
+        assert.ok((await stack.dynamicProviderCode()).length >= 8, "the dynamic resources' stored providers are in the state");
         workspace.moveProject();
         assert.equal(existsSync(oldDir), false);
 

@@ -175,6 +175,11 @@ export class PulumiStack {
         return requireSuccess(await this.run(["stack", "export"])).stdout;
     }
 
+    /** The serialised provider code of each dynamic resource in the state: what refresh and destroy run. */
+    async dynamicProviderCode(): Promise<string[]> {
+        return (await this.resources()).flatMap((r) => [r.inputs?.__provider, r.outputs?.__provider]).filter((code): code is string => typeof code === "string");
+    }
+
     /** The resources in the state. */
     async resources(): Promise<StateResource[]> {
         const state = JSON.parse(await this.exportState()) as { deployment: { resources?: StateResource[] } };
