@@ -13,9 +13,11 @@ import { InvalidSettingError } from "./components/validation/errors";
 const config = new pulumi.Config();
 const settings = (() => {
     try {
+        const otherOrgs = config.getSecretObject<Array<Record<string, string>>>("otherOrgs");
         return readSettings(config, {
             adminKeyPem: config.getSecret("adminKeyPem"),
             clientTlsKeyPem: config.getSecret("clientTlsKeyPem"),
+            otherOrgKey: (index, field) => otherOrgs!.apply((orgs) => orgs[index][field]),
         });
     } catch (err) {
         // A bad setting stops the preview before anything is declared; print the message, not a stack.

@@ -44,7 +44,16 @@ export interface FabricOrgArgs {
 export interface ChaincodeLifecycleArgs {
     /** Channel the chaincode is defined on. */
     readonly channel: string;
+    /** The org this stack acts for first: its first peer endorses the commit and answers the smoke check. */
     readonly org: FabricOrgArgs;
+    /**
+     * More orgs this stack acts for, when one operator holds their admins (a
+     * test network, one company's consortium): the stack installs on their
+     * peers and approves for each, concurrently with `org`, and their first
+     * peers endorse the commit. Each org's resources are named by its MSP ID.
+     * Defaults to none (one stack per org).
+     */
+    readonly otherOrgs?: readonly FabricOrgArgs[];
     /** Endorsement policy text (e.g. "OR('Org1MSP.member')") or a channel policy path. Defaults to "/Channel/Application/Endorsement". */
     readonly endorsementPolicy?: pulumi.Input<string>;
     /** A definition sequence, or "auto": the committed one, +1 when the definition changes. Defaults to "auto". */
@@ -72,8 +81,12 @@ export interface ChaincodeLifecycleArgs {
 export class ChaincodeLifecycle extends pulumi.ComponentResource {
     /** The package ID every peer reported for the installed package. */
     public readonly installedPackageId: pulumi.Output<string>;
+    /** The installs on every peer of every org of this stack. */
     public readonly installs: ChaincodeInstall[];
+    /** `org`'s approval. */
     public readonly approval: ChaincodeApproval;
+    /** Every org's approval, `org`'s first. */
+    public readonly approvals: ChaincodeApproval[];
     /** Undefined when another stack commits. */
     public readonly definition: ChaincodeDefinition | undefined;
     /** Sequence approved by this org. */
@@ -99,17 +112,18 @@ export class ChaincodeLifecycle extends pulumi.ComponentResource {
         validateArgs(this, () => validateLifecycleArgs(args));
         const child = { parent: this };
         const { org } = args;
-        const identity = {
-            mspId: org.mspId,
-            adminCertPem: org.adminCertPem,
-            adminKeyPem: org.adminKeyPem,
-            clientTlsCertPem: org.clientTlsCertPem,
-            clientTlsKeyPem: org.clientTlsKeyPem,
+        const orgs = actingOrgs(name, args);
+        const identityOf = (acting: FabricOrgArgs) => ({
+            mspId: acting.mspId,
+            adminCertPem: acting.adminCertPem,
+            adminKeyPem: acting.adminKeyPem,
+            clientTlsCertPem: acting.clientTlsCertPem,
+            clientTlsKeyPem: acting.clientTlsKeyPem,
             timeoutSeconds: args.timeoutSeconds,
-        };
-        const peerConnection = (peer: OrgPeerArgs) => ({
+        });
+        const peerConnection = (acting: FabricOrgArgs, peer: OrgPeerArgs) => ({
             peerEndpoint: peer.endpoint,
-            peerTlsCaPem: peer.tlsCaPem ?? org.peerTlsCaPem,
+            peerTlsCaPem: peer.tlsCaPem ?? acting.peerTlsCaPem,
             peerHostOverride: peer.hostOverride,
         });
         const definitionNames = {
@@ -119,20 +133,23 @@ export class ChaincodeLifecycle extends pulumi.ComponentResource {
             ordererHostOverride: "orderer.hostOverride",
         };
 
-        this.installs = org.peers.map(
-            (peer, index) =>
-                new ChaincodeInstall(
-                    `${name}-install-${index}`,
-                    {
-                        ...identity,
-                        ...peerConnection(peer),
-                        packageBase64: args.packageBase64,
-                        packageId: args.packageId,
-                        settingNames: orgPeerSettingNames(org, index),
-                    },
-                    child,
-                ),
+        const installsByOrg = orgs.map(({ org: acting, prefix, settingPrefix }) =>
+            acting.peers.map(
+                (peer, index) =>
+                    new ChaincodeInstall(
+                        `${prefix}-install-${index}`,
+                        {
+                            ...identityOf(acting),
+                            ...peerConnection(acting, peer),
+                            packageBase64: args.packageBase64,
+                            packageId: args.packageId,
+                            settingNames: orgPeerSettingNames(acting, index, settingPrefix),
+                        },
+                        child,
+                    ),
+            ),
         );
+        this.installs = installsByOrg.flat();
         this.installedPackageId = this.installs[0].packageId;
 
         const definitionFields = {
@@ -147,41 +164,48 @@ export class ChaincodeLifecycle extends pulumi.ComponentResource {
             ordererTlsCaPem: args.orderer?.tlsCaPem,
             ordererHostOverride: args.orderer?.hostOverride,
         };
-        this.approval = new ChaincodeApproval(
-            `${name}-approval`,
-            {
-                ...identity,
-                ...peerConnection(org.peers[0]),
-                ...definitionFields,
-                packageId: this.installedPackageId,
-                settingNames: { ...orgPeerSettingNames(org, 0), ...definitionNames },
-            },
-            { parent: this, dependsOn: this.installs },
+        // Every approval waits for every install, so the orgs' approvals go out together (one block, not one each).
+        this.approvals = orgs.map(
+            ({ org: acting, prefix, settingPrefix }) =>
+                new ChaincodeApproval(
+                    `${prefix}-approval`,
+                    {
+                        ...identityOf(acting),
+                        ...peerConnection(acting, acting.peers[0]),
+                        ...definitionFields,
+                        packageId: this.installedPackageId,
+                        settingNames: { ...orgPeerSettingNames(acting, 0, settingPrefix), ...definitionNames },
+                    },
+                    { parent: this, dependsOn: this.installs },
+                ),
         );
+        this.approval = this.approvals[0];
         this.approvedSequence = this.approval.approvedSequence;
         this.approvedBy = this.approval.approvalTxId.apply(() => org.mspId);
 
         if (args.commit ?? true) {
-            const ownPeer: PeerTargetArgs = {
-                endpoint: org.peers[0].endpoint,
-                tlsCaPem: org.peers[0].tlsCaPem ?? org.peerTlsCaPem,
-                hostOverride: org.peers[0].hostOverride,
-                mspId: org.mspId,
-            };
+            const firstPeerOf = (acting: FabricOrgArgs): PeerTargetArgs => ({
+                endpoint: acting.peers[0].endpoint,
+                tlsCaPem: acting.peers[0].tlsCaPem ?? acting.peerTlsCaPem,
+                hostOverride: acting.peers[0].hostOverride,
+                mspId: acting.mspId,
+            });
+            const otherOrgPeers = orgs.slice(1).map(({ org: acting }) => firstPeerOf(acting));
             this.definition = new ChaincodeDefinition(
                 `${name}-definition`,
                 {
-                    ...identity,
+                    ...identityOf(org),
                     ...definitionFields,
-                    peers: [ownPeer, ...(args.commitPeers ?? [])],
+                    peers: [firstPeerOf(org), ...otherOrgPeers, ...(args.commitPeers ?? [])],
                     requiredApprovals: args.requiredApprovals ? [...args.requiredApprovals] : undefined,
                     settingNames: {
                         ...definitionNames,
                         "peers[0].tlsCaPem": org.peers[0].tlsCaPem === undefined ? "peerTlsCaPem" : "peers[0].tlsCaPem",
-                        ...Object.fromEntries((args.commitPeers ?? []).map((_, i) => [`peers[${i + 1}]`, `commitPeers[${i}]`])),
+                        ...Object.fromEntries(orgs.slice(1).map(({ settingPrefix }, k) => [`peers[${k + 1}]`, `${settingPrefix}peers[0]`])),
+                        ...Object.fromEntries((args.commitPeers ?? []).map((_, i) => [`peers[${i + 1 + otherOrgPeers.length}]`, `commitPeers[${i}]`])),
                     },
                 },
-                { parent: this, dependsOn: [this.approval] },
+                { parent: this, dependsOn: this.approvals },
             );
         }
         this.registerOutputs({ installedPackageId: this.installedPackageId, approvedSequence: this.approvedSequence });
@@ -196,14 +220,60 @@ function validateKnownHost(setting: string, host: pulumi.Input<string> | undefin
 /** Definition inputs under the names the user gives them. */
 const DEFINITION_SETTING_NAMES = { name: "chaincodeName", version: "chaincodeVersion", collections: "collectionsFile", timeoutSeconds: "fabricTimeoutSeconds" };
 
-/** A resource's peer inputs named as the user wrote them: the org's peer `index`, its CA its own or the org's. */
-export function orgPeerSettingNames(org: FabricOrgArgs, index: number): Record<string, string> {
-    return {
-        peerEndpoint: `peers[${index}].endpoint`,
-        peerTlsCaPem: org.peers[index]?.tlsCaPem === undefined ? "peerTlsCaPem" : `peers[${index}].tlsCaPem`,
-        peerHostOverride: `peers[${index}].hostOverride`,
+/** The orgs this stack acts for, `org` first: the resource-name prefix and the setting prefix of each. */
+function actingOrgs(name: string, args: ChaincodeLifecycleArgs): Array<{ org: FabricOrgArgs; prefix: string; settingPrefix: string }> {
+    return [
+        // The first org's resources keep the names they had before other orgs existed.
+        { org: args.org, prefix: name, settingPrefix: "" },
+        ...(args.otherOrgs ?? []).map((org, k) => ({ org, prefix: `${name}-${org.mspId}`, settingPrefix: `otherOrgs[${k}].` })),
+    ];
+}
+
+/**
+ * A resource's peer inputs named as the user wrote them: the org's peer
+ * `index`, its CA its own or the org's; `settingPrefix` is "" for the first
+ * org and "otherOrgs[k]." for the others.
+ */
+export function orgPeerSettingNames(org: FabricOrgArgs, index: number, settingPrefix = ""): Record<string, string> {
+    const names: Record<string, string> = {
+        peerEndpoint: `${settingPrefix}peers[${index}].endpoint`,
+        peerTlsCaPem: org.peers[index]?.tlsCaPem === undefined ? `${settingPrefix}peerTlsCaPem` : `${settingPrefix}peers[${index}].tlsCaPem`,
+        peerHostOverride: `${settingPrefix}peers[${index}].hostOverride`,
         timeoutSeconds: "fabricTimeoutSeconds",
     };
+    // The first org's identity keys are the inputs' own names; another org's are under its prefix.
+    if (settingPrefix) for (const key of ["mspId", "adminCertPem", "adminKeyPem", "clientTlsCertPem", "clientTlsKeyPem"]) names[key] = `${settingPrefix}${key}`;
+    return names;
+}
+
+/** One org's identity and peers, named with `prefix` ("" for the first org, "otherOrgs[k]." for the others). */
+function validateOrgArgs(org: FabricOrgArgs, prefix: string): void {
+    validateMspId(`${prefix}mspId`, org?.mspId);
+    if (!Array.isArray(org.peers) || org.peers.length === 0) {
+        throw new InvalidSettingError(`${prefix}peers`, org.peers, "at least one peer of the org ({endpoint: host:port})");
+    }
+    org.peers.forEach((peer, i) => {
+        validateHostPort(`${prefix}peers[${i}].endpoint`, peer?.endpoint);
+        validateKnownHost(`${prefix}peers[${i}].hostOverride`, peer.hostOverride);
+    });
+    // PEMs known now are checked now; secret keys arrive as Outputs and are checked by the providers at preview.
+    const certificates: Array<[string, unknown]> = [
+        ["adminCertPem", org.adminCertPem],
+        ["peerTlsCaPem", org.peerTlsCaPem],
+        ["clientTlsCertPem", org.clientTlsCertPem],
+        ...org.peers.map((peer, i): [string, unknown] => [`peers[${i}].tlsCaPem`, peer.tlsCaPem]),
+    ];
+    for (const [setting, pem] of certificates) {
+        if (typeof pem === "string") validateCertificateBundlePem(`${prefix}${setting}`, pem);
+    }
+    const pairs: Array<[string, unknown, unknown]> = [
+        ["adminKeyPem", org.adminKeyPem, org.adminCertPem],
+        ["clientTlsKeyPem", org.clientTlsKeyPem, org.clientTlsCertPem],
+    ];
+    for (const [setting, key, cert] of pairs) {
+        const named = `${prefix}${setting}`;
+        if (typeof key === "string" && typeof cert === "string") validateKeyMatchesCertificate(named, validatePrivateKeyPem(named, key), cert);
+    }
 }
 
 /** Checks the plain lifecycle arguments; throws InvalidSettingError naming the setting. */
@@ -211,13 +281,14 @@ export function validateLifecycleArgs(args: ChaincodeLifecycleArgs): void {
     if (typeof args.channel !== "string" || !/^[a-z][a-z0-9.-]*$/.test(args.channel) || args.channel.length > 249) {
         throw new InvalidSettingError("channel", args.channel, "a channel name: lower-case letters, digits, '.' and '-', starting with a letter");
     }
-    validateMspId("mspId", args.org?.mspId);
-    if (!Array.isArray(args.org.peers) || args.org.peers.length === 0) {
-        throw new InvalidSettingError("peers", args.org.peers, "at least one peer of the org ({endpoint: host:port})");
-    }
-    args.org.peers.forEach((peer, i) => {
-        validateHostPort(`peers[${i}].endpoint`, peer?.endpoint);
-        validateKnownHost(`peers[${i}].hostOverride`, peer.hostOverride);
+    validateOrgArgs(args.org, "");
+    const actingMspIds = [args.org.mspId];
+    (args.otherOrgs ?? []).forEach((org, k) => {
+        validateOrgArgs(org, `otherOrgs[${k}].`);
+        if (actingMspIds.includes(org.mspId)) {
+            throw new InvalidSettingError(`otherOrgs[${k}].mspId`, org.mspId, `an org not listed before (${actingMspIds.join(", ")} already are)`);
+        }
+        actingMspIds.push(org.mspId);
     });
     if (args.orderer !== undefined) {
         if (!pulumi.Output.isInstance(args.orderer.endpoint)) validateHostPort("orderer.endpoint", args.orderer.endpoint);
@@ -229,8 +300,8 @@ export function validateLifecycleArgs(args: ChaincodeLifecycleArgs): void {
         validateKnownHost(`commitPeers[${i}].hostOverride`, peer.hostOverride);
         if (typeof peer.mspId === "string") {
             validateMspId(`commitPeers[${i}].mspId`, peer.mspId);
-            if (peer.mspId === args.org.mspId) {
-                throw new InvalidSettingError(`commitPeers[${i}].mspId`, peer.mspId, `a peer of another org: ${args.org.mspId}'s own first peer (peers[0]) endorses the commit already`);
+            if (actingMspIds.includes(peer.mspId)) {
+                throw new InvalidSettingError(`commitPeers[${i}].mspId`, peer.mspId, `a peer of another org: the first peer of ${actingMspIds.join(", ")} (this stack's orgs) endorses the commit already`);
             }
         }
     });
@@ -241,24 +312,12 @@ export function validateLifecycleArgs(args: ChaincodeLifecycleArgs): void {
         if (approvals.indexOf(mspId) !== i) throw new InvalidSettingError(`requiredApprovals[${i}]`, mspId, "each MSP ID once");
     });
     if (typeof args.endorsementPolicy === "string") encodeEndorsementPolicy(args.endorsementPolicy, "endorsementPolicy");
-    // PEMs known now are checked now; secret keys arrive as Outputs and are checked by the providers at preview.
     const certificates: Array<[string, unknown]> = [
-        ["adminCertPem", args.org.adminCertPem],
-        ["peerTlsCaPem", args.org.peerTlsCaPem],
-        ["clientTlsCertPem", args.org.clientTlsCertPem],
         ["orderer.tlsCaPem", args.orderer?.tlsCaPem],
-        ...args.org.peers.map((peer, i): [string, unknown] => [`peers[${i}].tlsCaPem`, peer.tlsCaPem]),
         ...(args.commitPeers ?? []).map((peer, i): [string, unknown] => [`commitPeers[${i}].tlsCaPem`, peer.tlsCaPem]),
     ];
     for (const [setting, pem] of certificates) {
         if (typeof pem === "string") validateCertificateBundlePem(setting, pem);
-    }
-    const pairs: Array<[string, unknown, unknown]> = [
-        ["adminKeyPem", args.org.adminKeyPem, args.org.adminCertPem],
-        ["clientTlsKeyPem", args.org.clientTlsKeyPem, args.org.clientTlsCertPem],
-    ];
-    for (const [setting, key, cert] of pairs) {
-        if (typeof key === "string" && typeof cert === "string") validateKeyMatchesCertificate(setting, validatePrivateKeyPem(setting, key), cert);
     }
     const sequence = args.sequence ?? "auto";
     if (sequence !== "auto") requireIntegerInRange("sequence", sequence, 1, Number.MAX_SAFE_INTEGER);

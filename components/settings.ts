@@ -4,7 +4,7 @@ import { ChaincodeImageArgs, IMAGE_BUILD_TOOLS, validateImageArgs } from "./imag
 import { ChaincodeLifecycleArgs, OrdererArgs, OrgPeerArgs } from "./lifecycle";
 import { CollectionArgs, DEFAULT_SMOKE_FUNCTION, DEFAULT_SMOKE_WAIT_SECONDS, PeerTargetArgs } from "./providers";
 import { readCollectionsFile, readIndexDir } from "./settingFiles";
-import { ConfigReader, ConfigSource } from "./validation/configReader";
+import { checkObjectList, ConfigReader, ConfigSource } from "./validation/configReader";
 import { InvalidSettingError } from "./validation/errors";
 import { validateKubeconfig } from "./validation/kubeconfig";
 
@@ -14,6 +14,8 @@ export type { ConfigSource } from "./validation/configReader";
 export interface LifecycleSecrets {
     readonly adminKeyPem?: import("@pulumi/pulumi").Input<string>;
     readonly clientTlsKeyPem?: import("@pulumi/pulumi").Input<string>;
+    /** A key of otherOrgs[index], as a secret (the program reads otherOrgs with getSecretObject). Defaults to the plain value. */
+    readonly otherOrgKey?: (index: number, field: "adminKeyPem" | "clientTlsKeyPem") => import("@pulumi/pulumi").Input<string>;
 }
 
 export type ClusterTarget =
@@ -41,12 +43,12 @@ export const CONFIG_KEYS = [
     "kubeconfig", "kubeContext", "clusterIdentifier",
     "aksCreate", "aksLocation", "aksResourceGroup", "aksKubernetesVersion", "aksNodeCount", "aksVmSize", "aksNetworkPolicy",
     "channel", "mspId", "peers", "peerTlsCaPem", "adminCertPem", "adminKeyPem", "clientTlsCertPem", "clientTlsKeyPem",
-    "orderer", "endorsementPolicy", "sequence", "initRequired", "collectionsFile", "commit", "commitPeers",
+    "otherOrgs", "orderer", "endorsementPolicy", "sequence", "initRequired", "collectionsFile", "commit", "commitPeers",
     "requiredApprovals", "approvalStacks", "fabricTimeoutSeconds", "smokeCheck", "smokeFunction", "smokeArgs", "smokeWaitSeconds",
 ] as const;
 
 /** Keys whose values are secret: a message about them never shows the value. */
-export const SECRET_KEYS = ["kubeconfig", "adminKeyPem", "clientTlsKeyPem"] as const;
+export const SECRET_KEYS = ["kubeconfig", "adminKeyPem", "clientTlsKeyPem", "otherOrgs"] as const;
 
 /** Keys that mean something only when another setting has a given value: set otherwise, they are refused. */
 const DEPENDENT_KEYS: ReadonlyArray<{ keys: readonly string[]; accepted: string; holds: (read: ConfigReader) => boolean }> = [
@@ -81,7 +83,7 @@ const DEPENDENT_KEYS: ReadonlyArray<{ keys: readonly string[]; accepted: string;
     {
         // Everything of the Fabric lifecycle.
         keys: [
-            "mspId", "peers", "peerTlsCaPem", "adminCertPem", "adminKeyPem", "clientTlsCertPem", "clientTlsKeyPem", "orderer",
+            "mspId", "peers", "peerTlsCaPem", "adminCertPem", "adminKeyPem", "clientTlsCertPem", "clientTlsKeyPem", "otherOrgs", "orderer",
             "endorsementPolicy", "sequence", "initRequired", "collectionsFile", "commit", "commitPeers", "requiredApprovals", "approvalStacks",
             "fabricTimeoutSeconds", "smokeCheck", "smokeFunction", "smokeArgs", "smokeWaitSeconds",
         ],
@@ -195,6 +197,7 @@ export function readSettings(config: ConfigSource, secrets: LifecycleSecrets = {
         lifecycle: lifecycle && {
             ...lifecycle,
             org: { ...lifecycle.org, adminKeyPem: read.string("adminKeyPem") ?? "", clientTlsKeyPem: read.string("clientTlsKeyPem") },
+            otherOrgs: readOtherOrgs(read),
         },
     });
     if (cluster.kind === "aks") validateAksArgs(cluster.aks);
@@ -263,8 +266,14 @@ function readLifecycle(read: ConfigReader, config: ConfigSource, secrets: Lifecy
             "clientTlsCertPem and the secret clientTlsKeyPem together, or neither",
         );
     }
+    const otherOrgs = readOtherOrgs(read)?.map((org, k) => ({
+        ...org,
+        adminKeyPem: secrets.otherOrgKey?.(k, "adminKeyPem") ?? org.adminKeyPem,
+        clientTlsKeyPem: org.clientTlsKeyPem === undefined ? undefined : secrets.otherOrgKey?.(k, "clientTlsKeyPem") ?? org.clientTlsKeyPem,
+    }));
     return {
         channel,
+        otherOrgs,
         org: {
             mspId,
             peers,
@@ -286,6 +295,37 @@ function readLifecycle(read: ConfigReader, config: ConfigSource, secrets: Lifecy
         approvalStacks: readApprovalStacks(read),
         timeoutSeconds: read.integer("fabricTimeoutSeconds") ?? 30,
     };
+}
+
+interface OtherOrgSetting {
+    mspId: string;
+    peers: OrgPeerArgs[];
+    peerTlsCaPem?: string;
+    adminCertPem: string;
+    adminKeyPem: string;
+    clientTlsCertPem?: string;
+    clientTlsKeyPem?: string;
+}
+
+/** More orgs this stack acts for, with their keys as plain text (checked here; the program passes them on as secrets). */
+function readOtherOrgs(read: ConfigReader): OtherOrgSetting[] | undefined {
+    const value = read.json("otherOrgs");
+    if (value === undefined) return undefined;
+    const keys = ["adminKeyPem", "clientTlsKeyPem"];
+    const orgs = checkObjectList<OtherOrgSetting>(
+        "otherOrgs",
+        value,
+        { mspId: "string", peers: "array", adminCertPem: "string", adminKeyPem: "string" },
+        { peerTlsCaPem: "string", clientTlsCertPem: "string", clientTlsKeyPem: "string" },
+        keys,
+    );
+    orgs.forEach((org, k) => {
+        checkObjectList(`otherOrgs[${k}].peers`, org.peers, { endpoint: "string" }, { tlsCaPem: "string", hostOverride: "string" });
+        if ((org.clientTlsCertPem === undefined) !== (org.clientTlsKeyPem === undefined)) {
+            throw new InvalidSettingError(`otherOrgs[${k}].${org.clientTlsCertPem === undefined ? "clientTlsCertPem" : "clientTlsKeyPem"}`, undefined, "clientTlsCertPem and clientTlsKeyPem together, or neither");
+        }
+    });
+    return orgs;
 }
 
 /** Stacks of other orgs whose `mspId` output must have approved before this stack commits. */

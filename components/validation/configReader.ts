@@ -5,7 +5,7 @@ export interface ConfigSource {
     get(key: string): string | undefined;
 }
 
-export type FieldType = "string" | "number" | "boolean";
+export type FieldType = "string" | "number" | "boolean" | "array";
 
 /**
  * Typed reads of raw config strings, each failing with the key as the user
@@ -101,28 +101,51 @@ export class ConfigReader {
         return items && result;
     }
 
+    /** A structured value as parsed JSON (its fields are the caller's to check). */
+    json(key: string): unknown {
+        const raw = this.string(key);
+        return raw === undefined ? undefined : this.parseJson(key, raw);
+    }
+
     private parseJson(key: string, raw: string): unknown {
         try {
             return JSON.parse(raw);
         } catch {
-            throw new InvalidSettingError(key, raw, "a structured value (set it in the stack file or with `pulumi config set --path`)");
+            throw new InvalidSettingError(key, this.shown(key), "a structured value (set it in the stack file or with `pulumi config set --path`)");
         }
     }
 }
 
-function checkObject(key: string, raw: string, value: unknown, required: Record<string, FieldType>, optional: Record<string, FieldType>) {
+function checkObject(key: string, raw: unknown, value: unknown, required: Record<string, FieldType>, optional: Record<string, FieldType>, hidden: readonly string[] = []) {
     const accepted = `an object with ${describeFields(required, optional)}`;
     if (!value || typeof value !== "object" || Array.isArray(value)) throw new InvalidSettingError(key, raw, accepted);
     const record = value as Record<string, unknown>;
     for (const [field, type] of Object.entries(required)) {
-        if (typeof record[field] !== type) throw new InvalidSettingError(`${key}.${field}`, record[field], `a ${type} (${accepted})`);
+        if (!hasType(record[field], type)) throw new InvalidSettingError(`${key}.${field}`, shownField(field, record[field], hidden), `a ${type} (${accepted})`);
     }
     for (const [field, fieldValue] of Object.entries(record)) {
         const type = required[field] ?? optional[field];
-        if (type === undefined) throw new InvalidSettingError(`${key}.${field}`, fieldValue, `no such field; ${accepted}`);
-        if (typeof fieldValue !== type) throw new InvalidSettingError(`${key}.${field}`, fieldValue, `a ${type}`);
+        if (type === undefined) throw new InvalidSettingError(`${key}.${field}`, shownField(field, fieldValue, hidden), `no such field; ${accepted}`);
+        if (!hasType(fieldValue, type)) throw new InvalidSettingError(`${key}.${field}`, shownField(field, fieldValue, hidden), `a ${type}`);
     }
     return record;
+}
+
+function hasType(value: unknown, type: FieldType): boolean {
+    return type === "array" ? Array.isArray(value) : typeof value === type;
+}
+
+function shownField(field: string, value: unknown, hidden: readonly string[]): unknown {
+    return hidden.includes(field) ? new HiddenValue() : value;
+}
+
+/**
+ * A list of objects inside a structured value (e.g. an org's `peers`), each
+ * checked as `key[i]`; values of the `hidden` fields are never shown.
+ */
+export function checkObjectList<T>(key: string, value: unknown, required: Record<string, FieldType>, optional: Record<string, FieldType> = {}, hidden: readonly string[] = []): T[] {
+    if (!Array.isArray(value)) throw new InvalidSettingError(key, hidden.length ? new HiddenValue() : value, `a list of objects with ${describeFields(required, optional)}`);
+    return value.map((item, i) => checkObject(`${key}[${i}]`, hidden.length ? new HiddenValue() : JSON.stringify(item), item, required, optional, hidden) as T);
 }
 
 function describeFields(required: Record<string, FieldType>, optional: Record<string, FieldType>): string {

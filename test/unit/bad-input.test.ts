@@ -35,6 +35,9 @@ const kubeconfig = (contexts: string[]) =>
         contexts: contexts.map((name) => ({ name, context: { cluster: "c", user: "u" } })),
         "current-context": contexts[0],
     });
+/** A second org this stack acts for (otherOrgs), with one field overridden. */
+const other = (fields: Record<string, unknown>) =>
+    JSON.stringify([{ mspId: "Org2MSP", peers: [{ endpoint: "peer0.org2.example.com:9051" }], peerTlsCaPem: pki.caCertPem, adminCertPem: pki.clientCertPem, adminKeyPem: pki.clientKeyPem, ...fields }]);
 const peer = (fields: Record<string, unknown>) => JSON.stringify([{ endpoint: "peer0.org2.example.com:9051", mspId: "Org2MSP", ...fields }]);
 
 interface BadInput {
@@ -168,6 +171,19 @@ export const BAD_INPUTS: readonly BadInput[] = [
     bad({ ...org, commitPeers: peer({ mspId: "Org1MSP" }) }, "commitPeers[0].mspId", '"Org1MSP"', "a peer of another org"),
     bad({ ...org, commitPeers: peer({ hostOverride: "bad host" }) }, "commitPeers[0].hostOverride", '"bad host"', "a DNS name"),
     bad({ ...org, commitPeers: JSON.stringify([{ endpoint: "p:9051" }]) }, "commitPeers[0].mspId", "(not set)", "a string"),
+    bad({ ...org, otherOrgs: "not a list" }, "otherOrgs", HIDDEN, "a structured value"),
+    bad({ ...org, otherOrgs: '{"mspId": "Org2MSP"}' }, "otherOrgs", HIDDEN, "a list of objects with fields mspId, peers, adminCertPem, adminKeyPem"),
+    bad({ ...org, otherOrgs: other({ mspId: "Org 2" }) }, "otherOrgs[0].mspId", '"Org 2"', "an MSP ID"),
+    bad({ ...org, otherOrgs: other({ mspId: "Org1MSP" }) }, "otherOrgs[0].mspId", '"Org1MSP"', "an org not listed before"),
+    bad({ ...org, otherOrgs: other({ peers: [] }) }, "otherOrgs[0].peers", "[]", "at least one peer"),
+    bad({ ...org, otherOrgs: other({ peers: [{ endpoint: "peer0" }] }) }, "otherOrgs[0].peers[0].endpoint", '"peer0"', "host:port"),
+    bad({ ...org, otherOrgs: other({ peers: [{ endpoint: "p:1", tls: true }] }) }, "otherOrgs[0].peers[0].tls", "true", "no such field"),
+    bad({ ...org, otherOrgs: other({ adminKeyPem: pki.unrelatedKeyPem }) }, "otherOrgs[0].adminKeyPem", KEY, "the private key of the certificate"),
+    bad({ ...org, otherOrgs: other({ adminKeyPem: 7 }) }, "otherOrgs[0].adminKeyPem", HIDDEN, "a string"),
+    bad({ ...org, otherOrgs: other({ peerTlsCaPem: "not pem" }) }, "otherOrgs[0].peerTlsCaPem", '"not pem"', "PEM"),
+    bad({ ...org, otherOrgs: other({ clientTlsCertPem: pki.clientCertPem }) }, "otherOrgs[0].clientTlsKeyPem", "(not set)", "together, or neither"),
+    bad({ ...org, otherOrgs: other({}), commitPeers: peer({}) }, "commitPeers[0].mspId", '"Org2MSP"', "a peer of another org"),
+    bad({ ...base, otherOrgs: other({}) }, "otherOrgs", HIDDEN, "only together with channel"),
     bad({ ...org, requiredApprovals: '["Org1MSP","Org 2"]' }, "requiredApprovals[1]", '"Org 2"', "an MSP ID"),
     bad({ ...org, requiredApprovals: '["Org1MSP","Org1MSP"]' }, "requiredApprovals[1]", '"Org1MSP"', "each MSP ID once"),
     bad({ ...org, approvalStacks: '["a/b/c/d"]' }, "approvalStacks", '"a/b/c/d"', "stack names"),

@@ -108,6 +108,40 @@ describe("ExternalChaincode with the Fabric lifecycle (mocks)", () => {
         assert.deepEqual(definition.inputs.requiredApprovals, ["Org1MSP", "Org2MSP"]);
     });
 
+    it("acts for several orgs in one stack: installs on every org's peers, approves for each together, commits with each org's first peer", async () => {
+        const org2 = { ...lifecycle.org, mspId: "Org2MSP", peers: [{ endpoint: "peer0.org2.example.com:9051" }, { endpoint: "peer1.org2.example.com:10051" }] };
+        const multi = new ExternalChaincode("multi", {
+            chaincodeName: "basic",
+            namespace: "multi",
+            image: "r.example.com/b:1",
+            lifecycle: { ...lifecycle, commitPeers: undefined, otherOrgs: [org2] },
+        });
+        await promiseOf(multi.packageId);
+        await registrationsSettled();
+        const fabric = mocks.resources.filter((r) => isFabricResource(r.type) && r.name.startsWith("multi-")).map((r) => r.name).sort();
+        assert.deepEqual(fabric, [
+            "multi-lifecycle-Org2MSP-approval", "multi-lifecycle-Org2MSP-install-0", "multi-lifecycle-Org2MSP-install-1",
+            "multi-lifecycle-approval", "multi-lifecycle-definition", "multi-lifecycle-install-0", "multi-lifecycle-install-1", "multi-smoke",
+        ]);
+        const installs = fabric.filter((n) => n.includes("-install-"));
+        const packageId = await promiseOf(multi.packageId);
+        for (const install of installs) assert.equal(mocks.named(install).inputs.packageId, packageId, `${install}: one package for every org`);
+        assert.equal(mocks.named("multi-lifecycle-Org2MSP-install-1").inputs.peerEndpoint, "peer1.org2.example.com:10051");
+        assert.equal(mocks.named("multi-lifecycle-Org2MSP-approval").inputs.mspId, "Org2MSP");
+        assert.ok(mocks.named("multi-lifecycle-Org2MSP-approval").secretPaths.includes("adminKeyPem"));
+        // Both approvals wait for every install, so they are sent together; the commit waits for both.
+        for (const approval of ["multi-lifecycle-approval", "multi-lifecycle-Org2MSP-approval"]) {
+            for (const install of installs) assert.ok(dependsOn(mocks.named(approval), install), `${approval} waits for ${install}`);
+            assert.ok(dependsOn(mocks.named("multi-lifecycle-definition"), approval), `the commit waits for ${approval}`);
+        }
+        const definition = mocks.named("multi-lifecycle-definition");
+        assert.deepEqual(definition.inputs.peers.map((p: { endpoint: string; mspId: string }) => `${p.mspId} ${p.endpoint}`), ["Org1MSP peer0.org1.example.com:7051", "Org2MSP peer0.org2.example.com:9051"]);
+        assert.equal(definition.inputs.settingNames["peers[1]"], "otherOrgs[0].peers[0]");
+        assert.equal(mocks.named("multi-lifecycle-Org2MSP-install-1").inputs.settingNames.peerEndpoint, "otherOrgs[0].peers[1].endpoint");
+        assert.equal(mocks.named("multi-lifecycle-Org2MSP-install-1").inputs.settingNames.adminKeyPem, "otherOrgs[0].adminKeyPem");
+        for (const install of installs) assert.ok(dependsOn(mocks.named(`multi-${multi.releaseKey}-server-deployment`), install), `the server waits for ${install}`);
+    });
+
     it("rejects a malformed policy or lifecycle setting before creating anything", async () => {
         const cases: Array<[string, object, RegExp]> = [
             ["bad-policy", { endorsementPolicy: "OR('Org1MSP.member'" }, /endorsementPolicy/],

@@ -122,6 +122,22 @@ describe("the program with the Fabric lifecycle", () => {
         assert.ok(mocks.named("basic-smoke").secretPaths.includes("adminKeyPem"));
     });
 
+    it("acts for the orgs of otherOrgs too, their keys passed on as secrets", async () => {
+        const pki = testPki();
+        const org2 = { mspId: "Org2MSP", peers: [{ endpoint: "127.0.0.1:9051" }], peerTlsCaPem: pki.caCertPem, adminCertPem: pki.clientCertPem, adminKeyPem: pki.clientKeyPem };
+        const { mocks, run } = runProgram({ ...lifecycleStack(), otherOrgs: JSON.stringify([org2]) }, ["adminKeyPem", "otherOrgs"]);
+        const program = await run();
+        await promiseOf(program.committedSequence);
+        await registrationsSettled();
+        for (const name of ["basic-lifecycle-Org2MSP-install-0", "basic-lifecycle-Org2MSP-approval"]) {
+            const resource = mocks.named(name);
+            assert.equal(resource.inputs.mspId, "Org2MSP", name);
+            assert.equal(resource.inputs.adminKeyPem, pki.clientKeyPem, name);
+            assert.ok(resource.secretPaths.includes("adminKeyPem"), `${name}: the key reaches the engine as a secret`);
+        }
+        assert.deepEqual(mocks.named("basic-lifecycle-definition").inputs.peers.map((p: { mspId: string }) => p.mspId), ["Org1MSP", "Org2MSP"]);
+    });
+
     it("commits only after the orgs of the referenced stacks approved (StackReference)", async () => {
         const { mocks, run } = runProgram({ ...lifecycleStack(), approvalStacks: JSON.stringify(["acme/fabric-ccaas/org2"]) }, ["adminKeyPem"]);
         const program = await run();
