@@ -1,13 +1,13 @@
 import * as pulumi from "@pulumi/pulumi";
 import { AksCluster } from "./components/aks";
-import { ExternalChaincode } from "./components/externalChaincode";
+import { DEFAULT_NAMESPACE, ExternalChaincode } from "./components/externalChaincode";
 import { lookupLiveRelease } from "./components/liveRelease";
 import { adminIdentity, targetEndpoint } from "./components/providers/shared";
 import type { LiveRelease } from "./components/release";
 import type { CollectionConfig } from "./components/fabric";
 import { ChaincodeImage } from "./components/imageBuild";
 import { existingClusterProvider } from "./components/kubernetesTarget";
-import { readSettings } from "./components/settings";
+import { readSettings, type ChaincodeSettings } from "./components/settings";
 import { InvalidSettingError } from "./components/validation/errors";
 
 const config = new pulumi.Config();
@@ -39,68 +39,89 @@ export = async () => {
             clusterIdentifier: settings.cluster.kind === "existing" ? settings.cluster.clusterIdentifier : undefined,
         });
 
-    const { lifecycle, image, ...chaincodeArgs } = settings.chaincode;
     const builtImage = settings.imageBuild ? new ChaincodeImage("image", settings.imageBuild).image : undefined;
-    const approvals = requiredApprovals();
-    const liveRelease = lifecycle ? await readLiveRelease(lifecycle, approvals) : undefined;
-    const chaincode = new ExternalChaincode(
-        chaincodeArgs.chaincodeName,
-        {
-            ...chaincodeArgs,
-            image: builtImage ?? image!,
-            lifecycle: lifecycle && { ...lifecycle, requiredApprovals: approvals },
-            liveRelease,
-        },
-        { providers: { kubernetes: k8sProvider } },
-    );
-
-    const packageId = chaincode.packageId;
-    const chaincodeImage = builtImage ?? image;
-    const label = chaincode.label;
-    const connectionAddress = chaincode.address;
-    const namespace = chaincode.namespace;
-    const serviceName = chaincode.serviceName;
-    const caCertPem = chaincode.caCertPem;
+    // What each channel runs is read for every chaincode at once; the chaincodes then deploy side by side.
+    const liveReleases = await Promise.all(settings.chaincodes.map((chaincode) => chaincode.lifecycle && readLiveRelease(chaincode, requiredApprovals(chaincode))));
+    /** The first chaincode of each namespace creates it; the others' servers wait for it. */
+    const namespaceOwners = new Map<string, ExternalChaincode>();
+    const deployed = settings.chaincodes.map((settingsOfOne, i) => {
+        const { lifecycle, image, ...chaincodeArgs } = settingsOfOne;
+        const namespace = chaincodeArgs.namespace ?? DEFAULT_NAMESPACE;
+        const owner = namespaceOwners.get(namespace);
+        const chaincode = new ExternalChaincode(
+            chaincodeArgs.chaincodeName,
+            {
+                ...chaincodeArgs,
+                createNamespace: owner ? false : chaincodeArgs.createNamespace,
+                image: image ?? builtImage!,
+                lifecycle: lifecycle && { ...lifecycle, requiredApprovals: requiredApprovals(settingsOfOne) },
+                liveRelease: liveReleases[i],
+            },
+            { providers: { kubernetes: k8sProvider }, dependsOn: owner?.namespaceResource && [owner.namespaceResource] },
+        );
+        if (!owner) namespaceOwners.set(namespace, chaincode);
+        return { chaincode, settings: settingsOfOne, image: image ?? builtImage };
+    });
     const kubeconfig = cluster?.kubeconfig;
-    const committedSequence = chaincode.lifecycle?.definition?.committedSequence;
-    const approvedSequence = chaincode.lifecycle?.approvedSequence;
-    const mspId = lifecycle?.org.mspId;
-    const nextSteps = nextStepsText();
-
-    function nextStepsText(): pulumi.Output<string> {
-        const server = pulumi.interpolate`The chaincode server ${chaincode.serviceName} (namespace ${chaincode.namespace}) runs as package ${chaincode.packageId}, reachable by the peers at ${chaincode.address}.`;
-        if (!lifecycle) {
-            return pulumi.interpolate`${server} Next: install the package on your peers (e.g. \`npx ccaas-package\` with the same inputs, or set \`channel\` and the org settings to let this stack install, approve and commit), then approve and commit the definition.`;
-        }
-        if (lifecycle.commit === false) {
-            return pulumi.interpolate`${server} Installed and approved for ${lifecycle.org.mspId} at sequence ${chaincode.lifecycle!.approvedSequence}; the committing org's stack commits the definition.`;
-        }
-        return pulumi.interpolate`${server} Committed on ${lifecycle.channel} at sequence ${chaincode.lifecycle!.definition!.committedSequence}; invoke it through any peer's gateway.`;
-    }
-
-    return {
-        packageId, chaincodeImage, label, releaseKey: chaincode.releaseKey, releases: chaincode.releases.map((r) => ({ key: r.key, role: r.role, address: r.address })),
-        connectionAddress, namespace, serviceName, caCertPem, kubeconfig, committedSequence, approvedSequence, mspId, nextSteps,
-    };
+    const mspId = settings.chaincodes[0].lifecycle?.org.mspId;
+    // One chaincode: the outputs as they always were. Several: the same, per chaincode name.
+    if (deployed.length === 1) return { ...chaincodeOutputs(deployed[0]), kubeconfig, mspId };
+    return { chaincodes: Object.fromEntries(deployed.map((one) => [one.settings.chaincodeName, chaincodeOutputs(one)])), kubeconfig, mspId };
 };
 
+/** What a stack exports for one chaincode. */
+function chaincodeOutputs({ chaincode, settings: chaincodeSettings, image }: { chaincode: ExternalChaincode; settings: ChaincodeSettings; image: pulumi.Input<string> | undefined }) {
+    const { lifecycle } = chaincodeSettings;
+    const server = pulumi.interpolate`The chaincode server ${chaincode.serviceName} (namespace ${chaincode.namespace}) runs as package ${chaincode.packageId}, reachable by the peers at ${chaincode.address}.`;
+    let nextSteps: pulumi.Output<string>;
+    if (!lifecycle) {
+        nextSteps = pulumi.interpolate`${server} Next: install the package on your peers (e.g. \`npx ccaas-package\` with the same inputs, or set \`channel\` and the org settings to let this stack install, approve and commit), then approve and commit the definition.`;
+    } else if (lifecycle.commit === false) {
+        nextSteps = pulumi.interpolate`${server} Installed and approved for ${lifecycle.org.mspId} at sequence ${chaincode.lifecycle!.approvedSequence}; the committing org's stack commits the definition.`;
+    } else {
+        nextSteps = pulumi.interpolate`${server} Committed on ${lifecycle.channel} at sequence ${chaincode.lifecycle!.definition!.committedSequence}; invoke it through any peer's gateway.`;
+    }
+    return {
+        packageId: chaincode.packageId,
+        chaincodeImage: image,
+        label: chaincode.label,
+        releaseKey: chaincode.releaseKey,
+        releases: chaincode.releases.map((r) => ({ key: r.key, role: r.role, address: r.address })),
+        connectionAddress: chaincode.address,
+        namespace: chaincode.namespace,
+        serviceName: chaincode.serviceName,
+        caCertPem: chaincode.caCertPem,
+        committedSequence: chaincode.lifecycle?.definition?.committedSequence,
+        approvedSequence: chaincode.lifecycle?.approvedSequence,
+        nextSteps,
+    };
+}
+
 /** The orgs whose approval the commit waits for: the configured ones plus the orgs of the referenced stacks. */
-function requiredApprovals(): readonly pulumi.Input<string>[] | undefined {
-    const lifecycle = settings.chaincode.lifecycle;
+function requiredApprovals(chaincode: ChaincodeSettings): readonly pulumi.Input<string>[] | undefined {
+    const lifecycle = chaincode.lifecycle;
     if (!lifecycle?.approvalStacks) return lifecycle?.requiredApprovals;
-    const fromStacks = lifecycle.approvalStacks.map((name, index) =>
-        new pulumi.StackReference(`approval-stack-${index}`, { name }).requireOutput("mspId").apply(String),
-    );
+    const fromStacks = lifecycle.approvalStacks.map((name) => approvalStackOrg(name));
     return [...(lifecycle.requiredApprovals ?? [lifecycle.org.mspId]), ...fromStacks];
 }
 
-type LifecycleSettings = NonNullable<typeof settings.chaincode.lifecycle>;
+/** One StackReference per referenced stack, however many chaincodes wait for it (their resource names stay approval-stack-<i>). */
+const approvalStackOrgs = new Map<string, pulumi.Output<string>>();
+function approvalStackOrg(name: string): pulumi.Output<string> {
+    let org = approvalStackOrgs.get(name);
+    if (!org) {
+        org = new pulumi.StackReference(`approval-stack-${approvalStackOrgs.size}`, { name }).requireOutput("mspId").apply(String);
+        approvalStackOrgs.set(name, org);
+    }
+    return org;
+}
 
 /** What this org's peers run now; a failed look-up stops the program naming the peer and the cause. */
 async function readLiveRelease(
-    lifecycle: LifecycleSettings,
+    chaincode: ChaincodeSettings,
     approvals: readonly pulumi.Input<string>[] | undefined,
 ): Promise<LiveRelease | undefined> {
+    const lifecycle = chaincode.lifecycle!;
     const { org } = lifecycle;
     const peer = org.peers[0];
     const [adminCertPem, adminKeyPem, peerTlsCaPem, hostOverride, clientTlsCertPem, clientTlsKeyPem, requiredApprovals] = await Promise.all([
@@ -115,8 +136,8 @@ async function readLiveRelease(
             timeoutSeconds: lifecycle.timeoutSeconds,
             definition: {
                 channel: lifecycle.channel,
-                name: settings.chaincode.chaincodeName,
-                version: settings.chaincode.chaincodeVersion ?? "1.0",
+                name: chaincode.chaincodeName,
+                version: chaincode.chaincodeVersion ?? "1.0",
                 sequence: lifecycle.sequence ?? "auto",
                 endorsementPolicy: await knownValue(lifecycle.endorsementPolicy),
                 collections: lifecycle.collections as CollectionConfig[] | undefined,
@@ -127,7 +148,7 @@ async function readLiveRelease(
         });
     } catch (err) {
         throw new pulumi.RunError(
-            `cannot read which package ${org.mspId}'s peers run for ${settings.chaincode.chaincodeName} on ${lifecycle.channel} (asked ${peer.endpoint}): ${(err as Error).message}`,
+            `cannot read which package ${org.mspId}'s peers run for ${chaincode.chaincodeName} on ${lifecycle.channel} (asked ${peer.endpoint}): ${(err as Error).message}`,
         );
     }
 }

@@ -114,6 +114,13 @@ export interface ChaincodeRelease {
     readonly service: ChaincodeService;
 }
 
+export const DEFAULT_NAMESPACE = "hlf-chaincode";
+
+/** The Service and Deployment name of a chaincode when none is given: its name in DNS form. */
+export function defaultServiceName(chaincodeName: string): string {
+    return chaincodeName.toLowerCase().replace(/_/g, "-");
+}
+
 /**
  * Chaincode as a service end to end: the CA, the deterministic package of
  * the declared release (its ID known before anything is installed) and a
@@ -129,6 +136,8 @@ export class ExternalChaincode extends pulumi.ComponentResource {
     /** host:port in the declared package's connection.json. */
     public readonly address: string;
     public readonly namespace: pulumi.Output<string>;
+    /** The Namespace this chaincode created; undefined with createNamespace: false. */
+    public readonly namespaceResource: k8s.core.v1.Namespace | undefined;
     public readonly serviceName: pulumi.Output<string>;
     /** Public CA certificate the peer trusts for this chaincode. */
     public readonly caCertPem: pulumi.Output<string> | undefined;
@@ -231,7 +240,9 @@ export class ExternalChaincode extends pulumi.ComponentResource {
                   child,
               )
             : undefined;
-        const serverDependencies = [...(namespaceResource ? [namespaceResource] : []), ...(this.lifecycle?.installs ?? [])];
+        // What the component was told to wait for (e.g. a Namespace another chaincode creates), its servers wait for.
+        const namespaceDependencies = [...(namespaceResource ? [namespaceResource] : []), ...dependenciesOf(opts?.dependsOn)];
+        const serverDependencies = [...namespaceDependencies, ...(this.lifecycle?.installs ?? [])];
 
         this.releases = plan.releases.map((release): ChaincodeRelease => {
             const names = releaseNames(release.key);
@@ -242,7 +253,7 @@ export class ExternalChaincode extends pulumi.ComponentResource {
                 `${names.prefix}-server`,
                 serviceArgs(args, s, names.serverName, packageId, serverTlsOf(certificates), release.key || undefined),
                 // A new release's server starts once every peer of the org holds its package.
-                { parent: this, dependsOn: keep ? namespaceResource && [namespaceResource] : serverDependencies, keep },
+                { parent: this, dependsOn: keep ? namespaceDependencies : serverDependencies, keep },
             );
             return { key: release.key, role: release.role, address: names.address, service };
         });
@@ -283,6 +294,7 @@ export class ExternalChaincode extends pulumi.ComponentResource {
         this.label = s.label;
         this.releaseKey = s.releaseKey;
         this.address = declared.address;
+        this.namespaceResource = namespaceResource;
         this.namespace = namespaceResource?.metadata.name ?? this.service.namespace;
         this.serviceName = this.service.serviceName;
         this.caCertPem = this.tls?.caCertPem;
@@ -373,15 +385,23 @@ function validateSmokeCheck(smoke: SmokeCheckSettings): void {
     if (smoke.waitSeconds !== undefined) requireIntegerInRange("smokeWaitSeconds", smoke.waitSeconds, 1, 3600);
 }
 
+/** The resources of a dependsOn option, as a list (a promise or Output of a list cannot be passed on). */
+function dependenciesOf(dependsOn: pulumi.ComponentResourceOptions["dependsOn"]): pulumi.Input<pulumi.Resource>[] {
+    if (dependsOn === undefined) return [];
+    if (Array.isArray(dependsOn)) return dependsOn;
+    if (pulumi.Resource.isInstance(dependsOn)) return [dependsOn];
+    throw new Error("ExternalChaincode: dependsOn must be a resource or a list of resources");
+}
+
 /** Checks and defaults the plain arguments; throws InvalidSettingError naming the setting. */
 export function validateExternalChaincodeArgs(args: ExternalChaincodeArgs) {
     validateChaincodeName("chaincodeName", args.chaincodeName);
     const version = validateChaincodeVersion("chaincodeVersion", args.chaincodeVersion ?? "1.0");
     const label = validateChaincodeLabel("label", args.label ?? `${args.chaincodeName}_${version}`);
-    const namespace = requireDnsLabel("namespace", args.namespace ?? "hlf-chaincode");
+    const namespace = requireDnsLabel("namespace", args.namespace ?? DEFAULT_NAMESPACE);
     const serviceName = requireDnsLabel(
         "serviceName",
-        args.serviceName ?? args.chaincodeName.toLowerCase().replace(/_/g, "-"),
+        args.serviceName ?? defaultServiceName(args.chaincodeName),
     );
     if (serviceName.length > MAX_RELEASE_SERVICE_NAME) {
         throw new InvalidSettingError("serviceName", serviceName, `at most ${MAX_RELEASE_SERVICE_NAME} characters: each release's server is named <serviceName>-<release key>`);

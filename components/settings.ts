@@ -1,5 +1,5 @@
 import { AksClusterArgs, validateAksArgs } from "./aks";
-import { checkExternalChaincodeArgs, ExternalChaincodeArgs } from "./externalChaincode";
+import { checkExternalChaincodeArgs, DEFAULT_NAMESPACE, defaultServiceName, ExternalChaincodeArgs } from "./externalChaincode";
 import { ChaincodeImageArgs, IMAGE_BUILD_TOOLS, validateImageArgs } from "./imageBuild";
 import { ChaincodeLifecycleArgs, OrdererArgs, OrgPeerArgs } from "./lifecycle";
 import { CollectionArgs, DEFAULT_SMOKE_FUNCTION, DEFAULT_SMOKE_WAIT_SECONDS, PeerTargetArgs } from "./providers";
@@ -22,12 +22,15 @@ export type ClusterTarget =
     | { kind: "aks"; aks: AksClusterArgs }
     | { kind: "existing"; context?: string; clusterIdentifier?: string };
 
+export type ChaincodeSettings = Omit<ExternalChaincodeArgs, "lifecycle" | "image"> & {
+    /** Undefined when imageBuild builds the image. */
+    image?: string;
+    lifecycle?: ChaincodeLifecycleArgs & { approvalStacks?: string[] };
+};
+
 export interface ProgramSettings {
-    readonly chaincode: Omit<ExternalChaincodeArgs, "lifecycle" | "image"> & {
-        /** Undefined when imageBuild builds the image. */
-        image?: string;
-        lifecycle?: ChaincodeLifecycleArgs & { approvalStacks?: string[] };
-    };
+    /** One per item of `chaincodes`; without that key, one from the stack-level keys. */
+    readonly chaincodes: readonly ChaincodeSettings[];
     readonly cluster: ClusterTarget;
     /** Build and push the image from source first. Undefined: use `image`. */
     readonly imageBuild?: ChaincodeImageArgs;
@@ -35,7 +38,7 @@ export interface ProgramSettings {
 
 /** Every key the program reads; Pulumi.yaml and the README document each (a unit test checks). */
 export const CONFIG_KEYS = [
-    "chaincodeName", "chaincodeVersion", "label", "packageType", "couchDbIndexDir",
+    "chaincodes", "chaincodeName", "chaincodeVersion", "label", "packageType", "couchDbIndexDir",
     "namespace", "createNamespace", "serviceName", "port", "address", "dialTimeout",
     "tls", "clientAuth", "tlsAlgorithm", "tlsCaValidityHours", "tlsValidityHours", "tlsEarlyRenewalHours", "tlsClientValidityHours", "tlsClientGeneration", "tlsExtraSans",
     "image", "imageDigest", "imageBuild", "imageBuildTool", "imageBuildContext", "imageRegistry", "imageRepository", "replicas", "cpuRequest", "memoryRequest", "cpuLimit", "memoryLimit", "runAsUser",
@@ -97,17 +100,118 @@ const DEPENDENT_KEYS: ReadonlyArray<{ keys: readonly string[]; accepted: string;
     },
 ];
 
+/** The keys an item of `chaincodes` may set; the stack-level ones are its defaults. */
+export const CHAINCODE_KEYS = [
+    "chaincodeName", "chaincodeVersion", "label", "packageType", "couchDbIndexDir",
+    "namespace", "createNamespace", "serviceName", "port", "address", "dialTimeout",
+    "tls", "clientAuth", "tlsAlgorithm", "tlsCaValidityHours", "tlsValidityHours", "tlsEarlyRenewalHours", "tlsClientValidityHours", "tlsClientGeneration", "tlsExtraSans",
+    "image", "imageDigest", "replicas", "cpuRequest", "memoryRequest", "cpuLimit", "memoryLimit", "runAsUser",
+    "env", "imagePullSecrets", "networkPolicy", "peerPodSelector", "peerNamespaceSelector", "peerCidrs",
+    "channel", "endorsementPolicy", "sequence", "initRequired", "collectionsFile", "smokeCheck", "smokeFunction", "smokeArgs", "smokeWaitSeconds",
+] as const;
+
 /**
  * Reads and checks the stack's configuration. Every bad value throws an
  * InvalidSettingError before any resource is declared.
  */
 export function readSettings(config: ConfigSource, secrets: LifecycleSecrets = {}): ProgramSettings {
     const read = new ConfigReader(config, SECRET_KEYS);
+    const items = readChaincodeItems(read);
+    const sources = items ? items.map((item) => itemSource(config, item)) : [config];
+    const imageBuild = readImageBuild(read);
+    const chaincodes = sources.map((source, i) =>
+        renamedForItem(items && { index: i, item: items[i] }, () => readChaincode(new ConfigReader(source, SECRET_KEYS), config, secrets, imageBuild)),
+    );
+    if (items) checkDistinct(chaincodes);
+
+    let cluster: ClusterTarget;
+    if (read.boolean("aksCreate") ?? false) {
+        const location = read.string("aksLocation");
+        if (location === undefined) {
+            throw new InvalidSettingError("aksLocation", undefined, "an Azure region such as 'westeurope' when aksCreate is true");
+        }
+        cluster = {
+            kind: "aks",
+            aks: {
+                location,
+                resourceGroupName: read.string("aksResourceGroup"),
+                kubernetesVersion: read.string("aksKubernetesVersion"),
+                nodeCount: read.integer("aksNodeCount"),
+                vmSize: read.string("aksVmSize"),
+                networkPolicy: read.oneOf("aksNetworkPolicy", ["azure", "calico", "cilium"] as const),
+            },
+        };
+    } else {
+        cluster = readExistingCluster(read);
+    }
+    if (cluster.kind === "aks") validateAksArgs(cluster.aks);
+    if (imageBuild) validateImageArgs(imageBuild);
+    return { chaincodes, cluster, imageBuild };
+}
+
+/** The items of `chaincodes`: objects of CHAINCODE_KEYS, each with its chaincodeName. */
+function readChaincodeItems(read: ConfigReader): Array<Record<string, unknown>> | undefined {
+    const value = read.json("chaincodes");
+    if (value === undefined) return undefined;
+    const accepted = "a list of chaincodes, each an object of chaincode keys (chaincodeName, chaincodeVersion, image, channel, namespace, ...)";
+    if (!Array.isArray(value) || value.length === 0) throw new InvalidSettingError("chaincodes", value, accepted);
+    return value.map((item: unknown, i) => {
+        if (!item || typeof item !== "object" || Array.isArray(item)) throw new InvalidSettingError(`chaincodes[${i}]`, item, accepted);
+        for (const key of Object.keys(item)) {
+            if (!(CHAINCODE_KEYS as readonly string[]).includes(key)) {
+                throw new InvalidSettingError(`chaincodes[${i}].${key}`, (item as Record<string, unknown>)[key], `a key a chaincode sets for itself: ${CHAINCODE_KEYS.join(", ")} (the others are the stack's)`);
+            }
+        }
+        if (typeof (item as Record<string, unknown>).chaincodeName !== "string") {
+            throw new InvalidSettingError(`chaincodes[${i}].chaincodeName`, (item as Record<string, unknown>).chaincodeName, "the chaincode's name (each item names its own)");
+        }
+        return item as Record<string, unknown>;
+    });
+}
+
+/** An item's keys over the stack's: the item's values as config strings. */
+function itemSource(config: ConfigSource, item: Record<string, unknown>): ConfigSource {
+    return {
+        get: (key) => {
+            if (!(key in item)) return config.get(key);
+            const value = item[key];
+            return typeof value === "string" ? value : JSON.stringify(value);
+        },
+    };
+}
+
+/** Runs `read`; a refusal of a key the item set names it as the user wrote it, `chaincodes[i].<key>`. */
+function renamedForItem<T>(item: { index: number; item: Record<string, unknown> } | undefined, read: () => T): T {
+    try {
+        return read();
+    } catch (error) {
+        if (!item || !(error instanceof InvalidSettingError) || !(error.setting.split(/[.[]/)[0] in item.item)) throw error;
+        throw new InvalidSettingError(`chaincodes[${item.index}].${error.setting}`, error.value, error.accepted);
+    }
+}
+
+/** Chaincodes of one stack never share a name, nor a Service in a namespace. */
+function checkDistinct(chaincodes: readonly ChaincodeSettings[]): void {
+    const names = new Map<string, number>();
+    const services = new Map<string, number>();
+    chaincodes.forEach((chaincode, i) => {
+        const name = chaincode.chaincodeName;
+        if (names.has(name)) throw new InvalidSettingError(`chaincodes[${i}].chaincodeName`, name, `a name no other chaincode of the stack has (chaincodes[${names.get(name)}] has it)`);
+        names.set(name, i);
+        const service = `${chaincode.namespace ?? DEFAULT_NAMESPACE}/${chaincode.serviceName ?? defaultServiceName(name)}`;
+        if (services.has(service)) {
+            throw new InvalidSettingError(`chaincodes[${i}].serviceName`, chaincode.serviceName, `a Service name not used in its namespace by chaincodes[${services.get(service)}] (${service})`);
+        }
+        services.set(service, i);
+    });
+}
+
+/** One chaincode's settings from `read` (the stack's keys, or an item's over them), checked as the component checks them. */
+function readChaincode(read: ConfigReader, config: ConfigSource, secrets: LifecycleSecrets, imageBuild: ChaincodeImageArgs | undefined): ChaincodeSettings {
     for (const rule of DEPENDENT_KEYS) {
         const stray = rule.keys.find((key) => read.isSet(key));
         if (stray && !rule.holds(read)) throw new InvalidSettingError(stray, read.shown(stray), rule.accepted);
     }
-    const imageBuild = readImageBuild(read);
     const image = read.string("image");
     if (image === undefined && imageBuild === undefined) {
         throw new InvalidSettingError("image", undefined, "the chaincode server's container image, e.g. 'myacr.azurecr.io/basic:1.0' (or imageBuild: true)");
@@ -117,7 +221,7 @@ export function readSettings(config: ConfigSource, secrets: LifecycleSecrets = {
     }
     const tlsAlgorithm = read.oneOf("tlsAlgorithm", ["ECDSA", "RSA"] as const);
     const packageType = read.oneOf("packageType", ["ccaas", "external"] as const);
-    const chaincode: ProgramSettings["chaincode"] = {
+    const chaincode: ChaincodeSettings = {
         chaincodeName: read.string("chaincodeName") ?? "basic",
         chaincodeVersion: read.string("chaincodeVersion"),
         label: read.string("label"),
@@ -168,26 +272,6 @@ export function readSettings(config: ConfigSource, secrets: LifecycleSecrets = {
         },
     };
 
-    let cluster: ClusterTarget;
-    if (read.boolean("aksCreate") ?? false) {
-        const location = read.string("aksLocation");
-        if (location === undefined) {
-            throw new InvalidSettingError("aksLocation", undefined, "an Azure region such as 'westeurope' when aksCreate is true");
-        }
-        cluster = {
-            kind: "aks",
-            aks: {
-                location,
-                resourceGroupName: read.string("aksResourceGroup"),
-                kubernetesVersion: read.string("aksKubernetesVersion"),
-                nodeCount: read.integer("aksNodeCount"),
-                vmSize: read.string("aksVmSize"),
-                networkPolicy: read.oneOf("aksNetworkPolicy", ["azure", "calico", "cilium"] as const),
-            },
-        };
-    } else {
-        cluster = readExistingCluster(read);
-    }
     // Every component check, under the keys above, before anything is read from Fabric or declared.
     const { lifecycle, image: _image, ...chaincodeArgs } = chaincode;
     // The secret keys are checked as plain text here and stay secrets in the settings.
@@ -200,9 +284,7 @@ export function readSettings(config: ConfigSource, secrets: LifecycleSecrets = {
             otherOrgs: readOtherOrgs(read),
         },
     });
-    if (cluster.kind === "aks") validateAksArgs(cluster.aks);
-    if (imageBuild) validateImageArgs(imageBuild);
-    return { chaincode, cluster, imageBuild };
+    return chaincode;
 }
 
 const CLUSTER_IDENTIFIER = /^[A-Za-z0-9][A-Za-z0-9_.:\/-]{0,252}$/;
@@ -232,7 +314,7 @@ function readImageBuild(read: ConfigReader): ChaincodeImageArgs | undefined {
     };
 }
 
-function readLifecycle(read: ConfigReader, config: ConfigSource, secrets: LifecycleSecrets): ProgramSettings["chaincode"]["lifecycle"] {
+function readLifecycle(read: ConfigReader, config: ConfigSource, secrets: LifecycleSecrets): ChaincodeSettings["lifecycle"] {
     const channel = read.string("channel");
     if (channel === undefined) return undefined;
     const need = (key: string, what: string) => {

@@ -3,7 +3,7 @@ import * as assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import * as yaml from "js-yaml";
-import { promiseOf, registrationsSettled } from "./support/pulumiMocks";
+import { dependsOn, promiseOf, registrationsSettled } from "./support/pulumiMocks";
 import { loadProgram } from "./support/program";
 import { testPki } from "../support/pki";
 import { readSettings } from "../../components/settings";
@@ -50,6 +50,8 @@ describe("the program (index.ts) under mocks", () => {
         assert.match(provider.inputs.clusterIdentifier, /aks/);
         assert.equal(await pulumiIsSecret(program.kubeconfig), true);
         assert.match(await promiseOf(program.nextSteps), new RegExp(packageId.replace(/[.]/g, "\\.")));
+        // The program's last registrations must reach these mocks, not the next test's.
+        await registrationsSettled();
     });
 });
 
@@ -59,6 +61,50 @@ function documentedDefaults(): Record<string, string> {
     const literal = /^#   ([A-Za-z]+) \([a-z<>]+\): .*Defaults to ("[^"<]*"|-?[0-9]+|true|false)[. (]/gm;
     return Object.fromEntries([...text.matchAll(literal)].map((m) => [m[1], String(yaml.load(m[2]))]));
 }
+
+describe("the program with several chaincodes (chaincodes)", () => {
+    const chaincodes = [
+        { chaincodeName: "assets" },
+        { chaincodeName: "ledger", chaincodeVersion: "2.1", replicas: 2 },
+        { chaincodeName: "tokens", namespace: "hlf-tokens", image: "registry.example.com/tokens:3" },
+    ];
+
+    it("declares one chaincode per item, the stack's keys their defaults, a shared namespace created once, and exports each by name", async () => {
+        const { mocks, run } = runProgram({ ...lifecycleStack(), namespace: "hlf-shared", replicas: "1", chaincodes: JSON.stringify(chaincodes) }, ["adminKeyPem"]);
+        const program = await run();
+        const outputs = program.chaincodes as Record<string, Record<string, any>>;
+        assert.deepEqual(Object.keys(outputs), ["assets", "ledger", "tokens"]);
+        const packageIds = (await Promise.all(Object.values(outputs).map((one) => promiseOf(one.packageId)))) as string[];
+        assert.deepEqual(packageIds.map((id) => id.slice(0, id.indexOf(":"))), ["assets_1.0", "ledger_2.1", "tokens_1.0"]);
+        await Promise.all(Object.values(outputs).map((one) => promiseOf(one.committedSequence)));
+        await registrationsSettled();
+
+        assert.deepEqual(mocks.byType("fabric-ccaas:index:ExternalChaincode").map((r) => r.name).sort(), ["assets", "ledger", "tokens"]);
+        assert.deepEqual(mocks.byType("kubernetes:core/v1:Namespace").map((r) => `${r.name} ${r.inputs.metadata.name}`).sort(), ["assets-ns hlf-shared", "tokens-ns hlf-tokens"]);
+        const deployments = Object.fromEntries(mocks.byType("kubernetes:apps/v1:Deployment").map((r) => [r.name.replace(/-[0-9a-f]{8}-server-deployment$/, ""), r]));
+        assert.deepEqual(Object.keys(deployments).sort(), ["assets", "ledger", "tokens"]);
+        assert.ok(dependsOn(deployments.ledger, "assets-ns"), "ledger's server waits for the namespace assets creates");
+        assert.equal(deployments.ledger.inputs.metadata.namespace, "hlf-shared");
+        assert.equal(deployments.ledger.inputs.spec.replicas, 2);
+        assert.equal(deployments.assets.inputs.spec.replicas, 1);
+        assert.equal(deployments.tokens.inputs.spec.template.spec.containers[0].image, "registry.example.com/tokens:3");
+        assert.equal(deployments.assets.inputs.spec.template.spec.containers[0].image, "registry.example.com/basic:1.0");
+        // Each chaincode's lifecycle is its own: nothing of one waits for another's.
+        assert.ok(!dependsOn(mocks.named("ledger-lifecycle-approval"), "assets-lifecycle-approval"));
+        assert.deepEqual(mocks.byType("pulumi-nodejs:dynamic/fabric:ChaincodeDefinition").map((r) => r.inputs.name).sort(), ["assets", "ledger", "tokens"]);
+        assert.equal(mocks.byType("kubernetes:core/v1:Service").length, 3);
+    });
+
+    it("reads today's one-chaincode stack and that chaincode as the one item of chaincodes alike (same settings, so the same resources)", () => {
+        const pki = testPki();
+        const stack = { ...lifecycleStack(), chaincodeVersion: "1.2", replicas: "2", tls: "true" };
+        const { chaincodeVersion: _version, replicas: _replicas, ...stackLevel } = stack;
+        const read = (config: Record<string, string>) => readSettings({ get: (key) => config[key] }, { adminKeyPem: pki.clientKeyPem });
+        const asList = read({ ...stackLevel, chaincodes: JSON.stringify([{ chaincodeName: "basic", chaincodeVersion: "1.2", replicas: 2 }]) });
+        assert.equal(asList.chaincodes.length, 1);
+        assert.deepEqual(asList, read(stack));
+    });
+});
 
 describe("the defaults Pulumi.yaml documents", () => {
     // The AKS and image-build keys apply only with aksCreate / imageBuild true; the lifecycle keys only with a channel.
@@ -85,7 +131,7 @@ describe("the defaults Pulumi.yaml documents", () => {
         const pki = testPki();
         const stack = lifecycleStack();
         const read = (config: Record<string, string>) => {
-            const { lifecycle, smokeCheck } = readSettings({ get: (key) => config[key] }, { adminKeyPem: pki.clientKeyPem }).chaincode;
+            const { lifecycle, smokeCheck } = readSettings({ get: (key) => config[key] }, { adminKeyPem: pki.clientKeyPem }).chaincodes[0];
             // "auto" and true are the components' own defaults: set, they read as given.
             return { lifecycle: { ...lifecycle, sequence: lifecycle?.sequence ?? "auto", commit: lifecycle?.commit ?? true }, smokeCheck: { ...smokeCheck, enabled: smokeCheck?.enabled ?? true } };
         };

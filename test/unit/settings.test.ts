@@ -15,9 +15,9 @@ describe("readSettings", () => {
     it("defaults to an existing cluster and leaves component defaults to the components", () => {
         const settings = readSettings(source(base));
         assert.equal(settings.cluster.kind, "existing");
-        assert.equal(settings.chaincode.chaincodeName, "basic");
-        assert.equal(settings.chaincode.image, base.image);
-        assert.equal(settings.chaincode.port, undefined);
+        assert.equal(settings.chaincodes[0].chaincodeName, "basic");
+        assert.equal(settings.chaincodes[0].image, base.image);
+        assert.equal(settings.chaincodes[0].port, undefined);
     });
 
     it("parses typed values: integers, booleans, lists, NAME=value maps", () => {
@@ -25,12 +25,12 @@ describe("readSettings", () => {
             ...base, port: "7052", tls: "true", tlsExtraSans: '["cc.example.com","10.0.0.5"]', env: '["LOG=debug","A=b=c"]',
             peerCidrs: '["10.0.0.0/16"]',
         }));
-        assert.equal(settings.chaincode.port, 7052);
-        assert.equal(settings.chaincode.tls?.enabled, true);
-        assert.equal(readSettings(source({ ...base, tls: "false" })).chaincode.tls?.enabled, false);
-        assert.deepEqual(settings.chaincode.tls?.extraSans, ["cc.example.com", "10.0.0.5"]);
-        assert.deepEqual(settings.chaincode.env, { LOG: "debug", A: "b=c" });
-        assert.deepEqual(settings.chaincode.peerAccess?.peerCidrs, ["10.0.0.0/16"]);
+        assert.equal(settings.chaincodes[0].port, 7052);
+        assert.equal(settings.chaincodes[0].tls?.enabled, true);
+        assert.equal(readSettings(source({ ...base, tls: "false" })).chaincodes[0].tls?.enabled, false);
+        assert.deepEqual(settings.chaincodes[0].tls?.extraSans, ["cc.example.com", "10.0.0.5"]);
+        assert.deepEqual(settings.chaincodes[0].env, { LOG: "debug", A: "b=c" });
+        assert.deepEqual(settings.chaincodes[0].peerAccess?.peerCidrs, ["10.0.0.0/16"]);
     });
 
     it("selects AKS only with aksCreate and requires a location", () => {
@@ -105,7 +105,7 @@ describe("readSettings: the Fabric lifecycle keys", () => {
         const lifecycle = readSettings(source({
             ...lifecycleBase, sequence: "3", commit: "false",
             orderer: JSON.stringify({ endpoint: "orderer.example.com:7050", tlsCaPem: pki.caCertPem }),
-        }), secrets).chaincode.lifecycle!;
+        }), secrets).chaincodes[0].lifecycle!;
         assert.equal(lifecycle.channel, "mychannel");
         assert.equal(lifecycle.org.mspId, "Org1MSP");
         assert.deepEqual(lifecycle.org.peers.map((p) => p.endpoint), ["peer0.org1.example.com:7051", "peer1.org1.example.com:8051"]);
@@ -114,8 +114,8 @@ describe("readSettings: the Fabric lifecycle keys", () => {
         assert.equal(lifecycle.sequence, 3);
         assert.equal(lifecycle.commit, false);
         assert.equal(lifecycle.orderer?.endpoint, "orderer.example.com:7050");
-        assert.equal(readSettings(source(lifecycleBase), secrets).chaincode.lifecycle!.sequence, undefined);
-        assert.equal(readSettings(source(base)).chaincode.lifecycle, undefined);
+        assert.equal(readSettings(source(lifecycleBase), secrets).chaincodes[0].lifecycle!.sequence, undefined);
+        assert.equal(readSettings(source(base)).chaincodes[0].lifecycle, undefined);
     });
 
     it("says what is missing or malformed, naming the key", () => {
