@@ -1,0 +1,121 @@
+/*
+ * One stack of the program for three chaincodes on one channel and both orgs
+ * of the network (chaincodes, otherOrgs), under the real Pulumi engine, on
+ * kwok and the real Fabric network: every chaincode is installed on all
+ * three peers, approved by both orgs (their approvals in one block),
+ * committed and invoked end to end through each org's peers.
+ */
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import { common } from "@hyperledger/fabric-protos";
+import { evaluate, submit } from "../../components/fabric";
+import { channelHeight, clientEndpoint, type Org } from "../../testenv/network";
+import { parseEventStream } from "./support/engine-events";
+import { deploymentsIn, startLocalPlatform, type LocalPlatform } from "./support/full-stack";
+import { createOrgStack } from "./support/org-stack";
+import { reportPhase } from "./support/phases";
+import { plaintextSecretsIn } from "./support/plaintext-secrets";
+import { PulumiWorkspace, requireSuccess, type PulumiStack, type StateResource } from "./support/pulumi-cli";
+
+const CHAINCODES = [
+    { chaincodeName: "assets", namespace: "hlf-org1" },
+    { chaincodeName: "ledger", namespace: "hlf-org1", chaincodeVersion: "2.0" },
+    { chaincodeName: "tokens", namespace: "hlf-tokens" },
+];
+
+describe("one stack, three chaincodes, two orgs (chaincodes + otherOrgs)", () => {
+    const log = (line: string) => process.stderr.write(`# ${line}\n`);
+    let platform: LocalPlatform;
+    let workspace: PulumiWorkspace;
+    let stack: PulumiStack;
+    let org1: Org;
+    let org2: Org;
+
+    before(async () => {
+        platform = await startLocalPlatform(log);
+        [org1, org2] = platform.network.orgs;
+        workspace = PulumiWorkspace.create(log);
+        stack = await createOrgStack(workspace, "consortium", { network: platform.network, org: org1, kubeconfig: platform.cluster.kubeconfig() });
+        for (const [i, chaincode] of CHAINCODES.entries()) {
+            for (const [key, value] of Object.entries(chaincode)) await stack.setConfig(`chaincodes[${i}].${key}`, value, { path: true });
+        }
+        const other = "otherOrgs[0]";
+        await stack.setConfig(`${other}.mspId`, org2.mspId, { path: true });
+        for (const [i, peer] of org2.peers.entries()) {
+            await stack.setConfig(`${other}.peers[${i}].endpoint`, peer.endpoint, { path: true });
+            await stack.setConfig(`${other}.peers[${i}].hostOverride`, peer.hostOverride, { path: true });
+        }
+        await stack.setConfig(`${other}.peerTlsCaPem`, org2.tlsCaPem, { path: true });
+        await stack.setConfig(`${other}.adminCertPem`, org2.admin.certPem, { path: true });
+        await stack.setConfig(`${other}.adminKeyPem`, org2.admin.keyPem, { path: true, secret: true });
+        await stack.setConfig(`${other}.clientTlsCertPem`, org2.clientTls.certPem, { path: true });
+        await stack.setConfig(`${other}.clientTlsKeyPem`, org2.clientTls.keyPem, { path: true, secret: true });
+    });
+
+    after(async () => {
+        await platform?.stop();
+        workspace?.remove();
+    });
+
+    const call = (org: Org, chaincode: string) => ({ peer: clientEndpoint(org.peers[0], org), identity: org.user, channel: platform.network.channel, chaincode, timeoutSeconds: 30 });
+    const height = () => channelHeight(platform.network, org1.peers[0], platform.network.channel);
+
+    /** The block a transaction was committed in (qscc through org1's gateway). */
+    async function blockOf(txId: string): Promise<number> {
+        const bytes = await evaluate({ ...call(org1, "qscc"), fn: "GetBlockByTxID", args: [platform.network.channel, txId] });
+        return common.Block.deserializeBinary(bytes).getHeader()!.getNumber();
+    }
+
+    it("up: every chaincode installed on all three peers, approved by both orgs in one block, committed, and invoked through both orgs' peers", async () => {
+        const heightBefore = await height();
+        const result = requireSuccess(await stack.run(["up", "--yes", "--skip-preview", "--json"]));
+        const report = parseEventStream(result.stdout);
+        reportPhase("up-3-chaincodes-2-orgs", result.seconds, report.stepSeconds);
+        const outputs = (await stack.outputs()).chaincodes as Record<string, { packageId: string; committedSequence: number; namespace: string }>;
+        assert.deepEqual(Object.keys(outputs).sort(), ["assets", "ledger", "tokens"]);
+
+        const resources = await stack.resources();
+        const named = (name: string): StateResource => {
+            const found = resources.find((r) => r.urn.endsWith(`::${name}`));
+            assert.ok(found, `no ${name} in the state`);
+            return found;
+        };
+        const blocks: number[] = [];
+        for (const { chaincodeName: name } of CHAINCODES) {
+            assert.equal(outputs[name].committedSequence, 1, name);
+            const installs = ["install-0", "install-1", "Org2MSP-install-0"].map((suffix) => named(`${name}-lifecycle-${suffix}`));
+            assert.deepEqual(installs.map((r) => r.outputs?.packageId), installs.map(() => outputs[name].packageId), `${name}: one package on every peer of both orgs`);
+            const approvals = [named(`${name}-lifecycle-approval`), named(`${name}-lifecycle-Org2MSP-approval`)];
+            const approvalBlocks = await Promise.all(approvals.map((r) => blockOf(String(r.outputs?.approvalTxId))));
+            assert.equal(approvalBlocks[0], approvalBlocks[1], `${name}: the orgs' approvals landed in blocks ${approvalBlocks.join(" and ")}`);
+            blocks.push(approvalBlocks[0], await blockOf(String(named(`${name}-lifecycle-definition`).outputs?.commitTxId)));
+
+            // Endorsed by a peer of each org: both orgs' peers reach the chaincode's one server.
+            const init = await submit({ ...call(org1, name), fn: "InitLedger", endorsingOrganizations: ["Org1MSP", "Org2MSP"] });
+            assert.equal(init.validationCode, 0, name);
+            const assets = JSON.parse((await evaluate({ ...call(org2, name), fn: "GetAllAssets" })).toString("utf8")) as unknown[];
+            assert.equal(assets.length, 6, name);
+        }
+        process.stderr.write(`${JSON.stringify({ phase: "lifecycle-blocks", blocksCut: (await height()) - heightBefore - CHAINCODES.length, lifecycleBlocks: [...new Set(blocks)].length })}\n`);
+        assert.deepEqual((await deploymentsIn(platform.cluster, "hlf-org1")).map((d) => d.replace(/-[0-9a-f]{8}$/, "")), ["assets", "ledger"]);
+        assert.deepEqual((await deploymentsIn(platform.cluster, "hlf-tokens")).map((d) => d.replace(/-[0-9a-f]{8}$/, "")), ["tokens"]);
+        const secrets = { kubeconfig: platform.cluster.kubeconfig(), "Org1 admin key": org1.admin.keyPem, "Org2 admin key": org2.admin.keyPem, "Org2 client TLS key": org2.clientTls.keyPem };
+        assert.deepEqual(plaintextSecretsIn((await stack.exportState()) + result.stderr, secrets), [], "secrets in plaintext");
+    });
+
+    it("a second up changes nothing and sends no transaction", async () => {
+        const heightBefore = await height();
+        const result = requireSuccess(await stack.run(["up", "--yes", "--skip-preview", "--json"]));
+        reportPhase("noop-up-3-chaincodes", result.seconds);
+        assert.deepEqual(Object.keys(parseEventStream(result.stdout).changes), ["same"]);
+        assert.equal(await height(), heightBefore);
+    });
+
+    it("destroy leaves no Kubernetes object of ours", async () => {
+        requireSuccess(await stack.run(["destroy", "--yes"]));
+        for (const namespace of ["hlf-org1", "hlf-tokens"]) {
+            const left = await platform.cluster.kubectl(["get", "namespace", namespace, "-o", "name", "--ignore-not-found"]);
+            assert.equal(left.trim(), "", `namespace ${namespace} is still there`);
+        }
+    });
+});
