@@ -14,15 +14,15 @@ import { clientEndpoint, type FabricNetwork, type Org, type PeerNode, runPeerCli
 import { BenchResult, median } from "./result";
 
 const ROUNDS = 5;
-const POLICY = "OR('Org1MSP.member', 'Org2MSP.member')";
-const VERSION = "1.0";
+export const POLICY = "OR('Org1MSP.member', 'Org2MSP.member')";
+export const VERSION = "1.0";
 const STEPS = ["install-org1", "install-org2", "approve-org1", "approve-org2", "commit"] as const;
 type Step = (typeof STEPS)[number];
 /** Runs one step (by name) and records how long it took. */
 type Timed = (step: Step, action: () => Promise<unknown>) => Promise<void>;
 
 /** What one lifecycle run needs: a fresh chaincode name and its package, in memory and on disk. */
-interface Run {
+export interface Run {
     readonly name: string;
     readonly packageId: string;
     readonly packageBytes: Uint8Array;
@@ -49,25 +49,35 @@ async function grpcLifecycle(network: FabricNetwork, run: Run, timed: Timed): Pr
     await timed("commit", () => commitDefinition({ peers: [firstPeer(org1), firstPeer(org2)], identity: org1.admin, channel: network.channel, definition }));
 }
 
-/** `peer lifecycle chaincode ...`, one process per step, waiting for each transaction's commit event. */
-async function peerCliLifecycle(network: FabricNetwork, run: Run, timed: Timed): Promise<void> {
-    const [org1, org2] = network.orgs;
-    const peer = (org: Org): PeerNode => org.peers[0];
+/** `peer lifecycle chaincode ...` steps, one process each, waiting for each transaction's commit event. */
+export function peerCliSteps(network: FabricNetwork, run: Run) {
     const orderer = (org: Org) => [
         ...["-o", network.orderer.endpoint, "--tls", "--cafile", network.orderer.tlsCaFile],
         ...(network.clientAuthRequired ? ["--clientauth", "--certfile", org.clientTls.certFile, "--keyfile", org.clientTls.keyFile] : []),
     ];
     const definition = ["--channelID", network.channel, "--name", run.name, "--version", VERSION, "--sequence", "1", "--signature-policy", POLICY];
-    const approve = (org: Org) =>
-        runPeerCli(network, peer(org), ["lifecycle", "chaincode", "approveformyorg", ...orderer(org), ...definition, "--package-id", run.packageId, "--waitForEvent"]);
-    const peerFlags = [org1, org2].flatMap((org) => ["--peerAddresses", peer(org).endpoint, "--tlsRootCertFiles", peer(org).tlsCaFile]);
-    await timed("install-org1", () => runPeerCli(network, peer(org1), ["lifecycle", "chaincode", "install", run.packageFile]));
-    await timed("install-org2", () => runPeerCli(network, peer(org2), ["lifecycle", "chaincode", "install", run.packageFile]));
-    await timed("approve-org1", () => approve(org1));
-    await timed("approve-org2", () => approve(org2));
-    await timed("commit", () =>
-        runPeerCli(network, peer(org1), ["lifecycle", "chaincode", "commit", ...orderer(org1), ...definition, ...peerFlags, "--waitForEvent"]),
-    );
+    return {
+        install: (peer: PeerNode) => runPeerCli(network, peer, ["lifecycle", "chaincode", "install", run.packageFile]),
+        approve: (org: Org) =>
+            runPeerCli(network, org.peers[0], ["lifecycle", "chaincode", "approveformyorg", ...orderer(org), ...definition, "--package-id", run.packageId, "--waitForEvent"]),
+        /** Committed by the first org, endorsed by each org's first peer. */
+        commit: (orgs: readonly Org[]) =>
+            runPeerCli(network, orgs[0].peers[0], [
+                "lifecycle", "chaincode", "commit", ...orderer(orgs[0]), ...definition,
+                ...orgs.flatMap((org) => ["--peerAddresses", org.peers[0].endpoint, "--tlsRootCertFiles", org.peers[0].tlsCaFile]),
+                "--waitForEvent",
+            ]),
+    };
+}
+
+async function peerCliLifecycle(network: FabricNetwork, run: Run, timed: Timed): Promise<void> {
+    const [org1, org2] = network.orgs;
+    const cli = peerCliSteps(network, run);
+    await timed("install-org1", () => cli.install(org1.peers[0]));
+    await timed("install-org2", () => cli.install(org2.peers[0]));
+    await timed("approve-org1", () => cli.approve(org1));
+    await timed("approve-org2", () => cli.approve(org2));
+    await timed("commit", () => cli.commit([org1, org2]));
 }
 
 const FLOWS: readonly Flow[] = [
@@ -76,7 +86,7 @@ const FLOWS: readonly Flow[] = [
 ];
 
 /** A fresh chaincode (name = label) with its package written where the CLI can read it. */
-function prepareRun(network: FabricNetwork, name: string): Run {
+export function prepareRun(network: FabricNetwork, name: string): Run {
     const pkg = buildChaincodePackage({ label: name, address: "127.0.0.1:9999" });
     const packageFile = path.join(network.dataDir, "bench-packages", `${name}.tar.gz`);
     fs.mkdirSync(path.dirname(packageFile), { recursive: true });
@@ -84,7 +94,7 @@ function prepareRun(network: FabricNetwork, name: string): Run {
     return { name, packageId: pkg.packageId, packageBytes: pkg.bytes, packageFile };
 }
 
-function seconds(value: number): number {
+export function seconds(value: number): number {
     return Number(value.toFixed(3));
 }
 

@@ -62,6 +62,8 @@ export interface ChaincodeDefinitionOutputs extends ChaincodeDefinitionInputs {
 
 const DEFAULT_READINESS_WAIT_SECONDS = 10;
 const READINESS_POLL_MS = 1000;
+/** While waiting, say so at most this often. */
+const PROGRESS_NOTE_MS = 5000;
 const REPLACE_KEYS = ["channel", "name"] as const;
 const UPDATE_KEYS = [
     ...DEFINITION_FIELDS.filter((key) => key !== "name"),
@@ -148,10 +150,18 @@ async function commit(inputs: ChaincodeDefinitionInputs, previousTxId: string): 
     // the peer we ask: look again for a short, bounded while before calling it missing.
     const waitSeconds = inputs.readinessWaitSeconds ?? DEFAULT_READINESS_WAIT_SECONDS;
     const deadline = Date.now() + waitSeconds * 1000;
+    let lastNote = 0;
     for (let checks = 1; ; checks++) {
         const readiness = await checkCommitReadiness({ ...common, definition: target });
         const required = inputs.requiredApprovals?.length ? inputs.requiredApprovals : Object.keys(readiness.approvals);
         const missing = required.filter((org) => readiness.approvals[org] !== true);
+        if (missing.length > 0 && Date.now() - lastNote >= PROGRESS_NOTE_MS && Date.now() + READINESS_POLL_MS <= deadline) {
+            lastNote = Date.now();
+            note(
+                `commit of ${inputs.name} sequence ${target.sequence} on ${inputs.channel}: waiting for the approval of ${missing.join(", ")} ` +
+                    `(readiness check ${checks}; giving up in ${Math.round((deadline - Date.now()) / 1000)} s)`,
+            );
+        }
         if (missing.length === 0) {
             const result = await commitDefinition({ ...callOptions(inputs), peers, identity: adminIdentity(inputs), channel: inputs.channel, definition: target, submit: submitOptions(inputs) });
             return compact({ ...inputs, committedSequence: plan.sequence, approvals: readiness.approvals, commitTxId: result.txId });

@@ -18,6 +18,7 @@ import {
     SIGNER_KEYS,
     TRANSPORT_KEYS,
     FailureCollector,
+    note,
     PeerConnectionInputs,
     peerEndpoint,
     ProviderMethods,
@@ -128,6 +129,11 @@ async function smokeCheck(inputs: ChaincodeSmokeCheckInputs): Promise<ChaincodeS
             if (Date.now() + RETRY_PAUSE_MS >= deadline || !isReachabilityProblem(message)) {
                 throw new Error(smokeCheckFailure(inputs, fn, attempts, message));
             }
+            // What the wait is for, in the up output while it lasts.
+            note(
+                `smoke check of ${inputs.chaincodeName} (channel ${inputs.channel}) through ${inputs.peerEndpoint}: attempt ${attempts} did not reach the chaincode ` +
+                    `(${firstLine(message)}); retrying for up to ${Math.round((deadline - Date.now()) / 1000)} s more`,
+            );
             await new Promise((resolve) => setTimeout(resolve, RETRY_PAUSE_MS));
         }
     }
@@ -224,4 +230,10 @@ export class ChaincodeSmokeCheck extends pulumi.dynamic.Resource {
             "ChaincodeSmokeCheck",
         );
     }
+}
+
+/** The first line of a message, at most 200 characters (a progress note, not the failure report). */
+function firstLine(message: string): string {
+    const line = message.split("\n")[0];
+    return line.length > 200 ? `${line.slice(0, 197)}...` : line;
 }

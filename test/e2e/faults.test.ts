@@ -136,6 +136,8 @@ describe("faults under the real Pulumi engine (kwok + local kubelet + real Fabri
         await org1Stack.setConfig("smokeWaitSeconds", "10");
         const seen = await failingUp(org1Stack, "--replace", await smokeUrn());
         assert.match(seen, /smoke check failed: peer .* could not evaluate GetAllAssets on chaincode basic/);
+        // While it retried, the up output said what it waited for.
+        assert.match(seen, /smoke check of basic \(channel mychannel\) through \S+: attempt 1 did not reach the chaincode \(.+\); retrying for up to \d+ s more/);
         assert.match(seen, new RegExp(escape(`basic-${release}.${NAMESPACE_ORG1}:9999`)));
 
         const cleared = Date.now();

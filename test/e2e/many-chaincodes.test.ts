@@ -17,7 +17,7 @@ import { reportPhase } from "./support/phases";
 import { plaintextSecretsIn } from "./support/plaintext-secrets";
 import { PulumiWorkspace, requireSuccess, type PulumiStack, type StateResource } from "./support/pulumi-cli";
 
-const CHAINCODES = [
+const CHAINCODES: ReadonlyArray<Record<string, string>> = [
     { chaincodeName: "assets", namespace: "hlf-org1" },
     { chaincodeName: "ledger", namespace: "hlf-org1", chaincodeVersion: "2.0" },
     { chaincodeName: "tokens", namespace: "hlf-tokens" },
@@ -35,21 +35,13 @@ describe("one stack, three chaincodes, two orgs (chaincodes + otherOrgs)", () =>
         platform = await startLocalPlatform(log);
         [org1, org2] = platform.network.orgs;
         workspace = PulumiWorkspace.create(log);
-        stack = await createOrgStack(workspace, "consortium", { network: platform.network, org: org1, kubeconfig: platform.cluster.kubeconfig() });
-        for (const [i, chaincode] of CHAINCODES.entries()) {
-            for (const [key, value] of Object.entries(chaincode)) await stack.setConfig(`chaincodes[${i}].${key}`, value, { path: true });
-        }
-        const other = "otherOrgs[0]";
-        await stack.setConfig(`${other}.mspId`, org2.mspId, { path: true });
-        for (const [i, peer] of org2.peers.entries()) {
-            await stack.setConfig(`${other}.peers[${i}].endpoint`, peer.endpoint, { path: true });
-            await stack.setConfig(`${other}.peers[${i}].hostOverride`, peer.hostOverride, { path: true });
-        }
-        await stack.setConfig(`${other}.peerTlsCaPem`, org2.tlsCaPem, { path: true });
-        await stack.setConfig(`${other}.adminCertPem`, org2.admin.certPem, { path: true });
-        await stack.setConfig(`${other}.adminKeyPem`, org2.admin.keyPem, { path: true, secret: true });
-        await stack.setConfig(`${other}.clientTlsCertPem`, org2.clientTls.certPem, { path: true });
-        await stack.setConfig(`${other}.clientTlsKeyPem`, org2.clientTls.keyPem, { path: true, secret: true });
+        stack = await createOrgStack(workspace, "consortium", {
+            network: platform.network,
+            org: org1,
+            kubeconfig: platform.cluster.kubeconfig(),
+            otherOrgs: [org2],
+            chaincodes: CHAINCODES,
+        });
     });
 
     after(async () => {

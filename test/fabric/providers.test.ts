@@ -35,6 +35,7 @@ import {
 } from "../../components/providers";
 import { startNetwork, type FabricNetwork, type Org, type PeerNode } from "../../testenv/network";
 import { assertChaincodeServerBuilt, CHAINCODE_SERVER, freePort, waitFor } from "../support/chaincode-server";
+import { withStderrCaptured } from "../support/stderr";
 
 const POLICY_1 = "OR('Org1MSP.member', 'Org2MSP.member')";
 const POLICY_2 = "AND('Org1MSP.member', 'Org2MSP.member')";
@@ -182,7 +183,10 @@ describe("Fabric dynamic providers against a real network", () => {
         approvals.set(org1.mspId, outs);
 
         const heightBefore = await height();
-        await assert.rejects(checkedCreate(chaincodeDefinitionProvider, definitionInputs({ readinessWaitSeconds: 2 })), (error: unknown) => {
+        const { outcome, text } = await withStderrCaptured(() => checkedCreate(chaincodeDefinitionProvider, definitionInputs({ readinessWaitSeconds: 2 })));
+        // While it waits, the provider says what for (these notes reach the up output).
+        assert.match(text, /commit of basic sequence 1 on mychannel: waiting for the approval of Org2MSP \(readiness check 1; giving up in [12] s\)/);
+        await assert.rejects(outcome.status === "rejected" ? Promise.reject(outcome.reason) : Promise.resolve(), (error: unknown) => {
             const message = String(error);
             assert.match(message, /cannot commit chaincode basic sequence 1 on channel mychannel: not approved by Org2MSP \(readiness: Org1MSP approved, Org2MSP not approved; (\d+) readiness check\(s\) in 2 s\)/);
             const checks = Number(/(\d+) readiness check/.exec(message)![1]);

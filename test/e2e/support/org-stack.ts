@@ -23,6 +23,10 @@ export interface OrgStackOptions {
     readonly commitOrgs?: readonly Org[];
     /** Stacks whose mspId output the commit waits for (fully qualified names). Defaults to none. */
     readonly approvalStacks?: readonly string[];
+    /** More orgs the stack acts for (otherOrgs), keys as secrets. Defaults to none. */
+    readonly otherOrgs?: readonly Org[];
+    /** Several chaincodes (chaincodes), each item's string keys. Defaults to the one of Pulumi.local.yaml. */
+    readonly chaincodes?: ReadonlyArray<Readonly<Record<string, string>>>;
 }
 
 export async function createOrgStack(workspace: PulumiWorkspace, name: string, options: OrgStackOptions): Promise<PulumiStack> {
@@ -52,6 +56,22 @@ export async function createOrgStack(workspace: PulumiWorkspace, name: string, o
     }
     for (const [index, stackName] of (options.approvalStacks ?? []).entries()) {
         await set(`approvalStacks[${index}]`, stackName, { path: true });
+    }
+    for (const [k, other] of (options.otherOrgs ?? []).entries()) {
+        const prefix = `otherOrgs[${k}]`;
+        await set(`${prefix}.mspId`, other.mspId, { path: true });
+        for (const [index, peer] of other.peers.entries()) {
+            await set(`${prefix}.peers[${index}].endpoint`, peer.endpoint, { path: true });
+            await set(`${prefix}.peers[${index}].hostOverride`, peer.hostOverride, { path: true });
+        }
+        await set(`${prefix}.peerTlsCaPem`, other.tlsCaPem, { path: true });
+        await set(`${prefix}.adminCertPem`, other.admin.certPem, { path: true });
+        await set(`${prefix}.adminKeyPem`, other.admin.keyPem, { path: true, secret: true });
+        await set(`${prefix}.clientTlsCertPem`, other.clientTls.certPem, { path: true });
+        await set(`${prefix}.clientTlsKeyPem`, other.clientTls.keyPem, { path: true, secret: true });
+    }
+    for (const [i, chaincode] of (options.chaincodes ?? []).entries()) {
+        for (const [key, value] of Object.entries(chaincode)) await set(`chaincodes[${i}].${key}`, value, { path: true });
     }
     return stack;
 }

@@ -1,0 +1,66 @@
+/**
+ * `pulumi up` of the program at scale, on the e2e platform (kwok with the
+ * local kubelet, the real Fabric network, the real engine): one chaincode,
+ * then ten, each for both orgs (three peers), in one stack. Reports the
+ * ratio (target <= 2), then a no-op up (target <= 5 s) and a preview
+ * (target <= 3 s) of the ten-chaincode stack with the channel height
+ * checked, and where the time of each up went (the slowest steps, from the
+ * engine's event timestamps).
+ */
+import { channelHeight } from "../testenv/network";
+import { parseEventStream } from "../test/e2e/support/engine-events";
+import { startLocalPlatform } from "../test/e2e/support/full-stack";
+import { createOrgStack } from "../test/e2e/support/org-stack";
+import { PulumiWorkspace, requireSuccess, type PulumiStack } from "../test/e2e/support/pulumi-cli";
+import { BenchResult } from "./result";
+
+const MANY = 10;
+
+/** The slowest steps of an up (resource name -> seconds), for where the time goes. */
+function slowest(stepSeconds: Readonly<Record<string, number>>, count = 5): Record<string, number> {
+    return Object.fromEntries(Object.entries(stepSeconds).sort(([, a], [, b]) => b - a).slice(0, count));
+}
+
+export async function upScaleBenchmark(): Promise<BenchResult[]> {
+    const log = (line: string) => process.stderr.write(`${line}\n`);
+    const platform = await startLocalPlatform(log);
+    const workspace = PulumiWorkspace.create(log);
+    try {
+        const [org1, org2] = platform.network.orgs;
+        const height = () => channelHeight(platform.network, org1.peers[0], platform.network.channel);
+        const stackOf = (name: string, count: number): Promise<PulumiStack> =>
+            createOrgStack(workspace, name, {
+                network: platform.network,
+                org: org1,
+                kubeconfig: platform.cluster.kubeconfig(),
+                otherOrgs: [org2],
+                chaincodes: Array.from({ length: count }, (_, i) => ({ chaincodeName: `${name}${i}`, namespace: `hlf-${name}` })),
+            });
+        const up = async (stack: PulumiStack) => {
+            const result = requireSuccess(await stack.run(["up", "--yes", "--skip-preview", "--json"]));
+            return { seconds: Number(result.seconds.toFixed(1)), report: parseEventStream(result.stdout) };
+        };
+        const one = await up(await stackOf("one", 1));
+        const tenStack = await stackOf("ten", MANY);
+        const ten = await up(tenStack);
+
+        const heightBefore = await height();
+        const noop = await up(tenStack);
+        const preview = requireSuccess(await tenStack.run(["preview", "--expect-no-changes"]));
+        const transactions = (await height()) - heightBefore;
+        const noChange = Object.keys(noop.report.changes).join(",") === "same";
+        return [
+            {
+                bench: "up-scale",
+                value: Number((ten.seconds / one.seconds).toFixed(2)),
+                unit: "ratio",
+                details: { oneSeconds: one.seconds, tenSeconds: ten.seconds, target: 2, chaincodes: MANY, orgs: 2, peers: 3, slowestOne: slowest(one.report.stepSeconds), slowestTen: slowest(ten.report.stepSeconds) },
+            },
+            { bench: "up-noop", value: noop.seconds, unit: "s", details: { chaincodes: MANY, target: 5, transactions, noChange, slowest: slowest(noop.report.stepSeconds) } },
+            { bench: "preview", value: Number(preview.seconds.toFixed(1)), unit: "s", details: { chaincodes: MANY, target: 3, transactions } },
+        ];
+    } finally {
+        await platform.stop();
+        workspace.remove();
+    }
+}
