@@ -233,7 +233,9 @@ export class ChaincodeService extends pulumi.ComponentResource {
         const deployment = new k8s.apps.v1.Deployment(`${name}-deployment`, deploymentProps, childOptions(deploymentProps));
 
         const serviceProps: k8s.core.v1.ServiceArgs = {
-            metadata: { name: s.serviceName, namespace, labels },
+            // The Kubernetes provider's Service wait adds a fixed 10 s "settle" after every change of its
+            // endpoints; the Deployment's rollout wait already proves the pods ready, and the smoke check the path.
+            metadata: { name: s.serviceName, namespace, labels, annotations: { "pulumi.com/skipAwait": "true" } },
             spec: {
                 type: "ClusterIP",
                 selector,

@@ -101,6 +101,10 @@ describe("ExternalChaincode graph (mocks)", () => {
         assert.equal(service.spec.type, "ClusterIP");
         assert.equal(service.metadata.name, `basic-${cc.releaseKey}`, "each release has its own Service");
         assert.equal(service.spec.ports[0].port, 9999);
+        // The rollout is awaited on the Deployment; the Service skips the provider's fixed 10 s endpoint settle.
+        assert.equal(service.metadata.annotations["pulumi.com/skipAwait"], "true");
+        const deployment = mocks.resources.find((r) => r.name === release("server-deployment"))!.inputs;
+        assert.equal(deployment.metadata.annotations?.["pulumi.com/skipAwait"], undefined, "the Deployment's rollout is still awaited");
         const policy = mocks.resources.find((r) => r.name === release("server-peers"))!.inputs;
         assert.deepEqual(policy.spec.policyTypes, ["Ingress"]);
         assert.deepEqual(policy.spec.ingress[0].from[0].podSelector.matchLabels, { "app.kubernetes.io/component": "peer" });

@@ -32,7 +32,7 @@ export function toolchainEnv(base: NodeJS.ProcessEnv = process.env): NodeJS.Proc
     };
     const etcd = join(bin, "etcd");
     if (existsSync(etcd)) {
-        // kwokctl picks etcd flags by version; Debian's etcd is older than its default.
+        // kwokctl picks etcd flags by version: tell it the one built here.
         const version = /^etcd Version: (\S+)/m.exec(execFileSync(etcd, ["--version"], { encoding: "utf8" }))?.[1];
         if (version) env.KWOK_ETCD_VERSION = version;
     }

@@ -98,7 +98,7 @@ for c in "${selected[@]}"; do
     failed+=("$c")
     continue
   fi
-  dir=$(component_dir "$c") # etcd's version is known only once installed
+  dir=$(component_dir "$c")
   rm -rf "$dir"
   mv "$partial" "$dir"
   provenance_of "$c" >"$dir/.complete"

@@ -21,13 +21,18 @@ command_provider_version=1.2.1
 command_provider_commit=7f3eb6f3b77cd0fa3895ba437a695dd393f7dd25
 kubernetes_version=1.34.9
 kwok_version=0.8.0
+# Not Debian's etcd 3.4.23: the API server serves watch-list streams only on
+# etcd >= 3.4.31 / 3.5.13 (RequestWatchProgress). kwok's client-go (0.36)
+# asks for them; refused, its pod informer re-lists with back-off, so pods
+# became ready 5-40 s late and every rollout waited for that.
+etcd_version=3.6.16
 
 components=(etcd kwok pulumi-language-nodejs kubernetes pulumi pulumi-resource-kubernetes
   pulumi-resource-tls pulumi-resource-command)
 
 version_of() {
   case "$1" in
-    etcd) debian_version etcd-server ;;
+    etcd) echo "$etcd_version" ;;
     kwok) echo "$kwok_version" ;;
     kubernetes) echo "$kubernetes_version" ;;
     pulumi) echo "$pulumi_version" ;;
@@ -51,7 +56,7 @@ binaries_of() {
 provenance_of() {
   local source
   case "$1" in
-    etcd) source="Debian package etcd-server $(debian_version etcd-server)" ;;
+    etcd) source="Go module go.etcd.io/etcd/server/v3@v$etcd_version with its sibling modules at the same version" ;;
     kwok) source="Go module sigs.k8s.io/kwok@v$kwok_version" ;;
     kubernetes) source="Go module k8s.io/kubernetes@v$kubernetes_version with staging modules at v0.${kubernetes_version#1.}" ;;
     pulumi) source="Go module github.com/pulumi/pulumi/pkg/v3@v$pulumi_version; scripts from npm @pulumi/pulumi@$pulumi_version" ;;
@@ -61,13 +66,6 @@ provenance_of() {
     pulumi-resource-command) source="Go module github.com/pulumi/pulumi-command/provider@$command_provider_commit" ;;
   esac
   echo "$1 $(version_of "$1"): built from $source on $(date -u +%F)."
-}
-
-# Prints the installed Debian version of package $1, or "not-installed".
-debian_version() {
-  local status
-  status=$(dpkg-query -W -f='${db:Status-Abbrev}${Version}' "$1" 2>/dev/null || true)
-  case "$status" in ii*) echo "${status:3}" ;; *) echo not-installed ;; esac
 }
 
 # Prints the module cache folder of module@version; fails naming the module
@@ -89,17 +87,25 @@ module_time() {
 
 heavy() { nice -n 19 "$@"; }
 
+# etcd's server module replaces its sibling modules (api, client, pkg) with
+# ../ paths; a wrapper module requires them at the same published version.
 build_etcd() {
-  local out=$1 etcd_bin
-  if [ "$(debian_version etcd-server)" = not-installed ]; then
-    [ "$(id -u)" = 0 ] || { echo "etcd-server is not installed; run: sudo apt-get install -y etcd-server" >&2; return 1; }
-    export DEBIAN_FRONTEND=noninteractive
-    apt-get install -y -q etcd-server >/dev/null ||
-      { apt-get update -q >/dev/null && apt-get install -y -q etcd-server >/dev/null; }
-  fi
-  etcd_bin=$(dpkg -L etcd-server | sed -n '\#/bin/etcd$#p')
-  [ -x "$etcd_bin" ] || { echo "etcd-server is installed but ships no bin/etcd" >&2; return 1; }
-  ln -s "$etcd_bin" "$out/bin/etcd"
+  local out=$1 w="$work/etcd-$etcd_version" m
+  module_dir "go.etcd.io/etcd/server/v3@v$etcd_version" >/dev/null
+  rm -rf "$w" && mkdir -p "$w"
+  {
+    echo "module ccaas.local/toolchain/etcd"
+    echo
+    echo "go 1.24"
+    echo
+    echo "require ("
+    for m in server api client/pkg client pkg; do echo "	go.etcd.io/etcd/$m/v3 v$etcd_version"; done
+    echo ")"
+    echo
+    echo "tool go.etcd.io/etcd/server/v3"
+  } >"$w/go.mod"
+  (cd "$w" && go mod tidy)
+  (cd "$w" && heavy go build -trimpath -ldflags "-s -w" -o "$out/bin/etcd" go.etcd.io/etcd/server/v3)
   "$out/bin/etcd" --version
 }
 
