@@ -57,10 +57,18 @@ export class PulumiWorkspace {
     }
 
     /** Our program. `log` gets one line per command: its arguments (never a value: those go through stdin), exit code and seconds. */
-    static create(log: (line: string) => void = () => undefined): PulumiWorkspace {
+    static create(log: (line: string) => void = () => undefined, checkout = REPO_ROOT): PulumiWorkspace {
         const workspace = new PulumiWorkspace(mkdtempSync(join(tmpdir(), "pulumi-e2e-")), PROJECT_NAME, log);
-        for (const entry of PROJECT_ENTRIES) symlinkSync(join(REPO_ROOT, entry), join(workspace.projectDir, entry));
+        workspace.linkProjectTo(checkout);
         return workspace;
+    }
+
+    /** Points the project's links at a checkout of our program (another release, to upgrade from it). */
+    linkProjectTo(checkout: string): void {
+        for (const entry of PROJECT_ENTRIES) {
+            rmSync(join(this.currentProjectDir, entry), { force: true });
+            symlinkSync(join(checkout, entry), join(this.currentProjectDir, entry));
+        }
     }
 
     /** Another project: `populate` fills the (empty) project folder, e.g. with a copy of an example. */

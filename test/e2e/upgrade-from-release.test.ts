@@ -1,0 +1,85 @@
+/*
+ * Upgrading a stack from the last release: a checkout of that release (the
+ * commit PREVIOUS_RELEASE, built in a git worktree) deploys the two org
+ * stacks; then the same stacks run this checkout's program. The plan
+ * replaces, creates and deletes nothing, the chaincode servers are not
+ * restarted, no Fabric transaction is sent, and the chaincode answers.
+ */
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, it } from "node:test";
+import { evaluate } from "../../components/fabric";
+import { channelHeight, clientEndpoint } from "../../testenv/network";
+import { parseEventStream, parsePreview } from "./support/engine-events";
+import { NAMESPACE_ORG2, startLocalPlatform, type LocalPlatform } from "./support/full-stack";
+import { createOrgStack } from "./support/org-stack";
+import { PulumiWorkspace, REPO_ROOT, requireSuccess, type PulumiStack } from "./support/pulumi-cli";
+
+/** The last release: the tree as issue 10 left it, before the library and the many-chaincodes work. */
+const PREVIOUS_RELEASE = "410b624";
+const UNCHANGING_OPS = new Set(["same", "update"]);
+/** A StackReference is read on every run. */
+const unchanging = (step: { op: string; type: string }) => UNCHANGING_OPS.has(step.op) || (step.op === "read" && step.type === "pulumi:pulumi:StackReference");
+
+describe(`upgrading the org stacks from the release ${PREVIOUS_RELEASE} to this checkout`, () => {
+    const log = (line: string) => process.stderr.write(`# ${line}\n`);
+    let platform: LocalPlatform;
+    let workspace: PulumiWorkspace;
+    let previous: string;
+    let org1Stack: PulumiStack;
+    let org2Stack: PulumiStack;
+
+    before(async () => {
+        previous = mkdtempSync(join(tmpdir(), "previous-release-"));
+        rmSync(previous, { recursive: true });
+        const git = (args: string[]) => execFileSync("git", args, { cwd: REPO_ROOT, stdio: ["ignore", "ignore", "inherit"] });
+        assert.doesNotThrow(() => git(["cat-file", "-e", `${PREVIOUS_RELEASE}^{commit}`]), `the clone lacks ${PREVIOUS_RELEASE}: a shallow clone? git fetch --unshallow`);
+        git(["worktree", "add", "--detach", previous, PREVIOUS_RELEASE]);
+        const npm = (args: string[]) => execFileSync("npm", args, { cwd: previous, stdio: ["ignore", "ignore", "inherit"] });
+        npm(["ci", "--ignore-scripts", "--prefer-offline", "--no-audit", "--no-fund"]);
+        execFileSync(join(previous, "node_modules", ".bin", "tsc"), ["-p", "."], { cwd: previous, stdio: ["ignore", "ignore", "inherit"] });
+
+        platform = await startLocalPlatform(log);
+        const { network, cluster } = platform;
+        const [org1, org2] = network.orgs;
+        workspace = PulumiWorkspace.create(log, previous);
+        const kubeconfig = cluster.kubeconfig();
+        org2Stack = await createOrgStack(workspace, "org2", { network, org: org2, kubeconfig, namespace: NAMESPACE_ORG2, commit: false });
+        org1Stack = await createOrgStack(workspace, "org1", { network, org: org1, kubeconfig, commitOrgs: [org2], approvalStacks: [org2Stack.qualifiedName] });
+    });
+
+    after(async () => {
+        await platform?.stop();
+        workspace?.remove();
+        if (previous && existsSync(previous)) execFileSync("git", ["worktree", "remove", "--force", previous], { cwd: REPO_ROOT });
+    });
+
+    it("the previous release deploys both org stacks", async () => {
+        for (const stack of [org2Stack, org1Stack]) requireSuccess(await stack.run(["up", "--yes", "--skip-preview"]));
+        assert.equal((await org1Stack.outputs()).committedSequence, 1);
+    });
+
+    it("this checkout's plan for those stacks replaces, creates and deletes nothing; its up restarts no server, sends no transaction, and the chaincode answers", async () => {
+        const { network, kubelet } = platform;
+        const [org1] = network.orgs;
+        const startsBefore = kubelet.starts.length;
+        const heightBefore = await channelHeight(network, org1.peers[0], network.channel);
+        workspace.linkProjectTo(REPO_ROOT);
+        for (const stack of [org2Stack, org1Stack]) {
+            const preview = requireSuccess(await stack.run(["preview", "--json", "--diff"]));
+            const planned = parsePreview(preview.stdout).steps.filter((step) => !unchanging(step));
+            assert.deepEqual(planned.map((step) => `${step.op} ${step.urn}`), [], `${stack.name}: the upgrade plan`);
+            const up = parseEventStream(requireSuccess(await stack.run(["up", "--yes", "--skip-preview", "--json"])).stdout);
+            const changed = up.steps.filter((step) => step.op !== "same" && !(step.op === "read" && unchanging(step)));
+            assert.ok(changed.every((step) => step.op === "update"), `${stack.name}: ${changed.map((step) => `${step.op} ${step.urn}`).join(", ")}`);
+            log(`${stack.name}: the upgrade updated ${changed.map((step) => `${step.urn.split("::").pop()} (${step.diffs.join(", ")})`).join("; ") || "nothing"}`);
+        }
+        assert.equal(kubelet.starts.length, startsBefore, "a chaincode server was restarted");
+        assert.equal(await channelHeight(network, org1.peers[0], network.channel), heightBefore, "the upgrade sent a transaction");
+        const assets = await evaluate({ peer: clientEndpoint(org1.peers[0], org1), identity: org1.user, channel: network.channel, chaincode: "basic", fn: "GetAllAssets", timeoutSeconds: 30 });
+        assert.ok(assets.length > 0);
+    });
+});
