@@ -22,6 +22,8 @@ import { reportPhase } from "./support/phases";
 import { plaintextSecretsIn } from "./support/plaintext-secrets";
 import { describeFailure, REPO_ROOT, requireSuccess, type PulumiStack } from "./support/pulumi-cli";
 
+/** Calls the load loop keeps making after a switch, through the release that serves then. */
+const MORE_CALLS_AFTER_SWITCH = 20;
 const NEW_POLICY = "OR('Org1MSP.peer','Org2MSP.peer')";
 const OUT_OF_BAND_VERSION = "1.1-out-of-band";
 
@@ -189,7 +191,7 @@ describe("the program under the real Pulumi engine (kwok + local kubelet + real 
         packageIdOrg1 = String(outputs.packageId);
         packageIdOrg2 = String((await org2Stack.outputs()).packageId);
         assert.match(packageIdOrg1, /^basic_1\.1:/);
-        reportLoad("upgrade-under-load", await load.stop(), committing.result.seconds);
+        reportLoad("upgrade-under-load", await load.stop({ afterMoreCalls: MORE_CALLS_AFTER_SWITCH }), committing.result.seconds);
     });
 
     it("4. client certificate renewal under load (tlsClientGeneration 2): a new package beside the live one, org1's re-approval switches its peers, its up retires the old server; 0 failed calls", async () => {
@@ -209,7 +211,7 @@ describe("the program under the real Pulumi engine (kwok + local kubelet + real 
         const start = await kubeletStart(NAMESPACE_ORG1, releaseOrg1, () => true);
         assert.equal(start.env.CHAINCODE_ID, outputs.packageId);
         packageIdOrg1 = String(outputs.packageId);
-        reportLoad("renewal-under-load", await load.stop(), renewal.result.seconds);
+        reportLoad("renewal-under-load", await load.stop({ afterMoreCalls: MORE_CALLS_AFTER_SWITCH }), renewal.result.seconds);
     });
 
     it("5. a new image: the plan updates exactly the Deployment; up rolls the server", async () => {

@@ -22,6 +22,8 @@ export interface EngineReport {
     readonly changes: Readonly<Record<string, number>>;
     /** Seconds from each resource's step start to its outputs (whole seconds: the engine stamps events by the second). */
     readonly stepSeconds: Readonly<Record<string, number>>;
+    /** When each resource's step started (the engine's Unix seconds). */
+    readonly stepStartedAt: Readonly<Record<string, number>>;
 }
 
 interface StepMetadata {
@@ -63,7 +65,8 @@ export function parseEventStream(stdout: string): EngineReport {
         if (event.diagnosticEvent) messages.push(event.diagnosticEvent.message);
         if (event.summaryEvent) changes = event.summaryEvent.resourceChanges ?? {};
     }
-    return { steps: [...steps.values()], messages, changes, stepSeconds };
+    const stepStartedAt = Object.fromEntries([...startedAt].map(([urn, at]) => [nameOfUrn(urn), at]));
+    return { steps: [...steps.values()], messages, changes, stepSeconds, stepStartedAt };
 }
 
 /**
@@ -89,7 +92,7 @@ export function parsePreview(stdout: string): EngineReport {
     const steps = (preview.steps ?? []).map((step) =>
         toStep({ ...step, type: step.newState?.type ?? step.oldState?.type ?? typeOfUrn(step.urn), old: step.oldState, new: step.newState }),
     );
-    return { steps, messages: (preview.diagnostics ?? []).map((d) => d.message), changes: preview.changeSummary ?? {}, stepSeconds: {} };
+    return { steps, messages: (preview.diagnostics ?? []).map((d) => d.message), changes: preview.changeSummary ?? {}, stepSeconds: {}, stepStartedAt: {} };
 }
 
 /** Steps that change something: neither "same" nor a read. */

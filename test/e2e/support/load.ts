@@ -36,6 +36,7 @@ export interface LoadOptions {
 
 export class LoadLoop {
     private stopping = false;
+    private stopAt = 0;
     private calls = 0;
     private failedCalls = 0;
     private resubmitted = 0;
@@ -47,8 +48,13 @@ export class LoadLoop {
         this.loop = this.run();
     }
 
-    /** Ends the loop after the call in flight; what it saw. */
-    async stop(): Promise<LoadResult> {
+    /**
+     * Ends the loop after the call in flight, or once `afterMoreCalls` more
+     * calls are done (traffic that goes on after a change, through whatever
+     * serves now); what it saw.
+     */
+    async stop(options: { afterMoreCalls?: number } = {}): Promise<LoadResult> {
+        this.stopAt = this.calls + (options.afterMoreCalls ?? 0);
         this.stopping = true;
         await this.loop;
         return {
@@ -67,7 +73,7 @@ export class LoadLoop {
 
     private async run(): Promise<void> {
         const deadline = this.started + this.options.maxSeconds * 1000;
-        for (let i = 0; !this.stopping && Date.now() < deadline && this.calls < this.options.maxCalls; i++) {
+        for (let i = 0; !(this.stopping && this.calls >= this.stopAt) && Date.now() < deadline && this.calls < this.options.maxCalls; i++) {
             const id = `${this.options.prefix}-${i}`;
             await this.attempt(`CreateAsset ${id}`, () => this.create(id));
             await this.attempt(`ReadAsset ${id}`, async () => {
