@@ -48,19 +48,20 @@ export = async () => {
         const { lifecycle, image, ...chaincodeArgs } = settingsOfOne;
         const namespace = chaincodeArgs.namespace ?? DEFAULT_NAMESPACE;
         const owner = namespaceOwners.get(namespace);
+        const chaincodeImage = image ?? builtImage;
         const chaincode = new ExternalChaincode(
             chaincodeArgs.chaincodeName,
             {
                 ...chaincodeArgs,
                 createNamespace: owner ? false : chaincodeArgs.createNamespace,
-                image: image ?? builtImage!,
+                image: chaincodeImage!,
                 lifecycle: lifecycle && { ...lifecycle, requiredApprovals: requiredApprovals(settingsOfOne) },
                 liveRelease: liveReleases[i],
             },
             { providers: { kubernetes: k8sProvider }, dependsOn: owner?.namespaceResource && [owner.namespaceResource] },
         );
         if (!owner) namespaceOwners.set(namespace, chaincode);
-        return { chaincode, settings: settingsOfOne, image: image ?? builtImage };
+        return { chaincode, settings: settingsOfOne, image: chaincodeImage };
     });
     const kubeconfig = cluster?.kubeconfig;
     const mspId = settings.chaincodes[0].lifecycle?.org.mspId;

@@ -220,6 +220,8 @@ function readChaincode(read: ConfigReader, config: ConfigSource, secrets: Lifecy
         throw new InvalidSettingError("image", image, "no image when imageBuild is true: the built image is used");
     }
     const tlsAlgorithm = read.oneOf("tlsAlgorithm", ["ECDSA", "RSA"] as const);
+    // Read once: the lifecycle passes the keys on as secrets, the check below reads them as plain text.
+    const plainOtherOrgs = readOtherOrgs(read);
     const packageType = read.oneOf("packageType", ["ccaas", "external"] as const);
     const chaincode: ChaincodeSettings = {
         chaincodeName: read.string("chaincodeName") ?? "basic",
@@ -262,7 +264,7 @@ function readChaincode(read: ConfigReader, config: ConfigSource, secrets: Lifecy
             peerNamespaceSelector: read.stringArray("peerNamespaceSelector"),
             peerCidrs: read.stringArray("peerCidrs"),
         },
-        lifecycle: readLifecycle(read, config, secrets),
+        lifecycle: readLifecycle(read, config, secrets, plainOtherOrgs),
         smokeCheck: {
             enabled: read.boolean("smokeCheck"),
             // Defaulted here as Pulumi.yaml used to declare them: the smoke check's inputs stay as before.
@@ -281,7 +283,7 @@ function readChaincode(read: ConfigReader, config: ConfigSource, secrets: Lifecy
         lifecycle: lifecycle && {
             ...lifecycle,
             org: { ...lifecycle.org, adminKeyPem: read.string("adminKeyPem") ?? "", clientTlsKeyPem: read.string("clientTlsKeyPem") },
-            otherOrgs: readOtherOrgs(read),
+            otherOrgs: plainOtherOrgs,
         },
     });
     return chaincode;
@@ -314,7 +316,7 @@ function readImageBuild(read: ConfigReader): ChaincodeImageArgs | undefined {
     };
 }
 
-function readLifecycle(read: ConfigReader, config: ConfigSource, secrets: LifecycleSecrets): ChaincodeSettings["lifecycle"] {
+function readLifecycle(read: ConfigReader, config: ConfigSource, secrets: LifecycleSecrets, plainOtherOrgs: OtherOrgSetting[] | undefined): ChaincodeSettings["lifecycle"] {
     const channel = read.string("channel");
     if (channel === undefined) return undefined;
     const need = (key: string, what: string) => {
@@ -341,14 +343,8 @@ function readLifecycle(read: ConfigReader, config: ConfigSource, secrets: Lifecy
         sequence = sequenceText === "auto" ? "auto" : Number(sequenceText);
     }
     const clientTlsCertPem = read.string("clientTlsCertPem");
-    if ((clientTlsCertPem === undefined) !== (secrets.clientTlsKeyPem === undefined)) {
-        throw new InvalidSettingError(
-            clientTlsCertPem === undefined ? "clientTlsCertPem" : "clientTlsKeyPem",
-            undefined,
-            "clientTlsCertPem and the secret clientTlsKeyPem together, or neither",
-        );
-    }
-    const otherOrgs = readOtherOrgs(read)?.map((org, k) => ({
+    requireClientTlsPair("", clientTlsCertPem, secrets.clientTlsKeyPem);
+    const otherOrgs = plainOtherOrgs?.map((org, k) => ({
         ...org,
         adminKeyPem: secrets.otherOrgKey?.(k, "adminKeyPem") ?? org.adminKeyPem,
         clientTlsKeyPem: org.clientTlsKeyPem === undefined ? undefined : secrets.otherOrgKey?.(k, "clientTlsKeyPem") ?? org.clientTlsKeyPem,
@@ -403,11 +399,16 @@ function readOtherOrgs(read: ConfigReader): OtherOrgSetting[] | undefined {
     );
     orgs.forEach((org, k) => {
         checkObjectList(`otherOrgs[${k}].peers`, org.peers, { endpoint: "string" }, { tlsCaPem: "string", hostOverride: "string" });
-        if ((org.clientTlsCertPem === undefined) !== (org.clientTlsKeyPem === undefined)) {
-            throw new InvalidSettingError(`otherOrgs[${k}].${org.clientTlsCertPem === undefined ? "clientTlsCertPem" : "clientTlsKeyPem"}`, undefined, "clientTlsCertPem and clientTlsKeyPem together, or neither");
-        }
+        requireClientTlsPair(`otherOrgs[${k}].`, org.clientTlsCertPem, org.clientTlsKeyPem);
     });
     return orgs;
+}
+
+/** An org's client TLS certificate and (secret) key come together or not at all; `prefix` names the org's keys. */
+function requireClientTlsPair(prefix: string, certPem: unknown, keyPem: unknown): void {
+    if ((certPem === undefined) !== (keyPem === undefined)) {
+        throw new InvalidSettingError(`${prefix}${certPem === undefined ? "clientTlsCertPem" : "clientTlsKeyPem"}`, undefined, "clientTlsCertPem and the secret clientTlsKeyPem together, or neither");
+    }
 }
 
 /** Stacks of other orgs whose `mspId` output must have approved before this stack commits. */
