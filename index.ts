@@ -8,6 +8,7 @@ import type { CollectionConfig } from "./components/fabric";
 import { ChaincodeImage } from "./components/imageBuild";
 import { existingClusterProvider } from "./components/kubernetesTarget";
 import { readSettings, type ChaincodeSettings } from "./components/settings";
+import { ChaincodeTls } from "./components/tls";
 import { InvalidSettingError } from "./components/validation/errors";
 
 const config = new pulumi.Config();
@@ -42,10 +43,11 @@ export = async () => {
     const builtImage = settings.imageBuild ? new ChaincodeImage("image", settings.imageBuild).image : undefined;
     // What each channel runs is read for every chaincode at once; the chaincodes then deploy side by side.
     const liveReleases = await Promise.all(settings.chaincodes.map((chaincode) => chaincode.lifecycle && readLiveRelease(chaincode, requiredApprovals(chaincode))));
+    const sharedCa = sharedCaOf(settings.chaincodes);
     /** The first chaincode of each namespace creates it; the others' servers wait for it. */
     const namespaceOwners = new Map<string, ExternalChaincode>();
     const deployed = settings.chaincodes.map((settingsOfOne, i) => {
-        const { lifecycle, image, ...chaincodeArgs } = settingsOfOne;
+        const { lifecycle, image, sharedCa: onSharedCa, ...chaincodeArgs } = settingsOfOne;
         const namespace = chaincodeArgs.namespace ?? DEFAULT_NAMESPACE;
         const owner = namespaceOwners.get(namespace);
         const chaincodeImage = image ?? builtImage;
@@ -54,6 +56,7 @@ export = async () => {
             {
                 ...chaincodeArgs,
                 createNamespace: owner ? false : chaincodeArgs.createNamespace,
+                tls: onSharedCa ? { ...chaincodeArgs.tls, ca: sharedCa } : chaincodeArgs.tls,
                 image: chaincodeImage!,
                 lifecycle: lifecycle && { ...lifecycle, requiredApprovals: requiredApprovals(settingsOfOne) },
                 liveRelease: liveReleases[i],
@@ -69,6 +72,13 @@ export = async () => {
     if (deployed.length === 1) return { ...chaincodeOutputs(deployed[0]), kubeconfig, mspId };
     return { chaincodes: Object.fromEntries(deployed.map((one) => [one.settings.chaincodeName, chaincodeOutputs(one)])), kubeconfig, mspId };
 };
+
+/** One CA for every chaincode with tlsSharedCa (their settings agree on its algorithm and lifetime); none without. */
+function sharedCaOf(chaincodes: readonly ChaincodeSettings[]): ChaincodeTls | undefined {
+    const first = chaincodes.find((chaincode) => chaincode.sharedCa);
+    if (!first) return undefined;
+    return new ChaincodeTls("shared-tls", { serviceName: "shared", algorithm: first.tls?.algorithm, caValidityHours: first.tls?.caValidityHours });
+}
 
 /** What a stack exports for one chaincode. */
 function chaincodeOutputs({ chaincode, settings: chaincodeSettings, image }: { chaincode: ExternalChaincode; settings: ChaincodeSettings; image: pulumi.Input<string> | undefined }) {

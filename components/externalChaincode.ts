@@ -56,6 +56,15 @@ export interface ChaincodeTlsSettings {
     readonly clientGeneration?: number;
     /** More SANs for the server certificate. Defaults to none. */
     readonly extraSans?: pulumi.Input<pulumi.Input<string>[]>;
+    /**
+     * A CA shared with other chaincodes that issues this chaincode's
+     * certificates instead of a CA of its own; its algorithm and lifetime
+     * apply. Every server of the group then accepts the peer client
+     * certificate of any chaincode in it. Switching between shared and own is
+     * a new release (a new package, served beside the live one). Defaults to
+     * a CA of its own.
+     */
+    readonly ca?: ChaincodeTls;
 }
 
 /** Workload settings passed through to ChaincodeService unchanged. */
@@ -161,10 +170,11 @@ export class ExternalChaincode extends pulumi.ComponentResource {
         super("fabric-ccaas:index:ExternalChaincode", name, {}, opts);
         // Check what every child will check, so a bad setting stops the graph before any child exists.
         const s = validateArgs(this, () => checkExternalChaincodeArgs(args));
-        const { tlsEnabled, tlsArgs } = s;
+        const { tlsEnabled, tlsArgs, leafSettings } = s;
         const clientAuth = tlsArgs.clientAuth;
         const child = { parent: this };
         const plan = planReleases(args.chaincodeName, s.addressTemplate, s.releaseKey, args.liveRelease, s.legacyAddress);
+        const sharedCa = tlsEnabled ? args.tls?.ca : undefined;
         pulumi.log.info(plan.summary, this);
 
         // The namespace outlives every release; it was the first server's child before releases existed.
@@ -177,7 +187,11 @@ export class ExternalChaincode extends pulumi.ComponentResource {
                   )
                 : undefined;
 
-        this.tls = tlsEnabled ? new ChaincodeTls(`${name}-tls`, { serviceName: s.serviceName, ...tlsArgs }, child) : undefined;
+        // The own CA stays while it parents the certificates of the server from before releases.
+        const keepsLegacyServer = plan.releases.some((release) => release.role === "live" && !release.key);
+        const ownTls =
+            tlsEnabled && (!sharedCa || keepsLegacyServer) ? new ChaincodeTls(`${name}-tls`, { serviceName: s.serviceName, ...tlsArgs }, child) : undefined;
+        this.tls = sharedCa ?? ownTls;
 
         const releaseNames = (key: string) => ({
             serverName: key ? releaseServerName(s.serviceName, key) : s.serviceName,
@@ -191,8 +205,9 @@ export class ExternalChaincode extends pulumi.ComponentResource {
             return new ReleaseCertificates(
                 `${names.prefix}-tls`,
                 this.tls,
+                leafSettings!,
                 { serverName: names.serverName, namespace: s.namespace, address: names.address, extraSans: args.tls?.extraSans },
-                { parent: key ? this : this.tls, keep },
+                { parent: key ? this : ownTls ?? this, keep },
             );
         };
         const serverTlsOf = (certificates: ReleaseCertificates | undefined): ChaincodeServerTls | undefined =>
@@ -344,13 +359,14 @@ function serviceArgs(
     };
 }
 
-/** The CA and leaf settings ChaincodeTls gets. */
+/** The CA and leaf settings ChaincodeTls gets; a shared CA's own algorithm and lifetime apply. */
 function tlsArgsOf(args: ExternalChaincodeArgs) {
     const tlsEnabled = args.tls?.enabled ?? true;
+    const ca = args.tls?.ca?.settings;
     return {
-        algorithm: args.tls?.algorithm,
+        algorithm: ca?.algorithm ?? args.tls?.algorithm,
         clientAuth: tlsEnabled && (args.tls?.clientAuth ?? true),
-        caValidityHours: args.tls?.caValidityHours,
+        caValidityHours: ca?.caValidityHours ?? args.tls?.caValidityHours,
         validityHours: args.tls?.validityHours,
         earlyRenewalHours: args.tls?.earlyRenewalHours,
         clientValidityHours: args.tls?.clientValidityHours,
@@ -366,11 +382,23 @@ export function checkExternalChaincodeArgs(args: ExternalChaincodeArgs) {
     const own = validateExternalChaincodeArgs(args);
     const service = validateServiceArgs(serviceArgs(args, own, own.serverName, "", undefined));
     const tlsEnabled = args.tls?.enabled ?? true;
+    if (tlsEnabled && args.tls?.ca) checkSharedCa(args.tls, args.tls.ca);
     const tlsArgs = tlsArgsOf(args);
-    if (tlsEnabled) validateTlsArgs(tlsArgs);
+    const leafSettings = tlsEnabled ? validateTlsArgs(tlsArgs) : undefined;
     if (args.lifecycle) validateLifecycleArgs(args.lifecycle);
     validateSmokeCheck(args.smokeCheck ?? {});
-    return { ...own, commonLabels: service.commonLabels, tlsEnabled, tlsArgs };
+    return { ...own, commonLabels: service.commonLabels, tlsEnabled, tlsArgs, leafSettings };
+}
+
+/** A chaincode on a shared CA takes its key type and lifetime: a different one set here is a mistake, not a wish. */
+function checkSharedCa(tls: ChaincodeTlsSettings, ca: ChaincodeTls): void {
+    const shared = ca.settings;
+    if (tls.algorithm !== undefined && tls.algorithm !== shared.algorithm) {
+        throw new InvalidSettingError("tlsAlgorithm", tls.algorithm, `${shared.algorithm}, the algorithm of the shared CA ${ca.caName} (its leaves use its key type)`);
+    }
+    if (tls.caValidityHours !== undefined && tls.caValidityHours !== shared.caValidityHours) {
+        throw new InvalidSettingError("tlsCaValidityHours", tls.caValidityHours, `${shared.caValidityHours}, the lifetime of the shared CA ${ca.caName}`);
+    }
 }
 
 const SMOKE_FUNCTION = /^[A-Za-z0-9_.:-]{1,256}$/;
@@ -432,6 +460,7 @@ export function validateExternalChaincodeArgs(args: ExternalChaincodeArgs) {
         tls: !tlsEnabled ? "none" : args.tls?.clientAuth ?? true ? "mutual" : "server",
         indexFiles,
         clientGeneration,
+        sharedCa: tlsEnabled ? args.tls?.ca?.caName : undefined,
     });
     const address = validateHostPort("address", releaseAddress(addressTemplate, releaseKey));
     // Where the server was before releases: kept, under its old names, while the channel runs its package.

@@ -26,12 +26,16 @@ export interface ReleaseContent {
     readonly indexFiles: Readonly<Record<string, string>>;
     /** Generation of the peer's client certificate (1 for the first); bumping it renews the certificate. */
     readonly clientGeneration: number;
+    /** Name of the CA shared with other chaincodes; undefined for the chaincode's own CA (keys from before stay as they were). */
+    readonly sharedCa?: string;
 }
 
 /** The release key: the first 8 hex digits of sha256 over the content in a fixed order. */
 export function releaseKeyOf(content: ReleaseContent): string {
     const indexFiles = Object.keys(content.indexFiles).sort().map((path) => [path, content.indexFiles[path]]);
-    const canonical = JSON.stringify([content.label, content.type, content.dialTimeout, content.tls, indexFiles, content.clientGeneration]);
+    const fields: unknown[] = [content.label, content.type, content.dialTimeout, content.tls, indexFiles, content.clientGeneration];
+    if (content.sharedCa !== undefined) fields.push(content.sharedCa);
+    const canonical = JSON.stringify(fields);
     return createHash("sha256").update(canonical).digest("hex").slice(0, RELEASE_KEY_LENGTH);
 }
 

@@ -25,6 +25,8 @@ export type ClusterTarget =
 export type ChaincodeSettings = Omit<ExternalChaincodeArgs, "lifecycle" | "image"> & {
     /** Undefined when imageBuild builds the image. */
     image?: string;
+    /** Certificates from the CA the stack shares among its chaincodes with tlsSharedCa (the program declares it). */
+    sharedCa?: boolean;
     lifecycle?: ChaincodeLifecycleArgs & { approvalStacks?: string[] };
 };
 
@@ -40,7 +42,7 @@ export interface ProgramSettings {
 export const CONFIG_KEYS = [
     "chaincodes", "chaincodeName", "chaincodeVersion", "label", "packageType", "couchDbIndexDir",
     "namespace", "createNamespace", "serviceName", "port", "address", "dialTimeout",
-    "tls", "clientAuth", "tlsAlgorithm", "tlsCaValidityHours", "tlsValidityHours", "tlsEarlyRenewalHours", "tlsClientValidityHours", "tlsClientGeneration", "tlsExtraSans",
+    "tls", "clientAuth", "tlsAlgorithm", "tlsCaValidityHours", "tlsValidityHours", "tlsEarlyRenewalHours", "tlsClientValidityHours", "tlsClientGeneration", "tlsExtraSans", "tlsSharedCa",
     "image", "imageDigest", "imageBuild", "imageBuildTool", "imageBuildContext", "imageRegistry", "imageRepository", "replicas", "cpuRequest", "memoryRequest", "cpuLimit", "memoryLimit", "runAsUser",
     "env", "imagePullSecrets", "networkPolicy", "peerPodSelector", "peerNamespaceSelector", "peerCidrs",
     "kubeconfig", "kubeContext", "clusterIdentifier",
@@ -56,7 +58,7 @@ export const SECRET_KEYS = ["kubeconfig", "adminKeyPem", "clientTlsKeyPem", "oth
 /** Keys that mean something only when another setting has a given value: set otherwise, they are refused. */
 const DEPENDENT_KEYS: ReadonlyArray<{ keys: readonly string[]; accepted: string; holds: (read: ConfigReader) => boolean }> = [
     {
-        keys: ["clientAuth", "tlsAlgorithm", "tlsCaValidityHours", "tlsValidityHours", "tlsEarlyRenewalHours", "tlsClientValidityHours", "tlsClientGeneration", "tlsExtraSans"],
+        keys: ["clientAuth", "tlsAlgorithm", "tlsCaValidityHours", "tlsValidityHours", "tlsEarlyRenewalHours", "tlsClientValidityHours", "tlsClientGeneration", "tlsExtraSans", "tlsSharedCa"],
         accepted: "to be set only with tls: true (without TLS there are no certificates)",
         holds: (read) => read.boolean("tls") ?? true,
     },
@@ -104,7 +106,7 @@ const DEPENDENT_KEYS: ReadonlyArray<{ keys: readonly string[]; accepted: string;
 export const CHAINCODE_KEYS = [
     "chaincodeName", "chaincodeVersion", "label", "packageType", "couchDbIndexDir",
     "namespace", "createNamespace", "serviceName", "port", "address", "dialTimeout",
-    "tls", "clientAuth", "tlsAlgorithm", "tlsCaValidityHours", "tlsValidityHours", "tlsEarlyRenewalHours", "tlsClientValidityHours", "tlsClientGeneration", "tlsExtraSans",
+    "tls", "clientAuth", "tlsAlgorithm", "tlsCaValidityHours", "tlsValidityHours", "tlsEarlyRenewalHours", "tlsClientValidityHours", "tlsClientGeneration", "tlsExtraSans", "tlsSharedCa",
     "image", "imageDigest", "replicas", "cpuRequest", "memoryRequest", "cpuLimit", "memoryLimit", "runAsUser",
     "env", "imagePullSecrets", "networkPolicy", "peerPodSelector", "peerNamespaceSelector", "peerCidrs",
     "channel", "endorsementPolicy", "sequence", "initRequired", "collectionsFile", "smokeCheck", "smokeFunction", "smokeArgs", "smokeWaitSeconds",
@@ -123,6 +125,7 @@ export function readSettings(config: ConfigSource, secrets: LifecycleSecrets = {
         renamedForItem(items && { index: i, item: items[i] }, () => readChaincode(new ConfigReader(source, SECRET_KEYS), config, secrets, imageBuild)),
     );
     if (items) checkDistinct(chaincodes);
+    checkSharedCaAgreement(chaincodes);
 
     let cluster: ClusterTarget;
     if (read.boolean("aksCreate") ?? false) {
@@ -206,6 +209,21 @@ function checkDistinct(chaincodes: readonly ChaincodeSettings[]): void {
     });
 }
 
+/** The chaincodes on the shared CA agree on what the CA is: the first of them sets its algorithm and lifetime. */
+function checkSharedCaAgreement(chaincodes: readonly ChaincodeSettings[]): void {
+    const sharing = chaincodes.map((chaincode, index) => ({ chaincode, index })).filter(({ chaincode }) => chaincode.sharedCa);
+    const [first, ...others] = sharing;
+    for (const { chaincode, index } of others) {
+        for (const [key, field, fallback] of [["tlsAlgorithm", "algorithm", "ECDSA"], ["tlsCaValidityHours", "caValidityHours", 87600]] as const) {
+            const value = chaincode.tls?.[field] ?? fallback;
+            const shared = first.chaincode.tls?.[field] ?? fallback;
+            if (value !== shared) {
+                throw new InvalidSettingError(`chaincodes[${index}].${key}`, value, `${shared}, as chaincodes[${first.index}] has: every chaincode with tlsSharedCa: true uses the one shared CA`);
+            }
+        }
+    }
+}
+
 /** One chaincode's settings from `read` (the stack's keys, or an item's over them), checked as the component checks them. */
 function readChaincode(read: ConfigReader, config: ConfigSource, secrets: LifecycleSecrets, imageBuild: ChaincodeImageArgs | undefined): ChaincodeSettings {
     for (const rule of DEPENDENT_KEYS) {
@@ -246,6 +264,7 @@ function readChaincode(read: ConfigReader, config: ConfigSource, secrets: Lifecy
             clientGeneration: read.integer("tlsClientGeneration"),
             extraSans: read.stringArray("tlsExtraSans"),
         },
+        sharedCa: read.boolean("tlsSharedCa"),
         image,
         imageDigest: read.string("imageDigest"),
         replicas: read.integer("replicas"),
@@ -275,7 +294,7 @@ function readChaincode(read: ConfigReader, config: ConfigSource, secrets: Lifecy
     };
 
     // Every component check, under the keys above, before anything is read from Fabric or declared.
-    const { lifecycle, image: _image, ...chaincodeArgs } = chaincode;
+    const { lifecycle, image: _image, sharedCa: _sharedCa, ...chaincodeArgs } = chaincode;
     // The secret keys are checked as plain text here and stay secrets in the settings.
     checkExternalChaincodeArgs({
         ...chaincodeArgs,

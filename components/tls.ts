@@ -76,6 +76,9 @@ export interface LeafSettings {
 
 export type ChaincodeTlsArgs = ChaincodeCaArgs & LeafSettings;
 
+/** How one chaincode's leaves are issued, whichever CA signs them. */
+export type LeafCertificateSettings = Pick<TlsSettings, "clientAuth" | "validityHours" | "earlyRenewalHours" | "clientValidityHours">;
+
 export interface ReleaseCertificatesArgs {
     /** Release server name: the Service the peer dials. */
     readonly serverName: string;
@@ -91,16 +94,19 @@ const CLIENT_USES = ["digital_signature", "key_encipherment", "client_auth"];
 const CA_USES = ["cert_signing", "crl_signing", "digital_signature"];
 
 /**
- * The chaincode's private CA, shared by all its releases. Only the CA goes
- * into connection.json, so renewing a server leaf changes no package; the
- * peer's client leaf is in the package, so each release gets its own
- * (ReleaseCertificates) and a renewal is a new release.
+ * The chaincode's private CA, shared by all its releases (and, when given as
+ * `tls.ca`, by several chaincodes). Only the CA goes into connection.json, so
+ * renewing a server leaf changes no package; the peer's client leaf is in the
+ * package, so each release gets its own (ReleaseCertificates) and a renewal
+ * is a new release.
  */
 export class ChaincodeTls extends pulumi.ComponentResource {
     /** PEM of the CA; public, goes into connection.json as root_cert. */
     public readonly caCertPem: pulumi.Output<string>;
     public readonly settings: TlsSettings;
     public readonly organization: string;
+    /** The component's name: what a chaincode sharing this CA records in its release key. */
+    public readonly caName: string;
     private readonly caKey: tls.PrivateKey;
     private readonly caCert: tls.SelfSignedCert;
 
@@ -108,6 +114,7 @@ export class ChaincodeTls extends pulumi.ComponentResource {
         super("fabric-ccaas:index:ChaincodeTls", name, {}, opts);
         this.settings = validateArgs(this, () => validateTlsArgs(args));
         this.organization = args.organization ?? "Hyperledger Fabric chaincode";
+        this.caName = name;
         this.caKey = this.newKey(`${name}-ca-key`, { parent: this });
         this.caCert = new tls.SelfSignedCert(
             `${name}-ca`,
@@ -165,8 +172,7 @@ export class ReleaseCertificates {
     /** Secret; undefined without mutual TLS. */
     public readonly clientKeyPem: pulumi.Output<string> | undefined;
 
-    constructor(prefix: string, ca: ChaincodeTls, args: ReleaseCertificatesArgs, opts: pulumi.CustomResourceOptions & KeepOption) {
-        const settings = ca.settings;
+    constructor(prefix: string, ca: ChaincodeTls, settings: LeafCertificateSettings, args: ReleaseCertificatesArgs, opts: pulumi.CustomResourceOptions & KeepOption) {
         const organization = ca.organization;
         const sans = pulumi
             .output(args.extraSans ?? [])

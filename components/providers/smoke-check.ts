@@ -53,7 +53,13 @@ export interface ChaincodeSmokeCheckOutputs extends ChaincodeSmokeCheckInputs {
 
 export const DEFAULT_SMOKE_FUNCTION = "GetAllAssets";
 export const DEFAULT_SMOKE_WAIT_SECONDS = 60;
-const RETRY_PAUSE_MS = 3000;
+/** Pauses between attempts: short while the server is most likely just starting, then every 3 s. */
+const RETRY_PAUSES_MS = [250, 500, 1000, 2000, 3000];
+
+/** The pause after the given failed attempt (1-based). */
+function smokeRetryPauseMs(attempt: number): number {
+    return RETRY_PAUSES_MS[Math.min(attempt, RETRY_PAUSES_MS.length) - 1];
+}
 /** How long the peer may take to answer the probe after a timed-out evaluation. */
 const PROBE_SECONDS = 5;
 const INPUT_KEYS = [
@@ -126,7 +132,8 @@ async function smokeCheck(inputs: ChaincodeSmokeCheckInputs): Promise<ChaincodeS
         } catch (error) {
             const message = error instanceof FabricTimeoutError ? await diagnoseHang(inputs, error) : (error as Error).message;
             // A chaincode that answered with its own error is reachable: retrying will not help.
-            if (Date.now() + RETRY_PAUSE_MS >= deadline || !isReachabilityProblem(message)) {
+            const pauseMs = smokeRetryPauseMs(attempts);
+            if (Date.now() + pauseMs >= deadline || !isReachabilityProblem(message)) {
                 throw new Error(smokeCheckFailure(inputs, fn, attempts, message));
             }
             // What the wait is for, in the up output while it lasts.
@@ -134,7 +141,7 @@ async function smokeCheck(inputs: ChaincodeSmokeCheckInputs): Promise<ChaincodeS
                 `smoke check of ${inputs.chaincodeName} (channel ${inputs.channel}) through ${inputs.peerEndpoint}: attempt ${attempts} did not reach the chaincode ` +
                     `(${firstLine(message)}); retrying for up to ${Math.round((deadline - Date.now()) / 1000)} s more`,
             );
-            await new Promise((resolve) => setTimeout(resolve, RETRY_PAUSE_MS));
+            await new Promise((resolve) => setTimeout(resolve, pauseMs));
         }
     }
 }

@@ -3,7 +3,8 @@
  * of the network (chaincodes, otherOrgs), under the real Pulumi engine, on
  * kwok and the real Fabric network: every chaincode is installed on all
  * three peers, approved by both orgs together once every install is done,
- * committed and invoked end to end through each org's peers.
+ * committed and invoked end to end through each org's peers. Two of them
+ * share one CA (tlsSharedCa), the third has its own.
  */
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
@@ -18,8 +19,8 @@ import { plaintextSecretsIn } from "./support/plaintext-secrets";
 import { PulumiWorkspace, requireSuccess, type PulumiStack, type StateResource } from "./support/pulumi-cli";
 
 const CHAINCODES: ReadonlyArray<Record<string, string>> = [
-    { chaincodeName: "assets", namespace: "hlf-org1" },
-    { chaincodeName: "ledger", namespace: "hlf-org1", chaincodeVersion: "2.0" },
+    { chaincodeName: "assets", namespace: "hlf-org1", tlsSharedCa: "true" },
+    { chaincodeName: "ledger", namespace: "hlf-org1", chaincodeVersion: "2.0", tlsSharedCa: "true" },
     { chaincodeName: "tokens", namespace: "hlf-tokens" },
 ];
 
@@ -63,8 +64,12 @@ describe("one stack, three chaincodes, two orgs (chaincodes + otherOrgs)", () =>
         const result = requireSuccess(await stack.run(["up", "--yes", "--skip-preview", "--json"]));
         const report = parseEventStream(result.stdout);
         reportPhase("up-3-chaincodes-2-orgs", result.seconds, report.stepSeconds);
-        const outputs = (await stack.outputs()).chaincodes as Record<string, { packageId: string; committedSequence: number; namespace: string }>;
+        const outputs = (await stack.outputs()).chaincodes as Record<string, { packageId: string; committedSequence: number; namespace: string; caCertPem: string }>;
         assert.deepEqual(Object.keys(outputs).sort(), ["assets", "ledger", "tokens"]);
+        // The peers verify assets' and ledger's servers against one CA, tokens' against its own (each invoked below).
+        assert.equal(outputs.assets.caCertPem, outputs.ledger.caCertPem);
+        assert.notEqual(outputs.tokens.caCertPem, outputs.assets.caCertPem);
+        assert.match(outputs.assets.caCertPem, /BEGIN CERTIFICATE/);
 
         const resources = await stack.resources();
         const named = (name: string): StateResource => {

@@ -149,11 +149,17 @@ describe("Fabric dynamic providers against a real network", () => {
                 const { id, outs } = await checkedCreate(chaincodeInstallProvider, inputs);
                 assert.equal(id, `${packageA.packageId}@${peer.endpoint}`);
                 assert.equal(outs.label, "basic_1.0");
+                // The bytes (with the peer's client key) are not kept twice: the outputs hold only their ID.
+                assert.equal("packageBase64" in outs, false);
                 assert.deepEqual(await chaincodeInstallProvider.diff(id, outs, inputs), { changes: false, replaces: [] });
                 const again = await chaincodeInstallProvider.create(inputs);
                 assert.equal(again.outs.packageId, packageA.packageId);
                 const read = await chaincodeInstallProvider.read(id, outs);
                 assert.equal(read.id, id);
+                // A state from before keeps the bytes in its outputs; a refresh drops them.
+                const legacy = await chaincodeInstallProvider.read(id, { ...outs, packageBase64: inputs.packageBase64 } as ChaincodeInstallOutputs);
+                assert.equal("packageBase64" in legacy.props, false);
+                assert.deepEqual(await chaincodeInstallProvider.diff(id, { ...outs, packageBase64: inputs.packageBase64 } as ChaincodeInstallOutputs, inputs), { changes: false, replaces: [] });
             }
         }
     });
@@ -171,7 +177,7 @@ describe("Fabric dynamic providers against a real network", () => {
         const moved = await chaincodeInstallProvider.diff("x", olds, installInputs(org1.peers[1], org1, packageA));
         assert.deepEqual(moved, { changes: true, replaces: ["peerEndpoint"] });
         const repackaged = await chaincodeInstallProvider.diff("x", olds, installInputs(org1.peers[0], org1, packageB));
-        assert.deepEqual(repackaged.replaces, ["packageBase64", "packageId"]);
+        assert.deepEqual(repackaged.replaces, ["packageId"]);
         const rekeyed = await chaincodeInstallProvider.diff("x", olds, { ...installInputs(org1.peers[0], org1, packageA), timeoutSeconds: 10 });
         assert.deepEqual(rekeyed, { changes: true, replaces: [] });
     });

@@ -6,6 +6,7 @@ import { MockRecorder, installMocks, isSecretOutput, promiseOf, registrationsSet
 // Mocks must be in place before any component module registers resources.
 const mocks: MockRecorder = installMocks();
 import { ExternalChaincode } from "../../components/externalChaincode";
+import { ChaincodeTls } from "../../components/tls";
 import { readChaincodePackage } from "../../components/packaging";
 
 const DEPLOYMENT = "kubernetes:apps/v1:Deployment";
@@ -132,6 +133,7 @@ describe("ExternalChaincode graph (mocks)", () => {
     });
 
     it("rejects bad settings before creating any child resource", async () => {
+        const sharedCa = new ChaincodeTls("shared-ca", { serviceName: "shared" });
         const cases: Array<[string, Record<string, unknown>, RegExp]> = [
             ["bad-label", { label: "-bad" }, /invalid label: "-bad"; expected a package label/],
             ["bad-address", { address: "no-port" }, /invalid address: "no-port"/],
@@ -142,6 +144,9 @@ describe("ExternalChaincode graph (mocks)", () => {
             ["bad-timeout", { dialTimeout: "10 seconds" }, /invalid dialTimeout: "10 seconds"/],
             ["bad-digest", { imageDigest: "sha256:xyz" }, /invalid imageDigest: "sha256:xyz"/],
             ["bad-validity", { tls: { validityHours: 0 } }, /invalid tlsValidityHours: 0/],
+            ["bad-shared-algorithm", { tls: { ca: sharedCa, algorithm: "RSA" } }, /invalid tlsAlgorithm: "RSA"; expected ECDSA, the algorithm of the shared CA shared-ca/],
+            ["bad-shared-lifetime", { tls: { ca: sharedCa, caValidityHours: 24 } }, /invalid tlsCaValidityHours: 24; expected 87600, the lifetime of the shared CA shared-ca/],
+            ["bad-shared-leaf", { tls: { ca: sharedCa, validityHours: 90000 } }, /invalid tlsValidityHours: 90000; expected at most tlsCaValidityHours \(87600\)/],
         ];
         for (const [name, override, message] of cases) {
             assert.throws(

@@ -95,6 +95,32 @@ describe("the program with several chaincodes (chaincodes)", () => {
         assert.equal(mocks.byType("kubernetes:core/v1:Service").length, 3);
     });
 
+    it("issues the certificates of the chaincodes with tlsSharedCa from one CA, and the others from their own", async () => {
+        const items = [{ chaincodeName: "assets", tlsSharedCa: true }, { chaincodeName: "ledger", tlsSharedCa: true }, { chaincodeName: "tokens" }];
+        const { mocks, run } = runProgram({ ...lifecycleStack(), chaincodes: JSON.stringify(items) }, ["adminKeyPem"]);
+        const outputs = (await run()).chaincodes as Record<string, Record<string, any>>;
+        await Promise.all(Object.values(outputs).map((one) => promiseOf(one.committedSequence)));
+        await registrationsSettled();
+
+        assert.deepEqual(mocks.byType("tls:index/selfSignedCert:SelfSignedCert").map((r) => r.name).sort(), ["shared-tls-ca", "tokens-tls-ca"]);
+        // Every leaf is signed with the key of its chaincode's CA: the shared one for assets and ledger.
+        const leaves = mocks.byType("tls:index/locallySignedCert:LocallySignedCert");
+        assert.equal(leaves.length, 6, "a server and a client leaf per chaincode");
+        for (const leaf of leaves) {
+            const signer = leaf.name.startsWith("tokens-") ? "tokens-tls-ca-key" : "shared-tls-ca-key";
+            assert.ok(dependsOn(leaf, signer) && !dependsOn(leaf, signer === "shared-tls-ca-key" ? "tokens-tls-ca-key" : "shared-tls-ca-key"), `${leaf.name} is signed by ${signer}`);
+        }
+        // The packages carry the CA that signed: their bytes depend on the shared CA's certificate.
+        const installs = mocks.byType("pulumi-nodejs:dynamic/fabric:ChaincodeInstall");
+        assert.ok(installs.filter((r) => /^(assets|ledger)-/.test(r.name)).every((r) => dependsOn(r, "shared-tls-ca")));
+        assert.ok(installs.filter((r) => r.name.startsWith("tokens-")).every((r) => dependsOn(r, "tokens-tls-ca") && !dependsOn(r, "shared-tls-ca")));
+        // On the shared CA, the release is another one than on an own CA: switching never replaces a live server in place.
+        const ownCa = await runProgram({ ...lifecycleStack(), chaincodeName: "assets" }, ["adminKeyPem"]).run();
+        await registrationsSettled();
+        assert.match(ownCa.releaseKey, /^[0-9a-f]{8}$/);
+        assert.notEqual(outputs.assets.releaseKey, ownCa.releaseKey);
+    });
+
     it("reads today's one-chaincode stack and that chaincode as the one item of chaincodes alike (same settings, so the same resources)", () => {
         const pki = testPki();
         const stack = { ...lifecycleStack(), chaincodeVersion: "1.2", replicas: "2", tls: "true" };
