@@ -4,14 +4,19 @@
  * then ten, each for both orgs (three peers), in one stack. Reports the
  * ratio (target <= 2), then a no-op up (target <= 5 s) and a preview
  * (target <= 3 s) of the ten-chaincode stack with the channel height
- * checked, and where the time of each up went (the slowest steps, from the
- * engine's event timestamps).
+ * checked, and where the time of each up went: the slowest steps (the
+ * engine's event timestamps), the CPU seconds of each kind of process, the
+ * size of the state, and, side by side, the same ten-chaincode up with the
+ * engine's per-step checkpoints off (PULUMI_SKIP_CHECKPOINTS): the share of
+ * the file backend, which rewrites the whole state after every step. The
+ * one-chaincode stack's no-op up and preview are the fixed cost beside them.
  */
 import { channelHeight } from "../testenv/network";
 import { parseEventStream } from "../test/e2e/support/engine-events";
 import { startLocalPlatform } from "../test/e2e/support/full-stack";
 import { createOrgStack } from "../test/e2e/support/org-stack";
 import { PulumiWorkspace, requireSuccess, type PulumiStack } from "../test/e2e/support/pulumi-cli";
+import { ProcessCpuSampler } from "./process-cpu";
 import { BenchResult } from "./result";
 
 const MANY = 10;
@@ -36,28 +41,41 @@ export async function upScaleBenchmark(): Promise<BenchResult[]> {
                 otherOrgs: [org2],
                 chaincodes: Array.from({ length: count }, (_, i) => ({ chaincodeName: `${name}${i}`, namespace: `hlf-${name}` })),
             });
-        const up = async (stack: PulumiStack) => {
-            const result = requireSuccess(await stack.run(["up", "--yes", "--skip-preview", "--json"]));
-            return { seconds: Number(result.seconds.toFixed(1)), report: parseEventStream(result.stdout) };
+        const up = async (stack: PulumiStack, env?: Record<string, string>) => {
+            const cpu = ProcessCpuSampler.start();
+            const result = requireSuccess(await stack.run(["up", "--yes", "--skip-preview", "--json"], { env }));
+            return { seconds: Number(result.seconds.toFixed(1)), report: parseEventStream(result.stdout), cpu: cpu.stop() };
         };
-        const one = await up(await stackOf("one", 1));
+        const preview = async (stack: PulumiStack) => Number(requireSuccess(await stack.run(["preview", "--expect-no-changes"])).seconds.toFixed(1));
+        const oneStack = await stackOf("one", 1);
+        const one = await up(oneStack);
+        const oneNoop = await up(oneStack);
+        const onePreview = await preview(oneStack);
         const tenStack = await stackOf("ten", MANY);
         const ten = await up(tenStack);
+        const stateBytes = Buffer.byteLength(await tenStack.exportState());
 
         const heightBefore = await height();
         const noop = await up(tenStack);
-        const preview = requireSuccess(await tenStack.run(["preview", "--expect-no-changes"]));
+        const tenPreview = await preview(tenStack);
         const transactions = (await height()) - heightBefore;
         const noChange = Object.keys(noop.report.changes).join(",") === "same";
+        // The same up, checkpoints off: what is left is ours, Fabric's and the platform's.
+        const withoutCheckpoints = await up(await stackOf("tnc", MANY), { PULUMI_EXPERIMENTAL: "true", PULUMI_SKIP_CHECKPOINTS: "true" });
         return [
             {
                 bench: "up-scale",
                 value: Number((ten.seconds / one.seconds).toFixed(2)),
                 unit: "ratio",
-                details: { oneSeconds: one.seconds, tenSeconds: ten.seconds, target: 2, chaincodes: MANY, orgs: 2, peers: 3, slowestOne: slowest(one.report.stepSeconds), slowestTen: slowest(ten.report.stepSeconds) },
+                details: {
+                    oneSeconds: one.seconds, tenSeconds: ten.seconds, target: 2, chaincodes: MANY, orgs: 2, peers: 3,
+                    tenSecondsWithoutCheckpoints: withoutCheckpoints.seconds, stateBytes,
+                    cpuSecondsTen: ten.cpu, cpuSecondsTenWithoutCheckpoints: withoutCheckpoints.cpu,
+                    slowestOne: slowest(one.report.stepSeconds), slowestTen: slowest(ten.report.stepSeconds),
+                },
             },
-            { bench: "up-noop", value: noop.seconds, unit: "s", details: { chaincodes: MANY, target: 5, transactions, noChange, slowest: slowest(noop.report.stepSeconds) } },
-            { bench: "preview", value: Number(preview.seconds.toFixed(1)), unit: "s", details: { chaincodes: MANY, target: 3, transactions } },
+            { bench: "up-noop", value: noop.seconds, unit: "s", details: { chaincodes: MANY, target: 5, transactions, noChange, oneSeconds: oneNoop.seconds, cpuSeconds: noop.cpu, slowest: slowest(noop.report.stepSeconds) } },
+            { bench: "preview", value: tenPreview, unit: "s", details: { chaincodes: MANY, target: 3, transactions, oneSeconds: onePreview } },
         ];
     } finally {
         await platform.stop();

@@ -32,6 +32,8 @@ export interface RunOptions {
     readonly timeoutMs?: number;
     /** Called with all of stdout so far after each chunk, and the process's PID (to kill it mid-run in a fault test). */
     readonly watch?: (stdout: string, pid: number) => void;
+    /** More environment for this command only (e.g. an engine setting a benchmark compares). */
+    readonly env?: Readonly<Record<string, string>>;
 }
 
 export class PulumiWorkspace {
@@ -118,7 +120,7 @@ export class PulumiWorkspace {
         const command = `pulumi ${args.join(" ")}`;
         const started = process.hrtime.bigint();
         return new Promise((resolve, reject) => {
-            const child = spawn("pulumi", args, { cwd: this.currentProjectDir, env: this.env, stdio: ["pipe", "pipe", "pipe"] });
+            const child = spawn("pulumi", args, { cwd: this.currentProjectDir, env: { ...this.env, ...options.env }, stdio: ["pipe", "pipe", "pipe"] });
             let stdout = "";
             let stderr = "";
             child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
