@@ -37,8 +37,8 @@ export interface ChaincodeInstallInputs extends PeerConnectionInputs, AdminInput
 
 /**
  * The package bytes stay out of the outputs: the ID (their SHA-256) says the
- * same, and the state the engine rewrites after every step is a third smaller
- * for a ten-chaincode stack.
+ * same. The state, which a file backend rewrites whole after every step, is
+ * 12% smaller for ten chaincodes (2.60 MB instead of 2.96 MB).
  */
 export interface ChaincodeInstallOutputs extends Omit<ChaincodeInstallInputs, "packageBase64"> {
     /** The package label the peer reported. */

@@ -50,7 +50,16 @@ link_component() {
   local dir b
   dir=$(component_dir "$1")
   mkdir -p "$links"
-  for b in $(binaries_of "$1"); do ln -sfn "$dir/bin/$b" "$links/$b"; done
+  for b in $(binaries_of "$1"); do
+    if [ "$b" = pulumi-language-nodejs ]; then
+      # A launcher, not a link: it hands the host the project's typescript option (see the file).
+      rm -f "$links/$b"
+      sed "s|@HOST@|$dir/bin/$b|" "$here/wrappers/pulumi-language-nodejs.launcher" >"$links/$b.tmp"
+      chmod 0755 "$links/$b.tmp" && mv "$links/$b.tmp" "$links/$b"
+    else
+      ln -sfn "$dir/bin/$b" "$links/$b"
+    fi
+  done
 }
 
 if $check_only; then
