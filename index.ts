@@ -1,9 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { AksCluster } from "./components/aks";
 import { DEFAULT_NAMESPACE, ExternalChaincode } from "./components/externalChaincode";
-import { lookupLiveRelease } from "./components/liveRelease";
+import { lookupChannelPlan, type ChannelPlan } from "./components/liveRelease";
 import { adminIdentity, targetEndpoint } from "./components/providers/shared";
-import type { LiveRelease } from "./components/release";
 import type { CollectionConfig } from "./components/fabric";
 import { ChaincodeImage } from "./components/imageBuild";
 import { existingClusterProvider } from "./components/kubernetesTarget";
@@ -42,7 +41,7 @@ export = async () => {
 
     const builtImage = settings.imageBuild ? new ChaincodeImage("image", settings.imageBuild).image : undefined;
     // What each channel runs is read for every chaincode at once; the chaincodes then deploy side by side.
-    const liveReleases = await Promise.all(settings.chaincodes.map((chaincode) => chaincode.lifecycle && readLiveRelease(chaincode, requiredApprovals(chaincode))));
+    const channelPlans = await Promise.all(settings.chaincodes.map((chaincode) => chaincode.lifecycle && readChannelPlan(chaincode, requiredApprovals(chaincode))));
     const sharedCa = sharedCaOf(settings.chaincodes);
     /** The first chaincode of each namespace creates it; the others' servers wait for it. */
     const namespaceOwners = new Map<string, ExternalChaincode>();
@@ -58,8 +57,8 @@ export = async () => {
                 createNamespace: owner ? false : chaincodeArgs.createNamespace,
                 tls: onSharedCa ? { ...chaincodeArgs.tls, ca: sharedCa } : chaincodeArgs.tls,
                 image: chaincodeImage!,
-                lifecycle: lifecycle && { ...lifecycle, requiredApprovals: requiredApprovals(settingsOfOne) },
-                liveRelease: liveReleases[i],
+                lifecycle: lifecycle && { ...lifecycle, requiredApprovals: requiredApprovals(settingsOfOne), plan: channelPlans[i]?.plan },
+                liveRelease: channelPlans[i]?.liveRelease,
             },
             { providers: { kubernetes: k8sProvider }, dependsOn: owner?.namespaceResource && [owner.namespaceResource] },
         );
@@ -127,11 +126,11 @@ function approvalStackOrg(name: string): pulumi.Output<string> {
     return org;
 }
 
-/** What this org's peers run now; a failed look-up stops the program naming the peer and the cause. */
-async function readLiveRelease(
+/** What this org's peers run now and the sequence planned; a failed look-up stops the program naming the peer and the cause. */
+async function readChannelPlan(
     chaincode: ChaincodeSettings,
     approvals: readonly pulumi.Input<string>[] | undefined,
-): Promise<LiveRelease | undefined> {
+): Promise<ChannelPlan | undefined> {
     const lifecycle = chaincode.lifecycle!;
     const { org } = lifecycle;
     const peer = org.peers[0];
@@ -141,7 +140,7 @@ async function readLiveRelease(
     ]);
     if (adminCertPem === undefined || adminKeyPem === undefined || requiredApprovals?.some((mspId) => mspId === undefined)) return undefined;
     try {
-        return await lookupLiveRelease({
+        return await lookupChannelPlan({
             peer: targetEndpoint({ endpoint: peer.endpoint, tlsCaPem: peerTlsCaPem, hostOverride }, { clientTlsCertPem, clientTlsKeyPem }),
             identity: adminIdentity({ mspId: org.mspId, adminCertPem, adminKeyPem }),
             timeoutSeconds: lifecycle.timeoutSeconds,

@@ -24,7 +24,7 @@ export {
 export { AksCluster, type AksClusterArgs } from "./aks";
 export { ChaincodeImage, type ChaincodeImageArgs } from "./imageBuild";
 export { existingClusterProvider, type ExistingClusterArgs } from "./kubernetesTarget";
-export { lookupLiveRelease, type LiveReleaseQuery } from "./liveRelease";
+export { lookupChannelPlan, lookupLiveRelease, type ChannelPlan, type LiveReleaseQuery } from "./liveRelease";
 export { type LiveRelease } from "./release";
 export * from "./providers";
 export { InvalidSettingError } from "./validation/errors";

@@ -72,6 +72,14 @@ export interface ChaincodeLifecycleArgs {
     readonly requiredApprovals?: readonly pulumi.Input<string>[];
     /** Deadline of each Fabric call, seconds. Defaults to 30. */
     readonly timeoutSeconds?: number;
+    /**
+     * The sequence and change planned from the channel before declaring
+     * (lookupChannelPlan): the approvals and the commit carry it, so the
+     * preview says "sequence 1 → 2: endorsementPolicy (…)", and with "auto"
+     * `up` stops if the channel moved since. Defaults to none (the sequence
+     * is known only after `up`).
+     */
+    readonly plan?: { readonly sequence: number; readonly change: string };
 }
 
 /**
@@ -163,6 +171,8 @@ export class ChaincodeLifecycle extends pulumi.ComponentResource {
             ordererEndpoint: args.orderer?.endpoint,
             ordererTlsCaPem: args.orderer?.tlsCaPem,
             ordererHostOverride: args.orderer?.hostOverride,
+            plannedSequence: args.plan?.sequence,
+            plannedChange: args.plan?.change,
         };
         // Every approval waits for every install, so the orgs' approvals go out together (one block, not one each).
         this.approvals = orgs.map(

@@ -6,7 +6,7 @@
  */
 import { checkCommitReadiness, CallOptions, Endpoint, getInstalledPackage, IdentityPem, queryApproved, queryCommitted } from "./fabric";
 import { readChaincodePackage } from "./packaging/reader";
-import { desiredDefinition, planSequence } from "./providers/lifecycle-plan";
+import { describePlan, DescribedPlan, desiredDefinition, planSequence } from "./providers/lifecycle-plan";
 import type { DefinitionInputs } from "./providers/shared";
 import type { LiveRelease } from "./release";
 
@@ -23,12 +23,39 @@ export interface LiveReleaseQuery extends CallOptions {
     readonly requiredApprovals?: readonly string[];
 }
 
+/** What the channel holds for the declared definition, read once. */
+export interface ChannelPlan {
+    /** What this org's peers run now; undefined when nothing is committed or this org approved no package for it. */
+    readonly liveRelease?: LiveRelease;
+    /** The sequence the declared definition gets and why; undefined when the declared definition is invalid (the providers say why). */
+    readonly plan?: DescribedPlan;
+}
+
 /** Undefined when nothing is committed or this org approved no package for the committed sequence. */
 export async function lookupLiveRelease(query: LiveReleaseQuery): Promise<LiveRelease | undefined> {
+    return (await lookupChannelPlan(query)).liveRelease;
+}
+
+/** The live release and the planned sequence, from one read of the committed definition. */
+export async function lookupChannelPlan(query: LiveReleaseQuery): Promise<ChannelPlan> {
     const call = { peer: query.peer, identity: query.identity, timeoutSeconds: query.timeoutSeconds };
     const { channel, name } = query.definition;
     const committed = await queryCommitted({ ...call, channel, name });
-    if (!committed) return undefined;
+    let plan: DescribedPlan | undefined;
+    try {
+        plan = describePlan(query.definition, desiredDefinition(query.definition), committed);
+    } catch {
+        plan = undefined; // a bad definition or sequence fails in the providers, with its own message
+    }
+    return { liveRelease: committed && (await liveReleaseOf(query, call, committed)), plan };
+}
+
+async function liveReleaseOf(
+    query: LiveReleaseQuery,
+    call: CallOptions & { peer: Endpoint; identity: IdentityPem },
+    committed: NonNullable<Awaited<ReturnType<typeof queryCommitted>>>,
+): Promise<LiveRelease | undefined> {
+    const { channel, name } = query.definition;
     const approved = await queryApproved({ ...call, channel, name, sequence: committed.sequence });
     if (!approved?.packageId) return undefined;
     const packageBytes = await getInstalledPackage({ ...call, packageId: approved.packageId });

@@ -7,7 +7,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { approveForMyOrg, definitionDifferences, queryApproved, queryCommitted } from "../fabric";
 import { InvalidSettingError } from "../validation/errors";
-import { compact, definitionFieldsFromNetwork, desiredDefinition, planSequence } from "./lifecycle-plan";
+import { compact, definitionFieldsFromNetwork, desiredDefinition, planSequence, requirePlanStillHolds } from "./lifecycle-plan";
 import { DefinitionArgs, OrdererConnectionArgs, PeerConnectionArgs, SignerArgs, TransportArgs, SettingNamesArgs, withSecretInputs, withSecretOutputs } from "./resource-args";
 import {
     adminIdentity,
@@ -104,6 +104,7 @@ async function approve(inputs: ChaincodeApprovalInputs, previousTxId: string): P
     const desired = desiredDefinition(inputs);
     const committed = await queryCommitted({ ...common, name: inputs.name });
     const { sequence } = planSequence(inputs, desired, committed);
+    requirePlanStillHolds(inputs, sequence);
     const target = { ...desired, sequence };
     const packageId = inputs.packageId || undefined;
 

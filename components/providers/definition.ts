@@ -10,7 +10,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { checkCommitReadiness, commitDefinition, definitionDifferences, EncodedDefinition, Endpoint, formatApplicationPolicy, queryApproved, queryCommitted } from "../fabric";
 import { InvalidSettingError } from "../validation/errors";
 import { validateHostPort } from "../validation/fabric";
-import { compact, definitionFieldsFromNetwork, desiredDefinition, planSequence } from "./lifecycle-plan";
+import { compact, definitionFieldsFromNetwork, desiredDefinition, planSequence, requirePlanStillHolds } from "./lifecycle-plan";
 import { DefinitionArgs, OrdererConnectionArgs, PeerTargetArgs, SignerArgs, TransportArgs, SettingNamesArgs, withSecretInputs, withSecretOutputs } from "./resource-args";
 import {
     adminIdentity,
@@ -142,6 +142,7 @@ async function commit(inputs: ChaincodeDefinitionInputs, previousTxId: string): 
     const desired = desiredDefinition(inputs);
     const committed = await queryCommitted({ ...common, name: inputs.name });
     const plan = planSequence(inputs, desired, committed);
+    requirePlanStillHolds(inputs, plan.sequence);
     if (plan.matchesCommitted && committed) {
         return compact({ ...inputs, committedSequence: committed.sequence, approvals: committed.approvals, commitTxId: previousTxId });
     }

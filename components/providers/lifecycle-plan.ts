@@ -44,6 +44,32 @@ export function planSequence(inputs: DefinitionInputs, desired: EncodedDefinitio
     return { sequence: requested, matchesCommitted: false };
 }
 
+/** The sequence a definition gets, and what that means in words, for a preview or a PR comment. */
+export interface DescribedPlan {
+    readonly sequence: number;
+    readonly change: string;
+}
+
+export function describePlan(inputs: DefinitionInputs, desired: EncodedDefinition, committed: CommittedDefinition | undefined): DescribedPlan {
+    const { sequence, matchesCommitted } = planSequence(inputs, desired, committed);
+    if (!committed) return { sequence, change: `sequence ${sequence}: the first definition of ${inputs.name} on ${inputs.channel}` };
+    if (matchesCommitted) return { sequence, change: `sequence ${sequence}: the committed definition, unchanged` };
+    return { sequence, change: `sequence ${committed.sequence} → ${sequence}: ${definitionDifferences(committed, desired).join("; ")} (committed vs declared)` };
+}
+
+/**
+ * With "auto", the sequence about to be approved or committed must be the one
+ * the program planned in this run: a difference means another party changed
+ * the channel meanwhile, and acting on it would not be what the plan showed.
+ */
+export function requirePlanStillHolds(inputs: DefinitionInputs, sequence: number): void {
+    if (inputs.sequence !== "auto" || inputs.plannedSequence === undefined || inputs.plannedSequence === sequence) return;
+    throw new Error(
+        `the channel ${inputs.channel} changed after this run planned chaincode ${inputs.name}: planned sequence ${inputs.plannedSequence} ` +
+            `(${inputs.plannedChange ?? "no reason given"}), but it now needs sequence ${sequence}. Nothing was sent; run the update again to plan from what the channel holds now`,
+    );
+}
+
 /** The desired definition (sequence still to be planned). */
 export function desiredDefinition(inputs: DefinitionInputs): EncodedDefinition {
     return encodeDefinition(definitionOf(inputs, 1), "");

@@ -122,4 +122,8 @@ export interface DefinitionArgs {
     readonly endorsementPlugin?: pulumi.Input<string>;
     /** Defaults to "vscc". */
     readonly validationPlugin?: pulumi.Input<string>;
+    /** The sequence planned from the channel before declaring (e.g. by lookupChannelPlan): shown in the preview; with "auto", `up` stops when the channel has moved since. Defaults to none. */
+    readonly plannedSequence?: pulumi.Input<number>;
+    /** What the plan does, in words (shown in the preview). Defaults to none. */
+    readonly plannedChange?: pulumi.Input<string>;
 }

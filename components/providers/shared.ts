@@ -281,6 +281,10 @@ export interface DefinitionInputs {
     initRequired?: boolean;
     endorsementPlugin?: string;
     validationPlugin?: string;
+    /** The sequence the program planned from the channel before declaring (shown in preview); `up` stops if the channel moved since. */
+    plannedSequence?: number;
+    /** Why, in words: what the preview and a PR comment say the definition does. */
+    plannedChange?: string;
 }
 
 /** Input keys by group, as the Args interfaces group them (resource-args.ts): each provider's diff is built from these. */
@@ -300,6 +304,11 @@ export function validateDefinition(collector: FailureCollector, inputs: Definiti
     collector.check("sequence", inputs.sequence, () => {
         if (inputs.sequence !== "auto" && !(typeof inputs.sequence === "number" && Number.isSafeInteger(inputs.sequence) && inputs.sequence >= 1)) {
             throw new InvalidSettingError("sequence", inputs.sequence, 'a whole number from 1, or "auto" (computed from the committed definition)');
+        }
+    });
+    collector.check("plannedSequence", inputs.plannedSequence, () => {
+        if (inputs.plannedSequence !== undefined && !(Number.isSafeInteger(inputs.plannedSequence) && inputs.plannedSequence >= 1)) {
+            throw new InvalidSettingError("plannedSequence", inputs.plannedSequence, "a whole number from 1 (the sequence planned from the channel), or none");
         }
     });
     collector.check("name", inputs.name, () => validateDefinitionName(inputs.name, "name"));

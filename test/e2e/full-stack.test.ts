@@ -151,8 +151,15 @@ describe("the program under the real Pulumi engine (kwok + local kubelet + real 
         }
 
         // The preview says it: a new server beside the kept one, which nothing touches.
-        const preview = parsePreview(requireSuccess(await org1Stack.run(["preview", "--json"])).stdout);
+        const previewJson = requireSuccess(await org1Stack.run(["preview", "--json"])).stdout;
+        const preview = parsePreview(previewJson);
         const step = (name: string) => preview.steps.find((candidate) => nameOfUrn(candidate.urn) === name)?.op;
+        // The sequence is known at preview, read from the channel: what a PR comment says the approval and the commit do.
+        for (const name of ["basic-lifecycle-approval", "basic-lifecycle-definition"]) {
+            const planned = (JSON.parse(previewJson) as { steps: Array<{ urn: string; newState?: { inputs?: Record<string, unknown> } }> }).steps.find((candidate) => nameOfUrn(candidate.urn) === name)?.newState?.inputs;
+            assert.equal(planned?.plannedSequence, 2, `${name} in the preview: ${JSON.stringify(planned?.plannedSequence)}`);
+            assert.equal(planned?.plannedChange, 'sequence 1 → 2: version ("1.0" vs "1.1") (committed vs declared)');
+        }
         const newRelease = preview.steps.map((candidate) => /^basic-([0-9a-f]{8})-server-deployment$/.exec(nameOfUrn(candidate.urn))?.[1]).find((key) => key && key !== oldOrg1);
         assert.ok(newRelease, `no new release in the preview: ${preview.steps.map((c) => `${c.op} ${nameOfUrn(c.urn)}`).join(", ")}`);
         assert.equal(step(`basic-${newRelease}-server-deployment`), "create");

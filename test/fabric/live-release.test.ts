@@ -9,7 +9,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { approveForMyOrg, commitDefinition, getChannelHeight, installChaincode } from "../../components/fabric";
-import { lookupLiveRelease, type LiveReleaseQuery } from "../../components/liveRelease";
+import { lookupChannelPlan, lookupLiveRelease, type LiveReleaseQuery } from "../../components/liveRelease";
 import { buildChaincodePackage } from "../../components/packaging";
 import { clientEndpoint, startNetwork, type FabricNetwork, type Org } from "../../testenv/network";
 
@@ -55,8 +55,9 @@ describe("the live release as the program reads it (real network)", () => {
         await network?.stop();
     });
 
-    it("is undefined while nothing is committed", async () => {
+    it("is undefined while nothing is committed; the plan is the first sequence", async () => {
         assert.equal(await lookupLiveRelease(query()), undefined);
+        assert.deepEqual((await lookupChannelPlan(query())).plan, { sequence: 1, change: `sequence 1: the first definition of basic on ${network.channel}` });
     });
 
     it("names the committed package and its address; the same definition with a new package switches in this update", async () => {
@@ -73,6 +74,10 @@ describe("the live release as the program reads it (real network)", () => {
 
         const live = await lookupLiveRelease(query());
         assert.deepEqual(live, { packageId: package1.packageId, address: ADDRESS_1_0, sequence: 1, replacedInThisUpdate: true });
+        // What a preview shows for the approvals and the commit: read from the peer, no transaction.
+        assert.deepEqual((await lookupChannelPlan(query())).plan, { sequence: 1, change: "sequence 1: the committed definition, unchanged" });
+        const upgraded = (await lookupChannelPlan(query({ version: "1.1" }))).plan;
+        assert.deepEqual(upgraded, { sequence: 2, change: 'sequence 1 → 2: version ("1.0" vs "1.1") (committed vs declared)' });
         const heightAfter = await getChannelHeight({ peer: clientEndpoint(org1.peers[0], org1), identity: org1.admin, channel: network.channel });
         assert.equal(heightAfter, heightBefore, "the look-up sent a transaction");
     });

@@ -182,8 +182,17 @@ describe("Fabric dynamic providers against a real network", () => {
         assert.deepEqual(rekeyed, { changes: true, replaces: [] });
     });
 
+    it("refuses an approval and a commit planned for another sequence than the channel now needs, naming both, and sends nothing", async () => {
+        const heightBefore = await height();
+        const stale = { plannedSequence: 3, plannedChange: "sequence 2 → 3: endorsementPolicy (…)" };
+        const refusal = /the channel mychannel changed after this run planned chaincode basic: planned sequence 3 \(sequence 2 → 3: endorsementPolicy \(…\)\), but it now needs sequence 1\. Nothing was sent; run the update again/;
+        await assert.rejects(checkedCreate(chaincodeApprovalProvider, approvalInputs(org1, stale)), (error: Error) => refusal.test(error.message));
+        await assert.rejects(checkedCreate(chaincodeDefinitionProvider, definitionInputs(stale)), (error: Error) => refusal.test(error.message));
+        assert.equal(await height(), heightBefore, "a stale plan sent a transaction");
+    });
+
     it("approves for Org1; committing before Org2 approved fails naming Org2MSP and sends nothing", async () => {
-        const { outs } = await checkedCreate(chaincodeApprovalProvider, approvalInputs(org1));
+        const { outs } = await checkedCreate(chaincodeApprovalProvider, approvalInputs(org1, { plannedSequence: 1, plannedChange: "sequence 1: the first definition of basic on mychannel" }));
         assert.equal(outs.approvedSequence, 1);
         assert.match(outs.approvalTxId, /^[0-9a-f]{64}$/);
         approvals.set(org1.mspId, outs);

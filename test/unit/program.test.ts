@@ -55,6 +55,22 @@ describe("the program (index.ts) under mocks", () => {
     });
 });
 
+describe("the program's plan of the definition (read from the channel before declaring)", () => {
+    it("gives every approval and the commit the planned sequence and its reason, which the preview shows", async () => {
+        const plan = { sequence: 2, change: 'sequence 1 → 2: version ("1.0" vs "1.1") (committed vs declared)' };
+        const { mocks, run } = loadProgram({ config: { ...lifecycleStack(), chaincodeVersion: "1.1" }, secretKeys: ["adminKeyPem"], plan });
+        await promiseOf((await run()).committedSequence);
+        await registrationsSettled();
+        const planned = [...mocks.byType("pulumi-nodejs:dynamic/fabric:ChaincodeApproval"), ...mocks.byType("pulumi-nodejs:dynamic/fabric:ChaincodeDefinition")];
+        assert.equal(planned.length, 2);
+        for (const resource of planned) {
+            assert.equal(resource.inputs.plannedSequence, 2, resource.name);
+            assert.equal(resource.inputs.plannedChange, plan.change, resource.name);
+            assert.equal(resource.inputs.sequence, "auto", "the providers still decide, and stop if the channel moved");
+        }
+    });
+});
+
 /** Literal defaults in Pulumi.yaml's comment ("Defaults to 9999.", "Defaults to \"ccaas\"."); prose defaults are the program's to compute. */
 function documentedDefaults(): Record<string, string> {
     const text = readFileSync(join(__dirname, "..", "..", "..", "Pulumi.yaml"), "utf8");

@@ -20,7 +20,7 @@ import {
     type ChaincodeInstallInputs,
     type ChaincodeInstallOutputs,
 } from "../../components/providers";
-import { planSequence } from "../../components/providers/lifecycle-plan";
+import { describePlan, planSequence, requirePlanStillHolds } from "../../components/providers/lifecycle-plan";
 import { UNKNOWN } from "../../components/providers/shared";
 import { testPki } from "../support/pki";
 
@@ -150,6 +150,10 @@ describe("diff", () => {
         assert.deepEqual(await chaincodeInstallProvider.diff("id", installOuts, install), { changes: false, replaces: [] });
         assert.deepEqual(await chaincodeApprovalProvider.diff("id", approvalOuts, { ...approval, peerHostOverride: "" }), { changes: false, replaces: [] });
         assert.deepEqual(await chaincodeDefinitionProvider.diff("id", definitionOuts, definition), { changes: false, replaces: [] });
+        // The plan is shown, not acted on: a new reading of the channel alone changes nothing.
+        const replanned = { plannedSequence: 2, plannedChange: "sequence 1 → 2: version" };
+        assert.deepEqual(await chaincodeApprovalProvider.diff("id", approvalOuts, { ...approval, ...replanned }), { changes: false, replaces: [] });
+        assert.deepEqual(await chaincodeDefinitionProvider.diff("id", definitionOuts, { ...definition, ...replanned }), { changes: false, replaces: [] });
     });
 
     it("replaces an install for a new peer or package; updates it for new credentials", async () => {
@@ -191,6 +195,19 @@ describe("sequence planning", () => {
         assert.throws(() => planSequence({ ...inputs, sequence: 3 }, desired, committedAs(3, "0.9")), /already committed .*differs in: version \("0.9" vs "1.0"\)/);
         assert.throws(() => planSequence({ ...inputs, sequence: 6 }, desired, committedAs(3)), /4 or "auto": Fabric accepts only the next sequence/);
         assert.throws(() => planSequence({ ...inputs, sequence: 2 }, desired, undefined), /1 or "auto"/);
+    });
+
+    it("describes the plan in words for the preview: first, unchanged, or from which sequence to which and why", () => {
+        assert.deepEqual(describePlan(inputs, desired, undefined), { sequence: 1, change: "sequence 1: the first definition of basic on mychannel" });
+        assert.deepEqual(describePlan(inputs, desired, committedAs(3)), { sequence: 3, change: "sequence 3: the committed definition, unchanged" });
+        assert.deepEqual(describePlan(inputs, desired, committedAs(3, "0.9")), { sequence: 4, change: 'sequence 3 → 4: version ("0.9" vs "1.0") (committed vs declared)' });
+    });
+
+    it("stops an auto sequence that is not the planned one; an explicit sequence or no plan is not checked", () => {
+        assert.throws(() => requirePlanStillHolds({ ...inputs, plannedSequence: 2, plannedChange: "sequence 1 → 2: version" }, 3), /planned sequence 2 \(sequence 1 → 2: version\), but it now needs sequence 3\. Nothing was sent/);
+        assert.doesNotThrow(() => requirePlanStillHolds({ ...inputs, plannedSequence: 3 }, 3));
+        assert.doesNotThrow(() => requirePlanStillHolds({ ...inputs, sequence: 4, plannedSequence: 3 }, 4));
+        assert.doesNotThrow(() => requirePlanStillHolds(inputs, 3));
     });
 });
 

@@ -1,11 +1,12 @@
 /**
  * Loads index.ts under Pulumi mocks. What the channel runs is read from
- * Fabric while the program runs (lookupLiveRelease); a graph test gives that
+ * Fabric while the program runs (lookupChannelPlan); a graph test gives that
  * answer instead, as the input it is. The look-up itself is tested against
  * real peers in the fabric tier.
  */
 import Module from "node:module";
 import type { LiveRelease } from "../../../components/release";
+import type { DescribedPlan } from "../../../components/providers/lifecycle-plan";
 import { installMocks, MockRecorder } from "./pulumiMocks";
 
 const PROGRAM = require.resolve("../../../index");
@@ -16,6 +17,8 @@ export interface ProgramOptions {
     readonly secretKeys?: string[];
     /** What lookupLiveRelease answers. Defaults to nothing committed. */
     readonly liveRelease?: LiveRelease;
+    /** The sequence lookupChannelPlan plans. Defaults to none. */
+    readonly plan?: DescribedPlan;
 }
 
 export interface LoadedProgram {
@@ -30,7 +33,10 @@ export function loadProgram(options: ProgramOptions): LoadedProgram {
     const mocks = installMocks({ config: options.config, secretKeys: options.secretKeys });
     delete require.cache[PROGRAM];
     const stub = new Module(LIVE_RELEASE);
-    stub.exports = { lookupLiveRelease: async () => options.liveRelease };
+    stub.exports = {
+        lookupLiveRelease: async () => options.liveRelease,
+        lookupChannelPlan: async () => ({ liveRelease: options.liveRelease, plan: options.plan }),
+    };
     stub.loaded = true;
     require.cache[LIVE_RELEASE] = stub;
     const load = () => require(PROGRAM) as () => Promise<Record<string, any>>;
