@@ -11,7 +11,7 @@ import { approveForMyOrg } from "../components/fabric";
 import { chaincodeApprovalProvider, chaincodeDefinitionProvider, chaincodeInstallProvider } from "../components/providers";
 import { clientEndpoint, type FabricNetwork, type Org, type PeerNode, startNetwork } from "../testenv/network";
 import { peerCliSteps, POLICY, prepareRun, type Run, seconds, VERSION } from "./lifecycle";
-import { BenchResult, median } from "./result";
+import { type BenchResult, median } from "./result";
 
 const ROUNDS = 5;
 const TARGET_OVER_FLOOR_SECONDS = 0.3;

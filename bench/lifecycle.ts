@@ -11,7 +11,7 @@ import { performance } from "node:perf_hooks";
 import { approveForMyOrg, commitDefinition, installChaincode } from "../components/fabric";
 import { buildChaincodePackage } from "../components/packaging";
 import { clientEndpoint, type FabricNetwork, type Org, type PeerNode, runPeerCli, startNetwork } from "../testenv/network";
-import { BenchResult, median } from "./result";
+import { type BenchResult, median } from "./result";
 
 const ROUNDS = 5;
 export const POLICY = "OR('Org1MSP.member', 'Org2MSP.member')";

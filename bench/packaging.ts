@@ -1,6 +1,6 @@
 import { buildChaincodePackage } from "../components/packaging";
 import { testPki } from "../test/support/pki";
-import { BenchResult, median } from "./result";
+import { type BenchResult, median } from "./result";
 
 /** Time to build one mutual-TLS ccaas package with two CouchDB indexes, in microseconds. */
 export async function packagingBenchmark(): Promise<BenchResult[]> {

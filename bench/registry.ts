@@ -2,7 +2,7 @@ import { lifecycleBenchmark } from "./lifecycle";
 import { lifecycleFloorBenchmark } from "./lifecycle-floor";
 import { packagingBenchmark } from "./packaging";
 import { upScaleBenchmark } from "./up-scale";
-import { Benchmark } from "./result";
+import type { Benchmark } from "./result";
 
 export const BENCHMARKS: Record<string, Benchmark> = {
     package: packagingBenchmark,

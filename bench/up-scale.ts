@@ -17,7 +17,7 @@ import { startLocalPlatform } from "../test/e2e/support/full-stack";
 import { createOrgStack } from "../test/e2e/support/org-stack";
 import { PulumiWorkspace, requireSuccess, type PulumiStack } from "../test/e2e/support/pulumi-cli";
 import { ProcessCpuSampler } from "./process-cpu";
-import { BenchResult } from "./result";
+import type { BenchResult } from "./result";
 
 const MANY = 10;
 

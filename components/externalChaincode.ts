@@ -1,16 +1,16 @@
 import * as k8s from "@pulumi/kubernetes";
 import { createHash } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
-import { ChaincodeLifecycle, ChaincodeLifecycleArgs, orgPeerSettingNames, validateLifecycleArgs } from "./lifecycle";
-import { buildChaincodePackage, ChaincodePackage, CouchDbIndexInput } from "./packaging";
+import { ChaincodeLifecycle, type ChaincodeLifecycleArgs, orgPeerSettingNames, validateLifecycleArgs } from "./lifecycle";
+import { buildChaincodePackage, type ChaincodePackage, type CouchDbIndexInput } from "./packaging";
 import { couchDbIndexFiles } from "./packaging/couchdb-indexes";
 import { DEFAULT_DIAL_TIMEOUT } from "./packaging/connection";
 import { ChaincodeSmokeCheck } from "./providers";
 import {
     defaultAddressTemplate,
-    LiveRelease,
+    type LiveRelease,
     MAX_RELEASE_SERVICE_NAME,
-    PlannedRelease,
+    type PlannedRelease,
     planReleases,
     releaseAddress,
     releaseKeyOf,
@@ -18,13 +18,13 @@ import {
     validateAddressTemplate,
 } from "./release";
 import {
-    ChaincodeServerTls,
+    type ChaincodeServerTls,
     ChaincodeService,
-    ChaincodeServiceArgs,
+    type ChaincodeServiceArgs,
     DEFAULT_CHAINCODE_PORT,
     validateServiceArgs,
 } from "./service";
-import { ChaincodeTls, KeyAlgorithm, ReleaseCertificates, validateTlsArgs } from "./tls";
+import { ChaincodeTls, type KeyAlgorithm, ReleaseCertificates, validateTlsArgs } from "./tls";
 import { InvalidSettingError } from "./validation/errors";
 import {
     validateChaincodeLabel,
@@ -175,7 +175,7 @@ export class ExternalChaincode extends pulumi.ComponentResource {
         const child = { parent: this };
         const plan = planReleases(args.chaincodeName, s.addressTemplate, s.releaseKey, args.liveRelease, s.legacyAddress);
         const sharedCa = tlsEnabled ? args.tls?.ca : undefined;
-        pulumi.log.info(plan.summary, this);
+        void pulumi.log.info(plan.summary, this);
 
         // The namespace outlives every release; it was the first server's child before releases existed.
         const namespaceResource =

@@ -25,7 +25,7 @@ export { AksCluster, type AksClusterArgs } from "./aks";
 export { ChaincodeImage, type ChaincodeImageArgs } from "./imageBuild";
 export { existingClusterProvider, type ExistingClusterArgs } from "./kubernetesTarget";
 export { lookupChannelPlan, lookupLiveRelease, type ChannelPlan, type LiveReleaseQuery } from "./liveRelease";
-export { type LiveRelease } from "./release";
+export type { LiveRelease } from "./release";
 export * from "./providers";
 export { InvalidSettingError } from "./validation/errors";
 /** The deterministic chaincode packager (no Pulumi imports). */

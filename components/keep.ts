@@ -1,4 +1,4 @@
-import * as pulumi from "@pulumi/pulumi";
+import type * as pulumi from "@pulumi/pulumi";
 
 /** Declares a resource that must stay exactly as the state has it. */
 export interface KeepOption {

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { encodeEndorsementPolicy } from "./fabric";
-import { ChaincodeApproval, ChaincodeDefinition, ChaincodeInstall, CollectionArgs, PeerTargetArgs } from "./providers";
+import { ChaincodeApproval, ChaincodeDefinition, ChaincodeInstall, type CollectionArgs, type PeerTargetArgs } from "./providers";
 import { InvalidSettingError } from "./validation/errors";
 import { validateHost, validateHostPort, validateMspId } from "./validation/fabric";
 import { validateCertificateBundlePem, validateKeyMatchesCertificate, validatePrivateKeyPem } from "./validation/pem";

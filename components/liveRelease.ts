@@ -4,9 +4,9 @@
  * committed definition, where that package's server is, and whether this
  * update moves the peers to the declared package. Read-only calls only.
  */
-import { checkCommitReadiness, CallOptions, Endpoint, getInstalledPackage, IdentityPem, queryApproved, queryCommitted } from "./fabric";
+import { checkCommitReadiness, type CallOptions, type Endpoint, getInstalledPackage, type IdentityPem, queryApproved, queryCommitted } from "./fabric";
 import { readChaincodePackage } from "./packaging/reader";
-import { describePlan, DescribedPlan, desiredDefinition, planSequence } from "./providers/lifecycle-plan";
+import { describePlan, type DescribedPlan, desiredDefinition, planSequence } from "./providers/lifecycle-plan";
 import type { DefinitionInputs } from "./providers/shared";
 import type { LiveRelease } from "./release";
 
@@ -76,8 +76,8 @@ async function liveReleaseOf(
  * end of an update whose every step succeeded.
  */
 async function declaredGoesLive(query: LiveReleaseQuery, committed: NonNullable<Awaited<ReturnType<typeof queryCommitted>>>): Promise<boolean> {
-    let desired;
-    let sequence;
+    let desired: ReturnType<typeof desiredDefinition>;
+    let sequence: ReturnType<typeof planSequence>;
     try {
         desired = desiredDefinition(query.definition);
         sequence = planSequence(query.definition, desired, committed);

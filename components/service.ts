@@ -9,7 +9,7 @@ import {
     TLS_KEY_FILE,
     TLS_MOUNT_PATH,
 } from "./environment";
-import { KeepOption, keepOptions } from "./keep";
+import { type KeepOption, keepOptions } from "./keep";
 import { InvalidSettingError } from "./validation/errors";
 import {
     imageWithDigest,
@@ -138,7 +138,7 @@ export class ChaincodeService extends pulumi.ComponentResource {
                 "tls.crt": args.tls.certPem,
                 "tls.key": pulumi.secret(args.tls.keyPem),
             };
-            if (args.tls.clientCaPem) stringData["client-ca.crt"] = args.tls.clientCaPem;
+            if (args.tls.clientCaPem !== undefined) stringData["client-ca.crt"] = args.tls.clientCaPem;
             const secretProps = { metadata: { name: `${s.serviceName}-tls`, namespace, labels }, type: "kubernetes.io/tls", stringData };
             tlsSecret = new k8s.core.v1.Secret(`${name}-tls`, secretProps, childOptions(secretProps, ["data"]));
         }
@@ -344,7 +344,9 @@ export function validateServiceArgs(args: ChaincodeServiceArgs): ServiceSettings
             throw new InvalidSettingError("env", key, `a variable the Deployment does not set itself; it sets ${managed.join(", ")} from the package ID, port and TLS settings`);
         }
     }
-    (args.imagePullSecrets ?? []).forEach((secret, i) => requireDnsSubdomain(`imagePullSecrets[${i}]`, secret));
+    (args.imagePullSecrets ?? []).forEach((secret, i) => {
+        requireDnsSubdomain(`imagePullSecrets[${i}]`, secret);
+    });
     const access = args.peerAccess ?? {};
     const networkPolicy =
         access.enabled ?? true

@@ -1,8 +1,8 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { CouchDbIndexInput } from "./packaging";
-import { CollectionArgs } from "./providers";
-import { CliCollectionJson, collectionsFromCliJson, encodeCollections } from "./fabric";
+import type { CouchDbIndexInput } from "./packaging";
+import type { CollectionArgs } from "./providers";
+import { type CliCollectionJson, collectionsFromCliJson, encodeCollections } from "./fabric";
 import { InvalidSettingError } from "./validation/errors";
 
 /*

@@ -1,10 +1,10 @@
-import { AksClusterArgs, validateAksArgs } from "./aks";
-import { checkExternalChaincodeArgs, DEFAULT_NAMESPACE, defaultServiceName, ExternalChaincodeArgs } from "./externalChaincode";
-import { ChaincodeImageArgs, IMAGE_BUILD_TOOLS, validateImageArgs } from "./imageBuild";
-import { ChaincodeLifecycleArgs, OrdererArgs, OrgPeerArgs } from "./lifecycle";
-import { CollectionArgs, DEFAULT_SMOKE_FUNCTION, DEFAULT_SMOKE_WAIT_SECONDS, PeerTargetArgs } from "./providers";
+import { type AksClusterArgs, validateAksArgs } from "./aks";
+import { checkExternalChaincodeArgs, DEFAULT_NAMESPACE, defaultServiceName, type ExternalChaincodeArgs } from "./externalChaincode";
+import { type ChaincodeImageArgs, IMAGE_BUILD_TOOLS, validateImageArgs } from "./imageBuild";
+import type { ChaincodeLifecycleArgs, OrdererArgs, OrgPeerArgs } from "./lifecycle";
+import { DEFAULT_SMOKE_FUNCTION, DEFAULT_SMOKE_WAIT_SECONDS, type PeerTargetArgs } from "./providers";
 import { readCollectionsFile, readIndexDir } from "./settingFiles";
-import { checkObjectList, ConfigReader, ConfigSource } from "./validation/configReader";
+import { checkObjectList, ConfigReader, type ConfigSource } from "./validation/configReader";
 import { InvalidSettingError } from "./validation/errors";
 import { validateKubeconfig } from "./validation/kubeconfig";
 
@@ -308,7 +308,7 @@ function readChaincode(read: ConfigReader, config: ConfigSource, secrets: Lifecy
     return chaincode;
 }
 
-const CLUSTER_IDENTIFIER = /^[A-Za-z0-9][A-Za-z0-9_.:\/-]{0,252}$/;
+const CLUSTER_IDENTIFIER = /^[A-Za-z0-9][A-Za-z0-9_.:/-]{0,252}$/;
 
 function readExistingCluster(read: ConfigReader): ClusterTarget {
     const context = read.string("kubeContext");

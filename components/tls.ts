@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as tls from "@pulumi/tls";
 import { isIP } from "node:net";
-import { KeepOption, keepOptions } from "./keep";
+import { type KeepOption, keepOptions } from "./keep";
 import { InvalidSettingError } from "./validation/errors";
 import { requireIntegerInRange } from "./validation/kubernetes";
 import { validateArgs } from "./validation/resourceError";

@@ -5,13 +5,13 @@
  * back in the error message.
  */
 import { common, gateway, peer } from "@hyperledger/fabric-protos";
-import { CommitResult } from "./commit-result";
-import { CallOptions, Endpoint, withConnections } from "./connection";
+import type { CommitResult } from "./commit-result";
+import { type CallOptions, type Endpoint, withConnections } from "./connection";
 import { processProposal } from "./endorse";
 import { FabricCallError } from "./errors";
-import { asSigningIdentity, IdentityInput } from "./identity-input";
+import { asSigningIdentity, type IdentityInput } from "./identity-input";
 import { buildSignedProposal } from "./proposal";
-import { submitAndWait, SubmitOptions } from "./submit";
+import { submitAndWait, type SubmitOptions } from "./submit";
 import { signEnvelope } from "./transaction";
 
 export interface ChaincodeCall extends CallOptions {

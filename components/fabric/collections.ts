@@ -3,7 +3,7 @@
  * the peer CLI encodes a collections_config.json, with the checks the peer
  * applies done up front so a mistake is reported before anything is sent.
  */
-import { common, peer } from "@hyperledger/fabric-protos";
+import { type common, peer } from "@hyperledger/fabric-protos";
 import { InvalidSettingError } from "../validation/errors";
 import { validateCollectionName } from "../validation/fabric";
 import { compileSignaturePolicy, encodeEndorsementPolicy, formatApplicationPolicy, formatSignaturePolicy } from "./policy-encoding";

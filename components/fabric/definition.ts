@@ -6,7 +6,7 @@
 import { peer } from "@hyperledger/fabric-protos";
 import { InvalidSettingError } from "../validation/errors";
 import { validateChaincodeName, validateChaincodeVersion } from "../validation/fabric";
-import { CollectionConfig, encodeCollections } from "./collections";
+import { type CollectionConfig, encodeCollections } from "./collections";
 import { DEFAULT_ENDORSEMENT_POLICY_REFERENCE, encodeApplicationPolicy, encodeEndorsementPolicy, formatApplicationPolicy } from "./policy-encoding";
 
 export interface ChaincodeDefinition {

@@ -4,13 +4,13 @@
  */
 import { X509Certificate } from "node:crypto";
 import { common, orderer, peer } from "@hyperledger/fabric-protos";
-import { Connections, describeEndpoint, Endpoint, toFabricError } from "./connection";
+import { type Connections, describeEndpoint, type Endpoint, toFabricError } from "./connection";
 import { FabricCallError, FabricTimeoutError } from "./errors";
-import { SigningIdentity } from "./identity";
+import type { SigningIdentity } from "./identity";
 import { newTransactionContext, nowTimestamp } from "./proposal";
 import { sha256 } from "./signing";
 import { signEnvelope } from "./transaction";
-import { CommitResult } from "./commit-result";
+import type { CommitResult } from "./commit-result";
 
 const METHOD = peer.DeliverService.deliverFiltered.path;
 

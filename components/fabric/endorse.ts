@@ -3,9 +3,9 @@
  * that every one succeeds with byte-identical results.
  */
 import { peer } from "@hyperledger/fabric-protos";
-import { Connections, describeEndpoint, Endpoint } from "./connection";
+import { type Connections, describeEndpoint, type Endpoint } from "./connection";
 import { EndorsementMismatchError, FabricCallError } from "./errors";
-import { BuiltProposal } from "./proposal";
+import type { BuiltProposal } from "./proposal";
 
 export interface EndorsedProposal {
     readonly proposal: BuiltProposal;

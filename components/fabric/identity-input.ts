@@ -1,5 +1,5 @@
 /** Lets callers pass either PEM strings or an already built signing identity. */
-import { createSigningIdentity, IdentityPem, SigningIdentity } from "./identity";
+import { createSigningIdentity, type IdentityPem, type SigningIdentity } from "./identity";
 
 export type IdentityInput = IdentityPem | SigningIdentity;
 

@@ -5,14 +5,14 @@
  * closes them before it returns.
  */
 import { common, peer } from "@hyperledger/fabric-protos";
-import { CommitResult } from "./commit-result";
-import { CallOptions, Connections, Endpoint, withConnections } from "./connection";
-import { applyDefinition, ChaincodeDefinition, definitionFromMessage, EncodedDefinition, encodeDefinition } from "./definition";
+import type { CommitResult } from "./commit-result";
+import { type CallOptions, type Connections, type Endpoint, withConnections } from "./connection";
+import { applyDefinition, type ChaincodeDefinition, definitionFromMessage, type EncodedDefinition, encodeDefinition } from "./definition";
 import { endorse, processProposal } from "./endorse";
 import { FabricCallError } from "./errors";
-import { asSigningIdentity, IdentityInput } from "./identity-input";
+import { asSigningIdentity, type IdentityInput } from "./identity-input";
 import { buildSignedProposal } from "./proposal";
-import { submitAndWait, SubmitOptions } from "./submit";
+import { submitAndWait, type SubmitOptions } from "./submit";
 import { buildTransactionEnvelope } from "./transaction";
 
 const lifecycle = peer.lifecycle;
@@ -239,7 +239,9 @@ async function orUndefinedWhenAbsent(pending: Promise<Uint8Array>): Promise<Uint
 /** A protobuf map as a plain object with sorted keys (deterministic output). */
 function sortedRecord<V, T>(map: { forEach(callback: (value: V, key: string) => void): void }, convert: (value: V) => T): Record<string, T> {
     const entries: Array<[string, T]> = [];
-    map.forEach((value, key) => entries.push([key, convert(value)]));
+    map.forEach((value, key) => {
+        entries.push([key, convert(value)]);
+    });
     entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
     return Object.fromEntries(entries);
 }

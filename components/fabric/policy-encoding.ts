@@ -5,7 +5,7 @@
  */
 import { common, msp, peer } from "@hyperledger/fabric-protos";
 import { InvalidSettingError } from "../validation/errors";
-import { parsePolicy, PolicyGate, PolicyPrincipal, PolicyRole, POLICY_ROLES, PolicySyntaxError } from "./policy-parser";
+import { parsePolicy, type PolicyGate, type PolicyPrincipal, type PolicyRole, POLICY_ROLES, PolicySyntaxError } from "./policy-parser";
 
 const ROLE_CODES: Record<PolicyRole, msp.MSPRole.MSPRoleTypeMap[keyof msp.MSPRole.MSPRoleTypeMap]> = {
     member: msp.MSPRole.MSPRoleType.MEMBER,

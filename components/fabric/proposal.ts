@@ -5,7 +5,7 @@
 import { randomBytes } from "node:crypto";
 import { common, peer } from "@hyperledger/fabric-protos";
 import { Timestamp } from "google-protobuf/google/protobuf/timestamp_pb";
-import { SigningIdentity } from "./identity";
+import type { SigningIdentity } from "./identity";
 import { sha256 } from "./signing";
 
 /** Nonce, creator and the transaction ID derived from both. */

@@ -3,7 +3,7 @@
  * encoding, and low-S (s <= n/2), because peers and orderers reject the
  * equivalent high-S signature as malleable.
  */
-import { createHash, KeyObject, sign } from "node:crypto";
+import { createHash, type KeyObject, sign } from "node:crypto";
 
 /** Order n of the P-256 group. */
 export const P256_ORDER = BigInt("0xFFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632551");

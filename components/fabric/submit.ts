@@ -5,11 +5,11 @@
  * DeliverFiltered.
  */
 import { common, gateway, orderer } from "@hyperledger/fabric-protos";
-import { CommitResult, requireValid } from "./commit-result";
-import { Connections, describeEndpoint, Endpoint, toFabricError } from "./connection";
-import { CommitWatcher, openCommitWatcher } from "./deliver";
+import { type CommitResult, requireValid } from "./commit-result";
+import { type Connections, describeEndpoint, type Endpoint, toFabricError } from "./connection";
+import { type CommitWatcher, openCommitWatcher } from "./deliver";
 import { FabricCallError } from "./errors";
-import { SigningIdentity } from "./identity";
+import type { SigningIdentity } from "./identity";
 
 /** Where a transaction goes and how its outcome is observed. */
 export interface SubmitOptions {

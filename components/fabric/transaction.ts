@@ -3,8 +3,8 @@
  * orderer or the peer gateway.
  */
 import { common, peer } from "@hyperledger/fabric-protos";
-import { EndorsedProposal } from "./endorse";
-import { SigningIdentity } from "./identity";
+import type { EndorsedProposal } from "./endorse";
+import type { SigningIdentity } from "./identity";
 
 export function buildTransactionEnvelope(identity: SigningIdentity, endorsed: EndorsedProposal): common.Envelope {
     const endorsedAction = new peer.ChaincodeEndorsedAction();

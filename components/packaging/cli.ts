@@ -53,27 +53,32 @@ function readInputFile(flag: string, file: string): string {
     }
 }
 
+/** The flags, as node's parser reads them (strict: an unknown flag is an error). */
+function parseCommandLineOptions(argv: string[]) {
+    return parseArgs({
+        args: argv,
+        strict: true,
+        allowPositionals: false,
+        options: {
+            label: { type: "string" },
+            address: { type: "string" },
+            out: { type: "string" },
+            type: { type: "string" },
+            "dial-timeout": { type: "string" },
+            "tls-root-cert": { type: "string" },
+            "client-cert": { type: "string" },
+            "client-key": { type: "string" },
+            "couchdb-index": { type: "string", multiple: true },
+            "couchdb-collection-index": { type: "string", multiple: true },
+            help: { type: "boolean" },
+        },
+    });
+}
+
 function parseCommandLine(argv: string[]): { input: ChaincodePackageInput; out: string; origins: Origins } | "help" {
-    let parsed;
+    let parsed: ReturnType<typeof parseCommandLineOptions>;
     try {
-        parsed = parseArgs({
-            args: argv,
-            strict: true,
-            allowPositionals: false,
-            options: {
-                label: { type: "string" },
-                address: { type: "string" },
-                out: { type: "string" },
-                type: { type: "string" },
-                "dial-timeout": { type: "string" },
-                "tls-root-cert": { type: "string" },
-                "client-cert": { type: "string" },
-                "client-key": { type: "string" },
-                "couchdb-index": { type: "string", multiple: true },
-                "couchdb-collection-index": { type: "string", multiple: true },
-                help: { type: "boolean" },
-            },
-        });
+        parsed = parseCommandLineOptions(argv);
     } catch (err) {
         throw new UsageError((err as Error).message);
     }

@@ -21,6 +21,7 @@ export function renderMetadataJson(input: MetadataInput): string {
         throw new InvalidSettingError("type", type, `one of ${CHAINCODE_PACKAGE_TYPES.join(", ")}`);
     }
     if (input.path === undefined) return JSON.stringify({ type, label });
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters is the point of this check.
     if (typeof input.path !== "string" || !/^[^\x00-\x1f\x7f]+$/.test(input.path)) {
         throw new InvalidSettingError("path", input.path, "a non-empty string without control characters");
     }

@@ -8,10 +8,10 @@ import * as pulumi from "@pulumi/pulumi";
 import { approveForMyOrg, definitionDifferences, queryApproved, queryCommitted } from "../fabric";
 import { InvalidSettingError } from "../validation/errors";
 import { compact, definitionFieldsFromNetwork, desiredDefinition, planSequence, requirePlanStillHolds } from "./lifecycle-plan";
-import { DefinitionArgs, OrdererConnectionArgs, PeerConnectionArgs, SignerArgs, TransportArgs, SettingNamesArgs, withSecretInputs, withSecretOutputs } from "./resource-args";
+import { type DefinitionArgs, type OrdererConnectionArgs, type PeerConnectionArgs, type SignerArgs, type TransportArgs, type SettingNamesArgs, withSecretInputs, withSecretOutputs } from "./resource-args";
 import {
     adminIdentity,
-    AdminInputs,
+    type AdminInputs,
     callOptions,
     diffByKeys,
     ORDERER_KEYS,
@@ -19,20 +19,20 @@ import {
     SIGNER_KEYS,
     TRANSPORT_KEYS,
     DEFINITION_FIELDS,
-    DefinitionInputs,
+    type DefinitionInputs,
     FailureCollector,
     note,
-    OrdererInputs,
-    PeerConnectionInputs,
+    type OrdererInputs,
+    type PeerConnectionInputs,
     peerEndpoint,
-    ProviderMethods,
+    type ProviderMethods,
     providerShell,
     submitOptions,
     validateAdmin,
     validateConnection,
     validateDefinition,
     validateOrderer,
-    SettingNamesInputs,
+    type SettingNamesInputs,
 } from "./shared";
 
 export interface ChaincodeApprovalInputs extends DefinitionInputs, PeerConnectionInputs, AdminInputs, OrdererInputs, SettingNamesInputs {

@@ -7,26 +7,26 @@
  * definition, so deleting this resource only removes it from the state.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { checkCommitReadiness, commitDefinition, definitionDifferences, EncodedDefinition, Endpoint, formatApplicationPolicy, queryApproved, queryCommitted } from "../fabric";
+import { checkCommitReadiness, commitDefinition, definitionDifferences, type EncodedDefinition, type Endpoint, formatApplicationPolicy, queryApproved, queryCommitted } from "../fabric";
 import { InvalidSettingError } from "../validation/errors";
 import { validateHostPort } from "../validation/fabric";
 import { compact, definitionFieldsFromNetwork, desiredDefinition, planSequence, requirePlanStillHolds } from "./lifecycle-plan";
-import { DefinitionArgs, OrdererConnectionArgs, PeerTargetArgs, SignerArgs, TransportArgs, SettingNamesArgs, withSecretInputs, withSecretOutputs } from "./resource-args";
+import { type DefinitionArgs, type OrdererConnectionArgs, type PeerTargetArgs, type SignerArgs, type TransportArgs, type SettingNamesArgs, withSecretInputs, withSecretOutputs } from "./resource-args";
 import {
     adminIdentity,
-    AdminInputs,
+    type AdminInputs,
     callOptions,
     diffByKeys,
     ORDERER_KEYS,
     SIGNER_KEYS,
     TRANSPORT_KEYS,
     DEFINITION_FIELDS,
-    DefinitionInputs,
+    type DefinitionInputs,
     FailureCollector,
     note,
-    OrdererInputs,
-    PeerTargetInputs,
-    ProviderMethods,
+    type OrdererInputs,
+    type PeerTargetInputs,
+    type ProviderMethods,
     providerShell,
     submitOptions,
     targetEndpoint,
@@ -36,7 +36,7 @@ import {
     validateOrderer,
     validateTimeout,
     validateTls,
-    SettingNamesInputs,
+    type SettingNamesInputs,
 } from "./shared";
 
 export interface ChaincodeDefinitionInputs extends DefinitionInputs, AdminInputs, OrdererInputs, SettingNamesInputs {

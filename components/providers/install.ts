@@ -10,7 +10,7 @@ import { computePackageId, readChaincodePackage } from "../packaging";
 import { HiddenValue, InvalidSettingError } from "../validation/errors";
 import {
     adminIdentity,
-    AdminInputs,
+    type AdminInputs,
     callOptions,
     diffByKeys,
     PEER_KEYS,
@@ -18,15 +18,15 @@ import {
     TRANSPORT_KEYS,
     FailureCollector,
     note,
-    PeerConnectionInputs,
+    type PeerConnectionInputs,
     peerEndpoint,
-    ProviderMethods,
+    type ProviderMethods,
     providerShell,
     validateAdmin,
     validateConnection,
-    SettingNamesInputs,
+    type SettingNamesInputs,
 } from "./shared";
-import { PeerConnectionArgs, SignerArgs, TransportArgs, SettingNamesArgs, withSecretInputs, withSecretOutputs } from "./resource-args";
+import { type PeerConnectionArgs, type SignerArgs, type TransportArgs, type SettingNamesArgs, withSecretInputs, withSecretOutputs } from "./resource-args";
 
 export interface ChaincodeInstallInputs extends PeerConnectionInputs, AdminInputs, SettingNamesInputs {
     /** The package file, base64. */

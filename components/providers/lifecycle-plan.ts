@@ -3,10 +3,10 @@
  * definition gets, and how a definition read from a peer is shown in state.
  * No Pulumi imports (runs in the provider process).
  */
-import { CommittedDefinition, decodeCollections, definitionDifferences, EncodedDefinition, encodeDefinition, formatApplicationPolicy } from "../fabric";
+import { type CommittedDefinition, decodeCollections, definitionDifferences, type EncodedDefinition, encodeDefinition, formatApplicationPolicy } from "../fabric";
 import { bytesEqual } from "../fabric/definition";
 import { InvalidSettingError } from "../validation/errors";
-import { DefinitionInputs, definitionOf } from "./shared";
+import { type DefinitionInputs, definitionOf } from "./shared";
 
 export interface SequencePlan {
     readonly sequence: number;

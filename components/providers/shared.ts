@@ -7,14 +7,14 @@
  * process, loaded through the package (see providerShell).
  */
 import {
-    CallOptions,
-    ChaincodeDefinition,
-    CollectionConfig,
+    type CallOptions,
+    type ChaincodeDefinition,
+    type CollectionConfig,
     encodeCollections,
     encodeEndorsementPolicy,
-    Endpoint,
-    IdentityPem,
-    SubmitOptions,
+    type Endpoint,
+    type IdentityPem,
+    type SubmitOptions,
     validateDefinitionName,
 } from "../fabric";
 import { InvalidSettingError } from "../validation/errors";

@@ -8,10 +8,10 @@ import { createHash } from "node:crypto";
 import { DEFAULT_TIMEOUT_SECONDS, evaluateOnPeer, FabricTimeoutError, queryCommitted, validateDefinitionName } from "../fabric";
 import { InvalidSettingError } from "../validation/errors";
 import { compact } from "./lifecycle-plan";
-import { PeerConnectionArgs, SignerArgs, TransportArgs, SettingNamesArgs, withSecretInputs, withSecretOutputs } from "./resource-args";
+import { type PeerConnectionArgs, type SignerArgs, type TransportArgs, type SettingNamesArgs, withSecretInputs, withSecretOutputs } from "./resource-args";
 import {
     adminIdentity,
-    AdminInputs,
+    type AdminInputs,
     callOptions,
     diffByKeys,
     PEER_KEYS,
@@ -19,13 +19,13 @@ import {
     TRANSPORT_KEYS,
     FailureCollector,
     note,
-    PeerConnectionInputs,
+    type PeerConnectionInputs,
     peerEndpoint,
-    ProviderMethods,
+    type ProviderMethods,
     providerShell,
     validateAdmin,
     validateConnection,
-    SettingNamesInputs,
+    type SettingNamesInputs,
 } from "./shared";
 
 export interface ChaincodeSmokeCheckInputs extends PeerConnectionInputs, AdminInputs, SettingNamesInputs {

@@ -90,7 +90,7 @@ export function parseLabelSelector(setting: string, terms: readonly string[]): R
 export function requireCidr(setting: string, value: string): string {
     const match = /^([0-9a-fA-F:.]+)\/([0-9]{1,3})$/.exec(value ?? "");
     const ipv4 = match && /^\d{1,3}(\.\d{1,3}){3}$/.test(match[1]) && match[1].split(".").every((o) => Number(o) <= 255);
-    const ipv6 = match && match[1].includes(":");
+    const ipv6 = match?.[1].includes(":");
     const bits = match ? Number(match[2]) : -1;
     if (!match || !(ipv4 || ipv6) || bits > (ipv4 ? 32 : 128)) {
         throw new InvalidSettingError(setting, value, "a CIDR block such as '10.0.0.0/16'");

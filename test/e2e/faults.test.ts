@@ -18,7 +18,7 @@ import { FullStack, NAMESPACE_ORG1 } from "./support/full-stack";
 import { plaintextSecretsIn } from "./support/plaintext-secrets";
 import { requireSuccess, type CommandResult, type PulumiStack } from "./support/pulumi-cli";
 
-const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 /** A Node stack trace in what the user sees means an error we did not name. */
 const STACK_TRACE = /\n\s+at .+\.js:\d+:\d+/;
 
@@ -116,7 +116,7 @@ describe("faults under the real Pulumi engine (kwok + local kubelet + real Fabri
         await full.network.stopNode(peer1.name);
         const seen = await failingUp(org1Stack);
         assert.match(seen, /basic-lifecycle-install-1/);
-        assert.match(seen, new RegExp(`cannot reach ${escape(peer1.endpoint)} \\(TLS name ${escape(peer1.hostOverride)}\\)`));
+        assert.match(seen, new RegExp(`cannot reach ${escapeRegExp(peer1.endpoint)} \\(TLS name ${escapeRegExp(peer1.hostOverride)}\\)`));
         assert.equal(await committedSequence(), undefined, "nothing was committed");
 
         await full.network.startNode(peer1.name);
@@ -138,7 +138,7 @@ describe("faults under the real Pulumi engine (kwok + local kubelet + real Fabri
         assert.match(seen, /smoke check failed: peer .* could not evaluate GetAllAssets on chaincode basic/);
         // While it retried, the up output said what it waited for.
         assert.match(seen, /smoke check of basic \(channel mychannel\) through \S+: attempt 1 did not reach the chaincode \(.+\); retrying for up to \d+ s more/);
-        assert.match(seen, new RegExp(escape(`basic-${release}.${NAMESPACE_ORG1}:9999`)));
+        assert.match(seen, new RegExp(escapeRegExp(`basic-${release}.${NAMESPACE_ORG1}:9999`)));
 
         const cleared = Date.now();
         full.kubelet.setFaults({});
@@ -203,7 +203,7 @@ describe("faults under the real Pulumi engine (kwok + local kubelet + real Fabri
         const viaGateway = await failingUp(org2Stack);
         assert.match(viaGateway, /basic-lifecycle-approval/);
         assert.match(viaGateway, /the ordering service did not take the transaction/);
-        assert.match(viaGateway, new RegExp(`${escape(full.org2.peers[0].endpoint)} .*was reached`));
+        assert.match(viaGateway, new RegExp(`${escapeRegExp(full.org2.peers[0].endpoint)} .*was reached`));
         await full.network.startNode(orderer.name);
         await full.up(org2Stack);
         assert.equal((await org2Stack.outputs()).approvedSequence, 2);
@@ -213,7 +213,7 @@ describe("faults under the real Pulumi engine (kwok + local kubelet + real Fabri
         await org1Stack.setConfig("orderer.hostOverride", orderer.hostOverride, { path: true });
         await full.network.stopNode(orderer.name);
         const viaOrderer = await failingUp(org1Stack);
-        assert.match(viaOrderer, new RegExp(`cannot reach ${escape(orderer.endpoint)} \\(TLS name ${escape(orderer.hostOverride)}\\) \\(/orderer\\.AtomicBroadcast/Broadcast\\)`));
+        assert.match(viaOrderer, new RegExp(`cannot reach ${escapeRegExp(orderer.endpoint)} \\(TLS name ${escapeRegExp(orderer.hostOverride)}\\) \\(/orderer\\.AtomicBroadcast/Broadcast\\)`));
         await full.network.startNode(orderer.name);
         const heightBefore = await full.height();
         await full.up(org1Stack);

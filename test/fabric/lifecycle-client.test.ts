@@ -84,7 +84,7 @@ describe("Fabric lifecycle client against a real network (mutual TLS)", () => {
         const all = await queryAllInstalled({ peer: clientEndpoint(org1.peers[0], org1), identity: org1.admin });
         assert.deepEqual(all.map((installed) => installed.packageId), [pkg.packageId]);
         const bytes = await getInstalledPackage({ peer, identity: org1.admin, packageId: pkg.packageId });
-        assert.ok(bytes && bytes.equals(pkg.bytes), "the peer must hand back exactly the bytes we installed");
+        assert.ok(bytes?.equals(pkg.bytes), "the peer must hand back exactly the bytes we installed");
         assert.equal(await queryInstalled({ peer, identity: org1.admin, packageId: `basic_1.0:${"0".repeat(64)}` }), undefined);
         assert.equal(await getInstalledPackage({ peer, identity: org1.admin, packageId: `basic_1.0:${"0".repeat(64)}` }), undefined);
     });

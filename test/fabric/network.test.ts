@@ -15,7 +15,7 @@ import { after, before, describe, it } from "node:test";
 import { InvalidSettingError } from "../../components/validation/errors";
 import {
     ComponentError,
-    FabricNetwork,
+    type FabricNetwork,
     ordererChannelInfo,
     peerCliEnv,
     peerCount,

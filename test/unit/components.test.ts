@@ -1,7 +1,7 @@
 import { before, describe, it } from "node:test";
 import * as assert from "node:assert/strict";
 import { createHash } from "node:crypto";
-import { MockRecorder, installMocks, isSecretOutput, promiseOf, registrationsSettled } from "./support/pulumiMocks";
+import { type MockRecorder, installMocks, isSecretOutput, promiseOf, registrationsSettled } from "./support/pulumiMocks";
 
 // Mocks must be in place before any component module registers resources.
 const mocks: MockRecorder = installMocks();

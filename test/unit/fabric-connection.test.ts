@@ -4,7 +4,7 @@
  * answers stands in for a hung peer (no gRPC is imitated).
  */
 import assert from "node:assert/strict";
-import { createServer, Server, Socket } from "node:net";
+import { createServer, type Server, type Socket } from "node:net";
 import { after, before, describe, it } from "node:test";
 import { FabricTimeoutError, FabricUnavailableError, queryAllInstalled } from "../../components/fabric";
 import { Connections } from "../../components/fabric/connection";

@@ -74,7 +74,7 @@ describe("the program's plan of the definition (read from the channel before dec
 /** Literal defaults in Pulumi.yaml's comment ("Defaults to 9999.", "Defaults to \"ccaas\"."); prose defaults are the program's to compute. */
 function documentedDefaults(): Record<string, string> {
     const text = readFileSync(join(__dirname, "..", "..", "..", "Pulumi.yaml"), "utf8");
-    const literal = /^#   ([A-Za-z]+) \([a-z<>]+\): .*Defaults to ("[^"<]*"|-?[0-9]+|true|false)[. (]/gm;
+    const literal = /^# {3}([A-Za-z]+) \([a-z<>]+\): .*Defaults to ("[^"<]*"|-?[0-9]+|true|false)[. (]/gm;
     return Object.fromEntries([...text.matchAll(literal)].map((m) => [m[1], String(yaml.load(m[2]))]));
 }
 

@@ -163,7 +163,7 @@ describe("diff", () => {
     });
 
     it("updates an approval for definition or package changes, replaces it for another org or chaincode", async () => {
-        for (const change of [{ endorsementPolicy: "AND('Org1MSP.member')" }, { packageId: "basic_1.1:" + "a".repeat(64) }, { version: "2" }, { collections: [{ name: "c", policy: "OR('Org1MSP.member')" }] }]) {
+        for (const change of [{ endorsementPolicy: "AND('Org1MSP.member')" }, { packageId: `basic_1.1:${"a".repeat(64)}` }, { version: "2" }, { collections: [{ name: "c", policy: "OR('Org1MSP.member')" }] }]) {
             assert.deepEqual(await chaincodeApprovalProvider.diff("id", approvalOuts, { ...approval, ...change }), { changes: true, replaces: [] }, JSON.stringify(change));
         }
         assert.deepEqual((await chaincodeApprovalProvider.diff("id", approvalOuts, { ...approval, mspId: "Org2MSP" })).replaces, ["mspId"]);

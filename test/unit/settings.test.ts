@@ -70,7 +70,7 @@ describe("configuration documentation", () => {
         const text = readFileSync(join(ROOT, "Pulumi.yaml"), "utf8");
         const project = yaml.load(text) as any;
         assert.equal(project.config, undefined);
-        const documented = [...text.matchAll(/^#   ([A-Za-z]+) \(([a-z<>]+)(, secret)?\): (.{10,})$/gm)].map((m) => m[1]);
+        const documented = [...text.matchAll(/^# {3}([A-Za-z]+) \(([a-z<>]+)(, secret)?\): (.{10,})$/gm)].map((m) => m[1]);
         assert.deepEqual([...documented].sort(), [...CONFIG_KEYS].sort());
         for (const secret of ["kubeconfig", "adminKeyPem", "clientTlsKeyPem"]) {
             assert.match(text, new RegExp(`^#   ${secret} \\(string, secret\\)`, "m"), secret);

@@ -1,8 +1,8 @@
 import * as fs from "node:fs";
 import * as https from "node:https";
 import { ComponentError } from "./logs";
-import { channelHeight, PeerCliNetwork, runPeerCli } from "./peer-cli";
-import { OrdererNode, PeerNode } from "./types";
+import { channelHeight, type PeerCliNetwork, runPeerCli } from "./peer-cli";
+import type { OrdererNode, PeerNode } from "./types";
 
 /** One channel as the orderer's channel participation API reports it. */
 export interface OrdererChannelInfo {

@@ -13,8 +13,8 @@ import { describeNetwork, wholeNetworkOnly } from "./describe";
 import { launchNetwork } from "./network";
 import { channelHeight } from "./peer-cli";
 import { isRunning } from "./processes";
-import { networkHome, NetworkState, readState, stateFilePath, teardown, writeState } from "./state";
-import { FabricNetwork } from "./types";
+import { networkHome, type NetworkState, readState, stateFilePath, teardown, writeState } from "./state";
+import type { FabricNetwork } from "./types";
 
 const usage = `usage: cli.js up [--client-auth] [--channel <name>] [--base-port <port>] [--version <fabric version>]
        cli.js down
@@ -146,7 +146,7 @@ async function status(): Promise<boolean> {
             report(peer.name, peer.operationsUrl, async () => `channel ${network.channel}: height ${await channelHeight(network, peer, network.channel)}`),
         ),
     ]);
-    lines.forEach((line) => print(line));
+    for (const line of lines) print(line);
     return allWell;
 }
 

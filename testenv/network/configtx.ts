@@ -1,6 +1,6 @@
 import * as fs from "node:fs/promises";
 import * as path from "node:path";
-import { NetworkPlan, PeerOrgPlan } from "./topology";
+import type { NetworkPlan, PeerOrgPlan } from "./topology";
 import { runTool } from "./tools";
 
 /** The configtxgen profile that describes the application channel. */

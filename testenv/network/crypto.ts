@@ -1,6 +1,6 @@
 import * as fs from "node:fs/promises";
 import * as path from "node:path";
-import { NetworkPlan, ordererShape, peerOrgShapes } from "./topology";
+import { type NetworkPlan, ordererShape, peerOrgShapes } from "./topology";
 import { runTool } from "./tools";
 
 /** Every node cert names the loopback address and localhost, so clients dial 127.0.0.1 without a host override. */

@@ -1,9 +1,9 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { FabricInstall } from "./binaries";
-import { processNamed, ProcessRecord } from "./processes";
-import { IdentityFiles, NetworkPlan, PeerPlan } from "./topology";
-import { AdminIdentity, FabricNetwork, OrdererNode, Org, PeerNode, TlsClientCert } from "./types";
+import type { FabricInstall } from "./binaries";
+import { processNamed, type ProcessRecord } from "./processes";
+import type { IdentityFiles, NetworkPlan, PeerPlan } from "./topology";
+import type { AdminIdentity, FabricNetwork, OrdererNode, Org, PeerNode, TlsClientCert } from "./types";
 
 /** The single file in a folder (cryptogen writes one cert in signcerts, one key in keystore). */
 function onlyFile(dir: string): string {

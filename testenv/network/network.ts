@@ -2,17 +2,17 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { InvalidSettingError } from "../../components/validation/errors";
-import { FabricInstall, locateFabric } from "./binaries";
+import { type FabricInstall, locateFabric } from "./binaries";
 import { confirmPeerJoined, joinOrderer, joinPeer } from "./channel";
 import { createChannelBlock } from "./configtx";
 import { generateCryptoMaterial } from "./crypto";
 import { describeNetwork } from "./describe";
 import { ordererEnv, peerEnv, writeNodeConfig } from "./node-config";
 import { findFreePortBlock, portCount, validateBasePort } from "./ports";
-import { isRunning, killNow, launch, LaunchedProcess, processNamed, ProcessRecord, stopProcesses } from "./processes";
+import { isRunning, killNow, launch, type LaunchedProcess, processNamed, type ProcessRecord, stopProcesses } from "./processes";
 import { waitForMetric, waitHealthy, waitListening } from "./readiness";
-import { NetworkPlan, peerCount, planNetwork } from "./topology";
-import { FabricNetwork, StartOptions } from "./types";
+import { type NetworkPlan, peerCount, planNetwork } from "./topology";
+import type { FabricNetwork, StartOptions } from "./types";
 
 export const defaultChannel = "mychannel";
 

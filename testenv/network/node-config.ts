@@ -1,7 +1,7 @@
 import * as fs from "node:fs/promises";
 import * as path from "node:path";
-import { FabricInstall } from "./binaries";
-import { allTlsCaFiles, NetworkPlan, orgOfPeer, PeerPlan } from "./topology";
+import type { FabricInstall } from "./binaries";
+import { allTlsCaFiles, type NetworkPlan, orgOfPeer, type PeerPlan } from "./topology";
 
 /**
  * Node configuration: Fabric's sample core.yaml and orderer.yaml, overridden
@@ -32,7 +32,7 @@ export async function writeNodeConfig(plan: NetworkPlan, install: FabricInstall)
     await fs.writeFile(path.join(plan.configDir, "core.yaml"), renderCoreYaml(sampleCore));
     await fs.copyFile(path.join(install.sampleConfigDir, "orderer.yaml"), path.join(plan.configDir, "orderer.yaml"));
     const cas = await Promise.all(allTlsCaFiles(plan).map((file) => fs.readFile(file, "utf8")));
-    await fs.writeFile(plan.tlsCaBundleFile, cas.map((pem) => pem.trimEnd()).join("\n") + "\n");
+    await fs.writeFile(plan.tlsCaBundleFile, `${cas.map((pem) => pem.trimEnd()).join("\n")}\n`);
 }
 
 /** Fabric's default log format without the terminal colour codes, which only clutter a log file. */

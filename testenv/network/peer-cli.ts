@@ -1,6 +1,6 @@
 import * as path from "node:path";
-import { runTool, ToolRun } from "./tools";
-import { FabricNetwork, Org, PeerNode } from "./types";
+import { runTool, type ToolRun } from "./tools";
+import type { FabricNetwork, Org, PeerNode } from "./types";
 
 /** The parts of a network description the peer CLI needs (a loaded state file has them too). */
 export type PeerCliNetwork = Pick<FabricNetwork, "binDir" | "configDir" | "orgs">;

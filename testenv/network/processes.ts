@@ -122,9 +122,9 @@ const killGraceMs = 5_000;
  */
 export async function stopProcesses(records: readonly (ProcessRecord | LaunchedProcess)[]): Promise<void> {
     const ours = records.filter(isRunning);
-    ours.forEach((record) => signal(record, "SIGTERM"));
+    for (const record of ours) signal(record, "SIGTERM");
     const stubborn = await waitGone(ours, termGraceMs);
-    stubborn.forEach((record) => signal(record, "SIGKILL"));
+    for (const record of stubborn) signal(record, "SIGKILL");
     const survivors = await waitGone(stubborn, killGraceMs);
     if (survivors.length > 0) {
         throw new Error(`could not stop ${survivors.map((record) => `${record.name} (pid ${record.pid})`).join(", ")}`);
@@ -136,5 +136,5 @@ export async function stopProcesses(records: readonly (ProcessRecord | LaunchedP
 
 /** Kills synchronously; for process exit, when there is no time to wait. */
 export function killNow(records: readonly ProcessRecord[]): void {
-    records.filter(isRunning).forEach((record) => signal(record, "SIGKILL"));
+    for (const record of records.filter(isRunning)) signal(record, "SIGKILL");
 }

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import * as tls from "node:tls";
 import { ComponentError } from "./logs";
-import { describeExit, LaunchedProcess } from "./processes";
+import { describeExit, type LaunchedProcess } from "./processes";
 
 /**
  * Waiting for a node to be ready: /healthz answers, its gRPC port accepts

@@ -1,11 +1,11 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { cacheRoot, FabricInstall } from "./binaries";
+import { cacheRoot, type FabricInstall } from "./binaries";
 import { describeNetwork, wholeNetworkOnly } from "./describe";
-import { LaunchedNetwork } from "./network";
-import { ProcessRecord, stopProcesses } from "./processes";
-import { NetworkPlan } from "./topology";
-import { FabricNetwork } from "./types";
+import type { LaunchedNetwork } from "./network";
+import { type ProcessRecord, stopProcesses } from "./processes";
+import type { NetworkPlan } from "./topology";
+import type { FabricNetwork } from "./types";
 
 /**
  * The state file of a network started by the CLI's `up`: plain data (paths,

@@ -1,5 +1,5 @@
 import * as path from "node:path";
-import { OrdererPorts, PeerPorts, portLayout } from "./ports";
+import { type OrdererPorts, type PeerPorts, portLayout } from "./ports";
 
 /**
  * The fixed shape of the test network (two peer orgs, one Raft orderer) and

@@ -65,7 +65,8 @@ link_component() {
 if $check_only; then
   missing=()
   for c in "${selected[@]}"; do
-    if is_complete "$c"; then echo "present: $c $(version_of "$c") ($(component_dir "$c")): $(head -n 1 "$(component_dir "$c")/.complete")"
+    # Refreshing a present component's links builds nothing (the language host's launcher may be newer than the cache).
+    if is_complete "$c"; then link_component "$c"; echo "present: $c $(version_of "$c") ($(component_dir "$c")): $(head -n 1 "$(component_dir "$c")/.complete")"
     else echo "missing: $c $(version_of "$c") (expected $(component_dir "$c")/bin: $(binaries_of "$c"))"; missing+=("$c"); fi
   done
   if [ ${#missing[@]} -gt 0 ]; then

@@ -12,7 +12,7 @@ import { channelHeight, clientEndpoint, startNetwork, type FabricNetwork, type O
 import { assertChaincodeServerBuilt } from "../../support/chaincode-server";
 import { parseEventStream, type EngineReport } from "./engine-events";
 import { createOrgStack } from "./org-stack";
-import { PulumiStack, PulumiWorkspace, requireSuccess, type CommandResult } from "./pulumi-cli";
+import { type PulumiStack, PulumiWorkspace, requireSuccess, type CommandResult } from "./pulumi-cli";
 
 /** What `pulumi up` on this program needs from PATH: the CLI, the Node language host, every provider it registers. */
 const REQUIRED_BINARIES = [

@@ -6,7 +6,7 @@
  */
 import { join } from "node:path";
 import type { FabricNetwork, Org } from "../../../testenv/network";
-import { PulumiStack, PulumiWorkspace, REPO_ROOT } from "./pulumi-cli";
+import { type PulumiStack, type PulumiWorkspace, REPO_ROOT } from "./pulumi-cli";
 
 export const LOCAL_STACK_FILE = join(REPO_ROOT, "Pulumi.local.yaml");
 

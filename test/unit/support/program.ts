@@ -7,7 +7,7 @@
 import Module from "node:module";
 import type { LiveRelease } from "../../../components/release";
 import type { DescribedPlan } from "../../../components/providers/lifecycle-plan";
-import { installMocks, MockRecorder } from "./pulumiMocks";
+import { installMocks, type MockRecorder } from "./pulumiMocks";
 
 const PROGRAM = require.resolve("../../../index");
 const LIVE_RELEASE = require.resolve("../../../components/liveRelease");

@@ -39,7 +39,9 @@ function unwrapSecrets(value: any): any {
 
 function secretPathsOf(value: unknown, prefix: string, out: string[]): void {
     if (Array.isArray(value)) {
-        value.forEach((item, i) => secretPathsOf(item, `${prefix}[${i}]`, out));
+        value.forEach((item, i) => {
+            secretPathsOf(item, `${prefix}[${i}]`, out);
+        });
     } else if (value && typeof value === "object") {
         const record = value as Record<string, unknown>;
         if (record[SIG_KEY] === SECRET_SIG) {
@@ -70,7 +72,7 @@ export function installMocks(
         Object.fromEntries(Object.entries(opts.config ?? {}).map(([k, v]) => [`${project}:${k}`, v])),
         (opts.secretKeys ?? []).map((key) => `${project}:${key}`),
     );
-    pulumi.runtime.setMocks(
+    void pulumi.runtime.setMocks(
         {
             newResource(args: pulumi.runtime.MockResourceArgs) {
                 const seen = pending.get(`${args.type}::${args.name}`) ?? { secretPaths: [], dependencies: [], ignoreChanges: [], aliases: [] };
