@@ -4,9 +4,9 @@
  * committed definition, where that package's server is, and whether this
  * update moves the peers to the declared package. Read-only calls only.
  */
-import { checkCommitReadiness, type CallOptions, type Endpoint, getInstalledPackage, type IdentityPem, queryApproved, queryCommitted } from "./fabric";
+import { checkCommitReadiness, type CallOptions, type EncodedDefinition, type Endpoint, getInstalledPackage, type IdentityPem, queryApproved, queryCommitted } from "./fabric";
 import { readChaincodePackage } from "./packaging/reader";
-import { describePlan, type DescribedPlan, desiredDefinition, planSequence } from "./providers/lifecycle-plan";
+import { describePlan, type DescribedPlan, desiredDefinition, planSequence, type SequencePlan } from "./providers/lifecycle-plan";
 import type { DefinitionInputs } from "./providers/shared";
 import type { LiveRelease } from "./release";
 
@@ -41,19 +41,33 @@ export async function lookupChannelPlan(query: LiveReleaseQuery): Promise<Channe
     const call = { peer: query.peer, identity: query.identity, timeoutSeconds: query.timeoutSeconds };
     const { channel, name } = query.definition;
     const committed = await queryCommitted({ ...call, channel, name });
-    let plan: DescribedPlan | undefined;
+    const declared = plannedDefinition(query.definition, committed);
+    const plan = declared && describePlan(query.definition, declared.desired, committed, declared.sequence);
+    return { liveRelease: committed && (await liveReleaseOf(query, call, committed, declared)), plan };
+}
+
+/** The declared definition and its sequence, planned once; undefined when it is invalid (the providers fail it with their own message). */
+function plannedDefinition(definition: DefinitionInputs, committed: Committed | undefined): PlannedDefinition | undefined {
     try {
-        plan = describePlan(query.definition, desiredDefinition(query.definition), committed);
+        const desired = desiredDefinition(definition);
+        return { desired, sequence: planSequence(definition, desired, committed) };
     } catch {
-        plan = undefined; // a bad definition or sequence fails in the providers, with its own message
+        return undefined;
     }
-    return { liveRelease: committed && (await liveReleaseOf(query, call, committed)), plan };
+}
+
+type Committed = NonNullable<Awaited<ReturnType<typeof queryCommitted>>>;
+
+interface PlannedDefinition {
+    readonly desired: EncodedDefinition;
+    readonly sequence: SequencePlan;
 }
 
 async function liveReleaseOf(
     query: LiveReleaseQuery,
     call: CallOptions & { peer: Endpoint; identity: IdentityPem },
-    committed: NonNullable<Awaited<ReturnType<typeof queryCommitted>>>,
+    committed: Committed,
+    declared: PlannedDefinition | undefined,
 ): Promise<LiveRelease | undefined> {
     const { channel, name } = query.definition;
     const approved = await queryApproved({ ...call, channel, name, sequence: committed.sequence });
@@ -64,7 +78,7 @@ async function liveReleaseOf(
         packageId: approved.packageId,
         address,
         sequence: committed.sequence,
-        replacedInThisUpdate: await declaredGoesLive(query, committed),
+        replacedInThisUpdate: declared !== undefined && (await declaredGoesLive(query, declared)),
     };
 }
 
@@ -75,15 +89,7 @@ async function liveReleaseOf(
  * approved. A wrong guess costs no outage: a server is deleted only at the
  * end of an update whose every step succeeded.
  */
-async function declaredGoesLive(query: LiveReleaseQuery, committed: NonNullable<Awaited<ReturnType<typeof queryCommitted>>>): Promise<boolean> {
-    let desired: ReturnType<typeof desiredDefinition>;
-    let sequence: ReturnType<typeof planSequence>;
-    try {
-        desired = desiredDefinition(query.definition);
-        sequence = planSequence(query.definition, desired, committed);
-    } catch {
-        return false; // a bad definition fails in the providers, with its own message
-    }
+async function declaredGoesLive(query: LiveReleaseQuery, { desired, sequence }: PlannedDefinition): Promise<boolean> {
     if (sequence.matchesCommitted) return true;
     if (!query.commits) return false;
     const readiness = await checkCommitReadiness({

@@ -4,6 +4,7 @@ import { type ChaincodeImageArgs, IMAGE_BUILD_TOOLS, validateImageArgs } from ".
 import type { ChaincodeLifecycleArgs, OrdererArgs, OrgPeerArgs } from "./lifecycle";
 import { DEFAULT_SMOKE_FUNCTION, DEFAULT_SMOKE_WAIT_SECONDS, type PeerTargetArgs } from "./providers";
 import { readCollectionsFile, readIndexDir } from "./settingFiles";
+import { validateTlsArgs } from "./tls";
 import { checkObjectList, ConfigReader, type ConfigSource } from "./validation/configReader";
 import { InvalidSettingError } from "./validation/errors";
 import { validateKubeconfig } from "./validation/kubeconfig";
@@ -211,12 +212,16 @@ function checkDistinct(chaincodes: readonly ChaincodeSettings[]): void {
 
 /** The chaincodes on the shared CA agree on what the CA is: the first of them sets its algorithm and lifetime. */
 function checkSharedCaAgreement(chaincodes: readonly ChaincodeSettings[]): void {
-    const sharing = chaincodes.map((chaincode, index) => ({ chaincode, index })).filter(({ chaincode }) => chaincode.sharedCa);
+    // Each chaincode's TLS settings were checked when it was read: resolving their defaults cannot fail here.
+    const sharing = chaincodes
+        .map((chaincode, index) => ({ chaincode, index }))
+        .filter(({ chaincode }) => chaincode.sharedCa)
+        .map(({ chaincode, index }) => ({ tls: validateTlsArgs(chaincode.tls ?? {}), index }));
     const [first, ...others] = sharing;
-    for (const { chaincode, index } of others) {
-        for (const [key, field, fallback] of [["tlsAlgorithm", "algorithm", "ECDSA"], ["tlsCaValidityHours", "caValidityHours", 87600]] as const) {
-            const value = chaincode.tls?.[field] ?? fallback;
-            const shared = first.chaincode.tls?.[field] ?? fallback;
+    for (const { tls, index } of others) {
+        for (const [key, field] of [["tlsAlgorithm", "algorithm"], ["tlsCaValidityHours", "caValidityHours"]] as const) {
+            const value = tls[field];
+            const shared = first.tls[field];
             if (value !== shared) {
                 throw new InvalidSettingError(`chaincodes[${index}].${key}`, value, `${shared}, as chaincodes[${first.index}] has: every chaincode with tlsSharedCa: true uses the one shared CA`);
             }

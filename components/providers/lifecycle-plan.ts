@@ -50,8 +50,12 @@ export interface DescribedPlan {
     readonly change: string;
 }
 
-export function describePlan(inputs: DefinitionInputs, desired: EncodedDefinition, committed: CommittedDefinition | undefined): DescribedPlan {
-    const { sequence, matchesCommitted } = planSequence(inputs, desired, committed);
+export function describePlan(
+    inputs: DefinitionInputs,
+    desired: EncodedDefinition,
+    committed: CommittedDefinition | undefined,
+    { sequence, matchesCommitted }: SequencePlan = planSequence(inputs, desired, committed),
+): DescribedPlan {
     if (!committed) return { sequence, change: `sequence ${sequence}: the first definition of ${inputs.name} on ${inputs.channel}` };
     if (matchesCommitted) return { sequence, change: `sequence ${sequence}: the committed definition, unchanged` };
     return { sequence, change: `sequence ${committed.sequence} → ${sequence}: ${definitionDifferences(committed, desired).join("; ")} (committed vs declared)` };
