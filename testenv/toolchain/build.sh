@@ -52,9 +52,9 @@ link_component() {
   mkdir -p "$links"
   for b in $(binaries_of "$1"); do
     if [ "$b" = pulumi-language-nodejs ]; then
-      # A launcher, not a link: it hands the host the project's typescript option (see the file).
+      # A launcher, not a link: it starts the host behind its proxy, with the project's typescript option (see the file).
       rm -f "$links/$b"
-      sed "s|@HOST@|$dir/bin/$b|" "$here/wrappers/pulumi-language-nodejs.launcher" >"$links/$b.tmp"
+      sed -e "s|@HOST@|$dir/bin/$b|" -e "s|@PROXY@|$dir/bin/$b-proxy|" "$here/wrappers/pulumi-language-nodejs.launcher" >"$links/$b.tmp"
       chmod 0755 "$links/$b.tmp" && mv "$links/$b.tmp" "$links/$b"
     else
       ln -sfn "$dir/bin/$b" "$links/$b"

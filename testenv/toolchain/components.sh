@@ -49,6 +49,7 @@ binaries_of() {
     kwok) echo kwok kwokctl ;;
     kubernetes) echo kube-apiserver kube-controller-manager kube-scheduler kubectl ;;
     pulumi) echo pulumi pulumi-resource-pulumi-nodejs ;;
+    pulumi-language-nodejs) echo pulumi-language-nodejs pulumi-language-nodejs-proxy ;;
     *) echo "$1" ;;
   esac
 }
@@ -60,7 +61,7 @@ provenance_of() {
     kwok) source="Go module sigs.k8s.io/kwok@v$kwok_version" ;;
     kubernetes) source="Go module k8s.io/kubernetes@v$kubernetes_version with staging modules at v0.${kubernetes_version#1.}" ;;
     pulumi) source="Go module github.com/pulumi/pulumi/pkg/v3@v$pulumi_version; scripts from npm @pulumi/pulumi@$pulumi_version" ;;
-    pulumi-language-nodejs) source="Go module github.com/pulumi/pulumi/sdk/v3@v$langhost_version (nodejs/cmd/pulumi-language-nodejs)" ;;
+    pulumi-language-nodejs) source="Go module github.com/pulumi/pulumi/sdk/v3@v$langhost_version (nodejs/cmd/pulumi-language-nodejs), fronted by wrappers/langhost-proxy (RunPlugin for policy packs) on sdk/v3@v$pulumi_version" ;;
     pulumi-resource-kubernetes) source="Go module github.com/pulumi/pulumi-kubernetes/provider/v4@v$k8s_provider_version with sdk/v4 v$k8s_provider_sdk_version" ;;
     pulumi-resource-tls) source="Go module github.com/pulumi/pulumi-tls/provider/v5@v$tls_provider_version" ;;
     pulumi-resource-command) source="Go module github.com/pulumi/pulumi-command/provider@$command_provider_commit" ;;
@@ -175,14 +176,20 @@ build_pulumi() {
   "$out/bin/pulumi" version
 }
 
+# The 3.68.0 host cannot run policy packs (RunPlugin, which today's engine
+# uses for them); wrappers/langhost-proxy fronts it and does that part.
 build_pulumi_language_nodejs() {
   local out=$1 w
   w="$work/pulumi-language-nodejs-$langhost_version"
-  rm -rf "$w" && mkdir -p "$w"
+  rm -rf "$w" && mkdir -p "$w/proxy"
   sed "s/@LANGHOST_VERSION@/$langhost_version/g" "$here/wrappers/pulumi-language-nodejs.go.mod" >"$w/go.mod"
   (cd "$w" && go mod tidy &&
     heavy go build -trimpath -ldflags "-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=v$langhost_version" \
       -o "$out/bin/pulumi-language-nodejs" github.com/pulumi/pulumi/sdk/v3/nodejs/cmd/pulumi-language-nodejs)
+  cp "$here/wrappers/langhost-proxy/main.go" "$w/proxy/"
+  sed "s/@PULUMI_VERSION@/$pulumi_version/g" "$here/wrappers/langhost-proxy/go.mod.in" >"$w/proxy/go.mod"
+  (cd "$w/proxy" && go mod tidy &&
+    heavy go build -trimpath -ldflags "-s -w" -o "$out/bin/pulumi-language-nodejs-proxy" .)
 }
 
 # The provider embeds schema files its generate.go writes (absent from the
