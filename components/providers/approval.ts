@@ -8,7 +8,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { approveForMyOrg, definitionDifferences, queryApproved, queryCommitted } from "../fabric";
 import { InvalidSettingError } from "../validation/errors";
 import { compact, definitionFieldsFromNetwork, desiredDefinition, planSequence, requirePlanStillHolds } from "./lifecycle-plan";
-import { type DefinitionArgs, type OrdererConnectionArgs, type PeerConnectionArgs, type SignerArgs, type TransportArgs, type SettingNamesArgs, withSecretInputs, withSecretOutputs } from "./resource-args";
+import { type DefinitionArgs, type OrdererConnectionArgs, type PeerConnectionArgs, type SignerArgs, type TransportArgs, type SettingNamesArgs, withSecretInputs, withSecretOutputs, FABRIC_RESOURCE_MODULE, FABRIC_SECRET_INPUTS } from "./resource-args";
 import {
     adminIdentity,
     type AdminInputs,
@@ -130,13 +130,13 @@ export class ChaincodeApproval extends pulumi.dynamic.Resource {
     declare public readonly packageId: pulumi.Output<string>;
 
     constructor(name: string, args: ChaincodeApprovalArgs, opts?: pulumi.CustomResourceOptions) {
-        const secrets = ["adminKeyPem", "clientTlsKeyPem"] as const;
+        const secrets = FABRIC_SECRET_INPUTS.ChaincodeApproval;
         super(
             chaincodeApprovalProvider,
             name,
             { ...withSecretInputs(args, secrets), sequence: args.sequence ?? "auto", approvedSequence: undefined, approvalTxId: undefined },
             withSecretOutputs(opts, secrets),
-            "fabric",
+            FABRIC_RESOURCE_MODULE,
             "ChaincodeApproval",
         );
     }

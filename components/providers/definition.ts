@@ -11,7 +11,7 @@ import { checkCommitReadiness, commitDefinition, definitionDifferences, type Enc
 import { InvalidSettingError } from "../validation/errors";
 import { validateHostPort } from "../validation/fabric";
 import { compact, definitionFieldsFromNetwork, desiredDefinition, planSequence, requirePlanStillHolds } from "./lifecycle-plan";
-import { type DefinitionArgs, type OrdererConnectionArgs, type PeerTargetArgs, type SignerArgs, type TransportArgs, type SettingNamesArgs, withSecretInputs, withSecretOutputs } from "./resource-args";
+import { type DefinitionArgs, type OrdererConnectionArgs, type PeerTargetArgs, type SignerArgs, type TransportArgs, type SettingNamesArgs, withSecretInputs, withSecretOutputs, FABRIC_RESOURCE_MODULE, FABRIC_SECRET_INPUTS } from "./resource-args";
 import {
     adminIdentity,
     type AdminInputs,
@@ -242,13 +242,13 @@ export class ChaincodeDefinition extends pulumi.dynamic.Resource {
     declare public readonly commitTxId: pulumi.Output<string>;
 
     constructor(name: string, args: ChaincodeDefinitionArgs, opts?: pulumi.CustomResourceOptions) {
-        const secrets = ["adminKeyPem", "clientTlsKeyPem"] as const;
+        const secrets = FABRIC_SECRET_INPUTS.ChaincodeDefinition;
         super(
             chaincodeDefinitionProvider,
             name,
             { ...withSecretInputs(args, secrets), sequence: args.sequence ?? "auto", committedSequence: undefined, approvals: undefined, commitTxId: undefined },
             withSecretOutputs(opts, secrets),
-            "fabric",
+            FABRIC_RESOURCE_MODULE,
             "ChaincodeDefinition",
         );
     }

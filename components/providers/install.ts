@@ -26,7 +26,7 @@ import {
     validateConnection,
     type SettingNamesInputs,
 } from "./shared";
-import { type PeerConnectionArgs, type SignerArgs, type TransportArgs, type SettingNamesArgs, withSecretInputs, withSecretOutputs } from "./resource-args";
+import { type PeerConnectionArgs, type SignerArgs, type TransportArgs, type SettingNamesArgs, withSecretInputs, withSecretOutputs, FABRIC_RESOURCE_MODULE, FABRIC_SECRET_INPUTS } from "./resource-args";
 
 export interface ChaincodeInstallInputs extends PeerConnectionInputs, AdminInputs, SettingNamesInputs {
     /** The package file, base64. */
@@ -149,8 +149,7 @@ export class ChaincodeInstall extends pulumi.dynamic.Resource {
     declare public readonly peerEndpoint: pulumi.Output<string>;
 
     constructor(name: string, args: ChaincodeInstallArgs, opts?: pulumi.CustomResourceOptions) {
-        // The package may carry the peer's client key: secret like the keys.
-        const secrets = ["adminKeyPem", "clientTlsKeyPem", "packageBase64"] as const;
-        super(chaincodeInstallProvider, name, { ...withSecretInputs(args, secrets), label: undefined }, withSecretOutputs(opts, secrets), "fabric", "ChaincodeInstall");
+        const secrets = FABRIC_SECRET_INPUTS.ChaincodeInstall;
+        super(chaincodeInstallProvider, name, { ...withSecretInputs(args, secrets), label: undefined }, withSecretOutputs(opts, secrets), FABRIC_RESOURCE_MODULE, "ChaincodeInstall");
     }
 }

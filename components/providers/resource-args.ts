@@ -2,6 +2,26 @@
 
 import * as pulumi from "@pulumi/pulumi";
 
+/** The Fabric dynamic resources: their type tokens are `pulumi-nodejs:dynamic/fabric:<name>`. */
+export const FABRIC_RESOURCE_MODULE = "fabric";
+
+/**
+ * Each Fabric dynamic resource's inputs that hold key material, wrapped as
+ * secrets on the way in and out. The install's package may carry the peer's
+ * client key in connection.json.
+ */
+export const FABRIC_SECRET_INPUTS = {
+    ChaincodeApproval: ["adminKeyPem", "clientTlsKeyPem"],
+    ChaincodeDefinition: ["adminKeyPem", "clientTlsKeyPem"],
+    ChaincodeInstall: ["adminKeyPem", "clientTlsKeyPem", "packageBase64"],
+    ChaincodeSmokeCheck: ["adminKeyPem", "clientTlsKeyPem"],
+} as const;
+
+/** The type token the engine records for a Fabric dynamic resource. */
+export function fabricResourceType(resource: keyof typeof FABRIC_SECRET_INPUTS): string {
+    return `pulumi-nodejs:dynamic/${FABRIC_RESOURCE_MODULE}:${resource}`;
+}
+
 /** Adds state keys that must stay secret even when the provider echoes them back as outputs. */
 export function withSecretOutputs(opts: pulumi.CustomResourceOptions | undefined, keys: readonly string[]): pulumi.CustomResourceOptions {
     return { ...opts, additionalSecretOutputs: [...new Set([...(opts?.additionalSecretOutputs ?? []), ...keys])] };

@@ -8,7 +8,7 @@ import { createHash } from "node:crypto";
 import { DEFAULT_TIMEOUT_SECONDS, evaluateOnPeer, FabricTimeoutError, queryCommitted, validateDefinitionName } from "../fabric";
 import { InvalidSettingError } from "../validation/errors";
 import { compact } from "./lifecycle-plan";
-import { type PeerConnectionArgs, type SignerArgs, type TransportArgs, type SettingNamesArgs, withSecretInputs, withSecretOutputs } from "./resource-args";
+import { type PeerConnectionArgs, type SignerArgs, type TransportArgs, type SettingNamesArgs, withSecretInputs, withSecretOutputs, FABRIC_RESOURCE_MODULE, FABRIC_SECRET_INPUTS } from "./resource-args";
 import {
     adminIdentity,
     type AdminInputs,
@@ -227,13 +227,13 @@ export class ChaincodeSmokeCheck extends pulumi.dynamic.Resource {
     declare public readonly responseSha256: pulumi.Output<string>;
 
     constructor(name: string, args: ChaincodeSmokeCheckArgs, opts?: pulumi.CustomResourceOptions) {
-        const secrets = ["adminKeyPem", "clientTlsKeyPem"] as const;
+        const secrets = FABRIC_SECRET_INPUTS.ChaincodeSmokeCheck;
         super(
             chaincodeSmokeCheckProvider,
             name,
             { ...withSecretInputs(args, secrets), responseLength: undefined, responseSha256: undefined },
             withSecretOutputs(opts, secrets),
-            "fabric",
+            FABRIC_RESOURCE_MODULE,
             "ChaincodeSmokeCheck",
         );
     }
