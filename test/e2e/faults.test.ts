@@ -188,7 +188,7 @@ describe("faults under the real Pulumi engine (kwok + local kubelet + real Fabri
         assert.match(seen, /connection refused|unreachable/);
 
         await full.up(org1Stack);
-        const start = await full.kubeletStart(NAMESPACE_ORG1, release, (s) => s.image === image);
+        const start = await full.kubeletStart(NAMESPACE_ORG1, release, (s) => s.image.startsWith(`${image}@sha256:`));
         assert.equal(start.env.CHAINCODE_ID, packageId);
         await assertServing();
     });
