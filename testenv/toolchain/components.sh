@@ -26,9 +26,13 @@ kwok_version=0.8.0
 # asks for them; refused, its pod informer re-lists with back-off, so pods
 # became ready 5-40 s late and every rollout waited for that.
 etcd_version=3.6.16
+# Not for the e2e tier: .ci/run's workflow lint tier (testenv/lint-workflows.sh).
+actionlint_version=1.7.12
 
-components=(etcd kwok pulumi-language-nodejs kubernetes pulumi pulumi-resource-kubernetes
+# What the e2e tier needs (.ci/run gates it on `build.sh --check` of these).
+e2e_components=(etcd kwok pulumi-language-nodejs kubernetes pulumi pulumi-resource-kubernetes
   pulumi-resource-tls pulumi-resource-command)
+components=("${e2e_components[@]}" actionlint)
 
 version_of() {
   case "$1" in
@@ -40,6 +44,7 @@ version_of() {
     pulumi-resource-kubernetes) echo "$k8s_provider_version" ;;
     pulumi-resource-tls) echo "$tls_provider_version" ;;
     pulumi-resource-command) echo "$command_provider_version" ;;
+    actionlint) echo "$actionlint_version" ;;
   esac
 }
 
@@ -65,6 +70,7 @@ provenance_of() {
     pulumi-resource-kubernetes) source="Go module github.com/pulumi/pulumi-kubernetes/provider/v4@v$k8s_provider_version with sdk/v4 v$k8s_provider_sdk_version" ;;
     pulumi-resource-tls) source="Go module github.com/pulumi/pulumi-tls/provider/v5@v$tls_provider_version" ;;
     pulumi-resource-command) source="Go module github.com/pulumi/pulumi-command/provider@$command_provider_commit" ;;
+    actionlint) source="Go module github.com/rhysd/actionlint@v$actionlint_version" ;;
   esac
   echo "$1 $(version_of "$1"): built from $source on $(date -u +%F)."
 }
@@ -222,4 +228,15 @@ build_pulumi_resource_command() {
   GOBIN="$out/bin" heavy go install -trimpath \
     -ldflags "-s -w -X $module/pkg/version.Version=$command_provider_version" \
     "$module/cmd/pulumi-resource-command@$command_provider_commit"
+}
+
+# Version ldflag as in the module's .goreleaser.yaml (bare 1.7.12, like the
+# release binaries; without it `-version` prints the module's v1.7.12).
+build_actionlint() {
+  local out=$1 module=github.com/rhysd/actionlint
+  module_dir "$module@v$actionlint_version" >/dev/null
+  GOBIN="$out/bin" heavy go install -trimpath \
+    -ldflags "-s -w -X $module.version=$actionlint_version -X '$module.installedFrom=built from Go module $module@v$actionlint_version by testenv/toolchain/build.sh'" \
+    "$module/cmd/actionlint@v$actionlint_version"
+  "$out/bin/actionlint" -version
 }

@@ -1,0 +1,208 @@
+/*
+ * The pull-request workflow (.github/workflows/pulumi.yml) under the real
+ * Pulumi engine, on the local Fabric network and kwok: each job's command is
+ * read from the workflow file and run as pulumi/actions runs it. What a
+ * reviewer reads in the PR comment (the preview's text) must say what `up`
+ * will do to Fabric and to Kubernetes, and show no secret; the drift check
+ * must fail on drift and keep failing until it is repaired; the policy pack
+ * must pass the default stack and stop bad ones at preview.
+ */
+import assert from "node:assert/strict";
+import { generateKeyPairSync } from "node:crypto";
+import { mkdirSync, readdirSync, symlinkSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { after, before, describe, it } from "node:test";
+import { FullStack, NAMESPACE_ORG1 } from "./support/full-stack";
+import { createOrgStack } from "./support/org-stack";
+import { plaintextSecretsIn } from "./support/plaintext-secrets";
+import { type CommandResult, describeFailure, PulumiWorkspace, type PulumiStack, REPO_ROOT, requireSuccess } from "./support/pulumi-cli";
+import { loadWorkflow, pulumiCommandOf, pulumiStepOf, runStepOutputs, type Workflow, workflowStrings } from "./support/workflow";
+
+const PACKAGE_ID = /basic_1\.[01]:[0-9a-f]{64}/g;
+
+describe("the pull-request workflow's commands (read from .github/workflows/pulumi.yml) under the real engine", () => {
+    let full: FullStack;
+    let workflow: Workflow;
+    let org1Stack: PulumiStack;
+    let org2Stack: PulumiStack;
+    let previewedPackageId: string;
+    const log = (line: string) => process.stderr.write(`# ${line}\n`);
+
+    /** Runs a job's pulumi/actions step on a stack, as the runner would. */
+    const runJob = (job: string, stack: PulumiStack): Promise<CommandResult> => stack.run(pulumiCommandOf(pulumiStepOf(workflow, job)));
+
+    /** What the PR comment shows: pulumi/actions posts the command's output. Printed so a reader of the run sees it. */
+    function prComment(stackName: string, result: CommandResult): string {
+        const comment = result.stdout;
+        process.stderr.write(`# ---- PR comment: preview on ${stackName} ----\n${comment.replace(/^/gm, "# | ")}\n# ---- end of PR comment ----\n`);
+        assert.deepEqual(plaintextSecretsIn(result.stdout + result.stderr, full.secretValues()), [], "the PR comment shows a secret");
+        return comment;
+    }
+
+    /** The engine lists the packs it ran; a violation would add a Policies: section. */
+    function assertPackPassed(text: string): void {
+        assert.match(text, /Policy Packs run:\s+Name\s+Version\s+fabric-ccaas\|local\|\S+\s+0\.1\.0/, "the policy pack did not run");
+        assert.doesNotMatch(text, /^Policies:/m, "the default stack must pass every rule of the pack");
+    }
+
+    before(async () => {
+        workflow = loadWorkflow();
+        full = await FullStack.start(log);
+        ({ org1Stack, org2Stack } = full);
+    });
+
+    after(async () => {
+        await full?.stop();
+    });
+
+    it("1. the workflow: every stack but the local one, previewed with the policy pack on PRs, drift-checked on schedule, deployed from main behind an environment; nothing turns on debug output", () => {
+        const listed = JSON.parse(runStepOutputs(workflow, "stacks", "list").stacks) as string[];
+        const files = readdirSync(REPO_ROOT).flatMap((file) => /^Pulumi\.(.+)\.yaml$/.exec(file)?.[1] ?? []).filter((stack) => stack !== "local");
+        assert.deepEqual(listed.sort(), files.sort());
+        assert.ok(listed.includes("dev"));
+
+        assert.deepEqual(Object.keys(workflow.on).sort(), ["pull_request", "push", "schedule", "workflow_dispatch"]);
+        const preview = pulumiStepOf(workflow, "preview").with ?? {};
+        assert.equal(preview["comment-on-pr"], true);
+        assert.deepEqual(pulumiCommandOf(pulumiStepOf(workflow, "preview")), ["preview", "--diff", "--policy-pack", join(REPO_ROOT, "policy")]);
+        assert.match(String(workflow.jobs.preview.if), /github\.event_name == 'pull_request'/);
+        assert.deepEqual(pulumiCommandOf(pulumiStepOf(workflow, "drift")), ["preview", "--refresh", "--diff", "--expect-no-changes"]);
+        assert.match(String(workflow.jobs.drift.if), /schedule/);
+        assert.deepEqual(pulumiCommandOf(pulumiStepOf(workflow, "up")), ["up", "--yes", "--skip-preview", "--policy-pack", join(REPO_ROOT, "policy")]);
+        assert.equal(workflow.jobs.up.environment, "production");
+        assert.match(String(workflow.jobs.up.if), /github\.event_name == 'push' && github\.ref == 'refs\/heads\/main'/);
+
+        for (const text of workflowStrings(workflow)) {
+            assert.doesNotMatch(text, /--debug|--verbose|(^|\s)-v=?\d|--logtostderr|--json|--event-log|PULUMI_DEBUG|TF_LOG|--show-secrets/, `the workflow turns on output that carries keys: ${text}`);
+        }
+        for (const job of ["preview", "drift", "up"]) {
+            for (const input of Object.keys(pulumiStepOf(workflow, job).with ?? {})) assert.doesNotMatch(input, /debug|log|verbos/i, `${job}: ${input}`);
+        }
+        // Secrets come from the CI secret store only.
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub Actions expression, not a JavaScript template
+        assert.equal(workflow.env?.PULUMI_CONFIG_PASSPHRASE, "${{ secrets.PULUMI_CONFIG_PASSPHRASE }}");
+    });
+
+    it("2. merged: the up job's command (policy pack on) deploys org2's stack; a PR's preview of org1 names the package ID, sequence 1, the approving org and the Deployment it creates; no transaction, no secret", async () => {
+        const org2Up = await runJob("up", org2Stack);
+        assert.equal(org2Up.code, 0, describeFailure(org2Up));
+        assertPackPassed(org2Up.stdout);
+
+        const heightBefore = await full.height();
+        const preview = await runJob("preview", org1Stack);
+        assert.equal(preview.code, 0, describeFailure(preview));
+        assert.equal(await full.height(), heightBefore, "the preview sent a Fabric transaction");
+        const comment = prComment("org1", preview);
+        assertPackPassed(comment);
+        const packageIds = [...new Set(comment.match(PACKAGE_ID) ?? [])];
+        assert.equal(packageIds.length, 1, `package IDs in the comment: ${packageIds.join(", ")}`);
+        [previewedPackageId] = packageIds;
+        assert.match(comment, /sequence 1: the first definition of basic on mychannel/);
+        assert.match(comment, /\+ .*ChaincodeApproval[^\n]*\n(?:[^\n]*\n)*?\s+mspId\s*: "Org1MSP"/, "the comment names the approving org");
+        assert.match(comment, /\+ kubernetes:apps\/v1:Deployment[^\n]*create/, "the comment names the Deployment it creates");
+        assert.match(comment, /adminKeyPem\s*: \[secret\]/, "a key input shows as [secret]");
+
+        const org1Up = await runJob("up", org1Stack);
+        assert.equal(org1Up.code, 0, describeFailure(org1Up));
+        const outputs = await org1Stack.outputs();
+        assert.equal(outputs.committedSequence, 1);
+        assert.equal(outputs.packageId, previewedPackageId, "up installed the package the PR comment named");
+    });
+
+    it("3. the scheduled drift check passes when nothing drifted, fails naming a Deployment deleted out of band (and again on the next run: it writes nothing), and passes once up repaired it", async () => {
+        const clean = await runJob("drift", org1Stack);
+        assert.equal(clean.code, 0, describeFailure(clean));
+
+        const release = String((await org1Stack.outputs()).releaseKey);
+        await full.cluster.kubectl(["delete", "deployment", "-n", NAMESPACE_ORG1, `basic-${release}`, "--wait=true"]);
+        for (let run = 1; run <= 2; run++) {
+            const drifted = await runJob("drift", org1Stack);
+            assert.notEqual(drifted.code, 0, `drift run ${run} passed with the Deployment deleted`);
+            assert.match(drifted.stdout, new RegExp(`\\+ kubernetes:apps/v1:Deployment[^\\n]*basic-${release}-server-deployment|basic-${release}-server-deployment[^\\n]*create`), `run ${run}:\n${drifted.stdout}`);
+            assert.match(drifted.stdout + drifted.stderr, /no changes were expected/i);
+        }
+        requireSuccess(await runJob("up", org1Stack));
+        const repaired = await runJob("drift", org1Stack);
+        assert.equal(repaired.code, 0, describeFailure(repaired));
+    });
+
+    it("4. an upgrade PR: the comment plans sequence 1 → 2 and says why, names the new package ID and the new Deployment, and leaves the live one alone; no transaction", async () => {
+        await org1Stack.setConfig("chaincodeVersion", "1.1");
+        const release = String((await org1Stack.outputs()).releaseKey);
+        const heightBefore = await full.height();
+        const preview = await runJob("preview", org1Stack);
+        assert.equal(preview.code, 0, describeFailure(preview));
+        assert.equal(await full.height(), heightBefore, "the preview sent a Fabric transaction");
+        const comment = prComment("org1 (upgrade to 1.1)", preview);
+        assert.match(comment, /sequence 1 → 2: version \("1\.0" vs "1\.1"\) \(committed vs declared\)/);
+        const newIds = [...new Set(comment.match(PACKAGE_ID) ?? [])].filter((id) => id.startsWith("basic_1.1:"));
+        assert.equal(newIds.length, 1, `the comment names the new package: ${newIds.join(", ")}`);
+        const deploymentLines = comment.split("\n").filter((line) => /kubernetes:apps\/v1:Deployment/.test(line));
+        assert.ok(deploymentLines.some((line) => /^\s*\+ /.test(line) && !line.includes(`basic-${release}-`)), `no new Deployment: ${deploymentLines.join(" | ")}`);
+        assert.ok(!deploymentLines.some((line) => line.includes(`basic-${release}-`)), `the live Deployment is touched: ${deploymentLines.join(" | ")}`);
+        await org1Stack.setConfig("chaincodeVersion", "1.0");
+    });
+
+    it("5. the policy pack stops a bad stack at preview: unpinned image, no TLS, no NetworkPolicy, a one-org endorsement policy, a key in the environment; each rule names its resource", async () => {
+        const bad = await createOrgStack(full.workspace, "bad", { network: full.network, org: full.org1, kubeconfig: full.cluster.kubeconfig(), namespace: "hlf-bad" });
+        requireSuccess(await bad.run(["config", "rm", "imageDigest"]));
+        await bad.setConfig("tls", "false");
+        await bad.setConfig("networkPolicy", "false");
+        await bad.setConfig("endorsementPolicy", "OR('Org1MSP.peer')");
+        const strayKey = generateKeyPairSync("ec", { namedCurve: "P-256" }).privateKey.export({ format: "pem", type: "pkcs8" }).toString();
+        await bad.setConfig("env[0]", `STRAY_KEY=${strayKey}`, { path: true });
+        const heightBefore = await full.height();
+        const preview = await runJob("preview", bad);
+        assert.notEqual(preview.code, 0, "the policy pack let a bad stack through");
+        assert.equal(await full.height(), heightBefore);
+        const text = preview.stdout;
+        assert.match(text, /❌ fabric-ccaas@v0\.1\.0/, describeFailure(preview));
+        for (const [rule, subject] of [
+            ["image-pinned-by-digest", /runs "registry\.invalid\/asset-transfer-basic:1", which is not pinned by digest/],
+            ["chaincode-tls", /serves without TLS \(CHAINCODE_TLS_DISABLED=true\)/],
+            ["chaincode-network-policy", /in namespace "hlf-bad" serves a chaincode with no NetworkPolicy selecting its pods/],
+            ["endorsement-orgs", /endorsement policy "OR\('Org1MSP\.peer'\)" names 1 org\(s\) \(Org1MSP\); expected at least 2/],
+            ["no-plaintext-key-material", /input spec\.template\.spec\.containers\[0\]\.env\[\d+\]\.value holds a PEM private key in plaintext/],
+        ] as const) {
+            assert.match(text, new RegExp(`\\[mandatory\\]\\s+${rule}\\b`), `rule ${rule} did not fire:\n${text}`);
+            assert.match(text, subject, `rule ${rule}'s message`);
+        }
+        for (const rule of ["restricted-pod-security", "resource-limits"]) assert.doesNotMatch(text, new RegExp(`\\]\\s+${rule}\\b`), `the program always sets what ${rule} asks`);
+    });
+
+    it("6. the policy pack stops a bare workload another program declares: restricted Pod Security fields and limits missing, named by field", async () => {
+        const workspace = PulumiWorkspace.forProject("bare-workload", (dir) => {
+            writeFileSync(join(dir, "Pulumi.yaml"), "name: bare-workload\nruntime:\n  name: nodejs\n  options:\n    typescript: false\nmain: index.js\n");
+            writeFileSync(join(dir, "package.json"), '{"name": "bare-workload", "version": "0.0.0", "private": true}\n');
+            writeFileSync(
+                join(dir, "index.js"),
+                [
+                    'const k8s = require("@pulumi/kubernetes");',
+                    'const pulumi = require("@pulumi/pulumi");',
+                    'const provider = new k8s.Provider("cluster", { kubeconfig: new pulumi.Config().requireSecret("kubeconfig") });',
+                    'const labels = { app: "bare" };',
+                    'new k8s.apps.v1.Deployment("bare", { spec: { selector: { matchLabels: labels }, template: { metadata: { labels },',
+                    `    spec: { containers: [{ name: "bare", image: "registry.invalid/bare@sha256:${"0".repeat(64)}" }] } } } }, { provider });`,
+                    "",
+                ].join("\n"),
+            );
+            mkdirSync(join(dir, "node_modules"), { recursive: true });
+            for (const pkg of ["@pulumi"]) symlinkSync(join(REPO_ROOT, "node_modules", pkg), join(dir, "node_modules", pkg));
+        }, log);
+        try {
+            const stack = await workspace.initStack("bare");
+            await stack.setConfig("kubeconfig", full.cluster.kubeconfig(), { secret: true });
+            const preview = await runJob("preview", stack);
+            assert.notEqual(preview.code, 0, "the policy pack let a bare workload through");
+            const text = preview.stdout;
+            assert.match(text, /\[mandatory\]\s+restricted-pod-security/);
+            for (const field of [/containers\[0\]\.securityContext\.allowPrivilegeEscalation is null; expected false/, /runAsNonRoot \(or the pod's\) is null; expected true/, /capabilities\.drop does not include "ALL"/, /seccompProfile\.type \(or the pod's\) is null; expected RuntimeDefault or Localhost/]) {
+                assert.match(text, field);
+            }
+            assert.match(text, /\[mandatory\]\s+resource-limits[\s\S]*container "bare" has no cpu or memory limit/);
+            assert.doesNotMatch(text, /\]\s+image-pinned-by-digest/, "a digest-pinned image passes");
+        } finally {
+            workspace.remove();
+        }
+    });
+});
