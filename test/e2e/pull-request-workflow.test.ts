@@ -5,18 +5,19 @@
  * reviewer reads in the PR comment (the preview's text) must say what `up`
  * will do to Fabric and to Kubernetes, and show no secret; the drift check
  * must fail on drift and keep failing until it is repaired; the policy pack
- * must pass the default stack and stop bad ones at preview.
+ * must pass the default stack and stop bad ones at preview. The workflow's
+ * shape (events, stacks, flags) is the unit tier's (test/unit/workflow.test.ts).
  */
 import assert from "node:assert/strict";
 import { generateKeyPairSync } from "node:crypto";
-import { mkdirSync, readdirSync, symlinkSync, writeFileSync } from "node:fs";
+import { mkdirSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { FullStack, NAMESPACE_ORG1 } from "./support/full-stack";
 import { createOrgStack } from "./support/org-stack";
 import { plaintextSecretsIn } from "./support/plaintext-secrets";
 import { type CommandResult, describeFailure, PulumiWorkspace, type PulumiStack, REPO_ROOT, requireSuccess } from "./support/pulumi-cli";
-import { loadWorkflow, pulumiCommandOf, pulumiStepOf, runStepOutputs, type Workflow, workflowStrings } from "./support/workflow";
+import { loadWorkflow, pulumiCommandOf, pulumiStepOf, type Workflow } from "../support/workflow";
 
 const PACKAGE_ID = /basic_1\.[01]:[0-9a-f]{64}/g;
 
@@ -55,35 +56,7 @@ describe("the pull-request workflow's commands (read from .github/workflows/pulu
         await full?.stop();
     });
 
-    it("1. the workflow: every stack but the local one, previewed with the policy pack on PRs, drift-checked on schedule, deployed from main behind an environment; nothing turns on debug output", () => {
-        const listed = JSON.parse(runStepOutputs(workflow, "stacks", "list").stacks) as string[];
-        const files = readdirSync(REPO_ROOT).flatMap((file) => /^Pulumi\.(.+)\.yaml$/.exec(file)?.[1] ?? []).filter((stack) => stack !== "local");
-        assert.deepEqual(listed.sort(), files.sort());
-        assert.ok(listed.includes("dev"));
-
-        assert.deepEqual(Object.keys(workflow.on).sort(), ["pull_request", "push", "schedule", "workflow_dispatch"]);
-        const preview = pulumiStepOf(workflow, "preview").with ?? {};
-        assert.equal(preview["comment-on-pr"], true);
-        assert.deepEqual(pulumiCommandOf(pulumiStepOf(workflow, "preview")), ["preview", "--diff", "--policy-pack", join(REPO_ROOT, "policy")]);
-        assert.match(String(workflow.jobs.preview.if), /github\.event_name == 'pull_request'/);
-        assert.deepEqual(pulumiCommandOf(pulumiStepOf(workflow, "drift")), ["preview", "--refresh", "--diff", "--expect-no-changes"]);
-        assert.match(String(workflow.jobs.drift.if), /schedule/);
-        assert.deepEqual(pulumiCommandOf(pulumiStepOf(workflow, "up")), ["up", "--yes", "--skip-preview", "--policy-pack", join(REPO_ROOT, "policy")]);
-        assert.equal(workflow.jobs.up.environment, "production");
-        assert.match(String(workflow.jobs.up.if), /github\.event_name == 'push' && github\.ref == 'refs\/heads\/main'/);
-
-        for (const text of workflowStrings(workflow)) {
-            assert.doesNotMatch(text, /--debug|--verbose|(^|\s)-v=?\d|--logtostderr|--json|--event-log|PULUMI_DEBUG|TF_LOG|--show-secrets/, `the workflow turns on output that carries keys: ${text}`);
-        }
-        for (const job of ["preview", "drift", "up"]) {
-            for (const input of Object.keys(pulumiStepOf(workflow, job).with ?? {})) assert.doesNotMatch(input, /debug|log|verbos/i, `${job}: ${input}`);
-        }
-        // Secrets come from the CI secret store only.
-        // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub Actions expression, not a JavaScript template
-        assert.equal(workflow.env?.PULUMI_CONFIG_PASSPHRASE, "${{ secrets.PULUMI_CONFIG_PASSPHRASE }}");
-    });
-
-    it("2. merged: the up job's command (policy pack on) deploys org2's stack; a PR's preview of org1 names the package ID, sequence 1, the approving org and the Deployment it creates; no transaction, no secret", async () => {
+    it("1. merged: the up job's command (policy pack on) deploys org2's stack; a PR's preview of org1 names the package ID, sequence 1, the approving org and the Deployment it creates; no transaction, no secret", async () => {
         const org2Up = await runJob("up", org2Stack);
         assert.equal(org2Up.code, 0, describeFailure(org2Up));
         assertPackPassed(org2Up.stdout);
@@ -109,7 +82,7 @@ describe("the pull-request workflow's commands (read from .github/workflows/pulu
         assert.equal(outputs.packageId, previewedPackageId, "up installed the package the PR comment named");
     });
 
-    it("3. the scheduled drift check passes when nothing drifted, fails naming a Deployment deleted out of band (and again on the next run: it writes nothing), and passes once up repaired it", async () => {
+    it("2. the scheduled drift check passes when nothing drifted, fails naming a Deployment deleted out of band (and again on the next run: it writes nothing), and passes once up repaired it", async () => {
         const clean = await runJob("drift", org1Stack);
         assert.equal(clean.code, 0, describeFailure(clean));
 
@@ -126,7 +99,7 @@ describe("the pull-request workflow's commands (read from .github/workflows/pulu
         assert.equal(repaired.code, 0, describeFailure(repaired));
     });
 
-    it("4. an upgrade PR: the comment plans sequence 1 → 2 and says why, names the new package ID and the new Deployment, and leaves the live one alone; no transaction", async () => {
+    it("3. an upgrade PR: the comment plans sequence 1 → 2 and says why, names the new package ID and the new Deployment, and leaves the live one alone; no transaction", async () => {
         await org1Stack.setConfig("chaincodeVersion", "1.1");
         const release = String((await org1Stack.outputs()).releaseKey);
         const heightBefore = await full.height();
@@ -143,7 +116,7 @@ describe("the pull-request workflow's commands (read from .github/workflows/pulu
         await org1Stack.setConfig("chaincodeVersion", "1.0");
     });
 
-    it("5. the policy pack stops a bad stack at preview: unpinned image, no TLS, no NetworkPolicy, a one-org endorsement policy, a key in the environment; each rule names its resource", async () => {
+    it("4. the policy pack stops a bad stack at preview: unpinned image, no TLS, no NetworkPolicy, a one-org endorsement policy, a key in the environment; each rule names its resource", async () => {
         const bad = await createOrgStack(full.workspace, "bad", { network: full.network, org: full.org1, kubeconfig: full.cluster.kubeconfig(), namespace: "hlf-bad" });
         requireSuccess(await bad.run(["config", "rm", "imageDigest"]));
         await bad.setConfig("tls", "false");
@@ -170,7 +143,7 @@ describe("the pull-request workflow's commands (read from .github/workflows/pulu
         for (const rule of ["restricted-pod-security", "resource-limits"]) assert.doesNotMatch(text, new RegExp(`\\]\\s+${rule}\\b`), `the program always sets what ${rule} asks`);
     });
 
-    it("6. the policy pack stops a bare workload another program declares: restricted Pod Security fields and limits missing, named by field", async () => {
+    it("5. the policy pack stops a bare workload another program declares: restricted Pod Security fields and limits missing, named by field", async () => {
         const workspace = PulumiWorkspace.forProject("bare-workload", (dir) => {
             writeFileSync(join(dir, "Pulumi.yaml"), "name: bare-workload\nruntime:\n  name: nodejs\n  options:\n    typescript: false\nmain: index.js\n");
             writeFileSync(join(dir, "package.json"), '{"name": "bare-workload", "version": "0.0.0", "private": true}\n');

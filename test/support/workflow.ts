@@ -1,6 +1,6 @@
 /**
- * The GitHub Actions workflow (.github/workflows/pulumi.yml) as the e2e tier
- * runs it: each job's pulumi/actions step becomes the CLI command the action
+ * The GitHub Actions workflow (.github/workflows/pulumi.yml) as the unit and
+ * e2e tiers run it: each job's pulumi/actions step becomes the CLI command the action
  * runs through the Automation API, and a `run:` step its script. An input
  * this file does not know fails the test, so the workflow cannot drift from
  * what the tier proves.
@@ -10,7 +10,8 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import * as yaml from "js-yaml";
-import { REPO_ROOT } from "./pulumi-cli";
+/** The checkout (this file runs from dist/test/support). */
+const REPO_ROOT = join(__dirname, "..", "..", "..");
 
 export const WORKFLOW_FILE = join(REPO_ROOT, ".github", "workflows", "pulumi.yml");
 
@@ -93,14 +94,14 @@ export function pulumiCommandOf(step: WorkflowStep): string[] {
     return args;
 }
 
-/** Runs a `run:` step's script in the repository as the runner would (bash -e), and returns what it wrote to $GITHUB_OUTPUT. */
-export function runStepOutputs(workflow: Workflow, job: string, stepId: string): Record<string, string> {
+/** Runs a `run:` step's script in the checkout (or `cwd`) as the runner would (bash -e), and returns what it wrote to $GITHUB_OUTPUT. */
+export function runStepOutputs(workflow: Workflow, job: string, stepId: string, cwd: string = REPO_ROOT): Record<string, string> {
     const step = workflow.jobs[job]?.steps.find((candidate) => candidate.id === stepId);
     if (!step?.run) throw new Error(`job ${job} has no run step with id ${stepId}`);
     const dir = mkdtempSync(join(tmpdir(), "ccaas-gh-output-"));
     try {
         const output = join(dir, "output");
-        execFileSync("bash", ["--noprofile", "--norc", "-eo", "pipefail", "-c", step.run], { cwd: REPO_ROOT, env: { ...process.env, GITHUB_OUTPUT: output } });
+        execFileSync("bash", ["--noprofile", "--norc", "-eo", "pipefail", "-c", step.run], { cwd, env: { ...process.env, GITHUB_OUTPUT: output } });
         return Object.fromEntries(
             readFileSync(output, "utf8").split("\n").filter(Boolean).map((line) => [line.slice(0, line.indexOf("=")), line.slice(line.indexOf("=") + 1)]),
         );

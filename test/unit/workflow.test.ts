@@ -1,0 +1,72 @@
+/*
+ * The pull-request workflow's shape (.github/workflows/pulumi.yml): which
+ * commands each job runs, on which events, with which stacks, and that
+ * nothing in it turns on output that carries keys. The e2e tier runs the
+ * same commands under the real engine (test/e2e/pull-request-workflow.test.ts).
+ */
+import assert from "node:assert/strict";
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, it } from "node:test";
+import { loadWorkflow, pulumiCommandOf, pulumiStepOf, runStepOutputs, workflowStrings } from "../support/workflow";
+
+const REPO_ROOT = join(__dirname, "..", "..", "..");
+
+describe("the pull-request workflow (.github/workflows/pulumi.yml)", () => {
+    const workflow = loadWorkflow();
+
+    it("lists every stack of the checkout but the e2e tier's local one", () => {
+        const listed = JSON.parse(runStepOutputs(workflow, "stacks", "list").stacks) as string[];
+        const files = readdirSync(REPO_ROOT).flatMap((file) => /^Pulumi\.(.+)\.yaml$/.exec(file)?.[1] ?? []).filter((stack) => stack !== "local");
+        assert.deepEqual([...listed].sort(), files.sort());
+        assert.ok(listed.includes("dev"));
+        assert.ok(!listed.includes("local"));
+    });
+
+    it("lists the stacks that only approve (commit: false) before the committing ones, so a one-at-a-time up commits after their approvals", () => {
+        const dir = mkdtempSync(join(tmpdir(), "ccaas-stacks-"));
+        try {
+            const stackFile = (stack: string, config: string) => writeFileSync(join(dir, `Pulumi.${stack}.yaml`), `config:\n${config}`);
+            stackFile("a-commits", "  fabric-ccaas:chaincodeName: basic\n");
+            stackFile("m-approves", '  fabric-ccaas:commit: "false"\n');
+            stackFile("z-approves", "  fabric-ccaas:commit: false\n");
+            stackFile("b-commits", "  fabric-ccaas:commit: true\n");
+            stackFile("local", "  fabric-ccaas:commit: false\n");
+            assert.deepEqual(JSON.parse(runStepOutputs(workflow, "stacks", "list", dir).stacks), ["m-approves", "z-approves", "a-commits", "b-commits"]);
+        } finally {
+            rmSync(dir, { recursive: true, force: true });
+        }
+    });
+
+    it("previews each stack with the policy pack on pull requests and posts the diff, drift-checks on schedule without writing state, and deploys from main behind an environment, one stack at a time", () => {
+        assert.deepEqual(Object.keys(workflow.on).sort(), ["pull_request", "push", "schedule", "workflow_dispatch"]);
+        const preview = pulumiStepOf(workflow, "preview").with ?? {};
+        assert.equal(preview["comment-on-pr"], true);
+        assert.deepEqual(pulumiCommandOf(pulumiStepOf(workflow, "preview")), ["preview", "--diff", "--policy-pack", join(REPO_ROOT, "policy")]);
+        assert.match(String(workflow.jobs.preview.if), /github\.event_name == 'pull_request'/);
+        // preview --refresh reads the live objects back and writes nothing, so an unrepaired drift fails every night.
+        assert.deepEqual(pulumiCommandOf(pulumiStepOf(workflow, "drift")), ["preview", "--refresh", "--diff", "--expect-no-changes"]);
+        assert.match(String(workflow.jobs.drift.if), /schedule/);
+        assert.deepEqual(pulumiCommandOf(pulumiStepOf(workflow, "up")), ["up", "--yes", "--skip-preview", "--policy-pack", join(REPO_ROOT, "policy")]);
+        assert.equal(workflow.jobs.up.environment, "production");
+        assert.equal(workflow.jobs.up.strategy?.["max-parallel"], 1);
+        assert.match(String(workflow.jobs.up.if), /github\.event_name == 'push' && github\.ref == 'refs\/heads\/main'/);
+    });
+
+    it("turns on no output that carries keys, and takes the passphrase from the secret store", () => {
+        for (const text of workflowStrings(workflow)) {
+            assert.doesNotMatch(text, /--debug|--verbose|(^|\s)-v=?\d|--logtostderr|--json|--event-log|PULUMI_DEBUG|TF_LOG|--show-secrets/, `the workflow turns on output that carries keys: ${text}`);
+        }
+        for (const job of ["preview", "drift", "up"]) {
+            for (const input of Object.keys(pulumiStepOf(workflow, job).with ?? {})) assert.doesNotMatch(input, /debug|log|verbos/i, `${job}: ${input}`);
+        }
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub Actions expression, not a JavaScript template
+        assert.equal(workflow.env?.PULUMI_CONFIG_PASSPHRASE, "${{ secrets.PULUMI_CONFIG_PASSPHRASE }}");
+    });
+
+    it("refuses a pulumi/actions input it cannot map to the command line", () => {
+        assert.throws(() => pulumiCommandOf({ uses: "pulumi/actions@v6", with: { command: "preview", "target-dependents": true } }), /input target-dependents .*does not know what it runs/);
+        assert.throws(() => pulumiCommandOf({ uses: "pulumi/actions@v6", with: { command: "destroy" } }), /command "destroy"/);
+    });
+});
