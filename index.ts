@@ -11,10 +11,16 @@ import { ChaincodeTls } from "./components/tls";
 import { InvalidSettingError } from "./components/validation/errors";
 
 const config = new pulumi.Config();
+// The runtime knows which keys the stack stores encrypted; its typings do not export the check.
+const isConfigSecret = (pulumi.runtime as unknown as { isConfigSecret?: (fullKey: string) => boolean }).isConfigSecret;
+const source = {
+    get: (key: string) => config.get(key),
+    isSecret: isConfigSecret && ((key: string) => isConfigSecret(`${config.name}:${key}`)),
+};
 const settings = (() => {
     try {
         const otherOrgs = config.getSecretObject<Array<Record<string, string>>>("otherOrgs");
-        return readSettings(config, {
+        return readSettings(source, {
             adminKeyPem: config.getSecret("adminKeyPem"),
             clientTlsKeyPem: config.getSecret("clientTlsKeyPem"),
             otherOrgKey: (index, field) => otherOrgs!.apply((orgs) => orgs[index][field]),

@@ -6,7 +6,7 @@ import { DEFAULT_SMOKE_FUNCTION, DEFAULT_SMOKE_WAIT_SECONDS, type PeerTargetArgs
 import { readCollectionsFile, readIndexDir } from "./settingFiles";
 import { validateTlsArgs } from "./tls";
 import { checkObjectList, ConfigReader, type ConfigSource } from "./validation/configReader";
-import { InvalidSettingError } from "./validation/errors";
+import { HiddenValue, InvalidSettingError } from "./validation/errors";
 import { validateKubeconfig } from "./validation/kubeconfig";
 
 export type { ConfigSource } from "./validation/configReader";
@@ -103,6 +103,22 @@ const DEPENDENT_KEYS: ReadonlyArray<{ keys: readonly string[]; accepted: string;
     },
 ];
 
+/** A key set without --secret sits readable in Pulumi.<stack>.yaml, and so in git: refused before it goes anywhere else. */
+function requireStoredEncrypted(read: ConfigReader, config: ConfigSource): void {
+    if (!config.isSecret) return;
+    for (const key of SECRET_KEYS) {
+        if (read.isSet(key) && !config.isSecret(key)) {
+            throw new InvalidSettingError(
+                key,
+                new HiddenValue("stored as plain text in the stack's file"),
+                key === "otherOrgs"
+                    ? "its keys set as secrets: pulumi config set --path --secret 'otherOrgs[i].adminKeyPem' …"
+                    : `a secret: pulumi config set --secret ${key} …`,
+            );
+        }
+    }
+}
+
 /** The keys an item of `chaincodes` may set; the stack-level ones are its defaults. */
 export const CHAINCODE_KEYS = [
     "chaincodeName", "chaincodeVersion", "label", "packageType", "couchDbIndexDir",
@@ -119,6 +135,7 @@ export const CHAINCODE_KEYS = [
  */
 export function readSettings(config: ConfigSource, secrets: LifecycleSecrets = {}): ProgramSettings {
     const read = new ConfigReader(config, SECRET_KEYS);
+    requireStoredEncrypted(read, config);
     const items = readChaincodeItems(read);
     const sources = items ? items.map((item) => itemSource(config, item)) : [config];
     const imageBuild = readImageBuild(read);

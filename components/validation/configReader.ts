@@ -3,6 +3,8 @@ import { HiddenValue, InvalidSettingError } from "./errors";
 /** Where raw config strings come from: pulumi.Config in the program, a map in tests. */
 export interface ConfigSource {
     get(key: string): string | undefined;
+    /** Whether the stack stores the key encrypted (`pulumi config set --secret`); a source that cannot tell leaves it out. */
+    isSecret?(key: string): boolean;
 }
 
 export type FieldType = "string" | "number" | "boolean" | "array";

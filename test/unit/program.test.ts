@@ -34,6 +34,24 @@ describe("the program (index.ts) under mocks", () => {
         assert.equal(mocks.resources.length, 0);
     });
 
+    it("refuses a key stored as plain text in the stack's file (set without --secret), before declaring any resource, without showing it", async () => {
+        const pki = testPki();
+        for (const [config, secretKeys, key] of [
+            [lifecycleStack(), [], "adminKeyPem"],
+            [{ ...lifecycleStack(), otherOrgs: JSON.stringify([{ mspId: "Org2MSP", peers: [{ endpoint: "127.0.0.1:9051" }], adminCertPem: pki.clientCertPem, adminKeyPem: pki.clientKeyPem }]) }, ["adminKeyPem"], "otherOrgs"],
+        ] as const) {
+            const { mocks, load } = runProgram(config, [...secretKeys]);
+            assert.throws(load, (err: Error) => {
+                assert.equal(err.constructor.name, "RunError");
+                assert.match(err.message, new RegExp(`invalid ${key}: \\(stored as plain text in the stack's file, not shown\\); expected .*pulumi config set (--path )?--secret`));
+                assert.ok(!err.message.includes("PRIVATE KEY"), err.message);
+                return true;
+            });
+            await registrationsSettled();
+            assert.equal(mocks.resources.length, 0, key);
+        }
+    });
+
     it("deploys into AKS and exports what the user needs next", async () => {
         const { mocks, run } = runProgram({
             image: "registry.example.com/basic:1.0", aksCreate: "true", aksLocation: "westeurope", namespace: "hlf1",
