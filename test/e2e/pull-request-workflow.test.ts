@@ -120,6 +120,8 @@ describe("the pull-request workflow's commands (read from .github/workflows/pulu
         const bad = await createOrgStack(full.workspace, "bad", { network: full.network, org: full.org1, kubeconfig: full.cluster.kubeconfig(), namespace: "hlf-bad" });
         requireSuccess(await bad.run(["config", "rm", "imageDigest"]));
         await bad.setConfig("tls", "false");
+        // peerCidrs would be refused beside networkPolicy: false (a selector for a policy that is not made).
+        requireSuccess(await bad.run(["config", "rm", "peerCidrs"]));
         await bad.setConfig("networkPolicy", "false");
         await bad.setConfig("endorsementPolicy", "OR('Org1MSP.peer')");
         const strayKey = generateKeyPairSync("ec", { namedCurve: "P-256" }).privateKey.export({ format: "pem", type: "pkcs8" }).toString();
