@@ -8,11 +8,14 @@ import { DEFAULT_DIAL_TIMEOUT } from "./packaging/connection";
 import { ChaincodeSmokeCheck } from "./providers";
 import {
     defaultAddressTemplate,
+    declaredClientCertificate,
+    liveIssuedItsCertificate,
     type LiveRelease,
     MAX_RELEASE_SERVICE_NAME,
     type PlannedRelease,
     planReleases,
     releaseAddress,
+    type ReleaseContent,
     releaseKeyOf,
     releaseServerName,
     validateAddressTemplate,
@@ -175,7 +178,6 @@ export class ExternalChaincode extends pulumi.ComponentResource {
         const child = { parent: this };
         const plan = planReleases(args.chaincodeName, s.addressTemplate, s.releaseKey, args.liveRelease, s.legacyAddress);
         const sharedCa = tlsEnabled ? args.tls?.ca : undefined;
-        void pulumi.log.info(plan.summary, this);
 
         // The namespace outlives every release; it was the first server's child before releases existed.
         const namespaceResource =
@@ -199,14 +201,14 @@ export class ExternalChaincode extends pulumi.ComponentResource {
             // The first server, from before releases, keeps its resource names.
             prefix: key ? `${name}-${key}` : name,
         });
-        const certificatesOf = (key: string, keep: boolean) => {
+        const certificatesOf = (key: string, keep: boolean, issueClientCertificate: boolean) => {
             if (!this.tls) return undefined;
             const names = releaseNames(key);
             return new ReleaseCertificates(
                 `${names.prefix}-tls`,
                 this.tls,
                 leafSettings!,
-                { serverName: names.serverName, namespace: s.namespace, address: names.address, extraSans: args.tls?.extraSans },
+                { serverName: names.serverName, namespace: s.namespace, address: names.address, extraSans: args.tls?.extraSans, issueClientCertificate },
                 { parent: key ? this : ownTls ?? this, keep },
             );
         };
@@ -218,9 +220,23 @@ export class ExternalChaincode extends pulumi.ComponentResource {
             };
 
         const declared = releaseNames(s.releaseKey);
-        this.certificates = certificatesOf(s.releaseKey, false);
+        const serverNameOf = (key: string) => releaseNames(key).serverName;
+        const clientCertificate = declaredClientCertificate(s.releaseKey, s.releaseContent, args.liveRelease, plan.liveKey, serverNameOf);
+        this.certificates = certificatesOf(s.releaseKey, false, clientCertificate.from === "own");
+        // A preview shows the package ID only once the client certificate inside the package exists.
+        const issuesClientCertificate = s.releaseContent.tls === "mutual" && clientCertificate.from === "own" && plan.liveKey !== s.releaseKey;
+        void pulumi.log.info(
+            issuesClientCertificate
+                ? `${plan.summary}; its package holds a client certificate issued for this release, so its package ID is known once that certificate exists`
+                : plan.summary,
+            this,
+        );
+        const [clientCertPem, clientKeyPem] =
+            clientCertificate.from === "live"
+                ? [clientCertificate.certPem, pulumi.secret(clientCertificate.keyPem)]
+                : [this.certificates?.clientCertPem, this.certificates?.clientKeyPem];
         const chaincodePackage: pulumi.Output<ChaincodePackage> = pulumi
-            .all([this.tls?.caCertPem, this.certificates?.clientCertPem, this.certificates?.clientKeyPem])
+            .all([this.tls?.caCertPem, clientCertPem, clientKeyPem])
             .apply(([rootCertPem, clientCertPem, clientKeyPem]) =>
                 buildChaincodePackage({
                     label: s.label,
@@ -262,7 +278,8 @@ export class ExternalChaincode extends pulumi.ComponentResource {
         this.releases = plan.releases.map((release): ChaincodeRelease => {
             const names = releaseNames(release.key);
             const keep = release.role === "live";
-            const certificates = keep ? certificatesOf(release.key, true) : this.certificates;
+            // A live server needs only its server certificate; its client certificate is kept where its resources issued it.
+            const certificates = keep ? certificatesOf(release.key, true, liveIssuedItsCertificate(args.liveRelease, release.key, serverNameOf)) : this.certificates;
             const packageId = keep ? release.packageId! : this.packageId;
             const service = new ChaincodeService(
                 `${names.prefix}-server`,
@@ -453,7 +470,7 @@ export function validateExternalChaincodeArgs(args: ExternalChaincodeArgs) {
     const indexFiles = Object.fromEntries(
         couchDbIndexFiles(args.couchDbIndexes ?? []).map((file) => [file.path, createHash("sha256").update(file.data).digest("hex")]),
     );
-    const releaseKey = releaseKeyOf({
+    const releaseContent: ReleaseContent = {
         label,
         type: packageType,
         dialTimeout,
@@ -461,9 +478,10 @@ export function validateExternalChaincodeArgs(args: ExternalChaincodeArgs) {
         indexFiles,
         clientGeneration,
         sharedCa: tlsEnabled ? args.tls?.ca?.caName : undefined,
-    });
+    };
+    const releaseKey = releaseKeyOf(releaseContent);
     const address = validateHostPort("address", releaseAddress(addressTemplate, releaseKey));
     // Where the server was before releases: kept, under its old names, while the channel runs its package.
     const legacyAddress = `${serviceName}.${namespace}:${port}`;
-    return { version, label, namespace, serviceName, serverName: releaseServerName(serviceName, releaseKey), port, addressTemplate, address, legacyAddress, releaseKey };
+    return { version, label, namespace, serviceName, serverName: releaseServerName(serviceName, releaseKey), port, addressTemplate, address, legacyAddress, releaseKey, releaseContent };
 }

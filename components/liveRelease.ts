@@ -5,7 +5,8 @@
  * update moves the peers to the declared package. Read-only calls only.
  */
 import { checkCommitReadiness, type CallOptions, type EncodedDefinition, type Endpoint, getInstalledPackage, type IdentityPem, queryApproved, queryCommitted } from "./fabric";
-import { readChaincodePackage } from "./packaging/reader";
+import { createHash, X509Certificate } from "node:crypto";
+import { type ReadChaincodePackage, readChaincodePackage } from "./packaging/reader";
 import { describePlan, type DescribedPlan, desiredDefinition, planSequence, type SequencePlan } from "./providers/lifecycle-plan";
 import type { DefinitionInputs } from "./providers/shared";
 import type { LiveRelease } from "./release";
@@ -73,13 +74,40 @@ async function liveReleaseOf(
     const approved = await queryApproved({ ...call, channel, name, sequence: committed.sequence });
     if (!approved?.packageId) return undefined;
     const packageBytes = await getInstalledPackage({ ...call, packageId: approved.packageId });
-    const address = packageBytes ? String(readChaincodePackage(packageBytes).connection?.address ?? "") : "";
+    const livePackage = packageBytes ? readChaincodePackage(packageBytes) : undefined;
     return {
         packageId: approved.packageId,
-        address,
+        address: String(livePackage?.connection?.address ?? ""),
         sequence: committed.sequence,
         replacedInThisUpdate: declared !== undefined && (await declaredGoesLive(query, declared)),
+        ...(livePackage && livePackageParts(livePackage)),
     };
+}
+
+/** What a release key is made of, and the client certificate, as the live package holds them. */
+export function livePackageParts(pkg: ReadChaincodePackage): Pick<LiveRelease, "content" | "clientTls"> {
+    const connection = pkg.connection;
+    if (!connection || typeof connection.dial_timeout !== "string") return {};
+    const tls = connection.tls_required !== true ? "none" : connection.client_auth_required === true ? "mutual" : "server";
+    const indexFiles = Object.fromEntries(
+        pkg.couchDbIndexes.map((index) => {
+            const bytes = pkg.codeEntries.find((entry) => entry.path === index.path)?.data ?? Buffer.alloc(0);
+            return [index.path, createHash("sha256").update(bytes).digest("hex")];
+        }),
+    );
+    const content = { label: pkg.label, type: pkg.type, dialTimeout: connection.dial_timeout, tls, indexFiles } as const;
+    const { client_cert: certPem, client_key: keyPem } = connection;
+    if (tls !== "mutual" || typeof certPem !== "string" || typeof keyPem !== "string") return { content };
+    const commonName = commonNameOf(certPem);
+    return { content, ...(commonName === undefined ? {} : { clientTls: { certPem, keyPem, commonName } }) };
+}
+
+function commonNameOf(certPem: string): string | undefined {
+    try {
+        return new X509Certificate(certPem).subject.split("\n").find((part) => part.startsWith("CN="))?.slice(3);
+    } catch {
+        return undefined;
+    }
 }
 
 /**

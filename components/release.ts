@@ -79,6 +79,19 @@ export function releaseKeyInAddress(template: string, address: string): string |
     return keys.size === 1 ? match[1] : undefined;
 }
 
+/** The peer's client certificate and key as a live package's connection.json holds them. */
+export interface LiveClientTls {
+    readonly certPem: string;
+    readonly keyPem: string;
+    /** The certificate's subject common name: it names the release whose resources issued it. */
+    readonly commonName: string;
+}
+
+/** The subject common name of a release's client certificate. */
+export function clientCommonName(serverName: string): string {
+    return `${serverName} peer client`;
+}
+
 /** What this org's peers run for the committed definition, as read from Fabric before the program declares anything. */
 export interface LiveRelease {
     /** Package ID this org approved at the committed sequence. */
@@ -89,6 +102,10 @@ export interface LiveRelease {
     readonly sequence: number;
     /** True when this `up` makes the declared package the one this org's peers run (its approval or commit goes in). */
     readonly replacedInThisUpdate: boolean;
+    /** What the live package holds apart from the address and the PEMs; undefined when it could not be read. */
+    readonly content?: Omit<ReleaseContent, "clientGeneration" | "sharedCa">;
+    /** The live package's client certificate; undefined without mutual TLS. */
+    readonly clientTls?: LiveClientTls;
 }
 
 export type ReleaseRole = "declared" | "live";
@@ -103,6 +120,8 @@ export interface PlannedRelease {
 
 export interface ReleasePlan {
     readonly releases: readonly PlannedRelease[];
+    /** The live release's key ("" for the server from before releases); undefined when nothing is live or its address is not this stack's. */
+    readonly liveKey?: string;
     /** What the plan means, for the operator (shown in preview and up). */
     readonly summary: string;
 }
@@ -125,7 +144,7 @@ export function planReleases(
     // "" is the server from before releases, at the old default address.
     const liveKey = releaseKeyInAddress(template, live.address) ?? (live.address === legacyAddress ? "" : undefined);
     if (liveKey === declaredKey) {
-        return { releases: [declared], summary: `${chaincodeName}: serving release ${declaredKey}, the one the channel runs (sequence ${live.sequence})` };
+        return { releases: [declared], liveKey, summary: `${chaincodeName}: serving release ${declaredKey}, the one the channel runs (sequence ${live.sequence})` };
     }
     if (liveKey === undefined) {
         return {
@@ -138,6 +157,7 @@ export function planReleases(
     if (live.replacedInThisUpdate) {
         return {
             releases: [declared],
+            liveKey,
             summary:
                 `${chaincodeName}: release ${declaredKey} replaces ${describeKey(liveKey)} in this update; the server of ${describeKey(liveKey)} ` +
                 "is deleted at its end, once the new package is live and the smoke check passed",
@@ -145,6 +165,7 @@ export function planReleases(
     }
     return {
         releases: [declared, { key: liveKey, role: "live", packageId: live.packageId }],
+        liveKey,
         summary:
             `${chaincodeName}: release ${declaredKey} starts beside ${describeKey(liveKey)}, which this org's peers run for the committed ` +
             `sequence ${live.sequence} (package ${live.packageId}); it is kept unchanged until the new definition is committed`,
@@ -153,4 +174,36 @@ export function planReleases(
 
 function describeKey(key: string): string {
     return key ? `release ${key}` : "the server from before releases";
+}
+
+/** Where the declared release's client certificate comes from: resources of its own, or the live package. */
+export type ClientCertificateSource = { readonly from: "own" } | { readonly from: "live"; readonly certPem: string; readonly keyPem: string };
+
+/**
+ * A new release of the same client generation carries the live package's
+ * client certificate on, so nothing new is issued and its package, and the
+ * package ID a preview shows, are known before the update. A new generation
+ * (a renewal), a first release, or a live package that cannot be matched get
+ * a certificate of their own. A live release whose certificate names it holds
+ * the resources that issued it, so as the declared release it keeps them.
+ */
+export function declaredClientCertificate(
+    declaredKey: string,
+    declared: ReleaseContent,
+    live: LiveRelease | undefined,
+    liveKey: string | undefined,
+    serverNameOf: (key: string) => string,
+): ClientCertificateSource {
+    const own = { from: "own" } as const;
+    const client = live?.clientTls;
+    if (declared.tls !== "mutual" || !client || !live?.content || liveKey === undefined) return own;
+    const inherited = { from: "live", certPem: client.certPem, keyPem: client.keyPem } as const;
+    if (liveKey === declaredKey) return liveIssuedItsCertificate(live, liveKey, serverNameOf) ? own : inherited;
+    const liveKeyAtDeclaredGeneration = releaseKeyOf({ ...live.content, clientGeneration: declared.clientGeneration, sharedCa: declared.sharedCa });
+    return liveKeyAtDeclaredGeneration === liveKey ? inherited : own;
+}
+
+/** Whether the live release's own resources issued its client certificate (the certificate names it). */
+export function liveIssuedItsCertificate(live: LiveRelease | undefined, liveKey: string, serverNameOf: (key: string) => string): boolean {
+    return live?.clientTls !== undefined && live.clientTls.commonName === clientCommonName(serverNameOf(liveKey));
 }

@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as tls from "@pulumi/tls";
 import { isIP } from "node:net";
 import { type KeepOption, keepOptions } from "./keep";
+import { clientCommonName } from "./release";
 import { InvalidSettingError } from "./validation/errors";
 import { requireIntegerInRange } from "./validation/kubernetes";
 import { validateArgs } from "./validation/resourceError";
@@ -87,6 +88,8 @@ export interface ReleaseCertificatesArgs {
     readonly address: string;
     /** More DNS names or IPs for the server certificate. Defaults to none. */
     readonly extraSans?: pulumi.Input<pulumi.Input<string>[]>;
+    /** Issue the peer's client certificate (with mutual TLS). False when the release carries the live package's on. Defaults to true. */
+    readonly issueClientCertificate?: boolean;
 }
 
 const SERVER_USES = ["digital_signature", "key_encipherment", "server_auth"];
@@ -198,11 +201,11 @@ export class ReleaseCertificates {
         this.serverKeyPem = pulumi.secret(serverKey.privateKeyPem);
         this.serverDnsNames = sans.dnsNames;
 
-        if (settings.clientAuth) {
+        if (settings.clientAuth && (args.issueClientCertificate ?? true)) {
             const clientKey = ca.newKey(`${prefix}-client-key`, opts);
             const clientCsr = ca.request(
                 `${prefix}-client-csr`,
-                { privateKeyPem: clientKey.privateKeyPem, subject: { commonName: `${args.serverName} peer client`, organization } },
+                { privateKeyPem: clientKey.privateKeyPem, subject: { commonName: clientCommonName(args.serverName), organization } },
                 opts,
             );
             // No early renewal: a renewed client leaf is a new package, so it comes as a new release, never in place.

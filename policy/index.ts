@@ -11,11 +11,7 @@ import { missingLimits } from "./rules/limits";
 import { unguardedChaincodeServers } from "./rules/network-policy";
 import { plaintextKeyMaterial } from "./rules/plaintext-secrets";
 import { podSecurityGaps } from "./rules/pod-security";
-import type { ResourceView } from "./rules/resource";
-
-function view(args: ResourceValidationArgs): ResourceView {
-    return { type: args.type, name: args.name, urn: args.urn, props: args.props };
-}
+import { type ResourceView, resourceView as view } from "./rules/resource";
 
 function reportEach(check: (resource: ResourceView) => string[]) {
     return (args: ResourceValidationArgs, report: ReportViolation) => {
@@ -40,7 +36,7 @@ new PolicyPack("fabric-ccaas", {
             name: "chaincode-network-policy",
             description: "A NetworkPolicy selects the pods of every chaincode server and restricts who may connect.",
             validateStack: (args, report) => {
-                const resources = args.resources.map((r) => ({ type: r.type, name: r.name, urn: r.urn, props: r.props }));
+                const resources = args.resources.map(view);
                 for (const { resource, message } of unguardedChaincodeServers(resources)) {
                     report(message, resource.urn);
                 }

@@ -23,3 +23,17 @@ export function record(value: unknown): Record<string, unknown> | undefined {
 export function list(value: unknown): unknown[] {
     return Array.isArray(value) ? value : [];
 }
+
+/**
+ * @pulumi/policy wraps props in a proxy that throws on any value unknown at
+ * preview, which turns the whole rule into an "advisory: can't run" note. The
+ * rules judge unknowns themselves (isUnknown), so they read the raw values
+ * behind the proxy; the key is the proxy's own (@pulumi/policy 1.21.0, pinned).
+ */
+const PROXY_TARGET = "__getSpecialProxyTarget";
+
+/** What a rule reads of a resource @pulumi/policy hands a validation. */
+export function resourceView(resource: { type: string; name: string; urn: string; props: Record<string, unknown> }): ResourceView {
+    const raw = resource.props[PROXY_TARGET] as Record<string, unknown> | undefined;
+    return { type: resource.type, name: resource.name, urn: resource.urn, props: raw ?? resource.props };
+}

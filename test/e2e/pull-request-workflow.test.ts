@@ -26,7 +26,6 @@ describe("the pull-request workflow's commands (read from .github/workflows/pulu
     let workflow: Workflow;
     let org1Stack: PulumiStack;
     let org2Stack: PulumiStack;
-    let previewedPackageId: string;
     const log = (line: string) => process.stderr.write(`# ${line}\n`);
 
     /** Runs a job's pulumi/actions step on a stack, as the runner would. */
@@ -40,10 +39,14 @@ describe("the pull-request workflow's commands (read from .github/workflows/pulu
         return comment;
     }
 
-    /** The engine lists the packs it ran; a violation would add a Policies: section. */
+    /**
+     * The engine lists the packs it ran: `--diff` output as a "Policy Packs run:"
+     * table, the plain output as "Policies: ✅ <pack>". A violation prints
+     * `<pack>@v<version> [mandatory]  <rule>` either way.
+     */
     function assertPackPassed(text: string): void {
-        assert.match(text, /Policy Packs run:\s+Name\s+Version\s+fabric-ccaas\|local\|\S+\s+0\.1\.0/, "the policy pack did not run");
-        assert.doesNotMatch(text, /^Policies:/m, "the default stack must pass every rule of the pack");
+        assert.match(text, /Policy Packs run:\s+Name\s+Version\s+fabric-ccaas\|local\|\S+\s+0\.1\.0|Policies:\s+✅ fabric-ccaas@v0\.1\.0 \(local: /, "the policy pack did not run");
+        assert.doesNotMatch(text, /fabric-ccaas@v0\.1\.0 \[(mandatory|advisory)\]|❌/, "the default stack must pass every rule of the pack");
     }
 
     before(async () => {
@@ -56,7 +59,7 @@ describe("the pull-request workflow's commands (read from .github/workflows/pulu
         await full?.stop();
     });
 
-    it("1. merged: the up job's command (policy pack on) deploys org2's stack; a PR's preview of org1 names the package ID, sequence 1, the approving org and the Deployment it creates; no transaction, no secret", async () => {
+    it("1. merged: the up job's command (policy pack on) deploys org2's stack; a PR's preview of org1's first deploy names sequence 1, the approving org, the Deployment and the client certificate it creates (so the package ID comes at up); no transaction, no secret", async () => {
         const org2Up = await runJob("up", org2Stack);
         assert.equal(org2Up.code, 0, describeFailure(org2Up));
         assertPackPassed(org2Up.stdout);
@@ -67,19 +70,18 @@ describe("the pull-request workflow's commands (read from .github/workflows/pulu
         assert.equal(await full.height(), heightBefore, "the preview sent a Fabric transaction");
         const comment = prComment("org1", preview);
         assertPackPassed(comment);
-        const packageIds = [...new Set(comment.match(PACKAGE_ID) ?? [])];
-        assert.equal(packageIds.length, 1, `package IDs in the comment: ${packageIds.join(", ")}`);
-        [previewedPackageId] = packageIds;
         assert.match(comment, /sequence 1: the first definition of basic on mychannel/);
         assert.match(comment, /\+ .*ChaincodeApproval[^\n]*\n(?:[^\n]*\n)*?\s+mspId\s*: "Org1MSP"/, "the comment names the approving org");
         assert.match(comment, /\+ kubernetes:apps\/v1:Deployment[^\n]*create/, "the comment names the Deployment it creates");
         assert.match(comment, /adminKeyPem\s*: \[secret\]/, "a key input shows as [secret]");
+        // A first release's package holds the client certificate this up issues, so its ID comes with that certificate.
+        assert.match(comment, /\+ tls:index\/privateKey:PrivateKey: \(create\)\n\s+\[urn=[^\n]*-tls-client-key\]/, "the comment shows the client key the package will hold");
+        assert.match(comment, /packageId\s*: \[unknown\]/);
+        assert.match(preview.stderr, /its package holds a client certificate issued for this release, so its package ID is known once that certificate exists/);
 
         const org1Up = await runJob("up", org1Stack);
         assert.equal(org1Up.code, 0, describeFailure(org1Up));
-        const outputs = await org1Stack.outputs();
-        assert.equal(outputs.committedSequence, 1);
-        assert.equal(outputs.packageId, previewedPackageId, "up installed the package the PR comment named");
+        assert.equal((await org1Stack.outputs()).committedSequence, 1);
     });
 
     it("2. the scheduled drift check passes when nothing drifted, fails naming a Deployment deleted out of band (and again on the next run: it writes nothing), and passes once up repaired it", async () => {
@@ -91,7 +93,7 @@ describe("the pull-request workflow's commands (read from .github/workflows/pulu
         for (let run = 1; run <= 2; run++) {
             const drifted = await runJob("drift", org1Stack);
             assert.notEqual(drifted.code, 0, `drift run ${run} passed with the Deployment deleted`);
-            assert.match(drifted.stdout, new RegExp(`\\+ kubernetes:apps/v1:Deployment[^\\n]*basic-${release}-server-deployment|basic-${release}-server-deployment[^\\n]*create`), `run ${run}:\n${drifted.stdout}`);
+            assert.match(drifted.stdout, new RegExp(`\\+ kubernetes:apps/v1:Deployment: \\(create\\)\\n\\s+\\[urn=[^\\n]*::basic-${release}-server-deployment\\]`), `run ${run}:\n${drifted.stdout}`);
             assert.match(drifted.stdout + drifted.stderr, /no changes were expected/i);
         }
         requireSuccess(await runJob("up", org1Stack));
@@ -99,7 +101,7 @@ describe("the pull-request workflow's commands (read from .github/workflows/pulu
         assert.equal(repaired.code, 0, describeFailure(repaired));
     });
 
-    it("3. an upgrade PR: the comment plans sequence 1 → 2 and says why, names the new package ID and the new Deployment, and leaves the live one alone; no transaction", async () => {
+    it("3. an upgrade PR: the comment plans sequence 1 → 2 and says why, names the new package ID and the new Deployment, and leaves the live one alone; no transaction; the upgrade then installs and commits exactly that package", async () => {
         await org1Stack.setConfig("chaincodeVersion", "1.1");
         const release = String((await org1Stack.outputs()).releaseKey);
         const heightBefore = await full.height();
@@ -107,13 +109,24 @@ describe("the pull-request workflow's commands (read from .github/workflows/pulu
         assert.equal(preview.code, 0, describeFailure(preview));
         assert.equal(await full.height(), heightBefore, "the preview sent a Fabric transaction");
         const comment = prComment("org1 (upgrade to 1.1)", preview);
-        assert.match(comment, /sequence 1 → 2: version \("1\.0" vs "1\.1"\) \(committed vs declared\)/);
+        assertPackPassed(comment);
+        assert.match(comment, /sequence 1 → 2: version \(\\?"1\.0\\?" vs \\?"1\.1\\?"\) \(committed vs declared\)/);
         const newIds = [...new Set(comment.match(PACKAGE_ID) ?? [])].filter((id) => id.startsWith("basic_1.1:"));
         assert.equal(newIds.length, 1, `the comment names the new package: ${newIds.join(", ")}`);
+        assert.match(comment, new RegExp(`packageId\\s*: "basic_1\\.0:[0-9a-f]{64}" => "${newIds[0]}"`), "the install's change from the live package to the new one");
+        assert.doesNotMatch(comment, /client certificate issued for this release/, "the same client generation carries the live certificate on");
         const deploymentLines = comment.split("\n").filter((line) => /kubernetes:apps\/v1:Deployment/.test(line));
         assert.ok(deploymentLines.some((line) => /^\s*\+ /.test(line) && !line.includes(`basic-${release}-`)), `no new Deployment: ${deploymentLines.join(" | ")}`);
         assert.ok(!deploymentLines.some((line) => line.includes(`basic-${release}-`)), `the live Deployment is touched: ${deploymentLines.join(" | ")}`);
-        await org1Stack.setConfig("chaincodeVersion", "1.0");
+
+        // Merged: org2 approves its own 1.1 package, then org1's up installs and commits the one the comment named.
+        await org2Stack.setConfig("chaincodeVersion", "1.1");
+        requireSuccess(await runJob("up", org2Stack));
+        const org1Up = await runJob("up", org1Stack);
+        assert.equal(org1Up.code, 0, describeFailure(org1Up));
+        const outputs = await org1Stack.outputs();
+        assert.equal(outputs.committedSequence, 2);
+        assert.equal(outputs.packageId, newIds[0], "up installed and committed the package the PR comment named");
     });
 
     it("4. the policy pack stops a bad stack at preview: unpinned image, no TLS, no NetworkPolicy, a one-org endorsement policy, a key in the environment; each rule names its resource", async () => {
@@ -131,7 +144,7 @@ describe("the pull-request workflow's commands (read from .github/workflows/pulu
         assert.notEqual(preview.code, 0, "the policy pack let a bad stack through");
         assert.equal(await full.height(), heightBefore);
         const text = preview.stdout;
-        assert.match(text, /❌ fabric-ccaas@v0\.1\.0/, describeFailure(preview));
+        assert.match(text, /fabric-ccaas@v0\.1\.0 \[mandatory\]/, describeFailure(preview));
         for (const [rule, subject] of [
             ["image-pinned-by-digest", /runs "registry\.invalid\/asset-transfer-basic:1", which is not pinned by digest/],
             ["chaincode-tls", /serves without TLS \(CHAINCODE_TLS_DISABLED=true\)/],

@@ -1,12 +1,13 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { unknownCheckingProxy } from "@pulumi/policy";
 import { DEFAULT_ENDORSEMENT_CONFIG, weakEndorsementPolicies } from "../../policy/rules/endorsement";
 import { unpinnedImages } from "../../policy/rules/images";
 import { missingLimits } from "../../policy/rules/limits";
 import { unguardedChaincodeServers } from "../../policy/rules/network-policy";
 import { plaintextKeyMaterial } from "../../policy/rules/plaintext-secrets";
 import { podSecurityGaps } from "../../policy/rules/pod-security";
-import type { ResourceView } from "../../policy/rules/resource";
+import { type ResourceView, resourceView } from "../../policy/rules/resource";
 import { chaincodeTlsGaps } from "../../policy/rules/tls";
 import { testPki } from "../support/pki";
 import { registrationsSettled } from "./support/pulumiMocks";
@@ -123,5 +124,19 @@ describe("the policy pack's rules on what the program declares", () => {
             assert.match(gaps, expected);
         }
         assert.match(missingLimits(pod)[0], /container "c" has no cpu or memory limit \(spec\.containers\[0\]\.resources\.limits\)/);
+    });
+
+    it("run at preview on resources with values only known at up, as @pulumi/policy hands them over (its proxy throws on reading an unknown)", async () => {
+        const unknown = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+        const asHandedOver = (r: ResourceView) => ({ ...r, props: unknownCheckingProxy(r.props) as Record<string, unknown> });
+        const csr: ResourceView = { type: "tls:index/certRequest:CertRequest", name: "csr", urn: "u", props: { privateKeyPem: unknown, subject: { commonName: "basic" } } };
+        assert.throws(() => plaintextKeyMaterial(asHandedOver(csr)), /can't be known during preview/, "the proxy as the rules would meet it");
+        assert.deepEqual(plaintextKeyMaterial(resourceView(asHandedOver(csr))), []);
+
+        const { imageDigest: _, ...config } = goodStack();
+        const resources = (await resourcesOf(config)).map((r) => resourceView(asHandedOver(r)));
+        const deployment = resources.find((r) => r.type === "kubernetes:apps/v1:Deployment")!;
+        assert.match(unpinnedImages(deployment)[0], /not pinned by digest/, "a rule still judges what is known");
+        assert.equal(unguardedChaincodeServers(resources).length, 0);
     });
 });

@@ -48,7 +48,7 @@ describe("the pull-request workflow (.github/workflows/pulumi.yml)", () => {
         // preview --refresh reads the live objects back and writes nothing, so an unrepaired drift fails every night.
         assert.deepEqual(pulumiCommandOf(pulumiStepOf(workflow, "drift")), ["preview", "--refresh", "--diff", "--expect-no-changes"]);
         assert.match(String(workflow.jobs.drift.if), /schedule/);
-        assert.deepEqual(pulumiCommandOf(pulumiStepOf(workflow, "up")), ["up", "--yes", "--skip-preview", "--policy-pack", join(REPO_ROOT, "policy")]);
+        assert.deepEqual(pulumiCommandOf(pulumiStepOf(workflow, "up")), ["up", "--yes", "--skip-preview", "--refresh", "--policy-pack", join(REPO_ROOT, "policy")]);
         assert.equal(workflow.jobs.up.environment, "production");
         assert.equal(workflow.jobs.up.strategy?.["max-parallel"], 1);
         assert.match(String(workflow.jobs.up.if), /github\.event_name == 'push' && github\.ref == 'refs\/heads\/main'/);
