@@ -7,10 +7,12 @@
  * committing stack's new definition has every other org's approval.
  */
 import assert from "node:assert/strict";
+import { X509Certificate } from "node:crypto";
 import { after, before, describe, it } from "node:test";
 import { approveForMyOrg, commitDefinition, getChannelHeight, installChaincode } from "../../components/fabric";
 import { lookupChannelPlan, lookupLiveRelease, type LiveReleaseQuery } from "../../components/liveRelease";
 import { buildChaincodePackage } from "../../components/packaging";
+import { testPki } from "../support/pki";
 import { clientEndpoint, startNetwork, type FabricNetwork, type Org } from "../../testenv/network";
 
 const POLICY = "OR('Org1MSP.member', 'Org2MSP.member')";
@@ -20,7 +22,14 @@ describe("the live release as the program reads it (real network)", () => {
     let network: FabricNetwork;
     let org1: Org;
     let org2: Org;
-    const package1 = buildChaincodePackage({ label: "basic_1.0", address: ADDRESS_1_0 });
+    const pki = testPki();
+    // Mutual TLS: the live package's client certificate is what a new release of the same generation carries on.
+    const package1 = buildChaincodePackage({
+        label: "basic_1.0",
+        address: ADDRESS_1_0,
+        dialTimeout: "5s",
+        tls: { rootCertPem: pki.caCertPem, clientAuth: { clientCertPem: pki.clientCertPem, clientKeyPem: pki.clientKeyPem } },
+    });
     const package2 = buildChaincodePackage({ label: "basic_1.1", address: "basic-1111bbbb.hlf-org1:9999" });
 
     const query = (overrides: Partial<LiveReleaseQuery> & { version?: string } = {}): LiveReleaseQuery => ({
@@ -73,7 +82,13 @@ describe("the live release as the program reads it (real network)", () => {
         const heightBefore = await getChannelHeight({ peer: clientEndpoint(org1.peers[0], org1), identity: org1.admin, channel: network.channel });
 
         const live = await lookupLiveRelease(query());
-        assert.deepEqual(live, { packageId: package1.packageId, address: ADDRESS_1_0, sequence: 1, replacedInThisUpdate: true });
+        const { content, clientTls, ...identity } = live!;
+        assert.deepEqual(identity, { packageId: package1.packageId, address: ADDRESS_1_0, sequence: 1, replacedInThisUpdate: true });
+        // What the release key is made of, and the client certificate, as the peer returns the installed package.
+        assert.deepEqual(content, { label: "basic_1.0", type: "ccaas", dialTimeout: "5s", tls: "mutual", indexFiles: {} });
+        assert.equal(clientTls?.certPem.trim(), pki.clientCertPem.trim());
+        assert.equal(clientTls?.keyPem.trim(), pki.clientKeyPem.trim());
+        assert.equal(clientTls?.commonName, new X509Certificate(pki.clientCertPem).subject.split("\n").find((part) => part.startsWith("CN="))?.slice(3));
         // What a preview shows for the approvals and the commit: read from the peer, no transaction.
         assert.deepEqual((await lookupChannelPlan(query())).plan, { sequence: 1, change: "sequence 1: the committed definition, unchanged" });
         const upgraded = (await lookupChannelPlan(query({ version: "1.1" }))).plan;
