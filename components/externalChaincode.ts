@@ -1,5 +1,4 @@
 import * as k8s from "@pulumi/kubernetes";
-import { createHash } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
 import { ChaincodeLifecycle, type ChaincodeLifecycleArgs, orgPeerSettingNames, validateLifecycleArgs } from "./lifecycle";
 import { buildChaincodePackage, type ChaincodePackage, type CouchDbIndexInput } from "./packaging";
@@ -9,6 +8,7 @@ import { ChaincodeSmokeCheck } from "./providers";
 import {
     defaultAddressTemplate,
     declaredClientCertificate,
+    indexFileDigests,
     liveIssuedItsCertificate,
     type LiveRelease,
     MAX_RELEASE_SERVICE_NAME,
@@ -467,9 +467,7 @@ export function validateExternalChaincodeArgs(args: ExternalChaincodeArgs) {
         });
     }
     const clientGeneration = requireIntegerInRange("tlsClientGeneration", args.tls?.clientGeneration ?? 1, 1, 1_000_000);
-    const indexFiles = Object.fromEntries(
-        couchDbIndexFiles(args.couchDbIndexes ?? []).map((file) => [file.path, createHash("sha256").update(file.data).digest("hex")]),
-    );
+    const indexFiles = indexFileDigests(couchDbIndexFiles(args.couchDbIndexes ?? []));
     const releaseContent: ReleaseContent = {
         label,
         type: packageType,

@@ -5,11 +5,11 @@
  * update moves the peers to the declared package. Read-only calls only.
  */
 import { checkCommitReadiness, type CallOptions, type EncodedDefinition, type Endpoint, getInstalledPackage, type IdentityPem, queryApproved, queryCommitted } from "./fabric";
-import { createHash, X509Certificate } from "node:crypto";
+import { X509Certificate } from "node:crypto";
 import { type ReadChaincodePackage, readChaincodePackage } from "./packaging/reader";
 import { describePlan, type DescribedPlan, desiredDefinition, planSequence, type SequencePlan } from "./providers/lifecycle-plan";
 import type { DefinitionInputs } from "./providers/shared";
-import type { LiveRelease } from "./release";
+import { indexFileDigests, type LiveRelease } from "./release";
 
 export interface LiveReleaseQuery extends CallOptions {
     /** One of this org's peers. */
@@ -89,12 +89,8 @@ export function livePackageParts(pkg: ReadChaincodePackage): Pick<LiveRelease, "
     const connection = pkg.connection;
     if (!connection || typeof connection.dial_timeout !== "string") return {};
     const tls = connection.tls_required !== true ? "none" : connection.client_auth_required === true ? "mutual" : "server";
-    const indexFiles = Object.fromEntries(
-        pkg.couchDbIndexes.map((index) => {
-            const bytes = pkg.codeEntries.find((entry) => entry.path === index.path)?.data ?? Buffer.alloc(0);
-            return [index.path, createHash("sha256").update(bytes).digest("hex")];
-        }),
-    );
+    const indexPaths = new Set(pkg.couchDbIndexes.map((index) => index.path));
+    const indexFiles = indexFileDigests(pkg.codeEntries.filter((entry) => entry.type === "file" && indexPaths.has(entry.path)));
     const content = { label: pkg.label, type: pkg.type, dialTimeout: connection.dial_timeout, tls, indexFiles } as const;
     const { client_cert: certPem, client_key: keyPem } = connection;
     if (tls !== "mutual" || typeof certPem !== "string" || typeof keyPem !== "string") return { content };

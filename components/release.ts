@@ -30,6 +30,11 @@ export interface ReleaseContent {
     readonly sharedCa?: string;
 }
 
+/** ReleaseContent.indexFiles of the package's CouchDB index files: path -> sha256 hex of the bytes. */
+export function indexFileDigests(files: readonly { readonly path: string; readonly data: Uint8Array }[]): Record<string, string> {
+    return Object.fromEntries(files.map((file) => [file.path, createHash("sha256").update(file.data).digest("hex")]));
+}
+
 /** The release key: the first 8 hex digits of sha256 over the content in a fixed order. */
 export function releaseKeyOf(content: ReleaseContent): string {
     const indexFiles = Object.keys(content.indexFiles).sort().map((path) => [path, content.indexFiles[path]]);

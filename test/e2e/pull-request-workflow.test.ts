@@ -49,6 +49,17 @@ describe("the pull-request workflow's commands (read from .github/workflows/pulu
         assert.doesNotMatch(text, /fabric-ccaas@v0\.1\.0 \[(mandatory|advisory)\]|❌/, "the default stack must pass every rule of the pack");
     }
 
+    /** The preview job on org1's stack, as a PR runs it: it succeeds, sends no Fabric transaction and passes the pack; its comment is checked for secrets. */
+    async function previewJob(label: string): Promise<{ preview: CommandResult; comment: string }> {
+        const heightBefore = await full.height();
+        const preview = await runJob("preview", org1Stack);
+        assert.equal(preview.code, 0, describeFailure(preview));
+        assert.equal(await full.height(), heightBefore, "the preview sent a Fabric transaction");
+        const comment = prComment(label, preview);
+        assertPackPassed(comment);
+        return { preview, comment };
+    }
+
     before(async () => {
         workflow = loadWorkflow();
         full = await FullStack.start(log);
@@ -64,12 +75,7 @@ describe("the pull-request workflow's commands (read from .github/workflows/pulu
         assert.equal(org2Up.code, 0, describeFailure(org2Up));
         assertPackPassed(org2Up.stdout);
 
-        const heightBefore = await full.height();
-        const preview = await runJob("preview", org1Stack);
-        assert.equal(preview.code, 0, describeFailure(preview));
-        assert.equal(await full.height(), heightBefore, "the preview sent a Fabric transaction");
-        const comment = prComment("org1", preview);
-        assertPackPassed(comment);
+        const { preview, comment } = await previewJob("org1");
         assert.match(comment, /sequence 1: the first definition of basic on mychannel/);
         assert.match(comment, /\+ .*ChaincodeApproval[^\n]*\n(?:[^\n]*\n)*?\s+mspId\s*: "Org1MSP"/, "the comment names the approving org");
         assert.match(comment, /\+ kubernetes:apps\/v1:Deployment[^\n]*create/, "the comment names the Deployment it creates");
@@ -104,12 +110,7 @@ describe("the pull-request workflow's commands (read from .github/workflows/pulu
     it("3. an upgrade PR: the comment plans sequence 1 → 2 and says why, names the new package ID and the new Deployment, and leaves the live one alone; no transaction; the upgrade then installs and commits exactly that package", async () => {
         await org1Stack.setConfig("chaincodeVersion", "1.1");
         const release = String((await org1Stack.outputs()).releaseKey);
-        const heightBefore = await full.height();
-        const preview = await runJob("preview", org1Stack);
-        assert.equal(preview.code, 0, describeFailure(preview));
-        assert.equal(await full.height(), heightBefore, "the preview sent a Fabric transaction");
-        const comment = prComment("org1 (upgrade to 1.1)", preview);
-        assertPackPassed(comment);
+        const { comment } = await previewJob("org1 (upgrade to 1.1)");
         assert.match(comment, /sequence 1 → 2: version \(\\?"1\.0\\?" vs \\?"1\.1\\?"\) \(committed vs declared\)/);
         const newIds = [...new Set(comment.match(PACKAGE_ID) ?? [])].filter((id) => id.startsWith("basic_1.1:"));
         assert.equal(newIds.length, 1, `the comment names the new package: ${newIds.join(", ")}`);

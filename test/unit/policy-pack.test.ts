@@ -11,24 +11,13 @@ import { type ResourceView, resourceView } from "../../policy/rules/resource";
 import { chaincodeTlsGaps } from "../../policy/rules/tls";
 import { testPki } from "../support/pki";
 import { registrationsSettled } from "./support/pulumiMocks";
-import { loadProgram } from "./support/program";
+import { lifecycleStack, loadProgram } from "./support/program";
 
 const DIGEST = `sha256:${"ab".repeat(32)}`;
 
 /** A two-org stack as a consortium would write it: pinned image, TLS, mutual TLS, a NetworkPolicy. */
 function goodStack(): Record<string, string> {
-    const pki = testPki();
-    return {
-        image: "registry.example.com/basic:1.0",
-        imageDigest: DIGEST,
-        channel: "mychannel",
-        mspId: "Org1MSP",
-        peers: JSON.stringify([{ endpoint: "127.0.0.1:7051" }]),
-        peerTlsCaPem: pki.caCertPem,
-        adminCertPem: pki.clientCertPem,
-        adminKeyPem: pki.clientKeyPem,
-        endorsementPolicy: "AND('Org1MSP.peer','Org2MSP.peer')",
-    };
+    return { ...lifecycleStack(), imageDigest: DIGEST, endorsementPolicy: "AND('Org1MSP.peer','Org2MSP.peer')" };
 }
 
 /** The program's registrations under mocks, as the policy pack sees resources (secrets unwrapped). */

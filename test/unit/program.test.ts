@@ -4,23 +4,9 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import * as yaml from "js-yaml";
 import { dependsOn, promiseOf, registrationsSettled } from "./support/pulumiMocks";
-import { loadProgram } from "./support/program";
+import { lifecycleStack, loadProgram } from "./support/program";
 import { testPki } from "../support/pki";
 import { readSettings } from "../../components/settings";
-
-/** A stack of one org with a channel: the lifecycle on, its admin key a secret. */
-function lifecycleStack(): Record<string, string> {
-    const pki = testPki();
-    return {
-        image: "registry.example.com/basic:1.0",
-        channel: "mychannel",
-        mspId: "Org1MSP",
-        peers: JSON.stringify([{ endpoint: "127.0.0.1:7051" }]),
-        peerTlsCaPem: pki.caCertPem,
-        adminCertPem: pki.clientCertPem,
-        adminKeyPem: pki.clientKeyPem,
-    };
-}
 
 function runProgram(config: Record<string, string>, secretKeys: string[] = []) {
     return loadProgram({ config, secretKeys });

@@ -7,6 +7,7 @@
 import Module from "node:module";
 import type { LiveRelease } from "../../../components/release";
 import type { DescribedPlan } from "../../../components/providers/lifecycle-plan";
+import { testPki } from "../../support/pki";
 import { installMocks, type MockRecorder } from "./pulumiMocks";
 
 const PROGRAM = require.resolve("../../../index");
@@ -41,4 +42,18 @@ export function loadProgram(options: ProgramOptions): LoadedProgram {
     require.cache[LIVE_RELEASE] = stub;
     const load = () => require(PROGRAM) as () => Promise<Record<string, any>>;
     return { mocks, load, run: () => load()() };
+}
+
+/** The config of a stack of one org with a channel: the lifecycle on (its admin key is a secret key). */
+export function lifecycleStack(): Record<string, string> {
+    const pki = testPki();
+    return {
+        image: "registry.example.com/basic:1.0",
+        channel: "mychannel",
+        mspId: "Org1MSP",
+        peers: JSON.stringify([{ endpoint: "127.0.0.1:7051" }]),
+        peerTlsCaPem: pki.caCertPem,
+        adminCertPem: pki.clientCertPem,
+        adminKeyPem: pki.clientKeyPem,
+    };
 }
