@@ -45,7 +45,9 @@ export = async () => {
             clusterIdentifier: settings.cluster.kind === "existing" ? settings.cluster.clusterIdentifier : undefined,
         });
 
-    const builtImage = settings.imageBuild ? new ChaincodeImage("image", settings.imageBuild).image : undefined;
+    // The nodes may pull from the stack's registry before anything is pushed there or started.
+    const registryPull = cluster?.registryPull ? [cluster.registryPull] : [];
+    const builtImage = settings.imageBuild ? new ChaincodeImage("image", settings.imageBuild, { dependsOn: registryPull }).image : undefined;
     // What each channel runs is read for every chaincode at once; the chaincodes then deploy side by side.
     const channelPlans = await Promise.all(settings.chaincodes.map((chaincode) => chaincode.lifecycle && readChannelPlan(chaincode, requiredApprovals(chaincode))));
     const sharedCa = sharedCaOf(settings.chaincodes);
@@ -66,16 +68,15 @@ export = async () => {
                 lifecycle: lifecycle && { ...lifecycle, requiredApprovals: requiredApprovals(settingsOfOne), plan: channelPlans[i]?.plan },
                 liveRelease: channelPlans[i]?.liveRelease,
             },
-            { providers: { kubernetes: k8sProvider }, dependsOn: owner?.namespaceResource && [owner.namespaceResource] },
+            { providers: { kubernetes: k8sProvider }, dependsOn: [...(owner?.namespaceResource ? [owner.namespaceResource] : []), ...registryPull] },
         );
         if (!owner) namespaceOwners.set(namespace, chaincode);
         return { chaincode, settings: settingsOfOne, image: chaincodeImage };
     });
-    const kubeconfig = cluster?.kubeconfig;
-    const mspId = settings.chaincodes[0].lifecycle?.org.mspId;
+    const stackOutputs = { kubeconfig: cluster?.kubeconfig, registryLoginServer: cluster?.registryLoginServer, mspId: settings.chaincodes[0].lifecycle?.org.mspId };
     // One chaincode: the outputs as they always were. Several: the same, per chaincode name.
-    if (deployed.length === 1) return { ...chaincodeOutputs(deployed[0]), kubeconfig, mspId };
-    return { chaincodes: Object.fromEntries(deployed.map((one) => [one.settings.chaincodeName, chaincodeOutputs(one)])), kubeconfig, mspId };
+    if (deployed.length === 1) return { ...chaincodeOutputs(deployed[0]), ...stackOutputs };
+    return { chaincodes: Object.fromEntries(deployed.map((one) => [one.settings.chaincodeName, chaincodeOutputs(one)])), ...stackOutputs };
 };
 
 /** One CA for every chaincode with tlsSharedCa (their settings agree on its algorithm and lifetime); none without. */
@@ -106,6 +107,7 @@ function chaincodeOutputs({ chaincode, settings: chaincodeSettings, image }: { c
         connectionAddress: chaincode.address,
         namespace: chaincode.namespace,
         serviceName: chaincode.serviceName,
+        loadBalancerAddress: chaincode.service.loadBalancerAddress,
         caCertPem: chaincode.caCertPem,
         committedSequence: chaincode.lifecycle?.definition?.committedSequence,
         approvedSequence: chaincode.lifecycle?.approvedSequence,

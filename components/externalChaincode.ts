@@ -4,6 +4,8 @@ import { ChaincodeLifecycle, type ChaincodeLifecycleArgs, orgPeerSettingNames, v
 import { buildChaincodePackage, type ChaincodePackage, type CouchDbIndexInput } from "./packaging";
 import { couchDbIndexFiles } from "./packaging/couchdb-indexes";
 import { DEFAULT_DIAL_TIMEOUT } from "./packaging/connection";
+import { peerNamespacesOf } from "./peerAccess";
+import { ownedNamespaceLabels } from "./podSecurity";
 import { ChaincodeSmokeCheck } from "./providers";
 import {
     defaultAddressTemplate,
@@ -27,7 +29,7 @@ import {
     DEFAULT_CHAINCODE_PORT,
     validateServiceArgs,
 } from "./service";
-import { ChaincodeTls, type KeyAlgorithm, ReleaseCertificates, validateTlsArgs } from "./tls";
+import { ChaincodeTls, hostOfAddress, type KeyAlgorithm, ReleaseCertificates, validateTlsArgs } from "./tls";
 import { InvalidSettingError } from "./validation/errors";
 import {
     validateChaincodeLabel,
@@ -73,7 +75,7 @@ export interface ChaincodeTlsSettings {
 /** Workload settings passed through to ChaincodeService unchanged. */
 type WorkloadArgs = Pick<
     ChaincodeServiceArgs,
-    "createNamespace" | "image" | "imageDigest" | "replicas" | "resources" | "runAsUser" | "env" | "imagePullSecrets" | "peerAccess"
+    "createNamespace" | "image" | "imageDigest" | "replicas" | "resources" | "runAsUser" | "env" | "imagePullSecrets" | "peerAccess" | "serviceType" | "loadBalancerSubnet"
 >;
 
 export interface ExternalChaincodeArgs extends WorkloadArgs {
@@ -184,7 +186,7 @@ export class ExternalChaincode extends pulumi.ComponentResource {
             args.createNamespace ?? true
                 ? new k8s.core.v1.Namespace(
                       `${name}-ns`,
-                      { metadata: { name: s.namespace, labels: s.commonLabels } },
+                      { metadata: { name: s.namespace, labels: ownedNamespaceLabels(s.commonLabels) } },
                       { parent: this, aliases: [{ name: `${name}-server-ns`, parent: legacyServiceUrn(name, this) }] },
                   )
                 : undefined;
@@ -281,9 +283,11 @@ export class ExternalChaincode extends pulumi.ComponentResource {
             // A live server needs only its server certificate; its client certificate is kept where its resources issued it.
             const certificates = keep ? certificatesOf(release.key, true, liveIssuedItsCertificate(args.liveRelease, release.key, serverNameOf)) : this.certificates;
             const packageId = keep ? release.packageId! : this.packageId;
+            // The declared release's server the channel runs already: a library upgrade restarts nothing of it.
+            const running = !keep && plan.liveKey === release.key;
             const service = new ChaincodeService(
                 `${names.prefix}-server`,
-                serviceArgs(args, s, names.serverName, packageId, serverTlsOf(certificates), release.key || undefined),
+                { ...serviceArgs(args, s, names.serverName, packageId, serverTlsOf(certificates), release.key || undefined), running, externalHost: hostOfAddress(names.address) },
                 // A new release's server starts once every peer of the org holds its package.
                 { parent: this, dependsOn: keep ? namespaceDependencies : serverDependencies, keep },
             );
@@ -369,7 +373,9 @@ function serviceArgs(
         runAsUser: args.runAsUser,
         env: args.env,
         imagePullSecrets: args.imagePullSecrets,
-        peerAccess: args.peerAccess,
+        peerAccess: { ...args.peerAccess, peerNamespaces: peerNamespacesOf(args.lifecycle?.org.peers.map((peer) => peer.endpoint) ?? []) },
+        serviceType: args.serviceType,
+        loadBalancerSubnet: args.loadBalancerSubnet,
         port: s.port,
         packageId,
         tls,
@@ -452,6 +458,14 @@ export function validateExternalChaincodeArgs(args: ExternalChaincodeArgs) {
         throw new InvalidSettingError("serviceName", serviceName, `at most ${MAX_RELEASE_SERVICE_NAME} characters: each release's server is named <serviceName>-<release key>`);
     }
     const port = requireIntegerInRange("port", args.port ?? DEFAULT_CHAINCODE_PORT, 1, 65535);
+    if (args.serviceType === "InternalLoadBalancer" && args.address === undefined) {
+        throw new InvalidSettingError(
+            "address",
+            undefined,
+            `the host:port peers outside the cluster dial, with {release} in the host (e.g. "${serviceName}-{release}.chaincode.example.internal:${port}"), when serviceType is InternalLoadBalancer: ` +
+                "the default is a cluster-internal name; the host goes into the package and the server certificate, and is published for ExternalDNS on each release's load balancer",
+        );
+    }
     const addressTemplate = validateAddressTemplate("address", args.address ?? defaultAddressTemplate(serviceName, namespace, port));
     const dialTimeout = validateGoDuration("dialTimeout", args.dialTimeout ?? DEFAULT_DIAL_TIMEOUT);
     const packageType = args.packageType ?? "ccaas";

@@ -44,12 +44,16 @@ export function sourceDigest(dir: string): string {
 }
 
 /**
- * Builds and pushes the chaincode image from source with @pulumi/command, so
- * one `pulumi up` goes from source to running chaincode. Off by default.
+ * Builds and pushes the chaincode image from source with @pulumi/command,
+ * then reads the pushed image's digest from the registry, so the Deployment
+ * names exactly those bytes: a rebuilt image rolls the pods, a re-run with the
+ * same source changes nothing. Off by default.
  */
 export class ChaincodeImage extends pulumi.ComponentResource {
-    /** The pushed image reference, tagged with the source digest. */
+    /** The pushed image, pinned: <registry>/<repository>:<source tag>@sha256:<digest>. */
     public readonly image: pulumi.Output<string>;
+    /** The registry's digest of the pushed image. */
+    public readonly digest: pulumi.Output<string>;
 
     constructor(name: string, args: ChaincodeImageArgs, opts?: pulumi.ComponentResourceOptions) {
         super("fabric-ccaas:index:ChaincodeImage", name, {}, opts);
@@ -57,15 +61,39 @@ export class ChaincodeImage extends pulumi.ComponentResource {
         const tag = `src-${sourceDigest(s.context).slice(0, 16)}`;
         const host = args.tool === "az-acr" ? `${args.registry}.azurecr.io` : args.registry;
         const reference = `${host}/${s.repository}:${tag}`;
-        const create =
-            args.tool === "az-acr"
-                ? `az acr build --registry ${shellQuote(args.registry)} --image ${shellQuote(`${s.repository}:${tag}`)} ${shellQuote(s.context)}`
-                : `docker build --tag ${shellQuote(reference)} ${shellQuote(s.context)} && docker push ${shellQuote(reference)}`;
+        const commands = imageCommands(args.tool, args.registry, s.repository, tag, reference, s.context);
         const command = requireOptionalPeer<typeof commandModule>("@pulumi/command", "", "ChaincodeImage");
-        const build = new command.local.Command(`${name}-build`, { create, triggers: [tag] }, { parent: this });
-        this.image = build.stdout.apply(() => reference);
-        this.registerOutputs({ image: this.image });
+        // A component's dependsOn does not hold back its children: the build waits itself (e.g. for the registry).
+        const build = new command.local.Command(`${name}-build`, { create: commands.build, triggers: [tag] }, { parent: this, dependsOn: opts?.dependsOn });
+        // Asked of the registry, not the local engine: the digest the nodes will pull.
+        const inspect = new command.local.Command(`${name}-digest`, { create: commands.digest, triggers: [tag] }, { parent: this, dependsOn: [build] });
+        this.digest = inspect.stdout.apply((out) => registryDigest(out, commands.digest));
+        this.image = pulumi.interpolate`${reference}@${this.digest}`;
+        this.registerOutputs({ image: this.image, digest: this.digest });
     }
+}
+
+/** The shell commands that build and push the image, and that read its digest from the registry. */
+export function imageCommands(tool: ImageBuildTool, registry: string, repository: string, tag: string, reference: string, context: string) {
+    if (tool === "az-acr") {
+        return {
+            build: `az acr build --registry ${shellQuote(registry)} --image ${shellQuote(`${repository}:${tag}`)} ${shellQuote(context)}`,
+            digest: `az acr repository show --name ${shellQuote(registry)} --image ${shellQuote(`${repository}:${tag}`)} --query digest --output tsv`,
+        };
+    }
+    return {
+        build: `docker build --tag ${shellQuote(reference)} ${shellQuote(context)} && docker push ${shellQuote(reference)}`,
+        digest: `docker buildx imagetools inspect ${shellQuote(reference)} --format '{{printf "%s" .Manifest.Digest}}'`,
+    };
+}
+
+/** The digest in a registry query's output; anything else stops the update, naming the command and what it printed. */
+export function registryDigest(output: string, command: string): string {
+    const digest = output.trim();
+    if (!/^sha256:[0-9a-f]{64}$/.test(digest)) {
+        throw new Error(`the image digest could not be read from the registry: \`${command}\` printed ${JSON.stringify(digest.slice(0, 200))}, expected sha256:<64 hex digits>`);
+    }
+    return digest;
 }
 
 /** Checks the build settings; throws InvalidSettingError naming the setting. */

@@ -13,7 +13,8 @@ export {
     checkExternalChaincodeArgs,
 } from "./externalChaincode";
 export { ChaincodeTls, ReleaseCertificates, type ChaincodeTlsArgs, type KeyAlgorithm } from "./tls";
-export { ChaincodeService, type ChaincodeServiceArgs, type ChaincodeServerTls, type PeerAccess, type ResourceSettings } from "./service";
+export { ChaincodeService, type ChaincodeServiceArgs, type ChaincodeServerTls, type ResourceSettings, type ServiceType } from "./service";
+export { type PeerAccess, peerNamespacesOf } from "./peerAccess";
 export {
     ChaincodeLifecycle,
     type ChaincodeLifecycleArgs,

@@ -10,11 +10,12 @@ import {
     TLS_MOUNT_PATH,
 } from "./environment";
 import { type KeepOption, keepOptions } from "./keep";
+import { describePeerAccess, type PeerAccess, peerAccessPolicySpec, type PeerAccessSettings, validatePeerAccess } from "./peerAccess";
+import { ownedNamespaceLabels } from "./podSecurity";
 import { InvalidSettingError } from "./validation/errors";
 import {
     imageWithDigest,
     parseLabelSelector,
-    requireCidr,
     requireDnsLabel,
     requireDnsSubdomain,
     requireImageDigest,
@@ -43,17 +44,6 @@ export interface ResourceSettings {
     readonly cpuLimit?: string;
     /** Defaults to "512Mi". */
     readonly memoryLimit?: string;
-}
-
-export interface PeerAccess {
-    /** Create a NetworkPolicy that admits only the peers. Defaults to true. */
-    readonly enabled?: boolean;
-    /** Labels ("key=value") of the peer pods. Defaults to ["app.kubernetes.io/component=peer"]. */
-    readonly peerPodSelector?: readonly string[];
-    /** Labels ("key=value") of the peers' namespaces. Defaults to any namespace. */
-    readonly peerNamespaceSelector?: readonly string[];
-    /** CIDR blocks of peers outside the cluster. Defaults to none. */
-    readonly peerCidrs?: readonly string[];
 }
 
 export interface ChaincodeServiceArgs {
@@ -91,7 +81,27 @@ export interface ChaincodeServiceArgs {
     readonly peerAccess?: PeerAccess;
     /** The release this server belongs to (label fabric-ccaas.io/release). Defaults to none. */
     readonly releaseKey?: string;
+    /**
+     * "ClusterIP" for peers in the cluster; "InternalLoadBalancer" for peers
+     * outside it (another VNet, on premises) through an Azure internal load
+     * balancer that keeps their source address. Defaults to "ClusterIP".
+     */
+    readonly serviceType?: ServiceType;
+    /** Subnet of the cluster's VNet the internal load balancer takes its address from. Defaults to the nodes' subnet. */
+    readonly loadBalancerSubnet?: string;
+    /** Host name peers outside the cluster dial; published by ExternalDNS (annotation) with an internal load balancer. Defaults to none. */
+    readonly externalHost?: string;
+    /**
+     * The channel runs this server: what only a newer version of this library
+     * adds to its pods and policy (service account, spread, pull policy, the
+     * policy's default peers) waits for the next release, so an upgrade of the
+     * library restarts nothing. Defaults to false.
+     */
+    readonly running?: boolean;
 }
+
+export type ServiceType = "ClusterIP" | "InternalLoadBalancer";
+export const SERVICE_TYPES: readonly ServiceType[] = ["ClusterIP", "InternalLoadBalancer"];
 
 /** Options of a chaincode server; `keep` leaves every object as the state has it. */
 export type ChaincodeServiceOptions = pulumi.ComponentResourceOptions & KeepOption;
@@ -101,9 +111,10 @@ const TLS_CERT_HASH_ANNOTATION = "fabric-ccaas.io/tls-cert-sha256";
 export const RELEASE_LABEL = "fabric-ccaas.io/release";
 
 /**
- * The chaincode server on Kubernetes: Namespace, TLS Secret, a hardened
- * Deployment whose CHAINCODE_ID is the package ID, a ClusterIP Service, and a
- * NetworkPolicy that admits only the peers.
+ * The chaincode server on Kubernetes: Namespace (restricted Pod Security),
+ * TLS Secret, a token-less ServiceAccount, a hardened Deployment whose
+ * CHAINCODE_ID is the package ID, a Service, a PodDisruptionBudget with more
+ * than one replica, and a NetworkPolicy that admits only the peers.
  */
 export class ChaincodeService extends pulumi.ComponentResource {
     public readonly namespace: pulumi.Output<string>;
@@ -111,6 +122,8 @@ export class ChaincodeService extends pulumi.ComponentResource {
     public readonly deploymentName: pulumi.Output<string>;
     /** Cluster-internal FQDN of the Service. */
     public readonly serviceFqdn: pulumi.Output<string>;
+    /** The internal load balancer's address; undefined with a ClusterIP Service. */
+    public readonly loadBalancerAddress: pulumi.Output<string> | undefined;
     public readonly port: number;
 
     constructor(name: string, args: ChaincodeServiceArgs, opts?: ChaincodeServiceOptions) {
@@ -119,10 +132,14 @@ export class ChaincodeService extends pulumi.ComponentResource {
         const s = validateArgs(this, () => validateServiceArgs(args));
         const child = { parent: this };
         // A component's dependsOn does not hold back its children: each object waits itself.
-        const childOptions = (props: object, derived?: string[]) => keepOptions(props, { parent: this, keep, dependsOn: componentOpts.dependsOn }, derived);
+        const childOptions = (props: object, derived?: string[], held: string[] = []) => {
+            const options = keepOptions(props, { parent: this, keep, dependsOn: componentOpts.dependsOn }, derived);
+            return held.length && !keep ? { ...options, ignoreChanges: held } : options;
+        };
+        const running = args.running ?? false;
 
         const namespace = args.createNamespace ?? true
-            ? new k8s.core.v1.Namespace(`${name}-ns`, { metadata: { name: s.namespace, labels: s.commonLabels } }, child)
+            ? new k8s.core.v1.Namespace(`${name}-ns`, { metadata: { name: s.namespace, labels: ownedNamespaceLabels(s.commonLabels) } }, child)
                   .metadata.name
             : pulumi.output(s.namespace);
 
@@ -143,6 +160,10 @@ export class ChaincodeService extends pulumi.ComponentResource {
             tlsSecret = new k8s.core.v1.Secret(`${name}-tls`, secretProps, childOptions(secretProps, ["data"]));
         }
 
+        // The server's own identity, with no API token: it never talks to the API server.
+        const accountProps: k8s.core.v1.ServiceAccountArgs = { metadata: { name: s.serviceName, namespace, labels }, automountServiceAccountToken: false };
+        const account = new k8s.core.v1.ServiceAccount(`${name}-account`, accountProps, childOptions(accountProps));
+
         const env = pulumi.output(args.packageId).apply((packageId) =>
             chaincodeEnvironment({
                 packageId,
@@ -156,6 +177,7 @@ export class ChaincodeService extends pulumi.ComponentResource {
         const podAnnotations = args.tls
             ? pulumi.output(args.tls.certPem).apply((pem) => ({ [TLS_CERT_HASH_ANNOTATION]: sha256Hex(pem) }))
             : {};
+        const image = pulumi.output(args.image).apply((reference) => imageWithDigest(requireImageReference("image", reference), s.imageDigest));
 
         const deploymentProps: k8s.apps.v1.DeploymentArgs = {
                 metadata: { name: s.serviceName, namespace, labels },
@@ -165,6 +187,7 @@ export class ChaincodeService extends pulumi.ComponentResource {
                     template: {
                         metadata: { labels, annotations: podAnnotations },
                         spec: {
+                            serviceAccountName: account.metadata.name,
                             automountServiceAccountToken: false,
                             enableServiceLinks: false,
                             imagePullSecrets: args.imagePullSecrets?.map((secretName) => ({ name: secretName })),
@@ -175,12 +198,18 @@ export class ChaincodeService extends pulumi.ComponentResource {
                                 fsGroup: s.runAsUser,
                                 seccompProfile: { type: "RuntimeDefault" },
                             },
+                            // Replicas on different zones and nodes, where the cluster has them.
+                            topologySpreadConstraints: SPREAD_TOPOLOGIES.map((topologyKey) => ({
+                                maxSkew: 1,
+                                topologyKey,
+                                whenUnsatisfiable: "ScheduleAnyway",
+                                labelSelector: { matchLabels: selector },
+                            })),
                             containers: [
                                 {
                                     name: "chaincode",
-                                    image: pulumi.output(args.image).apply((image) =>
-                                        imageWithDigest(requireImageReference("image", image), s.imageDigest),
-                                    ),
+                                    image,
+                                    imagePullPolicy: image.apply(pullPolicyOf),
                                     ports: [{ name: "grpc", containerPort: s.port, protocol: "TCP" }],
                                     env,
                                     readinessProbe: {
@@ -230,51 +259,85 @@ export class ChaincodeService extends pulumi.ComponentResource {
                     },
                 },
             };
-        const deployment = new k8s.apps.v1.Deployment(`${name}-deployment`, deploymentProps, childOptions(deploymentProps));
+        const deployment = new k8s.apps.v1.Deployment(`${name}-deployment`, deploymentProps, childOptions(deploymentProps, [], running ? HELD_POD_FIELDS : []));
 
+        if (s.replicas > 1) {
+            // A node drain or cluster upgrade takes one replica at a time.
+            const budgetProps: k8s.policy.v1.PodDisruptionBudgetArgs = {
+                metadata: { name: s.serviceName, namespace, labels },
+                spec: { maxUnavailable: 1, selector: { matchLabels: selector } },
+            };
+            new k8s.policy.v1.PodDisruptionBudget(`${name}-budget`, budgetProps, childOptions(budgetProps));
+        }
+
+        const internalLoadBalancer = s.serviceType === "InternalLoadBalancer";
         const serviceProps: k8s.core.v1.ServiceArgs = {
-            // The Kubernetes provider's Service wait adds a fixed 10 s "settle" after every change of its
-            // endpoints; the Deployment's rollout wait already proves the pods ready, and the smoke check the path.
-            metadata: { name: s.serviceName, namespace, labels, annotations: { "pulumi.com/skipAwait": "true" } },
+            metadata: { name: s.serviceName, namespace, labels, annotations: serviceAnnotations(s, args.externalHost) },
             spec: {
-                type: "ClusterIP",
+                type: internalLoadBalancer ? "LoadBalancer" : "ClusterIP",
+                // The peers' own addresses reach the pods, so peerCidrs in the NetworkPolicy match them.
+                externalTrafficPolicy: internalLoadBalancer ? "Local" : undefined,
                 selector,
                 ports: [{ name: "grpc", port: s.port, targetPort: s.port, protocol: "TCP" }],
             },
         };
         const service = new k8s.core.v1.Service(`${name}-service`, serviceProps, childOptions(serviceProps));
 
-        if (s.networkPolicy) {
-            const from: k8s.types.input.networking.v1.NetworkPolicyPeer[] = [
-                {
-                    podSelector: { matchLabels: s.networkPolicy.pods },
-                    namespaceSelector: { matchLabels: s.networkPolicy.namespaces },
-                },
-                ...s.networkPolicy.cidrs.map((cidr) => ({ ipBlock: { cidr } })),
-            ];
+        if (s.peerAccess) {
+            void pulumi.log.info(`${s.serviceName}: the NetworkPolicy ${describePeerAccess(s.peerAccess)}`, this);
             const policyProps: k8s.networking.v1.NetworkPolicyArgs = {
                 metadata: { name: `${s.serviceName}-peers`, namespace, labels },
-                spec: {
-                    podSelector: { matchLabels: selector },
-                    policyTypes: ["Ingress"],
-                    ingress: [{ from, ports: [{ protocol: "TCP", port: s.port }] }],
-                },
+                spec: peerAccessPolicySpec(s.peerAccess, selector, s.port),
             };
-            new k8s.networking.v1.NetworkPolicy(`${name}-peers`, policyProps, childOptions(policyProps));
+            // On a running server, who is admitted changes only when the user changes it.
+            const held = running ? ["spec.policyTypes", "spec.egress", ...(s.peerAccess.defaulted ? ["spec.ingress"] : [])] : [];
+            new k8s.networking.v1.NetworkPolicy(`${name}-peers`, policyProps, childOptions(policyProps, [], held));
         }
 
         this.namespace = namespace;
         this.serviceName = service.metadata.name;
         this.deploymentName = deployment.metadata.name;
         this.serviceFqdn = pulumi.interpolate`${service.metadata.name}.${namespace}.svc.cluster.local`;
+        this.loadBalancerAddress = internalLoadBalancer
+            ? service.status.apply((status) => status?.loadBalancer?.ingress?.[0]?.ip ?? status?.loadBalancer?.ingress?.[0]?.hostname ?? "")
+            : undefined;
         this.port = s.port;
         this.registerOutputs({
             namespace: this.namespace,
             serviceName: this.serviceName,
             deploymentName: this.deploymentName,
             serviceFqdn: this.serviceFqdn,
+            loadBalancerAddress: this.loadBalancerAddress,
         });
     }
+}
+
+const SPREAD_TOPOLOGIES = ["topology.kubernetes.io/zone", "kubernetes.io/hostname"];
+
+/** Pod fields a newer library version may add: held on a running server, so the upgrade restarts nothing. */
+const HELD_POD_FIELDS = [
+    "spec.template.spec.serviceAccountName",
+    "spec.template.spec.topologySpreadConstraints",
+    "spec.template.spec.containers[0].imagePullPolicy",
+];
+
+/** A digest names fixed bytes, kept once pulled; a tag can move, so it is pulled on every start. */
+export function pullPolicyOf(image: string): "IfNotPresent" | "Always" {
+    return /@sha256:[0-9a-f]{64}$/.test(image) ? "IfNotPresent" : "Always";
+}
+
+function serviceAnnotations(s: ServiceSettings, externalHost: string | undefined): Record<string, string> {
+    if (s.serviceType === "ClusterIP") {
+        // The Kubernetes provider's Service wait adds a fixed 10 s "settle" after every change of its
+        // endpoints; the Deployment's rollout wait already proves the pods ready, and the smoke check the path.
+        return { "pulumi.com/skipAwait": "true" };
+    }
+    // Without skipAwait the up waits for the load balancer's address.
+    return {
+        "service.beta.kubernetes.io/azure-load-balancer-internal": "true",
+        ...(s.loadBalancerSubnet ? { "service.beta.kubernetes.io/azure-load-balancer-internal-subnet": s.loadBalancerSubnet } : {}),
+        ...(externalHost ? { "external-dns.alpha.kubernetes.io/hostname": externalHost } : {}),
+    };
 }
 
 function tlsItems(withClientCa: boolean) {
@@ -303,7 +366,9 @@ interface ServiceSettings {
     runAsUser: number;
     resources: Required<ResourceSettings>;
     commonLabels: Record<string, string>;
-    networkPolicy?: { pods: Record<string, string>; namespaces: Record<string, string>; cidrs: string[] };
+    peerAccess?: PeerAccessSettings;
+    serviceType: ServiceType;
+    loadBalancerSubnet?: string;
 }
 
 /** Checks every plain argument; throws InvalidSettingError naming the setting. */
@@ -347,14 +412,17 @@ export function validateServiceArgs(args: ChaincodeServiceArgs): ServiceSettings
     (args.imagePullSecrets ?? []).forEach((secret, i) => {
         requireDnsSubdomain(`imagePullSecrets[${i}]`, secret);
     });
-    const access = args.peerAccess ?? {};
-    const networkPolicy =
-        access.enabled ?? true
-            ? {
-                  pods: parseLabelSelector("peerPodSelector", access.peerPodSelector ?? ["app.kubernetes.io/component=peer"]),
-                  namespaces: parseLabelSelector("peerNamespaceSelector", access.peerNamespaceSelector ?? []),
-                  cidrs: (access.peerCidrs ?? []).map((cidr) => requireCidr("peerCidrs", cidr)),
-              }
-            : undefined;
-    return { namespace, serviceName, imageDigest, replicas, port, runAsUser, resources, commonLabels, networkPolicy };
+    const peerAccess = validatePeerAccess(args.peerAccess ?? {}, namespace);
+    const serviceType = args.serviceType ?? "ClusterIP";
+    if (!SERVICE_TYPES.includes(serviceType)) throw new InvalidSettingError("serviceType", serviceType, `one of ${SERVICE_TYPES.join(", ")}`);
+    const loadBalancerSubnet = args.loadBalancerSubnet;
+    if (loadBalancerSubnet !== undefined) {
+        if (serviceType !== "InternalLoadBalancer") {
+            throw new InvalidSettingError("loadBalancerSubnet", loadBalancerSubnet, "to be set only with serviceType: InternalLoadBalancer");
+        }
+        if (!/^[A-Za-z0-9]([A-Za-z0-9_.-]{0,78}[A-Za-z0-9_])?$/.test(loadBalancerSubnet)) {
+            throw new InvalidSettingError("loadBalancerSubnet", loadBalancerSubnet, "an Azure subnet name of the cluster's VNet (1-80 letters, digits, '_', '.', '-')");
+        }
+    }
+    return { namespace, serviceName, imageDigest, replicas, port, runAsUser, resources, commonLabels, peerAccess, serviceType, loadBalancerSubnet };
 }

@@ -1,9 +1,11 @@
-import { type AksClusterArgs, validateAksArgs } from "./aks";
+import { AKS_NETWORK_POLICIES, type AksClusterArgs, type AksRegistry, validateAksArgs } from "./aks";
+import { AKS_LOGINS } from "./aksKubeconfig";
 import { checkExternalChaincodeArgs, DEFAULT_NAMESPACE, defaultServiceName, type ExternalChaincodeArgs } from "./externalChaincode";
 import { type ChaincodeImageArgs, IMAGE_BUILD_TOOLS, validateImageArgs } from "./imageBuild";
 import type { ChaincodeLifecycleArgs, OrdererArgs, OrgPeerArgs } from "./lifecycle";
 import { DEFAULT_SMOKE_FUNCTION, DEFAULT_SMOKE_WAIT_SECONDS, type PeerTargetArgs } from "./providers";
 import { readCollectionsFile, readIndexDir } from "./settingFiles";
+import { SERVICE_TYPES } from "./service";
 import { validateTlsArgs } from "./tls";
 import { checkObjectList, ConfigReader, type ConfigSource } from "./validation/configReader";
 import { HiddenValue, InvalidSettingError } from "./validation/errors";
@@ -45,9 +47,10 @@ export const CONFIG_KEYS = [
     "namespace", "createNamespace", "serviceName", "port", "address", "dialTimeout",
     "tls", "clientAuth", "tlsAlgorithm", "tlsCaValidityHours", "tlsValidityHours", "tlsEarlyRenewalHours", "tlsClientValidityHours", "tlsClientGeneration", "tlsExtraSans", "tlsSharedCa",
     "image", "imageDigest", "imageBuild", "imageBuildTool", "imageBuildContext", "imageRegistry", "imageRepository", "replicas", "cpuRequest", "memoryRequest", "cpuLimit", "memoryLimit", "runAsUser",
-    "env", "imagePullSecrets", "networkPolicy", "peerPodSelector", "peerNamespaceSelector", "peerCidrs",
+    "env", "imagePullSecrets", "networkPolicy", "peerPodSelector", "peerNamespaceSelector", "peerCidrs", "serviceType", "loadBalancerSubnet",
     "kubeconfig", "kubeContext", "clusterIdentifier",
     "aksCreate", "aksLocation", "aksResourceGroup", "aksKubernetesVersion", "aksNodeCount", "aksVmSize", "aksNetworkPolicy",
+    "aksRegistryName", "aksRegistryId", "aksAdminGroupObjectIds", "aksDisableLocalAccounts", "aksLogin", "aksAuthorizedIpRanges", "aksPrivateCluster",
     "channel", "mspId", "peers", "peerTlsCaPem", "adminCertPem", "adminKeyPem", "clientTlsCertPem", "clientTlsKeyPem",
     "otherOrgs", "orderer", "endorsementPolicy", "sequence", "initRequired", "collectionsFile", "commit", "commitPeers",
     "requiredApprovals", "approvalStacks", "fabricTimeoutSeconds", "smokeCheck", "smokeFunction", "smokeArgs", "smokeWaitSeconds",
@@ -97,7 +100,10 @@ const DEPENDENT_KEYS: ReadonlyArray<{ keys: readonly string[]; accepted: string;
         holds: (read) => read.isSet("channel"),
     },
     {
-        keys: ["aksLocation", "aksResourceGroup", "aksKubernetesVersion", "aksNodeCount", "aksVmSize", "aksNetworkPolicy"],
+        keys: [
+            "aksLocation", "aksResourceGroup", "aksKubernetesVersion", "aksNodeCount", "aksVmSize", "aksNetworkPolicy",
+            "aksRegistryName", "aksRegistryId", "aksAdminGroupObjectIds", "aksDisableLocalAccounts", "aksLogin", "aksAuthorizedIpRanges", "aksPrivateCluster",
+        ],
         accepted: "to be set only together with aksCreate: true",
         holds: (read) => read.boolean("aksCreate") ?? false,
     },
@@ -125,7 +131,7 @@ export const CHAINCODE_KEYS = [
     "namespace", "createNamespace", "serviceName", "port", "address", "dialTimeout",
     "tls", "clientAuth", "tlsAlgorithm", "tlsCaValidityHours", "tlsValidityHours", "tlsEarlyRenewalHours", "tlsClientValidityHours", "tlsClientGeneration", "tlsExtraSans", "tlsSharedCa",
     "image", "imageDigest", "replicas", "cpuRequest", "memoryRequest", "cpuLimit", "memoryLimit", "runAsUser",
-    "env", "imagePullSecrets", "networkPolicy", "peerPodSelector", "peerNamespaceSelector", "peerCidrs",
+    "env", "imagePullSecrets", "networkPolicy", "peerPodSelector", "peerNamespaceSelector", "peerCidrs", "serviceType", "loadBalancerSubnet",
     "channel", "endorsementPolicy", "sequence", "initRequired", "collectionsFile", "smokeCheck", "smokeFunction", "smokeArgs", "smokeWaitSeconds",
 ] as const;
 
@@ -159,7 +165,13 @@ export function readSettings(config: ConfigSource, secrets: LifecycleSecrets = {
                 kubernetesVersion: read.string("aksKubernetesVersion"),
                 nodeCount: read.integer("aksNodeCount"),
                 vmSize: read.string("aksVmSize"),
-                networkPolicy: read.oneOf("aksNetworkPolicy", ["azure", "calico", "cilium"] as const),
+                networkPolicy: read.oneOf("aksNetworkPolicy", AKS_NETWORK_POLICIES),
+                registry: readAksRegistry(read),
+                adminGroupObjectIds: read.stringArray("aksAdminGroupObjectIds"),
+                disableLocalAccounts: read.boolean("aksDisableLocalAccounts"),
+                login: read.oneOf("aksLogin", AKS_LOGINS),
+                authorizedIpRanges: read.stringArray("aksAuthorizedIpRanges"),
+                privateCluster: read.boolean("aksPrivateCluster"),
             },
         };
     } else {
@@ -305,6 +317,8 @@ function readChaincode(read: ConfigReader, config: ConfigSource, secrets: Lifecy
             peerNamespaceSelector: read.stringArray("peerNamespaceSelector"),
             peerCidrs: read.stringArray("peerCidrs"),
         },
+        serviceType: read.oneOf("serviceType", SERVICE_TYPES),
+        loadBalancerSubnet: read.string("loadBalancerSubnet"),
         lifecycle: readLifecycle(read, config, secrets, plainOtherOrgs),
         smokeCheck: {
             enabled: read.boolean("smokeCheck"),
@@ -343,14 +357,33 @@ function readExistingCluster(read: ConfigReader): ClusterTarget {
     return { kind: "existing", context, clusterIdentifier };
 }
 
+/** The stack's registry: one it creates (aksRegistryName) or an existing one (aksRegistryId), never both. */
+function readAksRegistry(read: ConfigReader): AksRegistry | undefined {
+    const name = read.string("aksRegistryName");
+    const id = read.string("aksRegistryId");
+    if (name !== undefined && id !== undefined) {
+        throw new InvalidSettingError("aksRegistryId", id, "to be set only without aksRegistryName (one registry: a new one by name, or an existing one by ID)");
+    }
+    if (id !== undefined) return { id };
+    return name === undefined ? undefined : { name };
+}
+
+/** The name of the ACR the cluster pulls from, when the stack has one. */
+function aksRegistryNameOf(read: ConfigReader): string | undefined {
+    if (!(read.boolean("aksCreate") ?? false)) return undefined;
+    return (read.string("aksRegistryName") ?? read.string("aksRegistryId")?.split("/").pop())?.toLowerCase();
+}
+
 function readImageBuild(read: ConfigReader): ChaincodeImageArgs | undefined {
     if (!(read.boolean("imageBuild") ?? false)) return undefined;
-    const registry = read.string("imageRegistry");
+    const tool = read.oneOf("imageBuildTool", IMAGE_BUILD_TOOLS) ?? "az-acr";
+    // az acr build pushes to the registry the cluster pulls from, unless told otherwise.
+    const registry = read.string("imageRegistry") ?? (tool === "az-acr" ? aksRegistryNameOf(read) : undefined);
     if (registry === undefined) {
-        throw new InvalidSettingError("imageRegistry", undefined, "the registry to push to (an ACR name for az-acr) when imageBuild is true");
+        throw new InvalidSettingError("imageRegistry", undefined, "the registry to push to (an ACR name for az-acr; defaults to aksRegistryName or aksRegistryId's registry) when imageBuild is true");
     }
     return {
-        tool: read.oneOf("imageBuildTool", IMAGE_BUILD_TOOLS) ?? "az-acr",
+        tool,
         context: read.string("imageBuildContext") ?? "chaincode/asset-transfer-basic",
         registry,
         repository: read.string("imageRepository"),

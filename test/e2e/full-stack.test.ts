@@ -95,6 +95,15 @@ describe("the program under the real Pulumi engine (kwok + local kubelet + real 
         assert.equal(outputs.connectionAddress, `basic-${releaseOrg1}.${NAMESPACE_ORG1}:9999`);
         assert.ok((full.proxy.tunnels.get(`basic-${releaseOrg1}.${NAMESPACE_ORG1}:9999`) ?? 0) > 0, `the peers never dialed the Service: ${full.proxy.refusals.join("; ")}`);
 
+        // The API server's own Pod Security admission guards the namespace the stack created: the chaincode pods were
+        // admitted under "restricted", a pod without the hardening is refused.
+        const admitted = await full.cluster.kubectl(["get", "pods", "-n", NAMESPACE_ORG1, "-l", `app.kubernetes.io/instance=basic-${releaseOrg1}`, "-o", "name"]);
+        assert.notEqual(admitted.trim(), "", "no chaincode pod was admitted");
+        await assert.rejects(
+            full.cluster.kubectl(["run", "unhardened", "-n", NAMESPACE_ORG1, "--image=registry.example.com/probe:1", "--restart=Never", "--dry-run=server"]),
+            /violates PodSecurity "restricted:latest"/,
+        );
+
         // Secrets stay secret under the real engine: in neither stack's state nor in what up reports. The SDK's own
         // debug lines are left out: they echo every resource's outputs (see withoutDebugDiagnostics; README, Secrets).
         const secrets = secretValues();
@@ -325,7 +334,7 @@ describe("the program under the real Pulumi engine (kwok + local kubelet + real 
         requireSuccess(await org2Stack.run(["destroy", "--yes"]));
 
         for (const namespace of [NAMESPACE_ORG1, NAMESPACE_ORG2]) {
-            const left = await full.cluster.kubectl(["get", "deploy,svc,secret,netpol", "-n", namespace, "-o", "name", "--ignore-not-found"]);
+            const left = await full.cluster.kubectl(["get", "deploy,svc,secret,netpol,pdb", "-n", namespace, "-o", "name", "--ignore-not-found"]);
             assert.equal(left.trim(), "", `left in ${namespace}: ${left}`);
             const namespaces = await full.cluster.kubectl(["get", "namespace", namespace, "-o", "name", "--ignore-not-found"]);
             assert.equal(namespaces.trim(), "", `namespace ${namespace} is still there`);

@@ -25,7 +25,8 @@ const org = {
     adminCertPem: pki.clientCertPem,
     adminKeyPem: pki.clientKeyPem,
 };
-const aks = { ...base, aksCreate: "true", aksLocation: "westeurope" };
+const ADMIN_GROUP = "0b8d9c52-1f3e-4a6b-9d2c-7e5f4a3b2c1d";
+const aks = { ...base, aksCreate: "true", aksLocation: "westeurope", aksAdminGroupObjectIds: JSON.stringify([ADMIN_GROUP]) };
 const build = { imageBuild: "true", imageRegistry: "fabricccaas", imageBuildContext: "chaincode/asset-transfer-basic" };
 const kubeconfig = (contexts: string[]) =>
     JSON.stringify({
@@ -117,7 +118,20 @@ export const BAD_INPUTS: readonly BadInput[] = [
     bad({ ...aks, aksKubernetesVersion: "latest" }, "aksKubernetesVersion", '"latest"', "a Kubernetes version AKS offers"),
     bad({ ...aks, aksNodeCount: "0" }, "aksNodeCount", "0", "a whole number from 1 to 100"),
     bad({ ...aks, aksVmSize: "Standard D2" }, "aksVmSize", '"Standard D2"', "an Azure VM size"),
-    bad({ ...aks, aksNetworkPolicy: "weave" }, "aksNetworkPolicy", '"weave"', "one of azure, calico, cilium"),
+    bad({ ...aks, aksNetworkPolicy: "weave" }, "aksNetworkPolicy", '"weave"', "one of azure, calico, cilium, none"),
+    bad({ ...base, aksCreate: "true", aksLocation: "westeurope" }, "aksAdminGroupObjectIds", "(not set)", "the object IDs of the Entra ID groups whose members administer the cluster"),
+    bad({ ...aks, aksAdminGroupObjectIds: JSON.stringify(["admins"]) }, "aksAdminGroupObjectIds[0]", '"admins"', "the object ID of an Entra ID group, a GUID"),
+    bad({ ...aks, aksLogin: "devicecode" }, "aksLogin", '"devicecode"', "one of azurecli, workloadidentity, spn, msi"),
+    bad({ ...aks, aksAdminGroupObjectIds: "[]", aksDisableLocalAccounts: "false", aksLogin: "azurecli" }, "aksLogin", '"azurecli"', "to be set only with aksAdminGroupObjectIds"),
+    bad({ ...aks, aksAuthorizedIpRanges: JSON.stringify(["203.0.113.0/33"]) }, "aksAuthorizedIpRanges[0]", '"203.0.113.0/33"', "a CIDR block"),
+    bad({ ...aks, aksAuthorizedIpRanges: JSON.stringify(["203.0.113.0/24"]), aksPrivateCluster: "true" }, "aksAuthorizedIpRanges", '["203.0.113.0/24"]', "to be set only without aksPrivateCluster"),
+    bad({ ...aks, aksRegistryName: "acr" }, "aksRegistryName", '"acr"', "a new Azure Container Registry name: 5-50 letters or digits"),
+    bad({ ...aks, aksRegistryId: "fabricccaas" }, "aksRegistryId", '"fabricccaas"', "the resource ID of an Azure Container Registry"),
+    bad({ ...aks, aksRegistryName: "fabricccaas", aksRegistryId: "/subscriptions/x" }, "aksRegistryId", '"/subscriptions/x"', "to be set only without aksRegistryName"),
+    bad({ ...base, aksRegistryName: "fabricccaas" }, "aksRegistryName", '"fabricccaas"', "to be set only together with aksCreate: true"),
+    bad({ ...base, serviceType: "NodePort" }, "serviceType", '"NodePort"', "one of ClusterIP, InternalLoadBalancer"),
+    bad({ ...base, serviceType: "InternalLoadBalancer" }, "address", "(not set)", "the host:port peers outside the cluster dial"),
+    bad({ ...base, loadBalancerSubnet: "chaincode" }, "loadBalancerSubnet", '"chaincode"', "to be set only with serviceType: InternalLoadBalancer"),
     bad({ ...base, aksLocation: "westeurope" }, "aksLocation", '"westeurope"', "to be set only together with aksCreate: true"),
     // Image build
     bad({ ...base, imageBuild: "on" }, "imageBuild", '"on"', "true or false"),

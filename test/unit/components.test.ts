@@ -107,7 +107,7 @@ describe("ExternalChaincode graph (mocks)", () => {
         const deployment = mocks.resources.find((r) => r.name === release("server-deployment"))!.inputs;
         assert.equal(deployment.metadata.annotations?.["pulumi.com/skipAwait"], undefined, "the Deployment's rollout is still awaited");
         const policy = mocks.resources.find((r) => r.name === release("server-peers"))!.inputs;
-        assert.deepEqual(policy.spec.policyTypes, ["Ingress"]);
+        assert.deepEqual(policy.spec.policyTypes, ["Ingress", "Egress"]);
         assert.deepEqual(policy.spec.ingress[0].from[0].podSelector.matchLabels, { "app.kubernetes.io/component": "peer" });
         assert.deepEqual(policy.spec.podSelector.matchLabels, service.spec.selector);
     });

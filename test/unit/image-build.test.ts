@@ -3,9 +3,9 @@ import * as assert from "node:assert/strict";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { promiseOf, registrationsSettled } from "./support/pulumiMocks";
+import { dependsOn, promiseOf, registrationsSettled } from "./support/pulumiMocks";
 import { loadProgram } from "./support/program";
-import { sourceDigest } from "../../components/imageBuild";
+import { registryDigest, sourceDigest } from "../../components/imageBuild";
 
 
 describe("sourceDigest", () => {
@@ -31,19 +31,44 @@ describe("sourceDigest", () => {
 });
 
 describe("imageBuild in the program (mocks)", () => {
-    it("builds the chaincode image in ACR and deploys exactly that image", async () => {
+    const sourceTag = () => `src-${sourceDigest(join(__dirname, "..", "..", "..", "chaincode", "asset-transfer-basic")).slice(0, 16)}`;
+
+    it("builds the chaincode image in ACR, reads its digest from the registry, and deploys exactly those bytes", async () => {
         const { mocks, run } = loadProgram({ config: { imageBuild: "true", imageRegistry: "fabricccaas" } });
         const program = await run();
         const image: string = await promiseOf(program.chaincodeImage);
-        const digest = sourceDigest(join(__dirname, "..", "..", "..", "chaincode", "asset-transfer-basic"));
-        assert.equal(image, `fabricccaas.azurecr.io/asset-transfer-basic:src-${digest.slice(0, 16)}`);
         await promiseOf(program.serviceName);
         await registrationsSettled();
-        const build = mocks.one("command:local:Command");
+        const build = mocks.named("image-build");
         assert.match(build.inputs.create, /^az acr build --registry 'fabricccaas' --image 'asset-transfer-basic:src-[0-9a-f]{16}' '.*chaincode\/asset-transfer-basic'$/);
-        assert.deepEqual(build.inputs.triggers, [`src-${digest.slice(0, 16)}`]);
-        const deployment = mocks.byType("kubernetes:apps/v1:Deployment")[0];
-        assert.equal(deployment.inputs.spec.template.spec.containers[0].image, image);
-        assert.ok(deployment.dependencies.some((urn) => urn.endsWith("::image-build")), "the rollout waits for the push");
+        assert.deepEqual(build.inputs.triggers, [sourceTag()]);
+        const inspect = mocks.named("image-digest");
+        assert.equal(inspect.inputs.create, `az acr repository show --name 'fabricccaas' --image 'asset-transfer-basic:${sourceTag()}' --query digest --output tsv`);
+        assert.deepEqual(inspect.inputs.triggers, [sourceTag()], "read again exactly when the source, and so the build, changes");
+        assert.ok(dependsOn(inspect, "image-build"), "the digest is read after the push");
+        assert.match(image, new RegExp(`^fabricccaas\\.azurecr\\.io/asset-transfer-basic:${sourceTag()}@sha256:[0-9a-f]{64}$`));
+        const container = mocks.byType("kubernetes:apps/v1:Deployment")[0].inputs.spec.template.spec.containers[0];
+        assert.equal(container.image, image, "the Deployment names the registry's digest");
+        assert.equal(container.imagePullPolicy, "IfNotPresent");
+        assert.ok(dependsOn(mocks.byType("kubernetes:apps/v1:Deployment")[0], "image-digest"), "the rollout waits for the push and its digest");
+    });
+
+    it("asks a docker registry for the digest with imagetools", async () => {
+        const { mocks, run } = loadProgram({ config: { imageBuild: "true", imageBuildTool: "docker", imageRegistry: "registry.example.com:5000" } });
+        await promiseOf((await run()).chaincodeImage);
+        await registrationsSettled();
+        assert.equal(
+            mocks.named("image-digest").inputs.create,
+            `docker buildx imagetools inspect 'registry.example.com:5000/asset-transfer-basic:${sourceTag()}' --format '{{printf "%s" .Manifest.Digest}}'`,
+        );
+    });
+
+    it("stops the update naming the command and what it printed when the registry gives no digest", () => {
+        const digest = `sha256:${"a".repeat(64)}`;
+        assert.equal(registryDigest(`${digest}\n`, "az acr repository show"), digest);
+        assert.throws(
+            () => registryDigest("ERROR: repository not found\n", "az acr repository show --name 'x'"),
+            /the image digest could not be read from the registry: `az acr repository show --name 'x'` printed "ERROR: repository not found", expected sha256:<64 hex digits>/,
+        );
     });
 });

@@ -41,6 +41,7 @@ describe("the program (index.ts) under mocks", () => {
     it("deploys into AKS and exports what the user needs next", async () => {
         const { mocks, run } = runProgram({
             image: "registry.example.com/basic:1.0", aksCreate: "true", aksLocation: "westeurope", namespace: "hlf1",
+            aksAdminGroupObjectIds: JSON.stringify(["0b8d9c52-1f3e-4a6b-9d2c-7e5f4a3b2c1d"]),
         });
         const program = await run();
         const packageId: string = await promiseOf(program.packageId);

@@ -34,7 +34,7 @@ describe("readSettings", () => {
     });
 
     it("selects AKS only with aksCreate and requires a location", () => {
-        const aks = readSettings(source({ ...base, aksCreate: "true", aksLocation: "westeurope", aksNodeCount: "3" }));
+        const aks = readSettings(source({ ...base, aksCreate: "true", aksLocation: "westeurope", aksNodeCount: "3", aksAdminGroupObjectIds: '["0b8d9c52-1f3e-4a6b-9d2c-7e5f4a3b2c1d"]' }));
         assert.equal(aks.cluster.kind, "aks");
         assert.equal(aks.cluster.kind === "aks" && aks.cluster.aks.nodeCount, 3);
         assert.throws(() => readSettings(source({ ...base, aksCreate: "true" })), /invalid aksLocation: \(not set\)/);

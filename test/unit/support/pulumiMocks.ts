@@ -1,5 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
+import { createHash } from "node:crypto";
 import { testPki } from "../../support/pki";
+
+/** The subscription and kubelet identity the mocked Azure reports. */
+export const MOCK_SUBSCRIPTION = "00000000-0000-4000-8000-00000000cafe";
+export const MOCK_KUBELET_OBJECT_ID = "11111111-2222-4333-8444-555555555555";
 
 /** Pulumi's wire marker for a secret value. */
 const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
@@ -83,11 +88,18 @@ export function installMocks(
                     ...seen,
                 });
                 const state = { ...args.inputs, ...computedOutputs(args, cert) };
-                return { id: `${args.name}-id`, state };
+                // Azure resources are known by their resource IDs.
+                return { id: typeof state.id === "string" ? state.id : `${args.name}-id`, state };
             },
             call(args: pulumi.runtime.MockCallArgs) {
                 if (args.token.includes("listManagedClusterUserCredentials")) {
-                    const kubeconfig = "apiVersion: v1\nkind: Config\nusers: [{name: u, user: {token: secret-token}}]\n";
+                    // AKS's own exec format asks for a device code; the local-account one carries a token.
+                    const user = args.inputs.format === "exec"
+                        ? "{exec: {apiVersion: client.authentication.k8s.io/v1beta1, command: kubelogin, args: [get-token, --login, devicecode]}}"
+                        : "{token: secret-token}";
+                    const kubeconfig =
+                        "apiVersion: v1\nkind: Config\nclusters: [{name: aks, cluster: {server: 'https://aks.example:443'}}]\n" +
+                        `contexts: [{name: aks, context: {cluster: aks, user: u}}]\ncurrent-context: aks\nusers: [{name: u, user: ${user}}]\n`;
                     return { kubeconfigs: [{ name: "clusterUser", value: Buffer.from(kubeconfig).toString("base64") }] };
                 }
                 return args.inputs;
@@ -145,7 +157,22 @@ function computedOutputs(args: pulumi.runtime.MockResourceArgs, cert: { certPem:
         case "tls:index/certRequest:CertRequest":
             return { certRequestPem: "-----BEGIN CERTIFICATE REQUEST-----\n-----END CERTIFICATE REQUEST-----\n" };
         case "azure-native:containerservice:ManagedCluster":
-            return { name: `${args.name}-cluster`, id: `/subscriptions/s/resourceGroups/rg/providers/aks/${args.name}` };
+            return {
+                name: `${args.name}-cluster`,
+                id: `/subscriptions/${MOCK_SUBSCRIPTION}/resourceGroups/rg/providers/Microsoft.ContainerService/managedClusters/${args.name}`,
+                // Azure creates the nodes' kubelet identity with the cluster.
+                identityProfile: { kubeletidentity: { objectId: MOCK_KUBELET_OBJECT_ID, clientId: "kubelet-client", resourceId: "kubelet-identity" } },
+            };
+        case "azure-native:containerregistry:Registry":
+            return {
+                id: `/subscriptions/${MOCK_SUBSCRIPTION}/resourceGroups/rg/providers/Microsoft.ContainerRegistry/registries/${args.inputs.registryName}`,
+                loginServer: `${args.inputs.registryName}.azurecr.io`,
+            };
+        case "command:local:Command":
+            // What a registry answers for the pushed tag: a digest of its own (here derived from the tag).
+            return /acr repository show|imagetools inspect/.test(args.inputs.create)
+                ? { stdout: `sha256:${createHash("sha256").update(String(args.inputs.triggers)).digest("hex")}\n` }
+                : { stdout: "" };
         case "azure-native:resources:ResourceGroup":
             return { name: `${args.name}-rg` };
         case "pulumi:pulumi:StackReference":
