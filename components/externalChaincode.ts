@@ -102,7 +102,7 @@ export interface ExternalChaincodeArgs extends WorkloadArgs {
     readonly couchDbIndexes?: readonly CouchDbIndexInput[];
     /** Install, approve and commit on Fabric. Defaults to none: package and Kubernetes only. */
     readonly lifecycle?: ChaincodeLifecycleArgs;
-    /** After commit and rollout, evaluate a read-only function through the org's first peer. Defaults to on with a lifecycle. */
+    /** After the commit and rollout, evaluate a read-only function through every peer of the org (a stack that only approves: once the definition is committed). Defaults to on with a lifecycle. */
     readonly smokeCheck?: SmokeCheckSettings;
     /** What this org's peers run for the committed definition (lookupLiveRelease): its server is kept while it differs. Defaults to none. */
     readonly liveRelease?: LiveRelease;
@@ -168,8 +168,10 @@ export class ExternalChaincode extends pulumi.ComponentResource {
     public readonly releaseSummary: string;
     /** Undefined without a lifecycle. */
     public readonly lifecycle: ChaincodeLifecycle | undefined;
-    /** Undefined without a lifecycle or when disabled. */
+    /** The check through the org's first peer; undefined without a lifecycle or when disabled. */
     public readonly smokeCheck: ChaincodeSmokeCheck | undefined;
+    /** One check per peer of the org, the first peer's first; empty without a lifecycle or when disabled. */
+    public readonly smokeChecks: readonly ChaincodeSmokeCheck[] = [];
 
     constructor(name: string, args: ExternalChaincodeArgs, opts?: pulumi.ComponentResourceOptions) {
         super("fabric-ccaas:index:ExternalChaincode", name, {}, opts);
@@ -297,34 +299,42 @@ export class ExternalChaincode extends pulumi.ComponentResource {
         this.releaseSummary = plan.summary;
 
         const smoke = args.smokeCheck ?? {};
-        const definition = this.lifecycle?.definition;
-        if (definition && (smoke.enabled ?? true)) {
+        const lifecycle = this.lifecycle;
+        if (lifecycle && (smoke.enabled ?? true)) {
             const org = args.lifecycle!.org;
-            this.smokeCheck = new ChaincodeSmokeCheck(
-                `${name}-smoke`,
-                {
-                    channel: args.lifecycle!.channel,
-                    chaincodeName: args.chaincodeName,
-                    fn: smoke.fn,
-                    args: smoke.args ? [...smoke.args] : undefined,
-                    waitSeconds: smoke.waitSeconds,
-                    expectedPackageId: this.packageId,
-                    chaincodeAddress: declared.address,
-                    // A new package, sequence or server certificate re-runs the check.
-                    triggers: [this.packageId, definition.committedSequence.apply(String), this.certificates?.serverCertPem ?? ""],
-                    peerEndpoint: org.peers[0].endpoint,
-                    peerTlsCaPem: org.peers[0].tlsCaPem ?? org.peerTlsCaPem,
-                    peerHostOverride: org.peers[0].hostOverride,
-                    clientTlsCertPem: org.clientTlsCertPem,
-                    clientTlsKeyPem: org.clientTlsKeyPem,
-                    mspId: org.mspId,
-                    adminCertPem: org.adminCertPem,
-                    adminKeyPem: org.adminKeyPem,
-                    timeoutSeconds: args.lifecycle!.timeoutSeconds,
-                    settingNames: { ...orgPeerSettingNames(org, 0), fn: "smokeFunction", args: "smokeArgs", waitSeconds: "smokeWaitSeconds" },
-                },
-                { parent: this, dependsOn: [definition, this.service] },
+            const definition = lifecycle.definition;
+            // Every peer of the org must reach the server; a stack that only approves checks once another stack commits.
+            const sequence = definition ? definition.committedSequence : lifecycle.approvedSequence;
+            this.smokeChecks = org.peers.map(
+                (peer, i) =>
+                    new ChaincodeSmokeCheck(
+                        i === 0 ? `${name}-smoke` : `${name}-smoke-peer${i}`,
+                        {
+                            channel: args.lifecycle!.channel,
+                            chaincodeName: args.chaincodeName,
+                            fn: smoke.fn,
+                            args: smoke.args ? [...smoke.args] : undefined,
+                            waitSeconds: smoke.waitSeconds,
+                            expectedPackageId: this.packageId,
+                            chaincodeAddress: declared.address,
+                            // A new package, sequence or server certificate re-runs the check.
+                            triggers: [this.packageId, sequence.apply(String), this.certificates?.serverCertPem ?? ""],
+                            awaitSequence: definition ? undefined : lifecycle.approvedSequence,
+                            peerEndpoint: peer.endpoint,
+                            peerTlsCaPem: peer.tlsCaPem ?? org.peerTlsCaPem,
+                            peerHostOverride: peer.hostOverride,
+                            clientTlsCertPem: org.clientTlsCertPem,
+                            clientTlsKeyPem: org.clientTlsKeyPem,
+                            mspId: org.mspId,
+                            adminCertPem: org.adminCertPem,
+                            adminKeyPem: org.adminKeyPem,
+                            timeoutSeconds: args.lifecycle!.timeoutSeconds,
+                            settingNames: { ...orgPeerSettingNames(org, i), fn: "smokeFunction", args: "smokeArgs", waitSeconds: "smokeWaitSeconds" },
+                        },
+                        { parent: this, dependsOn: [definition ?? lifecycle.approval, this.service] },
+                    ),
             );
+            this.smokeCheck = this.smokeChecks[0];
         }
 
         this.label = s.label;

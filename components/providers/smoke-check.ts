@@ -42,6 +42,11 @@ export interface ChaincodeSmokeCheckInputs extends PeerConnectionInputs, AdminIn
     waitSeconds?: number;
     /** Any change re-runs the check (e.g. the Deployment's revision). */
     triggers?: string[];
+    /**
+     * A stack that only approves: check once the channel has committed this
+     * sequence; before that the check is pending, and the next update runs it.
+     */
+    awaitSequence?: number;
 }
 
 export interface ChaincodeSmokeCheckOutputs extends ChaincodeSmokeCheckInputs {
@@ -49,6 +54,8 @@ export interface ChaincodeSmokeCheckOutputs extends ChaincodeSmokeCheckInputs {
     responseLength: number;
     /** sha256 hex of the answer: proof of what came back, without keeping ledger data in the state. */
     responseSha256: string;
+    /** Why the check has not run yet (the definition is not committed); absent once it ran. */
+    pending?: string;
 }
 
 export const DEFAULT_SMOKE_FUNCTION = "GetAllAssets";
@@ -63,7 +70,7 @@ function smokeRetryPauseMs(attempt: number): number {
 /** How long the peer may take to answer the probe after a timed-out evaluation. */
 const PROBE_SECONDS = 5;
 const INPUT_KEYS = [
-    "channel", "chaincodeName", "fn", "args", "expectedPackageId", "chaincodeAddress", "waitSeconds", "triggers",
+    "channel", "chaincodeName", "fn", "args", "expectedPackageId", "chaincodeAddress", "waitSeconds", "triggers", "awaitSequence",
     ...PEER_KEYS,
     ...TRANSPORT_KEYS,
     ...SIGNER_KEYS,
@@ -88,7 +95,11 @@ export const chaincodeSmokeCheckLogic: ProviderMethods<ChaincodeSmokeCheckInputs
         return { inputs: news, failures: collector.failures };
     },
 
-    diff: diffByKeys([], INPUT_KEYS),
+    async diff(id, olds, news) {
+        const changed = await diffByKeys([], INPUT_KEYS)(id, olds, news);
+        // A pending check is still to be made: the next update makes it.
+        return (olds as ChaincodeSmokeCheckOutputs).pending ? { ...changed, changes: true } : changed;
+    },
 
     async create(inputs) {
         return { id: `${inputs.channel}/${inputs.chaincodeName}@${inputs.peerEndpoint}`, outs: await smokeCheck(inputs) };
@@ -109,6 +120,11 @@ export const chaincodeSmokeCheckLogic: ProviderMethods<ChaincodeSmokeCheckInputs
 };
 
 async function smokeCheck(inputs: ChaincodeSmokeCheckInputs): Promise<ChaincodeSmokeCheckOutputs> {
+    const pending = await commitAwaited(inputs);
+    if (pending) {
+        note(`smoke check of ${inputs.chaincodeName} (channel ${inputs.channel}) through ${inputs.peerEndpoint} is pending: ${pending}; the next pulumi up of this stack runs it`);
+        return compact({ ...inputs, responseLength: 0, responseSha256: "", pending });
+    }
     const fn = inputs.fn || DEFAULT_SMOKE_FUNCTION;
     const deadline = Date.now() + (inputs.waitSeconds ?? DEFAULT_SMOKE_WAIT_SECONDS) * 1000;
     const callTimeout = callOptions(inputs).timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS;
@@ -144,6 +160,21 @@ async function smokeCheck(inputs: ChaincodeSmokeCheckInputs): Promise<ChaincodeS
             await new Promise((resolve) => setTimeout(resolve, pauseMs));
         }
     }
+}
+
+/** Why an approving stack's check must wait for the commit, or undefined when it can run. */
+async function commitAwaited(inputs: ChaincodeSmokeCheckInputs): Promise<string | undefined> {
+    if (inputs.awaitSequence === undefined) return undefined;
+    const call = { ...callOptions(inputs), peer: peerEndpoint(inputs), identity: adminIdentity(inputs) };
+    let committed: Awaited<ReturnType<typeof queryCommitted>>;
+    try {
+        committed = await queryCommitted({ ...call, channel: inputs.channel, name: inputs.chaincodeName });
+    } catch (error) {
+        throw new Error(`smoke check: cannot ask peer ${inputs.peerEndpoint} which definition of ${inputs.chaincodeName} channel ${inputs.channel} runs: ${(error as Error).message}`);
+    }
+    if (committed && committed.sequence >= inputs.awaitSequence) return undefined;
+    const now = committed ? `the channel runs sequence ${committed.sequence}` : "nothing is committed yet";
+    return `${inputs.chaincodeName} is approved at sequence ${inputs.awaitSequence} and ${now} (another org's stack commits)`;
 }
 
 /**
@@ -219,19 +250,22 @@ export interface ChaincodeSmokeCheckArgs extends PeerConnectionArgs, TransportAr
     readonly waitSeconds?: pulumi.Input<number>;
     /** Values whose change re-runs the check (e.g. the Deployment's revision). Defaults to none. */
     readonly triggers?: pulumi.Input<pulumi.Input<string>[]>;
+    /** Check only once this sequence is committed (a stack that only approves); pending until then. Defaults to checking now. */
+    readonly awaitSequence?: pulumi.Input<number>;
 }
 
 /** Evaluates a read-only chaincode function through a peer; the update fails with hints when the peer cannot reach the chaincode. */
 export class ChaincodeSmokeCheck extends pulumi.dynamic.Resource {
     declare public readonly responseLength: pulumi.Output<number>;
     declare public readonly responseSha256: pulumi.Output<string>;
+    declare public readonly pending: pulumi.Output<string | undefined>;
 
     constructor(name: string, args: ChaincodeSmokeCheckArgs, opts?: pulumi.CustomResourceOptions) {
         const secrets = FABRIC_SECRET_INPUTS.ChaincodeSmokeCheck;
         super(
             chaincodeSmokeCheckProvider,
             name,
-            { ...withSecretInputs(args, secrets), responseLength: undefined, responseSha256: undefined },
+            { ...withSecretInputs(args, secrets), responseLength: undefined, responseSha256: undefined, pending: undefined },
             withSecretOutputs(opts, secrets),
             FABRIC_RESOURCE_MODULE,
             "ChaincodeSmokeCheck",

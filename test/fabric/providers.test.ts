@@ -381,4 +381,28 @@ describe("Fabric dynamic providers against a real network", () => {
         assert.equal(outs.responseLength, 2);
         assert.equal("responsePreview" in outs, false);
     });
+
+    it("an approving stack's smoke check waits for the commit of its sequence: pending (and re-run by the next update) until the channel runs it, then checked", async () => {
+        const committedNow = (await queryCommitted({ peer: endpoint(org1.peers[0]), identity: org1.admin, channel: network.channel, name: "basic" }))!.sequence;
+        const inputs: ChaincodeSmokeCheckInputs = {
+            ...peerInputs(org1.peers[0]),
+            mspId: org1.mspId,
+            adminCertPem: org1.user.certPem,
+            adminKeyPem: org1.user.keyPem,
+            channel: network.channel,
+            chaincodeName: "basic",
+            waitSeconds: 30,
+        };
+        const early = await chaincodeSmokeCheckProvider.create({ ...inputs, awaitSequence: committedNow + 1 });
+        assert.equal(early.outs.pending, `basic is approved at sequence ${committedNow + 1} and the channel runs sequence ${committedNow} (another org's stack commits)`);
+        assert.equal(early.outs.responseSha256, "");
+        const unchanged = { ...inputs, awaitSequence: committedNow + 1 };
+        assert.equal((await chaincodeSmokeCheckProvider.diff("id", early.outs, unchanged)).changes, true, "the next update runs the pending check");
+
+        const committed = { ...inputs, awaitSequence: committedNow };
+        const { outs } = await chaincodeSmokeCheckProvider.update("id", early.outs, committed);
+        assert.equal(outs.pending, undefined);
+        assert.equal(outs.responseSha256, createHash("sha256").update("[]").digest("hex"));
+        assert.equal((await chaincodeSmokeCheckProvider.diff("id", outs, committed)).changes, false, "a check made stays made");
+    });
 });

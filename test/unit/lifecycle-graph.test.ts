@@ -87,8 +87,23 @@ describe("ExternalChaincode with the Fabric lifecycle (mocks)", () => {
         await promiseOf(org2.packageId);
         await registrationsSettled();
         const names = mocks.resources.filter((r) => isFabricResource(r.type)).map((r) => r.name).filter((n) => n.startsWith("org2cc"));
-        assert.deepEqual(names.sort(), ["org2cc-lifecycle-approval", "org2cc-lifecycle-install-0"]);
-        assert.equal(org2.smokeCheck, undefined);
+        assert.deepEqual(names.sort(), ["org2cc-lifecycle-approval", "org2cc-lifecycle-install-0", "org2cc-smoke"]);
+        // Its own peer checks its own server once another stack has committed the sequence it approved.
+        const smoke = mocks.named("org2cc-smoke");
+        assert.equal(smoke.inputs.awaitSequence, 1, "the approved sequence");
+        assert.equal(smoke.inputs.peerEndpoint, "peer0.org2.example.com:9051");
+        assert.equal(smoke.inputs.mspId, "Org2MSP");
+        assert.ok(dependsOn(smoke, "org2cc-lifecycle-approval") && dependsOn(smoke, `org2cc-${org2.releaseKey}-server-deployment`));
+    });
+
+    it("checks through every peer of the org, each named by its own setting", () => {
+        const checks = mocks.resources.filter((r) => r.type.endsWith("ChaincodeSmokeCheck") && /^basic-smoke/.test(r.name));
+        assert.deepEqual(checks.map((r) => `${r.name} ${r.inputs.peerEndpoint}`), ["basic-smoke peer0.org1.example.com:7051", "basic-smoke-peer1 peer1.org1.example.com:8051"]);
+        assert.equal(checks[1].inputs.settingNames.peerEndpoint, "peers[1].endpoint");
+        for (const check of checks) {
+            assert.equal(check.inputs.awaitSequence, undefined, "the committing stack checks right after its commit");
+            assert.ok(dependsOn(check, "basic-lifecycle-definition"));
+        }
     });
 
     it("orders one org's commit after another org's approval in the same stack through approvedBy", async () => {
@@ -121,7 +136,7 @@ describe("ExternalChaincode with the Fabric lifecycle (mocks)", () => {
         const fabric = mocks.resources.filter((r) => isFabricResource(r.type) && r.name.startsWith("multi-")).map((r) => r.name).sort();
         assert.deepEqual(fabric, [
             "multi-lifecycle-Org2MSP-approval", "multi-lifecycle-Org2MSP-install-0", "multi-lifecycle-Org2MSP-install-1",
-            "multi-lifecycle-approval", "multi-lifecycle-definition", "multi-lifecycle-install-0", "multi-lifecycle-install-1", "multi-smoke",
+            "multi-lifecycle-approval", "multi-lifecycle-definition", "multi-lifecycle-install-0", "multi-lifecycle-install-1", "multi-smoke", "multi-smoke-peer1",
         ]);
         const installs = fabric.filter((n) => n.includes("-install-"));
         const packageId = await promiseOf(multi.packageId);

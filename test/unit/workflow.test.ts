@@ -33,7 +33,9 @@ describe("the pull-request workflow (.github/workflows/pulumi.yml)", () => {
             stackFile("z-approves", "  fabric-ccaas:commit: false\n");
             stackFile("b-commits", "  fabric-ccaas:commit: true\n");
             stackFile("local", "  fabric-ccaas:commit: false\n");
-            assert.deepEqual(JSON.parse(runStepOutputs(workflow, "stacks", "list", dir).stacks), ["m-approves", "z-approves", "a-commits", "b-commits"]);
+            const outputs = runStepOutputs(workflow, "stacks", "list", dir);
+            assert.deepEqual(JSON.parse(outputs.stacks), ["m-approves", "z-approves", "a-commits", "b-commits"]);
+            assert.deepEqual(JSON.parse(outputs.approving), ["m-approves", "z-approves"]);
         } finally {
             rmSync(dir, { recursive: true, force: true });
         }
@@ -52,6 +54,18 @@ describe("the pull-request workflow (.github/workflows/pulumi.yml)", () => {
         assert.equal(workflow.jobs.up.environment, "production");
         assert.equal(workflow.jobs.up.strategy?.["max-parallel"], 1);
         assert.match(String(workflow.jobs.up.if), /github\.event_name == 'push' && github\.ref == 'refs\/heads\/main'/);
+    });
+
+    it("after every up, runs up again on the stacks that only approve, whose smoke checks waited for the commit; signs in to Azure for kubelogin before every pulumi step", () => {
+        const check = workflow.jobs.check;
+        assert.deepEqual(check.needs, ["stacks", "up"]);
+        assert.equal(check.if, workflow.jobs.up.if + " && needs.stacks.outputs.approving != '[]'");
+        assert.equal(check.strategy?.matrix?.stack, "${{ fromJSON(needs.stacks.outputs.approving) }}");
+        assert.deepEqual(pulumiCommandOf(pulumiStepOf(workflow, "check")), pulumiCommandOf(pulumiStepOf(workflow, "up")));
+        for (const job of ["preview", "drift", "up", "check"]) {
+            const uses = workflow.jobs[job].steps.map((step) => step.uses?.split("@")[0]).filter(Boolean);
+            assert.deepEqual(uses.slice(-3), ["azure/login", "azure/use-kubelogin", "pulumi/actions"], job);
+        }
     });
 
     it("turns on no output that carries keys, and takes the passphrase from the secret store", () => {
