@@ -85,6 +85,15 @@ describe("the program under the real Pulumi engine (kwok + local kubelet + real 
         assert.notEqual(packageIdOrg1, packageIdOrg2, "each org's package carries its own chaincode CA");
         assert.ok(org1Up.steps.some((step) => nameOfUrn(step.urn) === "basic-smoke" && step.op === "create"), "the smoke check ran inside up");
 
+        // org2 only approves: its own smoke check waited for org1's commit, and its next up makes it through org2's peer.
+        const smokeOf = async (stack: PulumiStack) => (await stack.resources()).find((r) => nameOfUrn(r.urn) === "basic-smoke")?.outputs;
+        assert.equal((await smokeOf(org2Stack))?.pending, "basic is approved at sequence 1 and nothing is committed yet (another org's stack commits)");
+        const org2Check = await up(org2Stack);
+        assert.deepEqual(org2Check.steps.filter((step) => step.op !== "same").map((step) => `${step.op} ${nameOfUrn(step.urn)}`), ["update basic-smoke"]);
+        const org2Smoke = await smokeOf(org2Stack);
+        assert.equal(org2Smoke?.pending, undefined);
+        assert.match(String(org2Smoke?.responseSha256), /^[0-9a-f]{64}$/);
+
         // The StackReference, not a configured list, made org2's approval a condition of the commit.
         const definition = (await org1Stack.resources()).find((r) => nameOfUrn(r.urn) === "basic-lifecycle-definition");
         assert.deepEqual(definition?.inputs?.requiredApprovals, ["Org1MSP", "Org2MSP"]);

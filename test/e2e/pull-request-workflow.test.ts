@@ -88,6 +88,17 @@ describe("the pull-request workflow's commands (read from .github/workflows/pulu
         const org1Up = await runJob("up", org1Stack);
         assert.equal(org1Up.code, 0, describeFailure(org1Up));
         assert.equal((await org1Stack.outputs()).committedSequence, 1);
+
+        // Until the check job, org2's smoke check waits for the commit, and the drift check says so; after it, org2 is clean.
+        const pendingDrift = await runJob("drift", org2Stack);
+        assert.notEqual(pendingDrift.code, 0, "org2's pending smoke check went unnoticed");
+        assert.match(pendingDrift.stdout, /ChaincodeSmokeCheck: \(update\)\n\s+\[urn=[^\n]*::basic-smoke\]/, pendingDrift.stdout);
+        const checked = await runJob("check", org2Stack);
+        assert.equal(checked.code, 0, describeFailure(checked));
+        const smoke = (await org2Stack.resources()).find((r) => r.urn.endsWith("::basic-smoke"))?.outputs;
+        assert.equal(smoke?.pending, undefined, "the check job ran org2's smoke check");
+        const cleanDrift = await runJob("drift", org2Stack);
+        assert.equal(cleanDrift.code, 0, describeFailure(cleanDrift));
     });
 
     it("2. the scheduled drift check passes when nothing drifted, fails naming a Deployment deleted out of band (and again on the next run: it writes nothing), and passes once up repaired it", async () => {

@@ -3,7 +3,8 @@
  * commit PREVIOUS_RELEASE, built in a git worktree) deploys the two org
  * stacks; then the same stacks run this checkout's program. The plan
  * replaces and deletes nothing and creates only each server's new
- * ServiceAccount (which the running server takes with its next release), the
+ * ServiceAccount (which the running server takes with its next release) and
+ * the approving stack's smoke check, the
  * chaincode servers are not restarted, no Fabric transaction is sent, and the
  * chaincode answers.
  */
@@ -23,9 +24,13 @@ import { PulumiWorkspace, REPO_ROOT, requireSuccess, type PulumiStack } from "./
 /** The last release: the tree as issue 10 left it, before the library and the many-chaincodes work. */
 const PREVIOUS_RELEASE = "410b624";
 const UNCHANGING_OPS = new Set(["same", "update"]);
-/** A StackReference is read on every run; a server's ServiceAccount is new since that release, and nothing running uses it yet. */
+/**
+ * A StackReference is read on every run. New since that release: a server's ServiceAccount (nothing running uses it
+ * yet) and the approving stack's smoke check (it evaluates through the org's peer: no transaction).
+ */
+const NEW_SINCE_RELEASE = new Set(["kubernetes:core/v1:ServiceAccount", "pulumi-nodejs:dynamic/fabric:ChaincodeSmokeCheck"]);
 const unchanging = (step: { op: string; type: string }) =>
-    UNCHANGING_OPS.has(step.op) || (step.op === "read" && step.type === "pulumi:pulumi:StackReference") || (step.op === "create" && step.type === "kubernetes:core/v1:ServiceAccount");
+    UNCHANGING_OPS.has(step.op) || (step.op === "read" && step.type === "pulumi:pulumi:StackReference") || (step.op === "create" && NEW_SINCE_RELEASE.has(step.type));
 
 describe(`upgrading the org stacks from the release ${PREVIOUS_RELEASE} to this checkout`, () => {
     const log = (line: string) => process.stderr.write(`# ${line}\n`);
@@ -65,7 +70,7 @@ describe(`upgrading the org stacks from the release ${PREVIOUS_RELEASE} to this 
         assert.equal((await org1Stack.outputs()).committedSequence, 1);
     });
 
-    it("this checkout's plan for those stacks replaces and deletes nothing and creates only ServiceAccounts; its up restarts no server, sends no transaction, and the chaincode answers", async () => {
+    it("this checkout's plan for those stacks replaces and deletes nothing and creates only ServiceAccounts and org2's smoke check; its up restarts no server, sends no transaction, and the chaincode answers", async () => {
         const { network, kubelet } = platform;
         const [org1] = network.orgs;
         const startsBefore = kubelet.starts.length;
