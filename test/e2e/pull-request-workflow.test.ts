@@ -92,7 +92,7 @@ describe("the pull-request workflow's commands (read from .github/workflows/pulu
         // Until the check job, org2's smoke check waits for the commit, and the drift check says so; after it, org2 is clean.
         const pendingDrift = await runJob("drift", org2Stack);
         assert.notEqual(pendingDrift.code, 0, "org2's pending smoke check went unnoticed");
-        assert.match(pendingDrift.stdout, /ChaincodeSmokeCheck: \(update\)\n\s+\[urn=[^\n]*::basic-smoke\]/, pendingDrift.stdout);
+        assert.match(pendingDrift.stdout, /ChaincodeSmokeCheck: \(update\)\n(?:\s+\[id=[^\n]*\]\n)?\s+\[urn=[^\n]*::basic-smoke\]/, pendingDrift.stdout);
         const checked = await runJob("check", org2Stack);
         assert.equal(checked.code, 0, describeFailure(checked));
         const smoke = (await org2Stack.resources()).find((r) => r.urn.endsWith("::basic-smoke"))?.outputs;
