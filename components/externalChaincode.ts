@@ -117,6 +117,12 @@ export interface SmokeCheckSettings {
     readonly args?: readonly string[];
     /** How long the peer may take to reach the chaincode, seconds. Defaults to 60. */
     readonly waitSeconds?: number;
+    /**
+     * Without a commit of its own (commit: false): how long to wait for the
+     * commit before the check is left pending for the next update. Set it when
+     * this same program commits (another ExternalChaincode). Defaults to 0.
+     */
+    readonly commitWaitSeconds?: number;
 }
 
 /** One release as declared: its key, server and (for the declared one) package. */
@@ -320,6 +326,7 @@ export class ExternalChaincode extends pulumi.ComponentResource {
                             // A new package, sequence or server certificate re-runs the check.
                             triggers: [this.packageId, sequence.apply(String), this.certificates?.serverCertPem ?? ""],
                             awaitSequence: definition ? undefined : lifecycle.approvedSequence,
+                            commitWaitSeconds: definition ? undefined : smoke.commitWaitSeconds,
                             peerEndpoint: peer.endpoint,
                             peerTlsCaPem: peer.tlsCaPem ?? org.peerTlsCaPem,
                             peerHostOverride: peer.hostOverride,
@@ -444,6 +451,7 @@ function validateSmokeCheck(smoke: SmokeCheckSettings): void {
         if (typeof arg !== "string") throw new InvalidSettingError(`smokeArgs[${i}]`, arg, "a string");
     });
     if (smoke.waitSeconds !== undefined) requireIntegerInRange("smokeWaitSeconds", smoke.waitSeconds, 1, 3600);
+    if (smoke.commitWaitSeconds !== undefined) requireIntegerInRange("smokeCheck.commitWaitSeconds", smoke.commitWaitSeconds, 0, 3600);
 }
 
 /** The resources of a dependsOn option, as a list (a promise or Output of a list cannot be passed on). */

@@ -47,6 +47,8 @@ export interface ChaincodeSmokeCheckInputs extends PeerConnectionInputs, AdminIn
      * sequence; before that the check is pending, and the next update runs it.
      */
     awaitSequence?: number;
+    /** With awaitSequence: how long to wait for that commit before the check is pending (the committing stack is this same program). */
+    commitWaitSeconds?: number;
 }
 
 export interface ChaincodeSmokeCheckOutputs extends ChaincodeSmokeCheckInputs {
@@ -70,7 +72,7 @@ function smokeRetryPauseMs(attempt: number): number {
 /** How long the peer may take to answer the probe after a timed-out evaluation. */
 const PROBE_SECONDS = 5;
 const INPUT_KEYS = [
-    "channel", "chaincodeName", "fn", "args", "expectedPackageId", "chaincodeAddress", "waitSeconds", "triggers", "awaitSequence",
+    "channel", "chaincodeName", "fn", "args", "expectedPackageId", "chaincodeAddress", "waitSeconds", "triggers", "awaitSequence", "commitWaitSeconds",
     ...PEER_KEYS,
     ...TRANSPORT_KEYS,
     ...SIGNER_KEYS,
@@ -87,6 +89,10 @@ export const chaincodeSmokeCheckLogic: ProviderMethods<ChaincodeSmokeCheckInputs
         });
         collector.check("args", news.args, () => {
             if (news.args !== undefined && (!Array.isArray(news.args) || news.args.some((arg) => typeof arg !== "string"))) throw new InvalidSettingError("args", news.args, "a list of strings");
+        });
+        collector.check("commitWaitSeconds", news.commitWaitSeconds, () => {
+            const wait = news.commitWaitSeconds;
+            if (wait !== undefined && (typeof wait !== "number" || !Number.isFinite(wait) || wait < 0 || wait > 3600)) throw new InvalidSettingError("commitWaitSeconds", wait, "a number of seconds from 0 to 3600");
         });
         collector.check("waitSeconds", news.waitSeconds, () => {
             const wait = news.waitSeconds;
@@ -162,20 +168,28 @@ async function smokeCheck(inputs: ChaincodeSmokeCheckInputs): Promise<ChaincodeS
     }
 }
 
-/** Why an approving stack's check must wait for the commit, or undefined when it can run. */
+/** Why an approving stack's check must wait for the commit, or undefined when it can run (after waiting up to commitWaitSeconds). */
 async function commitAwaited(inputs: ChaincodeSmokeCheckInputs): Promise<string | undefined> {
-    if (inputs.awaitSequence === undefined) return undefined;
-    const call = { ...callOptions(inputs), peer: peerEndpoint(inputs), identity: adminIdentity(inputs) };
-    let committed: Awaited<ReturnType<typeof queryCommitted>>;
-    try {
-        committed = await queryCommitted({ ...call, channel: inputs.channel, name: inputs.chaincodeName });
-    } catch (error) {
-        throw new Error(`smoke check: cannot ask peer ${inputs.peerEndpoint} which definition of ${inputs.chaincodeName} channel ${inputs.channel} runs: ${(error as Error).message}`);
+    const awaited = inputs.awaitSequence;
+    if (awaited === undefined) return undefined;
+    const call = { ...callOptions(inputs), peer: peerEndpoint(inputs), identity: adminIdentity(inputs), channel: inputs.channel, name: inputs.chaincodeName };
+    const deadline = Date.now() + (inputs.commitWaitSeconds ?? 0) * 1000;
+    for (let asked = 1; ; asked++) {
+        let committed: Awaited<ReturnType<typeof queryCommitted>>;
+        try {
+            committed = await queryCommitted(call);
+        } catch (error) {
+            throw new Error(`smoke check: cannot ask peer ${inputs.peerEndpoint} which definition of ${inputs.chaincodeName} channel ${inputs.channel} runs: ${(error as Error).message}`);
+        }
+        if (committed && committed.sequence >= awaited) return undefined;
+        const now = committed ? `the channel runs sequence ${committed.sequence}` : "nothing is committed yet";
+        if (Date.now() + COMMIT_POLL_MS >= deadline) return `${inputs.chaincodeName} is approved at sequence ${awaited} and ${now} (another org's stack commits)`;
+        if (asked === 1) note(`smoke check of ${inputs.chaincodeName} through ${inputs.peerEndpoint}: waiting up to ${inputs.commitWaitSeconds} s for the commit of sequence ${awaited} (${now})`);
+        await new Promise((resolve) => setTimeout(resolve, COMMIT_POLL_MS));
     }
-    if (committed && committed.sequence >= inputs.awaitSequence) return undefined;
-    const now = committed ? `the channel runs sequence ${committed.sequence}` : "nothing is committed yet";
-    return `${inputs.chaincodeName} is approved at sequence ${inputs.awaitSequence} and ${now} (another org's stack commits)`;
 }
+
+const COMMIT_POLL_MS = 1000;
 
 /**
  * An evaluation that timed out: when the peer still answers a lifecycle
@@ -252,6 +266,8 @@ export interface ChaincodeSmokeCheckArgs extends PeerConnectionArgs, TransportAr
     readonly triggers?: pulumi.Input<pulumi.Input<string>[]>;
     /** Check only once this sequence is committed (a stack that only approves); pending until then. Defaults to checking now. */
     readonly awaitSequence?: pulumi.Input<number>;
+    /** With awaitSequence: wait this long for the commit before the check is pending, seconds. Defaults to 0. */
+    readonly commitWaitSeconds?: pulumi.Input<number>;
 }
 
 /** Evaluates a read-only chaincode function through a peer; the update fails with hints when the peer cannot reach the chaincode. */

@@ -13,7 +13,12 @@ const org = (key: string): FabricOrgArgs => ({
 const [org1, org2] = [org("org1"), org("org2")];
 
 // One chaincode, a server per org: Org2 installs and approves; Org1 installs, approves, and commits once Org2's approval is on the channel.
-const approving = new ExternalChaincode("org2", { chaincodeName: "basic", image, namespace: "hlf-org2", lifecycle: { channel, org: org2, commit: false } }, { providers: [cluster] });
+// Its smoke check waits for that commit, made in this same update.
+const approving = new ExternalChaincode(
+    "org2",
+    { chaincodeName: "basic", image, namespace: "hlf-org2", lifecycle: { channel, org: org2, commit: false }, smokeCheck: { commitWaitSeconds: 120 } },
+    { providers: [cluster] },
+);
 const committing = new ExternalChaincode("org1", {
     chaincodeName: "basic", image, namespace: "hlf-org1",
     lifecycle: { channel, org: org1, requiredApprovals: [org1.mspId, approving.lifecycle!.approvedBy], commitPeers: [{ ...org2.peers[0], mspId: org2.mspId, tlsCaPem: org2.peerTlsCaPem }] },
