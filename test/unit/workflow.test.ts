@@ -59,7 +59,7 @@ describe("the pull-request workflow (.github/workflows/pulumi.yml)", () => {
     it("after every up, runs up again on the stacks that only approve, whose smoke checks waited for the commit; signs in to Azure for kubelogin before every pulumi step", () => {
         const check = workflow.jobs.check;
         assert.deepEqual(check.needs, ["stacks", "up"]);
-        assert.equal(check.if, workflow.jobs.up.if + " && needs.stacks.outputs.approving != '[]'");
+        assert.equal(check.if, `${workflow.jobs.up.if} && needs.stacks.outputs.approving != '[]'`);
         assert.equal(check.strategy?.matrix?.stack, "${{ fromJSON(needs.stacks.outputs.approving) }}");
         assert.deepEqual(pulumiCommandOf(pulumiStepOf(workflow, "check")), pulumiCommandOf(pulumiStepOf(workflow, "up")));
         for (const job of ["preview", "drift", "up", "check"]) {
