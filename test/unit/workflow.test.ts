@@ -60,7 +60,7 @@ describe("the pull-request workflow (.github/workflows/pulumi.yml)", () => {
         const check = workflow.jobs.check;
         assert.deepEqual(check.needs, ["stacks", "up"]);
         assert.equal(check.if, `${workflow.jobs.up.if} && needs.stacks.outputs.approving != '[]'`);
-        assert.equal(check.strategy?.matrix?.stack, "${{ fromJSON(needs.stacks.outputs.approving) }}");
+        assert.match(String(check.strategy?.matrix?.stack), /^\$\{\{ fromJSON\(needs\.stacks\.outputs\.approving\) \}\}$/);
         assert.deepEqual(pulumiCommandOf(pulumiStepOf(workflow, "check")), pulumiCommandOf(pulumiStepOf(workflow, "up")));
         for (const job of ["preview", "drift", "up", "check"]) {
             const uses = workflow.jobs[job].steps.map((step) => step.uses?.split("@")[0]).filter(Boolean);
