@@ -19,6 +19,7 @@ import { deploymentsIn, startLocalPlatform, type LocalPlatform } from "./support
 import { reportPhase } from "./support/phases";
 import { plaintextSecretsIn } from "./support/plaintext-secrets";
 import { PulumiWorkspace, REPO_ROOT, requireSuccess, type PulumiStack } from "./support/pulumi-cli";
+import { printLogsOnFailure } from "../support/failure-logs";
 
 const EXAMPLE_DIR = join(REPO_ROOT, "examples", "consumer-stack");
 const NAMESPACES = ["hlf-org1", "hlf-org2"];
@@ -27,6 +28,7 @@ const manifest = JSON.parse(readFileSync(join(REPO_ROOT, "package.json"), "utf8"
 describe("a consumer project that installs the packed library (examples/consumer-stack)", () => {
     const log = (line: string) => process.stderr.write(`# ${line}\n`);
     let platform: LocalPlatform;
+    printLogsOnFailure(() => platform && { network: platform.network, kubelet: platform.kubelet });
     let workspace: PulumiWorkspace;
     let stack: PulumiStack;
     let installSeconds = 0;

@@ -17,6 +17,7 @@ import { nameOfUrn, parseEventStream } from "./support/engine-events";
 import { FullStack, NAMESPACE_ORG1 } from "./support/full-stack";
 import { plaintextSecretsIn } from "./support/plaintext-secrets";
 import { requireSuccess, type CommandResult, type PulumiStack } from "./support/pulumi-cli";
+import { printLogsOnFailure } from "../support/failure-logs";
 
 const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 /** A Node stack trace in what the user sees means an error we did not name. */
@@ -24,6 +25,7 @@ const STACK_TRACE = /\n\s+at .+\.js:\d+:\d+/;
 
 describe("faults under the real Pulumi engine (kwok + local kubelet + real Fabric)", () => {
     let full: FullStack;
+    printLogsOnFailure(() => full && { network: full.network, kubelet: full.kubelet });
     let org1Stack: PulumiStack;
     let org2Stack: PulumiStack;
     let release = "";

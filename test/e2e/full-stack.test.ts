@@ -21,6 +21,7 @@ import { LoadLoop, type LoadResult } from "./support/load";
 import { reportPhase } from "./support/phases";
 import { plaintextSecretsIn } from "./support/plaintext-secrets";
 import { describeFailure, REPO_ROOT, requireSuccess, type PulumiStack } from "./support/pulumi-cli";
+import { printLogsOnFailure } from "../support/failure-logs";
 
 /** Calls the load loop keeps making after a switch, through the release that serves then. */
 const MORE_CALLS_AFTER_SWITCH = 20;
@@ -29,6 +30,7 @@ const OUT_OF_BAND_VERSION = "1.1-out-of-band";
 
 describe("the program under the real Pulumi engine (kwok + local kubelet + real Fabric, one stack per org)", () => {
     let full: FullStack;
+    printLogsOnFailure(() => full && { network: full.network, kubelet: full.kubelet });
     let network: FabricNetwork;
     let org1: Org;
     let org2: Org;

@@ -17,6 +17,7 @@ import { createOrgStack } from "./support/org-stack";
 import { reportPhase } from "./support/phases";
 import { plaintextSecretsIn } from "./support/plaintext-secrets";
 import { PulumiWorkspace, requireSuccess, type PulumiStack, type StateResource } from "./support/pulumi-cli";
+import { printLogsOnFailure } from "../support/failure-logs";
 
 const CHAINCODES: ReadonlyArray<Record<string, string>> = [
     { chaincodeName: "assets", namespace: "hlf-org1", tlsSharedCa: "true" },
@@ -27,6 +28,7 @@ const CHAINCODES: ReadonlyArray<Record<string, string>> = [
 describe("one stack, three chaincodes, two orgs (chaincodes + otherOrgs)", () => {
     const log = (line: string) => process.stderr.write(`# ${line}\n`);
     let platform: LocalPlatform;
+    printLogsOnFailure(() => platform && { network: platform.network, kubelet: platform.kubelet });
     let workspace: PulumiWorkspace;
     let stack: PulumiStack;
     let org1: Org;

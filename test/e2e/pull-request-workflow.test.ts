@@ -18,11 +18,13 @@ import { createOrgStack } from "./support/org-stack";
 import { plaintextSecretsIn } from "./support/plaintext-secrets";
 import { type CommandResult, describeFailure, PulumiWorkspace, type PulumiStack, REPO_ROOT, requireSuccess } from "./support/pulumi-cli";
 import { loadWorkflow, pulumiCommandOf, pulumiStepOf, type Workflow } from "../support/workflow";
+import { printLogsOnFailure } from "../support/failure-logs";
 
 const PACKAGE_ID = /basic_1\.[01]:[0-9a-f]{64}/g;
 
 describe("the pull-request workflow's commands (read from .github/workflows/pulumi.yml) under the real engine", () => {
     let full: FullStack;
+    printLogsOnFailure(() => full && { network: full.network, kubelet: full.kubelet });
     let workflow: Workflow;
     let org1Stack: PulumiStack;
     let org2Stack: PulumiStack;

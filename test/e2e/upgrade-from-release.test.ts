@@ -20,6 +20,7 @@ import { parseEventStream, parsePreview } from "./support/engine-events";
 import { NAMESPACE_ORG2, startLocalPlatform, type LocalPlatform } from "./support/full-stack";
 import { createOrgStack } from "./support/org-stack";
 import { PulumiWorkspace, REPO_ROOT, requireSuccess, type PulumiStack } from "./support/pulumi-cli";
+import { printLogsOnFailure } from "../support/failure-logs";
 
 /** The last release: the tree as issue 10 left it, before the library and the many-chaincodes work. */
 const PREVIOUS_RELEASE = "410b624";
@@ -35,6 +36,7 @@ const unchanging = (step: { op: string; type: string }) =>
 describe(`upgrading the org stacks from the release ${PREVIOUS_RELEASE} to this checkout`, () => {
     const log = (line: string) => process.stderr.write(`# ${line}\n`);
     let platform: LocalPlatform;
+    printLogsOnFailure(() => platform && { network: platform.network, kubelet: platform.kubelet });
     let workspace: PulumiWorkspace;
     let previous: string;
     let org1Stack: PulumiStack;

@@ -25,6 +25,7 @@ import { clientEndpoint, startNetwork, type FabricNetwork, type Org } from "../.
 import { freePort, ServerProcess } from "../../chaincode/asset-transfer-basic/test/server-process";
 import { createTlsFixtures, type TlsFixtures } from "../../chaincode/asset-transfer-basic/test/tls-fixtures";
 import { assertChaincodeServerBuilt, CHAINCODE_SERVER } from "../support/chaincode-server";
+import { printLogsOnFailure } from "../support/failure-logs";
 
 const NAME = "basic";
 /** Both orgs endorse every transaction: their chaincode results must be byte-identical. */
@@ -36,6 +37,7 @@ const DIAL_TIMEOUT = "5s";
 
 describe("asset-transfer-basic as a TLS chaincode server on a real Fabric network", () => {
     let network: FabricNetwork;
+    printLogsOnFailure(() => ({ network }));
     let org1: Org;
     let org2: Org;
     let pki: TlsFixtures;

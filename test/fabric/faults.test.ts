@@ -20,11 +20,13 @@ import {
 } from "../../components/providers";
 import { startNetwork, type FabricNetwork, type Org, type PeerNode } from "../../testenv/network";
 import { assertChaincodeServerBuilt, CHAINCODE_SERVER, freePort, waitFor } from "../support/chaincode-server";
+import { printLogsOnFailure } from "../support/failure-logs";
 
 const POLICY = "OR('Org1MSP.member', 'Org2MSP.member')";
 
 describe("faults against a real network", () => {
     let network: FabricNetwork;
+    printLogsOnFailure(() => ({ network }));
     let org1: Org;
     let org2: Org;
     let pkg: ChaincodePackage;

@@ -33,11 +33,13 @@ import {
 import { buildChaincodePackage, type ChaincodePackage } from "../../components/packaging";
 import { clientEndpoint, startNetwork, type FabricNetwork, type Org } from "../../testenv/network";
 import { assertChaincodeServerBuilt, CHAINCODE_SERVER, freePort, waitFor } from "../support/chaincode-server";
+import { printLogsOnFailure } from "../support/failure-logs";
 
 const POLICY = "OR('Org1MSP.member', 'Org2MSP.member')";
 
 describe("Fabric lifecycle client against a real network (mutual TLS)", () => {
     let network: FabricNetwork;
+    printLogsOnFailure(() => ({ network }));
     let org1: Org;
     let org2: Org;
     let chaincodePort = 0;

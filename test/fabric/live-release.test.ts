@@ -14,12 +14,14 @@ import { lookupChannelPlan, lookupLiveRelease, type LiveReleaseQuery } from "../
 import { buildChaincodePackage } from "../../components/packaging";
 import { testPki } from "../support/pki";
 import { clientEndpoint, startNetwork, type FabricNetwork, type Org } from "../../testenv/network";
+import { printLogsOnFailure } from "../support/failure-logs";
 
 const POLICY = "OR('Org1MSP.member', 'Org2MSP.member')";
 const ADDRESS_1_0 = "basic-0000aaaa.hlf-org1:9999";
 
 describe("the live release as the program reads it (real network)", () => {
     let network: FabricNetwork;
+    printLogsOnFailure(() => ({ network }));
     let org1: Org;
     let org2: Org;
     const pki = testPki();

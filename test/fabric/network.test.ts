@@ -29,6 +29,7 @@ import { defaultFabricVersion } from "../../testenv/network/binaries";
 import { canBind, findFreePortBlock } from "../../testenv/network/ports";
 import { pidAlive } from "../../testenv/network/processes";
 import { metricSample } from "../../testenv/network/readiness";
+import { printLogsOnFailure } from "../support/failure-logs";
 
 const cliScript = path.resolve(__dirname, "../../testenv/network/cli.js");
 
@@ -113,6 +114,7 @@ function releasedConnection(network: FabricNetwork, peerName: string, label: str
 
 describe("a started network (client auth off)", () => {
     let network: FabricNetwork;
+    printLogsOnFailure(() => ({ network }));
     let scratch: string;
 
     before(async () => {

@@ -36,12 +36,14 @@ import {
 import { startNetwork, type FabricNetwork, type Org, type PeerNode } from "../../testenv/network";
 import { assertChaincodeServerBuilt, CHAINCODE_SERVER, freePort, waitFor } from "../support/chaincode-server";
 import { withStderrCaptured } from "../support/stderr";
+import { printLogsOnFailure } from "../support/failure-logs";
 
 const POLICY_1 = "OR('Org1MSP.member', 'Org2MSP.member')";
 const POLICY_2 = "AND('Org1MSP.member', 'Org2MSP.member')";
 
 describe("Fabric dynamic providers against a real network", () => {
     let network: FabricNetwork;
+    printLogsOnFailure(() => ({ network }));
     let org1: Org;
     let org2: Org;
     let chaincodePort = 0;

@@ -1,0 +1,43 @@
+/**
+ * When a real-network test fails, its report carries what the peers said
+ * about chaincode (launch, builder, connection lines) and what each chaincode
+ * server printed, so a red CI run explains itself.
+ */
+import { afterEach } from "node:test";
+import { logTail } from "../../testenv/network/logs";
+import type { FabricNetwork } from "../../testenv/network/types";
+
+/** What a failed test's report shows: the network's peers and, in the e2e tier, the local kubelet's servers. */
+export interface FailureLogSources {
+    readonly network?: FabricNetwork;
+    readonly kubelet?: { running(): string[]; output(deployment: string): string };
+}
+
+const CHAINCODE_LINE = /chaincode|ccaas|builder|launch|externalbuilder|connection/i;
+const LINES = 15;
+
+/** Registers, in the current suite, a report of the logs after each failed test; `sources` is read then. */
+export function printLogsOnFailure(sources: () => FailureLogSources | undefined): void {
+    afterEach((t) => {
+        // The context says whether the test passed (Node 22); the typings do not have it yet.
+        if ((t as { passed?: boolean }).passed !== false) return;
+        const found = sources();
+        if (found) process.stderr.write(`${failureLogs(found, t.name)}\n`);
+    });
+}
+
+/** The report: per peer its last chaincode lines, per running chaincode server its output's tail. */
+export function failureLogs({ network, kubelet }: FailureLogSources, testName: string): string {
+    const parts = [`--- logs after the failed test "${testName}" ---`];
+    for (const peer of network?.peers ?? []) {
+        const lines = logTail(peer.logFile, 2000).split("\n");
+        const chaincode = lines.filter((line) => CHAINCODE_LINE.test(line)).slice(-LINES);
+        const shown = chaincode.length > 0 ? chaincode : lines.slice(-LINES);
+        parts.push(`${peer.name} (${peer.logFile}), ${chaincode.length > 0 ? "its last chaincode lines" : "its last lines"}:`, ...shown.map((line) => `  ${line}`));
+    }
+    for (const deployment of kubelet?.running() ?? []) {
+        const output = kubelet!.output(deployment).trimEnd().split("\n").slice(-LINES);
+        parts.push(`chaincode server ${deployment}:`, ...output.map((line) => `  ${line}`));
+    }
+    return parts.join("\n");
+}
