@@ -191,7 +191,7 @@ export class AksCluster extends pulumi.ComponentResource {
     }
 }
 
-interface ValidRegistry {
+export interface ValidRegistry {
     readonly create: boolean;
     readonly name: string;
     readonly id?: string;
@@ -264,7 +264,8 @@ export function validateAksArgs(args: AksClusterArgs) {
     };
 }
 
-function validateRegistry(registry: AksRegistry): ValidRegistry {
+/** Checks the registry setting: its name (lower case, as its login server has it), and its ID when it exists already. */
+export function validateRegistry(registry: AksRegistry): ValidRegistry {
     if (registry.id !== undefined) {
         const match = REGISTRY_ID.exec(registry.id);
         if (!match) {

@@ -1,4 +1,4 @@
-import { AKS_NETWORK_POLICIES, type AksClusterArgs, type AksRegistry, validateAksArgs } from "./aks";
+import { AKS_NETWORK_POLICIES, type AksClusterArgs, type AksRegistry, validateAksArgs, validateRegistry } from "./aks";
 import { AKS_LOGINS } from "./aksKubeconfig";
 import { checkExternalChaincodeArgs, DEFAULT_NAMESPACE, defaultServiceName, type ExternalChaincodeArgs } from "./externalChaincode";
 import { type ChaincodeImageArgs, IMAGE_BUILD_TOOLS, validateImageArgs } from "./imageBuild";
@@ -144,7 +144,9 @@ export function readSettings(config: ConfigSource, secrets: LifecycleSecrets = {
     requireStoredEncrypted(read, config);
     const items = readChaincodeItems(read);
     const sources = items ? items.map((item) => itemSource(config, item)) : [config];
-    const imageBuild = readImageBuild(read);
+    // Read once: the cluster pulls from it, and the image build pushes there by default.
+    const aksRegistry = read.boolean("aksCreate") ?? false ? readAksRegistry(read) : undefined;
+    const imageBuild = readImageBuild(read, aksRegistry && validateRegistry(aksRegistry).name);
     const chaincodes = sources.map((source, i) =>
         renamedForItem(items && { index: i, item: items[i] }, () => readChaincode(new ConfigReader(source, SECRET_KEYS), config, secrets, imageBuild)),
     );
@@ -166,7 +168,7 @@ export function readSettings(config: ConfigSource, secrets: LifecycleSecrets = {
                 nodeCount: read.integer("aksNodeCount"),
                 vmSize: read.string("aksVmSize"),
                 networkPolicy: read.oneOf("aksNetworkPolicy", AKS_NETWORK_POLICIES),
-                registry: readAksRegistry(read),
+                registry: aksRegistry,
                 adminGroupObjectIds: read.stringArray("aksAdminGroupObjectIds"),
                 disableLocalAccounts: read.boolean("aksDisableLocalAccounts"),
                 login: read.oneOf("aksLogin", AKS_LOGINS),
@@ -368,17 +370,12 @@ function readAksRegistry(read: ConfigReader): AksRegistry | undefined {
     return name === undefined ? undefined : { name };
 }
 
-/** The name of the ACR the cluster pulls from, when the stack has one. */
-function aksRegistryNameOf(read: ConfigReader): string | undefined {
-    if (!(read.boolean("aksCreate") ?? false)) return undefined;
-    return (read.string("aksRegistryName") ?? read.string("aksRegistryId")?.split("/").pop())?.toLowerCase();
-}
-
-function readImageBuild(read: ConfigReader): ChaincodeImageArgs | undefined {
+/** `aksRegistryName`: the name of the ACR the cluster pulls from, when the stack has one. */
+function readImageBuild(read: ConfigReader, aksRegistryName: string | undefined): ChaincodeImageArgs | undefined {
     if (!(read.boolean("imageBuild") ?? false)) return undefined;
     const tool = read.oneOf("imageBuildTool", IMAGE_BUILD_TOOLS) ?? "az-acr";
     // az acr build pushes to the registry the cluster pulls from, unless told otherwise.
-    const registry = read.string("imageRegistry") ?? (tool === "az-acr" ? aksRegistryNameOf(read) : undefined);
+    const registry = read.string("imageRegistry") ?? (tool === "az-acr" ? aksRegistryName : undefined);
     if (registry === undefined) {
         throw new InvalidSettingError("imageRegistry", undefined, "the registry to push to (an ACR name for az-acr; defaults to aksRegistryName or aksRegistryId's registry) when imageBuild is true");
     }

@@ -345,15 +345,20 @@ describe("Fabric dynamic providers against a real network", () => {
         assert.equal((await queryCommitted({ peer: endpoint(org1.peers[0]), identity: org1.admin, channel: network.channel, name: "basic" }))?.sequence, 4);
     });
 
+    /** A smoke check of basic through org1's first peer, as org1's user. */
+    const smokeInputs = (): ChaincodeSmokeCheckInputs => ({
+        ...peerInputs(org1.peers[0]),
+        mspId: org1.mspId,
+        adminCertPem: org1.user.certPem,
+        adminKeyPem: org1.user.keyPem,
+        channel: network.channel,
+        chaincodeName: "basic",
+    });
+
     it("the smoke check explains an unreachable chaincode, then passes once the server runs", async () => {
         assertChaincodeServerBuilt();
         const inputs: ChaincodeSmokeCheckInputs = {
-            ...peerInputs(org1.peers[0]),
-            mspId: org1.mspId,
-            adminCertPem: org1.user.certPem,
-            adminKeyPem: org1.user.keyPem,
-            channel: network.channel,
-            chaincodeName: "basic",
+            ...smokeInputs(),
             expectedPackageId: packageB.packageId,
             chaincodeAddress: `127.0.0.1:${chaincodePort}`,
             waitSeconds: 0,
@@ -386,15 +391,7 @@ describe("Fabric dynamic providers against a real network", () => {
 
     it("an approving stack's smoke check waits for the commit of its sequence: pending (and re-run by the next update) until the channel runs it, then checked", async () => {
         const committedNow = (await queryCommitted({ peer: endpoint(org1.peers[0]), identity: org1.admin, channel: network.channel, name: "basic" }))!.sequence;
-        const inputs: ChaincodeSmokeCheckInputs = {
-            ...peerInputs(org1.peers[0]),
-            mspId: org1.mspId,
-            adminCertPem: org1.user.certPem,
-            adminKeyPem: org1.user.keyPem,
-            channel: network.channel,
-            chaincodeName: "basic",
-            waitSeconds: 30,
-        };
+        const inputs: ChaincodeSmokeCheckInputs = { ...smokeInputs(), waitSeconds: 30 };
         const early = await chaincodeSmokeCheckProvider.create({ ...inputs, awaitSequence: committedNow + 1 });
         assert.equal(early.outs.pending, `basic is approved at sequence ${committedNow + 1} and the channel runs sequence ${committedNow} (another org's stack commits)`);
         assert.equal(early.outs.responseSha256, "");
