@@ -64,6 +64,14 @@ export interface ChaincodeLifecycleArgs {
     readonly collections?: pulumi.Input<pulumi.Input<CollectionArgs>[]>;
     /** Orderer to broadcast to. Defaults to the peer gateway (Fabric >= 2.4.4). */
     readonly orderer?: OrdererArgs;
+    /**
+     * Several orderers to broadcast to, instead of `orderer`: on a BFT channel
+     * every transaction goes to all of them at once and is done once a quorum
+     * of the channel's consenters accepted it (as Fabric's gateway does);
+     * otherwise they are tried in this order until one accepts. Defaults to
+     * the peer gateway.
+     */
+    readonly orderers?: readonly OrdererArgs[];
     /** This stack commits the definition (false: install and approve only, another org commits). Defaults to true. */
     readonly commit?: boolean;
     /** Endorsing peers of the other orgs for the commit (one per org). Defaults to none. */
@@ -171,6 +179,7 @@ export class ChaincodeLifecycle extends pulumi.ComponentResource {
             ordererEndpoint: args.orderer?.endpoint,
             ordererTlsCaPem: args.orderer?.tlsCaPem,
             ordererHostOverride: args.orderer?.hostOverride,
+            orderers: args.orderers?.map((target) => ({ endpoint: target.endpoint, tlsCaPem: target.tlsCaPem, hostOverride: target.hostOverride })),
             plannedSequence: args.plan?.sequence,
             plannedChange: args.plan?.change,
         };
@@ -300,10 +309,20 @@ export function validateLifecycleArgs(args: ChaincodeLifecycleArgs): void {
         }
         actingMspIds.push(org.mspId);
     });
-    if (args.orderer !== undefined) {
-        if (!pulumi.Output.isInstance(args.orderer.endpoint)) validateHostPort("orderer.endpoint", args.orderer.endpoint);
-        if (args.orderer.tlsCaPem === undefined) throw new InvalidSettingError("orderer.tlsCaPem", undefined, "the PEM of the CA of the orderer's TLS certificate");
-        validateKnownHost("orderer.hostOverride", args.orderer.hostOverride);
+    if (args.orderer !== undefined && args.orderers !== undefined) {
+        throw new InvalidSettingError("orderers", `(${args.orderers.length} orderers)`, "either orderer or orderers, not both (orderers: [the one orderer] is the same as orderer)");
+    }
+    if (args.orderers !== undefined && args.orderers.length === 0) {
+        throw new InvalidSettingError("orderers", "[]", "a list of at least one orderer ({endpoint: host:port, tlsCaPem, hostOverride?}), or no orderers key (the peer gateway submits)");
+    }
+    const orderers: Array<[string, OrdererArgs]> = [
+        ...(args.orderer === undefined ? [] : [["orderer", args.orderer] as [string, OrdererArgs]]),
+        ...(args.orderers ?? []).map((target, i): [string, OrdererArgs] => [`orderers[${i}]`, target]),
+    ];
+    for (const [setting, target] of orderers) {
+        if (!pulumi.Output.isInstance(target.endpoint)) validateHostPort(`${setting}.endpoint`, target.endpoint);
+        if (target.tlsCaPem === undefined) throw new InvalidSettingError(`${setting}.tlsCaPem`, undefined, "the PEM of the CA of the orderer's TLS certificate");
+        validateKnownHost(`${setting}.hostOverride`, target.hostOverride);
     }
     (args.commitPeers ?? []).forEach((peer, i) => {
         if (!pulumi.Output.isInstance(peer.endpoint)) validateHostPort(`commitPeers[${i}].endpoint`, peer.endpoint);
@@ -323,7 +342,7 @@ export function validateLifecycleArgs(args: ChaincodeLifecycleArgs): void {
     });
     if (typeof args.endorsementPolicy === "string") encodeEndorsementPolicy(args.endorsementPolicy, "endorsementPolicy");
     const certificates: Array<[string, unknown]> = [
-        ["orderer.tlsCaPem", args.orderer?.tlsCaPem],
+        ...orderers.map(([setting, target]): [string, unknown] => [`${setting}.tlsCaPem`, target.tlsCaPem]),
         ...(args.commitPeers ?? []).map((peer, i): [string, unknown] => [`commitPeers[${i}].tlsCaPem`, peer.tlsCaPem]),
     ];
     for (const [setting, pem] of certificates) {

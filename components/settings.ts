@@ -52,7 +52,7 @@ export const CONFIG_KEYS = [
     "aksCreate", "aksLocation", "aksResourceGroup", "aksKubernetesVersion", "aksNodeCount", "aksVmSize", "aksNetworkPolicy",
     "aksRegistryName", "aksRegistryId", "aksAdminGroupObjectIds", "aksDisableLocalAccounts", "aksLogin", "aksAuthorizedIpRanges", "aksPrivateCluster",
     "channel", "mspId", "peers", "peerTlsCaPem", "adminCertPem", "adminKeyPem", "clientTlsCertPem", "clientTlsKeyPem",
-    "otherOrgs", "orderer", "endorsementPolicy", "sequence", "initRequired", "collectionsFile", "commit", "commitPeers",
+    "otherOrgs", "orderer", "orderers", "endorsementPolicy", "sequence", "initRequired", "collectionsFile", "commit", "commitPeers",
     "requiredApprovals", "approvalStacks", "fabricTimeoutSeconds", "smokeCheck", "smokeFunction", "smokeArgs", "smokeWaitSeconds",
 ] as const;
 
@@ -92,7 +92,7 @@ const DEPENDENT_KEYS: ReadonlyArray<{ keys: readonly string[]; accepted: string;
     {
         // Everything of the Fabric lifecycle.
         keys: [
-            "mspId", "peers", "peerTlsCaPem", "adminCertPem", "adminKeyPem", "clientTlsCertPem", "clientTlsKeyPem", "otherOrgs", "orderer",
+            "mspId", "peers", "peerTlsCaPem", "adminCertPem", "adminKeyPem", "clientTlsCertPem", "clientTlsKeyPem", "otherOrgs", "orderer", "orderers",
             "endorsementPolicy", "sequence", "initRequired", "collectionsFile", "commit", "commitPeers", "requiredApprovals", "approvalStacks",
             "fabricTimeoutSeconds", "smokeCheck", "smokeFunction", "smokeArgs", "smokeWaitSeconds",
         ],
@@ -405,6 +405,7 @@ function readLifecycle(read: ConfigReader, config: ConfigSource, secrets: Lifecy
         throw new InvalidSettingError("peers", config.get("peers"), "a list of the org's peers, each {endpoint: host:port, tlsCaPem?, hostOverride?}");
     }
     const orderer = read.object<OrdererArgs>("orderer", { endpoint: "string", tlsCaPem: "string" }, { hostOverride: "string" });
+    const orderers = read.objectArray<OrdererArgs>("orderers", { endpoint: "string", tlsCaPem: "string" }, { hostOverride: "string" });
     const sequenceText = read.string("sequence");
     let sequence: number | "auto" | undefined;
     if (sequenceText !== undefined) {
@@ -433,6 +434,7 @@ function readLifecycle(read: ConfigReader, config: ConfigSource, secrets: Lifecy
             clientTlsKeyPem: secrets.clientTlsKeyPem,
         },
         orderer,
+        orderers,
         endorsementPolicy: read.string("endorsementPolicy"),
         sequence,
         // As Pulumi.yaml used to declare them: stacks from before keep identical inputs (no diff).

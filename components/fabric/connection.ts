@@ -141,7 +141,7 @@ export function toFabricError(error: grpc.ServiceError | Error, endpoint: Endpoi
             `the ordering service did not take the transaction: ${where} was reached and its gateway answered "${details}"` +
                 `${perOrderer.length ? ` (${perOrderer.join("; ")})` : ""}. ` +
                 "Check that the channel's orderers run and that the peer reaches them at the addresses in the channel configuration, " +
-                `or set orderer to broadcast to one directly${txId ? ` [txid ${txId}]` : ""}`,
+                `or set orderer (or orderers) to broadcast to them directly${txId ? ` [txid ${txId}]` : ""}`,
             where,
             code,
             details,

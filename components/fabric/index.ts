@@ -14,6 +14,7 @@ export { Endpoint, CallOptions, DEFAULT_TIMEOUT_SECONDS, Connections, withConnec
 export { endorse, EndorsedProposal, isSuccessStatus } from "./endorse";
 export { buildTransactionEnvelope } from "./transaction";
 export { SubmitOptions, DEFAULT_COMMIT_TIMEOUT_SECONDS, submitAndWait } from "./submit";
+export { OrderingService, orderingServiceOf, readOrderingService, bftQuorum } from "./ordering-service";
 export { CommitResult, validationCodeName } from "./commit-result";
 export * from "./lifecycle";
 export * from "./chaincode";

@@ -1,20 +1,27 @@
 /**
  * Getting a signed transaction envelope ordered and learning its validation
  * code: through the peer gateway (Submit + CommitStatus, Fabric >= 2.4.4)
- * or through an orderer's Broadcast, watched with CommitStatus or
+ * or through the orderers' Broadcast, watched with CommitStatus or
  * DeliverFiltered.
  */
-import { common, gateway, orderer } from "@hyperledger/fabric-protos";
+import { type common, gateway } from "@hyperledger/fabric-protos";
+import { broadcastToOrderingService } from "./broadcast";
 import { type CommitResult, requireValid } from "./commit-result";
-import { type Connections, describeEndpoint, type Endpoint, toFabricError } from "./connection";
+import { type Connections, describeEndpoint, type Endpoint } from "./connection";
 import { type CommitWatcher, openCommitWatcher } from "./deliver";
-import { FabricCallError } from "./errors";
 import type { SigningIdentity } from "./identity";
+import { readOrderingService } from "./ordering-service";
 
 /** Where a transaction goes and how its outcome is observed. */
 export interface SubmitOptions {
-    /** Orderer to broadcast to. When absent the peer's gateway (`commitPeer`) submits it. */
+    /** Orderer to broadcast to. When absent (and no `orderers`) the peer's gateway (`commitPeer`) submits it. */
     readonly orderer?: Endpoint;
+    /**
+     * Orderers to broadcast to, instead of `orderer`: on a BFT channel all at
+     * once, until a quorum of its consenters accepted; otherwise in this order
+     * until one accepts. The channel's consensus is read from `commitPeer`.
+     */
+    readonly orderers?: readonly Endpoint[];
     /** Peer whose gateway submits the transaction (without `orderer`) and reports its commit. Defaults to the first endorsing peer. */
     readonly commitPeer?: Endpoint;
     /** How the validation code is learned: "commitStatus" (gateway) or "deliver" (DeliverFiltered). Defaults to "commitStatus". */
@@ -24,7 +31,6 @@ export interface SubmitOptions {
 }
 
 export const DEFAULT_COMMIT_TIMEOUT_SECONDS = 120;
-const BROADCAST_ATTEMPTS = 3;
 
 /** Submits the envelope and waits until the commit peer reports it VALID; otherwise throws. */
 export async function submitAndWait(
@@ -40,8 +46,11 @@ export async function submitAndWait(
     const watcher: CommitWatcher | undefined =
         options.waitVia === "deliver" ? await openCommitWatcher(connections, commitPeer, identity, channel, commitTimeout) : undefined;
     try {
-        if (options.orderer) await broadcast(connections, options.orderer, envelope, txId);
-        else await submitToGateway(connections, commitPeer, channel, txId, envelope);
+        const orderers = options.orderers?.length ? options.orderers : options.orderer ? [options.orderer] : [];
+        if (orderers.length > 0) {
+            const readService = () => readOrderingService(connections, commitPeer, identity, channel);
+            await broadcastToOrderingService(connections, orderers, readService, envelope, txId);
+        } else await submitToGateway(connections, commitPeer, channel, txId, envelope);
         const result = watcher
             ? await watcher.waitFor(txId)
             : await commitStatus(connections, commitPeer, identity, channel, txId, commitTimeout);
@@ -79,46 +88,4 @@ export async function commitStatus(
     signed.setSignature(identity.sign(requestBytes));
     const response = await connections.unary(target, gateway.GatewayService.commitStatus, signed, { txId, timeoutSeconds });
     return { txId, blockNumber: response.getBlockNumber(), validationCode: response.getResult(), endpoint: describeEndpoint(target) };
-}
-
-/** Sends the envelope on AtomicBroadcast/Broadcast; retries while the orderer answers 503 (no leader yet). */
-export async function broadcast(connections: Connections, target: Endpoint, envelope: common.Envelope, txId: string): Promise<void> {
-    const where = describeEndpoint(target);
-    for (let attempt = 1; ; attempt++) {
-        const response = await broadcastOnce(connections, target, envelope, txId);
-        const status = response.getStatus();
-        if (status === common.Status.SUCCESS) return;
-        if (status === common.Status.SERVICE_UNAVAILABLE && attempt < BROADCAST_ATTEMPTS) {
-            await new Promise((resolve) => setTimeout(resolve, 1000 * attempt));
-            continue;
-        }
-        throw new FabricCallError(
-            `orderer ${where} refused transaction ${txId} with status ${status}: ${response.getInfo()}`,
-            where,
-            status,
-            response.getInfo(),
-            txId,
-        );
-    }
-}
-
-function broadcastOnce(connections: Connections, target: Endpoint, envelope: common.Envelope, txId: string): Promise<orderer.BroadcastResponse> {
-    const method = orderer.AtomicBroadcastService.broadcast;
-    const where = describeEndpoint(target);
-    return new Promise((resolve, reject) => {
-        const stream = connections.bidi(target, method);
-        let settled = false;
-        const finish = (outcome: () => void) => {
-            if (settled) return;
-            settled = true;
-            stream.end();
-            outcome();
-        };
-        stream.on("data", (response: orderer.BroadcastResponse) => finish(() => resolve(response)));
-        stream.on("error", (error) => finish(() => reject(toFabricError(error, target, method.path, connections.timeoutSeconds, txId))));
-        stream.on("end", () =>
-            finish(() => reject(new FabricCallError(`orderer ${where} closed the Broadcast stream without answering [txid ${txId}]`, where, undefined, "stream closed", txId))),
-        );
-        stream.write(envelope);
-    });
 }

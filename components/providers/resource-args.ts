@@ -110,6 +110,16 @@ export interface SignerArgs {
     readonly timeoutSeconds?: pulumi.Input<number>;
 }
 
+/** One orderer of a list. */
+export interface OrdererTargetArgs {
+    /** host:port. */
+    readonly endpoint: pulumi.Input<string>;
+    /** PEM of the CA of the orderer's TLS certificate. Required unless insecurePlaintext. */
+    readonly tlsCaPem?: pulumi.Input<string>;
+    /** TLS server name of the orderer. Defaults to none. */
+    readonly hostOverride?: pulumi.Input<string>;
+}
+
 /** Where transactions go, and how long to wait for them. */
 export interface OrdererConnectionArgs {
     /** Orderer to broadcast to, host:port. Defaults to none: the peer's gateway submits. */
@@ -118,6 +128,12 @@ export interface OrdererConnectionArgs {
     readonly ordererTlsCaPem?: pulumi.Input<string>;
     /** TLS server name of the orderer. Defaults to none. */
     readonly ordererHostOverride?: pulumi.Input<string>;
+    /**
+     * Several orderers instead of ordererEndpoint: on a BFT channel the
+     * transaction goes to all at once and needs a quorum of its consenters;
+     * otherwise they are tried in this order. Defaults to none.
+     */
+    readonly orderers?: pulumi.Input<pulumi.Input<OrdererTargetArgs>[]>;
     /** How long to wait for the transaction to be committed, seconds. Defaults to 120. */
     readonly commitTimeoutSeconds?: pulumi.Input<number>;
 }

@@ -154,7 +154,15 @@ export interface OrdererInputs {
     ordererEndpoint?: string;
     ordererTlsCaPem?: string;
     ordererHostOverride?: string;
+    orderers?: OrdererTargetInputs[];
     commitTimeoutSeconds?: number;
+}
+
+/** One orderer in a list. */
+export interface OrdererTargetInputs {
+    endpoint: string;
+    tlsCaPem?: string;
+    hostOverride?: string;
 }
 
 /** One endorsing peer in a list. */
@@ -211,11 +219,24 @@ export function validateAdmin(collector: FailureCollector, inputs: AdminInputs):
 }
 
 export function validateOrderer(collector: FailureCollector, inputs: OrdererInputs & { insecurePlaintext?: boolean }): void {
-    if (inputs.ordererEndpoint !== undefined && inputs.ordererEndpoint !== "") {
+    const single = inputs.ordererEndpoint !== undefined && inputs.ordererEndpoint !== "";
+    if (single) {
         collector.check("ordererEndpoint", inputs.ordererEndpoint, () => validateHostPort("ordererEndpoint", inputs.ordererEndpoint));
         validateTls(collector, "ordererTlsCaPem", inputs.ordererTlsCaPem, inputs.insecurePlaintext);
         validateOptionalHost(collector, "ordererHostOverride", inputs.ordererHostOverride);
     }
+    collector.check("orderers", inputs.orderers, () => {
+        if (inputs.orderers === undefined) return;
+        if (!Array.isArray(inputs.orderers) || inputs.orderers.length === 0) {
+            throw new InvalidSettingError("orderers", inputs.orderers, "a list of orderers, each {endpoint: host:port, tlsCaPem, hostOverride?}");
+        }
+        if (single) throw new InvalidSettingError("orderers", `(${inputs.orderers.length} orderers)`, "either orderer or orderers, not both");
+    });
+    (Array.isArray(inputs.orderers) ? inputs.orderers : []).forEach((target, index) => {
+        collector.check(`orderers[${index}].endpoint`, target?.endpoint, () => validateHostPort(`orderers[${index}].endpoint`, target?.endpoint));
+        validateTls(collector, `orderers[${index}].tlsCaPem`, target?.tlsCaPem, inputs.insecurePlaintext);
+        validateOptionalHost(collector, `orderers[${index}].hostOverride`, target?.hostOverride);
+    });
     validateTimeout(collector, "commitTimeoutSeconds", inputs.commitTimeoutSeconds);
 }
 
@@ -263,6 +284,7 @@ export function callOptions(inputs: { timeoutSeconds?: number }): CallOptions {
 export function submitOptions(inputs: OrdererInputs & { clientTlsCertPem?: string; clientTlsKeyPem?: string }): SubmitOptions {
     return {
         orderer: inputs.ordererEndpoint ? endpointOf(inputs.ordererEndpoint, inputs.ordererTlsCaPem, inputs.ordererHostOverride, inputs) : undefined,
+        orderers: inputs.orderers?.map((target) => endpointOf(target.endpoint, target.tlsCaPem, target.hostOverride, inputs)),
         commitTimeoutSeconds: inputs.commitTimeoutSeconds,
     };
 }
@@ -291,7 +313,7 @@ export interface DefinitionInputs {
 export const PEER_KEYS = ["peerEndpoint", "peerTlsCaPem", "peerHostOverride"] as const;
 export const TRANSPORT_KEYS = ["insecurePlaintext", "clientTlsCertPem", "clientTlsKeyPem"] as const;
 export const SIGNER_KEYS = ["mspId", "adminCertPem", "adminKeyPem", "timeoutSeconds"] as const;
-export const ORDERER_KEYS = ["ordererEndpoint", "ordererTlsCaPem", "ordererHostOverride", "commitTimeoutSeconds"] as const;
+export const ORDERER_KEYS = ["ordererEndpoint", "ordererTlsCaPem", "ordererHostOverride", "orderers", "commitTimeoutSeconds"] as const;
 
 export const DEFINITION_FIELDS = ["name", "version", "sequence", "endorsementPolicy", "collections", "initRequired", "endorsementPlugin", "validationPlugin"] as const;
 

@@ -189,4 +189,20 @@ describe("faults against a real network", () => {
         const { outs } = await chaincodeSmokeCheckProvider.create({ ...inputs, waitSeconds: 30 });
         assert.equal(outs.responseLength, 2);
     });
+    it("fault: an orderers list on a Raft channel is tried in order: none reachable names each, an unreachable first one falls through", async () => {
+        const closed = [await freePort(), await freePort()].map((port) => ({ endpoint: `127.0.0.1:${port}`, tlsCaPem: network.orderer.tlsCaPem }));
+        const live = { endpoint: network.orderer.endpoint, tlsCaPem: network.orderer.tlsCaPem, hostOverride: network.orderer.hostOverride };
+        const upgrade = (orderers: Array<{ endpoint: string; tlsCaPem: string; hostOverride?: string }>): ChaincodeApprovalInputs => ({ ...approval(org2, false), version: "1.1", orderers });
+        const before = await height();
+        await assert.rejects(chaincodeApprovalProvider.create(upgrade(closed)), (error: Error) => {
+            assert.match(error.message, /no orderer accepted transaction [0-9a-f]{64}; tried 2 in order:/);
+            for (const target of closed) assert.ok(error.message.includes(`cannot reach ${target.endpoint} (/orderer.AtomicBroadcast/Broadcast)`), error.message);
+            return true;
+        });
+        assert.equal(await height(), before, "nothing was ordered");
+        const { outs } = await chaincodeApprovalProvider.create(upgrade([...closed, live]));
+        assert.equal(outs.approvedSequence, 2);
+        assert.equal((await approved(org2))?.version, "1.1");
+        assert.equal(await height(), before + 1, "one approval transaction");
+    });
 });

@@ -115,6 +115,13 @@ describe("readSettings: the Fabric lifecycle keys", () => {
         assert.equal(lifecycle.commit, false);
         assert.equal(lifecycle.orderer?.endpoint, "orderer.example.com:7050");
         assert.equal(readSettings(source(lifecycleBase), secrets).chaincodes[0].lifecycle!.sequence, undefined);
+        const orderers = [
+            { endpoint: "orderer0.example.com:7050", tlsCaPem: pki.caCertPem },
+            { endpoint: "orderer1.example.com:7050", tlsCaPem: pki.caCertPem, hostOverride: "orderer1" },
+        ];
+        const listed = readSettings(source({ ...lifecycleBase, orderers: JSON.stringify(orderers) }), secrets).chaincodes[0].lifecycle!;
+        assert.deepEqual(listed.orderers, orderers, "orderers is read as a list, in order");
+        assert.equal(listed.orderer, undefined);
         assert.equal(readSettings(source(base)).chaincodes[0].lifecycle, undefined);
     });
 

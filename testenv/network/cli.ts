@@ -16,7 +16,7 @@ import { isRunning } from "./processes";
 import { networkHome, type NetworkState, readState, stateFilePath, teardown, writeState } from "./state";
 import type { FabricNetwork } from "./types";
 
-const usage = `usage: cli.js up [--client-auth] [--channel <name>] [--base-port <port>] [--version <fabric version>]
+const usage = `usage: cli.js up [--client-auth] [--channel <name>] [--base-port <port>] [--version <fabric version>] [--consensus etcdraft|BFT]
        cli.js down
        cli.js status`;
 
@@ -30,12 +30,14 @@ function describeRecorded(state: NetworkState): FabricNetwork {
 
 function printSummary(network: FabricNetwork, stateFile: string): void {
     const { orderer } = network;
-    print(`channel ${network.channel}, client auth ${network.clientAuthRequired ? "required" : "off"}; TLS on every endpoint`);
+    print(`channel ${network.channel}, ${network.consensus} ordering, client auth ${network.clientAuthRequired ? "required" : "off"}; TLS on every endpoint`);
     print();
-    print(`${orderer.name} (${orderer.mspId})  grpc ${orderer.endpoint}  admin https://${orderer.adminEndpoint}  ops ${orderer.operationsUrl}`);
-    print(`  TLS CA ${orderer.tlsCaFile}`);
+    print(`${orderer.mspId}: TLS CA ${orderer.tlsCaFile}`);
     print(`  admin TLS client cert ${orderer.adminClientTls.certFile}  key ${orderer.adminClientTls.keyFile}`);
-    print(`  log ${orderer.logFile}`);
+    for (const node of network.orderers) {
+        print(`  ${node.name}  grpc ${node.endpoint}  admin https://${node.adminEndpoint}  ops ${node.operationsUrl}`);
+        print(`    log ${node.logFile}`);
+    }
     for (const org of network.orgs) {
         print();
         print(`${org.mspId} (${org.domain})`);
@@ -69,6 +71,7 @@ async function up(args: string[]): Promise<void> {
             channel: { type: "string" },
             "base-port": { type: "string" },
             version: { type: "string" },
+            consensus: { type: "string" },
         },
     });
     const stateFile = stateFilePath();
@@ -90,6 +93,7 @@ async function up(args: string[]): Promise<void> {
         channel: values.channel,
         basePort: values["base-port"] === undefined ? undefined : Number(values["base-port"]),
         version: values.version,
+        consensus: values.consensus as FabricNetwork["consensus"] | undefined,
         log: (line) => process.stderr.write(`${line}\n`),
     });
     writeState(stateFile, launched);
@@ -138,10 +142,12 @@ async function status(): Promise<boolean> {
         return `${name}  pid ${record?.pid ?? "?"}  ${healthText}  ${channelText}`.trimEnd();
     };
     const lines = await Promise.all([
-        report(network.orderer.name, network.orderer.operationsUrl, async () => {
-            const info = await ordererChannelInfo(network.orderer, network.channel);
-            return `channel ${info.name}: ${info.consensusRelation}, ${info.status}, height ${info.height}`;
-        }),
+        ...network.orderers.map((orderer) =>
+            report(orderer.name, orderer.operationsUrl, async () => {
+                const info = await ordererChannelInfo(orderer, network.channel);
+                return `channel ${info.name}: ${info.consensusRelation}, ${info.status}, height ${info.height}`;
+            }),
+        ),
         ...network.peers.map((peer) =>
             report(peer.name, peer.operationsUrl, async () => `channel ${network.channel}: height ${await channelHeight(network, peer, network.channel)}`),
         ),

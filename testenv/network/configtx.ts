@@ -1,6 +1,6 @@
 import * as fs from "node:fs/promises";
 import * as path from "node:path";
-import type { NetworkPlan, PeerOrgPlan } from "./topology";
+import type { NetworkPlan, OrdererPlan, PeerOrgPlan } from "./topology";
 import { runTool } from "./tools";
 
 /** The configtxgen profile that describes the application channel. */
@@ -9,6 +9,22 @@ export const channelProfile = "TwoOrgsApplicationChannel";
 // Short batches and a fast Raft tick keep tests quick; a single consenter has no followers to destabilise.
 const batchTimeout = "500ms";
 const raftOptions = { TickInterval: "100ms", ElectionTick: 10, HeartbeatTick: 1, MaxInflightBlocks: 5, SnapshotIntervalSize: "16 MB" };
+// Fabric's sample SmartBFT options, with requests batched and forwarded sooner (the sample waits 200 ms and 5 s) for quick tests.
+const smartBftOptions = {
+    RequestBatchMaxCount: 100,
+    RequestBatchMaxBytes: 10485760,
+    RequestBatchMaxInterval: "50ms",
+    IncomingMessageBufferSize: 200,
+    RequestPoolSize: 100000,
+    RequestForwardTimeout: "2s",
+    RequestComplainTimeout: "20s",
+    RequestAutoRemoveTimeout: "3m0s",
+    ViewChangeResendInterval: "5s",
+    ViewChangeTimeout: "20s",
+    LeaderHeartbeatTimeout: "1m0s",
+    LeaderHeartbeatCount: 10,
+    CollectTimeout: "1s",
+};
 
 function signature(rule: string) {
     return { Type: "Signature", Rule: rule };
@@ -35,14 +51,46 @@ function peerOrgSection(org: PeerOrgPlan) {
     };
 }
 
+function tlsCertOf(orderer: OrdererPlan): string {
+    return path.join(orderer.identity.tlsDir, "server.crt");
+}
+
+/** The consensus part of the Orderer section: one Raft consenter, or the BFT consenter mapping (TLS and signing identity per consenter). */
+function consensusSection(plan: NetworkPlan) {
+    if (plan.consensus === "BFT") {
+        return {
+            OrdererType: "BFT",
+            SmartBFT: smartBftOptions,
+            ConsenterMapping: plan.orderers.map((orderer) => ({
+                ID: orderer.consenterId,
+                Host: "127.0.0.1",
+                Port: orderer.ports.cluster,
+                MSPID: orderer.mspId,
+                ClientTLSCert: tlsCertOf(orderer),
+                ServerTLSCert: tlsCertOf(orderer),
+                Identity: path.join(orderer.identity.mspDir, "signcerts", `${orderer.name}-cert.pem`),
+            })),
+        };
+    }
+    const { orderer } = plan;
+    return {
+        OrdererType: "etcdraft",
+        EtcdRaft: {
+            Consenters: [{ Host: "127.0.0.1", Port: orderer.ports.listen, ClientTLSCert: tlsCertOf(orderer), ServerTLSCert: tlsCertOf(orderer) }],
+            Options: raftOptions,
+        },
+    };
+}
+
 /**
  * configtx.yaml for the channel's genesis block, as JSON (which YAML parsers
- * read): both peer orgs with anchor peers, one etcdraft consenter, per-org
- * orderer endpoints (the only form Fabric 3 accepts).
+ * read): both peer orgs with anchor peers, the consenters, per-org orderer
+ * endpoints (the only form Fabric 3 accepts). BFT needs the V3_0 channel
+ * capability; configtxgen derives its block validation policy from the
+ * consenter mapping.
  */
 export function renderConfigtx(plan: NetworkPlan, version: string): string {
     const { orderer } = plan;
-    const ordererTls = path.join(orderer.identity.tlsDir, "server.crt");
     const majorVersion = Number(version.split(".")[0]);
     const channelCapability = majorVersion >= 3 ? "V3_0" : "V2_0";
     const profile = {
@@ -53,13 +101,9 @@ export function renderConfigtx(plan: NetworkPlan, version: string): string {
         },
         Capabilities: { [channelCapability]: true },
         Orderer: {
-            OrdererType: "etcdraft",
+            ...consensusSection(plan),
             BatchTimeout: batchTimeout,
             BatchSize: { MaxMessageCount: 10, AbsoluteMaxBytes: "99 MB", PreferredMaxBytes: "512 KB" },
-            EtcdRaft: {
-                Consenters: [{ Host: "127.0.0.1", Port: orderer.ports.listen, ClientTLSCert: ordererTls, ServerTLSCert: ordererTls }],
-                Options: raftOptions,
-            },
             Organizations: [
                 {
                     Name: orderer.mspId,
@@ -70,7 +114,7 @@ export function renderConfigtx(plan: NetworkPlan, version: string): string {
                         Writers: signature(`OR('${orderer.mspId}.member')`),
                         Admins: signature(`OR('${orderer.mspId}.admin')`),
                     },
-                    OrdererEndpoints: [`127.0.0.1:${orderer.ports.listen}`],
+                    OrdererEndpoints: plan.orderers.map((node) => `127.0.0.1:${node.ports.listen}`),
                 },
             ],
             Policies: {

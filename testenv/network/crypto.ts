@@ -1,20 +1,21 @@
 import * as fs from "node:fs/promises";
 import * as path from "node:path";
-import { type NetworkPlan, ordererShape, peerOrgShapes } from "./topology";
+import { type NetworkPlan, ordererHostnames, ordererShape, peerOrgShapes } from "./topology";
+import type { Consensus } from "./types";
 import { runTool } from "./tools";
 
 /** Every node cert names the loopback address and localhost, so clients dial 127.0.0.1 without a host override. */
 const loopbackSans = ["127.0.0.1", "localhost"];
 
-/** cryptogen's input for the fixed topology, as JSON (which YAML parsers read). */
-export function renderCryptoConfig(): string {
+/** cryptogen's input for the fixed topology, as JSON (which YAML parsers read): each orderer gets its own TLS and signing identity. */
+export function renderCryptoConfig(consensus: Consensus): string {
     const config = {
         OrdererOrgs: [
             {
                 Name: ordererShape.name,
                 Domain: ordererShape.domain,
                 EnableNodeOUs: true,
-                Specs: [{ Hostname: ordererShape.hostname, SANS: loopbackSans }],
+                Specs: ordererHostnames(consensus).map((hostname) => ({ Hostname: hostname, SANS: loopbackSans })),
             },
         ],
         PeerOrgs: peerOrgShapes.map((org) => ({
@@ -31,6 +32,6 @@ export function renderCryptoConfig(): string {
 /** Generates the MSPs and TLS material of every org, node and user into plan.cryptoDir. */
 export async function generateCryptoMaterial(plan: NetworkPlan, cryptogen: string): Promise<void> {
     const configFile = path.join(plan.configDir, "crypto-config.yaml");
-    await fs.writeFile(configFile, renderCryptoConfig());
+    await fs.writeFile(configFile, renderCryptoConfig(plan.consensus));
     await runTool(cryptogen, ["generate", `--config=${configFile}`, `--output=${plan.cryptoDir}`]);
 }

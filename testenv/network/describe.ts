@@ -2,7 +2,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import type { FabricInstall } from "./binaries";
 import { processNamed, type ProcessRecord } from "./processes";
-import type { IdentityFiles, NetworkPlan, PeerPlan } from "./topology";
+import type { IdentityFiles, NetworkPlan, OrdererPlan, PeerPlan } from "./topology";
 import type { AdminIdentity, FabricNetwork, OrdererNode, Org, PeerNode, TlsClientCert } from "./types";
 
 /** The single file in a folder (cryptogen writes one cert in signcerts, one key in keystore). */
@@ -51,8 +51,7 @@ export function describeNetwork(
     processes: readonly ProcessRecord[],
     control: NetworkControl,
 ): FabricNetwork {
-    const { orderer: o } = plan;
-    const orderer: OrdererNode = {
+    const ordererNode = (o: OrdererPlan): OrdererNode => ({
         name: o.name,
         mspId: o.mspId,
         endpoint: `127.0.0.1:${o.ports.listen}`,
@@ -66,7 +65,8 @@ export function describeNetwork(
         get pid() {
             return processNamed(processes, o.name).pid;
         },
-    };
+    });
+    const orderers = plan.orderers.map(ordererNode);
     const peerNode = (peer: PeerPlan, tlsCaFile: string): PeerNode => ({
         name: peer.name,
         mspId: peer.mspId,
@@ -95,7 +95,9 @@ export function describeNetwork(
         version: install.version,
         channel: plan.channel,
         clientAuthRequired: plan.clientAuthRequired,
-        orderer,
+        consensus: plan.consensus,
+        orderer: orderers[0],
+        orderers,
         orgs,
         peers: orgs.flatMap((org) => org.peers),
         dataDir: plan.dataDir,

@@ -11,25 +11,36 @@ import { ordererEnv, peerEnv, writeNodeConfig } from "./node-config";
 import { findFreePortBlock, portCount, validateBasePort } from "./ports";
 import { isRunning, killNow, launch, type LaunchedProcess, processNamed, type ProcessRecord, stopProcesses } from "./processes";
 import { waitForMetric, waitHealthy, waitListening } from "./readiness";
-import { type NetworkPlan, peerCount, planNetwork } from "./topology";
-import type { FabricNetwork, StartOptions } from "./types";
+import { type NetworkPlan, ordererCount, ordererNamed, peerCount, planNetwork } from "./topology";
+import type { Consensus, FabricNetwork, StartOptions } from "./types";
 
 export const defaultChannel = "mychannel";
 
 /** Deadline of each wait during start, to stop a hang; a healthy cold start takes a few seconds. */
 const startDeadlineMs = 30_000;
 
-function validateOptions(opts: StartOptions): string {
+function validateOptions(opts: StartOptions): { channel: string; consensus: Consensus } {
     const channel = opts.channel ?? defaultChannel;
+    const consensus = opts.consensus ?? "etcdraft";
+    if (consensus !== "etcdraft" && consensus !== "BFT") {
+        throw new InvalidSettingError("consensus", consensus, '"etcdraft" or "BFT"');
+    }
     // Fabric's own rule for channel names (common/configtx ValidateChannelID).
     if (!/^[a-z][a-z0-9.-]{0,248}$/.test(channel)) {
         throw new InvalidSettingError("channel", channel, "a name of 1 to 249 characters from a-z, 0-9, '.' and '-', starting with a letter");
     }
-    if (opts.basePort !== undefined) validateBasePort(opts.basePort, peerCount);
+    if (opts.basePort !== undefined) validateBasePort(opts.basePort, peerCount, ordererCount(consensus));
     if (opts.logSpec !== undefined && !/^[A-Za-z0-9_.:=,-]+$/.test(opts.logSpec)) {
         throw new InvalidSettingError("logSpec", opts.logSpec, 'a Fabric logging spec such as "info" or "info:gossip=debug"');
     }
-    return channel;
+    return { channel, consensus };
+}
+
+/** SmartBFT ordering arrived in Fabric 3.0. */
+function requireConsensusSupported(consensus: Consensus, version: string): void {
+    if (consensus === "BFT" && Number(version.split(".")[0]) < 3) {
+        throw new InvalidSettingError("consensus", consensus, `"etcdraft" on Fabric ${version} (BFT ordering needs Fabric 3.0 or later)`);
+    }
 }
 
 function prepareDataDir(requested: string | undefined): string {
@@ -59,21 +70,22 @@ function corruptedBlock(plan: NetworkPlan): string {
 
 /** Starts one node's process (again, after stopNode) with the configuration written at start. */
 function launchNode(plan: NetworkPlan, install: FabricInstall, name: string, detached: boolean, peerProxyUrl?: string): LaunchedProcess {
-    if (name === plan.orderer.name) {
-        fs.mkdirSync(path.dirname(plan.orderer.logFile), { recursive: true });
-        fs.mkdirSync(plan.orderer.dataDir, { recursive: true });
+    const orderer = ordererNamed(plan, name);
+    if (orderer) {
+        fs.mkdirSync(path.dirname(orderer.logFile), { recursive: true });
+        fs.mkdirSync(orderer.dataDir, { recursive: true });
         return launch({
             name,
             binary: path.join(install.binDir, "orderer"),
             args: [],
-            env: ordererEnv(plan),
-            cwd: plan.orderer.dataDir,
-            logFile: plan.orderer.logFile,
+            env: ordererEnv(plan, orderer),
+            cwd: orderer.dataDir,
+            logFile: orderer.logFile,
             detached,
         });
     }
     const peer = plan.peers.find((candidate) => candidate.name === name);
-    if (!peer) throw new InvalidSettingError("node", name, `one of ${[plan.orderer.name, ...plan.peers.map((p) => p.name)].join(", ")}`);
+    if (!peer) throw new InvalidSettingError("node", name, `one of ${nodeNames(plan).join(", ")}`);
     fs.mkdirSync(peer.dataDir, { recursive: true });
     return launch({
         name,
@@ -86,10 +98,15 @@ function launchNode(plan: NetworkPlan, install: FabricInstall, name: string, det
     });
 }
 
-/** Waits until one node answers /healthz and completes a TLS handshake on its gRPC (and, for the orderer, admin) port. */
+/** Every node of the plan: the orderers, then the peers. */
+function nodeNames(plan: NetworkPlan): string[] {
+    return [...plan.orderers.map((orderer) => orderer.name), ...plan.peers.map((peer) => peer.name)];
+}
+
+/** Waits until one node answers /healthz and completes a TLS handshake on its gRPC (and, for an orderer, admin) port. */
 async function waitNodeServing(network: FabricNetwork, proc: LaunchedProcess): Promise<void> {
-    const { orderer } = network;
-    if (proc.name === orderer.name) {
+    const orderer = network.orderers.find((candidate) => candidate.name === proc.name);
+    if (orderer) {
         const ordererAdminTls = { caPem: orderer.tlsCaPem, certPem: orderer.adminClientTls.certPem, keyPem: orderer.adminClientTls.keyPem, servername: orderer.hostOverride };
         await waitHealthy(proc, orderer.operationsUrl, startDeadlineMs);
         await waitListening(proc, orderer.endpoint, ordererAdminTls, startDeadlineMs);
@@ -109,22 +126,30 @@ async function waitUntilServing(network: FabricNetwork, processes: readonly Laun
 }
 
 /**
- * Waits until the orderer has a Raft leader for the channel (so the first
+ * Waits until every orderer has a leader for the channel (so the first
  * transaction is ordered), every peer reports the channel through
  * `peer channel getinfo`, and every peer sees all others through gossip
  * (discovery, and so the gateway, only offers peers that gossip has seen).
  */
 async function waitUntilChannelReady(network: FabricNetwork, processes: readonly LaunchedProcess[]): Promise<void> {
     await settleAll(network.peers.map((peer) => confirmPeerJoined(network, peer, network.channel)));
-    await Promise.all([network.orderer, ...network.peers].map((node) => waitNodeOnChannel(network, processNamed(processes, node.name))));
+    await Promise.all([...network.orderers, ...network.peers].map((node) => waitNodeOnChannel(network, processNamed(processes, node.name))));
 }
 
-/** The orderer has a Raft leader for the channel; a peer sees every other peer through gossip. */
+/**
+ * An orderer knows the channel's leader (Raft: it is the leader, the only
+ * consenter; BFT: it reports the leader's consenter ID); a peer sees every
+ * other peer through gossip.
+ */
 async function waitNodeOnChannel(network: FabricNetwork, proc: LaunchedProcess): Promise<void> {
     const { channel } = network;
-    if (proc.name === network.orderer.name) {
-        const raftLeader = { metric: "consensus_etcdraft_is_leader", labels: { channel }, accept: (value: number) => value === 1, what: `Raft leader on channel ${channel}` };
-        await waitForMetric(proc, network.orderer.operationsUrl, raftLeader, startDeadlineMs);
+    const orderer = network.orderers.find((candidate) => candidate.name === proc.name);
+    if (orderer) {
+        const leader =
+            network.consensus === "BFT"
+                ? { metric: "consensus_BFT_leader_id", labels: { channel }, accept: (value: number) => value >= 1, what: `BFT leader on channel ${channel}` }
+                : { metric: "consensus_etcdraft_is_leader", labels: { channel }, accept: (value: number) => value === 1, what: `Raft leader on channel ${channel}` };
+        await waitForMetric(proc, orderer.operationsUrl, leader, startDeadlineMs);
         return;
     }
     const otherPeers = network.peers.length - 1;
@@ -149,10 +174,10 @@ async function settleAll(steps: readonly Promise<unknown>[]): Promise<void> {
 }
 
 /**
- * Starts a two-org Fabric network (Org1MSP: two peers, Org2MSP: one peer, one
- * Raft orderer, TLS everywhere) on free loopback ports, creates the channel
- * and joins every node. Resolves once every node is healthy, the orderer has a
- * Raft leader, every peer reports the channel and the peers see each other
+ * Starts a two-org Fabric network (Org1MSP: two peers, Org2MSP: one peer; one
+ * Raft orderer, or four BFT orderers; TLS everywhere) on free loopback ports,
+ * creates the channel and joins every node. Resolves once every node is
+ * healthy, every orderer knows the channel's leader, every peer reports the channel and the peers see each other
  * through gossip. A failed start stops every process it started and throws
  * naming the component, its log file and the log's tail.
  */
@@ -171,8 +196,9 @@ export interface LaunchedNetwork {
 /** startNetwork, also returning the plan, install and processes (for the CLI's state file). */
 export async function launchNetwork(opts: StartOptions = {}): Promise<LaunchedNetwork> {
     const log = opts.log ?? (() => undefined);
-    const channel = validateOptions(opts);
+    const { channel, consensus } = validateOptions(opts);
     const install = locateFabric(opts.version, opts.cacheDir);
+    requireConsensusSupported(consensus, install.version);
     const detached = opts.detached ?? false;
     const dataDir = prepareDataDir(opts.dataDir);
     const startedAt = Date.now();
@@ -196,14 +222,15 @@ export async function launchNetwork(opts: StartOptions = {}): Promise<LaunchedNe
     };
 
     try {
-        const basePort = opts.basePort ?? (await findFreePortBlock(portCount(peerCount)));
-        const plan = planNetwork({ dataDir, basePort, channel, clientAuthRequired: opts.clientAuthRequired ?? false, logSpec: opts.logSpec ?? "info" });
+        const ports = portCount(peerCount, ordererCount(consensus));
+        const basePort = opts.basePort ?? (await findFreePortBlock(ports));
+        const plan = planNetwork({ dataDir, basePort, channel, clientAuthRequired: opts.clientAuthRequired ?? false, logSpec: opts.logSpec ?? "info", consensus });
         const faultTarget = opts.testFaults?.corruptChannelBlockFor;
-        const names = [plan.orderer.name, ...plan.peers.map((peer) => peer.name)];
+        const names = nodeNames(plan);
         if (faultTarget !== undefined && !names.includes(faultTarget)) {
             throw new InvalidSettingError("testFaults.corruptChannelBlockFor", faultTarget, `one of ${names.join(", ")}`);
         }
-        log(`Fabric ${install.version}: data in ${dataDir}, ports ${basePort}-${basePort + portCount(peerCount) - 1}`);
+        log(`Fabric ${install.version} (${consensus}): data in ${dataDir}, ports ${basePort}-${basePort + ports - 1}`);
 
         fs.mkdirSync(plan.configDir, { recursive: true });
         await generateCryptoMaterial(plan, path.join(install.binDir, "cryptogen"));
@@ -223,17 +250,17 @@ export async function launchNetwork(opts: StartOptions = {}): Promise<LaunchedNe
         };
         const network = describeNetwork(plan, install, processes, { stop, stopNode, startNode });
         await waitUntilServing(network, processes);
-        step("orderer and peers healthy");
+        step("orderers and peers healthy");
 
         const blockFor = (name: string) => (name === faultTarget ? corruptedBlock(plan) : plan.channelBlockFile);
         await settleAll([
-            joinOrderer(network.orderer, blockFor(network.orderer.name)),
+            ...network.orderers.map((orderer) => joinOrderer(orderer, blockFor(orderer.name))),
             ...network.peers.map((peer) => joinPeer(network, peer, blockFor(peer.name))),
         ]);
-        step(`orderer and peers joined ${channel}`);
+        step(`orderers and peers joined ${channel}`);
 
         await waitUntilChannelReady(network, processes);
-        step("Raft leader elected, channel confirmed on every peer, gossip membership complete");
+        step(`${consensus} leader known to every orderer, channel confirmed on every peer, gossip membership complete`);
         const records = processes.map(({ name, pid, binary, logFile }) => ({ name, pid, binary, logFile }));
         return { network, plan, install, processes: records };
     } catch (error) {

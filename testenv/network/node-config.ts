@@ -1,7 +1,7 @@
 import * as fs from "node:fs/promises";
 import * as path from "node:path";
 import type { FabricInstall } from "./binaries";
-import { allTlsCaFiles, type NetworkPlan, orgOfPeer, type PeerPlan } from "./topology";
+import { allTlsCaFiles, type NetworkPlan, type OrdererPlan, orgOfPeer, type PeerPlan } from "./topology";
 
 /**
  * Node configuration: Fabric's sample core.yaml and orderer.yaml, overridden
@@ -51,8 +51,22 @@ function ordererList(items: readonly string[]): string {
     return `[${items.join(", ")}]`;
 }
 
-export function ordererEnv(plan: NetworkPlan): NodeJS.ProcessEnv {
-    const { orderer } = plan;
+/** Consenters of a BFT service talk on a listener of their own, with their TLS certificate as client and server. */
+function clusterEnv(orderer: OrdererPlan): NodeJS.ProcessEnv {
+    if (orderer.ports.cluster === undefined) return {};
+    const tls = orderer.identity.tlsDir;
+    return {
+        ORDERER_GENERAL_CLUSTER_LISTENADDRESS: "127.0.0.1",
+        ORDERER_GENERAL_CLUSTER_LISTENPORT: String(orderer.ports.cluster),
+        ORDERER_GENERAL_CLUSTER_SERVERCERTIFICATE: path.join(tls, "server.crt"),
+        ORDERER_GENERAL_CLUSTER_SERVERPRIVATEKEY: path.join(tls, "server.key"),
+        ORDERER_GENERAL_CLUSTER_CLIENTCERTIFICATE: path.join(tls, "server.crt"),
+        ORDERER_GENERAL_CLUSTER_CLIENTPRIVATEKEY: path.join(tls, "server.key"),
+        ORDERER_GENERAL_CLUSTER_ROOTCAS: ordererList([path.join(tls, "ca.crt")]),
+    };
+}
+
+export function ordererEnv(plan: NetworkPlan, orderer: OrdererPlan): NodeJS.ProcessEnv {
     const tls = orderer.identity.tlsDir;
     return {
         ...baseEnv(plan),
@@ -80,6 +94,7 @@ export function ordererEnv(plan: NetworkPlan): NodeJS.ProcessEnv {
         ORDERER_FILELEDGER_LOCATION: path.join(orderer.dataDir, "ledger"),
         ORDERER_CONSENSUS_WALDIR: path.join(orderer.dataDir, "etcdraft", "wal"),
         ORDERER_CONSENSUS_SNAPDIR: path.join(orderer.dataDir, "etcdraft", "snapshot"),
+        ...clusterEnv(orderer),
     };
 }
 

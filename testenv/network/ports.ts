@@ -1,36 +1,52 @@
 import * as net from "node:net";
 import { InvalidSettingError } from "../../components/validation/errors";
 
-/** The loopback ports of one orderer. */
-export interface OrdererPorts { listen: number; admin: number; operations: number; }
+/** The loopback ports of one orderer; `cluster` (consenter to consenter) only where the ordering service has several. */
+export interface OrdererPorts { listen: number; admin: number; operations: number; cluster?: number; }
 /** The loopback ports of one peer (gossip shares the listen port). */
 export interface PeerPorts { listen: number; chaincode: number; operations: number; }
 
 export interface PortLayout {
-    orderer: OrdererPorts;
+    /** In the order of the topology's orderers. */
+    orderers: OrdererPorts[];
     /** In the order of the topology's peers (peer0.org1, peer1.org1, peer0.org2). */
     peers: PeerPorts[];
 }
 
+/** How many orderers, and whether they talk to each other on a cluster port of their own. */
+export interface OrdererCount { count: number; clusterPort: boolean; }
+export const singleOrderer: OrdererCount = { count: 1, clusterPort: false };
+
 export const portsPerNode = 3;
 
-/** How many consecutive ports a network of `peerCount` peers takes. */
-export function portCount(peerCount: number): number {
-    return portsPerNode * (1 + peerCount);
+function portsPerOrderer(orderers: OrdererCount): number {
+    return portsPerNode + (orderers.clusterPort ? 1 : 0);
 }
 
-/** The fixed assignment of ports from a base: the orderer first, then each peer in topology order. */
-export function portLayout(basePort: number, peerCount: number): PortLayout {
+/** How many consecutive ports a network of `peerCount` peers (and these orderers) takes. */
+export function portCount(peerCount: number, orderers: OrdererCount = singleOrderer): number {
+    return portsPerOrderer(orderers) * orderers.count + portsPerNode * peerCount;
+}
+
+/** The fixed assignment of ports from a base: the orderers first, then each peer in topology order. */
+export function portLayout(basePort: number, peerCount: number, orderers: OrdererCount = singleOrderer): PortLayout {
+    const perOrderer = portsPerOrderer(orderers);
+    const ordererPorts: OrdererPorts[] = [];
+    for (let i = 0; i < orderers.count; i++) {
+        const first = basePort + perOrderer * i;
+        ordererPorts.push({ listen: first, admin: first + 1, operations: first + 2, ...(orderers.clusterPort ? { cluster: first + 3 } : {}) });
+    }
+    const peersFrom = basePort + perOrderer * orderers.count;
     const peers: PeerPorts[] = [];
     for (let i = 0; i < peerCount; i++) {
-        const first = basePort + portsPerNode * (i + 1);
+        const first = peersFrom + portsPerNode * i;
         peers.push({ listen: first, chaincode: first + 1, operations: first + 2 });
     }
-    return { orderer: { listen: basePort, admin: basePort + 1, operations: basePort + 2 }, peers };
+    return { orderers: ordererPorts, peers };
 }
 
-export function validateBasePort(basePort: number, peerCount: number): void {
-    const highest = 65535 - portCount(peerCount) + 1;
+export function validateBasePort(basePort: number, peerCount: number, orderers: OrdererCount = singleOrderer): void {
+    const highest = 65535 - portCount(peerCount, orderers) + 1;
     if (!Number.isInteger(basePort) || basePort < 1024 || basePort > highest) {
         throw new InvalidSettingError("basePort", basePort, `an integer from 1024 to ${highest}`);
     }

@@ -1,8 +1,10 @@
 import * as path from "node:path";
-import { type OrdererPorts, type PeerPorts, portLayout } from "./ports";
+import { type OrdererCount, type OrdererPorts, type PeerPorts, portLayout } from "./ports";
+import type { Consensus } from "./types";
 
 /**
- * The fixed shape of the test network (two peer orgs, one Raft orderer) and
+ * The fixed shape of the test network (two peer orgs; one Raft orderer, or
+ * four SmartBFT orderers) and
  * where each node's material, data and log live under the data dir. The
  * crypto paths follow the folder layout cryptogen writes.
  */
@@ -40,6 +42,8 @@ export interface PeerOrgPlan {
 
 export interface OrdererPlan {
     name: string;
+    /** The consenter's ID in the channel's BFT consenter mapping (1, 2, ...). */
+    consenterId: number;
     mspId: string;
     domain: string;
     ports: OrdererPorts;
@@ -63,7 +67,10 @@ export interface NetworkPlan {
     clientAuthRequired: boolean;
     /** FABRIC_LOGGING_SPEC of every node. */
     logSpec: string;
+    consensus: Consensus;
+    /** The first of `orderers`. */
     orderer: OrdererPlan;
+    orderers: OrdererPlan[];
     orgs: PeerOrgPlan[];
     /** Every peer, in port-layout order. */
     peers: PeerPlan[];
@@ -74,8 +81,21 @@ export const peerOrgShapes: readonly { name: string; domain: string; peerCount: 
     { name: "Org1", domain: "org1.example.com", peerCount: 2 },
     { name: "Org2", domain: "org2.example.com", peerCount: 1 },
 ];
-export const ordererShape = { name: "Orderer", mspId: "OrdererMSP", domain: "example.com", hostname: "orderer" } as const;
+export const ordererShape = { name: "Orderer", mspId: "OrdererMSP", domain: "example.com" } as const;
 export const peerCount = peerOrgShapes.reduce((sum, org) => sum + org.peerCount, 0);
+
+/** 3f+1 consenters with f = 1: the smallest BFT ordering service that survives one faulty orderer. */
+export const bftOrdererCount = 4;
+
+/** cryptogen host names of the orderers: "orderer" alone for Raft, orderer0..orderer3 for BFT. */
+export function ordererHostnames(consensus: Consensus): string[] {
+    return consensus === "BFT" ? Array.from({ length: bftOrdererCount }, (_, i) => `orderer${i}`) : ["orderer"];
+}
+
+/** How many orderers the consensus runs, and whether they need a cluster port of their own. */
+export function ordererCount(consensus: Consensus): OrdererCount {
+    return consensus === "BFT" ? { count: bftOrdererCount, clusterPort: true } : { count: 1, clusterPort: false };
+}
 
 export interface PlanInput {
     dataDir: string;
@@ -83,28 +103,32 @@ export interface PlanInput {
     channel: string;
     clientAuthRequired: boolean;
     logSpec: string;
+    consensus: Consensus;
 }
 
 export function planNetwork(input: PlanInput): NetworkPlan {
     const { dataDir } = input;
     const cryptoDir = path.join(dataDir, "crypto");
     const logDir = path.join(dataDir, "logs");
-    const layout = portLayout(input.basePort, peerCount);
+    const layout = portLayout(input.basePort, peerCount, ordererCount(input.consensus));
 
     const ordererOrgDir = path.join(cryptoDir, "ordererOrganizations", ordererShape.domain);
-    const ordererName = `${ordererShape.hostname}.${ordererShape.domain}`;
-    const orderer: OrdererPlan = {
-        name: ordererName,
-        mspId: ordererShape.mspId,
-        domain: ordererShape.domain,
-        ports: layout.orderer,
-        orgMspDir: path.join(ordererOrgDir, "msp"),
-        tlsCaFile: path.join(ordererOrgDir, "tlsca", `tlsca.${ordererShape.domain}-cert.pem`),
-        identity: identityFiles(path.join(ordererOrgDir, "orderers", ordererName)),
-        admin: identityFiles(path.join(ordererOrgDir, "users", `Admin@${ordererShape.domain}`)),
-        dataDir: path.join(dataDir, "nodes", ordererName),
-        logFile: path.join(logDir, `${ordererName}.log`),
-    };
+    const orderers = ordererHostnames(input.consensus).map((hostname, index): OrdererPlan => {
+        const name = `${hostname}.${ordererShape.domain}`;
+        return {
+            name,
+            consenterId: index + 1,
+            mspId: ordererShape.mspId,
+            domain: ordererShape.domain,
+            ports: layout.orderers[index],
+            orgMspDir: path.join(ordererOrgDir, "msp"),
+            tlsCaFile: path.join(ordererOrgDir, "tlsca", `tlsca.${ordererShape.domain}-cert.pem`),
+            identity: identityFiles(path.join(ordererOrgDir, "orderers", name)),
+            admin: identityFiles(path.join(ordererOrgDir, "users", `Admin@${ordererShape.domain}`)),
+            dataDir: path.join(dataDir, "nodes", name),
+            logFile: path.join(logDir, `${name}.log`),
+        };
+    });
 
     const peers: PeerPlan[] = [];
     const orgs = peerOrgShapes.map((shape): PeerOrgPlan => {
@@ -146,7 +170,9 @@ export function planNetwork(input: PlanInput): NetworkPlan {
         channelBlockFile: path.join(dataDir, "config", `${input.channel}.block`),
         clientAuthRequired: input.clientAuthRequired,
         logSpec: input.logSpec,
-        orderer,
+        consensus: input.consensus,
+        orderer: orderers[0],
+        orderers,
         orgs,
         peers,
     };
@@ -156,7 +182,12 @@ function identityFiles(dir: string): IdentityFiles {
     return { mspDir: path.join(dir, "msp"), tlsDir: path.join(dir, "tls") };
 }
 
-/** Every TLS CA of the network: what a node trusts for client certificates. */
+/** The orderer of this name, if the plan has one. */
+export function ordererNamed(plan: NetworkPlan, name: string): OrdererPlan | undefined {
+    return plan.orderers.find((orderer) => orderer.name === name);
+}
+
+/** Every TLS CA of the network: what a node trusts for client certificates (the orderers share their org's). */
 export function allTlsCaFiles(plan: NetworkPlan): string[] {
     return [plan.orderer.tlsCaFile, ...plan.orgs.map((org) => org.tlsCaFile)];
 }

@@ -70,14 +70,21 @@ export interface Org {
     peers: PeerNode[];
 }
 
+/** The ordering service's consensus: one Raft consenter, or four SmartBFT consenters (Fabric 3). */
+export type Consensus = "etcdraft" | "BFT";
+
 export interface FabricNetwork {
     /** e.g. "2.5.16" */
     version: string;
     /** e.g. "mychannel" */
     channel: string;
-    /** Peers and orderer demand client certificates (mutual TLS). */
+    /** Peers and orderers demand client certificates (mutual TLS). */
     clientAuthRequired: boolean;
+    consensus: Consensus;
+    /** The first of `orderers`. */
     orderer: OrdererNode;
+    /** Every orderer: one with etcdraft, orderer0..orderer3.example.com with BFT. */
+    orderers: OrdererNode[];
     /** [Org1MSP (peer0, peer1), Org2MSP (peer0)] */
     orgs: Org[];
     /** All three peers. */
@@ -89,7 +96,7 @@ export interface FabricNetwork {
     configDir: string;
     /** Kills exactly this network's PIDs, waits for them to exit, removes dataDir (unless keepData). */
     stop(): Promise<void>;
-    /** Stops one node (orderer or peer, by name) by its PID: SIGTERM, then SIGKILL. Its data and ports stay. */
+    /** Stops one node (an orderer or a peer, by name) by its PID: SIGTERM, then SIGKILL. Its data and ports stay. */
     stopNode(name: string): Promise<void>;
     /** Starts a stopped node again with its data and ports; resolves once it serves and is back on the channel. */
     startNode(name: string): Promise<void>;
@@ -97,7 +104,7 @@ export interface FabricNetwork {
 
 /** Faults a test can inject to prove that failures are reported well. Never set outside tests. */
 export interface TestFaults {
-    /** Hand this component ("orderer.example.com" or a peer name) a corrupted channel block to join with. */
+    /** Hand this component (an orderer's or a peer's name) a corrupted channel block to join with. */
     corruptChannelBlockFor?: string;
 }
 
@@ -108,6 +115,8 @@ export interface StartOptions {
     clientAuthRequired?: boolean;
     /** Defaults to "mychannel". */
     channel?: string;
+    /** "BFT" starts four SmartBFT orderers, each with its own TLS and signing identity (Fabric 3 or later). Defaults to "etcdraft" (one orderer). */
+    consensus?: Consensus;
     /** Leave dataDir on disk after stop(). Defaults to false. */
     keepData?: boolean;
     /** FABRIC_LOGGING_SPEC of every node, e.g. "debug" or "info:gossip=debug". Defaults to "info". */
@@ -118,7 +127,7 @@ export interface StartOptions {
     cacheDir?: string;
     /** Where to put crypto, ledgers and logs; must be absent or empty. Defaults to a new temp dir. */
     dataDir?: string;
-    /** Use basePort..basePort+11 (see portLayout) without probing. Defaults to free ports found at start. */
+    /** Use basePort..basePort+portCount-1 (see portLayout) without probing. Defaults to free ports found at start. */
     basePort?: number;
     /** Start the processes in their own session so they outlive this Node process (the CLI's `up`). Defaults to false. */
     detached?: boolean;
