@@ -52,7 +52,7 @@ async function broadcastInOrder(connections: Connections, targets: readonly Endp
     );
 }
 
-/** Every orderer at once; done when `quorum` of the channel's consenters have accepted. */
+/** Every orderer at once; done when `quorum` of the channel's consenters have accepted, failed once all have answered short of it. */
 async function broadcastToQuorum(connections: Connections, targets: readonly Endpoint[], consenters: number, envelope: common.Envelope, txId: string): Promise<void> {
     const quorum = bftQuorum(consenters);
     const where = targets.map(describeEndpoint).join(", ");
@@ -72,7 +72,8 @@ async function broadcastToQuorum(connections: Connections, targets: readonly End
         let pending = targets.length;
         const settle = () => {
             if (accepted >= quorum) resolve();
-            else if (accepted + pending < quorum) {
+            // Every answer is in before failing, so the error says which orderers took the transaction.
+            else if (pending === 0) {
                 reject(
                     new FabricCallError(
                         `transaction ${txId} was accepted by ${accepted} of ${targets.length} orderer(s), but a BFT channel of ${consenters} consenters needs ${quorum}; ` +

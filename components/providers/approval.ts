@@ -5,7 +5,7 @@
  * current sequence; an approval that already exists is never sent again.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { approveForMyOrg, definitionDifferences, queryApproved, queryCommitted } from "../fabric";
+import { type ApprovedDefinition, approveForMyOrg, definitionDifferences, queryApproved, queryCommitted } from "../fabric";
 import { InvalidSettingError } from "../validation/errors";
 import { compact, definitionFieldsFromNetwork, desiredDefinition, planSequence, requirePlanStillHolds } from "./lifecycle-plan";
 import { type DefinitionArgs, type OrdererConnectionArgs, type PeerConnectionArgs, type SignerArgs, type TransportArgs, type SettingNamesArgs, withSecretInputs, withSecretOutputs, FABRIC_RESOURCE_MODULE, FABRIC_SECRET_INPUTS } from "./resource-args";
@@ -108,12 +108,18 @@ async function approve(inputs: ChaincodeApprovalInputs, previousTxId: string): P
     const target = { ...desired, sequence };
     const packageId = inputs.packageId || undefined;
 
-    const existing = await queryApproved({ ...common, name: inputs.name, sequence });
-    if (existing && definitionDifferences(existing, target).length === 0 && existing.packageId === packageId) {
-        return compact({ ...inputs, approvedSequence: sequence, approvalTxId: previousTxId });
+    const matches = (approved: ApprovedDefinition | undefined) => approved !== undefined && definitionDifferences(approved, target).length === 0 && approved.packageId === packageId;
+    const unchanged = compact({ ...inputs, approvedSequence: sequence, approvalTxId: previousTxId });
+    if (matches(await queryApproved({ ...common, name: inputs.name, sequence }))) return unchanged;
+    try {
+        const result = await approveForMyOrg({ ...common, definition: target, packageId, submit: submitOptions(inputs) });
+        return compact({ ...inputs, approvedSequence: sequence, approvalTxId: result.txId });
+    } catch (error) {
+        // An identical approval sent before (one that orderers took while too few were up to order it) may land first: that is the goal reached.
+        if (!matches(await queryApproved({ ...common, name: inputs.name, sequence }).catch(() => undefined))) throw error;
+        note(`${inputs.mspId}'s approval of ${inputs.name} sequence ${sequence} reached channel ${inputs.channel} by an earlier transaction; this one was not needed (${(error as Error).message.split("\n")[0]})`);
+        return unchanged;
     }
-    const result = await approveForMyOrg({ ...common, definition: target, packageId, submit: submitOptions(inputs) });
-    return compact({ ...inputs, approvedSequence: sequence, approvalTxId: result.txId });
 }
 
 export const chaincodeApprovalProvider = providerShell<ChaincodeApprovalInputs, ChaincodeApprovalOutputs>("approval", "chaincodeApprovalLogic");

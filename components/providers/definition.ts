@@ -164,8 +164,16 @@ async function commit(inputs: ChaincodeDefinitionInputs, previousTxId: string): 
             );
         }
         if (missing.length === 0) {
-            const result = await commitDefinition({ ...callOptions(inputs), peers, identity: adminIdentity(inputs), channel: inputs.channel, definition: target, submit: submitOptions(inputs) });
-            return compact({ ...inputs, committedSequence: plan.sequence, approvals: readiness.approvals, commitTxId: result.txId });
+            try {
+                const result = await commitDefinition({ ...callOptions(inputs), peers, identity: adminIdentity(inputs), channel: inputs.channel, definition: target, submit: submitOptions(inputs) });
+                return compact({ ...inputs, committedSequence: plan.sequence, approvals: readiness.approvals, commitTxId: result.txId });
+            } catch (error) {
+                // An identical commit sent before (one that orderers took while too few were up to order it) may land first: that is the goal reached.
+                const now = await queryCommitted({ ...common, name: inputs.name }).catch(() => undefined);
+                if (!now || now.sequence !== plan.sequence || !planSequence(inputs, desired, now).matchesCommitted) throw error;
+                note(`${inputs.name} sequence ${plan.sequence} was committed on channel ${inputs.channel} by an earlier transaction; this one was not needed (${(error as Error).message.split("\n")[0]})`);
+                return compact({ ...inputs, committedSequence: now.sequence, approvals: now.approvals, commitTxId: previousTxId });
+            }
         }
         if (Date.now() + READINESS_POLL_MS > deadline) throw new Error(await notReadyMessage(inputs, target, readiness, missing, `${checks} readiness check(s) in ${waitSeconds} s`));
         await new Promise((resolve) => setTimeout(resolve, READINESS_POLL_MS));

@@ -205,4 +205,25 @@ describe("faults against a real network", () => {
         assert.equal((await approved(org2))?.version, "1.1");
         assert.equal(await height(), before + 1, "one approval transaction");
     });
+    it("fault: the same approval and commit sent twice at once (a re-run racing an earlier transaction) both converge", async () => {
+        const upgrade: ChaincodeApprovalInputs = { ...approval(org1, false), version: "1.1" };
+        const approvals = await Promise.all([chaincodeApprovalProvider.create(upgrade), chaincodeApprovalProvider.create(upgrade)]);
+        assert.deepEqual(approvals.map(({ outs }) => outs.approvedSequence), [2, 2]);
+        assert.equal((await approved(org1))?.version, "1.1");
+
+        const definition = {
+            channel: network.channel,
+            name: "basic",
+            version: "1.1",
+            sequence: "auto" as const,
+            endorsementPolicy: POLICY,
+            peers: network.orgs.map((org) => ({ endpoint: org.peers[0].endpoint, tlsCaPem: org.peers[0].tlsCaPem, hostOverride: org.peers[0].hostOverride, mspId: org.mspId })),
+            ...admin(org1),
+        };
+        const commits = await Promise.all([chaincodeDefinitionProvider.create(definition), chaincodeDefinitionProvider.create(definition)]);
+        assert.deepEqual(commits.map(({ outs }) => outs.committedSequence), [2, 2]);
+        const committed = await queryCommitted({ peer: endpoint(org2.peers[0]), identity: org2.admin, channel: network.channel, name: "basic" });
+        assert.equal(committed?.sequence, 2);
+        assert.equal(committed?.version, "1.1");
+    });
 });
