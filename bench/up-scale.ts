@@ -14,8 +14,8 @@
 import { channelHeight } from "../testenv/network";
 import { parseEventStream } from "../test/e2e/support/engine-events";
 import { startLocalPlatform } from "../test/e2e/support/full-stack";
-import { createOrgStack } from "../test/e2e/support/org-stack";
-import { PulumiWorkspace, requireSuccess, type PulumiStack } from "../test/e2e/support/pulumi-cli";
+import { createOrgStack } from "../testenv/pulumi/org-stack";
+import { PulumiWorkspace, requireSuccess, type PulumiStack } from "../testenv/pulumi/workspace";
 import { ProcessCpuSampler } from "./process-cpu";
 import type { BenchResult } from "./result";
 

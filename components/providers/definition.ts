@@ -201,14 +201,31 @@ async function notReadyMessage(
             lines.push(`${org} is not an org of channel ${inputs.channel} (requiredApprovals lists it).`);
             continue;
         }
-        const mismatches = readiness.mismatches[org];
-        if (mismatches?.length) {
-            lines.push(`${org}'s approval differs in: ${mismatches.join(", ")}.`);
+        // Our own org's approval can be read whole, which says more than Fabric's mismatch names.
+        if (org === inputs.mspId) {
+            lines.push(await ownApprovalDetail(inputs, target));
             continue;
         }
-        if (org === inputs.mspId) lines.push(await ownApprovalDetail(inputs, target));
+        const mismatches = readiness.mismatches[org];
+        if (mismatches?.length) lines.push(describeMismatches(org, target.sequence, mismatches));
     }
     return lines.join("\n");
+}
+
+/**
+ * Fabric 3's commit readiness names how an org's approval differs by the
+ * stored parameter groups; Fabric 2.5 names nothing. The whole structure
+ * ("ChaincodeParameters") differs when the org approved nothing at the sequence.
+ */
+const MISMATCH_GROUPS: Readonly<Record<string, string>> = {
+    EndorsementInfo: "version, initRequired or endorsement plugin",
+    ValidationInfo: "endorsement policy or validation plugin",
+    Collections: "collections",
+};
+
+export function describeMismatches(org: string, sequence: number, items: readonly string[]): string {
+    if (items.includes("ChaincodeParameters")) return `${org} has approved no definition at sequence ${sequence}.`;
+    return `${org}'s approval differs in: ${items.map((item) => MISMATCH_GROUPS[item] ?? item).join("; ")}.`;
 }
 
 /** Our own org's approval is visible to its admin: say how it differs. */

@@ -18,7 +18,7 @@ import { parseEventStream } from "./support/engine-events";
 import { deploymentsIn, startLocalPlatform, type LocalPlatform } from "./support/full-stack";
 import { reportPhase } from "./support/phases";
 import { plaintextSecretsIn } from "./support/plaintext-secrets";
-import { PulumiWorkspace, REPO_ROOT, requireSuccess, type PulumiStack } from "./support/pulumi-cli";
+import { PulumiWorkspace, REPO_ROOT, requireSuccess, type PulumiStack } from "../../testenv/pulumi/workspace";
 import { printLogsOnFailure } from "../support/failure-logs";
 
 const EXAMPLE_DIR = join(REPO_ROOT, "examples", "consumer-stack");

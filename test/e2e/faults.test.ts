@@ -16,7 +16,7 @@ import { testPki } from "../support/pki";
 import { nameOfUrn, parseEventStream } from "./support/engine-events";
 import { FullStack, NAMESPACE_ORG1 } from "./support/full-stack";
 import { plaintextSecretsIn } from "./support/plaintext-secrets";
-import { requireSuccess, type CommandResult, type PulumiStack } from "./support/pulumi-cli";
+import { requireSuccess, type CommandResult, type PulumiStack } from "../../testenv/pulumi/workspace";
 import { printLogsOnFailure } from "../support/failure-logs";
 
 const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");

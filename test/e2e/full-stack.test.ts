@@ -20,7 +20,7 @@ import { FullStack, NAMESPACE_ORG1, NAMESPACE_ORG2 } from "./support/full-stack"
 import { LoadLoop, type LoadResult } from "./support/load";
 import { reportPhase } from "./support/phases";
 import { plaintextSecretsIn } from "./support/plaintext-secrets";
-import { describeFailure, REPO_ROOT, requireSuccess, type PulumiStack } from "./support/pulumi-cli";
+import { describeFailure, REPO_ROOT, requireSuccess, type PulumiStack } from "../../testenv/pulumi/workspace";
 import { printLogsOnFailure } from "../support/failure-logs";
 
 /** Calls the load loop keeps making after a switch, through the release that serves then. */

@@ -13,10 +13,10 @@ import { evaluate, submit } from "../../components/fabric";
 import { channelHeight, clientEndpoint, type Org } from "../../testenv/network";
 import { parseEventStream } from "./support/engine-events";
 import { deploymentsIn, startLocalPlatform, type LocalPlatform } from "./support/full-stack";
-import { createOrgStack } from "./support/org-stack";
+import { createOrgStack } from "../../testenv/pulumi/org-stack";
 import { reportPhase } from "./support/phases";
 import { plaintextSecretsIn } from "./support/plaintext-secrets";
-import { PulumiWorkspace, requireSuccess, type PulumiStack, type StateResource } from "./support/pulumi-cli";
+import { PulumiWorkspace, requireSuccess, type PulumiStack, type StateResource } from "../../testenv/pulumi/workspace";
 import { printLogsOnFailure } from "../support/failure-logs";
 
 const CHAINCODES: ReadonlyArray<Record<string, string>> = [

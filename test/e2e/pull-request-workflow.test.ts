@@ -14,9 +14,9 @@ import { mkdirSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { FullStack, NAMESPACE_ORG1 } from "./support/full-stack";
-import { createOrgStack } from "./support/org-stack";
+import { createOrgStack } from "../../testenv/pulumi/org-stack";
 import { plaintextSecretsIn } from "./support/plaintext-secrets";
-import { type CommandResult, describeFailure, PulumiWorkspace, type PulumiStack, REPO_ROOT, requireSuccess } from "./support/pulumi-cli";
+import { type CommandResult, describeFailure, PulumiWorkspace, type PulumiStack, REPO_ROOT, requireSuccess } from "../../testenv/pulumi/workspace";
 import { loadWorkflow, pulumiCommandOf, pulumiStepOf, type Workflow } from "../support/workflow";
 import { printLogsOnFailure } from "../support/failure-logs";
 

@@ -18,8 +18,8 @@ import { evaluate } from "../../components/fabric";
 import { channelHeight, clientEndpoint } from "../../testenv/network";
 import { parseEventStream, parsePreview } from "./support/engine-events";
 import { NAMESPACE_ORG2, startLocalPlatform, type LocalPlatform } from "./support/full-stack";
-import { createOrgStack } from "./support/org-stack";
-import { PulumiWorkspace, REPO_ROOT, requireSuccess, type PulumiStack } from "./support/pulumi-cli";
+import { createOrgStack } from "../../testenv/pulumi/org-stack";
+import { PulumiWorkspace, REPO_ROOT, requireSuccess, type PulumiStack } from "../../testenv/pulumi/workspace";
 import { printLogsOnFailure } from "../support/failure-logs";
 
 /** The last release: the tree as issue 10 left it, before the library and the many-chaincodes work. */

@@ -36,6 +36,8 @@ import { assertChaincodeServerBuilt, CHAINCODE_SERVER, freePort, waitFor } from 
 import { printLogsOnFailure } from "../support/failure-logs";
 
 const POLICY = "OR('Org1MSP.member', 'Org2MSP.member')";
+/** Fabric 3's commit readiness also says how each org's approval differs; Fabric 2.5's says nothing. */
+const READINESS_NAMES_MISMATCHES = Number((process.env.FABRIC_VERSION ?? "2.5.16").split(".")[0]) >= 3;
 
 describe("Fabric lifecycle client against a real network (mutual TLS)", () => {
     let network: FabricNetwork;
@@ -154,6 +156,12 @@ describe("Fabric lifecycle client against a real network (mutual TLS)", () => {
 
         const readiness = await checkCommitReadiness({ peer, identity: org1.admin, channel: network.channel, definition: definition() });
         assert.deepEqual(readiness.approvals, { Org1MSP: true, Org2MSP: false });
+        // Fabric 3: an org that approved nothing at the sequence differs in the whole parameter structure.
+        assert.deepEqual(readiness.mismatches, READINESS_NAMES_MISMATCHES ? { Org2MSP: ["ChaincodeParameters"] } : {});
+        const otherPolicy = await checkCommitReadiness({ peer, identity: org1.admin, channel: network.channel, definition: { ...definition(), endorsementPolicy: "OR('Org1MSP.member')" } });
+        assert.deepEqual(otherPolicy.approvals, { Org1MSP: false, Org2MSP: false });
+        // Fabric 3: Org1 approved another policy, which lives in the validation group of its parameters.
+        assert.deepEqual(otherPolicy.mismatches, READINESS_NAMES_MISMATCHES ? { Org1MSP: ["ValidationInfo"], Org2MSP: ["ChaincodeParameters"] } : {});
 
         const approved = await queryApproved({ peer, identity: org1.admin, channel: network.channel, name: "basic" });
         assert.equal(approved?.packageId, pkg.packageId);

@@ -235,3 +235,15 @@ describe("smoke check hints", () => {
         assert.match(hints.join("\n"), /CHAINCODE_ID.*\n.*root_cert.*\n.*DNS/s);
     });
 });
+
+describe("commit readiness mismatches (Fabric 3) in the definition's words", () => {
+    it("names the fields each parameter group holds, and an org that approved nothing at the sequence", async () => {
+        const { describeMismatches } = await import("../../components/providers/definition");
+        assert.equal(
+            describeMismatches("Org2MSP", 2, ["ValidationInfo", "Collections"]),
+            "Org2MSP's approval differs in: endorsement policy or validation plugin; collections.",
+        );
+        assert.equal(describeMismatches("Org2MSP", 2, ["EndorsementInfo"]), "Org2MSP's approval differs in: version, initRequired or endorsement plugin.");
+        assert.equal(describeMismatches("Org2MSP", 3, ["ChaincodeParameters"]), "Org2MSP has approved no definition at sequence 3.");
+    });
+});

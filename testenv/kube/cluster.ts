@@ -6,7 +6,7 @@
  * (see LocalKubelet for that).
  */
 import { execFile } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -24,6 +24,8 @@ export interface KwokClusterOptions {
     readonly waitSeconds?: number;
     /** Progress lines. Defaults to silence. */
     readonly log?: (line: string) => void;
+    /** KWOK_WORKDIR (created if absent; deleted with the cluster). Defaults to a new temp dir. */
+    readonly workdir?: string;
 }
 
 export class KwokCluster {
@@ -43,9 +45,10 @@ export class KwokCluster {
     /** Creates the cluster and one fake node; a failed start deletes what it made. */
     static async create(options: KwokClusterOptions = {}): Promise<KwokCluster> {
         const name = options.name ?? `ccaas-${process.pid}-${Date.now().toString(36)}`;
-        const workdir = mkdtempSync(join(tmpdir(), "kwok-"));
+        const workdir = options.workdir ?? mkdtempSync(join(tmpdir(), "kwok-"));
+        mkdirSync(workdir, { recursive: true });
         const log = options.log ?? (() => undefined);
-        const cluster = new KwokCluster(name, workdir, { ...toolchainEnv(), KWOK_WORKDIR: workdir }, log);
+        const cluster = KwokCluster.attach(name, workdir, log);
         try {
             await cluster.kwokctl(["create", "cluster", "--name", name, "--wait", `${options.waitSeconds ?? 120}s`]);
             await cluster.kwokctl(["--name", name, "scale", "node", "--replicas", "1"]);
@@ -55,6 +58,11 @@ export class KwokCluster {
             await cluster.delete().catch(() => undefined);
             throw new Error(`kwok cluster ${name} did not start: ${(err as Error).message}\n${cluster.logTail()}`);
         }
+    }
+
+    /** The cluster another process created in `workdir` (to delete it after that process is gone). */
+    static attach(name: string, workdir: string, log: (line: string) => void = () => undefined): KwokCluster {
+        return new KwokCluster(name, workdir, { ...toolchainEnv(), KWOK_WORKDIR: workdir }, log);
     }
 
     /** Kubeconfig contents (admin client certificate and key included). */
@@ -120,7 +128,8 @@ export class KwokCluster {
         }
     }
 
-    private pids(): number[] {
+    /** PIDs of the control plane's processes, from kwokctl's pid files. */
+    pids(): number[] {
         const dir = join(this.workdir, "clusters", this.name, "pids");
         try {
             return readdirSync(dir)

@@ -110,6 +110,11 @@ export class LocalKubelet {
         return [...this.pods.keys()].sort();
     }
 
+    /** Each running server's Deployment, PID and loopback ports (to check that none outlives a shutdown). */
+    servers(): Array<{ deployment: string; pid: number | undefined; ports: number[] }> {
+        return [...this.pods.entries()].map(([deployment, pod]) => ({ deployment, pid: pod.server.pid, ports: [...pod.ports.values()] }));
+    }
+
     /** The latest start of a Deployment, if any. */
     lastStart(deployment: string): LocalPodStart | undefined {
         return this.starts.filter((start) => start.deployment === deployment).at(-1);

@@ -39,6 +39,12 @@ export function toolchainEnv(base: NodeJS.ProcessEnv = process.env): NodeJS.Proc
     return env;
 }
 
+/** What `pulumi up` of this program on the local platform needs from the toolchain: the CLI, the Node language host, every provider it registers, kwok's control plane. */
+export const LOCAL_PLATFORM_BINARIES = [
+    "pulumi", "pulumi-language-nodejs", "pulumi-resource-kubernetes", "pulumi-resource-tls",
+    "kwokctl", "kwok", "kube-apiserver", "kube-controller-manager", "kube-scheduler", "kubectl", "etcd",
+] as const;
+
 /** The toolchain binaries among `names` that are not in the bin folder. */
 export function missingToolchainBinaries(names: readonly string[], env: NodeJS.ProcessEnv = process.env): string[] {
     const bin = toolchainBinDir(env);

@@ -34,6 +34,11 @@ export class ServerProcess {
         });
     }
 
+    /** The server's PID (undefined if it could not be started). */
+    get pid(): number | undefined {
+        return this.child.pid;
+    }
+
     /** Resolves with the start line once the server logs it; rejects if it exits first or stays silent. */
     async listening(timeoutMs = 20000): Promise<string> {
         const deadline = Date.now() + timeoutMs;

@@ -7,18 +7,13 @@
  */
 import assert from "node:assert/strict";
 import { setTimeout as sleep } from "node:timers/promises";
-import { KwokCluster, LocalKubelet, missingToolchainBinaries, ServiceProxy, toolchainBinDir, type LocalPodStart } from "../../../testenv/kube";
+import { KwokCluster, LOCAL_PLATFORM_BINARIES, LocalKubelet, missingToolchainBinaries, ServiceProxy, toolchainBinDir, type LocalPodStart } from "../../../testenv/kube";
 import { channelHeight, clientEndpoint, startNetwork, type FabricNetwork, type Org } from "../../../testenv/network";
 import { assertChaincodeServerBuilt } from "../../support/chaincode-server";
 import { parseEventStream, type EngineReport } from "./engine-events";
-import { createOrgStack } from "./org-stack";
-import { type PulumiStack, PulumiWorkspace, requireSuccess, type CommandResult } from "./pulumi-cli";
+import { createOrgStack } from "../../../testenv/pulumi/org-stack";
+import { type PulumiStack, PulumiWorkspace, requireSuccess, type CommandResult } from "../../../testenv/pulumi/workspace";
 
-/** What `pulumi up` on this program needs from PATH: the CLI, the Node language host, every provider it registers. */
-const REQUIRED_BINARIES = [
-    "pulumi", "pulumi-language-nodejs", "pulumi-resource-kubernetes", "pulumi-resource-tls",
-    "kwokctl", "kwok", "kube-apiserver", "kube-controller-manager", "kube-scheduler", "kubectl", "etcd",
-];
 export const NAMESPACE_ORG1 = "hlf-org1"; // Pulumi.local.yaml
 export const NAMESPACE_ORG2 = "hlf-org2";
 
@@ -33,7 +28,7 @@ export interface LocalPlatform {
 
 /** Starts the platform a Pulumi project deploys to; fails naming what is missing when the toolchain is incomplete. */
 export async function startLocalPlatform(log: (line: string) => void): Promise<LocalPlatform> {
-    const missing = missingToolchainBinaries(REQUIRED_BINARIES);
+    const missing = missingToolchainBinaries(LOCAL_PLATFORM_BINARIES);
     assert.deepEqual(
         missing,
         [],

@@ -1,6 +1,7 @@
 /**
  * The real Pulumi CLI on a project, isolated: a file backend, PULUMI_HOME
- * and project folder in a temp dir, the passphrase secrets provider, and the
+ * and project folder in a temp dir (or a folder kept between runs, as the
+ * demo's), the passphrase secrets provider, and the
  * toolchain's binaries from PATH (no plugin downloads). For our program the
  * project folder links the repository's Pulumi.yaml, dist/, node_modules/
  * and package.json, so the stack files (Pulumi.<stack>.yaml) never land in
@@ -10,9 +11,9 @@ import { spawn } from "node:child_process";
 import { copyFileSync, cpSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, realpathSync, renameSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { toolchainEnv } from "../../../testenv/kube";
+import { toolchainEnv } from "../kube";
 
-export const REPO_ROOT = join(__dirname, "..", "..", "..", "..");
+export const REPO_ROOT = join(__dirname, "..", "..", "..");
 const PROJECT_NAME = "fabric-ccaas";
 /** Links that make a temp folder our project (the program runs from the repository's dist/). */
 const PROJECT_ENTRIES = ["Pulumi.yaml", "dist", "node_modules", "package.json"];
@@ -34,33 +35,43 @@ export interface RunOptions {
     readonly watch?: (stdout: string, pid: number) => void;
     /** More environment for this command only (e.g. an engine setting a benchmark compares). */
     readonly env?: Readonly<Record<string, string>>;
+    /** Called with each chunk of stdout and stderr as it comes (to show a person the engine's progress). */
+    readonly onOutput?: (chunk: string) => void;
+}
+
+export interface WorkspaceLocation {
+    /** A folder kept between runs (created if absent). Defaults to a new temp dir. */
+    readonly root?: string;
+    /** Of the passphrase secrets provider. Defaults to the e2e tier's. */
+    readonly passphrase?: string;
 }
 
 export class PulumiWorkspace {
     private currentProjectDir: string;
     private readonly env: NodeJS.ProcessEnv;
 
-    private constructor(readonly root: string, readonly projectName: string, private readonly log: (line: string) => void) {
+    private constructor(readonly root: string, readonly projectName: string, private readonly log: (line: string) => void, passphrase = "e2e-passphrase") {
         this.currentProjectDir = join(root, "project");
         const backendDir = join(root, "backend");
         const homeDir = join(root, "home");
         // The Kubernetes provider leaves kubeconfig copies (credentials) in the temp directory: keep them in ours.
         const tempDir = join(root, "tmp");
-        for (const dir of [this.currentProjectDir, backendDir, homeDir, tempDir]) mkdirSync(dir);
+        for (const dir of [this.currentProjectDir, backendDir, homeDir, tempDir]) mkdirSync(dir, { recursive: true });
         this.env = {
             ...toolchainEnv(),
             PULUMI_HOME: homeDir,
             TMPDIR: tempDir,
             PULUMI_BACKEND_URL: `file://${backendDir}`,
-            PULUMI_CONFIG_PASSPHRASE: "e2e-passphrase",
+            PULUMI_CONFIG_PASSPHRASE: passphrase,
             PULUMI_SKIP_CONFIRMATIONS: "true",
             NO_COLOR: "1",
         };
     }
 
     /** Our program. `log` gets one line per command: its arguments (never a value: those go through stdin), exit code and seconds. */
-    static create(log: (line: string) => void = () => undefined, checkout = REPO_ROOT): PulumiWorkspace {
-        const workspace = new PulumiWorkspace(mkdtempSync(join(tmpdir(), "pulumi-e2e-")), PROJECT_NAME, log);
+    static create(log: (line: string) => void = () => undefined, checkout = REPO_ROOT, location: WorkspaceLocation = {}): PulumiWorkspace {
+        const root = location.root ?? mkdtempSync(join(tmpdir(), "pulumi-e2e-"));
+        const workspace = new PulumiWorkspace(root, PROJECT_NAME, log, location.passphrase);
         workspace.linkProjectTo(checkout);
         return workspace;
     }
@@ -115,6 +126,11 @@ export class PulumiWorkspace {
         return new PulumiStack(this, name);
     }
 
+    /** A stack made before (by initStack, here or in an earlier run on the same root). */
+    stack(name: string): PulumiStack {
+        return new PulumiStack(this, name);
+    }
+
     /** Runs `pulumi <args>` in the project folder; never rejects on a non-zero exit (see requireSuccess). */
     run(args: readonly string[], options: RunOptions = {}): Promise<CommandResult> {
         const command = `pulumi ${args.join(" ")}`;
@@ -125,9 +141,13 @@ export class PulumiWorkspace {
             let stderr = "";
             child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
                 stdout += chunk;
+                options.onOutput?.(chunk);
                 if (child.pid !== undefined) options.watch?.(stdout, child.pid);
             });
-            child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
+            child.stderr.setEncoding("utf8").on("data", (chunk: string) => {
+                stderr += chunk;
+                options.onOutput?.(chunk);
+            });
             const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
             const timer = setTimeout(() => {
                 child.kill("SIGINT");

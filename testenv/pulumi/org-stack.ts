@@ -5,8 +5,8 @@
  * `pulumi config set` (`--path` for objects, `--secret` for keys).
  */
 import { join } from "node:path";
-import type { FabricNetwork, Org } from "../../../testenv/network";
-import { type PulumiStack, type PulumiWorkspace, REPO_ROOT } from "./pulumi-cli";
+import type { FabricNetwork, Org } from "../network";
+import { type PulumiStack, type PulumiWorkspace, REPO_ROOT } from "./workspace";
 
 export const LOCAL_STACK_FILE = join(REPO_ROOT, "Pulumi.local.yaml");
 
