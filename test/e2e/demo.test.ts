@@ -8,7 +8,6 @@
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
-import * as net from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
@@ -16,6 +15,7 @@ import { SAMPLE_ASSETS } from "../../chaincode/asset-transfer-basic/src/sample-a
 import { toolchainEnv } from "../../testenv/kube";
 import { demoPaths, type DemoState, readDemoState } from "../../testenv/demo/state";
 import { channelHeight } from "../../testenv/network";
+import { acceptsConnections } from "../../testenv/network/ports";
 import { pidAlive } from "../../testenv/network/processes";
 import { attachNetwork } from "../../testenv/network/state";
 import { REPO_ROOT } from "../../testenv/pulumi/workspace";
@@ -43,17 +43,6 @@ function demo(home: string, ...args: string[]): Promise<Run> {
 function requireExit0(run: Run, what: string): Run {
     assert.equal(run.code, 0, `${what} exited ${run.code}\n--- stdout\n${run.stdout.slice(-4000)}\n--- stderr\n${run.stderr.slice(-4000)}`);
     return run;
-}
-
-function portOpen(port: number): Promise<boolean> {
-    return new Promise((resolve) => {
-        const socket = net.connect({ host: "127.0.0.1", port });
-        socket.once("connect", () => {
-            socket.destroy();
-            resolve(true);
-        });
-        socket.once("error", () => resolve(false));
-    });
 }
 
 /** The table rows the demo prints: ID, Color, Size, Owner, AppraisedValue. */
@@ -114,7 +103,7 @@ describe("npm run demo: the sample chaincode deployed on one machine", () => {
         const alive = [{ name: "platform", pid: state.platformPid }, ...state.processes].filter((entry) => pidAlive(entry.pid));
         assert.deepEqual(alive, [], "every recorded process has exited");
         const open: number[] = [];
-        for (const port of state.ports) if (await portOpen(port)) open.push(port);
+        for (const port of state.ports) if (await acceptsConnections(port)) open.push(port);
         assert.deepEqual(open, [], "every recorded port is closed");
         assert.equal(existsSync(home), false, "the demo's folder is removed");
         const again = requireExit0(await demo(home, "down"), "a second down");

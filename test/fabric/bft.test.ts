@@ -16,9 +16,9 @@ import {
     chaincodeDefinitionProvider,
     chaincodeInstallProvider,
     type ChaincodeApprovalInputs,
-    type ChaincodeDefinitionInputs,
 } from "../../components/providers";
 import { ordererChannelInfo, startNetwork, type FabricNetwork, type OrdererNode, type Org, type PeerNode } from "../../testenv/network";
+import { definitionInputs } from "../support/definition-inputs";
 import { printLogsOnFailure } from "../support/failure-logs";
 
 const POLICY = "OR('Org1MSP.member', 'Org2MSP.member')";
@@ -109,16 +109,7 @@ describe("a BFT ordering service: four SmartBFT orderers", { skip: notOnThisLine
         assert.equal(viaList.outs.approvedSequence, 1);
         assert.equal((await queryApproved({ peer: endpoint(org2.peers[0]), identity: org2.admin, channel: network.channel, name: "basic" }))?.sequence, 1);
 
-        const definition: ChaincodeDefinitionInputs = {
-            channel: network.channel,
-            name: "basic",
-            version: "1.0",
-            sequence: "auto",
-            endorsementPolicy: POLICY,
-            peers: network.orgs.map((org) => ({ endpoint: org.peers[0].endpoint, tlsCaPem: org.peers[0].tlsCaPem, hostOverride: org.peers[0].hostOverride, mspId: org.mspId })),
-            ...admin(org1),
-            orderers: ordererList(network.orderers),
-        };
+        const definition = definitionInputs(network, org1, { version: "1.0", endorsementPolicy: POLICY, orderers: ordererList(network.orderers) });
         const { outs } = await chaincodeDefinitionProvider.create(definition);
         assert.equal(outs.committedSequence, 1);
         assert.equal(await height(), before + 3, "three transactions, each ordered once although three orderers took it");

@@ -20,6 +20,7 @@ import {
 } from "../../components/providers";
 import { startNetwork, type FabricNetwork, type Org, type PeerNode } from "../../testenv/network";
 import { assertChaincodeServerBuilt, CHAINCODE_SERVER, freePort, waitFor } from "../support/chaincode-server";
+import { definitionInputs } from "../support/definition-inputs";
 import { printLogsOnFailure } from "../support/failure-logs";
 
 const POLICY = "OR('Org1MSP.member', 'Org2MSP.member')";
@@ -138,15 +139,7 @@ describe("faults against a real network", () => {
     });
 
     it("fault: the orderer stopped before the commit fails naming the ordering service; the re-run commits once", async () => {
-        const inputs = {
-            channel: network.channel,
-            name: "basic",
-            version: "1.0",
-            sequence: "auto" as const,
-            endorsementPolicy: POLICY,
-            peers: network.orgs.map((org) => ({ endpoint: org.peers[0].endpoint, tlsCaPem: org.peers[0].tlsCaPem, hostOverride: org.peers[0].hostOverride, mspId: org.mspId })),
-            ...admin(org1),
-        };
+        const inputs = definitionInputs(network, org1, { version: "1.0", endorsementPolicy: POLICY });
         await network.stopNode(network.orderer.name);
         await assert.rejects(chaincodeDefinitionProvider.create(inputs), /the ordering service did not take the transaction/);
         await network.startNode(network.orderer.name);
@@ -211,15 +204,7 @@ describe("faults against a real network", () => {
         assert.deepEqual(approvals.map(({ outs }) => outs.approvedSequence), [2, 2]);
         assert.equal((await approved(org1))?.version, "1.1");
 
-        const definition = {
-            channel: network.channel,
-            name: "basic",
-            version: "1.1",
-            sequence: "auto" as const,
-            endorsementPolicy: POLICY,
-            peers: network.orgs.map((org) => ({ endpoint: org.peers[0].endpoint, tlsCaPem: org.peers[0].tlsCaPem, hostOverride: org.peers[0].hostOverride, mspId: org.mspId })),
-            ...admin(org1),
-        };
+        const definition = definitionInputs(network, org1, { version: "1.1", endorsementPolicy: POLICY });
         const commits = await Promise.all([chaincodeDefinitionProvider.create(definition), chaincodeDefinitionProvider.create(definition)]);
         assert.deepEqual(commits.map(({ outs }) => outs.committedSequence), [2, 2]);
         const committed = await queryCommitted({ peer: endpoint(org2.peers[0]), identity: org2.admin, channel: network.channel, name: "basic" });

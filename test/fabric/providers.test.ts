@@ -36,6 +36,7 @@ import {
 import { startNetwork, type FabricNetwork, type Org, type PeerNode } from "../../testenv/network";
 import { assertChaincodeServerBuilt, CHAINCODE_SERVER, freePort, waitFor } from "../support/chaincode-server";
 import { withStderrCaptured } from "../support/stderr";
+import { definitionInputs as definitionInputsFor } from "../support/definition-inputs";
 import { printLogsOnFailure } from "../support/failure-logs";
 
 const POLICY_1 = "OR('Org1MSP.member', 'Org2MSP.member')";
@@ -81,16 +82,8 @@ describe("Fabric dynamic providers against a real network", () => {
         ...submission(org),
         ...overrides,
     });
-    const definitionInputs = (overrides: Partial<ChaincodeDefinitionInputs> = {}): ChaincodeDefinitionInputs => ({
-        channel: network.channel,
-        name: "basic",
-        version: "1.0",
-        sequence: "auto",
-        endorsementPolicy: policy,
-        peers: network.orgs.map((org) => ({ endpoint: org.peers[0].endpoint, tlsCaPem: org.peers[0].tlsCaPem, hostOverride: org.peers[0].hostOverride, mspId: org.mspId })),
-        ...admin(org1),
-        ...overrides,
-    });
+    const definitionInputs = (overrides: Partial<ChaincodeDefinitionInputs> = {}): ChaincodeDefinitionInputs =>
+        definitionInputsFor(network, org1, { version: "1.0", endorsementPolicy: policy, ...overrides });
 
     /** check then create, failing on check failures, as the engine would. */
     async function checkedCreate<I, O>(provider: { check(o: object, n: I): Promise<{ inputs: I; failures: unknown[] }>; create(i: I): Promise<{ id: string; outs: O }> }, inputs: I) {

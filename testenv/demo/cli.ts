@@ -8,13 +8,13 @@
  */
 import { spawn } from "node:child_process";
 import * as fs from "node:fs";
-import * as net from "node:net";
 import * as path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { evaluate, submit } from "../../components/fabric";
 import { KwokCluster, LOCAL_PLATFORM_BINARIES, missingToolchainBinaries, toolchainBinDir, toolchainEnv } from "../kube";
 import { channelHeight, clientEndpoint, type FabricNetwork } from "../network";
 import { locateFabric } from "../network/binaries";
+import { acceptsConnections } from "../network/ports";
 import { pidAlive } from "../network/processes";
 import { attachNetwork } from "../network/state";
 import { createOrgStack } from "../pulumi/org-stack";
@@ -209,17 +209,6 @@ async function waitUntil(condition: () => boolean, timeoutMs: number): Promise<b
     return true;
 }
 
-function portOpen(port: number): Promise<boolean> {
-    return new Promise((resolve) => {
-        const socket = net.connect({ host: "127.0.0.1", port });
-        socket.once("connect", () => {
-            socket.destroy();
-            resolve(true);
-        });
-        socket.once("error", () => resolve(false));
-    });
-}
-
 async function down(paths: DemoPaths): Promise<void> {
     const state = readDemoState(paths);
     if (!state && !fs.existsSync(paths.home)) {
@@ -238,7 +227,7 @@ async function down(paths: DemoPaths): Promise<void> {
     await removeLeftovers(paths, state);
     const running = (state?.processes ?? []).filter((entry) => pidAlive(entry.pid));
     const open: number[] = [];
-    for (const port of state?.ports ?? []) if (await portOpen(port)) open.push(port);
+    for (const port of state?.ports ?? []) if (await acceptsConnections(port)) open.push(port);
     if (running.length > 0 || open.length > 0) {
         throw new DemoError(`still running after down: ${running.map((entry) => `${entry.name} (pid ${entry.pid})`).join(", ") || "no process"}; ports still open: ${open.join(", ") || "none"}`);
     }

@@ -61,6 +61,18 @@ export function canBind(port: number): Promise<boolean> {
     });
 }
 
+/** True if something accepts a TCP connection on 127.0.0.1:<port> right now (to check that a stopped server is gone). */
+export function acceptsConnections(port: number): Promise<boolean> {
+    return new Promise((resolve) => {
+        const socket = net.connect({ host: "127.0.0.1", port });
+        socket.once("connect", () => {
+            socket.destroy();
+            resolve(true);
+        });
+        socket.once("error", () => resolve(false));
+    });
+}
+
 // Below Linux's ephemeral range (32768+), so outgoing connections do not take our ports.
 const searchFloor = 20000;
 const searchCeiling = 32000;
