@@ -3,6 +3,7 @@ import { AksCluster } from "./components/aks";
 import { DEFAULT_NAMESPACE, ExternalChaincode } from "./components/externalChaincode";
 import { lookupChannelPlan, type ChannelPlan } from "./components/liveRelease";
 import { adminIdentity, targetEndpoint } from "./components/providers/shared";
+import { compact } from "./components/providers/lifecycle-plan";
 import type { CollectionConfig } from "./components/fabric";
 import { ChaincodeImage } from "./components/imageBuild";
 import { existingClusterProvider } from "./components/kubernetesTarget";
@@ -74,9 +75,10 @@ export = async () => {
         return { chaincode, settings: settingsOfOne, image: chaincodeImage };
     });
     const stackOutputs = { kubeconfig: cluster?.kubeconfig, registryLoginServer: cluster?.registryLoginServer, mspId: settings.chaincodes[0].lifecycle?.org.mspId };
-    // One chaincode: the outputs as they always were. Several: the same, per chaincode name.
-    if (deployed.length === 1) return { ...chaincodeOutputs(deployed[0]), ...stackOutputs };
-    return { chaincodes: Object.fromEntries(deployed.map((one) => [one.settings.chaincodeName, chaincodeOutputs(one)])), ...stackOutputs };
+    // One chaincode: the outputs as they always were. Several: the same, per chaincode name. Absent ones
+    // (no AKS, no load balancer) are left out, so no preview warns "Undefined value … will not show".
+    if (deployed.length === 1) return compact({ ...chaincodeOutputs(deployed[0]), ...stackOutputs });
+    return compact({ chaincodes: Object.fromEntries(deployed.map((one) => [one.settings.chaincodeName, chaincodeOutputs(one)])), ...stackOutputs });
 };
 
 /** One CA for every chaincode with tlsSharedCa (their settings agree on its algorithm and lifetime); none without. */

@@ -58,6 +58,15 @@ describe("the program (index.ts) under mocks", () => {
         // The program's last registrations must reach these mocks, not the next test's.
         await registrationsSettled();
     });
+
+    it("exports no absent value (no AKS, no load balancer), so no preview warns about an undefined output", async () => {
+        const program = await runProgram({ image: "registry.example.com/basic:1.0" }).run();
+        const undefinedKeys = Object.entries(program).filter(([, value]) => value === undefined).map(([key]) => key);
+        assert.deepEqual(undefinedKeys, []);
+        assert.ok(!("kubeconfig" in program) && !("registryLoginServer" in program) && !("loadBalancerAddress" in program));
+        assert.ok("packageId" in program);
+        await registrationsSettled();
+    });
 });
 
 describe("the program's plan of the definition (read from the channel before declaring)", () => {

@@ -51,7 +51,7 @@ function missingPrerequisites(): string[] {
     }
     const tools = missingToolchainBinaries(LOCAL_PLATFORM_BINARIES);
     if (tools.length > 0) {
-        missing.push(`the full-stack toolchain in ${toolchainBinDir()} lacks ${tools.join(", ")}: run \`npm run toolchain\` (README, "Full-stack toolchain"; \`bash testenv/toolchain/build.sh --check\` lists what is missing)`);
+        missing.push(`the full-stack toolchain in ${toolchainBinDir()} lacks ${tools.join(", ")}: run \`npm run toolchain\` (README, "The full-stack tier"; \`bash testenv/toolchain/build.sh --check\` lists what is missing)`);
     }
     if (!fs.existsSync(CHAINCODE_SERVER_JS)) missing.push(`the sample chaincode server is not built (${CHAINCODE_SERVER_JS}): run \`npm run build\``);
     return missing;
@@ -124,7 +124,7 @@ async function printAssets(network: FabricNetwork): Promise<void> {
     print(`GetAllAssets through ${network.orgs[0].peers[0].name}'s gateway, as ${network.orgs[0].mspId}'s User1: ${assets.length} assets`);
     const columns = ["ID", "Color", "Size", "Owner", "AppraisedValue"];
     const widths = columns.map((column) => Math.max(column.length, ...assets.map((asset) => String(asset[column]).length)));
-    const row = (cells: string[]) => `    ${cells.map((cell, i) => cell.padEnd(widths[i])).join("  ")}`;
+    const row = (cells: string[]) => `    ${cells.map((cell, i) => cell.padEnd(widths[i])).join("  ")}`.trimEnd();
     print(row(columns));
     for (const asset of assets) print(row(columns.map((column) => String(asset[column]))));
 }
