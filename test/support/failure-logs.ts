@@ -15,6 +15,8 @@ export interface FailureLogSources {
 
 const CHAINCODE_LINE = /chaincode|ccaas|builder|launch|externalbuilder|connection/i;
 const LINES = 15;
+/** Fabric's log levels as the test network writes them (four letters). */
+const ORDERER_PROBLEM = / (WARN|ERRO|PANI|FATA) /;
 
 /** Registers, in the current suite, a report of the logs after each failed test; `sources` is read then. */
 export function printLogsOnFailure(sources: () => FailureLogSources | undefined): void {
@@ -34,6 +36,11 @@ export function failureLogs({ network, kubelet }: FailureLogSources, testName: s
         const chaincode = lines.filter((line) => CHAINCODE_LINE.test(line)).slice(-LINES);
         const shown = chaincode.length > 0 ? chaincode : lines.slice(-LINES);
         parts.push(`${peer.name} (${peer.logFile}), ${chaincode.length > 0 ? "its last chaincode lines" : "its last lines"}:`, ...shown.map((line) => `  ${line}`));
+    }
+    // An orderer's warnings and errors say why a transaction was not ordered (a BFT consenter down, no quorum).
+    for (const orderer of network?.orderers ?? []) {
+        const warnings = logTail(orderer.logFile, 2000).split("\n").filter((line) => ORDERER_PROBLEM.test(line)).slice(-LINES);
+        if (warnings.length > 0) parts.push(`${orderer.name} (${orderer.logFile}), its last warnings and errors:`, ...warnings.map((line) => `  ${line}`));
     }
     for (const deployment of kubelet?.running() ?? []) {
         const output = kubelet!.output(deployment).trimEnd().split("\n").slice(-LINES);

@@ -36,4 +36,25 @@ describe("the logs a failed real-network test reports", () => {
             rmSync(dir, { recursive: true, force: true });
         }
     });
+
+    it("adds each orderer's last warnings and errors, and nothing for a quiet orderer", () => {
+        const dir = mkdtempSync(join(tmpdir(), "failure-logs-"));
+        try {
+            const down = join(dir, "orderer0.log");
+            const quiet = join(dir, "orderer1.log");
+            writeFileSync(down, ["2026-12-06 03:00:00.000 UTC 0001 INFO [orderer.consensus.smartbft] start", "2026-12-06 03:00:01.000 UTC 0002 WARN [orderer.common.cluster] could not connect to orderer3: connection refused"].join("\n"));
+            writeFileSync(quiet, "2026-12-06 03:00:00.000 UTC 0001 INFO [orderer.consensus.smartbft] start\n");
+            const network = { peers: [], orderers: [{ name: "orderer0", logFile: down }, { name: "orderer1", logFile: quiet }] } as unknown as FabricNetwork;
+            assert.equal(
+                failureLogs({ network }, "bft"),
+                [
+                    '--- logs after the failed test "bft" ---',
+                    `orderer0 (${down}), its last warnings and errors:`,
+                    "  2026-12-06 03:00:01.000 UTC 0002 WARN [orderer.common.cluster] could not connect to orderer3: connection refused",
+                ].join("\n"),
+            );
+        } finally {
+            rmSync(dir, { recursive: true, force: true });
+        }
+    });
 });
