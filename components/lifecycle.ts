@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { encodeEndorsementPolicy } from "./fabric";
+import { encodeEndorsementPolicy, validateSigningKeyPem } from "./fabric";
 import { ChaincodeApproval, ChaincodeDefinition, ChaincodeInstall, type CollectionArgs, type PeerTargetArgs } from "./providers";
 import { InvalidSettingError } from "./validation/errors";
 import { validateHost, validateHostPort, validateMspId } from "./validation/fabric";
@@ -285,13 +285,14 @@ function validateOrgArgs(org: FabricOrgArgs, prefix: string): void {
     for (const [setting, pem] of certificates) {
         if (typeof pem === "string") validateCertificateBundlePem(`${prefix}${setting}`, pem);
     }
-    const pairs: Array<[string, unknown, unknown]> = [
-        ["adminKeyPem", org.adminKeyPem, org.adminCertPem],
-        ["clientTlsKeyPem", org.clientTlsKeyPem, org.clientTlsCertPem],
+    // The admin signs Fabric messages (a key type Fabric MSPs verify); the client TLS key only does TLS.
+    const pairs: Array<[string, unknown, unknown, (setting: string, key: unknown) => string]> = [
+        ["adminKeyPem", org.adminKeyPem, org.adminCertPem, validateSigningKeyPem],
+        ["clientTlsKeyPem", org.clientTlsKeyPem, org.clientTlsCertPem, validatePrivateKeyPem],
     ];
-    for (const [setting, key, cert] of pairs) {
+    for (const [setting, key, cert, validateKey] of pairs) {
         const named = `${prefix}${setting}`;
-        if (typeof key === "string" && typeof cert === "string") validateKeyMatchesCertificate(named, validatePrivateKeyPem(named, key), cert);
+        if (typeof key === "string" && typeof cert === "string") validateKeyMatchesCertificate(named, validateKey(named, key), cert);
     }
 }
 

@@ -152,12 +152,20 @@ export function toFabricError(error: grpc.ServiceError | Error, endpoint: Endpoi
     const peerMessage = [details, ...gatewayErrorDetails(error as grpc.ServiceError)].join("; ");
     const codeName = code === undefined ? "error" : `gRPC ${grpc.status[code] ?? code}`;
     return new FabricCallError(
-        `${where} answered ${method} with ${codeName}: ${peerMessage}${txId ? ` [txid ${txId}]` : ""}`,
+        `${where} answered ${method} with ${codeName}: ${peerMessage}${identityHint(peerMessage)}${txId ? ` [txid ${txId}]` : ""}`,
         where,
         code,
         peerMessage,
         txId,
     );
+}
+
+/** What a peer's refusal of the signing identity most likely means. */
+function identityHint(peerMessage: string): string {
+    if (/creator is malformed/.test(peerMessage)) {
+        return " (the peer could not read the signing certificate: is it issued by a CA of its MSP, and is its key one this Fabric verifies? P-256 and P-384 everywhere, Ed25519 from Fabric 3.0)";
+    }
+    return "";
 }
 
 /** A pointer to the setting that most likely causes a failed connection. */

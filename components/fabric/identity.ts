@@ -1,12 +1,13 @@
 /**
  * A Fabric signing identity built from PEM: the MSP ID, the X.509
- * certificate the MSP issued, and its P-256 private key.
+ * certificate the MSP issued, and its private key (ECDSA P-256 or P-384, or
+ * Ed25519 on Fabric 3).
  */
 import { createPrivateKey } from "node:crypto";
 import { msp } from "@hyperledger/fabric-protos";
 import { HiddenValue, InvalidSettingError } from "../validation/errors";
 import { validateCertificatePem, validateKeyMatchesCertificate, validatePrivateKeyPem } from "../validation/pem";
-import { signLowS } from "./signing";
+import { isSupportedSigningKey, SIGNING_KEY_TYPES, signForFabric } from "./signing";
 
 /** What callers pass in: plain PEM strings. */
 export interface IdentityPem {
@@ -24,8 +25,17 @@ export interface SigningIdentity {
     readonly certPem: string;
     /** `msp.SerializedIdentity{mspid, id_bytes}` bytes: the creator of every proposal. */
     readonly creator: Buffer;
-    /** Low-S DER ECDSA signature over SHA-256(message). */
+    /** ECDSA: low-S DER signature over SHA-256(message); Ed25519: over the message. */
     sign(message: Uint8Array): Buffer;
+}
+
+/** A PEM private key of a type Fabric MSPs verify; returns it normalised. `setting` names it in the error. */
+export function validateSigningKeyPem(setting: string, value: unknown): string {
+    const keyPem = validatePrivateKeyPem(setting, value);
+    if (!isSupportedSigningKey(createPrivateKey(keyPem))) {
+        throw new InvalidSettingError(setting, new HiddenValue("a private key"), `${SIGNING_KEY_TYPES}, as Fabric MSPs verify`);
+    }
+    return keyPem;
 }
 
 /**
@@ -37,11 +47,8 @@ export function createSigningIdentity(pem: IdentityPem, setting = "identity"): S
         throw new InvalidSettingError(`${setting}.mspId`, pem.mspId, "an MSP ID of letters, digits, '.' and '-' (e.g. Org1MSP)");
     }
     const certPem = validateCertificatePem(`${setting}.certPem`, pem.certPem);
-    const keyPem = validatePrivateKeyPem(`${setting}.keyPem`, pem.keyPem);
+    const keyPem = validateSigningKeyPem(`${setting}.keyPem`, pem.keyPem);
     const key = createPrivateKey(keyPem);
-    if (key.asymmetricKeyType !== "ec" || key.asymmetricKeyDetails?.namedCurve !== "prime256v1") {
-        throw new InvalidSettingError(`${setting}.keyPem`, new HiddenValue("a private key"), "an ECDSA P-256 private key (Fabric MSP identities use P-256)");
-    }
     validateKeyMatchesCertificate(`${setting}.keyPem`, keyPem, certPem);
     const serialized = new msp.SerializedIdentity();
     serialized.setMspid(pem.mspId);
@@ -51,6 +58,6 @@ export function createSigningIdentity(pem: IdentityPem, setting = "identity"): S
         mspId: pem.mspId,
         certPem,
         creator,
-        sign: (message) => signLowS(key, message),
+        sign: (message) => signForFabric(key, message),
     };
 }

@@ -6,9 +6,9 @@
  */
 export * from "./errors";
 export { InvalidSettingError } from "../validation/errors";
-export { createSigningIdentity, IdentityPem, SigningIdentity } from "./identity";
+export { createSigningIdentity, IdentityPem, SigningIdentity, validateSigningKeyPem } from "./identity";
 export { asSigningIdentity, IdentityInput } from "./identity-input";
-export { signLowS, decodeDerSignature, P256_ORDER, P256_HALF_ORDER } from "./signing";
+export { signLowS, signForFabric, decodeDerSignature, P256_ORDER, P256_HALF_ORDER, P384_ORDER } from "./signing";
 export { computeTxId, buildSignedProposal, BuiltProposal, ProposalSpec } from "./proposal";
 export { Endpoint, CallOptions, DEFAULT_TIMEOUT_SECONDS, Connections, withConnections } from "./connection";
 export { endorse, EndorsedProposal, isSuccessStatus } from "./endorse";

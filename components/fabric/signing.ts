@@ -1,21 +1,48 @@
 /**
- * ECDSA P-256 signatures in the form Fabric accepts: SHA-256 digest, DER
- * encoding, and low-S (s <= n/2), because peers and orderers reject the
- * equivalent high-S signature as malleable.
+ * Signatures in the form Fabric's MSPs verify: ECDSA (P-256 or P-384) over
+ * the SHA-256 digest (Fabric's SHA2 hash family hashes with SHA-256 whatever
+ * the curve), DER-encoded with low S (s <= n/2: peers and orderers reject the
+ * equivalent high-S signature as malleable); Ed25519 (Fabric 3) over the
+ * message itself.
  */
 import { createHash, type KeyObject, sign } from "node:crypto";
 
 /** Order n of the P-256 group. */
 export const P256_ORDER = BigInt("0xFFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632551");
 export const P256_HALF_ORDER = P256_ORDER >> 1n;
+/** Order n of the P-384 group. */
+export const P384_ORDER = BigInt("0xFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFC7634D81F4372DDF581A0DB248B0A77AECEC196ACCC52973");
 
-/** Signs SHA-256(message) with a P-256 key; returns a DER signature with low S. */
-export function signLowS(privateKey: KeyObject, message: Uint8Array): Buffer {
+/** The ECDSA curves Fabric MSP identities use, by node's name: the group order and the size of r and s. */
+const CURVES: Readonly<Record<string, { order: bigint; bytes: number }>> = {
+    prime256v1: { order: P256_ORDER, bytes: 32 },
+    secp384r1: { order: P384_ORDER, bytes: 48 },
+};
+
+/** The key types a Fabric identity may have here, as an error message says them. */
+export const SIGNING_KEY_TYPES = "an ECDSA P-256 or P-384 private key, or an Ed25519 one (Fabric 3.0 or later)";
+
+/** True if `key` is a private key this module signs with. */
+export function isSupportedSigningKey(key: KeyObject): boolean {
+    if (key.asymmetricKeyType === "ed25519") return true;
+    return key.asymmetricKeyType === "ec" && key.asymmetricKeyDetails?.namedCurve !== undefined && key.asymmetricKeyDetails.namedCurve in CURVES;
+}
+
+/** Signs `message` as Fabric verifies it for this key type (see above). */
+export function signForFabric(privateKey: KeyObject, message: Uint8Array): Buffer {
+    if (privateKey.asymmetricKeyType === "ed25519") return sign(null, message, privateKey);
+    const curve = CURVES[privateKey.asymmetricKeyDetails?.namedCurve ?? ""];
+    if (!curve) throw new Error(`cannot sign with a ${privateKey.asymmetricKeyType} key: expected ${SIGNING_KEY_TYPES}`);
     const raw = sign("sha256", message, { key: privateKey, dsaEncoding: "ieee-p1363" });
-    const r = bytesToBigInt(raw.subarray(0, 32));
-    let s = bytesToBigInt(raw.subarray(32, 64));
-    if (s > P256_HALF_ORDER) s = P256_ORDER - s;
+    const r = bytesToBigInt(raw.subarray(0, curve.bytes));
+    let s = bytesToBigInt(raw.subarray(curve.bytes));
+    if (s > curve.order >> 1n) s = curve.order - s;
     return encodeDerSignature(r, s);
+}
+
+/** signForFabric under its earlier name (it signed with P-256 keys only). */
+export function signLowS(privateKey: KeyObject, message: Uint8Array): Buffer {
+    return signForFabric(privateKey, message);
 }
 
 /** Reads r and s from a DER ECDSA signature (SEQUENCE of two INTEGERs). */

@@ -16,6 +16,7 @@ import {
     type IdentityPem,
     type SubmitOptions,
     validateDefinitionName,
+    validateSigningKeyPem,
 } from "../fabric";
 import { InvalidSettingError } from "../validation/errors";
 import { validateChaincodeVersion, validateHost, validateHostPort, validateMspId } from "../validation/fabric";
@@ -213,7 +214,7 @@ export function validateAdmin(collector: FailureCollector, inputs: AdminInputs):
     collector.check("mspId", inputs.mspId, () => validateMspId("mspId", inputs.mspId));
     collector.check("adminCertPem", inputs.adminCertPem, () => validateCertificatePem("adminCertPem", inputs.adminCertPem));
     collector.check("adminKeyPem", [inputs.adminKeyPem, inputs.adminCertPem], () => {
-        validatePrivateKeyPem("adminKeyPem", inputs.adminKeyPem);
+        validateSigningKeyPem("adminKeyPem", inputs.adminKeyPem);
         validateKeyMatchesCertificate("adminKeyPem", inputs.adminKeyPem, inputs.adminCertPem);
     });
 }

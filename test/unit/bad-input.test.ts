@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from "node:crypto";
 import { describe, it } from "node:test";
 import * as assert from "node:assert/strict";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
@@ -54,6 +55,8 @@ interface BadInput {
 const bad = (config: Record<string, string>, key: string, shown: string, accepted: string): BadInput => ({ config, key, shown, accepted });
 const HIDDEN = "(a secret, not shown)";
 const KEY = "(a private key, not shown)";
+/** A key type Fabric MSPs do not verify. */
+const RSA_KEY = generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey.export({ type: "pkcs8", format: "pem" }).toString();
 
 export const BAD_INPUTS: readonly BadInput[] = [
     // The chaincode and its package
@@ -169,6 +172,7 @@ export const BAD_INPUTS: readonly BadInput[] = [
     bad({ ...org, adminCertPem: pki.expiredCertPem, adminKeyPem: pki.expiredKeyPem }, "adminCertPem", "(certificate CN=expired-admin, expired 2020-01-02T00:00:00.000Z)", "expired on 2020-01-02T00:00:00.000Z; renew it"),
     bad({ ...org, peerTlsCaPem: pki.expiredCertPem }, "peerTlsCaPem", "(certificate CN=expired-admin, expired 2020-01-02T00:00:00.000Z)", "a certificate valid now"),
     bad({ ...org, adminKeyPem: pki.unrelatedKeyPem }, "adminKeyPem", KEY, "the private key of the certificate"),
+    bad({ ...org, adminKeyPem: RSA_KEY }, "adminKeyPem", KEY, "an ECDSA P-256 or P-384 private key, or an Ed25519 one (Fabric 3.0 or later)"),
     bad({ ...org, clientTlsCertPem: pki.clientCertPem }, "clientTlsKeyPem", "(not set)", "clientTlsCertPem and the secret clientTlsKeyPem together"),
     bad({ ...org, clientTlsCertPem: pki.clientCertPem, clientTlsKeyPem: pki.unrelatedKeyPem }, "clientTlsKeyPem", KEY, "the private key of the certificate"),
     bad({ ...org, orderer: '{"endpoint": "orderer", "tlsCaPem": "x"}' }, "orderer.endpoint", '"orderer"', "host:port"),

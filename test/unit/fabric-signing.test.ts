@@ -14,6 +14,8 @@ import {
     InvalidSettingError,
     P256_HALF_ORDER,
     P256_ORDER,
+    P384_ORDER,
+    signForFabric,
     signLowS,
 } from "../../components/fabric";
 import { encodeDerSignature } from "../../components/fabric/signing";
@@ -48,6 +50,28 @@ describe("low-S ECDSA P-256 signatures", () => {
         assert.equal(der.toString("hex"), "3007020200800201" + "7f");
         assert.deepEqual(decodeDerSignature(der), { r: 0x80n, s: 0x7fn });
         assert.throws(() => decodeDerSignature(Buffer.from("3005020101020101", "hex")), /malformed DER/);
+    });
+});
+
+describe("P-384 and Ed25519 signatures, as Fabric verifies them", () => {
+    it("P-384: SHA-256 digest (Fabric's SHA2 family), DER, s <= n/2 of the P-384 group, verifying with node:crypto", () => {
+        const { privateKey, publicKey } = generateKeyPairSync("ec", { namedCurve: "secp384r1" });
+        for (let i = 0; i < 100; i++) {
+            const message = randomBytes(64);
+            const signature = signForFabric(privateKey, message);
+            const { r, s } = decodeDerSignature(signature);
+            assert.ok(s <= P384_ORDER >> 1n, `signature ${i} has high S`);
+            assert.ok(r > 0n && r < P384_ORDER);
+            assert.ok(verify("sha256", message, { key: publicKey, dsaEncoding: "der" }, signature), `signature ${i} does not verify`);
+        }
+    });
+
+    it("Ed25519: over the message itself (no digest first)", () => {
+        const { privateKey, publicKey } = generateKeyPairSync("ed25519");
+        const message = randomBytes(64);
+        const signature = signForFabric(privateKey, message);
+        assert.equal(signature.length, 64);
+        assert.ok(verify(null, message, publicKey, signature));
     });
 });
 
@@ -97,9 +121,14 @@ describe("signing identity from PEM", () => {
         assert.throws(() => createSigningIdentity({ mspId: "Org 1", certPem: pki.clientCertPem, keyPem: pki.clientKeyPem }), /invalid identity.mspId: "Org 1"/);
     });
 
-    it("rejects a key that is not P-256", () => {
+    it("rejects a key type Fabric MSPs do not verify, naming those they do", () => {
         const rsa = generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey.export({ type: "pkcs8", format: "pem" }).toString();
-        assert.throws(() => createSigningIdentity({ mspId: "Org1MSP", certPem: pki.clientCertPem, keyPem: rsa }), /ECDSA P-256/);
+        assert.throws(
+            () => createSigningIdentity({ mspId: "Org1MSP", certPem: pki.clientCertPem, keyPem: rsa }),
+            /invalid identity\.keyPem: \(a private key, not shown\); expected an ECDSA P-256 or P-384 private key, or an Ed25519 one \(Fabric 3\.0 or later\)/,
+        );
+        const p521 = generateKeyPairSync("ec", { namedCurve: "secp521r1" }).privateKey.export({ type: "pkcs8", format: "pem" }).toString();
+        assert.throws(() => createSigningIdentity({ mspId: "Org1MSP", certPem: pki.clientCertPem, keyPem: p521 }), /ECDSA P-256 or P-384/);
     });
 });
 
