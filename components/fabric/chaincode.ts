@@ -1,18 +1,17 @@
 /**
- * Calling ordinary chaincode functions through a peer's gateway service:
- * Evaluate for queries, Endorse + Submit + CommitStatus for transactions.
- * A chaincode's own error text (e.g. "the asset X does not exist") comes
- * back in the error message.
+ * Calling ordinary chaincode functions: evaluate and submit go through the
+ * official Gateway client (`@hyperledger/fabric-gateway`); evaluateOnPeer
+ * stays a ProcessProposal to exactly one peer, because the Gateway API
+ * chooses the peer itself and the smoke check must reach each one. A
+ * chaincode's own error text (e.g. "the asset X does not exist") comes back
+ * in the error message.
  */
-import { common, gateway, peer } from "@hyperledger/fabric-protos";
-import type { CommitResult } from "./commit-result";
-import { type CallOptions, type Endpoint, withConnections } from "./connection";
+import { type CommitResult, requireValid } from "./commit-result";
+import { type CallOptions, describeEndpoint, type Endpoint, withConnections } from "./connection";
 import { processProposal } from "./endorse";
-import { FabricCallError } from "./errors";
+import { withGateway } from "./gateway";
 import { asSigningIdentity, type IdentityInput } from "./identity-input";
 import { buildSignedProposal } from "./proposal";
-import { submitAndWait, type SubmitOptions } from "./submit";
-import { signEnvelope } from "./transaction";
 
 export interface ChaincodeCall extends CallOptions {
     /** The peer whose gateway runs the call. */
@@ -37,17 +36,10 @@ export interface SubmitResult extends CommitResult {
 
 /** Runs a read-only function on the gateway peer (or `targetOrganizations`' peers) and returns its result. */
 export async function evaluate(call: ChaincodeCall & { readonly targetOrganizations?: readonly string[] }): Promise<Buffer> {
-    const identity = asSigningIdentity(call.identity);
-    return withConnections(call, async (connections) => {
-        const proposal = buildSignedProposal(identity, proposalSpec(call));
-        const request = new gateway.EvaluateRequest();
-        request.setTransactionId(proposal.txId);
-        request.setChannelId(call.channel);
-        request.setProposedTransaction(proposal.signedProposal);
-        request.setTargetOrganizationsList([...(call.targetOrganizations ?? [])]);
-        const response = await connections.unary(call.peer, gateway.GatewayService.evaluate, request, { txId: proposal.txId });
-        return Buffer.from(response.getResult()?.getPayload_asU8() ?? new Uint8Array());
-    });
+    const result = await withGateway(call, (gateway) =>
+        gateway.getNetwork(call.channel).getContract(call.chaincode).evaluate(call.fn, proposalOptions(call, call.targetOrganizations)),
+    );
+    return Buffer.from(result);
 }
 
 /**
@@ -69,25 +61,23 @@ export async function evaluateOnPeer(call: ChaincodeCall): Promise<Buffer> {
  * or `endorsingOrganizations`), submits, and waits until the transaction
  * is committed as VALID.
  */
-export async function submit(call: ChaincodeCall & { readonly endorsingOrganizations?: readonly string[]; readonly submit?: SubmitOptions }): Promise<SubmitResult> {
-    const identity = asSigningIdentity(call.identity);
-    return withConnections(call, async (connections) => {
-        const proposal = buildSignedProposal(identity, proposalSpec(call));
-        const request = new gateway.EndorseRequest();
-        request.setTransactionId(proposal.txId);
-        request.setChannelId(call.channel);
-        request.setProposedTransaction(proposal.signedProposal);
-        request.setEndorsingOrganizationsList([...(call.endorsingOrganizations ?? [])]);
-        const response = await connections.unary(call.peer, gateway.GatewayService.endorse, request, { txId: proposal.txId });
-        const prepared = response.getPreparedTransaction();
-        if (!prepared) {
-            throw new FabricCallError(`gateway ${call.peer.address} returned no prepared transaction [txid ${proposal.txId}]`, call.peer.address, undefined, "empty EndorseResponse", proposal.txId);
-        }
-        const envelope = signEnvelope(identity, prepared.getPayload_asU8());
-        const result = transactionResult(envelope);
-        const committed = await submitAndWait(connections, identity, call.channel, proposal.txId, envelope, call.submit?.commitPeer ?? call.peer, call.submit);
-        return { ...committed, result };
+export async function submit(call: ChaincodeCall & { readonly endorsingOrganizations?: readonly string[]; readonly commitTimeoutSeconds?: number }): Promise<SubmitResult> {
+    return withGateway(call, async (gateway) => {
+        const contract = gateway.getNetwork(call.channel).getContract(call.chaincode);
+        const submitted = await contract.submitAsync(call.fn, proposalOptions(call, call.endorsingOrganizations));
+        const status = await submitted.getStatus();
+        const committed = requireValid({ txId: status.transactionId, blockNumber: Number(status.blockNumber), validationCode: status.code, endpoint: describeEndpoint(call.peer) });
+        return { ...committed, result: Buffer.from(submitted.getResult()) };
     });
+}
+
+/** The Gateway client's proposal options for a call; `organizations` restrict where it runs. */
+function proposalOptions(call: ChaincodeCall, organizations: readonly string[] | undefined) {
+    return {
+        arguments: [...(call.args ?? [])],
+        transientData: call.transient ? { ...call.transient } : undefined,
+        endorsingOrganizations: organizations?.length ? [...organizations] : undefined,
+    };
 }
 
 function proposalSpec(call: ChaincodeCall) {
@@ -97,16 +87,4 @@ function proposalSpec(call: ChaincodeCall) {
         args: [call.fn, ...(call.args ?? [])].map((arg) => (typeof arg === "string" ? Buffer.from(arg, "utf8") : arg)),
         transient: call.transient,
     };
-}
-
-/** The function's return value, read out of the endorsed transaction. */
-function transactionResult(envelope: common.Envelope): Buffer {
-    const payload = common.Payload.deserializeBinary(envelope.getPayload_asU8());
-    const transaction = peer.Transaction.deserializeBinary(payload.getData_asU8());
-    const action = transaction.getActionsList()[0];
-    if (!action) return Buffer.alloc(0);
-    const actionPayload = peer.ChaincodeActionPayload.deserializeBinary(action.getPayload_asU8());
-    const responsePayload = peer.ProposalResponsePayload.deserializeBinary(actionPayload.getAction()?.getProposalResponsePayload_asU8() ?? new Uint8Array());
-    const chaincodeAction = peer.ChaincodeAction.deserializeBinary(responsePayload.getExtension_asU8());
-    return Buffer.from(chaincodeAction.getResponse()?.getPayload_asU8() ?? new Uint8Array());
 }

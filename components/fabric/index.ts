@@ -15,6 +15,7 @@ export { endorse, EndorsedProposal, isSuccessStatus } from "./endorse";
 export { buildTransactionEnvelope } from "./transaction";
 export { SubmitOptions, DEFAULT_COMMIT_TIMEOUT_SECONDS, submitAndWait } from "./submit";
 export { OrderingService, orderingServiceOf, readOrderingService, bftQuorum } from "./ordering-service";
+export { GatewayCall, withGateway } from "./gateway";
 export { CommitResult, validationCodeName } from "./commit-result";
 export * from "./lifecycle";
 export * from "./chaincode";

@@ -10,6 +10,7 @@ import { type CallOptions, type Connections, type Endpoint, withConnections } fr
 import { applyDefinition, type ChaincodeDefinition, definitionFromMessage, type EncodedDefinition, encodeDefinition } from "./definition";
 import { endorse, processProposal } from "./endorse";
 import { FabricCallError } from "./errors";
+import { withGateway } from "./gateway";
 import { asSigningIdentity, type IdentityInput } from "./identity-input";
 import { buildSignedProposal } from "./proposal";
 import { submitAndWait, type SubmitOptions } from "./submit";
@@ -198,9 +199,21 @@ function toEncoded(definition: ChaincodeDefinition | EncodedDefinition): Encoded
     return "validationParameter" in definition ? definition : encodeDefinition(definition);
 }
 
-/** A read-only `_lifecycle` call on one peer; returns the function's result bytes. */
+/**
+ * A read-only `_lifecycle` call; returns the function's result bytes. On a
+ * channel it goes through the Gateway client to a peer of the caller's org
+ * (the connected peer unless another of the org is ahead of it): an org's
+ * approvals live in its own implicit collection. The peer-local calls (no
+ * channel: installed packages) are ProcessProposal to exactly this peer,
+ * which the Gateway API cannot make.
+ */
 async function query(call: PeerCall, channel: string, fn: string, args: { serializeBinary(): Uint8Array }): Promise<Uint8Array> {
     const identity = asSigningIdentity(call.identity);
+    if (channel !== "") {
+        return withGateway({ ...call, identity }, (gateway) =>
+            gateway.getNetwork(channel).getContract(LIFECYCLE).evaluate(fn, { arguments: [args.serializeBinary()], endorsingOrganizations: [identity.mspId] }),
+        );
+    }
     return withConnections(call, async (connections) => {
         const proposal = buildSignedProposal(identity, { channel, chaincodeName: LIFECYCLE, args: [Buffer.from(fn), args.serializeBinary()] });
         const response = await processProposal(connections, call.peer, proposal);

@@ -7,10 +7,11 @@
  * destroys the stack and stops every process the demo started, by PID.
  */
 import { spawn } from "node:child_process";
+import type { Contract } from "@hyperledger/fabric-gateway";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { evaluate, submit } from "../../components/fabric";
+import { withGateway } from "../../components/fabric";
 import { KwokCluster, LOCAL_PLATFORM_BINARIES, missingToolchainBinaries, toolchainBinDir, toolchainEnv } from "../kube";
 import { channelHeight, clientEndpoint, type FabricNetwork } from "../network";
 import { locateFabric } from "../network/binaries";
@@ -114,13 +115,16 @@ async function runPulumi(stack: PulumiStack, args: readonly string[], what: stri
     if (result.code !== 0) throw new DemoError(`${what} failed (exit ${result.code}); the output above says why. \`npm run demo -- down\` removes everything the demo made.`);
 }
 
-function userCall(network: FabricNetwork) {
+/** The sample chaincode through the official Gateway client, as Org1's User1 on peer0.org1 (what a client application does). */
+function withBasicContract<T>(network: FabricNetwork, operation: (contract: Contract) => Promise<T>): Promise<T> {
     const org1 = network.orgs[0];
-    return { peer: clientEndpoint(org1.peers[0], org1), identity: org1.user, channel: network.channel, chaincode: "basic", timeoutSeconds: 60 };
+    const call = { peer: clientEndpoint(org1.peers[0], org1), identity: org1.user, timeoutSeconds: 60 };
+    return withGateway(call, (gateway) => operation(gateway.getNetwork(network.channel).getContract("basic")));
 }
 
 async function printAssets(network: FabricNetwork): Promise<void> {
-    const assets = JSON.parse((await evaluate({ ...userCall(network), fn: "GetAllAssets" })).toString("utf8")) as Array<Record<string, unknown>>;
+    const bytes = await withBasicContract(network, (contract) => contract.evaluateTransaction("GetAllAssets"));
+    const assets = JSON.parse(Buffer.from(bytes).toString("utf8")) as Array<Record<string, unknown>>;
     print(`GetAllAssets through ${network.orgs[0].peers[0].name}'s gateway, as ${network.orgs[0].mspId}'s User1: ${assets.length} assets`);
     const columns = ["ID", "Color", "Size", "Owner", "AppraisedValue"];
     const widths = columns.map((column) => Math.max(column.length, ...assets.map((asset) => String(asset[column]).length)));
@@ -183,7 +187,7 @@ async function up(paths: DemoPaths): Promise<void> {
     await runPulumi(stack, ["up", "--yes", "--skip-preview"], "pulumi up");
 
     step("InitLedger through the gateway, then GetAllAssets");
-    await submit({ ...userCall(network), fn: "InitLedger" });
+    await withBasicContract(network, (contract) => contract.submitTransaction("InitLedger"));
     await printAssets(network);
     print();
     await printRunning(paths, readDemoState(paths) ?? state);

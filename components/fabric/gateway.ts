@@ -1,0 +1,71 @@
+/**
+ * The official Fabric Gateway client (`@hyperledger/fabric-gateway`) on
+ * this library's endpoint settings: the same TLS, host override, mutual TLS
+ * (whose certificate hash the gateway binds into its requests), keepalive
+ * and deadlines as every other call, and a signing identity of any key type
+ * Fabric verifies. Its failures become this library's errors, naming the
+ * endpoint and the cause.
+ */
+import { X509Certificate } from "node:crypto";
+import { CommitError, CommitStatusError, connect, EndorseError, type Gateway, GatewayError, hash } from "@hyperledger/fabric-gateway";
+import { type CallOptions, Connections, describeEndpoint, type Endpoint, toFabricError } from "./connection";
+import { TransactionInvalidError } from "./errors";
+import { asSigningIdentity, type IdentityInput } from "./identity-input";
+import { validationCodeName } from "./commit-result";
+import { sha256 } from "./signing";
+
+export interface GatewayCall extends CallOptions {
+    /** The peer whose gateway service is used. */
+    readonly peer: Endpoint;
+    readonly identity: IdentityInput;
+    /** How long CommitStatus may wait for the block, seconds. Defaults to the call's timeout. */
+    readonly commitTimeoutSeconds?: number;
+}
+
+/** Runs `operation` on a gateway connected to `call.peer`; closes it after, and turns its failures into this library's errors. */
+export async function withGateway<T>(call: GatewayCall, operation: (gateway: Gateway) => Promise<T>): Promise<T> {
+    const identity = asSigningIdentity(call.identity);
+    const connections = new Connections(call);
+    const deadline = (seconds = connections.timeoutSeconds) => () => ({ deadline: connections.deadline(seconds) });
+    const gateway = connect({
+        client: connections.client(call.peer),
+        identity: { mspId: identity.mspId, credentials: Buffer.from(identity.certPem) },
+        // The identity signs the whole message as Fabric verifies its key type (SHA-256 first for ECDSA), so the gateway hashes nothing.
+        signer: async (message) => identity.sign(message),
+        hash: hash.none,
+        tlsClientCertificateHash: call.peer.clientCertPem ? sha256(new X509Certificate(call.peer.clientCertPem).raw) : undefined,
+        evaluateOptions: deadline(),
+        endorseOptions: deadline(),
+        submitOptions: deadline(),
+        commitStatusOptions: deadline(call.commitTimeoutSeconds),
+    });
+    try {
+        return await operation(gateway);
+    } catch (error) {
+        throw fromGatewayError(error, call.peer, connections.timeoutSeconds, call.commitTimeoutSeconds);
+    } finally {
+        gateway.close();
+        connections.close();
+    }
+}
+
+/** The gateway method a Gateway client error came from, for the message. */
+function methodOf(error: GatewayError): string {
+    if (error instanceof EndorseError) return "/gateway.Gateway/Endorse";
+    // The package exports SubmitError as a type only.
+    if (error.name === "SubmitError") return "/gateway.Gateway/Submit";
+    if (error instanceof CommitStatusError) return "/gateway.Gateway/CommitStatus";
+    return "/gateway.Gateway/Evaluate";
+}
+
+function fromGatewayError(error: unknown, peer: Endpoint, timeoutSeconds: number, commitTimeoutSeconds: number | undefined): unknown {
+    if (error instanceof CommitError) {
+        return new TransactionInvalidError(error.transactionId, error.code, validationCodeName(error.code), describeEndpoint(peer));
+    }
+    if (error instanceof GatewayError) {
+        const txId = "transactionId" in error ? String(error.transactionId) : undefined;
+        const seconds = error instanceof CommitStatusError ? (commitTimeoutSeconds ?? timeoutSeconds) : timeoutSeconds;
+        return toFabricError(error.cause, peer, methodOf(error), seconds, txId);
+    }
+    return error;
+}
