@@ -151,10 +151,12 @@ export function toFabricError(error: grpc.ServiceError | Error, endpoint: Endpoi
     if (code === grpc.status.UNAVAILABLE) return new FabricUnavailableError(where, method, details + connectionHint(details, endpoint));
     const peerMessage = [details, ...gatewayErrorDetails(error as grpc.ServiceError)].join("; ");
     const codeName = code === undefined ? "error" : `gRPC ${grpc.status[code] ?? code}`;
+    // Through a gateway, the endorser's own answer ("chaincode response 500, …") is the status that says what happened.
+    const chaincodeStatus = /chaincode response (\d{3})\b/.exec(peerMessage)?.[1];
     return new FabricCallError(
         `${where} answered ${method} with ${codeName}: ${peerMessage}${identityHint(peerMessage)}${txId ? ` [txid ${txId}]` : ""}`,
         where,
-        code,
+        chaincodeStatus === undefined ? code : Number(chaincodeStatus),
         peerMessage,
         txId,
     );

@@ -10,7 +10,7 @@ export class FabricCallError extends Error {
         message: string,
         /** host:port that answered. */
         readonly endpoint: string,
-        /** Fabric status (e.g. 500) or gRPC status code, when one was given. */
+        /** Fabric status (e.g. 500, also as a gateway reports the endorser's "chaincode response 500"), else the gRPC status code, when one was given. */
         readonly status: number | undefined,
         /** The peer's or orderer's own message. */
         readonly peerMessage: string,

@@ -5,15 +5,15 @@
  * closes them before it returns.
  */
 import { common, peer } from "@hyperledger/fabric-protos";
-import type { CommitResult } from "./commit-result";
-import { type CallOptions, type Connections, type Endpoint, withConnections } from "./connection";
+import { type CommitResult, requireValid } from "./commit-result";
+import { type CallOptions, type Connections, describeEndpoint, type Endpoint, withConnections } from "./connection";
 import { applyDefinition, type ChaincodeDefinition, definitionFromMessage, type EncodedDefinition, encodeDefinition } from "./definition";
 import { endorse, processProposal } from "./endorse";
 import { FabricCallError } from "./errors";
 import { withGateway } from "./gateway";
 import { asSigningIdentity, type IdentityInput } from "./identity-input";
 import { buildSignedProposal } from "./proposal";
-import { submitAndWait, type SubmitOptions } from "./submit";
+import { DEFAULT_COMMIT_TIMEOUT_SECONDS, submitAndWait, type SubmitOptions } from "./submit";
 import { buildTransactionEnvelope } from "./transaction";
 
 const lifecycle = peer.lifecycle;
@@ -124,7 +124,9 @@ export async function approveForMyOrg(call: DefinitionCall & { readonly packageI
         source.setUnavailable(new lifecycle.ChaincodeSource.Unavailable());
     }
     args.setSource(source);
-    return transact({ ...call, peers: [call.peer] }, "ApproveChaincodeDefinitionForMyOrg", args);
+    // Only the org's own peers may endorse its approval (it writes the org's implicit collection).
+    const endorsingOrganizations = [asSigningIdentity(call.identity).mspId];
+    return transact({ ...call, peers: [call.peer], endorsingOrganizations }, "ApproveChaincodeDefinitionForMyOrg", args);
 }
 
 /** This org's approval for `sequence` (default: the latest one), or undefined when there is none. */
@@ -150,12 +152,14 @@ export async function checkCommitReadiness(call: DefinitionCall): Promise<Readin
 }
 
 /**
- * Commits the definition: endorsed on `peers` (one per org is enough to
- * satisfy the default LifecycleEndorsement majority), then submitted and
- * waited for.
+ * Commits the definition, then waits for it. With `endorsingOrganizations`
+ * the gateway of `peers[0]` endorses on peers of those orgs (enough of them
+ * to satisfy /Channel/Application/LifecycleEndorsement, a majority by
+ * default) found through discovery; without, it is endorsed on exactly
+ * `peers` (one per org), for networks without discovery.
  */
 export async function commitDefinition(
-    call: Omit<DefinitionCall, "peer"> & { readonly peers: readonly Endpoint[]; readonly submit?: SubmitOptions },
+    call: Omit<DefinitionCall, "peer"> & { readonly peers: readonly Endpoint[]; readonly endorsingOrganizations?: readonly string[]; readonly submit?: SubmitOptions },
 ): Promise<CommitResult> {
     const args = applyDefinition(new lifecycle.CommitChaincodeDefinitionArgs(), toEncoded(call.definition));
     return transact(call, "CommitChaincodeDefinition", args);
@@ -221,13 +225,31 @@ async function query(call: PeerCall, channel: string, fn: string, args: { serial
     });
 }
 
-/** A `_lifecycle` transaction: endorse on `peers`, submit, wait for VALID. */
+/**
+ * A `_lifecycle` transaction, submitted and waited for until VALID. With
+ * `endorsingOrganizations` and no orderer it goes through the Gateway
+ * client: the connected peer's gateway endorses on peers of those orgs that
+ * it finds through discovery, and submits. Otherwise it is endorsed here on
+ * exactly `peers` (networks without discovery) and, with `orderer(s)`,
+ * broadcast to them: what the Gateway API cannot do.
+ */
 async function transact(
-    call: CallOptions & { peers: readonly Endpoint[]; identity: IdentityInput; channel: string; submit?: SubmitOptions },
+    call: CallOptions & { peers: readonly Endpoint[]; identity: IdentityInput; channel: string; submit?: SubmitOptions; endorsingOrganizations?: readonly string[] },
     fn: string,
     args: { serializeBinary(): Uint8Array },
 ): Promise<CommitResult> {
     const identity = asSigningIdentity(call.identity);
+    const direct = call.submit?.orderer !== undefined || (call.submit?.orderers?.length ?? 0) > 0 || call.submit?.waitVia === "deliver";
+    if (call.endorsingOrganizations?.length && !direct) {
+        const peer = call.submit?.commitPeer ?? call.peers[0];
+        const gatewayCall = { ...call, peer, identity, commitTimeoutSeconds: call.submit?.commitTimeoutSeconds ?? DEFAULT_COMMIT_TIMEOUT_SECONDS };
+        return withGateway(gatewayCall, async (gateway) => {
+            const contract = gateway.getNetwork(call.channel).getContract(LIFECYCLE);
+            const submitted = await contract.submitAsync(fn, { arguments: [args.serializeBinary()], endorsingOrganizations: [...(call.endorsingOrganizations ?? [])] });
+            const status = await submitted.getStatus();
+            return requireValid({ txId: status.transactionId, blockNumber: Number(status.blockNumber), validationCode: status.code, endpoint: describeEndpoint(peer) });
+        });
+    }
     return withConnections(call, async (connections: Connections) => {
         const proposal = buildSignedProposal(identity, { channel: call.channel, chaincodeName: LIFECYCLE, args: [Buffer.from(fn), args.serializeBinary()] });
         const endorsed = await endorse(connections, call.peers, proposal);

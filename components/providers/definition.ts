@@ -165,7 +165,17 @@ async function commit(inputs: ChaincodeDefinitionInputs, previousTxId: string): 
         }
         if (missing.length === 0) {
             try {
-                const result = await commitDefinition({ ...callOptions(inputs), peers, identity: adminIdentity(inputs), channel: inputs.channel, definition: target, submit: submitOptions(inputs) });
+                // Only its own peer listed: the gateway finds the approving orgs' peers through discovery, so no other org's peer need be listed.
+                const endorsingOrganizations = peers.length === 1 ? Object.keys(readiness.approvals).filter((org) => readiness.approvals[org]) : undefined;
+                const result = await commitDefinition({
+                    ...callOptions(inputs),
+                    peers,
+                    endorsingOrganizations,
+                    identity: adminIdentity(inputs),
+                    channel: inputs.channel,
+                    definition: target,
+                    submit: submitOptions(inputs),
+                });
                 return compact({ ...inputs, committedSequence: plan.sequence, approvals: readiness.approvals, commitTxId: result.txId });
             } catch (error) {
                 // An identical commit sent before (one that orderers took while too few were up to order it) may land first: that is the goal reached.
