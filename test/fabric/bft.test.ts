@@ -18,7 +18,7 @@ import {
     type ChaincodeApprovalInputs,
 } from "../../components/providers";
 import { ordererChannelInfo, startNetwork, type FabricNetwork, type OrdererNode, type Org, type PeerNode } from "../../testenv/network";
-import { definitionInputs } from "../support/definition-inputs";
+import { approvalFields, definitionInputs } from "../support/definition-inputs";
 import { printLogsOnFailure } from "../support/failure-logs";
 
 const POLICY = "OR('Org1MSP.member', 'Org2MSP.member')";
@@ -51,12 +51,7 @@ describe("a BFT ordering service: four SmartBFT orderers", { skip: notOnThisLine
     const ordererList = (nodes: readonly OrdererNode[]) => nodes.map((node) => ({ endpoint: node.endpoint, tlsCaPem: node.tlsCaPem, hostOverride: node.hostOverride }));
     const height = () => getChannelHeight({ peer: endpoint(org1.peers[0]), identity: org1.admin, channel: network.channel });
     const approval = (org: Org, chaincodeVersion: string, orderers?: readonly OrdererNode[]): ChaincodeApprovalInputs => ({
-        channel: network.channel,
-        name: "basic",
-        version: chaincodeVersion,
-        sequence: "auto",
-        endorsementPolicy: POLICY,
-        packageId: pkg.packageId,
+        ...approvalFields(network, { version: chaincodeVersion, endorsementPolicy: POLICY, packageId: pkg.packageId }),
         ...peerInputs(org.peers[0]),
         ...admin(org),
         ...(orderers ? { orderers: ordererList(orderers) } : {}),

@@ -20,7 +20,7 @@ import {
 } from "../../components/providers";
 import { startNetwork, type FabricNetwork, type Org, type PeerNode } from "../../testenv/network";
 import { assertChaincodeServerBuilt, CHAINCODE_SERVER, freePort, waitFor } from "../support/chaincode-server";
-import { definitionInputs } from "../support/definition-inputs";
+import { approvalFields, definitionInputs } from "../support/definition-inputs";
 import { printLogsOnFailure } from "../support/failure-logs";
 
 const POLICY = "OR('Org1MSP.member', 'Org2MSP.member')";
@@ -45,12 +45,7 @@ describe("faults against a real network", () => {
         packageId: pkg.packageId,
     });
     const approval = (org: Org, viaOrderer: boolean): ChaincodeApprovalInputs => ({
-        channel: network.channel,
-        name: "basic",
-        version: "1.0",
-        sequence: "auto",
-        endorsementPolicy: POLICY,
-        packageId: pkg.packageId,
+        ...approvalFields(network, { version: "1.0", endorsementPolicy: POLICY, packageId: pkg.packageId }),
         ...peerInputs(org.peers[0]),
         ...admin(org),
         ...(viaOrderer ? { ordererEndpoint: network.orderer.endpoint, ordererTlsCaPem: network.orderer.tlsCaPem, ordererHostOverride: network.orderer.hostOverride } : {}),

@@ -10,7 +10,7 @@ import { getChannelHeight, queryCommitted } from "../../components/fabric";
 import { buildChaincodePackage, type ChaincodePackage } from "../../components/packaging";
 import { chaincodeApprovalProvider, chaincodeDefinitionProvider, chaincodeInstallProvider } from "../../components/providers";
 import { clientEndpoint, startNetwork, type FabricNetwork, type Org } from "../../testenv/network";
-import { definitionInputs } from "../support/definition-inputs";
+import { approvalFields, definitionInputs } from "../support/definition-inputs";
 import { printLogsOnFailure } from "../support/failure-logs";
 
 const POLICY = "OR('Org1MSP.member', 'Org2MSP.member')";
@@ -47,12 +47,7 @@ describe("the lifecycle through the Gateway client (mutual TLS, discovery)", () 
             const before = await height(org);
             const { outs } = await chaincodeApprovalProvider.create({
                 ...connection(org),
-                channel: network.channel,
-                name: "basic",
-                version: "1.0",
-                sequence: "auto",
-                endorsementPolicy: POLICY,
-                packageId: pkg.packageId,
+                ...approvalFields(network, { version: "1.0", endorsementPolicy: POLICY, packageId: pkg.packageId }),
             });
             assert.equal(outs.approvedSequence, 1);
             assert.match(outs.approvalTxId, /^[0-9a-f]{64}$/);

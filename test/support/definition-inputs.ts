@@ -19,3 +19,8 @@ export function definitionInputs(
         ...fields,
     };
 }
+
+/** The definition fields of an approval of `basic` for `packageId`; the caller adds the org's peer and admin. */
+export function approvalFields(network: FabricNetwork, fields: { version: string; endorsementPolicy: string; packageId: string }) {
+    return { channel: network.channel, name: "basic", sequence: "auto" as const, ...fields };
+}
