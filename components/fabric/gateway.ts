@@ -13,12 +13,13 @@ import { TransactionInvalidError } from "./errors";
 import { asSigningIdentity, type IdentityInput } from "./identity-input";
 import { validationCodeName } from "./commit-result";
 import { sha256 } from "./signing";
+import { DEFAULT_COMMIT_TIMEOUT_SECONDS } from "./submit";
 
 export interface GatewayCall extends CallOptions {
     /** The peer whose gateway service is used. */
     readonly peer: Endpoint;
     readonly identity: IdentityInput;
-    /** How long CommitStatus may wait for the block, seconds. Defaults to the call's timeout. */
+    /** How long CommitStatus may wait for the block, seconds. Defaults to 120, as every submission. */
     readonly commitTimeoutSeconds?: number;
 }
 
@@ -26,6 +27,7 @@ export interface GatewayCall extends CallOptions {
 export async function withGateway<T>(call: GatewayCall, operation: (gateway: Gateway) => Promise<T>): Promise<T> {
     const identity = asSigningIdentity(call.identity);
     const connections = new Connections(call);
+    const commitTimeoutSeconds = call.commitTimeoutSeconds ?? DEFAULT_COMMIT_TIMEOUT_SECONDS;
     const deadline = (seconds = connections.timeoutSeconds) => () => ({ deadline: connections.deadline(seconds) });
     const gateway = connect({
         client: connections.client(call.peer),
@@ -37,12 +39,12 @@ export async function withGateway<T>(call: GatewayCall, operation: (gateway: Gat
         evaluateOptions: deadline(),
         endorseOptions: deadline(),
         submitOptions: deadline(),
-        commitStatusOptions: deadline(call.commitTimeoutSeconds),
+        commitStatusOptions: deadline(commitTimeoutSeconds),
     });
     try {
         return await operation(gateway);
     } catch (error) {
-        throw fromGatewayError(error, call.peer, connections.timeoutSeconds, call.commitTimeoutSeconds);
+        throw fromGatewayError(error, call.peer, connections.timeoutSeconds, commitTimeoutSeconds);
     } finally {
         gateway.close();
         connections.close();
@@ -58,13 +60,13 @@ function methodOf(error: GatewayError): string {
     return "/gateway.Gateway/Evaluate";
 }
 
-function fromGatewayError(error: unknown, peer: Endpoint, timeoutSeconds: number, commitTimeoutSeconds: number | undefined): unknown {
+function fromGatewayError(error: unknown, peer: Endpoint, timeoutSeconds: number, commitTimeoutSeconds: number): unknown {
     if (error instanceof CommitError) {
         return new TransactionInvalidError(error.transactionId, error.code, validationCodeName(error.code), describeEndpoint(peer));
     }
     if (error instanceof GatewayError) {
         const txId = "transactionId" in error ? String(error.transactionId) : undefined;
-        const seconds = error instanceof CommitStatusError ? (commitTimeoutSeconds ?? timeoutSeconds) : timeoutSeconds;
+        const seconds = error instanceof CommitStatusError ? commitTimeoutSeconds : timeoutSeconds;
         return toFabricError(error.cause, peer, methodOf(error), seconds, txId);
     }
     return error;

@@ -13,7 +13,7 @@ import { FabricCallError } from "./errors";
 import { withGateway } from "./gateway";
 import { asSigningIdentity, type IdentityInput } from "./identity-input";
 import { buildSignedProposal } from "./proposal";
-import { DEFAULT_COMMIT_TIMEOUT_SECONDS, submitAndWait, type SubmitOptions } from "./submit";
+import { submitAndWait, type SubmitOptions } from "./submit";
 import { buildTransactionEnvelope } from "./transaction";
 
 const lifecycle = peer.lifecycle;
@@ -242,7 +242,7 @@ async function transact(
     const direct = call.submit?.orderer !== undefined || (call.submit?.orderers?.length ?? 0) > 0 || call.submit?.waitVia === "deliver";
     if (call.endorsingOrganizations?.length && !direct) {
         const peer = call.submit?.commitPeer ?? call.peers[0];
-        const gatewayCall = { ...call, peer, identity, commitTimeoutSeconds: call.submit?.commitTimeoutSeconds ?? DEFAULT_COMMIT_TIMEOUT_SECONDS };
+        const gatewayCall = { ...call, peer, identity, commitTimeoutSeconds: call.submit?.commitTimeoutSeconds };
         return withGateway(gatewayCall, async (gateway) => {
             const contract = gateway.getNetwork(call.channel).getContract(LIFECYCLE);
             const submitted = await contract.submitAsync(fn, { arguments: [args.serializeBinary()], endorsingOrganizations: [...(call.endorsingOrganizations ?? [])] });
