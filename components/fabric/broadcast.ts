@@ -1,4 +1,6 @@
 /**
+ * Why not the Gateway client (@hyperledger/fabric-gateway): its API submits through a peer's gateway only, never to orderers directly.
+ *
  * Handing a transaction envelope to the ordering service directly
  * (AtomicBroadcast/Broadcast), by the rules Fabric's own gateway follows:
  * a BFT channel's transaction goes to every listed orderer at once and is

@@ -1,4 +1,6 @@
 /**
+ * Why not the Gateway client (@hyperledger/fabric-gateway): evaluate and submit are its; evaluateOnPeer is here because its API picks the peer itself.
+ *
  * Calling ordinary chaincode functions: evaluate and submit go through the
  * official Gateway client (`@hyperledger/fabric-gateway`); evaluateOnPeer
  * stays a ProcessProposal to exactly one peer, because the Gateway API

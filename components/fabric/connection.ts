@@ -1,4 +1,6 @@
 /**
+ * Why not the Gateway client (@hyperledger/fabric-gateway): it takes its gRPC client from the caller; this is that client, with Fabric's TLS, keepalive and deadline rules.
+ *
  * gRPC connections to peers and orderers: TLS (optionally mutual), host
  * name override, keepalive the Fabric servers tolerate, large messages and
  * a deadline on every call. One channel per endpoint per operation; the

@@ -1,4 +1,6 @@
 /**
+ * Why not the Gateway client (@hyperledger/fabric-gateway): chaincode definitions are `_lifecycle`'s arguments, which it does not model.
+ *
  * Chaincode definitions: what callers describe, how it is encoded for the
  * lifecycle, and how definitions read back from a peer are normalised so
  * two definitions can be compared field by field.

@@ -1,4 +1,6 @@
 /**
+ * Why not the Gateway client (@hyperledger/fabric-gateway): after a broadcast straight to orderers there is no gateway submission to wait on.
+ *
  * Waiting for a transaction's validation code on a peer's DeliverFiltered
  * stream (the alternative to the gateway's CommitStatus).
  */

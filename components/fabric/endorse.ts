@@ -1,4 +1,6 @@
 /**
+ * Why not the Gateway client (@hyperledger/fabric-gateway): endorsement on exactly the listed peers (networks without discovery, and before an orderer broadcast); its API chooses peers by org.
+ *
  * Endorsement: send one signed proposal to the chosen peers and require
  * that every one succeeds with byte-identical results.
  */

@@ -1,4 +1,6 @@
 /**
+ * Why not the Gateway client (@hyperledger/fabric-gateway): one error vocabulary for every path, naming the endpoint and the cause (its errors are turned into these).
+ *
  * Errors raised by the Fabric client. Each one names the endpoint it was
  * talking to and, where one exists, the transaction ID, so a failure in a
  * deployment log can be traced to a peer log line. Secrets never appear here.

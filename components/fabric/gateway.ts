@@ -1,4 +1,6 @@
 /**
+ * Why not the Gateway client (@hyperledger/fabric-gateway): this is the glue that connects it on this library's endpoints and identities.
+ *
  * The official Fabric Gateway client (`@hyperledger/fabric-gateway`) on
  * this library's endpoint settings: the same TLS, host override, mutual TLS
  * (whose certificate hash the gateway binds into its requests), keepalive

@@ -1,4 +1,8 @@
-/** Lets callers pass either PEM strings or an already built signing identity. */
+/**
+ * Why not the Gateway client (@hyperledger/fabric-gateway): every function here, gateway-backed or not, takes PEM or a built identity alike.
+ *
+ * Lets callers pass either PEM strings or an already built signing identity.
+ */
 import { createSigningIdentity, type IdentityPem, type SigningIdentity } from "./identity";
 
 export type IdentityInput = IdentityPem | SigningIdentity;

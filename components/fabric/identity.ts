@@ -1,4 +1,6 @@
 /**
+ * Why not the Gateway client (@hyperledger/fabric-gateway): the same identity signs the peer-local calls (install), which its API cannot make, and is its signer.
+ *
  * A Fabric signing identity built from PEM: the MSP ID, the X.509
  * certificate the MSP issued, and its private key (ECDSA P-256 or P-384, or
  * Ed25519 on Fabric 3).

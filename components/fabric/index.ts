@@ -1,4 +1,6 @@
 /**
+ * Why not the Gateway client (@hyperledger/fabric-gateway): this is the entry point of this library's Fabric client, which uses it where it can.
+ *
  * Fabric client library: identities, signed proposals, endorsement,
  * transaction submission, the `_lifecycle` functions, chaincode calls and
  * the policy language. No Pulumi imports: the dynamic providers and the

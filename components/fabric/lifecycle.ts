@@ -1,4 +1,6 @@
 /**
+ * Why not the Gateway client (@hyperledger/fabric-gateway): it carries the channel calls here, but knows neither `_lifecycle`'s messages nor the peer-local install and queries.
+ *
  * The `_lifecycle` system chaincode over gRPC: install and query packages
  * on a peer, approve, check readiness, commit and query definitions.
  * Each function opens its connections, uses one channel per endpoint and

@@ -1,4 +1,6 @@
 /**
+ * Why not the Gateway client (@hyperledger/fabric-gateway): it does not read channel config, and a broadcast straight to orderers needs the consensus type.
+ *
  * What a channel's config says about its ordering service: the consensus
  * type and, for BFT, how many consenters there are. Read from a peer's
  * configuration system chaincode (cscc GetChannelConfig, allowed to the

@@ -1,4 +1,6 @@
 /**
+ * Why not the Gateway client (@hyperledger/fabric-gateway): one signature rule for this library's own proposals and envelopes and for its signer.
+ *
  * Signatures in the form Fabric's MSPs verify: ECDSA (P-256 or P-384) over
  * the SHA-256 digest (Fabric's SHA2 hash family hashes with SHA-256 whatever
  * the curve), DER-encoded with low S (s <= n/2: peers and orderers reject the

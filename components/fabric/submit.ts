@@ -1,4 +1,6 @@
 /**
+ * Why not the Gateway client (@hyperledger/fabric-gateway): ordering through orderers directly, with the envelope assembled here, which its API cannot submit.
+ *
  * Getting a signed transaction envelope ordered and learning its validation
  * code: through the peer gateway (Submit + CommitStatus, Fabric >= 2.4.4)
  * or through the orderers' Broadcast, watched with CommitStatus or
