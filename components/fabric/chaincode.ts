@@ -8,10 +8,10 @@
  * chaincode's own error text (e.g. "the asset X does not exist") comes back
  * in the error message.
  */
-import { type CommitResult, requireValid } from "./commit-result";
-import { type CallOptions, describeEndpoint, type Endpoint, withConnections } from "./connection";
+import type { CommitResult } from "./commit-result";
+import { type CallOptions, type Endpoint, withConnections } from "./connection";
 import { processProposal } from "./endorse";
-import { withGateway } from "./gateway";
+import { submitAndCommit, withGateway } from "./gateway";
 import { asSigningIdentity, type IdentityInput } from "./identity-input";
 import { buildSignedProposal } from "./proposal";
 
@@ -64,13 +64,9 @@ export async function evaluateOnPeer(call: ChaincodeCall): Promise<Buffer> {
  * is committed as VALID.
  */
 export async function submit(call: ChaincodeCall & { readonly endorsingOrganizations?: readonly string[]; readonly commitTimeoutSeconds?: number }): Promise<SubmitResult> {
-    return withGateway(call, async (gateway) => {
-        const contract = gateway.getNetwork(call.channel).getContract(call.chaincode);
-        const submitted = await contract.submitAsync(call.fn, proposalOptions(call, call.endorsingOrganizations));
-        const status = await submitted.getStatus();
-        const committed = requireValid({ txId: status.transactionId, blockNumber: Number(status.blockNumber), validationCode: status.code, endpoint: describeEndpoint(call.peer) });
-        return { ...committed, result: Buffer.from(submitted.getResult()) };
-    });
+    return withGateway(call, (gateway) =>
+        submitAndCommit(gateway.getNetwork(call.channel).getContract(call.chaincode), call.fn, proposalOptions(call, call.endorsingOrganizations), call.peer),
+    );
 }
 
 /** The Gateway client's proposal options for a call; `organizations` restrict where it runs. */

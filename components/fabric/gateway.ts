@@ -9,11 +9,11 @@
  * endpoint and the cause.
  */
 import { X509Certificate } from "node:crypto";
-import { CommitError, CommitStatusError, connect, EndorseError, type Gateway, GatewayError, hash } from "@hyperledger/fabric-gateway";
+import { CommitError, CommitStatusError, connect, type Contract, EndorseError, type Gateway, GatewayError, hash, type ProposalOptions } from "@hyperledger/fabric-gateway";
 import { type CallOptions, Connections, describeEndpoint, type Endpoint, toFabricError } from "./connection";
 import { TransactionInvalidError } from "./errors";
 import { asSigningIdentity, type IdentityInput } from "./identity-input";
-import { validationCodeName } from "./commit-result";
+import { type CommitResult, requireValid, validationCodeName } from "./commit-result";
 import { sha256 } from "./signing";
 import { DEFAULT_COMMIT_TIMEOUT_SECONDS } from "./submit";
 
@@ -51,6 +51,18 @@ export async function withGateway<T>(call: GatewayCall, operation: (gateway: Gat
         gateway.close();
         connections.close();
     }
+}
+
+/**
+ * Endorses and submits `fn` through the contract's gateway and waits for the
+ * commit; returns what the function returned with the commit, which must be
+ * VALID. `peer` is the gateway's, named in the result.
+ */
+export async function submitAndCommit(contract: Contract, fn: string, options: ProposalOptions, peer: Endpoint): Promise<CommitResult & { readonly result: Buffer }> {
+    const submitted = await contract.submitAsync(fn, options);
+    const status = await submitted.getStatus();
+    const committed = requireValid({ txId: status.transactionId, blockNumber: Number(status.blockNumber), validationCode: status.code, endpoint: describeEndpoint(peer) });
+    return { ...committed, result: Buffer.from(submitted.getResult()) };
 }
 
 /** The gateway method a Gateway client error came from, for the message. */

@@ -7,12 +7,12 @@
  * closes them before it returns.
  */
 import { common, peer } from "@hyperledger/fabric-protos";
-import { type CommitResult, requireValid } from "./commit-result";
-import { type CallOptions, type Connections, describeEndpoint, type Endpoint, withConnections } from "./connection";
+import type { CommitResult } from "./commit-result";
+import { type CallOptions, type Connections, type Endpoint, withConnections } from "./connection";
 import { applyDefinition, type ChaincodeDefinition, definitionFromMessage, type EncodedDefinition, encodeDefinition } from "./definition";
 import { endorse, processProposal } from "./endorse";
 import { FabricCallError } from "./errors";
-import { withGateway } from "./gateway";
+import { submitAndCommit, withGateway } from "./gateway";
 import { asSigningIdentity, type IdentityInput } from "./identity-input";
 import { buildSignedProposal } from "./proposal";
 import { submitAndWait, type SubmitOptions } from "./submit";
@@ -245,12 +245,9 @@ async function transact(
     if (call.endorsingOrganizations?.length && !direct) {
         const peer = call.submit?.commitPeer ?? call.peers[0];
         const gatewayCall = { ...call, peer, identity, commitTimeoutSeconds: call.submit?.commitTimeoutSeconds };
-        return withGateway(gatewayCall, async (gateway) => {
-            const contract = gateway.getNetwork(call.channel).getContract(LIFECYCLE);
-            const submitted = await contract.submitAsync(fn, { arguments: [args.serializeBinary()], endorsingOrganizations: [...(call.endorsingOrganizations ?? [])] });
-            const status = await submitted.getStatus();
-            return requireValid({ txId: status.transactionId, blockNumber: Number(status.blockNumber), validationCode: status.code, endpoint: describeEndpoint(peer) });
-        });
+        const options = { arguments: [args.serializeBinary()], endorsingOrganizations: [...(call.endorsingOrganizations ?? [])] };
+        const { result: _returned, ...committed } = await withGateway(gatewayCall, (gateway) => submitAndCommit(gateway.getNetwork(call.channel).getContract(LIFECYCLE), fn, options, peer));
+        return committed;
     }
     return withConnections(call, async (connections: Connections) => {
         const proposal = buildSignedProposal(identity, { channel: call.channel, chaincodeName: LIFECYCLE, args: [Buffer.from(fn), args.serializeBinary()] });
