@@ -52,7 +52,7 @@ export async function evaluate(call: ChaincodeCall & { readonly targetOrganizati
 export async function evaluateOnPeer(call: ChaincodeCall): Promise<Buffer> {
     const identity = asSigningIdentity(call.identity);
     return withConnections(call, async (connections) => {
-        const proposal = buildSignedProposal(identity, proposalSpec(call));
+        const proposal = await buildSignedProposal(identity, proposalSpec(call));
         const response = await processProposal(connections, call.peer, proposal);
         return Buffer.from(response.getResponse()?.getPayload_asU8() ?? new Uint8Array());
     });

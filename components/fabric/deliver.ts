@@ -72,7 +72,7 @@ export async function openCommitWatcher(
     stream.on("error", (error) => fail(toFabricError(error, target, METHOD, timeoutSeconds)));
     stream.on("end", () => fail(new FabricCallError(`peer ${where} closed the DeliverFiltered stream`, where, undefined, "stream closed")));
 
-    stream.write(seekEnvelope(identity, channel, target));
+    stream.write(await seekEnvelope(identity, channel, target));
     await ready;
 
     return {
@@ -94,7 +94,7 @@ export async function openCommitWatcher(
     };
 }
 
-function seekEnvelope(identity: SigningIdentity, channel: string, target: Endpoint): common.Envelope {
+function seekEnvelope(identity: SigningIdentity, channel: string, target: Endpoint): Promise<common.Envelope> {
     const context = newTransactionContext(identity);
     const channelHeader = new common.ChannelHeader();
     channelHeader.setType(common.HeaderType.DELIVER_SEEK_INFO);

@@ -35,7 +35,7 @@ export async function withGateway<T>(call: GatewayCall, operation: (gateway: Gat
         client: connections.client(call.peer),
         identity: { mspId: identity.mspId, credentials: Buffer.from(identity.certPem) },
         // The identity signs the whole message as Fabric verifies its key type (SHA-256 first for ECDSA), so the gateway hashes nothing.
-        signer: async (message) => identity.sign(message),
+        signer: (message) => identity.sign(message),
         hash: hash.none,
         tlsClientCertificateHash: call.peer.clientCertPem ? sha256(new X509Certificate(call.peer.clientCertPem).raw) : undefined,
         evaluateOptions: deadline(),

@@ -28,7 +28,7 @@ export interface SigningIdentity {
     /** `msp.SerializedIdentity{mspid, id_bytes}` bytes: the creator of every proposal. */
     readonly creator: Buffer;
     /** ECDSA: low-S DER signature over SHA-256(message); Ed25519: over the message. */
-    sign(message: Uint8Array): Buffer;
+    sign(message: Uint8Array): Promise<Buffer>;
 }
 
 /** A PEM private key of a type Fabric MSPs verify; returns it normalised. `setting` names it in the error. */
@@ -60,6 +60,6 @@ export function createSigningIdentity(pem: IdentityPem, setting = "identity"): S
         mspId: pem.mspId,
         certPem,
         creator,
-        sign: (message) => signForFabric(key, message),
+        sign: async (message) => signForFabric(key, message),
     };
 }

@@ -191,7 +191,7 @@ export async function queryAllCommitted(call: PeerCall & { readonly channel: str
 export async function getChannelHeight(call: PeerCall & { readonly channel: string }): Promise<number> {
     const identity = asSigningIdentity(call.identity);
     return withConnections(call, async (connections) => {
-        const proposal = buildSignedProposal(identity, {
+        const proposal = await buildSignedProposal(identity, {
             channel: "",
             chaincodeName: "qscc",
             args: [Buffer.from("GetChainInfo"), Buffer.from(call.channel)],
@@ -221,7 +221,7 @@ async function query(call: PeerCall, channel: string, fn: string, args: { serial
         );
     }
     return withConnections(call, async (connections) => {
-        const proposal = buildSignedProposal(identity, { channel, chaincodeName: LIFECYCLE, args: [Buffer.from(fn), args.serializeBinary()] });
+        const proposal = await buildSignedProposal(identity, { channel, chaincodeName: LIFECYCLE, args: [Buffer.from(fn), args.serializeBinary()] });
         const response = await processProposal(connections, call.peer, proposal);
         return response.getResponse()?.getPayload_asU8() ?? new Uint8Array();
     });
@@ -250,9 +250,9 @@ async function transact(
         return committed;
     }
     return withConnections(call, async (connections: Connections) => {
-        const proposal = buildSignedProposal(identity, { channel: call.channel, chaincodeName: LIFECYCLE, args: [Buffer.from(fn), args.serializeBinary()] });
+        const proposal = await buildSignedProposal(identity, { channel: call.channel, chaincodeName: LIFECYCLE, args: [Buffer.from(fn), args.serializeBinary()] });
         const endorsed = await endorse(connections, call.peers, proposal);
-        const envelope = buildTransactionEnvelope(identity, endorsed);
+        const envelope = await buildTransactionEnvelope(identity, endorsed);
         const commitPeer = call.submit?.commitPeer ?? call.peers[0];
         return submitAndWait(connections, identity, call.channel, proposal.txId, envelope, commitPeer, call.submit);
     });

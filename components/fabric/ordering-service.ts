@@ -32,7 +32,7 @@ export function orderingServiceOf(config: common.Config): OrderingService {
 
 /** Asks `peer` for the channel's current config and reads its ordering service. */
 export async function readOrderingService(connections: Connections, peer: Endpoint, identity: SigningIdentity, channel: string): Promise<OrderingService> {
-    const proposal = buildSignedProposal(identity, {
+    const proposal = await buildSignedProposal(identity, {
         channel: "",
         chaincodeName: "cscc",
         args: [Buffer.from("GetChannelConfig"), Buffer.from(channel)],

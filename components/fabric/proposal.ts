@@ -51,7 +51,7 @@ export interface BuiltProposal {
     readonly signedProposal: peer.SignedProposal;
 }
 
-export function buildSignedProposal(identity: SigningIdentity, spec: ProposalSpec): BuiltProposal {
+export async function buildSignedProposal(identity: SigningIdentity, spec: ProposalSpec): Promise<BuiltProposal> {
     const context = newTransactionContext(identity);
 
     const chaincodeId = new peer.ChaincodeID();
@@ -100,7 +100,7 @@ export function buildSignedProposal(identity: SigningIdentity, spec: ProposalSpe
 
     const signedProposal = new peer.SignedProposal();
     signedProposal.setProposalBytes(proposalBytes);
-    signedProposal.setSignature(identity.sign(proposalBytes));
+    signedProposal.setSignature(await identity.sign(proposalBytes));
 
     return { txId: context.txId, channel: spec.channel, header, signatureHeaderBytes, payloadForTransaction, signedProposal };
 }

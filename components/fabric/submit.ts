@@ -87,7 +87,7 @@ export async function commitStatus(
     const requestBytes = request.serializeBinary();
     const signed = new gateway.SignedCommitStatusRequest();
     signed.setRequest(requestBytes);
-    signed.setSignature(identity.sign(requestBytes));
+    signed.setSignature(await identity.sign(requestBytes));
     const response = await connections.unary(target, gateway.GatewayService.commitStatus, signed, { txId, timeoutSeconds });
     return { txId, blockNumber: response.getBlockNumber(), validationCode: response.getResult(), endpoint: describeEndpoint(target) };
 }

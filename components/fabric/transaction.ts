@@ -8,7 +8,7 @@ import { common, peer } from "@hyperledger/fabric-protos";
 import type { EndorsedProposal } from "./endorse";
 import type { SigningIdentity } from "./identity";
 
-export function buildTransactionEnvelope(identity: SigningIdentity, endorsed: EndorsedProposal): common.Envelope {
+export function buildTransactionEnvelope(identity: SigningIdentity, endorsed: EndorsedProposal): Promise<common.Envelope> {
     const endorsedAction = new peer.ChaincodeEndorsedAction();
     endorsedAction.setProposalResponsePayload(endorsed.responsePayload);
     endorsedAction.setEndorsementsList(endorsed.endorsements);
@@ -31,9 +31,9 @@ export function buildTransactionEnvelope(identity: SigningIdentity, endorsed: En
 }
 
 /** Wraps payload bytes in an envelope signed by the identity. */
-export function signEnvelope(identity: SigningIdentity, payloadBytes: Uint8Array): common.Envelope {
+export async function signEnvelope(identity: SigningIdentity, payloadBytes: Uint8Array): Promise<common.Envelope> {
     const envelope = new common.Envelope();
     envelope.setPayload(payloadBytes);
-    envelope.setSignature(identity.sign(payloadBytes));
+    envelope.setSignature(await identity.sign(payloadBytes));
     return envelope;
 }

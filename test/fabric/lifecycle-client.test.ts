@@ -99,7 +99,7 @@ describe("Fabric lifecycle client against a real network (mutual TLS)", () => {
         const extra = buildChaincodePackage({ label: "extra_1.0", address: "127.0.0.1:1" });
         await installChaincode({ peer: clientEndpoint(org1.peers[1], org1), identity: org1.admin, packageBytes: extra.bytes });
         const identity = createSigningIdentity(org1.admin);
-        const proposal = buildSignedProposal(identity, { channel: network.channel, chaincodeName: "_lifecycle", args: [Buffer.from("QueryInstalledChaincodes"), new Uint8Array()] });
+        const proposal = await buildSignedProposal(identity, { channel: network.channel, chaincodeName: "_lifecycle", args: [Buffer.from("QueryInstalledChaincodes"), new Uint8Array()] });
         await withConnections({}, async (connections) => {
             await assert.rejects(endorse(connections, [clientEndpoint(org1.peers[0], org1), clientEndpoint(org1.peers[1], org1)], proposal), (error: unknown) => {
                 assert.ok(error instanceof EndorsementMismatchError, String(error));

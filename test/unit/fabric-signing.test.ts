@@ -86,10 +86,10 @@ describe("signing identity from PEM", () => {
         assert.equal(new X509Certificate(pem).fingerprint256, new X509Certificate(pki.clientCertPem).fingerprint256);
     });
 
-    it("signs so that the certificate's public key verifies", () => {
+    it("signs so that the certificate's public key verifies", async () => {
         const message = Buffer.from("proposal bytes");
         const publicKey = new X509Certificate(pki.clientCertPem).publicKey;
-        assert.ok(verify("sha256", message, { key: publicKey, dsaEncoding: "der" }, identity.sign(message)));
+        assert.ok(verify("sha256", message, { key: publicKey, dsaEncoding: "der" }, await identity.sign(message)));
     });
 
     it("rejects a key that does not belong to the certificate, naming the setting and hiding the key", () => {
@@ -144,9 +144,9 @@ describe("transaction ID and proposal", () => {
         assert.notEqual(computeTxId(nonce, Buffer.from("other")), expected);
     });
 
-    it("builds a signed _lifecycle proposal the peer can check", () => {
+    it("builds a signed _lifecycle proposal the peer can check", async () => {
         const args = Buffer.from([8, 1]);
-        const built = buildSignedProposal(identity, { channel: "", chaincodeName: "_lifecycle", args: [Buffer.from("InstallChaincode"), args] });
+        const built = await buildSignedProposal(identity, { channel: "", chaincodeName: "_lifecycle", args: [Buffer.from("InstallChaincode"), args] });
         const signed = built.signedProposal;
         const publicKey = createPublicKey(createPrivateKey(pki.clientKeyPem));
         assert.ok(verify("sha256", signed.getProposalBytes_asU8(), { key: publicKey, dsaEncoding: "der" }, signed.getSignature_asU8()));
@@ -176,14 +176,14 @@ describe("transaction ID and proposal", () => {
         assert.deepEqual(Buffer.from(sent[1]), args);
     });
 
-    it("never reuses a transaction ID", () => {
+    it("never reuses a transaction ID", async () => {
         const ids = new Set<string>();
-        for (let i = 0; i < 50; i++) ids.add(buildSignedProposal(identity, { channel: "c", chaincodeName: "cc", args: [] }).txId);
+        for (let i = 0; i < 50; i++) ids.add((await buildSignedProposal(identity, { channel: "c", chaincodeName: "cc", args: [] })).txId);
         assert.equal(ids.size, 50);
     });
 
-    it("keeps transient data out of the payload that goes into the transaction", () => {
-        const built = buildSignedProposal(identity, { channel: "c", chaincodeName: "cc", args: [Buffer.from("f")], transient: { secret: Buffer.from("s3cret") } });
+    it("keeps transient data out of the payload that goes into the transaction", async () => {
+        const built = await buildSignedProposal(identity, { channel: "c", chaincodeName: "cc", args: [Buffer.from("f")], transient: { secret: Buffer.from("s3cret") } });
         const sent = peer.ChaincodeProposalPayload.deserializeBinary(peer.Proposal.deserializeBinary(built.signedProposal.getProposalBytes_asU8()).getPayload_asU8());
         assert.equal(Buffer.from(sent.getTransientmapMap().get("secret") as Uint8Array).toString(), "s3cret");
         const forTransaction = peer.ChaincodeProposalPayload.deserializeBinary(built.payloadForTransaction);
