@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { AksCluster } from "./components/aks";
 import { DEFAULT_NAMESPACE, ExternalChaincode } from "./components/externalChaincode";
+import { adminKeyInputs } from "./components/lifecycle";
 import { lookupChannelPlan, type ChannelPlan } from "./components/liveRelease";
 import { adminIdentity, targetEndpoint } from "./components/providers/shared";
 import { compact } from "./components/providers/lifecycle-plan";
@@ -23,6 +24,7 @@ const settings = (() => {
         const otherOrgs = config.getSecretObject<Array<Record<string, string>>>("otherOrgs");
         return readSettings(source, {
             adminKeyPem: config.getSecret("adminKeyPem"),
+            adminHsmPin: config.getSecret("adminHsmPin"),
             clientTlsKeyPem: config.getSecret("clientTlsKeyPem"),
             otherOrgKey: (index, field) => otherOrgs!.apply((orgs) => orgs[index][field]),
         });
@@ -144,15 +146,17 @@ async function readChannelPlan(
     const lifecycle = chaincode.lifecycle!;
     const { org } = lifecycle;
     const peer = org.peers[0];
-    const [adminCertPem, adminKeyPem, peerTlsCaPem, hostOverride, clientTlsCertPem, clientTlsKeyPem, requiredApprovals] = await Promise.all([
-        knownValue(org.adminCertPem), knownValue(org.adminKeyPem), knownValue(peer.tlsCaPem ?? org.peerTlsCaPem), knownValue(peer.hostOverride),
+    const adminKey = adminKeyInputs(org);
+    const [adminCertPem, adminKeyPem, adminHsmPin, peerTlsCaPem, hostOverride, clientTlsCertPem, clientTlsKeyPem, requiredApprovals] = await Promise.all([
+        knownValue(org.adminCertPem), knownValue(adminKey.adminKeyPem), knownValue(adminKey.adminHsmPin), knownValue(peer.tlsCaPem ?? org.peerTlsCaPem), knownValue(peer.hostOverride),
         knownValue(org.clientTlsCertPem), knownValue(org.clientTlsKeyPem), approvals && Promise.all(approvals.map(knownValue)),
     ]);
-    if (adminCertPem === undefined || adminKeyPem === undefined || requiredApprovals?.some((mspId) => mspId === undefined)) return undefined;
+    const keyKnown = org.adminHsm ? adminHsmPin !== undefined : adminKeyPem !== undefined;
+    if (adminCertPem === undefined || !keyKnown || requiredApprovals?.some((mspId) => mspId === undefined)) return undefined;
     try {
         return await lookupChannelPlan({
             peer: targetEndpoint({ endpoint: peer.endpoint, tlsCaPem: peerTlsCaPem, hostOverride }, { clientTlsCertPem, clientTlsKeyPem }),
-            identity: adminIdentity({ mspId: org.mspId, adminCertPem, adminKeyPem }),
+            identity: adminIdentity({ ...adminKey, mspId: org.mspId, adminCertPem, adminKeyPem, adminHsmPin }),
             timeoutSeconds: lifecycle.timeoutSeconds,
             definition: {
                 channel: lifecycle.channel,

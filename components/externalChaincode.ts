@@ -1,6 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { ChaincodeLifecycle, type ChaincodeLifecycleArgs, orgPeerSettingNames, validateLifecycleArgs } from "./lifecycle";
+import { adminKeyInputs, ChaincodeLifecycle, type ChaincodeLifecycleArgs, orgPeerSettingNames, validateLifecycleArgs } from "./lifecycle";
 import { buildChaincodePackage, type ChaincodePackage, type CouchDbIndexInput } from "./packaging";
 import { couchDbIndexFiles } from "./packaging/couchdb-indexes";
 import { DEFAULT_DIAL_TIMEOUT } from "./packaging/connection";
@@ -334,7 +334,7 @@ export class ExternalChaincode extends pulumi.ComponentResource {
                             clientTlsKeyPem: org.clientTlsKeyPem,
                             mspId: org.mspId,
                             adminCertPem: org.adminCertPem,
-                            adminKeyPem: org.adminKeyPem,
+                            ...adminKeyInputs(org),
                             timeoutSeconds: args.lifecycle!.timeoutSeconds,
                             settingNames: { ...orgPeerSettingNames(org, i), fn: "smokeFunction", args: "smokeArgs", waitSeconds: "smokeWaitSeconds" },
                         },

@@ -1,7 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
-import { encodeEndorsementPolicy, validateSigningKeyPem } from "./fabric";
+import { encodeEndorsementPolicy, type HsmSettingNames, validateHsmCertificate, validateHsmKey, validateSigningKeyPem } from "./fabric";
 import { ChaincodeApproval, ChaincodeDefinition, ChaincodeInstall, type CollectionArgs, type PeerTargetArgs } from "./providers";
-import { InvalidSettingError } from "./validation/errors";
+import { ADMIN_HSM_INPUTS } from "./providers/shared";
+import { HiddenValue, InvalidSettingError } from "./validation/errors";
 import { validateHost, validateHostPort, validateMspId } from "./validation/fabric";
 import { validateCertificateBundlePem, validateKeyMatchesCertificate, validatePrivateKeyPem } from "./validation/pem";
 import { requireIntegerInRange } from "./validation/kubernetes";
@@ -33,12 +34,39 @@ export interface FabricOrgArgs {
     readonly peerTlsCaPem?: pulumi.Input<string>;
     /** Certificate of an admin of the org. */
     readonly adminCertPem: pulumi.Input<string>;
-    /** The admin's private key; kept secret. */
-    readonly adminKeyPem: pulumi.Input<string>;
+    /** The admin's private key; kept secret. Required unless adminHsm holds it. */
+    readonly adminKeyPem?: pulumi.Input<string>;
+    /** The admin's key in an HSM (PKCS#11, ECDSA P-256), instead of adminKeyPem. Defaults to none. */
+    readonly adminHsm?: HsmKeyArgs;
     /** Client TLS certificate for peers that demand mutual TLS. Defaults to none. */
     readonly clientTlsCertPem?: pulumi.Input<string>;
     /** Its key; kept secret. Defaults to none. */
     readonly clientTlsKeyPem?: pulumi.Input<string>;
+}
+
+/** Where an HSM holds an admin's private key (the Gateway client's PKCS#11 signer signs with it). */
+export interface HsmKeyArgs {
+    /** Absolute path of the PKCS#11 library, e.g. /usr/lib/softhsm/libsofthsm2.so. */
+    readonly library: string;
+    /** Label of the token that holds the key. */
+    readonly tokenLabel: string;
+    /** The key's CKA_ID, as text. */
+    readonly keyId: string;
+    /** The token's user PIN; kept secret. */
+    readonly pin: pulumi.Input<string>;
+}
+
+/** The org's admin key as the Fabric resources take it: adminKeyPem, or the adminHsm inputs. */
+export function adminKeyInputs(org: FabricOrgArgs): {
+    adminKeyPem?: pulumi.Input<string>;
+    adminHsmLibrary?: string;
+    adminHsmTokenLabel?: string;
+    adminHsmKeyId?: string;
+    adminHsmPin?: pulumi.Input<string>;
+} {
+    if (!org.adminHsm) return { adminKeyPem: org.adminKeyPem };
+    const { library, tokenLabel, keyId, pin } = org.adminHsm;
+    return { adminHsmLibrary: library, adminHsmTokenLabel: tokenLabel, adminHsmKeyId: keyId, adminHsmPin: pin };
 }
 
 export interface ChaincodeLifecycleArgs {
@@ -132,7 +160,7 @@ export class ChaincodeLifecycle extends pulumi.ComponentResource {
         const identityOf = (acting: FabricOrgArgs) => ({
             mspId: acting.mspId,
             adminCertPem: acting.adminCertPem,
-            adminKeyPem: acting.adminKeyPem,
+            ...adminKeyInputs(acting),
             clientTlsCertPem: acting.clientTlsCertPem,
             clientTlsKeyPem: acting.clientTlsKeyPem,
             timeoutSeconds: args.timeoutSeconds,
@@ -261,7 +289,7 @@ export function orgPeerSettingNames(org: FabricOrgArgs, index: number, settingPr
         timeoutSeconds: "fabricTimeoutSeconds",
     };
     // The first org's identity keys are the inputs' own names; another org's are under its prefix.
-    if (settingPrefix) for (const key of ["mspId", "adminCertPem", "adminKeyPem", "clientTlsCertPem", "clientTlsKeyPem"]) names[key] = `${settingPrefix}${key}`;
+    if (settingPrefix) for (const key of ["mspId", "adminCertPem", "adminKeyPem", ...Object.values<string>(ADMIN_HSM_INPUTS), "clientTlsCertPem", "clientTlsKeyPem"]) names[key] = `${settingPrefix}${key}`;
     return names;
 }
 
@@ -294,6 +322,23 @@ function validateOrgArgs(org: FabricOrgArgs, prefix: string): void {
         const named = `${prefix}${setting}`;
         if (typeof key === "string" && typeof cert === "string") validateKeyMatchesCertificate(named, validateKey(named, key), cert);
     }
+    validateAdminKeySource(org, prefix);
+}
+
+/** The admin's key comes from exactly one place: adminKeyPem, or an HSM (adminHsm). */
+function validateAdminKeySource(org: FabricOrgArgs, prefix: string): void {
+    if (org.adminHsm === undefined) {
+        if (org.adminKeyPem === undefined) throw new InvalidSettingError(`${prefix}adminKeyPem`, undefined, "the admin's private key (PEM, as a secret), or adminHsm when an HSM holds it");
+        return;
+    }
+    if (org.adminKeyPem !== undefined) {
+        throw new InvalidSettingError(`${prefix}adminKeyPem`, new HiddenValue("set"), "either adminKeyPem or adminHsm, not both (one admin key)");
+    }
+    const { library, tokenLabel, keyId, pin } = org.adminHsm;
+    // A PIN known only later (a secret Output) is checked by the providers.
+    const names = Object.fromEntries(Object.entries(ADMIN_HSM_INPUTS).map(([field, input]) => [field, `${prefix}${input}`])) as unknown as HsmSettingNames;
+    validateHsmKey({ library, tokenLabel, keyId, pin: typeof pin === "string" ? pin : "(later)" }, names);
+    if (typeof org.adminCertPem === "string") validateHsmCertificate(`${prefix}adminCertPem`, org.adminCertPem);
 }
 
 /** Checks the plain lifecycle arguments; throws InvalidSettingError naming the setting. */

@@ -4,7 +4,7 @@
  * committed definition, where that package's server is, and whether this
  * update moves the peers to the declared package. Read-only calls only.
  */
-import { checkCommitReadiness, type CallOptions, type EncodedDefinition, type Endpoint, getInstalledPackage, type IdentityPem, queryApproved, queryCommitted } from "./fabric";
+import { checkCommitReadiness, type CallOptions, type EncodedDefinition, type Endpoint, getInstalledPackage, type IdentityInput, queryApproved, queryCommitted } from "./fabric";
 import { X509Certificate } from "node:crypto";
 import { type ReadChaincodePackage, readChaincodePackage } from "./packaging/reader";
 import { describePlan, type DescribedPlan, desiredDefinition, planSequence, type SequencePlan } from "./providers/lifecycle-plan";
@@ -15,7 +15,7 @@ export interface LiveReleaseQuery extends CallOptions {
     /** One of this org's peers. */
     readonly peer: Endpoint;
     /** This org's admin (the installed package is read with it). */
-    readonly identity: IdentityPem;
+    readonly identity: IdentityInput;
     /** The definition this stack declares (sequence "auto" or a number). */
     readonly definition: DefinitionInputs;
     /** This stack commits the definition. */
@@ -66,7 +66,7 @@ interface PlannedDefinition {
 
 async function liveReleaseOf(
     query: LiveReleaseQuery,
-    call: CallOptions & { peer: Endpoint; identity: IdentityPem },
+    call: CallOptions & { peer: Endpoint; identity: IdentityInput },
     committed: Committed,
     declared: PlannedDefinition | undefined,
 ): Promise<LiveRelease | undefined> {

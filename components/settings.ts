@@ -2,7 +2,7 @@ import { AKS_NETWORK_POLICIES, type AksClusterArgs, type AksRegistry, validateAk
 import { AKS_LOGINS } from "./aksKubeconfig";
 import { checkExternalChaincodeArgs, DEFAULT_NAMESPACE, defaultServiceName, type ExternalChaincodeArgs } from "./externalChaincode";
 import { type ChaincodeImageArgs, IMAGE_BUILD_TOOLS, validateImageArgs } from "./imageBuild";
-import type { ChaincodeLifecycleArgs, OrdererArgs, OrgPeerArgs } from "./lifecycle";
+import type { ChaincodeLifecycleArgs, FabricOrgArgs, OrdererArgs, OrgPeerArgs } from "./lifecycle";
 import { DEFAULT_SMOKE_FUNCTION, DEFAULT_SMOKE_WAIT_SECONDS, type PeerTargetArgs } from "./providers";
 import { readCollectionsFile, readIndexDir } from "./settingFiles";
 import { SERVICE_TYPES } from "./service";
@@ -16,6 +16,8 @@ export type { ConfigSource } from "./validation/configReader";
 /** The secret keys, read apart so they stay Pulumi secrets. */
 export interface LifecycleSecrets {
     readonly adminKeyPem?: import("@pulumi/pulumi").Input<string>;
+    /** The HSM's user PIN, with signer: hsm. */
+    readonly adminHsmPin?: import("@pulumi/pulumi").Input<string>;
     readonly clientTlsKeyPem?: import("@pulumi/pulumi").Input<string>;
     /** A key of otherOrgs[index], as a secret (the program reads otherOrgs with getSecretObject). Defaults to the plain value. */
     readonly otherOrgKey?: (index: number, field: "adminKeyPem" | "clientTlsKeyPem") => import("@pulumi/pulumi").Input<string>;
@@ -51,13 +53,17 @@ export const CONFIG_KEYS = [
     "kubeconfig", "kubeContext", "clusterIdentifier",
     "aksCreate", "aksLocation", "aksResourceGroup", "aksKubernetesVersion", "aksNodeCount", "aksVmSize", "aksNetworkPolicy",
     "aksRegistryName", "aksRegistryId", "aksAdminGroupObjectIds", "aksDisableLocalAccounts", "aksLogin", "aksAuthorizedIpRanges", "aksPrivateCluster",
-    "channel", "mspId", "peers", "peerTlsCaPem", "adminCertPem", "adminKeyPem", "clientTlsCertPem", "clientTlsKeyPem",
-    "otherOrgs", "orderer", "orderers", "endorsementPolicy", "sequence", "initRequired", "collectionsFile", "commit", "commitPeers",
+    "channel", "mspId", "peers", "peerTlsCaPem", "adminCertPem", "adminKeyPem", "signer", "adminHsmLibrary", "adminHsmTokenLabel", "adminHsmKeyId", "adminHsmPin",
+    "clientTlsCertPem", "clientTlsKeyPem", "otherOrgs", "orderer", "orderers", "endorsementPolicy", "sequence", "initRequired", "collectionsFile", "commit", "commitPeers",
     "requiredApprovals", "approvalStacks", "fabricTimeoutSeconds", "smokeCheck", "smokeFunction", "smokeArgs", "smokeWaitSeconds",
 ] as const;
 
 /** Keys whose values are secret: a message about them never shows the value. */
-export const SECRET_KEYS = ["kubeconfig", "adminKeyPem", "clientTlsKeyPem", "otherOrgs"] as const;
+export const SECRET_KEYS = ["kubeconfig", "adminKeyPem", "adminHsmPin", "clientTlsKeyPem", "otherOrgs"] as const;
+
+/** Where the admin's private key is: in the config (PEM) or in an HSM, through PKCS#11. */
+export const SIGNERS = ["pem", "hsm"] as const;
+const HSM_KEYS = ["adminHsmLibrary", "adminHsmTokenLabel", "adminHsmKeyId", "adminHsmPin"] as const;
 
 /** Keys that mean something only when another setting has a given value: set otherwise, they are refused. */
 const DEPENDENT_KEYS: ReadonlyArray<{ keys: readonly string[]; accepted: string; holds: (read: ConfigReader) => boolean }> = [
@@ -83,6 +89,8 @@ const DEPENDENT_KEYS: ReadonlyArray<{ keys: readonly string[]; accepted: string;
         holds: (read) => !(read.boolean("aksCreate") ?? false),
     },
     { keys: ["smokeFunction", "smokeArgs", "smokeWaitSeconds"], accepted: "to be set only with smokeCheck: true", holds: (read) => read.boolean("smokeCheck") ?? true },
+    { keys: HSM_KEYS, accepted: "to be set only with signer: hsm (the admin's key in an HSM)", holds: (read) => read.oneOf("signer", SIGNERS) === "hsm" },
+    { keys: ["adminKeyPem"], accepted: "to be set only with signer: pem (with signer: hsm the key stays in the HSM)", holds: (read) => read.oneOf("signer", SIGNERS) !== "hsm" },
     { keys: ["commitPeers", "requiredApprovals"], accepted: "to be set only with commit: true (the committing stack names them)", holds: (read) => read.boolean("commit") ?? true },
     {
         keys: ["imageBuildTool", "imageBuildContext", "imageRegistry", "imageRepository"],
@@ -92,7 +100,7 @@ const DEPENDENT_KEYS: ReadonlyArray<{ keys: readonly string[]; accepted: string;
     {
         // Everything of the Fabric lifecycle.
         keys: [
-            "mspId", "peers", "peerTlsCaPem", "adminCertPem", "adminKeyPem", "clientTlsCertPem", "clientTlsKeyPem", "otherOrgs", "orderer", "orderers",
+            "mspId", "peers", "peerTlsCaPem", "adminCertPem", "adminKeyPem", "signer", ...HSM_KEYS, "clientTlsCertPem", "clientTlsKeyPem", "otherOrgs", "orderer", "orderers",
             "endorsementPolicy", "sequence", "initRequired", "collectionsFile", "commit", "commitPeers", "requiredApprovals", "approvalStacks",
             "fabricTimeoutSeconds", "smokeCheck", "smokeFunction", "smokeArgs", "smokeWaitSeconds",
         ],
@@ -339,7 +347,13 @@ function readChaincode(read: ConfigReader, config: ConfigSource, secrets: Lifecy
         image: image!,
         lifecycle: lifecycle && {
             ...lifecycle,
-            org: { ...lifecycle.org, adminKeyPem: read.string("adminKeyPem") ?? "", clientTlsKeyPem: read.string("clientTlsKeyPem") },
+            org: {
+                ...lifecycle.org,
+                ...(lifecycle.org.adminHsm
+                    ? { adminHsm: { ...lifecycle.org.adminHsm, pin: read.string("adminHsmPin") ?? "" } }
+                    : { adminKeyPem: read.string("adminKeyPem") ?? "" }),
+                clientTlsKeyPem: read.string("clientTlsKeyPem"),
+            },
             otherOrgs: plainOtherOrgs,
         },
     });
@@ -397,9 +411,7 @@ function readLifecycle(read: ConfigReader, config: ConfigSource, secrets: Lifecy
     };
     const mspId = need("mspId", "the MSP ID of this stack's org, e.g. 'Org1MSP'");
     const adminCertPem = need("adminCertPem", "the PEM certificate of an admin of the org");
-    if (secrets.adminKeyPem === undefined) {
-        throw new InvalidSettingError("adminKeyPem", undefined, "the admin's private key, set with `pulumi config set --secret adminKeyPem`");
-    }
+    const adminKey = readAdminKey(read, secrets);
     const peers = read.objectArray<OrgPeerArgs>("peers", { endpoint: "string" }, { tlsCaPem: "string", hostOverride: "string" });
     if (peers === undefined || peers.length === 0) {
         throw new InvalidSettingError("peers", config.get("peers"), "a list of the org's peers, each {endpoint: host:port, tlsCaPem?, hostOverride?}");
@@ -429,7 +441,7 @@ function readLifecycle(read: ConfigReader, config: ConfigSource, secrets: Lifecy
             peers,
             peerTlsCaPem: read.string("peerTlsCaPem"),
             adminCertPem,
-            adminKeyPem: secrets.adminKeyPem,
+            ...adminKey,
             clientTlsCertPem,
             clientTlsKeyPem: secrets.clientTlsKeyPem,
         },
@@ -446,6 +458,28 @@ function readLifecycle(read: ConfigReader, config: ConfigSource, secrets: Lifecy
         approvalStacks: readApprovalStacks(read),
         timeoutSeconds: read.integer("fabricTimeoutSeconds") ?? 30,
     };
+}
+
+/** The admin's key: adminKeyPem (signer: pem, the default), or where the HSM holds it (signer: hsm). */
+function readAdminKey(read: ConfigReader, secrets: LifecycleSecrets): Pick<FabricOrgArgs, "adminKeyPem" | "adminHsm"> {
+    if ((read.oneOf("signer", SIGNERS) ?? "pem") === "pem") {
+        if (secrets.adminKeyPem === undefined) {
+            throw new InvalidSettingError("adminKeyPem", undefined, "the admin's private key, set with `pulumi config set --secret adminKeyPem` (or signer: hsm with the key in an HSM)");
+        }
+        return { adminKeyPem: secrets.adminKeyPem };
+    }
+    const need = (key: string, what: string) => {
+        const value = read.string(key);
+        if (value === undefined) throw new InvalidSettingError(key, undefined, `${what} (required with signer: hsm)`);
+        return value;
+    };
+    const library = need("adminHsmLibrary", "the absolute path of the HSM's PKCS#11 library, e.g. /usr/lib/softhsm/libsofthsm2.so");
+    const tokenLabel = need("adminHsmTokenLabel", "the label of the token that holds the admin's key");
+    const keyId = need("adminHsmKeyId", "the CKA_ID of the admin's private key on the token, as text");
+    if (secrets.adminHsmPin === undefined) {
+        throw new InvalidSettingError("adminHsmPin", undefined, "the token's user PIN, set with `pulumi config set --secret adminHsmPin` (required with signer: hsm)");
+    }
+    return { adminHsm: { library, tokenLabel, keyId, pin: secrets.adminHsmPin } };
 }
 
 interface OtherOrgSetting {

@@ -12,10 +12,10 @@ import { X509Certificate } from "node:crypto";
 import { CommitError, CommitStatusError, connect, type Contract, EndorseError, type Gateway, GatewayError, hash, type ProposalOptions } from "@hyperledger/fabric-gateway";
 import { type CallOptions, Connections, describeEndpoint, type Endpoint, toFabricError } from "./connection";
 import { TransactionInvalidError } from "./errors";
+import type { SigningIdentity } from "./identity";
 import { asSigningIdentity, type IdentityInput } from "./identity-input";
 import { type CommitResult, requireValid, validationCodeName } from "./commit-result";
 import { sha256 } from "./signing";
-import { DEFAULT_COMMIT_TIMEOUT_SECONDS } from "./submit";
 
 export interface GatewayCall extends CallOptions {
     /** The peer whose gateway service is used. */
@@ -25,31 +25,47 @@ export interface GatewayCall extends CallOptions {
     readonly commitTimeoutSeconds?: number;
 }
 
+/** How long CommitStatus waits for the block by default, seconds. */
+export const DEFAULT_COMMIT_TIMEOUT_SECONDS = 120;
+
 /** Runs `operation` on a gateway connected to `call.peer`; closes it after, and turns its failures into this library's errors. */
 export async function withGateway<T>(call: GatewayCall, operation: (gateway: Gateway) => Promise<T>): Promise<T> {
-    const identity = asSigningIdentity(call.identity);
     const connections = new Connections(call);
-    const commitTimeoutSeconds = call.commitTimeoutSeconds ?? DEFAULT_COMMIT_TIMEOUT_SECONDS;
+    try {
+        return await onGateway(connections, call.peer, asSigningIdentity(call.identity), call.commitTimeoutSeconds, operation);
+    } finally {
+        connections.close();
+    }
+}
+
+/** As withGateway, on a connection set the caller opened and closes. */
+export async function onGateway<T>(
+    connections: Connections,
+    peer: Endpoint,
+    identity: SigningIdentity,
+    commitTimeoutSeconds: number | undefined,
+    operation: (gateway: Gateway) => Promise<T>,
+): Promise<T> {
+    const commitTimeout = commitTimeoutSeconds ?? DEFAULT_COMMIT_TIMEOUT_SECONDS;
     const deadline = (seconds = connections.timeoutSeconds) => () => ({ deadline: connections.deadline(seconds) });
     const gateway = connect({
-        client: connections.client(call.peer),
+        client: connections.client(peer),
         identity: { mspId: identity.mspId, credentials: Buffer.from(identity.certPem) },
         // The identity signs the whole message as Fabric verifies its key type (SHA-256 first for ECDSA), so the gateway hashes nothing.
         signer: (message) => identity.sign(message),
         hash: hash.none,
-        tlsClientCertificateHash: call.peer.clientCertPem ? sha256(new X509Certificate(call.peer.clientCertPem).raw) : undefined,
+        tlsClientCertificateHash: peer.clientCertPem ? sha256(new X509Certificate(peer.clientCertPem).raw) : undefined,
         evaluateOptions: deadline(),
         endorseOptions: deadline(),
         submitOptions: deadline(),
-        commitStatusOptions: deadline(commitTimeoutSeconds),
+        commitStatusOptions: deadline(commitTimeout),
     });
     try {
         return await operation(gateway);
     } catch (error) {
-        throw fromGatewayError(error, call.peer, connections.timeoutSeconds, commitTimeoutSeconds);
+        throw fromGatewayError(error, peer, connections.timeoutSeconds, commitTimeout);
     } finally {
         gateway.close();
-        connections.close();
     }
 }
 

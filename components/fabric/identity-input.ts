@@ -1,12 +1,16 @@
 /**
- * Why not the Gateway client (@hyperledger/fabric-gateway): every function here, gateway-backed or not, takes PEM or a built identity alike.
+ * Why not the Gateway client (@hyperledger/fabric-gateway): every function here, gateway-backed or not, takes PEM, an HSM key or a built identity alike.
  *
- * Lets callers pass either PEM strings or an already built signing identity.
+ * Lets callers pass PEM strings, an HSM key or an already built signing identity.
  */
+import { createHsmSigningIdentity, type IdentityHsm } from "./hsm-identity";
 import { createSigningIdentity, type IdentityPem, type SigningIdentity } from "./identity";
 
-export type IdentityInput = IdentityPem | SigningIdentity;
+/** PEM strings, an HSM key by reference, or an identity already built. */
+export type IdentityInput = IdentityPem | IdentityHsm | SigningIdentity;
 
 export function asSigningIdentity(identity: IdentityInput, setting = "identity"): SigningIdentity {
-    return "sign" in identity && typeof identity.sign === "function" ? identity : createSigningIdentity(identity as IdentityPem, setting);
+    if ("sign" in identity && typeof identity.sign === "function") return identity;
+    if ("hsm" in identity && identity.hsm !== undefined) return createHsmSigningIdentity(identity, setting);
+    return createSigningIdentity(identity as IdentityPem, setting);
 }

@@ -1,5 +1,5 @@
 /**
- * Why not the Gateway client (@hyperledger/fabric-gateway): the same identity signs the peer-local calls (install), which its API cannot make, and is its signer.
+ * Why not the Gateway client (@hyperledger/fabric-gateway): the same identity signs the peer-local calls (install), which its API cannot make, and is its signer (its private-key signer underneath).
  *
  * A Fabric signing identity built from PEM: the MSP ID, the X.509
  * certificate the MSP issued, and its private key (ECDSA P-256 or P-384, or
@@ -9,7 +9,7 @@ import { createPrivateKey } from "node:crypto";
 import { msp } from "@hyperledger/fabric-protos";
 import { HiddenValue, InvalidSettingError } from "../validation/errors";
 import { validateCertificatePem, validateKeyMatchesCertificate, validatePrivateKeyPem } from "../validation/pem";
-import { isSupportedSigningKey, SIGNING_KEY_TYPES, signForFabric } from "./signing";
+import { fabricSigner, isSupportedSigningKey, SIGNING_KEY_TYPES } from "./signing";
 
 /** What callers pass in: plain PEM strings. */
 export interface IdentityPem {
@@ -45,21 +45,20 @@ export function validateSigningKeyPem(setting: string, value: unknown): string {
  * identity came from, so errors point at the right input.
  */
 export function createSigningIdentity(pem: IdentityPem, setting = "identity"): SigningIdentity {
-    if (typeof pem.mspId !== "string" || !/^[A-Za-z0-9.-]+$/.test(pem.mspId)) {
-        throw new InvalidSettingError(`${setting}.mspId`, pem.mspId, "an MSP ID of letters, digits, '.' and '-' (e.g. Org1MSP)");
-    }
-    const certPem = validateCertificatePem(`${setting}.certPem`, pem.certPem);
+    const creator = creatorOf(pem.mspId, pem.certPem, setting);
     const keyPem = validateSigningKeyPem(`${setting}.keyPem`, pem.keyPem);
-    const key = createPrivateKey(keyPem);
-    validateKeyMatchesCertificate(`${setting}.keyPem`, keyPem, certPem);
+    validateKeyMatchesCertificate(`${setting}.keyPem`, keyPem, creator.certPem);
+    return { mspId: pem.mspId, certPem: creator.certPem, creator: creator.bytes, sign: fabricSigner(createPrivateKey(keyPem)) };
+}
+
+/** Checks the MSP ID and certificate; returns the certificate normalised and `msp.SerializedIdentity{mspid, id_bytes}`. */
+export function creatorOf(mspId: string, certPem: string, setting: string): { certPem: string; bytes: Buffer } {
+    if (typeof mspId !== "string" || !/^[A-Za-z0-9.-]+$/.test(mspId)) {
+        throw new InvalidSettingError(`${setting}.mspId`, mspId, "an MSP ID of letters, digits, '.' and '-' (e.g. Org1MSP)");
+    }
+    const normalised = validateCertificatePem(`${setting}.certPem`, certPem);
     const serialized = new msp.SerializedIdentity();
-    serialized.setMspid(pem.mspId);
-    serialized.setIdBytes(Buffer.from(certPem, "utf8"));
-    const creator = Buffer.from(serialized.serializeBinary());
-    return {
-        mspId: pem.mspId,
-        certPem,
-        creator,
-        sign: async (message) => signForFabric(key, message),
-    };
+    serialized.setMspid(mspId);
+    serialized.setIdBytes(Buffer.from(normalised, "utf8"));
+    return { certPem: normalised, bytes: Buffer.from(serialized.serializeBinary()) };
 }

@@ -1,15 +1,17 @@
 /**
- * Why not the Gateway client (@hyperledger/fabric-gateway): ordering through orderers directly, with the envelope assembled here, which its API cannot submit.
+ * Why not the Gateway client (@hyperledger/fabric-gateway): it submits and watches the envelope assembled here, but cannot broadcast it to listed orderers, which this file chooses between.
  *
  * Getting a signed transaction envelope ordered and learning its validation
- * code: through the peer gateway (Submit + CommitStatus, Fabric >= 2.4.4)
- * or through the orderers' Broadcast, watched with CommitStatus or
- * DeliverFiltered.
+ * code: through the peer gateway (the Gateway client's prepared
+ * transaction, Fabric >= 2.4.4) or through the orderers' Broadcast, watched
+ * with the Gateway client's commit status or with DeliverFiltered.
  */
+import type { Commit } from "@hyperledger/fabric-gateway";
 import { type common, gateway } from "@hyperledger/fabric-protos";
 import { broadcastToOrderingService } from "./broadcast";
 import { type CommitResult, requireValid } from "./commit-result";
 import { type Connections, describeEndpoint, type Endpoint } from "./connection";
+import { DEFAULT_COMMIT_TIMEOUT_SECONDS, onGateway } from "./gateway";
 import { type CommitWatcher, openCommitWatcher } from "./deliver";
 import type { SigningIdentity } from "./identity";
 import { readOrderingService } from "./ordering-service";
@@ -32,8 +34,6 @@ export interface SubmitOptions {
     readonly commitTimeoutSeconds?: number;
 }
 
-export const DEFAULT_COMMIT_TIMEOUT_SECONDS = 120;
-
 /** Submits the envelope and waits until the commit peer reports it VALID; otherwise throws. */
 export async function submitAndWait(
     connections: Connections,
@@ -49,45 +49,40 @@ export async function submitAndWait(
         options.waitVia === "deliver" ? await openCommitWatcher(connections, commitPeer, identity, channel, commitTimeout) : undefined;
     try {
         const orderers = options.orderers?.length ? options.orderers : options.orderer ? [options.orderer] : [];
-        if (orderers.length > 0) {
-            const readService = () => readOrderingService(connections, commitPeer, identity, channel);
-            await broadcastToOrderingService(connections, orderers, readService, envelope, txId);
-        } else await submitToGateway(connections, commitPeer, channel, txId, envelope);
-        const result = watcher
-            ? await watcher.waitFor(txId)
-            : await commitStatus(connections, commitPeer, identity, channel, txId, commitTimeout);
+        const result = await onGateway(connections, commitPeer, identity, commitTimeout, async (gateway): Promise<CommitResult> => {
+            let commit: Commit;
+            if (orderers.length > 0) {
+                const readService = () => readOrderingService(connections, commitPeer, identity, channel);
+                await broadcastToOrderingService(connections, orderers, readService, envelope, txId);
+                commit = gateway.newCommit(commitStatusRequest(identity, channel, txId));
+            } else {
+                commit = await gateway.newTransaction(preparedTransaction(txId, envelope)).submit();
+            }
+            if (watcher) return watcher.waitFor(txId);
+            const status = await commit.getStatus();
+            return { txId, blockNumber: Number(status.blockNumber), validationCode: status.code, endpoint: describeEndpoint(commitPeer) };
+        });
         return requireValid(result);
     } finally {
         watcher?.close();
     }
 }
 
-/** Hands a prepared transaction to the peer gateway, which forwards it to the channel's orderers. */
-export async function submitToGateway(connections: Connections, target: Endpoint, channel: string, txId: string, envelope: common.Envelope): Promise<void> {
-    const request = new gateway.SubmitRequest();
-    request.setTransactionId(txId);
-    request.setChannelId(channel);
-    request.setPreparedTransaction(envelope);
-    await connections.unary(target, gateway.GatewayService.submit, request, { txId });
+/** The envelope (already signed) as the Gateway client takes a prepared transaction. */
+function preparedTransaction(txId: string, envelope: common.Envelope): Uint8Array {
+    const prepared = new gateway.PreparedTransaction();
+    prepared.setTransactionId(txId);
+    prepared.setEnvelope(envelope);
+    return prepared.serializeBinary();
 }
 
-/** Asks the peer gateway for the transaction's validation code; it answers once the block is committed. */
-export async function commitStatus(
-    connections: Connections,
-    target: Endpoint,
-    identity: SigningIdentity,
-    channel: string,
-    txId: string,
-    timeoutSeconds: number,
-): Promise<CommitResult> {
+/** An unsigned commit status request for a transaction ordered outside the gateway; the Gateway client signs it. */
+function commitStatusRequest(identity: SigningIdentity, channel: string, txId: string): Uint8Array {
     const request = new gateway.CommitStatusRequest();
     request.setTransactionId(txId);
     request.setChannelId(channel);
     request.setIdentity(identity.creator);
-    const requestBytes = request.serializeBinary();
     const signed = new gateway.SignedCommitStatusRequest();
-    signed.setRequest(requestBytes);
-    signed.setSignature(await identity.sign(requestBytes));
-    const response = await connections.unary(target, gateway.GatewayService.commitStatus, signed, { txId, timeoutSeconds });
-    return { txId, blockNumber: response.getBlockNumber(), validationCode: response.getResult(), endpoint: describeEndpoint(target) };
+    signed.setRequest(request.serializeBinary());
+    return signed.serializeBinary();
 }

@@ -11,10 +11,10 @@ export const FABRIC_RESOURCE_MODULE = "fabric";
  * client key in connection.json.
  */
 export const FABRIC_SECRET_INPUTS = {
-    ChaincodeApproval: ["adminKeyPem", "clientTlsKeyPem"],
-    ChaincodeDefinition: ["adminKeyPem", "clientTlsKeyPem"],
-    ChaincodeInstall: ["adminKeyPem", "clientTlsKeyPem", "packageBase64"],
-    ChaincodeSmokeCheck: ["adminKeyPem", "clientTlsKeyPem"],
+    ChaincodeApproval: ["adminKeyPem", "adminHsmPin", "clientTlsKeyPem"],
+    ChaincodeDefinition: ["adminKeyPem", "adminHsmPin", "clientTlsKeyPem"],
+    ChaincodeInstall: ["adminKeyPem", "adminHsmPin", "clientTlsKeyPem", "packageBase64"],
+    ChaincodeSmokeCheck: ["adminKeyPem", "adminHsmPin", "clientTlsKeyPem"],
 } as const;
 
 /** The type token the engine records for a Fabric dynamic resource. */
@@ -104,8 +104,16 @@ export interface SignerArgs {
     readonly mspId: pulumi.Input<string>;
     /** Certificate (PEM) of the signing identity. */
     readonly adminCertPem: pulumi.Input<string>;
-    /** Its private key (PEM, secret). */
-    readonly adminKeyPem: pulumi.Input<string>;
+    /** Its private key (PEM, secret). Required unless the adminHsm inputs are given. */
+    readonly adminKeyPem?: pulumi.Input<string>;
+    /** With the key in an HSM (PKCS#11, P-256): the absolute path of the PKCS#11 library. */
+    readonly adminHsmLibrary?: pulumi.Input<string>;
+    /** Label of the token that holds the key. */
+    readonly adminHsmTokenLabel?: pulumi.Input<string>;
+    /** The key's CKA_ID, as text. */
+    readonly adminHsmKeyId?: pulumi.Input<string>;
+    /** The token's user PIN (secret). */
+    readonly adminHsmPin?: pulumi.Input<string>;
     /** Deadline of each gRPC call, seconds. Defaults to 30. */
     readonly timeoutSeconds?: pulumi.Input<number>;
 }

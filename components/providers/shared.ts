@@ -13,12 +13,17 @@ import {
     encodeCollections,
     encodeEndorsementPolicy,
     type Endpoint,
+    type HsmKey,
+    type HsmSettingNames,
+    type IdentityHsm,
     type IdentityPem,
     type SubmitOptions,
     validateDefinitionName,
+    validateHsmCertificate,
+    validateHsmKey,
     validateSigningKeyPem,
 } from "../fabric";
-import { InvalidSettingError } from "../validation/errors";
+import { HiddenValue, InvalidSettingError } from "../validation/errors";
 import { validateChaincodeVersion, validateHost, validateHostPort, validateMspId } from "../validation/fabric";
 import { validateCertificateBundlePem, validateCertificatePem, validateKeyMatchesCertificate, validatePrivateKeyPem } from "../validation/pem";
 
@@ -148,7 +153,24 @@ export interface SettingNamesInputs {
 export interface AdminInputs {
     mspId: string;
     adminCertPem: string;
-    adminKeyPem: string;
+    /** The admin's private key (PEM); or, with the key in an HSM, the four adminHsm inputs. */
+    adminKeyPem?: string;
+    /** Absolute path of the PKCS#11 library. */
+    adminHsmLibrary?: string;
+    /** Label of the token that holds the admin's key. */
+    adminHsmTokenLabel?: string;
+    /** The key's CKA_ID, as text. */
+    adminHsmKeyId?: string;
+    /** The token's user PIN (secret). */
+    adminHsmPin?: string;
+}
+
+/** The HSM inputs by HsmKey field: errors name them so. */
+export const ADMIN_HSM_INPUTS: HsmSettingNames = { library: "adminHsmLibrary", tokenLabel: "adminHsmTokenLabel", keyId: "adminHsmKeyId", pin: "adminHsmPin" };
+
+/** True when the admin's key is in an HSM (any adminHsm input given). */
+export function adminKeyInHsm(inputs: AdminInputs): boolean {
+    return Object.values(ADMIN_HSM_INPUTS).some((key) => inputs[key as keyof AdminInputs] !== undefined && inputs[key as keyof AdminInputs] !== "");
 }
 
 export interface OrdererInputs {
@@ -212,11 +234,33 @@ export function validateClientTls(collector: FailureCollector, inputs: { clientT
 
 export function validateAdmin(collector: FailureCollector, inputs: AdminInputs): void {
     collector.check("mspId", inputs.mspId, () => validateMspId("mspId", inputs.mspId));
-    collector.check("adminCertPem", inputs.adminCertPem, () => validateCertificatePem("adminCertPem", inputs.adminCertPem));
-    collector.check("adminKeyPem", [inputs.adminKeyPem, inputs.adminCertPem], () => {
-        validateSigningKeyPem("adminKeyPem", inputs.adminKeyPem);
-        validateKeyMatchesCertificate("adminKeyPem", inputs.adminKeyPem, inputs.adminCertPem);
+    const inHsm = adminKeyInHsm(inputs);
+    collector.check("adminCertPem", inputs.adminCertPem, () => {
+        const certPem = validateCertificatePem("adminCertPem", inputs.adminCertPem);
+        if (inHsm) validateHsmCertificate("adminCertPem", certPem);
     });
+    if (!inHsm) {
+        collector.check("adminKeyPem", [inputs.adminKeyPem, inputs.adminCertPem], () => {
+            validateSigningKeyPem("adminKeyPem", inputs.adminKeyPem);
+            validateKeyMatchesCertificate("adminKeyPem", inputs.adminKeyPem as string, inputs.adminCertPem);
+        });
+        return;
+    }
+    // The HSM itself is opened at the first signature, not here: a preview may run where the HSM is not.
+    collector.check("adminKeyPem", inputs.adminKeyPem, () => {
+        if (inputs.adminKeyPem) throw new InvalidSettingError("adminKeyPem", new HiddenValue("a private key"), "no adminKeyPem when the admin's key is in an HSM (the adminHsm inputs)");
+    });
+    const hsm = hsmKeyOf(inputs);
+    for (const field of Object.keys(ADMIN_HSM_INPUTS) as Array<keyof HsmKey>) {
+        collector.check(ADMIN_HSM_INPUTS[field], hsm[field], () => validateHsmKey({ ...VALID_HSM_KEY, [field]: hsm[field] }, ADMIN_HSM_INPUTS));
+    }
+}
+
+/** Stands in for the other fields while one HSM field is checked, so each failure names its own input. */
+const VALID_HSM_KEY: HsmKey = { library: "/", tokenLabel: "t", keyId: "k", pin: "p" };
+
+function hsmKeyOf(inputs: AdminInputs): HsmKey {
+    return { library: inputs.adminHsmLibrary ?? "", tokenLabel: inputs.adminHsmTokenLabel ?? "", keyId: inputs.adminHsmKeyId ?? "", pin: inputs.adminHsmPin ?? "" };
 }
 
 export function validateOrderer(collector: FailureCollector, inputs: OrdererInputs & { insecurePlaintext?: boolean }): void {
@@ -274,8 +318,9 @@ function endpointOf(address: string, tlsCaPem: string | undefined, hostOverride:
     };
 }
 
-export function adminIdentity(inputs: AdminInputs): IdentityPem {
-    return { mspId: inputs.mspId, certPem: inputs.adminCertPem, keyPem: inputs.adminKeyPem };
+export function adminIdentity(inputs: AdminInputs): IdentityPem | IdentityHsm {
+    if (adminKeyInHsm(inputs)) return { mspId: inputs.mspId, certPem: inputs.adminCertPem, hsm: hsmKeyOf(inputs), hsmSettings: ADMIN_HSM_INPUTS };
+    return { mspId: inputs.mspId, certPem: inputs.adminCertPem, keyPem: inputs.adminKeyPem ?? "" };
 }
 
 export function callOptions(inputs: { timeoutSeconds?: number }): CallOptions {
@@ -313,7 +358,7 @@ export interface DefinitionInputs {
 /** Input keys by group, as the Args interfaces group them (resource-args.ts): each provider's diff is built from these. */
 export const PEER_KEYS = ["peerEndpoint", "peerTlsCaPem", "peerHostOverride"] as const;
 export const TRANSPORT_KEYS = ["insecurePlaintext", "clientTlsCertPem", "clientTlsKeyPem"] as const;
-export const SIGNER_KEYS = ["mspId", "adminCertPem", "adminKeyPem", "timeoutSeconds"] as const;
+export const SIGNER_KEYS = ["mspId", "adminCertPem", "adminKeyPem", "adminHsmLibrary", "adminHsmTokenLabel", "adminHsmKeyId", "adminHsmPin", "timeoutSeconds"] as const;
 export const ORDERER_KEYS = ["ordererEndpoint", "ordererTlsCaPem", "ordererHostOverride", "orderers", "commitTimeoutSeconds"] as const;
 
 export const DEFINITION_FIELDS = ["name", "version", "sequence", "endorsementPolicy", "collections", "initRequired", "endorsementPlugin", "validationPlugin"] as const;

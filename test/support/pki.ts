@@ -93,3 +93,16 @@ export function testPki(): TestPki {
         rmSync(dir, { recursive: true, force: true });
     }
 }
+
+/** A self-signed certificate whose key is not P-256 (what an HSM-held admin key may not be). */
+export function selfSignedCertificate(keyType: "P-384" | "Ed25519"): string {
+    const dir = mkdtempSync(join(tmpdir(), "self-signed-"));
+    try {
+        const keyArgs = keyType === "P-384" ? ["-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-384"] : ["-algorithm", "ed25519"];
+        openssl(dir, "genpkey", ...keyArgs, "-out", "key.pem");
+        openssl(dir, "req", "-new", "-x509", "-key", "key.pem", "-subj", `/CN=${keyType}`, "-days", "1", "-out", "cert.pem");
+        return readFileSync(join(dir, "cert.pem"), "utf8");
+    } finally {
+        rmSync(dir, { recursive: true, force: true });
+    }
+}

@@ -158,6 +158,7 @@ describe("ExternalChaincode with the Fabric lifecycle (mocks)", () => {
     });
 
     it("rejects a malformed policy or lifecycle setting before creating anything", async () => {
+        const hsm = { library: "/usr/lib/softhsm/libsofthsm2.so", tokenLabel: "fabric", keyId: "org1-admin", pin: "1234" };
         const cases: Array<[string, object, RegExp]> = [
             ["bad-policy", { endorsementPolicy: "OR('Org1MSP.member'" }, /endorsementPolicy/],
             ["bad-role", { endorsementPolicy: "OR('Org1MSP.owner')" }, /endorsementPolicy.*owner/s],
@@ -166,6 +167,10 @@ describe("ExternalChaincode with the Fabric lifecycle (mocks)", () => {
             ["bad-sequence", { sequence: 0 }, /invalid sequence: 0/],
             ["bad-ca", { org: { ...lifecycle.org, peerTlsCaPem: "not a pem" } }, /invalid peerTlsCaPem: "not a pem"; expected one or more PEM-encoded X.509 certificates/],
             ["key-mismatch", { org: { ...lifecycle.org, adminKeyPem: pki.unrelatedKeyPem } }, /invalid adminKeyPem: .*not shown/],
+            ["no-key", { org: { ...lifecycle.org, adminKeyPem: undefined } }, /invalid adminKeyPem: \(not set\); expected the admin's private key \(PEM, as a secret\), or adminHsm/],
+            ["two-keys", { org: { ...lifecycle.org, adminHsm: hsm } }, /invalid adminKeyPem: \(set, not shown\); expected either adminKeyPem or adminHsm, not both/],
+            ["hsm-library", { org: { ...lifecycle.org, adminKeyPem: undefined, adminHsm: { ...hsm, library: "softhsm2.so" } } }, /invalid adminHsmLibrary: "softhsm2.so"; expected the absolute path/],
+            ["hsm-other-org", { otherOrgs: [{ ...lifecycle.org, mspId: "Org2MSP", adminKeyPem: undefined, adminHsm: { ...hsm, keyId: "" } }] }, /invalid otherOrgs\[0\]\.adminHsmKeyId: ""/],
         ];
         for (const [name, override, message] of cases) {
             assert.throws(

@@ -164,7 +164,7 @@ describe("the program with several chaincodes (chaincodes)", () => {
 
 describe("the defaults Pulumi.yaml documents", () => {
     // The AKS and image-build keys apply only with aksCreate / imageBuild true; the lifecycle keys only with a channel.
-    const onlyWithAnother = /^(aks[A-Z]|imageBuild[A-Z]|sequence$|initRequired$|commit$|fabricTimeoutSeconds$|smoke)/;
+    const onlyWithAnother = /^(aks[A-Z]|imageBuild[A-Z]|sequence$|initRequired$|commit$|fabricTimeoutSeconds$|signer$|smoke)/;
 
     it("deploy exactly what the program deploys when the keys are unset", async () => {
         const defaults = Object.fromEntries(Object.entries(documentedDefaults()).filter(([key]) => !onlyWithAnother.test(key)));
@@ -183,7 +183,7 @@ describe("the defaults Pulumi.yaml documents", () => {
 
     it("are what the settings hold for the lifecycle keys when they are unset (so stacks from before keep their inputs)", () => {
         const lifecycleDefaults = Object.fromEntries(Object.entries(documentedDefaults()).filter(([key]) => onlyWithAnother.test(key) && !/^(aks|imageBuild)/.test(key)));
-        assert.deepEqual(Object.keys(lifecycleDefaults).sort(), ["commit", "fabricTimeoutSeconds", "initRequired", "sequence", "smokeCheck", "smokeFunction", "smokeWaitSeconds"]);
+        assert.deepEqual(Object.keys(lifecycleDefaults).sort(), ["commit", "fabricTimeoutSeconds", "initRequired", "sequence", "signer", "smokeCheck", "smokeFunction", "smokeWaitSeconds"]);
         const pki = testPki();
         const stack = lifecycleStack();
         const read = (config: Record<string, string>) => {
@@ -222,6 +222,27 @@ describe("the program with the Fabric lifecycle", () => {
         assert.ok(install.secretPaths.includes("adminKeyPem"));
         assert.equal(install.inputs.peerHostOverride, "peer0.org1.example.com");
         assert.ok(mocks.named("basic-smoke").secretPaths.includes("adminKeyPem"));
+    });
+
+    it("signer: hsm gives every Fabric resource where the HSM holds the key, the PIN as a secret, and no PEM key; a plain-text PIN is refused", async () => {
+        const { adminKeyPem: _pem, ...stack } = lifecycleStack();
+        const hsm = { signer: "hsm", adminHsmLibrary: "/usr/lib/softhsm/libsofthsm2.so", adminHsmTokenLabel: "fabric", adminHsmKeyId: "org1-admin", adminHsmPin: "1234" };
+        const { mocks, run } = runProgram({ ...stack, ...hsm }, ["adminHsmPin"]);
+        await run();
+        await registrationsSettled();
+        for (const name of ["basic-lifecycle-install-0", "basic-lifecycle-approval", "basic-lifecycle-definition", "basic-smoke"]) {
+            const resource = mocks.named(name);
+            assert.equal(resource.inputs.adminHsmLibrary, "/usr/lib/softhsm/libsofthsm2.so", name);
+            assert.equal(resource.inputs.adminHsmTokenLabel, "fabric", name);
+            assert.equal(resource.inputs.adminHsmKeyId, "org1-admin", name);
+            assert.equal(resource.inputs.adminHsmPin, "1234", name);
+            assert.ok(resource.secretPaths.includes("adminHsmPin"), `${name}: the PIN reaches the engine as a secret`);
+            assert.equal(resource.inputs.adminKeyPem, undefined, name);
+        }
+        const plain = runProgram({ ...stack, ...hsm }, []);
+        assert.throws(plain.load, /invalid adminHsmPin: \(stored as plain text in the stack's file, not shown\); expected a secret: pulumi config set --secret adminHsmPin/);
+        await registrationsSettled();
+        assert.equal(plain.mocks.resources.length, 0);
     });
 
     it("acts for the orgs of otherOrgs too, their keys passed on as secrets", async () => {

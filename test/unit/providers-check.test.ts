@@ -22,7 +22,7 @@ import {
 } from "../../components/providers";
 import { describePlan, planSequence, requirePlanStillHolds } from "../../components/providers/lifecycle-plan";
 import { UNKNOWN } from "../../components/providers/shared";
-import { testPki } from "../support/pki";
+import { selfSignedCertificate, testPki } from "../support/pki";
 
 const pki = testPki();
 const pkg = buildChaincodePackage({ label: "basic_1.0", address: "basic.chaincode:9999" });
@@ -73,6 +73,23 @@ describe("check", () => {
             assert.deepEqual(result.failures, []);
             assert.deepEqual(result.inputs, inputs);
         }
+    });
+
+    it("with the admin's key in an HSM: checks each adminHsm input and the certificate's key type without opening the HSM, and refuses a PEM key beside it", async () => {
+        const { adminKeyPem: _pem, ...approvalWithoutKey } = approval;
+        const { adminKeyPem: _installPem, ...installWithoutKey } = install;
+        const hsm = { adminHsmLibrary: "/nonexistent/libpkcs11.so", adminHsmTokenLabel: "fabric", adminHsmKeyId: "org1-admin", adminHsmPin: "1234" };
+        // The library need not exist here: a preview may run where the HSM is not.
+        assert.deepEqual((await chaincodeApprovalProvider.check({}, { ...approvalWithoutKey, ...hsm })).failures, []);
+        const bad = { adminHsmLibrary: "libpkcs11.so", adminHsmTokenLabel: "", adminHsmKeyId: " ", adminHsmPin: "" };
+        const { failures } = await chaincodeApprovalProvider.check({}, { ...approvalWithoutKey, ...bad, settingNames: { adminHsmLibrary: "otherOrgs[0].adminHsmLibrary" } });
+        assert.deepEqual(properties(failures), ["adminHsmKeyId", "adminHsmPin", "adminHsmTokenLabel", "otherOrgs[0].adminHsmLibrary"]);
+        assert.ok(failures.every((failure) => !failure.reason.includes("1234")));
+        const both = await chaincodeInstallProvider.check({}, { ...install, ...hsm });
+        assert.deepEqual(properties(both.failures), ["adminKeyPem"]);
+        assert.match((both.failures[0] as { reason: string }).reason, /no adminKeyPem when the admin's key is in an HSM/);
+        const p384 = await chaincodeInstallProvider.check({}, { ...installWithoutKey, adminCertPem: selfSignedCertificate("P-384"), ...hsm });
+        assert.match((p384.failures[0] as { reason: string }).reason, /invalid adminCertPem: \(a certificate whose key is secp384r1\); expected a certificate with an ECDSA P-256 key/);
     });
 
     it("leaves values that are unknown during preview alone", async () => {

@@ -51,7 +51,7 @@ describe("dynamic resources in a program", () => {
             packageId: pkg.packageId,
         });
         assert.equal(await promiseOf(install.packageId), pkg.packageId);
-        assert.deepEqual([...(secretOutputsByName.get("peer0") ?? [])].sort(), ["adminKeyPem", "clientTlsKeyPem", "packageBase64"]);
+        assert.deepEqual([...(secretOutputsByName.get("peer0") ?? [])].sort(), ["adminHsmPin", "adminKeyPem", "clientTlsKeyPem", "packageBase64"]);
         const recorded = recorder.one("pulumi-nodejs:dynamic/fabric:ChaincodeInstall");
         assert.equal(recorded.inputs.packageId, pkg.packageId);
         // The inputs themselves reach the engine as secrets, so the state's inputs are ciphertext too.
@@ -109,8 +109,8 @@ describe("dynamic resources in a program", () => {
         const definition = new ChaincodeDefinition("commit", { ...admin, channel: "mychannel", name: "basic", version: "1.0", peers: [{ endpoint: "peer0:7051", tlsCaPem: pki.caCertPem }] });
         const smoke = new ChaincodeSmokeCheck("smoke", { ...connection, ...admin, channel: "mychannel", chaincodeName: "basic" });
         await promiseOf(pulumi.all([definition.urn, smoke.urn]));
-        assert.deepEqual([...(secretOutputsByName.get("commit") ?? [])].sort(), ["adminKeyPem", "clientTlsKeyPem"]);
-        assert.deepEqual([...(secretOutputsByName.get("smoke") ?? [])].sort(), ["adminKeyPem", "clientTlsKeyPem"]);
+        assert.deepEqual([...(secretOutputsByName.get("commit") ?? [])].sort(), ["adminHsmPin", "adminKeyPem", "clientTlsKeyPem"]);
+        assert.deepEqual([...(secretOutputsByName.get("smoke") ?? [])].sort(), ["adminHsmPin", "adminKeyPem", "clientTlsKeyPem"]);
         assert.ok(recorder.one("pulumi-nodejs:dynamic/fabric:ChaincodeSmokeCheck").secretPaths.includes("adminKeyPem"));
         assert.equal(recorder.one("pulumi-nodejs:dynamic/fabric:ChaincodeDefinition").inputs.sequence, "auto");
     });

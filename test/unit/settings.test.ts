@@ -145,6 +145,28 @@ describe("readSettings: the Fabric lifecycle keys", () => {
         }
     });
 
+    it("signer: hsm reads where the HSM holds the admin's key, the PIN as a secret, and refuses a PEM key beside it", () => {
+        const { adminKeyPem: _pem, ...withoutKey } = lifecycleBase;
+        const hsm = { signer: "hsm", adminHsmLibrary: "/usr/lib/softhsm/libsofthsm2.so", adminHsmTokenLabel: "fabric", adminHsmKeyId: "org1-admin", adminHsmPin: "1234" };
+        const org = readSettings(source({ ...withoutKey, ...hsm }), { adminHsmPin: "1234" }).chaincodes[0].lifecycle!.org;
+        assert.deepEqual(org.adminHsm, { library: "/usr/lib/softhsm/libsofthsm2.so", tokenLabel: "fabric", keyId: "org1-admin", pin: "1234" });
+        assert.equal(org.adminKeyPem, undefined);
+        assert.equal(readSettings(source(lifecycleBase), secrets).chaincodes[0].lifecycle!.org.adminHsm, undefined, "signer defaults to pem");
+        const { adminHsmLibrary: _library, ...withoutLibrary } = hsm;
+        const cases: Array<[Record<string, string>, Record<string, string>, RegExp]> = [
+            [{ ...withoutKey, ...hsm, signer: "pkcs11" }, { adminHsmPin: "1234" }, /invalid signer: "pkcs11"; expected one of pem, hsm/],
+            [{ ...withoutKey, ...withoutLibrary }, { adminHsmPin: "1234" }, /invalid adminHsmLibrary: \(not set\); expected the absolute path of the HSM's PKCS#11 library.*\(required with signer: hsm\)/],
+            [{ ...withoutKey, ...hsm, adminHsmLibrary: "libsofthsm2.so" }, { adminHsmPin: "1234" }, /invalid adminHsmLibrary: "libsofthsm2.so"; expected the absolute path of a PKCS#11 library/],
+            [{ ...withoutKey, ...hsm }, {}, /invalid adminHsmPin: \(not set\); expected the token's user PIN, set with `pulumi config set --secret adminHsmPin`/],
+            [{ ...lifecycleBase, ...hsm }, { adminHsmPin: "1234" }, /invalid adminKeyPem: \(a secret, not shown\); expected to be set only with signer: pem/],
+            [{ ...lifecycleBase, adminHsmTokenLabel: "fabric" }, secrets, /invalid adminHsmTokenLabel: "fabric"; expected to be set only with signer: hsm/],
+            [{ ...withoutKey, ...hsm, adminCertPem: pki.caCertPem.replace(/[A-Za-z0-9+/]{20}/, "") }, { adminHsmPin: "1234" }, /invalid adminCertPem/],
+        ];
+        for (const [values, secretValues, message] of cases) {
+            assert.throws(() => readSettings(source(values), secretValues), message, JSON.stringify(values));
+        }
+    });
+
     it("maps a peer-CLI collections_config.json and rejects bad collection fields", () => {
         const collections = collectionsFromConfigJson(JSON.stringify([
             { name: "private1", policy: "OR('Org1MSP.member')", requiredPeerCount: 0, maxPeerCount: 1, blockToLive: 100,
