@@ -59,6 +59,7 @@ export async function onGateway<T>(
         endorseOptions: deadline(),
         submitOptions: deadline(),
         commitStatusOptions: deadline(commitTimeout),
+        filteredBlockEventsOptions: deadline(commitTimeout),
     });
     try {
         return await operation(gateway);

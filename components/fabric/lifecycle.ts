@@ -6,7 +6,7 @@
  * Each function opens its connections, uses one channel per endpoint and
  * closes them before it returns.
  */
-import { common, peer } from "@hyperledger/fabric-protos";
+import { peer } from "@hyperledger/fabric-protos";
 import type { CommitResult } from "./commit-result";
 import { type CallOptions, type Connections, type Endpoint, withConnections } from "./connection";
 import { applyDefinition, type ChaincodeDefinition, definitionFromMessage, type EncodedDefinition, encodeDefinition } from "./definition";
@@ -14,6 +14,7 @@ import { endorse, processProposal } from "./endorse";
 import { FabricCallError } from "./errors";
 import { submitAndCommit, withGateway } from "./gateway";
 import { asSigningIdentity, type IdentityInput } from "./identity-input";
+import { readLedgerHeight } from "./ledger-height";
 import { buildSignedProposal } from "./proposal";
 import { submitAndWait, type SubmitOptions } from "./submit";
 import { buildTransactionEnvelope } from "./transaction";
@@ -190,15 +191,7 @@ export async function queryAllCommitted(call: PeerCall & { readonly channel: str
 /** Number of blocks on the channel as the peer sees it (qscc GetChainInfo). */
 export async function getChannelHeight(call: PeerCall & { readonly channel: string }): Promise<number> {
     const identity = asSigningIdentity(call.identity);
-    return withConnections(call, async (connections) => {
-        const proposal = await buildSignedProposal(identity, {
-            channel: "",
-            chaincodeName: "qscc",
-            args: [Buffer.from("GetChainInfo"), Buffer.from(call.channel)],
-        });
-        const response = await processProposal(connections, call.peer, proposal);
-        return common.BlockchainInfo.deserializeBinary(response.getResponse()?.getPayload_asU8() ?? new Uint8Array()).getHeight();
-    });
+    return withConnections(call, (connections) => readLedgerHeight(connections, call.peer, identity, call.channel));
 }
 
 function toEncoded(definition: ChaincodeDefinition | EncodedDefinition): EncodedDefinition {

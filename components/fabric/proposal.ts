@@ -11,7 +11,7 @@ import type { SigningIdentity } from "./identity";
 import { sha256 } from "./signing";
 
 /** Nonce, creator and the transaction ID derived from both. */
-export interface TransactionContext {
+interface TransactionContext {
     readonly nonce: Buffer;
     readonly creator: Buffer;
     readonly txId: string;
@@ -22,7 +22,7 @@ export function computeTxId(nonce: Uint8Array, creator: Uint8Array): string {
     return sha256(nonce, creator).toString("hex");
 }
 
-export function newTransactionContext(identity: SigningIdentity): TransactionContext {
+function newTransactionContext(identity: SigningIdentity): TransactionContext {
     const nonce = randomBytes(24);
     return { nonce, creator: identity.creator, txId: computeTxId(nonce, identity.creator) };
 }
@@ -105,7 +105,7 @@ export async function buildSignedProposal(identity: SigningIdentity, spec: Propo
     return { txId: context.txId, channel: spec.channel, header, signatureHeaderBytes, payloadForTransaction, signedProposal };
 }
 
-export function nowTimestamp(): Timestamp {
+function nowTimestamp(): Timestamp {
     const millis = Date.now();
     const timestamp = new Timestamp();
     timestamp.setSeconds(Math.floor(millis / 1000));
