@@ -1,6 +1,7 @@
 import { lifecycleBenchmark } from "./lifecycle";
 import { lifecycleFloorBenchmark } from "./lifecycle-floor";
 import { packagingBenchmark } from "./packaging";
+import { signingBenchmark } from "./signing";
 import { upScaleBenchmark } from "./up-scale";
 import type { Benchmark } from "./result";
 
@@ -9,4 +10,5 @@ export const BENCHMARKS: Record<string, Benchmark> = {
     lifecycle: lifecycleBenchmark,
     "lifecycle-floor": lifecycleFloorBenchmark,
     "up-scale": upScaleBenchmark,
+    signing: signingBenchmark,
 };
