@@ -19,6 +19,7 @@ export {
     ChaincodeLifecycle,
     type ChaincodeLifecycleArgs,
     type FabricOrgArgs,
+    type HsmKeyArgs,
     type OrgPeerArgs,
     type OrdererArgs,
 } from "./lifecycle";

@@ -58,7 +58,7 @@ describe("the program under the real Pulumi engine (kwok + local kubelet + real 
     }
 
     before(async () => {
-        full = await FullStack.start(log);
+        full = await FullStack.start(log, { org2InHsm: true });
         ({ network, org1Stack, org2Stack } = full);
         [org1, org2] = network.orgs;
     });
@@ -67,7 +67,7 @@ describe("the program under the real Pulumi engine (kwok + local kubelet + real 
         await full?.stop();
     });
 
-    it("1. up: org2's stack installs and approves, org1's commits (sequence 1) after the smoke check; InitLedger and GetAllAssets work", async () => {
+    it("1. up: org2's stack (its admin key in SoftHSM, signer: hsm) installs and approves, org1's commits (sequence 1) after the smoke check; InitLedger and GetAllAssets work", async () => {
         const org2Up = await up(org2Stack);
         reportPhase("up-approve-only", org2Up.result.seconds, org2Up.stepSeconds);
         const org2Outputs = await org2Stack.outputs();
@@ -76,6 +76,10 @@ describe("the program under the real Pulumi engine (kwok + local kubelet + real 
         assert.equal(org2Outputs.committedSequence, undefined, "a commit: false stack commits nothing");
         packageIdOrg2 = String(org2Outputs.packageId);
         releaseOrg2 = String(org2Outputs.releaseKey);
+        // Org2's installs and approval were signed in the token: its resources hold where the key is, and no key.
+        const org2Approval = (await org2Stack.resources()).find((r) => nameOfUrn(r.urn) === "basic-lifecycle-approval");
+        assert.equal(org2Approval?.inputs?.adminHsmTokenLabel, full.org2Hsm?.tokenLabel);
+        assert.equal(org2Approval?.inputs?.adminKeyPem, undefined);
 
         const org1Up = await up(org1Stack);
         reportPhase("up", org1Up.result.seconds, org1Up.stepSeconds);

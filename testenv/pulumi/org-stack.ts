@@ -5,6 +5,7 @@
  * `pulumi config set` (`--path` for objects, `--secret` for keys).
  */
 import { join } from "node:path";
+import type { HsmKey } from "../../components/fabric";
 import type { FabricNetwork, Org } from "../network";
 import { type PulumiStack, type PulumiWorkspace, REPO_ROOT } from "./workspace";
 
@@ -25,6 +26,8 @@ export interface OrgStackOptions {
     readonly approvalStacks?: readonly string[];
     /** More orgs the stack acts for (otherOrgs), keys as secrets. Defaults to none. */
     readonly otherOrgs?: readonly Org[];
+    /** The admin's key in an HSM (signer: hsm) instead of adminKeyPem. Defaults to none. */
+    readonly adminHsm?: HsmKey;
     /** Several chaincodes (chaincodes), each item's string keys. Defaults to the one of Pulumi.local.yaml. */
     readonly chaincodes?: ReadonlyArray<Readonly<Record<string, string>>>;
 }
@@ -43,7 +46,13 @@ export async function createOrgStack(workspace: PulumiWorkspace, name: string, o
     }
     await set("peerTlsCaPem", org.tlsCaPem);
     await set("adminCertPem", org.admin.certPem);
-    await set("adminKeyPem", org.admin.keyPem, { secret: true });
+    if (options.adminHsm) {
+        await set("signer", "hsm");
+        await set("adminHsmLibrary", options.adminHsm.library);
+        await set("adminHsmTokenLabel", options.adminHsm.tokenLabel);
+        await set("adminHsmKeyId", options.adminHsm.keyId);
+        await set("adminHsmPin", options.adminHsm.pin, { secret: true });
+    } else await set("adminKeyPem", org.admin.keyPem, { secret: true });
     await set("clientTlsCertPem", org.clientTls.certPem);
     await set("clientTlsKeyPem", org.clientTls.keyPem, { secret: true });
     if (options.commit === false) await set("commit", "false");

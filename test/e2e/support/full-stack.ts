@@ -9,7 +9,9 @@ import assert from "node:assert/strict";
 import { setTimeout as sleep } from "node:timers/promises";
 import { KwokCluster, LOCAL_PLATFORM_BINARIES, LocalKubelet, missingToolchainBinaries, ServiceProxy, toolchainBinDir, type LocalPodStart } from "../../../testenv/kube";
 import { channelHeight, clientEndpoint, startNetwork, type FabricNetwork, type Org } from "../../../testenv/network";
+import type { HsmKey } from "../../../components/fabric";
 import { assertChaincodeServerBuilt } from "../../support/chaincode-server";
+import { importKeyToSoftHsm, softHsmMissing } from "../../support/softhsm";
 import { parseEventStream, type EngineReport } from "./engine-events";
 import { createOrgStack } from "../../../testenv/pulumi/org-stack";
 import { type PulumiStack, PulumiWorkspace, requireSuccess, type CommandResult } from "../../../testenv/pulumi/workspace";
@@ -65,6 +67,8 @@ export class FullStack {
         readonly workspace: PulumiWorkspace,
         readonly org1Stack: PulumiStack,
         readonly org2Stack: PulumiStack,
+        /** Where org2's admin key is when its stack signs in an HSM (signer: hsm). */
+        readonly org2Hsm?: HsmKey,
     ) {}
 
     get network(): FabricNetwork {
@@ -91,15 +95,22 @@ export class FullStack {
         return this.network.orgs[1];
     }
 
-    static async start(log: (line: string) => void): Promise<FullStack> {
+    /** With `org2InHsm`, org2's admin key is imported into SoftHSM and its stack signs there (signer: hsm). */
+    static async start(log: (line: string) => void, options: { org2InHsm?: boolean } = {}): Promise<FullStack> {
+        if (options.org2InHsm) {
+            const missing = softHsmMissing();
+            assert.equal(missing, undefined, `this test signs org2's transactions in SoftHSM: ${missing}`);
+        }
         const platform = await startLocalPlatform(log);
         const { network, cluster } = platform;
         const [org1, org2] = network.orgs;
+        // Before the workspace: the key store's location (SOFTHSM2_CONF) reaches the engine's provider processes through the environment.
+        const org2Hsm = options.org2InHsm ? importKeyToSoftHsm(org2.admin.keyPem, "org2-admin") : undefined;
         const workspace = PulumiWorkspace.create(log);
         const kubeconfig = cluster.kubeconfig();
-        const org2Stack = await createOrgStack(workspace, "org2", { network, org: org2, kubeconfig, namespace: NAMESPACE_ORG2, commit: false });
+        const org2Stack = await createOrgStack(workspace, "org2", { network, org: org2, kubeconfig, namespace: NAMESPACE_ORG2, commit: false, adminHsm: org2Hsm });
         const org1Stack = await createOrgStack(workspace, "org1", { network, org: org1, kubeconfig, commitOrgs: [org2], approvalStacks: [org2Stack.qualifiedName] });
-        return new FullStack(platform, workspace, org1Stack, org2Stack);
+        return new FullStack(platform, workspace, org1Stack, org2Stack, org2Hsm);
     }
 
     async stop(): Promise<void> {
@@ -124,6 +135,7 @@ export class FullStack {
             "Org2 admin key": this.org2.admin.keyPem,
             "Org1 client TLS key": this.org1.clientTls.keyPem,
             "Org2 client TLS key": this.org2.clientTls.keyPem,
+            ...(this.org2Hsm ? { "Org2 HSM PIN": this.org2Hsm.pin } : {}),
         };
     }
 
