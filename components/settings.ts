@@ -20,7 +20,7 @@ export interface LifecycleSecrets {
     readonly adminHsmPin?: import("@pulumi/pulumi").Input<string>;
     readonly clientTlsKeyPem?: import("@pulumi/pulumi").Input<string>;
     /** A key of otherOrgs[index], as a secret (the program reads otherOrgs with getSecretObject). Defaults to the plain value. */
-    readonly otherOrgKey?: (index: number, field: "adminKeyPem" | "clientTlsKeyPem") => import("@pulumi/pulumi").Input<string>;
+    readonly otherOrgKey?: (index: number, field: "adminKeyPem" | "adminHsmPin" | "clientTlsKeyPem") => import("@pulumi/pulumi").Input<string>;
 }
 
 export type ClusterTarget =
@@ -354,7 +354,7 @@ function readChaincode(read: ConfigReader, config: ConfigSource, secrets: Lifecy
                     : { adminKeyPem: read.string("adminKeyPem") ?? "" }),
                 clientTlsKeyPem: read.string("clientTlsKeyPem"),
             },
-            otherOrgs: plainOtherOrgs,
+            otherOrgs: plainOtherOrgs?.map((org, k) => otherOrgArgs(org, k, (key) => org[key])),
         },
     });
     return chaincode;
@@ -411,7 +411,12 @@ function readLifecycle(read: ConfigReader, config: ConfigSource, secrets: Lifecy
     };
     const mspId = need("mspId", "the MSP ID of this stack's org, e.g. 'Org1MSP'");
     const adminCertPem = need("adminCertPem", "the PEM certificate of an admin of the org");
-    const adminKey = readAdminKey(read, secrets);
+    const adminKey = readAdminKey({
+        prefix: "",
+        signer: read.oneOf("signer", SIGNERS),
+        plain: (key) => read.string(key),
+        secret: (key) => secrets[key],
+    });
     const peers = read.objectArray<OrgPeerArgs>("peers", { endpoint: "string" }, { tlsCaPem: "string", hostOverride: "string" });
     if (peers === undefined || peers.length === 0) {
         throw new InvalidSettingError("peers", config.get("peers"), "a list of the org's peers, each {endpoint: host:port, tlsCaPem?, hostOverride?}");
@@ -428,11 +433,9 @@ function readLifecycle(read: ConfigReader, config: ConfigSource, secrets: Lifecy
     }
     const clientTlsCertPem = read.string("clientTlsCertPem");
     requireClientTlsPair("", clientTlsCertPem, secrets.clientTlsKeyPem);
-    const otherOrgs = plainOtherOrgs?.map((org, k) => ({
-        ...org,
-        adminKeyPem: secrets.otherOrgKey?.(k, "adminKeyPem") ?? org.adminKeyPem,
-        clientTlsKeyPem: org.clientTlsKeyPem === undefined ? undefined : secrets.otherOrgKey?.(k, "clientTlsKeyPem") ?? org.clientTlsKeyPem,
-    }));
+    const otherOrgs = plainOtherOrgs?.map((org, k) =>
+        otherOrgArgs(org, k, (key) => (org[key] === undefined ? undefined : (secrets.otherOrgKey?.(k, key) ?? org[key]))),
+    );
     return {
         channel,
         otherOrgs,
@@ -460,26 +463,48 @@ function readLifecycle(read: ConfigReader, config: ConfigSource, secrets: Lifecy
     };
 }
 
+/** Where one org's settings come from: the stack's keys, or an item of otherOrgs (`prefix` "otherOrgs[k]."). */
+interface OrgKeySource {
+    readonly prefix: string;
+    /** signer as written. */
+    readonly signer: unknown;
+    /** A plain (non-secret) key's value. */
+    plain(key: string): string | undefined;
+    /** A secret key's value, kept a secret. */
+    secret(key: "adminKeyPem" | "adminHsmPin"): import("@pulumi/pulumi").Input<string> | undefined;
+}
+
 /** The admin's key: adminKeyPem (signer: pem, the default), or where the HSM holds it (signer: hsm). */
-function readAdminKey(read: ConfigReader, secrets: LifecycleSecrets): Pick<FabricOrgArgs, "adminKeyPem" | "adminHsm"> {
-    if ((read.oneOf("signer", SIGNERS) ?? "pem") === "pem") {
-        if (secrets.adminKeyPem === undefined) {
-            throw new InvalidSettingError("adminKeyPem", undefined, "the admin's private key, set with `pulumi config set --secret adminKeyPem` (or signer: hsm with the key in an HSM)");
+function readAdminKey(source: OrgKeySource): Pick<FabricOrgArgs, "adminKeyPem" | "adminHsm"> {
+    const { prefix } = source;
+    const signer = source.signer ?? "pem";
+    if (!SIGNERS.includes(signer as (typeof SIGNERS)[number])) throw new InvalidSettingError(`${prefix}signer`, signer, `one of ${SIGNERS.join(", ")}`);
+    const secretCommand = (key: string) => (prefix ? `\`pulumi config set --path --secret '${prefix}${key}'\`` : `\`pulumi config set --secret ${key}\``);
+    const adminKeyPem = source.secret("adminKeyPem");
+    if (signer === "pem") {
+        const hsmKey = HSM_KEYS.find((key) => (key === "adminHsmPin" ? source.secret(key) : source.plain(key)) !== undefined);
+        if (hsmKey) throw new InvalidSettingError(`${prefix}${hsmKey}`, new HiddenValue("set"), "to be set only with signer: hsm (the admin's key in an HSM)");
+        if (adminKeyPem === undefined) {
+            throw new InvalidSettingError(`${prefix}adminKeyPem`, undefined, `the admin's private key, set with ${secretCommand("adminKeyPem")} (or signer: hsm with the key in an HSM)`);
         }
-        return { adminKeyPem: secrets.adminKeyPem };
+        return { adminKeyPem };
+    }
+    if (adminKeyPem !== undefined) {
+        throw new InvalidSettingError(`${prefix}adminKeyPem`, new HiddenValue(), "to be set only with signer: pem (with signer: hsm the key stays in the HSM)");
     }
     const need = (key: string, what: string) => {
-        const value = read.string(key);
-        if (value === undefined) throw new InvalidSettingError(key, undefined, `${what} (required with signer: hsm)`);
+        const value = source.plain(key);
+        if (value === undefined) throw new InvalidSettingError(`${prefix}${key}`, undefined, `${what} (required with signer: hsm)`);
         return value;
     };
     const library = need("adminHsmLibrary", "the absolute path of the HSM's PKCS#11 library, e.g. /usr/lib/softhsm/libsofthsm2.so");
     const tokenLabel = need("adminHsmTokenLabel", "the label of the token that holds the admin's key");
     const keyId = need("adminHsmKeyId", "the CKA_ID of the admin's private key on the token, as text");
-    if (secrets.adminHsmPin === undefined) {
-        throw new InvalidSettingError("adminHsmPin", undefined, "the token's user PIN, set with `pulumi config set --secret adminHsmPin` (required with signer: hsm)");
+    const pin = source.secret("adminHsmPin");
+    if (pin === undefined) {
+        throw new InvalidSettingError(`${prefix}adminHsmPin`, undefined, `the token's user PIN, set with ${secretCommand("adminHsmPin")} (required with signer: hsm)`);
     }
-    return { adminHsm: { library, tokenLabel, keyId, pin: secrets.adminHsmPin } };
+    return { adminHsm: { library, tokenLabel, keyId, pin } };
 }
 
 interface OtherOrgSetting {
@@ -487,26 +512,46 @@ interface OtherOrgSetting {
     peers: OrgPeerArgs[];
     peerTlsCaPem?: string;
     adminCertPem: string;
-    adminKeyPem: string;
+    adminKeyPem?: string;
+    signer?: string;
+    adminHsmLibrary?: string;
+    adminHsmTokenLabel?: string;
+    adminHsmKeyId?: string;
+    adminHsmPin?: string;
     clientTlsCertPem?: string;
     clientTlsKeyPem?: string;
+}
+
+/** An item of otherOrgs as the lifecycle takes it; `secret` gives its secret keys (plain text when checking, secrets when declaring). */
+function otherOrgArgs(org: OtherOrgSetting, k: number, secret: (key: "adminKeyPem" | "adminHsmPin" | "clientTlsKeyPem") => import("@pulumi/pulumi").Input<string> | undefined): FabricOrgArgs {
+    const { signer, adminKeyPem: _key, adminHsmLibrary, adminHsmTokenLabel, adminHsmKeyId, adminHsmPin: _pin, clientTlsKeyPem, ...rest } = org;
+    const plain: Record<string, string | undefined> = { adminHsmLibrary, adminHsmTokenLabel, adminHsmKeyId };
+    return {
+        ...rest,
+        ...readAdminKey({ prefix: `otherOrgs[${k}].`, signer, plain: (key) => plain[key], secret }),
+        clientTlsKeyPem: clientTlsKeyPem === undefined ? undefined : secret("clientTlsKeyPem"),
+    };
 }
 
 /** More orgs this stack acts for, with their keys as plain text (checked here; the program passes them on as secrets). */
 function readOtherOrgs(read: ConfigReader): OtherOrgSetting[] | undefined {
     const value = read.json("otherOrgs");
     if (value === undefined) return undefined;
-    const keys = ["adminKeyPem", "clientTlsKeyPem"];
+    const keys = ["adminKeyPem", "adminHsmPin", "clientTlsKeyPem"];
     const orgs = checkObjectList<OtherOrgSetting>(
         "otherOrgs",
         value,
-        { mspId: "string", peers: "array", adminCertPem: "string", adminKeyPem: "string" },
-        { peerTlsCaPem: "string", clientTlsCertPem: "string", clientTlsKeyPem: "string" },
+        { mspId: "string", peers: "array", adminCertPem: "string" },
+        {
+            adminKeyPem: "string", signer: "string", adminHsmLibrary: "string", adminHsmTokenLabel: "string", adminHsmKeyId: "string", adminHsmPin: "string",
+            peerTlsCaPem: "string", clientTlsCertPem: "string", clientTlsKeyPem: "string",
+        },
         keys,
     );
     orgs.forEach((org, k) => {
         checkObjectList(`otherOrgs[${k}].peers`, org.peers, { endpoint: "string" }, { tlsCaPem: "string", hostOverride: "string" });
         requireClientTlsPair(`otherOrgs[${k}].`, org.clientTlsCertPem, org.clientTlsKeyPem);
+        otherOrgArgs(org, k, (key) => org[key]);
     });
     return orgs;
 }

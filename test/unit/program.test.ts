@@ -261,6 +261,26 @@ describe("the program with the Fabric lifecycle", () => {
         assert.deepEqual(mocks.named("basic-lifecycle-definition").inputs.peers.map((p: { mspId: string }) => p.mspId), ["Org1MSP", "Org2MSP"]);
     });
 
+    it("an org of otherOrgs with signer: hsm signs in its HSM: its resources get where the key is, the PIN as a secret, errors named under its prefix", async () => {
+        const pki = testPki();
+        const org2 = {
+            mspId: "Org2MSP", peers: [{ endpoint: "127.0.0.1:9051" }], peerTlsCaPem: pki.caCertPem, adminCertPem: pki.clientCertPem,
+            signer: "hsm", adminHsmLibrary: "/usr/lib/softhsm/libsofthsm2.so", adminHsmTokenLabel: "org2", adminHsmKeyId: "org2-admin", adminHsmPin: "5678",
+        };
+        const { mocks, run } = runProgram({ ...lifecycleStack(), otherOrgs: JSON.stringify([org2]) }, ["adminKeyPem", "otherOrgs"]);
+        await run();
+        await registrationsSettled();
+        for (const name of ["basic-lifecycle-Org2MSP-install-0", "basic-lifecycle-Org2MSP-approval"]) {
+            const resource = mocks.named(name);
+            assert.equal(resource.inputs.adminHsmTokenLabel, "org2", name);
+            assert.equal(resource.inputs.adminHsmPin, "5678", name);
+            assert.ok(resource.secretPaths.includes("adminHsmPin"), `${name}: the PIN reaches the engine as a secret`);
+            assert.equal(resource.inputs.adminKeyPem, undefined, name);
+            assert.equal(resource.inputs.settingNames.adminHsmPin, "otherOrgs[0].adminHsmPin", name);
+        }
+        assert.equal(mocks.named("basic-lifecycle-install-0").inputs.adminKeyPem, pki.clientKeyPem, "the stack's own org keeps its PEM key");
+    });
+
     it("commits only after the orgs of the referenced stacks approved (StackReference)", async () => {
         const { mocks, run } = runProgram({ ...lifecycleStack(), approvalStacks: JSON.stringify(["acme/fabric-ccaas/org2"]) }, ["adminKeyPem"]);
         const program = await run();

@@ -167,6 +167,26 @@ describe("readSettings: the Fabric lifecycle keys", () => {
         }
     });
 
+    it("an item of otherOrgs may keep its admin's key in an HSM too, each field named under its prefix", () => {
+        const org2 = { mspId: "Org2MSP", peers: [{ endpoint: "peer0.org2.example.com:9051" }], adminCertPem: pki.clientCertPem };
+        const hsm = { signer: "hsm", adminHsmLibrary: "/usr/lib/softhsm/libsofthsm2.so", adminHsmTokenLabel: "org2", adminHsmKeyId: "org2-admin", adminHsmPin: "5678" };
+        const read = (item: object) => readSettings(source({ ...lifecycleBase, otherOrgs: JSON.stringify([item]) }), secrets).chaincodes[0].lifecycle!;
+        const other = read({ ...org2, ...hsm }).otherOrgs![0];
+        assert.deepEqual(other.adminHsm, { library: "/usr/lib/softhsm/libsofthsm2.so", tokenLabel: "org2", keyId: "org2-admin", pin: "5678" });
+        assert.equal(other.adminKeyPem, undefined);
+        assert.equal(read({ ...org2, adminKeyPem: pki.clientKeyPem }).otherOrgs![0].adminKeyPem, pki.clientKeyPem, "signer defaults to pem");
+        const { adminHsmPin: _pin, ...withoutPin } = hsm;
+        const cases: Array<[object, RegExp]> = [
+            [org2, /invalid otherOrgs\[0\]\.adminKeyPem: \(not set\); expected the admin's private key, set with `pulumi config set --path --secret 'otherOrgs\[0\]\.adminKeyPem'`/],
+            [{ ...org2, ...withoutPin }, /invalid otherOrgs\[0\]\.adminHsmPin: \(not set\); expected the token's user PIN, set with `pulumi config set --path --secret 'otherOrgs\[0\]\.adminHsmPin'`/],
+            [{ ...org2, ...hsm, adminKeyPem: pki.clientKeyPem }, /invalid otherOrgs\[0\]\.adminKeyPem: \(a secret, not shown\); expected to be set only with signer: pem/],
+            [{ ...org2, adminKeyPem: pki.clientKeyPem, adminHsmKeyId: "org2-admin" }, /invalid otherOrgs\[0\]\.adminHsmKeyId: \(set, not shown\); expected to be set only with signer: hsm/],
+            [{ ...org2, ...hsm, signer: "yubikey" }, /invalid otherOrgs\[0\]\.signer: "yubikey"; expected one of pem, hsm/],
+            [{ ...org2, ...hsm, adminHsmLibrary: "lib.so" }, /invalid otherOrgs\[0\]\.adminHsmLibrary: "lib.so"; expected the absolute path/],
+        ];
+        for (const [item, message] of cases) assert.throws(() => read(item), message, JSON.stringify(item));
+    });
+
     it("maps a peer-CLI collections_config.json and rejects bad collection fields", () => {
         const collections = collectionsFromConfigJson(JSON.stringify([
             { name: "private1", policy: "OR('Org1MSP.member')", requiredPeerCount: 0, maxPeerCount: 1, blockToLive: 100,
