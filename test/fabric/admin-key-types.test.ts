@@ -9,12 +9,12 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { approveForMyOrg, type Endpoint, type IdentityPem, installChaincode, queryAllInstalled, queryApproved } from "../../components/fabric";
 import { buildChaincodePackage, type ChaincodePackage } from "../../components/packaging";
-import { startNetwork, type FabricNetwork, type Org } from "../../testenv/network";
+import { fabricMajor, startNetwork, type FabricNetwork, type Org } from "../../testenv/network";
 import { printLogsOnFailure } from "../support/failure-logs";
 import { issueOrgAdmin } from "../support/org-admin";
 
 const POLICY = "OR('Org1MSP.member', 'Org2MSP.member')";
-const FABRIC_3 = Number((process.env.FABRIC_VERSION ?? "2.5.16").split(".")[0]) >= 3;
+const FABRIC_3 = fabricMajor() >= 3;
 
 describe("org admins with P-384 and Ed25519 keys against real peers", () => {
     let network: FabricNetwork;

@@ -17,13 +17,13 @@ import {
     chaincodeInstallProvider,
     type ChaincodeApprovalInputs,
 } from "../../components/providers";
-import { ordererChannelInfo, startNetwork, type FabricNetwork, type OrdererNode, type Org, type PeerNode } from "../../testenv/network";
+import { fabricMajor, ordererChannelInfo, startNetwork, testedFabricVersion, type FabricNetwork, type OrdererNode, type Org, type PeerNode } from "../../testenv/network";
 import { approvalFields, definitionInputs } from "../support/definition-inputs";
 import { printLogsOnFailure } from "../support/failure-logs";
 
 const POLICY = "OR('Org1MSP.member', 'Org2MSP.member')";
-const version = process.env.FABRIC_VERSION ?? "2.5.16";
-const notOnThisLine = Number(version.split(".")[0]) >= 3 ? false : `BFT ordering arrived in Fabric 3; this run is on Fabric ${version} (FABRIC_VERSION=3.1.5 npm run test:fabric runs it)`;
+const version = testedFabricVersion();
+const notOnThisLine = fabricMajor(version) >= 3 ? false : `BFT ordering arrived in Fabric 3; this run is on Fabric ${version} (FABRIC_VERSION=3.1.5 npm run test:fabric runs it)`;
 
 /** The subject CN of the certificate a TLS server presents. */
 function presentedCommonName(node: OrdererNode): Promise<string> {

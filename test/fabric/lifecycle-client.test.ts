@@ -31,13 +31,13 @@ import {
     withConnections,
 } from "../../components/fabric";
 import { buildChaincodePackage, type ChaincodePackage } from "../../components/packaging";
-import { clientEndpoint, startNetwork, type FabricNetwork, type Org } from "../../testenv/network";
+import { clientEndpoint, fabricMajor, startNetwork, type FabricNetwork, type Org } from "../../testenv/network";
 import { assertChaincodeServerBuilt, CHAINCODE_SERVER, freePort, waitFor } from "../support/chaincode-server";
 import { printLogsOnFailure } from "../support/failure-logs";
 
 const POLICY = "OR('Org1MSP.member', 'Org2MSP.member')";
 /** Fabric 3's commit readiness also says how each org's approval differs; Fabric 2.5's says nothing. */
-const READINESS_NAMES_MISMATCHES = Number((process.env.FABRIC_VERSION ?? "2.5.16").split(".")[0]) >= 3;
+const READINESS_NAMES_MISMATCHES = fabricMajor() >= 3;
 
 describe("Fabric lifecycle client against a real network (mutual TLS)", () => {
     let network: FabricNetwork;

@@ -15,6 +15,16 @@ export interface FabricInstall {
 
 export const defaultFabricVersion = "2.5.16";
 
+/** The Fabric release the tests run: $FABRIC_VERSION, else the default. */
+export function testedFabricVersion(): string {
+    return process.env.FABRIC_VERSION ?? defaultFabricVersion;
+}
+
+/** The major release of a version such as "3.1.5" (3): what decides BFT, the V3_0 capability, Ed25519. */
+export function fabricMajor(version: string = testedFabricVersion()): number {
+    return Number(version.split(".")[0]);
+}
+
 const requiredFiles: readonly { dir: keyof Omit<FabricInstall, "version">; file: string; sub?: string }[] = [
     { dir: "binDir", file: "peer" },
     { dir: "binDir", file: "orderer" },
@@ -38,7 +48,7 @@ export function cacheRoot(cacheDir?: string): string {
  * the network needs is there, before anything is started.
  */
 export function locateFabric(versionOption: string | undefined, cacheDir: string | undefined): FabricInstall {
-    const version = versionOption ?? process.env.FABRIC_VERSION ?? defaultFabricVersion;
+    const version = versionOption ?? testedFabricVersion();
     if (!/^\d+\.\d+\.\d+$/.test(version)) {
         throw new InvalidSettingError("Fabric version (opts.version or FABRIC_VERSION)", version, 'a release such as "2.5.16" or "3.1.5"');
     }

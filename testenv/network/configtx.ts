@@ -1,5 +1,6 @@
 import * as fs from "node:fs/promises";
 import * as path from "node:path";
+import { fabricMajor } from "./binaries";
 import type { NetworkPlan, OrdererPlan, PeerOrgPlan } from "./topology";
 import { runTool } from "./tools";
 
@@ -91,8 +92,7 @@ function consensusSection(plan: NetworkPlan) {
  */
 export function renderConfigtx(plan: NetworkPlan, version: string): string {
     const { orderer } = plan;
-    const majorVersion = Number(version.split(".")[0]);
-    const channelCapability = majorVersion >= 3 ? "V3_0" : "V2_0";
+    const channelCapability = fabricMajor(version) >= 3 ? "V3_0" : "V2_0";
     const profile = {
         Policies: {
             Readers: implicitMeta("ANY Readers"),

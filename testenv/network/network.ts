@@ -2,7 +2,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { InvalidSettingError } from "../../components/validation/errors";
-import { type FabricInstall, locateFabric } from "./binaries";
+import { type FabricInstall, fabricMajor, locateFabric } from "./binaries";
 import { confirmPeerJoined, joinOrderer, joinPeer } from "./channel";
 import { createChannelBlock } from "./configtx";
 import { generateCryptoMaterial } from "./crypto";
@@ -38,7 +38,7 @@ function validateOptions(opts: StartOptions): { channel: string; consensus: Cons
 
 /** SmartBFT ordering arrived in Fabric 3.0. */
 function requireConsensusSupported(consensus: Consensus, version: string): void {
-    if (consensus === "BFT" && Number(version.split(".")[0]) < 3) {
+    if (consensus === "BFT" && fabricMajor(version) < 3) {
         throw new InvalidSettingError("consensus", consensus, `"etcdraft" on Fabric ${version} (BFT ordering needs Fabric 3.0 or later)`);
     }
 }
