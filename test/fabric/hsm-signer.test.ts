@@ -12,6 +12,7 @@ import { type Endpoint, getChannelHeight, type HsmKey, queryAllInstalled, queryA
 import { buildChaincodePackage, type ChaincodePackage } from "../../components/packaging";
 import { chaincodeApprovalProvider, chaincodeDefinitionProvider, chaincodeInstallProvider, type ChaincodeApprovalInputs } from "../../components/providers";
 import { type FabricNetwork, type Org, startNetwork } from "../../testenv/network";
+import { checkedCreate } from "../support/checked-create";
 import { approvalFields, definitionInputs } from "../support/definition-inputs";
 import { printLogsOnFailure } from "../support/failure-logs";
 import { importKeyToSoftHsm, softHsmMissing } from "../support/softhsm";
@@ -38,12 +39,6 @@ describe("org admins with their keys in an HSM (SoftHSM) against real peers", { 
         adminHsmKeyId: hsm.keyId,
         adminHsmPin: hsm.pin,
     });
-
-    async function checkedCreate<I, O>(provider: { check(o: object, n: I): Promise<{ inputs: I; failures: unknown[] }>; create(i: I): Promise<{ id: string; outs: O }> }, inputs: I) {
-        const checked = await provider.check({}, inputs);
-        assert.deepEqual(checked.failures, []);
-        return provider.create(checked.inputs);
-    }
 
     before(async () => {
         network = await startNetwork();

@@ -37,6 +37,7 @@ import { fabricMajor, startNetwork, type FabricNetwork, type Org, type PeerNode 
 import { assertChaincodeServerBuilt, CHAINCODE_SERVER, freePort, waitFor } from "../support/chaincode-server";
 import { withStderrCaptured } from "../support/stderr";
 import { definitionInputs as definitionInputsFor } from "../support/definition-inputs";
+import { checkedCreate } from "../support/checked-create";
 import { printLogsOnFailure } from "../support/failure-logs";
 
 const POLICY_1 = "OR('Org1MSP.member', 'Org2MSP.member')";
@@ -84,13 +85,6 @@ describe("Fabric dynamic providers against a real network", () => {
     });
     const definitionInputs = (overrides: Partial<ChaincodeDefinitionInputs> = {}): ChaincodeDefinitionInputs =>
         definitionInputsFor(network, org1, { version: "1.0", endorsementPolicy: policy, ...overrides });
-
-    /** check then create, failing on check failures, as the engine would. */
-    async function checkedCreate<I, O>(provider: { check(o: object, n: I): Promise<{ inputs: I; failures: unknown[] }>; create(i: I): Promise<{ id: string; outs: O }> }, inputs: I) {
-        const checked = await provider.check({}, inputs);
-        assert.deepEqual(checked.failures, []);
-        return provider.create(checked.inputs);
-    }
 
     before(async () => {
         network = await startNetwork();
