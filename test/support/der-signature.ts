@@ -1,4 +1,6 @@
 /** Reading ECDSA signatures in tests: DER (r, s) and the group orders that bound them. */
+import assert from "node:assert/strict";
+import { type KeyObject, verify } from "node:crypto";
 
 /** Order n of the P-256 group. */
 export const P256_ORDER = BigInt("0xFFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632551");
@@ -25,6 +27,14 @@ export function decodeDerSignature(der: Uint8Array): { r: bigint; s: bigint } {
     const s = readInteger();
     if (offset !== der.length) fail("trailing bytes");
     return { r, s };
+}
+
+/** What a peer checks of an ECDSA signature: DER, 0 < r < n, s <= n/2 (low S), verified over SHA-256(message) by `publicKey`. */
+export function assertFabricEcdsaSignature(signature: Uint8Array, message: Uint8Array, publicKey: KeyObject, order: bigint, label: string): void {
+    const { r, s } = decodeDerSignature(signature);
+    assert.ok(s <= order >> 1n, `${label} has high S`);
+    assert.ok(r > 0n && r < order, `${label}: r is outside 1..n-1`);
+    assert.ok(verify("sha256", message, { key: publicKey, dsaEncoding: "der" }, signature), `${label} does not verify`);
 }
 
 /** The DER signature of (r, s): minimal INTEGERs, 0x00-padded when the top bit is set. */
