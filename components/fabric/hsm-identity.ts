@@ -6,7 +6,7 @@
  * signer signs with. The session opens on the first signature, so building
  * the identity touches no HSM.
  */
-import { createHash, type KeyObject, verify, X509Certificate } from "node:crypto";
+import { type KeyObject, verify, X509Certificate } from "node:crypto";
 import { type HSMSignerFactory, signers } from "@hyperledger/fabric-gateway";
 import { DescribedValue, HiddenValue, InvalidSettingError } from "../validation/errors";
 import { creatorOf, type SigningIdentity } from "./identity";
@@ -38,22 +38,36 @@ export interface IdentityHsm {
 
 const DEFAULT_NAMES: HsmSettingNames = { library: "hsm.library", tokenLabel: "hsm.tokenLabel", keyId: "hsm.keyId", pin: "hsm.pin" };
 
-/** Checks the HSM settings' shape (no HSM is opened); throws InvalidSettingError naming the setting. */
-export function validateHsmKey(hsm: Partial<Record<keyof HsmKey, unknown>>, names: HsmSettingNames = DEFAULT_NAMES): void {
-    if (typeof hsm.library !== "string" || !hsm.library.startsWith("/")) {
-        throw new InvalidSettingError(names.library, hsm.library, "the absolute path of a PKCS#11 library, e.g. /usr/lib/softhsm/libsofthsm2.so");
-    }
-    // PKCS#11 token labels are 32 bytes, blank-padded.
-    if (typeof hsm.tokenLabel !== "string" || hsm.tokenLabel.trim() === "" || Buffer.byteLength(hsm.tokenLabel) > 32) {
-        throw new InvalidSettingError(names.tokenLabel, hsm.tokenLabel, "the label of the token that holds the key (1 to 32 bytes)");
-    }
-    if (typeof hsm.keyId !== "string" || hsm.keyId.trim() === "") {
-        throw new InvalidSettingError(names.keyId, hsm.keyId, "the CKA_ID of the private key on the token, as text");
-    }
-    if (typeof hsm.pin !== "string" || hsm.pin === "") {
-        throw new InvalidSettingError(names.pin, hsm.pin === undefined ? undefined : new HiddenValue("an empty or non-text PIN"), "the token's user PIN, set as a secret");
+/** Checks one HSM setting's shape (no HSM is opened); throws InvalidSettingError naming it as `setting`. */
+export function validateHsmField(field: keyof HsmKey, setting: string, value: unknown): void {
+    switch (field) {
+        case "library":
+            if (typeof value !== "string" || !value.startsWith("/")) {
+                throw new InvalidSettingError(setting, value, "the absolute path of a PKCS#11 library, e.g. /usr/lib/softhsm/libsofthsm2.so");
+            }
+            return;
+        case "tokenLabel":
+            // PKCS#11 token labels are 32 bytes, blank-padded.
+            if (typeof value !== "string" || value.trim() === "" || Buffer.byteLength(value) > 32) {
+                throw new InvalidSettingError(setting, value, "the label of the token that holds the key (1 to 32 bytes)");
+            }
+            return;
+        case "keyId":
+            if (typeof value !== "string" || value.trim() === "") throw new InvalidSettingError(setting, value, "the CKA_ID of the private key on the token, as text");
+            return;
+        case "pin":
+            if (typeof value !== "string" || value === "") {
+                throw new InvalidSettingError(setting, value === undefined ? undefined : new HiddenValue("an empty or non-text PIN"), "the token's user PIN, set as a secret");
+            }
     }
 }
+
+/** Checks every HSM setting's shape (no HSM is opened); throws InvalidSettingError naming the setting. */
+export function validateHsmKey(hsm: Partial<Record<keyof HsmKey, unknown>>, names: HsmSettingNames = DEFAULT_NAMES): void {
+    for (const field of HSM_FIELDS) validateHsmField(field, names[field], hsm[field]);
+}
+
+const HSM_FIELDS: ReadonlyArray<keyof HsmKey> = ["library", "tokenLabel", "keyId", "pin"];
 
 /** The certificate's public key, which must be ECDSA P-256 for an HSM-held key; `setting` names it in the error. */
 export function validateHsmCertificate(setting: string, certPem: string): KeyObject {
@@ -74,13 +88,15 @@ export function createHsmSigningIdentity(input: IdentityHsm, setting = "identity
     validateHsmKey(input.hsm, names);
 
     let checked: Promise<HsmSession> | undefined;
-    const session = () => {
-        checked ??= openSession(input.hsm, names).then((opened) => requireKeyOfCertificate(opened, publicKey, input.hsm, names, certSetting));
+    const session = (): Promise<HsmSession> => {
+        if (checked) return checked;
+        const opening = openSession(input.hsm, names).then((opened) => requireKeyOfCertificate(opened, publicKey, input.hsm, names, certSetting));
         // A failure is not kept: a re-run after the token is fixed opens it again.
-        checked.catch(() => {
-            checked = undefined;
+        opening.catch(() => {
+            if (checked === opening) checked = undefined;
         });
-        return checked;
+        checked = opening;
+        return opening;
     };
     return {
         mspId: input.mspId,
@@ -100,7 +116,7 @@ const factories = new Map<string, HSMSignerFactory>();
 const sessions = new Map<string, Promise<HsmSession>>();
 
 function openSession(hsm: HsmKey, names: HsmSettingNames): Promise<HsmSession> {
-    const key = [hsm.library, hsm.tokenLabel, hsm.keyId, createHash("sha256").update(hsm.pin).digest("hex")].join("\0");
+    const key = [hsm.library, hsm.tokenLabel, hsm.keyId, sha256(Buffer.from(hsm.pin)).toString("hex")].join("\0");
     let opened = sessions.get(key);
     if (!opened) {
         opened = Promise.resolve().then(() => newSession(hsm, names));

@@ -10,7 +10,7 @@ export * from "./errors";
 export { InvalidSettingError } from "../validation/errors";
 export { createSigningIdentity, IdentityPem, SigningIdentity, validateSigningKeyPem } from "./identity";
 export { asSigningIdentity, IdentityInput } from "./identity-input";
-export { createHsmSigningIdentity, HsmKey, HsmSettingNames, IdentityHsm, validateHsmCertificate, validateHsmKey } from "./hsm-identity";
+export { createHsmSigningIdentity, HsmKey, HsmSettingNames, IdentityHsm, validateHsmCertificate, validateHsmField, validateHsmKey } from "./hsm-identity";
 export { fabricSigner, signForFabric } from "./signing";
 export { computeTxId, buildSignedProposal, BuiltProposal, ProposalSpec } from "./proposal";
 export { Endpoint, CallOptions, DEFAULT_TIMEOUT_SECONDS, Connections, withConnections } from "./connection";

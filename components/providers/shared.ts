@@ -20,7 +20,7 @@ import {
     type SubmitOptions,
     validateDefinitionName,
     validateHsmCertificate,
-    validateHsmKey,
+    validateHsmField,
     validateSigningKeyPem,
 } from "../fabric";
 import { HiddenValue, InvalidSettingError } from "../validation/errors";
@@ -252,12 +252,9 @@ export function validateAdmin(collector: FailureCollector, inputs: AdminInputs):
     });
     const hsm = hsmKeyOf(inputs);
     for (const field of Object.keys(ADMIN_HSM_INPUTS) as Array<keyof HsmKey>) {
-        collector.check(ADMIN_HSM_INPUTS[field], hsm[field], () => validateHsmKey({ ...VALID_HSM_KEY, [field]: hsm[field] }, ADMIN_HSM_INPUTS));
+        collector.check(ADMIN_HSM_INPUTS[field], hsm[field], () => validateHsmField(field, ADMIN_HSM_INPUTS[field], hsm[field]));
     }
 }
-
-/** Stands in for the other fields while one HSM field is checked, so each failure names its own input. */
-const VALID_HSM_KEY: HsmKey = { library: "/", tokenLabel: "t", keyId: "k", pin: "p" };
 
 function hsmKeyOf(inputs: AdminInputs): HsmKey {
     return { library: inputs.adminHsmLibrary ?? "", tokenLabel: inputs.adminHsmTokenLabel ?? "", keyId: inputs.adminHsmKeyId ?? "", pin: inputs.adminHsmPin ?? "" };
