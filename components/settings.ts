@@ -551,7 +551,6 @@ function readOtherOrgs(read: ConfigReader): OtherOrgSetting[] | undefined {
     orgs.forEach((org, k) => {
         checkObjectList(`otherOrgs[${k}].peers`, org.peers, { endpoint: "string" }, { tlsCaPem: "string", hostOverride: "string" });
         requireClientTlsPair(`otherOrgs[${k}].`, org.clientTlsCertPem, org.clientTlsKeyPem);
-        otherOrgArgs(org, k, (key) => org[key]);
     });
     return orgs;
 }
