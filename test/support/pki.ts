@@ -12,6 +12,7 @@ export interface TestPki {
     readonly caCertPem: string;
     /** Two server leaves signed by the same CA: renewing one must not change a package. */
     readonly serverCertPem: string;
+    readonly serverKeyPem: string;
     readonly renewedServerCertPem: string;
     readonly clientCertPem: string;
     readonly clientKeyPem: string;
@@ -80,6 +81,7 @@ export function testPki(): TestPki {
         cached = {
             caCertPem: read("test-ca.pem"),
             serverCertPem: read("mycc.pem"),
+            serverKeyPem: read("mycc.key"),
             renewedServerCertPem: read("mycc-renewed.pem"),
             clientCertPem: read("peer0-client.pem"),
             clientKeyPem: read("peer0-client.key"),

@@ -26,12 +26,17 @@ kwok_version=0.8.0
 # asks for them; refused, its pod informer re-lists with back-off, so pods
 # became ready 5-40 s late and every rollout waited for that.
 etcd_version=3.6.16
+# The real node's cluster DNS and NetworkPolicy enforcer (kube-router with only its firewall on).
+coredns_version=1.15.0
+kube_router_version=2.1.0
 # Not for the e2e tier: .ci/run's workflow lint tier (testenv/lint-workflows.sh).
 actionlint_version=1.7.12
 
 # What the e2e tier needs (.ci/run gates it on `build.sh --check` of these).
 e2e_components=(etcd kwok pulumi-language-nodejs kubernetes pulumi pulumi-resource-kubernetes
-  pulumi-resource-tls pulumi-resource-command)
+  pulumi-resource-tls pulumi-resource-command coredns kube-router)
+# What a real node needs of them (testenv/node); the rest of the node comes from Debian's packages.
+node_components=(etcd kubernetes coredns kube-router)
 components=("${e2e_components[@]}" actionlint)
 
 version_of() {
@@ -45,6 +50,8 @@ version_of() {
     pulumi-resource-tls) echo "$tls_provider_version" ;;
     pulumi-resource-command) echo "$command_provider_version" ;;
     actionlint) echo "$actionlint_version" ;;
+    coredns) echo "$coredns_version" ;;
+    kube-router) echo "$kube_router_version" ;;
   esac
 }
 
@@ -52,7 +59,7 @@ binaries_of() {
   case "$1" in
     etcd) echo etcd ;;
     kwok) echo kwok kwokctl ;;
-    kubernetes) echo kube-apiserver kube-controller-manager kube-scheduler kubectl ;;
+    kubernetes) echo kube-apiserver kube-controller-manager kube-scheduler kubectl kubelet kube-proxy ;;
     pulumi) echo pulumi pulumi-resource-pulumi-nodejs ;;
     pulumi-language-nodejs) echo pulumi-language-nodejs pulumi-language-nodejs-proxy ;;
     *) echo "$1" ;;
@@ -71,6 +78,8 @@ provenance_of() {
     pulumi-resource-tls) source="Go module github.com/pulumi/pulumi-tls/provider/v5@v$tls_provider_version" ;;
     pulumi-resource-command) source="Go module github.com/pulumi/pulumi-command/provider@$command_provider_commit" ;;
     actionlint) source="Go module github.com/rhysd/actionlint@v$actionlint_version" ;;
+    coredns) source="Go module github.com/coredns/coredns@v$coredns_version" ;;
+    kube-router) source="Go module github.com/cloudnativelabs/kube-router/v2@v$kube_router_version" ;;
   esac
   echo "$1 $(version_of "$1"): built from $source on $(date -u +%F)."
 }
@@ -142,7 +151,7 @@ build_kubernetes() {
     echo ")"
     echo
     echo "tool ("
-    for pkg in kube-apiserver kube-controller-manager kube-scheduler kubectl; do echo "	k8s.io/kubernetes/cmd/$pkg"; done
+    for pkg in $(binaries_of kubernetes); do echo "	k8s.io/kubernetes/cmd/$pkg"; done
     echo ")"
   } >"$w/go.mod"
   (cd "$w" && go mod tidy)
@@ -153,9 +162,9 @@ build_kubernetes() {
     ldflags+=" -X $pkg.gitMinor=$(cut -d. -f2 <<<"$kubernetes_version") -X $pkg.gitTreeState=clean"
     ldflags+=" -X $pkg.buildDate=$built_at"
   done
+  # shellcheck disable=SC2046 # one word per binary
   (cd "$w" && heavy go build -trimpath -ldflags "$ldflags" -o "$out/bin/" \
-    k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kube-controller-manager \
-    k8s.io/kubernetes/cmd/kube-scheduler k8s.io/kubernetes/cmd/kubectl)
+    $(printf 'k8s.io/kubernetes/cmd/%s ' $(binaries_of kubernetes)))
   "$out/bin/kube-apiserver" --version
 }
 
@@ -228,6 +237,23 @@ build_pulumi_resource_command() {
   GOBIN="$out/bin" heavy go install -trimpath \
     -ldflags "-s -w -X $module/pkg/version.Version=$command_provider_version" \
     "$module/cmd/pulumi-resource-command@$command_provider_commit"
+}
+
+build_coredns() {
+  local out=$1 module=github.com/coredns/coredns
+  module_dir "$module@v$coredns_version" >/dev/null
+  GOBIN="$out/bin" heavy go install -trimpath -ldflags "-s -w" "$module@v$coredns_version"
+  "$out/bin/coredns" -version | head -n 1
+}
+
+# Its version is set only through the ldflag (the module's Makefile does the same).
+build_kube_router() {
+  local out=$1 module=github.com/cloudnativelabs/kube-router/v2
+  module_dir "$module@v$kube_router_version" >/dev/null
+  GOBIN="$out/bin" heavy go install -trimpath \
+    -ldflags "-s -w -X $module/pkg/version.Version=v$kube_router_version" \
+    "$module/cmd/kube-router@v$kube_router_version"
+  "$out/bin/kube-router" --version
 }
 
 # Version ldflag as in the module's .goreleaser.yaml (bare 1.7.12, like the

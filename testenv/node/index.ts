@@ -1,0 +1,7 @@
+/** A real single-node Kubernetes cluster for the full-stack tier and the demo (see README.md). */
+export { type NodeAddresses, nodeAddresses } from "./addresses";
+export { NODE_NAME } from "./config-files";
+export { hostChanges, type HostSnapshot, hostSnapshot } from "./host-state";
+export type { NodeImages } from "./images";
+export { RealNode, type RealNodeOptions } from "./node";
+export { describeMissing, type MissingPart, missingNodePrerequisites } from "./prerequisites";
