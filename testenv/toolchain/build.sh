@@ -1,8 +1,13 @@
 #!/usr/bin/env bash
-# Builds the full-stack (e2e tier) toolchain from Go modules into a versioned
-# cache outside the repo, one folder per component:
+# Puts the full-stack (e2e tier) toolchain into a versioned cache outside the
+# repo, one folder per component:
 #   ${CCAAS_CACHE:-$HOME/.cache/fabric-ccaas}/toolchain/<component>-<version>/bin
 # and links every binary into .../toolchain/bin (put that first on PATH).
+# Each component comes from the first source that works (sources_of in
+# components.sh): "path" (already on the machine's PATH: the official pulumi
+# CLI, plugins installed by hand), "acquire" (`pulumi plugin install`, where
+# plugins can be downloaded), "build" (its recipe, from the Go module proxy).
+# The .complete file's line says which.
 # Idempotent and resumable: a component whose .complete marker exists is
 # skipped, so a warm run only checks markers and refreshes links.
 #
@@ -26,7 +31,7 @@ selected=()
 for arg in "$@"; do
   case "$arg" in
     --check) check_only=true ;;
-    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
     -*) echo "toolchain: unknown option '$arg'; accepted: --check" >&2; exit 2 ;;
     *)
       known=false
@@ -77,9 +82,53 @@ if $check_only; then
   exit 0
 fi
 
-command -v go >/dev/null || { echo "toolchain: 'go' is not on PATH (Go >= 1.26 is needed)" >&2; exit 2; }
 export CGO_ENABLED=0 GOFLAGS="-modcacherw -buildvcs=false" GOTOOLCHAIN=${GOTOOLCHAIN:-local}
 mkdir -p "$root" "$work"
+
+# Each source prints the component's provenance line on success; on failure
+# it writes why to $reason_file and returns 1. Output streams to stderr.
+
+# PATH without the toolchain's own links: what the machine itself has.
+machine_path() { tr ':' '\n' <<<"$PATH" | grep -vxF "$links" | paste -sd: -; }
+
+# "path": every binary of the component is on the machine's PATH already
+# (the official pulumi CLI, a plugin installed by hand): linked, not built.
+from_path() {
+  local c=$1 out=$2 b found where=()
+  for b in $(binaries_of "$c"); do
+    found=$(PATH=$(machine_path) command -v "$b") || { echo "$b is not on PATH" >"$reason_file"; return 1; }
+    ln -s "$(readlink -f "$found")" "$out/bin/$b"
+    where+=("$found")
+  done
+  echo "$c $(version_of "$c"): found on PATH (${where[*]}), linked, not built."
+}
+
+# "acquire": `pulumi plugin install` with the machine's pulumi CLI, or the
+# toolchain's, where plugins can be downloaded.
+from_acquire() {
+  local c=$1 out=$2 name=${1#pulumi-resource-} version cli home
+  version=$(acquire_version_of "$c")
+  cli=$(PATH=$(machine_path) command -v pulumi || true)
+  [ -n "$cli" ] || [ ! -x "$links/pulumi" ] || cli=$links/pulumi
+  [ -n "$cli" ] || { echo "no pulumi CLI on PATH or in the toolchain to run \`pulumi plugin install\` with" >"$reason_file"; return 1; }
+  home="$work/pulumi-home"
+  if ! PULUMI_HOME=$home PULUMI_SKIP_UPDATE_CHECK=true "$cli" plugin install resource "$name" "$version" >&2; then
+    echo "\`pulumi plugin install resource $name $version\` failed (no plugin download from here)" >"$reason_file"
+    return 1
+  fi
+  cp "$home/plugins/resource-$name-v$version/pulumi-resource-$name" "$out/bin/"
+  echo "$c $version: acquired with \`pulumi plugin install resource $name $version\` ($cli), not built."
+}
+
+# "build": the component's recipe in components.sh, from the Go module proxy.
+from_build() {
+  local c=$1 out=$2 rc=0
+  command -v go >/dev/null || { echo "'go' is not on PATH (Go >= 1.26 is needed)" >"$reason_file"; return 1; }
+  # A subshell with its own errexit: the recipe stops at its first failing step.
+  ( set -e; "build_${c//-/_}" "$out" ) >&2 || rc=$?
+  [ "$rc" -eq 0 ] || { echo "its recipe failed (exit $rc; the lines above say why)" >"$reason_file"; return 1; }
+  provenance_of "$c"
+}
 
 failed=()
 run_started=$(date +%s)
@@ -91,29 +140,37 @@ for c in "${selected[@]}"; do
   fi
   started=$(date +%s)
   dir=$(component_dir "$c")
-  echo "[$c] building"
   partial="$dir.partial"
-  rm -rf "$partial"
-  mkdir -p "$partial/bin"
-  # A subshell with its own errexit, so one component's failure is reported
-  # by name and the others still build.
-  set +e
-  ( set -e; "build_${c//-/_}" "$partial" )
-  rc=$?
-  set -e
+  reason_file="$dir.reason"
+  provenance=""
+  tried=()
+  for source in $(sources_of "$c"); do
+    echo "[$c] $source"
+    rm -rf "$partial" "$reason_file"
+    mkdir -p "$partial/bin"
+    set +e
+    provenance=$("from_$source" "$c" "$partial")
+    rc=$?
+    set -e
+    [ "$rc" -eq 0 ] && break
+    tried+=("$source: $(cat "$reason_file" 2>/dev/null || echo "exit $rc")")
+    echo "[$c] ${tried[-1]}"
+    provenance=""
+  done
+  rm -f "$reason_file"
   elapsed=$(( $(date +%s) - started ))
-  if [ $rc -ne 0 ]; then
-    echo "[$c] FAILED after ${elapsed}s (exit $rc); see the lines above" >&2
+  if [ -z "$provenance" ]; then
     rm -rf "$partial"
+    summary=$(printf '%s; ' "${tried[@]}")
+    echo "[$c] MISSING after ${elapsed}s: ${summary%; }" >&2
     failed+=("$c")
     continue
   fi
-  dir=$(component_dir "$c")
   rm -rf "$dir"
   mv "$partial" "$dir"
-  provenance_of "$c" >"$dir/.complete"
+  echo "$provenance" >"$dir/.complete"
   link_component "$c"
-  echo "[$c] built $(version_of "$c") into $dir in ${elapsed}s"
+  echo "[$c] $(version_of "$c") into $dir in ${elapsed}s: $provenance"
 done
 
 echo "toolchain: done in $(( $(date +%s) - run_started ))s; use: export PATH=\"$links:\$PATH\""

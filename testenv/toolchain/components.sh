@@ -39,6 +39,23 @@ e2e_components=(etcd kwok pulumi-language-nodejs kubernetes pulumi pulumi-resour
 node_components=(etcd kubernetes coredns kube-router)
 components=("${e2e_components[@]}" actionlint)
 
+# Where each component may come from, in order of preference (build.sh: from_path, from_acquire, from_build).
+sources_of() {
+  case "$1" in
+    pulumi) echo path build ;;
+    pulumi-resource-tls | pulumi-resource-command | pulumi-resource-kubernetes) echo path acquire build ;;
+    *) echo build ;;
+  esac
+}
+
+# The release `pulumi plugin install` asks for (the kubernetes provider's build uses the proxy's pseudo-version).
+acquire_version_of() {
+  case "$1" in
+    pulumi-resource-kubernetes) echo 4.32.0 ;;
+    *) version_of "$1" ;;
+  esac
+}
+
 version_of() {
   case "$1" in
     etcd) echo "$etcd_version" ;;
@@ -225,9 +242,10 @@ build_pulumi_resource_kubernetes() {
       -o "$out/bin/pulumi-resource-kubernetes" ./cmd/pulumi-resource-kubernetes)
 }
 
+# No build recipe: the module needs a copy-and-generate step (fork replace,
+# ./shim module, schema) not written yet. Found on PATH or acquired instead.
 build_pulumi_resource_tls() {
-  module_dir "github.com/pulumi/pulumi-tls/provider/v5@v$tls_provider_version" >/dev/null
-  echo "the proxy now serves pulumi-tls; its copy-and-generate recipe (fork replace, ./shim module, schema) is not written yet" >&2
+  echo "pulumi-resource-tls has no build recipe here: put the plugin on PATH or let \`pulumi plugin install resource tls $tls_provider_version\` fetch it" >&2
   return 1
 }
 
