@@ -332,7 +332,7 @@ metadata:
   namespace: kube-system
   labels:
     kubernetes.io/service-name: kube-dns
-    endpointslice.kubernetes.io/managed-by: ccaas.local/node
+    endpointslice.kubernetes.io/managed-by: ccaas-node
 addressType: IPv4
 endpoints:
   - addresses: [${addresses.nodeIp}]

@@ -273,13 +273,6 @@ export class RealNode {
         this.start("kube-proxy", "kube-proxy", ["--config", l.kubeProxyConfig]);
         fs.writeFileSync(l.corefile, corefile(a, kubeconfigOf.coredns));
         this.start("coredns", "coredns", ["-conf", l.corefile]);
-        this.start("kube-router", "kube-router", [
-            "--kubeconfig", kubeconfigOf["kube-router"], "--hostname-override", NODE_NAME,
-            // Only the NetworkPolicy firewall: routes, Services and the CNI are the bridge's and kube-proxy's.
-            "--run-firewall=true", "--run-router=false", "--run-service-proxy=false", "--enable-cni=false",
-            "--health-port", "20244", "--metrics-port", "0",
-        ]);
-
         await this.waitFor("the node to be Ready", ["kubelet", "containerd"], 120_000, async () => {
             const node = await this.getJson<{ status?: { conditions?: { type: string; status: string }[] } }>(["node", NODE_NAME]);
             return node.status?.conditions?.some((condition) => condition.type === "Ready" && condition.status === "True") ?? false;
@@ -290,6 +283,13 @@ export class RealNode {
         await this.waitFor("cluster DNS through its Service address", ["coredns", "kube-proxy"], 60_000, async () =>
             (await resolver.resolve4(`kubernetes.default.svc.${CLUSTER_DOMAIN}`)).includes(a.apiServiceIp),
         );
+        // After kube-proxy's first sync: both rewrite the filter table, and a sync that loses the race waits 30 s to retry.
+        this.start("kube-router", "kube-router", [
+            "--kubeconfig", kubeconfigOf["kube-router"], "--hostname-override", NODE_NAME,
+            // Only the NetworkPolicy firewall: routes, Services and the CNI are the bridge's and kube-proxy's.
+            "--run-firewall=true", "--run-router=false", "--run-service-proxy=false", "--enable-cni=false",
+            "--service-cluster-ip-range", a.serviceCidr, "--health-port", "20244", "--metrics-port", "0",
+        ]);
         await this.waitFor("kube-router's firewall", ["kube-router"], 60_000, async () => (await fetch(`http://${a.nodeIp}:20244/healthz`)).ok);
         await this.waitFor("the default service account", ["kube-controller-manager"], 60_000, async () => {
             await this.kubectl(["get", "serviceaccount", "default", "--namespace", "default"], { timeoutMs: 5_000 });
