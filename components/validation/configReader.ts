@@ -127,7 +127,8 @@ function checkObject(key: string, raw: unknown, value: unknown, required: Record
     }
     for (const [field, fieldValue] of Object.entries(record)) {
         const type = required[field] ?? optional[field];
-        if (type === undefined) throw new InvalidSettingError(`${key}.${field}`, shownField(field, fieldValue, hidden), `no such field; ${accepted}`);
+        // An unknown field of an object that holds secrets may be a misspelled secret: its value is not shown.
+        if (type === undefined) throw new InvalidSettingError(`${key}.${field}`, hidden.length > 0 ? new HiddenValue() : fieldValue, `no such field; ${accepted}`);
         if (!hasType(fieldValue, type)) throw new InvalidSettingError(`${key}.${field}`, shownField(field, fieldValue, hidden), `a ${type}`);
     }
     return record;

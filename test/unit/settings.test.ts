@@ -130,7 +130,7 @@ describe("readSettings: the Fabric lifecycle keys", () => {
             [{ ...base, mspId: "Org1MSP" }, {}, /invalid mspId: "Org1MSP"; expected to be set only together with channel/],
             [{ ...lifecycleBase, mspId: "" }, secrets, /invalid mspId: \(not set\); expected the MSP ID/],
             [lifecycleBase, {}, /invalid adminKeyPem: \(not set\); expected the admin's private key, set with `pulumi config set --secret adminKeyPem`/],
-            [{ ...lifecycleBase, peers: "[]" }, secrets, /invalid peers: "\[\]"; expected a list of the org's peers/],
+            [{ ...lifecycleBase, peers: "[]" }, secrets, /invalid peers: \[\]; expected a list of the org's peers/],
             [{ ...lifecycleBase, peers: '[{"endpoint": 7051}]' }, secrets, /invalid peers\[0\]\.endpoint: 7051; expected a string/],
             [{ ...lifecycleBase, peers: '[{"endpoint": "a:1", "tls": "x"}]' }, secrets, /invalid peers\[0\]\.tls: "x"; expected no such field/],
             [{ ...lifecycleBase, sequence: "latest" }, secrets, /invalid sequence: "latest"; expected "auto" or a whole number from 1/],
