@@ -4,13 +4,14 @@
  * prints its package ID (and nothing else) on stdout. Bad arguments: a
  * message on stderr and exit code 2.
  */
-import { readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { basename } from "node:path";
 import { parseArgs } from "node:util";
 import { InvalidSettingError } from "../validation/errors";
 import { DEFAULT_DIAL_TIMEOUT } from "./connection";
 import type { CouchDbIndexInput } from "./couchdb-indexes";
 import { CHAINCODE_PACKAGE_TYPES, type ChaincodePackageType } from "./metadata";
+import { writeFileAtomically } from "./atomic-write";
 import { buildChaincodePackage, type ChaincodePackageInput } from "./package";
 
 const USAGE = `Usage: ccaas-package --label <label> --address <host:port> --out <file.tgz> [options]
@@ -166,22 +167,6 @@ function describeForCommandLine(err: InvalidSettingError, origins: Origins): str
     return err.message;
 }
 
-/**
- * Writes beside the target, then renames, so a failed run never leaves half
- * a package. A package that carries the peer's client key is readable by
- * its owner only.
- */
-function writeAtomically(file: string, bytes: Buffer, secret: boolean): void {
-    const temporary = `${file}.${process.pid}.tmp`;
-    try {
-        writeFileSync(temporary, bytes, { mode: secret ? 0o600 : 0o644 });
-        renameSync(temporary, file);
-    } catch (err) {
-        rmSync(temporary, { force: true });
-        throw err;
-    }
-}
-
 function main(argv: string[]): number {
     let command: ReturnType<typeof parseCommandLine> | undefined;
     try {
@@ -192,7 +177,7 @@ function main(argv: string[]): number {
         }
         const pkg = buildChaincodePackage(command.input);
         try {
-            writeAtomically(command.out, pkg.bytes, pkg.containsPrivateKey);
+            writeFileAtomically(command.out, pkg.bytes, pkg.containsPrivateKey);
         } catch (err) {
             const reason = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
             throw new UsageError(`cannot write --out ${command.out}: ${reason}`);

@@ -1,11 +1,12 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import { buildChaincodePackage, readChaincodePackage } from "../../components/packaging";
+import { writeFileAtomically } from "../../components/packaging/atomic-write";
 import { normalizePem } from "../../components/validation/pem";
 import { testPki } from "../support/pki";
 
@@ -121,5 +122,27 @@ describe("ccaas-package CLI", () => {
         assert.equal(result.status, 2);
         assert.match(result.stderr, /invalid --client-key .*other\.key: .*CN=peer0-client/);
         assert.ok(!result.stderr.includes(pki.unrelatedKeyPem.split("\n")[1].slice(0, 16)));
+    });
+});
+
+describe("writing the package file", () => {
+    it("never follows a symlink planted at the old predictable temporary name or at the target, and leaves nothing beside it", () => {
+        const scratch = mkdtempSync(join(tmpdir(), "atomic-write-"));
+        try {
+            const victim = join(scratch, "victim.txt");
+            writeFileSync(victim, "untouched");
+            const target = join(scratch, "pkg.tgz");
+            // What a local user could plant: <out>.<pid>.tmp was the temporary name, and the target itself.
+            symlinkSync(victim, `${target}.${process.pid}.tmp`);
+            symlinkSync(victim, target);
+            writeFileAtomically(target, Buffer.from("package bytes"), true);
+            assert.equal(readFileSync(victim, "utf8"), "untouched");
+            assert.equal(lstatSync(target).isSymbolicLink(), false, "the target symlink was replaced, not followed");
+            assert.equal(readFileSync(target, "utf8"), "package bytes");
+            assert.equal(statSync(target).mode & 0o777, 0o600);
+            assert.deepEqual(readdirSync(scratch).sort(), ["pkg.tgz", "pkg.tgz." + process.pid + ".tmp", "victim.txt"].sort());
+        } finally {
+            rmSync(scratch, { recursive: true, force: true });
+        }
     });
 });
