@@ -421,6 +421,11 @@ function readLifecycle(read: ConfigReader, config: ConfigSource, secrets: Lifecy
     if (peers === undefined || peers.length === 0) {
         throw new InvalidSettingError("peers", config.get("peers"), "a list of the org's peers, each {endpoint: host:port, tlsCaPem?, hostOverride?}");
     }
+    // Checked before anything is sent: the program's first request (what the channel runs) is admin-signed.
+    const withoutCa = peers.findIndex((peer) => peer.tlsCaPem === undefined);
+    if (withoutCa >= 0 && read.string("peerTlsCaPem") === undefined) {
+        throw new InvalidSettingError("peerTlsCaPem", undefined, `the PEM of the CA of the peers' TLS certificates (or peers[${withoutCa}].tlsCaPem): admin-signed requests go to peers over TLS only`);
+    }
     const orderer = read.object<OrdererArgs>("orderer", { endpoint: "string", tlsCaPem: "string" }, { hostOverride: "string" });
     const orderers = read.objectArray<OrdererArgs>("orderers", { endpoint: "string", tlsCaPem: "string" }, { hostOverride: "string" });
     const sequenceText = read.string("sequence");

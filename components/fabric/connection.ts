@@ -17,8 +17,13 @@ const DEADLINE_RACE_MS = 1000;
 export interface Endpoint {
     /** host:port, e.g. "peer0.org1.example.com:7051". */
     readonly address: string;
-    /** PEM of the CA that signed the endpoint's TLS certificate. Without it the connection is plaintext. */
+    /** PEM of the CA that signed the endpoint's TLS certificate. Required unless insecurePlaintext is true. */
     readonly tlsCaPem?: string;
+    /**
+     * Plaintext gRPC, for a test network without TLS: only when asked for by
+     * this name. Without tlsCaPem and without it, no connection is made.
+     */
+    readonly insecurePlaintext?: boolean;
     /** TLS server name to expect when it differs from the host in `address`. */
     readonly hostOverride?: string;
     /** Client certificate (PEM) for mutual TLS. */
@@ -218,7 +223,14 @@ function credentialsFor(endpoint: Endpoint): grpc.ChannelCredentials {
         if (endpoint.clientCertPem || endpoint.clientKeyPem) {
             throw new RangeError(`endpoint ${endpoint.address}: a client certificate needs TLS, but no tlsCaPem was given`);
         }
+        // Signed requests never leave in plaintext by default: a missing CA is a mistake until said otherwise.
+        if (endpoint.insecurePlaintext !== true) {
+            throw new RangeError(`endpoint ${endpoint.address}: no tlsCaPem, so no TLS; plaintext gRPC is used only with insecurePlaintext: true (a test network without TLS)`);
+        }
         return grpc.credentials.createInsecure();
+    }
+    if (endpoint.insecurePlaintext === true) {
+        throw new RangeError(`endpoint ${endpoint.address}: insecurePlaintext with a tlsCaPem; give one or the other`);
     }
     if (Boolean(endpoint.clientCertPem) !== Boolean(endpoint.clientKeyPem)) {
         throw new RangeError(`endpoint ${endpoint.address}: mutual TLS needs both clientCertPem and clientKeyPem`);

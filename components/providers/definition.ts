@@ -96,7 +96,7 @@ export const chaincodeDefinitionLogic: ProviderMethods<ChaincodeDefinitionInputs
         });
         (Array.isArray(news.peers) ? news.peers : []).forEach((peer, index) => {
             collector.check(`peers[${index}].endpoint`, peer?.endpoint, () => validateHostPort(`peers[${index}].endpoint`, peer.endpoint));
-            validateTls(collector, `peers[${index}].tlsCaPem`, peer?.tlsCaPem, news.insecurePlaintext);
+            validateTls(collector, `peers[${index}].tlsCaPem`, peer?.tlsCaPem);
         });
         collector.check("requiredApprovals", news.requiredApprovals, () => {
             const orgs = news.requiredApprovals;

@@ -70,7 +70,7 @@ export interface CollectionArgs {
 export interface PeerTargetArgs {
     /** host:port */
     readonly endpoint: pulumi.Input<string>;
-    /** PEM of the CA of the peer's TLS certificate. Required unless insecurePlaintext is true. */
+    /** PEM of the CA of the peer's TLS certificate. Required: admin-signed requests go over TLS only. */
     readonly tlsCaPem?: pulumi.Input<string>;
     /** TLS server name when it differs from the host in endpoint. Defaults to none. */
     readonly hostOverride?: pulumi.Input<string>;
@@ -82,15 +82,15 @@ export interface PeerTargetArgs {
 export interface PeerConnectionArgs {
     /** Peer gRPC endpoint, host:port. */
     readonly peerEndpoint: pulumi.Input<string>;
-    /** PEM of the CA that signed the peer's TLS certificate. Required unless insecurePlaintext is true. */
+    /** PEM of the CA that signed the peer's TLS certificate. Required: admin-signed requests go over TLS only. */
     readonly peerTlsCaPem?: pulumi.Input<string>;
     /** TLS server name of the peer when it differs from the host in peerEndpoint. Defaults to none. */
     readonly peerHostOverride?: pulumi.Input<string>;
 }
 
-/** TLS to peers and orderer: plaintext for test networks, client certificates for mutual TLS. */
+/** TLS to peers and orderer, with client certificates for mutual TLS. */
 export interface TransportArgs {
-    /** Dial peers and orderer without TLS (test networks only). Defaults to false. */
+    /** Refused when true: every request these resources send is signed by an org admin and goes over TLS only. Kept so a stack that sets it is told why. */
     readonly insecurePlaintext?: pulumi.Input<boolean>;
     /** Client TLS certificate (PEM) when peers or orderer require mutual TLS. Defaults to none. */
     readonly clientTlsCertPem?: pulumi.Input<string>;
@@ -122,7 +122,7 @@ export interface SignerArgs {
 export interface OrdererTargetArgs {
     /** host:port. */
     readonly endpoint: pulumi.Input<string>;
-    /** PEM of the CA of the orderer's TLS certificate. Required unless insecurePlaintext. */
+    /** PEM of the CA of the orderer's TLS certificate. Required. */
     readonly tlsCaPem?: pulumi.Input<string>;
     /** TLS server name of the orderer. Defaults to none. */
     readonly hostOverride?: pulumi.Input<string>;
@@ -132,7 +132,7 @@ export interface OrdererTargetArgs {
 export interface OrdererConnectionArgs {
     /** Orderer to broadcast to, host:port. Defaults to none: the peer's gateway submits. */
     readonly ordererEndpoint?: pulumi.Input<string>;
-    /** PEM of the CA of the orderer's TLS certificate. Required with ordererEndpoint unless insecurePlaintext. */
+    /** PEM of the CA of the orderer's TLS certificate. Required with ordererEndpoint. */
     readonly ordererTlsCaPem?: pulumi.Input<string>;
     /** TLS server name of the orderer. Defaults to none. */
     readonly ordererHostOverride?: pulumi.Input<string>;

@@ -199,19 +199,26 @@ export interface PeerTargetInputs {
 
 export function validateConnection(collector: FailureCollector, inputs: PeerConnectionInputs): void {
     collector.check("peerEndpoint", inputs.peerEndpoint, () => validateHostPort("peerEndpoint", inputs.peerEndpoint));
-    validateTls(collector, "peerTlsCaPem", inputs.peerTlsCaPem, inputs.insecurePlaintext);
+    collector.check("insecurePlaintext", inputs.insecurePlaintext, () => {
+        if (inputs.insecurePlaintext === true) {
+            throw new InvalidSettingError("insecurePlaintext", true, "not set: admin-signed lifecycle requests are never sent in plaintext gRPC; give the TLS CA of the peers and orderers");
+        }
+    });
+    validateTls(collector, "peerTlsCaPem", inputs.peerTlsCaPem);
     validateOptionalHost(collector, "peerHostOverride", inputs.peerHostOverride);
     validateClientTls(collector, inputs);
     validateTimeout(collector, "timeoutSeconds", inputs.timeoutSeconds);
 }
 
-export function validateTls(collector: FailureCollector, property: string, caPem: string | undefined, insecurePlaintext: boolean | undefined): void {
+/**
+ * Every request these providers send is signed by an org admin: it goes over
+ * TLS only. insecurePlaintext is refused by name, so a stack that set it
+ * learns why instead of sending an admin's signature in the clear.
+ */
+export function validateTls(collector: FailureCollector, property: string, caPem: string | undefined): void {
     collector.check(property, caPem, () => {
         if (caPem === undefined || caPem === "") {
-            if (insecurePlaintext !== true) {
-                throw new InvalidSettingError(property, caPem, "the PEM of the CA that signed the TLS certificate (or insecurePlaintext: true for a peer without TLS)");
-            }
-            return;
+            throw new InvalidSettingError(property, caPem, "the PEM of the CA that signed the TLS certificate (admin-signed requests go over TLS only)");
         }
         validateCertificateBundlePem(property, caPem);
     });
@@ -264,7 +271,7 @@ export function validateOrderer(collector: FailureCollector, inputs: OrdererInpu
     const single = inputs.ordererEndpoint !== undefined && inputs.ordererEndpoint !== "";
     if (single) {
         collector.check("ordererEndpoint", inputs.ordererEndpoint, () => validateHostPort("ordererEndpoint", inputs.ordererEndpoint));
-        validateTls(collector, "ordererTlsCaPem", inputs.ordererTlsCaPem, inputs.insecurePlaintext);
+        validateTls(collector, "ordererTlsCaPem", inputs.ordererTlsCaPem);
         validateOptionalHost(collector, "ordererHostOverride", inputs.ordererHostOverride);
     }
     collector.check("orderers", inputs.orderers, () => {
@@ -276,7 +283,7 @@ export function validateOrderer(collector: FailureCollector, inputs: OrdererInpu
     });
     (Array.isArray(inputs.orderers) ? inputs.orderers : []).forEach((target, index) => {
         collector.check(`orderers[${index}].endpoint`, target?.endpoint, () => validateHostPort(`orderers[${index}].endpoint`, target?.endpoint));
-        validateTls(collector, `orderers[${index}].tlsCaPem`, target?.tlsCaPem, inputs.insecurePlaintext);
+        validateTls(collector, `orderers[${index}].tlsCaPem`, target?.tlsCaPem);
         validateOptionalHost(collector, `orderers[${index}].hostOverride`, target?.hostOverride);
     });
     validateTimeout(collector, "commitTimeoutSeconds", inputs.commitTimeoutSeconds);

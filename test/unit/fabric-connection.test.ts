@@ -34,7 +34,7 @@ describe("deadlines and unreachable endpoints", () => {
 
     for (const tls of [false, true]) {
         it(`times out after the configured seconds on a peer that never answers (${tls ? "TLS" : "plaintext"})`, async () => {
-            const peer = { address: silentAddress, tlsCaPem: tls ? pki.caCertPem : undefined };
+            const peer = tls ? { address: silentAddress, tlsCaPem: pki.caCertPem } : { address: silentAddress, insecurePlaintext: true };
             const started = Date.now();
             await assert.rejects(queryAllInstalled({ peer, identity, timeoutSeconds: 1 }), (error: unknown) => {
                 assert.ok(error instanceof FabricTimeoutError, String(error));
@@ -47,7 +47,7 @@ describe("deadlines and unreachable endpoints", () => {
     }
 
     it("says which endpoint could not be reached when the port is closed", async () => {
-        await assert.rejects(queryAllInstalled({ peer: { address: closedAddress }, identity, timeoutSeconds: 5 }), (error: unknown) => {
+        await assert.rejects(queryAllInstalled({ peer: { address: closedAddress, tlsCaPem: pki.caCertPem }, identity, timeoutSeconds: 5 }), (error: unknown) => {
             assert.ok(error instanceof FabricUnavailableError, String(error));
             assert.match(error.message, new RegExp(`^cannot reach ${closedAddress} \\(/protos.Endorser/ProcessProposal\\): .*ECONNREFUSED`));
             assert.ok(!error.message.endsWith("Resolution note:"));
@@ -66,12 +66,37 @@ describe("deadlines and unreachable endpoints", () => {
         }
     });
 
+    it("sends nothing in plaintext unless asked for by name: no tlsCaPem is refused before any connection", async () => {
+        let accepted = 0;
+        const listener = createServer((socket: Socket) => {
+            accepted++;
+            socket.destroy();
+        });
+        await new Promise<void>((resolve) => listener.listen(0, "127.0.0.1", resolve));
+        const address = `127.0.0.1:${(listener.address() as { port: number }).port}`;
+        try {
+            await assert.rejects(queryAllInstalled({ peer: { address }, identity, timeoutSeconds: 2 }), (error: unknown) => {
+                assert.match((error as Error).message, new RegExp(`endpoint ${address}: no tlsCaPem, so no TLS; plaintext gRPC is used only with insecurePlaintext: true`));
+                return true;
+            });
+            assert.equal(accepted, 0, "no connection was opened");
+            const connections = new Connections();
+            try {
+                assert.throws(() => connections.client({ address, tlsCaPem: pki.caCertPem, insecurePlaintext: true }), /insecurePlaintext with a tlsCaPem/);
+            } finally {
+                connections.close();
+            }
+        } finally {
+            listener.close();
+        }
+    });
+
     it("reuses one channel per endpoint within an operation", () => {
         const connections = new Connections();
         try {
-            const a = connections.client({ address: silentAddress });
-            assert.equal(connections.client({ address: silentAddress }), a);
-            assert.notEqual(connections.client({ address: silentAddress, hostOverride: "peer0" }), a);
+            const a = connections.client({ address: silentAddress, tlsCaPem: pki.caCertPem });
+            assert.equal(connections.client({ address: silentAddress, tlsCaPem: pki.caCertPem }), a);
+            assert.notEqual(connections.client({ address: silentAddress, tlsCaPem: pki.caCertPem, hostOverride: "peer0" }), a);
         } finally {
             connections.close();
         }

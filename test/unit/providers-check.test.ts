@@ -97,12 +97,14 @@ describe("check", () => {
         assert.deepEqual(result.failures, []);
     });
 
-    it("requires a TLS CA unless plaintext is asked for explicitly", async () => {
+    it("requires a TLS CA, and refuses insecurePlaintext by name: every request is signed by an org admin", async () => {
         const { peerTlsCaPem: _ca, ...withoutCa } = install;
         const failures = (await chaincodeInstallProvider.check({}, withoutCa)).failures;
         assert.deepEqual(properties(failures), ["peerTlsCaPem"]);
-        assert.match(failures[0].reason, /insecurePlaintext: true/);
-        assert.deepEqual((await chaincodeInstallProvider.check({}, { ...withoutCa, insecurePlaintext: true })).failures, []);
+        assert.match(failures[0].reason, /admin-signed requests go over TLS only/);
+        const plaintext = (await chaincodeInstallProvider.check({}, { ...withoutCa, insecurePlaintext: true })).failures;
+        assert.deepEqual(properties(plaintext), ["insecurePlaintext", "peerTlsCaPem"]);
+        assert.match(plaintext[0].reason, /^invalid insecurePlaintext: true; expected not set: admin-signed lifecycle requests are never sent in plaintext gRPC/);
     });
 
     it("rejects a package whose ID was computed for other bytes", async () => {

@@ -134,6 +134,8 @@ describe("readSettings: the Fabric lifecycle keys", () => {
             [{ ...lifecycleBase, peers: '[{"endpoint": 7051}]' }, secrets, /invalid peers\[0\]\.endpoint: 7051; expected a string/],
             [{ ...lifecycleBase, peers: '[{"endpoint": "a:1", "tls": "x"}]' }, secrets, /invalid peers\[0\]\.tls: "x"; expected no such field/],
             [{ ...lifecycleBase, sequence: "latest" }, secrets, /invalid sequence: "latest"; expected "auto" or a whole number from 1/],
+            // No peer TLS CA: refused before the program's first (admin-signed) request, not sent in plaintext.
+            [{ ...lifecycleBase, peerTlsCaPem: "" }, secrets, /invalid peerTlsCaPem: \(not set\); expected the PEM of the CA of the peers' TLS certificates \(or peers\[0\]\.tlsCaPem\): admin-signed requests go to peers over TLS only/],
             [{ ...lifecycleBase, clientTlsCertPem: "C" }, secrets, /invalid clientTlsKeyPem: \(not set\); expected clientTlsCertPem and the secret clientTlsKeyPem together/],
             [{ ...lifecycleBase, orderer: '{"endpoint": "o:7050"}' }, secrets, /invalid orderer\.tlsCaPem: \(not set\)/],
             [{ ...lifecycleBase, commitPeers: '[{"endpoint": "p:9051"}]' }, secrets, /invalid commitPeers\[0\]\.mspId: \(not set\)/],
