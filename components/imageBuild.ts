@@ -19,6 +19,8 @@ export interface ChaincodeImageArgs {
     readonly registry: string;
     /** Repository in the registry. Defaults to the context folder's name. */
     readonly repository?: string;
+    /** Dockerfile ARGs (`--build-arg NAME=value`), e.g. NODE_IMAGE for a base image of your own. Defaults to none. */
+    readonly buildArgs?: Readonly<Record<string, string>>;
 }
 
 /** Folders that never belong to an image's source. */
@@ -58,10 +60,10 @@ export class ChaincodeImage extends pulumi.ComponentResource {
     constructor(name: string, args: ChaincodeImageArgs, opts?: pulumi.ComponentResourceOptions) {
         super("fabric-ccaas:index:ChaincodeImage", name, {}, opts);
         const s = validateArgs(this, () => validateImageArgs(args));
-        const tag = `src-${sourceDigest(s.context).slice(0, 16)}`;
+        const tag = `src-${imageTagDigest(s.context, args.buildArgs).slice(0, 16)}`;
         const host = args.tool === "az-acr" ? `${args.registry}.azurecr.io` : args.registry;
         const reference = `${host}/${s.repository}:${tag}`;
-        const commands = imageCommands(args.tool, args.registry, s.repository, tag, reference, s.context);
+        const commands = imageCommands(args.tool, args.registry, s.repository, tag, reference, s.context, args.buildArgs);
         const command = requireOptionalPeer<typeof commandModule>("@pulumi/command", "", "ChaincodeImage");
         // A component's dependsOn does not hold back its children: the build waits itself (e.g. for the registry).
         const build = new command.local.Command(`${name}-build`, { create: commands.build, triggers: [tag] }, { parent: this, dependsOn: opts?.dependsOn });
@@ -73,17 +75,49 @@ export class ChaincodeImage extends pulumi.ComponentResource {
     }
 }
 
+/**
+ * The tag's digest: the source, and the build arguments when there are any
+ * (another base image is another image; without arguments the tag is the
+ * source's alone, as before they existed).
+ */
+export function imageTagDigest(context: string, buildArgs: Readonly<Record<string, string>> | undefined): string {
+    const source = sourceDigest(context);
+    const names = Object.keys(buildArgs ?? {}).sort();
+    if (names.length === 0) return source;
+    const hash = createHash("sha256").update(source);
+    for (const name of names) hash.update(`\0${name}=${buildArgs![name]}`);
+    return hash.digest("hex");
+}
+
 /** The shell commands that build and push the image, and that read its digest from the registry. */
-export function imageCommands(tool: ImageBuildTool, registry: string, repository: string, tag: string, reference: string, context: string) {
+export function imageCommands(
+    tool: ImageBuildTool,
+    registry: string,
+    repository: string,
+    tag: string,
+    reference: string,
+    context: string,
+    buildArgs: Readonly<Record<string, string>> = {},
+) {
+    const args = Object.keys(buildArgs)
+        .sort()
+        .map((name) => ` --build-arg ${shellQuote(`${name}=${buildArgs[name]}`)}`)
+        .join("");
     if (tool === "az-acr") {
         return {
-            build: `az acr build --registry ${shellQuote(registry)} --image ${shellQuote(`${repository}:${tag}`)} ${shellQuote(context)}`,
+            build: `az acr build --registry ${shellQuote(registry)} --image ${shellQuote(`${repository}:${tag}`)}${args} ${shellQuote(context)}`,
             digest: `az acr repository show --name ${shellQuote(registry)} --image ${shellQuote(`${repository}:${tag}`)} --query digest --output tsv`,
         };
     }
+    const ref = shellQuote(reference);
     return {
-        build: `docker build --tag ${shellQuote(reference)} ${shellQuote(context)} && docker push ${shellQuote(reference)}`,
-        digest: `docker buildx imagetools inspect ${shellQuote(reference)} --format '{{printf "%s" .Manifest.Digest}}'`,
+        build: `docker build --tag ${ref}${args} ${shellQuote(context)} && docker push ${ref}`,
+        // Docker's buildx reads the registry's digest; podman (as docker, podman-docker) has no buildx, and its
+        // local RepoDigests differ from the registry's (it recompresses on push): its push records the registry's.
+        digest:
+            `if docker --version 2>/dev/null | grep -qi podman; then ` +
+            `f=$(mktemp) && { docker push --quiet --digestfile "$f" ${ref} && cat "$f"; rc=$?; rm -f "$f"; exit $rc; }; ` +
+            `else docker buildx imagetools inspect ${ref} --format '{{printf "%s" .Manifest.Digest}}'; fi`,
     };
 }
 
@@ -112,6 +146,10 @@ export function validateImageArgs(args: ChaincodeImageArgs) {
             args.registry,
             args.tool === "az-acr" ? "an Azure Container Registry name (5-50 letters or digits)" : "a registry host such as 'registry.example.com:5000'",
         );
+    }
+    for (const [name, value] of Object.entries(args.buildArgs ?? {})) {
+        if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new InvalidSettingError("imageBuildArgs", name, "NAME=value items whose NAME is a Dockerfile ARG name (letters, digits, _)");
+        if (typeof value !== "string") throw new InvalidSettingError(`imageBuildArgs.${name}`, value, "a string");
     }
     const repository = args.repository ?? path.basename(context).toLowerCase();
     if (!/^[a-z0-9]+([._/-][a-z0-9]+)*$/.test(repository)) {

@@ -48,7 +48,7 @@ export const CONFIG_KEYS = [
     "chaincodes", "chaincodeName", "chaincodeVersion", "label", "packageType", "couchDbIndexDir",
     "namespace", "createNamespace", "serviceName", "port", "address", "dialTimeout",
     "tls", "clientAuth", "tlsAlgorithm", "tlsCaValidityHours", "tlsValidityHours", "tlsEarlyRenewalHours", "tlsClientValidityHours", "tlsClientGeneration", "tlsExtraSans", "tlsSharedCa",
-    "image", "imageDigest", "imageBuild", "imageBuildTool", "imageBuildContext", "imageRegistry", "imageRepository", "replicas", "cpuRequest", "memoryRequest", "cpuLimit", "memoryLimit", "runAsUser",
+    "image", "imageDigest", "imageBuild", "imageBuildTool", "imageBuildContext", "imageBuildArgs", "imageRegistry", "imageRepository", "replicas", "cpuRequest", "memoryRequest", "cpuLimit", "memoryLimit", "runAsUser",
     "env", "imagePullSecrets", "networkPolicy", "peerPodSelector", "peerNamespaceSelector", "peerCidrs", "serviceType", "loadBalancerSubnet",
     "kubeconfig", "kubeContext", "clusterIdentifier",
     "aksCreate", "aksLocation", "aksResourceGroup", "aksKubernetesVersion", "aksNodeCount", "aksVmSize", "aksNetworkPolicy",
@@ -93,7 +93,7 @@ const DEPENDENT_KEYS: ReadonlyArray<{ keys: readonly string[]; accepted: string;
     { keys: ["adminKeyPem"], accepted: "to be set only with signer: pem (with signer: hsm the key stays in the HSM)", holds: (read) => read.oneOf("signer", SIGNERS) !== "hsm" },
     { keys: ["commitPeers", "requiredApprovals"], accepted: "to be set only with commit: true (the committing stack names them)", holds: (read) => read.boolean("commit") ?? true },
     {
-        keys: ["imageBuildTool", "imageBuildContext", "imageRegistry", "imageRepository"],
+        keys: ["imageBuildTool", "imageBuildContext", "imageBuildArgs", "imageRegistry", "imageRepository"],
         accepted: "to be set only together with imageBuild: true",
         holds: (read) => read.boolean("imageBuild") ?? false,
     },
@@ -398,6 +398,7 @@ function readImageBuild(read: ConfigReader, aksRegistryName: string | undefined)
         context: read.string("imageBuildContext") ?? "chaincode/asset-transfer-basic",
         registry,
         repository: read.string("imageRepository"),
+        buildArgs: read.keyValues("imageBuildArgs"),
     };
 }
 

@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { dependsOn, promiseOf, registrationsSettled } from "./support/pulumiMocks";
 import { loadProgram } from "./support/program";
-import { registryDigest, sourceDigest } from "../../components/imageBuild";
+import { imageTagDigest, registryDigest, sourceDigest } from "../../components/imageBuild";
 
 
 describe("sourceDigest", () => {
@@ -53,14 +53,43 @@ describe("imageBuild in the program (mocks)", () => {
         assert.ok(dependsOn(mocks.byType("kubernetes:apps/v1:Deployment")[0], "image-digest"), "the rollout waits for the push and its digest");
     });
 
-    it("asks a docker registry for the digest with imagetools", async () => {
+    it("asks a docker registry for the digest: Docker through imagetools, podman (as docker) through its push's digest file", async () => {
         const { mocks, run } = loadProgram({ config: { imageBuild: "true", imageBuildTool: "docker", imageRegistry: "registry.example.com:5000" } });
         await promiseOf((await run()).chaincodeImage);
         await registrationsSettled();
+        const ref = `'registry.example.com:5000/asset-transfer-basic:${sourceTag()}'`;
         assert.equal(
             mocks.named("image-digest").inputs.create,
-            `docker buildx imagetools inspect 'registry.example.com:5000/asset-transfer-basic:${sourceTag()}' --format '{{printf "%s" .Manifest.Digest}}'`,
+            `if docker --version 2>/dev/null | grep -qi podman; then f=$(mktemp) && { docker push --quiet --digestfile "$f" ${ref} && cat "$f"; rc=$?; rm -f "$f"; exit $rc; }; ` +
+                `else docker buildx imagetools inspect ${ref} --format '{{printf "%s" .Manifest.Digest}}'; fi`,
         );
+    });
+
+    it("passes imageBuildArgs as --build-arg, and makes them part of the tag (the same source on another base is another image)", async () => {
+        const context = join(__dirname, "..", "..", "..", "chaincode", "asset-transfer-basic");
+        const buildArgs = { NODE_IMAGE: "registry.example.com:5000/base/node:22", APP_ENV: "prod" };
+        const { mocks, run } = loadProgram({
+            config: { imageBuild: "true", imageBuildTool: "docker", imageRegistry: "registry.example.com:5000", imageBuildArgs: JSON.stringify(Object.entries(buildArgs).map(([k, v]) => `${k}=${v}`)) },
+        });
+        const image = await promiseOf((await run()).chaincodeImage);
+        await registrationsSettled();
+        const tag = `src-${imageTagDigest(context, buildArgs).slice(0, 16)}`;
+        assert.notEqual(tag, sourceTag());
+        assert.equal(imageTagDigest(context, {}), sourceDigest(context), "without arguments the tag is the source's alone");
+        assert.equal(imageTagDigest(context, { APP_ENV: "prod", NODE_IMAGE: buildArgs.NODE_IMAGE }), imageTagDigest(context, buildArgs), "argument order does not matter");
+        assert.match(
+            mocks.named("image-build").inputs.create,
+            new RegExp(`^docker build --tag 'registry\\.example\\.com:5000/asset-transfer-basic:${tag}' --build-arg 'APP_ENV=prod' --build-arg 'NODE_IMAGE=registry\\.example\\.com:5000/base/node:22' '.*chaincode/asset-transfer-basic' && docker push`),
+        );
+        assert.match(String(image), new RegExp(`:${tag}@sha256:`));
+    });
+
+    it("refuses an imageBuildArgs item that is not NAME=value with an ARG name, naming it", () => {
+        // Refused as the program loads, before anything is declared.
+        const spaced = loadProgram({ config: { imageBuild: "true", imageBuildTool: "docker", imageRegistry: "r:5000", imageBuildArgs: '["NODE IMAGE=x"]' } });
+        assert.throws(spaced.load, /invalid imageBuildArgs: "NODE IMAGE"; expected NAME=value items whose NAME is a Dockerfile ARG name/);
+        const noEquals = loadProgram({ config: { imageBuild: "true", imageBuildTool: "docker", imageRegistry: "r:5000", imageBuildArgs: '["NODE_IMAGE"]' } });
+        assert.throws(noEquals.load, /invalid imageBuildArgs\[0\]: "NODE_IMAGE"; expected an item of the form NAME=value/);
     });
 
     it("stops the update naming the command and what it printed when the registry gives no digest", () => {
