@@ -140,7 +140,7 @@ describe("writing the package file", () => {
             assert.equal(lstatSync(target).isSymbolicLink(), false, "the target symlink was replaced, not followed");
             assert.equal(readFileSync(target, "utf8"), "package bytes");
             assert.equal(statSync(target).mode & 0o777, 0o600);
-            assert.deepEqual(readdirSync(scratch).sort(), ["pkg.tgz", "pkg.tgz." + process.pid + ".tmp", "victim.txt"].sort());
+            assert.deepEqual(readdirSync(scratch).sort(), ["pkg.tgz", `pkg.tgz.${process.pid}.tmp`, "victim.txt"].sort());
         } finally {
             rmSync(scratch, { recursive: true, force: true });
         }
