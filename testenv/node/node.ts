@@ -16,7 +16,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { promisify } from "node:util";
 import { toolchainBinDir, toolchainEnv } from "../kube/toolchain";
 import { ComponentError } from "../network/logs";
-import { isRunning, type ProcessRecord, stopProcesses } from "../network/processes";
+import { isRunning, killNow, type ProcessRecord } from "../network/processes";
 import { freeSlot, type NodeAddresses, nodeAddresses } from "./addresses";
 import {
     CLUSTER_DOMAIN,
@@ -157,22 +157,36 @@ export class RealNode {
         return this.sandbox.processesInside();
     }
 
+    /**
+     * A folder holding `docker`: podman (Debian's, as podman-docker makes it
+     * the docker command) run in the node's mount namespace, so its storage,
+     * caches and registries config are the node's. Put it first on PATH for a
+     * program whose imageBuildTool is docker.
+     */
+    dockerCommandDir(): string {
+        const dir = join(this.layout.root, "bin");
+        fs.mkdirSync(dir, { recursive: true });
+        const enter = this.sandbox.enterArgs({ network: false }).slice(0, -1).join(" ");
+        fs.writeFileSync(join(dir, "docker"), `#!/bin/sh\n# podman as docker, inside the real node's mount namespace (testenv/node).\nexec nsenter ${enter} --wd="$PWD" -- podman "$@"\n`, { mode: 0o755 });
+        return dir;
+    }
+
     /** Builds a Dockerfile with podman on this node and pushes it to the node's registry; returns the registry's digest. */
     buildImage(build: ImageBuild): Promise<string> {
         return buildAndPush(this.sandbox, build);
     }
 
     /**
-     * Stops the daemons by PID (the kubelet first, so it restarts nothing),
-     * kills what is left inside (shims, containers), removes the cgroups, the
-     * namespaces with their link, and the folder. Idempotent.
+     * Kills the daemons by PID (SIGKILL: the node's state is thrown away, so
+     * a graceful stop buys nothing), then whatever is left inside (shims,
+     * containers), removes the cgroups, the namespaces with their link, and
+     * the folder. Idempotent.
      */
     async delete(): Promise<void> {
         if (this.deleted) return;
         this.deleted = true;
-        const byStopOrder = [...this.processes].reverse();
         try {
-            await stopProcesses(byStopOrder);
+            killNow(this.processes);
         } finally {
             await this.sandbox.destroy();
             fs.rmSync(this.layout.root, { recursive: true, force: true });

@@ -1,0 +1,173 @@
+/*
+ * The program under the real Pulumi engine on a real node, with imageBuild
+ * as a user sets it (imageBuildTool: docker, here podman as docker; the
+ * Dockerfile's NODE_IMAGE through imageBuildArgs). No channel: the package
+ * only, so no Fabric network is needed (the peers' side comes with them).
+ *   - ChaincodeImage builds the sample chaincode, pushes it to the node's
+ *     registry and reads its digest; the kubelet runs exactly those bytes.
+ *   - The product's pod spec holds on a real container: uid 10001, a
+ *     read-only root with /tmp writable, the TLS files readable, no service
+ *     account token, restricted Pod Security, Ready through its probes.
+ *   - The product's NetworkPolicy: a pod labelled as a peer, in the namespace
+ *     the policy names, connects to the address in the package; a foreign pod
+ *     does not; with networkPolicy: false it does (so the test can fail).
+ *   - A second `up` changes nothing; `destroy` removes the namespace.
+ */
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { after, before, describe, it } from "node:test";
+import { setTimeout as sleep } from "node:timers/promises";
+import { TLS_KEY_FILE } from "../../components/environment";
+import { missingToolchainBinaries } from "../../testenv/kube";
+import { describeMissing, missingNodePrerequisites, RealNode } from "../../testenv/node";
+import { registryDigest } from "../../testenv/node/images";
+import { type PulumiStack, PulumiWorkspace, REPO_ROOT, requireSuccess } from "../../testenv/pulumi/workspace";
+
+const ENGINE = ["pulumi", "pulumi-language-nodejs", "pulumi-resource-kubernetes", "pulumi-resource-tls", "pulumi-resource-command"];
+const missing = missingNodePrerequisites();
+const missingEngine = missingToolchainBinaries(ENGINE);
+if (missing.length > 0 && process.env.CCAAS_REQUIRE_NODE === "1") {
+    throw new Error(`real node required (CCAAS_REQUIRE_NODE=1), but: ${describeMissing(missing)}`);
+}
+const skip =
+    missing.length > 0 ? `no real node on this machine: ${describeMissing(missing)}` : missingEngine.length > 0 ? `the toolchain lacks ${missingEngine.join(", ")}: npm run toolchain` : false;
+
+const NAMESPACE = "cc-realnode";
+const PEERS_NS = "fabric-peers";
+const OTHER_NS = "elsewhere";
+
+/** exit 0 when a TCP connection to host:port is made within 2 s. */
+const TCP_PROBE =
+    "const [h, p] = process.argv.slice(1); const s = require('net').connect(Number(p), h); s.on('connect', () => process.exit(0)); s.on('error', () => process.exit(1)); setTimeout(() => process.exit(2), 2000);";
+
+function clientPod(namespace: string, name: string, labels: Record<string, string>, image: string): string {
+    return `apiVersion: v1
+kind: Namespace
+metadata: { name: ${namespace} }
+---
+apiVersion: v1
+kind: Pod
+metadata: { name: ${name}, namespace: ${namespace}, labels: ${JSON.stringify(labels)} }
+spec:
+  terminationGracePeriodSeconds: 0
+  automountServiceAccountToken: false
+  containers: [{ name: client, image: "${image}", command: ["sleep", "3600"] }]
+`;
+}
+
+describe("the program on a real node: imageBuild with docker, the chaincode server on a real kubelet", { skip }, () => {
+    let node: RealNode;
+    let workspace: PulumiWorkspace;
+    let stack: PulumiStack;
+    let outputs: Record<string, any>;
+    let dockerPath: Record<string, string>;
+
+    const up = async () => requireSuccess(await stack.run(["up", "--yes", "--skip-preview"], { env: dockerPath, timeoutMs: 15 * 60_000 }));
+
+    const connects = async (namespace: string, pod: string): Promise<boolean> => {
+        const [host, port] = String(outputs.connectionAddress).split(":");
+        try {
+            await node.kubectl(["exec", "-n", namespace, pod, "--", "node", "-e", TCP_PROBE, host, port], { timeoutMs: 20_000 });
+            return true;
+        } catch (error) {
+            if (/command terminated with exit code [12]/.test((error as Error).message)) return false;
+            throw error;
+        }
+    };
+
+    const eventually = async (what: string, want: boolean, probe: () => Promise<boolean>) => {
+        const deadline = Date.now() + 60_000;
+        let last: boolean | undefined;
+        while (Date.now() < deadline) {
+            last = await probe();
+            if (last === want && (await probe()) === want) return;
+            await sleep(500);
+        }
+        assert.fail(`${what}: still ${last} after 60 s, expected ${want}`);
+    };
+
+    const serverPod = async (): Promise<any> => {
+        const pods = await node.getJson<{ items: any[] }>(["pods", "-n", NAMESPACE, "-l", "app.kubernetes.io/component=chaincode"]);
+        const live = pods.items.filter((pod) => !pod.metadata.deletionTimestamp);
+        assert.equal(live.length, 1, `one chaincode server pod, found ${live.map((pod) => pod.metadata.name).join(", ")}`);
+        return live[0];
+    };
+
+    const inServer = async (...command: string[]) => node.kubectl(["exec", "-n", NAMESPACE, (await serverPod()).metadata.name, "--", ...command]);
+
+    before(async () => {
+        node = await RealNode.create({ log: (line) => console.log(`# node: ${line}`) });
+        workspace = PulumiWorkspace.create((line) => console.log(`# ${line}`));
+        dockerPath = { PATH: `${node.dockerCommandDir()}:${process.env.PATH ?? ""}` };
+        stack = await workspace.initStack("realnode");
+        const set = (key: string, value: string, flags?: { secret?: boolean; path?: boolean }) => stack.setConfig(key, value, flags);
+        await set("chaincodeName", "basic");
+        await set("namespace", NAMESPACE);
+        await set("kubeconfig", node.kubeconfig(), { secret: true });
+        await set("imageBuild", "true");
+        await set("imageBuildTool", "docker");
+        await set("imageRegistry", node.addresses.registryHost);
+        await set("imageBuildContext", join(REPO_ROOT, "chaincode", "asset-transfer-basic"));
+        await set("imageBuildArgs[0]", `NODE_IMAGE=${node.images.node}`, { path: true });
+        await set("peerNamespaceSelector[0]", `kubernetes.io/metadata.name=${PEERS_NS}`, { path: true });
+        await node.kubectl(["apply", "-f", "-"], { input: clientPod(PEERS_NS, "peer0", { "app.kubernetes.io/component": "peer" }, node.images.node) });
+        await node.kubectl(["apply", "-f", "-"], { input: clientPod(OTHER_NS, "stranger", {}, node.images.node) });
+        await up();
+        outputs = await stack.outputs();
+        for (const [namespace, pod] of [[PEERS_NS, "peer0"], [OTHER_NS, "stranger"]]) {
+            await node.kubectl(["wait", "-n", namespace, `pod/${pod}`, "--for=condition=Ready", "--timeout=120s"], { timeoutMs: 130_000 });
+        }
+    });
+
+    after(async () => {
+        if (stack) await stack.run(["destroy", "--yes"], { env: dockerPath, timeoutMs: 10 * 60_000 });
+        await node?.delete();
+        workspace?.remove();
+    });
+
+    it("runs the image the program built with docker and pushed, pinned by the registry's digest", async () => {
+        const image = String(outputs.chaincodeImage);
+        const match = /^(.+:src-[0-9a-f]{16})@(sha256:[0-9a-f]{64})$/.exec(image);
+        assert.ok(match, `chaincodeImage ${image} is <registry>/<repository>:src-<digest>@sha256:<digest>`);
+        assert.ok(match[1].startsWith(`${node.addresses.registryHost}/asset-transfer-basic:`));
+        assert.equal(match[2], await registryDigest(match[1]), "the digest is the registry's");
+        const pod = await serverPod();
+        assert.equal(pod.spec.containers[0].image, image);
+        const status = pod.status.containerStatuses[0];
+        assert.equal(status.ready, true, "Ready through its probes");
+        assert.ok(String(status.imageID).endsWith(match[2]), `the kubelet ran ${status.imageID}`);
+    });
+
+    it("holds the product's pod spec on a real container: uid 10001, read-only root, /tmp writable, TLS key readable, no token, restricted Pod Security", async () => {
+        assert.equal((await inServer("id", "-u")).trim(), "10001");
+        await assert.rejects(inServer("touch", "/probe"), /Read-only file system/);
+        await inServer("touch", "/tmp/probe");
+        assert.match(await inServer("cat", TLS_KEY_FILE), /-----BEGIN (EC )?PRIVATE KEY-----/);
+        await assert.rejects(inServer("ls", "/var/run/secrets/kubernetes.io/serviceaccount"), /No such file or directory/);
+        const namespace = await node.getJson<any>(["namespace", NAMESPACE]);
+        assert.equal(namespace.metadata.labels["pod-security.kubernetes.io/enforce"], "restricted");
+    });
+
+    it("the product's NetworkPolicy admits the peer's pod at the package's address and keeps a foreign pod out", async () => {
+        assert.match(String(outputs.connectionAddress), new RegExp(`\\.${NAMESPACE}(\\.svc(\\.cluster\\.local)?)?:9999$`), "the address peers dial: a Service name");
+        await eventually("the peer's pod", true, () => connects(PEERS_NS, "peer0"));
+        await eventually("the foreign pod", false, () => connects(OTHER_NS, "stranger"));
+    });
+
+    it("a second up changes nothing", async () => {
+        const preview = await stack.run(["preview", "--expect-no-changes", "--diff"], { env: dockerPath });
+        assert.equal(preview.code, 0, `${preview.stdout}\n${preview.stderr}`);
+    });
+
+    it("with networkPolicy: false the foreign pod connects (what the policy kept out)", async () => {
+        await stack.removeConfig("peerNamespaceSelector");
+        await stack.setConfig("networkPolicy", "false");
+        await up();
+        await eventually("the foreign pod, no policy", true, () => connects(OTHER_NS, "stranger"));
+    });
+
+    it("destroy removes what the program made", async () => {
+        requireSuccess(await stack.run(["destroy", "--yes"], { env: dockerPath, timeoutMs: 10 * 60_000 }));
+        await assert.rejects(node.kubectl(["get", "namespace", NAMESPACE]), /NotFound/);
+    });
+});
