@@ -16,12 +16,12 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { setTimeout as sleep } from "node:timers/promises";
 import { TLS_KEY_FILE } from "../../components/environment";
 import { missingToolchainBinaries } from "../../testenv/kube";
 import { describeMissing, missingNodePrerequisites, RealNode } from "../../testenv/node";
 import { registryDigest } from "../../testenv/node/images";
 import { type PulumiStack, PulumiWorkspace, REPO_ROOT, requireSuccess } from "../../testenv/pulumi/workspace";
+import { clientPod, connectsFrom, eventually } from "./support/node-pods";
 
 const ENGINE = ["pulumi", "pulumi-language-nodejs", "pulumi-resource-kubernetes", "pulumi-resource-tls", "pulumi-resource-command"];
 const missing = missingNodePrerequisites();
@@ -36,25 +36,6 @@ const NAMESPACE = "cc-realnode";
 const PEERS_NS = "fabric-peers";
 const OTHER_NS = "elsewhere";
 
-/** exit 0 when a TCP connection to host:port is made within 2 s. */
-const TCP_PROBE =
-    "const [h, p] = process.argv.slice(1); const s = require('net').connect(Number(p), h); s.on('connect', () => process.exit(0)); s.on('error', () => process.exit(1)); setTimeout(() => process.exit(2), 2000);";
-
-function clientPod(namespace: string, name: string, labels: Record<string, string>, image: string): string {
-    return `apiVersion: v1
-kind: Namespace
-metadata: { name: ${namespace} }
----
-apiVersion: v1
-kind: Pod
-metadata: { name: ${name}, namespace: ${namespace}, labels: ${JSON.stringify(labels)} }
-spec:
-  terminationGracePeriodSeconds: 0
-  automountServiceAccountToken: false
-  containers: [{ name: client, image: "${image}", command: ["sleep", "3600"] }]
-`;
-}
-
 describe("the program on a real node: imageBuild with docker, the chaincode server on a real kubelet", { skip }, () => {
     let node: RealNode;
     let workspace: PulumiWorkspace;
@@ -64,26 +45,10 @@ describe("the program on a real node: imageBuild with docker, the chaincode serv
 
     const up = async () => requireSuccess(await stack.run(["up", "--yes", "--skip-preview"], { env: dockerPath, timeoutMs: 15 * 60_000 }));
 
-    const connects = async (namespace: string, pod: string): Promise<boolean> => {
+    /** From a client pod to the address in the package (what the peers dial). */
+    const connects = (namespace: string, pod: string) => {
         const [host, port] = String(outputs.connectionAddress).split(":");
-        try {
-            await node.kubectl(["exec", "-n", namespace, pod, "--", "node", "-e", TCP_PROBE, host, port], { timeoutMs: 20_000 });
-            return true;
-        } catch (error) {
-            if (/command terminated with exit code [12]/.test((error as Error).message)) return false;
-            throw error;
-        }
-    };
-
-    const eventually = async (what: string, want: boolean, probe: () => Promise<boolean>) => {
-        const deadline = Date.now() + 60_000;
-        let last: boolean | undefined;
-        while (Date.now() < deadline) {
-            last = await probe();
-            if (last === want && (await probe()) === want) return;
-            await sleep(500);
-        }
-        assert.fail(`${what}: still ${last} after 60 s, expected ${want}`);
+        return connectsFrom(node, { namespace, name: pod, container: "client" }, host, Number(port));
     };
 
     const serverPod = async (): Promise<any> => {

@@ -18,10 +18,10 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { setTimeout as sleep } from "node:timers/promises";
 import { describeMissing, hostChanges, type HostSnapshot, hostSnapshot, missingNodePrerequisites, RealNode } from "../../testenv/node";
 import { REPO_ROOT } from "../../testenv/pulumi/workspace";
 import { testPki } from "../support/pki";
+import { clientPod, connectsFrom, eventually } from "./support/node-pods";
 
 const missing = missingNodePrerequisites();
 if (missing.length > 0 && process.env.CCAAS_REQUIRE_NODE === "1") {
@@ -98,36 +98,6 @@ spec:
 `;
 }
 
-function clientPod(namespace: string, name: string, labels: Record<string, string>, image: string): string {
-    return `apiVersion: v1
-kind: Namespace
-metadata: { name: ${namespace} }
----
-apiVersion: v1
-kind: Pod
-metadata:
-  name: ${name}
-  namespace: ${namespace}
-  labels: ${JSON.stringify(labels)}
-spec:
-  terminationGracePeriodSeconds: 0
-  automountServiceAccountToken: false
-  containers:
-    - name: client
-      image: ${image}
-      command: ["sleep", "3600"]
-`;
-}
-
-/** A TCP connect from Node (busybox's nc cannot tell a refused or dropped connection from a closed one): exit 0 when it connects. */
-const TCP_PROBE = [
-    "const [host, port] = process.argv.slice(1);",
-    "const socket = require('net').connect(Number(port), host);",
-    "socket.on('connect', () => process.exit(0));",
-    "socket.on('error', (error) => { console.error(error.code); process.exit(1); });",
-    "setTimeout(() => { console.error('no answer in 2 s'); process.exit(2); }, 2000);",
-].join(" ");
-
 /** Admits the peers' pods on the chaincode port; no egress at all. */
 const NETWORK_POLICY = `apiVersion: networking.k8s.io/v1
 kind: NetworkPolicy
@@ -150,30 +120,9 @@ describe("a real node (kubelet, containerd, runc, CNI bridge, CoreDNS, kube-prox
     let image: string;
     const pki = testPki();
 
-    /** A TCP connection from a pod's container: true when it is made, false when refused, unreachable or unanswered. */
-    const connectsFrom = async (namespace: string, pod: string, container: string, host: string, port: number): Promise<boolean> => {
-        try {
-            await node.kubectl(["exec", "-n", namespace, pod, "-c", container, "--", "node", "-e", TCP_PROBE, host, String(port)], { timeoutMs: 20_000 });
-            return true;
-        } catch (error) {
-            if (/command terminated with exit code [12]/.test((error as Error).message)) return false;
-            throw error;
-        }
-    };
     /** From a client pod to the chaincode Service, by its name. */
-    const connects = (namespace: string, pod: string) => connectsFrom(namespace, pod, "client", `basic.${CHAINCODE_NS}.svc.cluster.local`, 9999);
-
-    /** Polls until `probe` gives `want` (policies apply within seconds), then checks it once more so it holds. */
-    const eventually = async (what: string, want: boolean, probe: () => Promise<boolean>, timeoutMs = 60_000) => {
-        const deadline = Date.now() + timeoutMs;
-        let last: boolean | undefined;
-        while (Date.now() < deadline) {
-            last = await probe();
-            if (last === want && (await probe()) === want) return;
-            await sleep(500);
-        }
-        assert.fail(`${what}: still ${last} after ${timeoutMs / 1000} s, expected ${want}`);
-    };
+    const connects = (namespace: string, pod: string) =>
+        connectsFrom(node, { namespace, name: pod, container: "client" }, `basic.${CHAINCODE_NS}.svc.cluster.local`, 9999);
 
     const chaincodePod = async (): Promise<string> => {
         const pods = await node.getJson<{ items: { metadata: { name: string; deletionTimestamp?: string } }[] }>(["pods", "-n", CHAINCODE_NS, "-l", "app=basic"]);
@@ -246,7 +195,7 @@ describe("a real node (kubelet, containerd, runc, CNI bridge, CoreDNS, kube-prox
     it("kube-router enforces the NetworkPolicy: the peers get in, a foreign pod does not, the chaincode cannot connect out", async () => {
         // Out of the chaincode to the API server's Service address (by address: a DNS lookup is egress too).
         const kubernetes = await node.getJson<any>(["service", "-n", "default", "kubernetes"]);
-        const outbound = async () => connectsFrom(CHAINCODE_NS, await chaincodePod(), "chaincode", kubernetes.spec.clusterIP, 443);
+        const outbound = async () => connectsFrom(node, { namespace: CHAINCODE_NS, name: await chaincodePod(), container: "chaincode" }, kubernetes.spec.clusterIP, 443);
         // Without a policy everything connects: what the policy must change.
         await eventually("the foreign pod, no policy", true, () => connects(OTHER_NS, "stranger"));
         await eventually("the chaincode connecting out, no policy", true, outbound);

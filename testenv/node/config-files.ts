@@ -318,13 +318,7 @@ metadata:
 spec:
   clusterIP: ${addresses.dnsServiceIp}
   ports:
-    - name: dns
-      port: 53
-      protocol: UDP
-    - name: dns-tcp
-      port: 53
-      protocol: TCP
----
+${dnsPorts("    ")}---
 apiVersion: discovery.k8s.io/v1
 kind: EndpointSlice
 metadata:
@@ -339,13 +333,12 @@ endpoints:
     conditions:
       ready: true
 ports:
-  - name: dns
-    port: 53
-    protocol: UDP
-  - name: dns-tcp
-    port: 53
-    protocol: TCP
-`;
+${dnsPorts("  ")}`;
+}
+
+/** DNS over UDP and TCP, as the Service and its endpoints list them. */
+function dnsPorts(indent: string): string {
+    return ["udp", "tcp"].map((protocol) => `${indent}- name: ${protocol === "udp" ? "dns" : "dns-tcp"}\n${indent}  port: 53\n${indent}  protocol: ${protocol.toUpperCase()}\n`).join("");
 }
 
 function toml(value: string): string {
