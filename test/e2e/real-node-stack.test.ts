@@ -17,7 +17,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { TLS_KEY_FILE } from "../../components/environment";
-import { missingToolchainBinaries } from "../../testenv/kube";
+import { missingToolchainBinaries, toolchainEnv } from "../../testenv/kube";
 import { describeMissing, missingNodePrerequisites, RealNode } from "../../testenv/node";
 import { registryDigest } from "../../testenv/node/images";
 import { type PulumiStack, PulumiWorkspace, REPO_ROOT, requireSuccess } from "../../testenv/pulumi/workspace";
@@ -63,7 +63,8 @@ describe("the program on a real node: imageBuild with docker, the chaincode serv
     before(async () => {
         node = await RealNode.create({ log: (line) => console.log(`# node: ${line}`) });
         workspace = PulumiWorkspace.create((line) => console.log(`# ${line}`));
-        dockerPath = { PATH: `${node.dockerCommandDir()}:${process.env.PATH ?? ""}` };
+        // podman as docker first, before the toolchain's PATH (the engine and its plugins).
+        dockerPath = { PATH: `${node.dockerCommandDir()}:${toolchainEnv().PATH ?? ""}` };
         stack = await workspace.initStack("realnode");
         const set = (key: string, value: string, flags?: { secret?: boolean; path?: boolean }) => stack.setConfig(key, value, flags);
         await set("chaincodeName", "basic");
@@ -85,9 +86,13 @@ describe("the program on a real node: imageBuild with docker, the chaincode serv
     });
 
     after(async () => {
-        if (stack) await stack.run(["destroy", "--yes"], { env: dockerPath, timeoutMs: 10 * 60_000 });
-        await node?.delete();
-        workspace?.remove();
+        try {
+            if (stack) await stack.run(["destroy", "--yes"], { env: dockerPath, timeoutMs: 10 * 60_000 });
+        } finally {
+            // Whatever the destroy did, the node and the workspace go.
+            await node?.delete();
+            workspace?.remove();
+        }
     });
 
     it("runs the image the program built with docker and pushed, pinned by the registry's digest", async () => {
