@@ -1,7 +1,7 @@
 import { generateKeyPairSync } from "node:crypto";
 import { describe, it } from "node:test";
 import * as assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { CONFIG_KEYS, readSettings } from "../../components/settings";
@@ -289,9 +289,14 @@ describe("bad input: each refused naming the key, the value and what is accepted
 
     it("accepts a kubeconfig given as a path, checking the context in that file", () => {
         const dir = mkdtempSync(join(tmpdir(), "kubeconfig-"));
-        const file = join(dir, "config");
-        writeFileSync(file, kubeconfig(["dev", "prod"]));
-        assert.equal(readSettings({ get: (key) => ({ ...base, kubeconfig: file, kubeContext: "prod" })[key] }).cluster.kind, "existing");
-        assert.equal(refusal({ ...base, kubeconfig: file, kubeContext: "test" }).accepted, "a context of the kubeconfig: dev, prod");
+        try {
+            const file = join(dir, "config");
+            writeFileSync(file, kubeconfig(["dev", "prod"]));
+            assert.equal(readSettings({ get: (key) => ({ ...base, kubeconfig: file, kubeContext: "prod" })[key] }).cluster.kind, "existing");
+            assert.equal(refusal({ ...base, kubeconfig: file, kubeContext: "test" }).accepted, "a context of the kubeconfig: dev, prod");
+        } finally {
+            // A kubeconfig (a token in it) is not left in the machine's temp folder.
+            rmSync(dir, { recursive: true, force: true });
+        }
     });
 });
