@@ -120,6 +120,18 @@ module_time() {
 
 heavy() { nice -n 19 "$@"; }
 
+# go install of packages of one module at one version into "$out/bin" (each
+# package a path below the module, "" for its root); fails naming the module
+# when the proxy does not serve it.
+# Usage: go_install OUT MODULE VERSION LDFLAGS PACKAGE...
+go_install() {
+  local out=$1 module=$2 version=$3 ldflags=$4 pkg targets=()
+  shift 4
+  module_dir "$module@$version" >/dev/null
+  for pkg in "$@"; do targets+=("$module$pkg@$version"); done
+  GOBIN="$out/bin" heavy go install -trimpath -ldflags "$ldflags" "${targets[@]}"
+}
+
 # etcd's server module replaces its sibling modules (api, client, pkg) with
 # ../ paths; a wrapper module requires them at the same published version.
 build_etcd() {
@@ -143,10 +155,7 @@ build_etcd() {
 }
 
 build_kwok() {
-  local out=$1
-  module_dir "sigs.k8s.io/kwok@v$kwok_version" >/dev/null
-  GOBIN="$out/bin" heavy go install -trimpath \
-    "sigs.k8s.io/kwok/cmd/kwok@v$kwok_version" "sigs.k8s.io/kwok/cmd/kwokctl@v$kwok_version"
+  go_install "$1" sigs.k8s.io/kwok "v$kwok_version" "" /cmd/kwok /cmd/kwokctl
 }
 
 # k8s.io/kubernetes replaces its ~31 staging modules with ./staging/...; a
@@ -250,37 +259,29 @@ build_pulumi_resource_tls() {
 }
 
 build_pulumi_resource_command() {
-  local out=$1 module=github.com/pulumi/pulumi-command/provider
-  module_dir "$module@$command_provider_commit" >/dev/null
-  GOBIN="$out/bin" heavy go install -trimpath \
-    -ldflags "-s -w -X $module/pkg/version.Version=$command_provider_version" \
-    "$module/cmd/pulumi-resource-command@$command_provider_commit"
+  local module=github.com/pulumi/pulumi-command/provider
+  go_install "$1" "$module" "$command_provider_commit" \
+    "-s -w -X $module/pkg/version.Version=$command_provider_version" /cmd/pulumi-resource-command
 }
 
 build_coredns() {
-  local out=$1 module=github.com/coredns/coredns
-  module_dir "$module@v$coredns_version" >/dev/null
-  GOBIN="$out/bin" heavy go install -trimpath -ldflags "-s -w" "$module@v$coredns_version"
-  "$out/bin/coredns" -version | head -n 1
+  go_install "$1" github.com/coredns/coredns "v$coredns_version" "-s -w" ""
+  "$1/bin/coredns" -version | head -n 1
 }
 
 # Its version is set only through the ldflag (the module's Makefile does the same).
 build_kube_router() {
-  local out=$1 module=github.com/cloudnativelabs/kube-router/v2
-  module_dir "$module@v$kube_router_version" >/dev/null
-  GOBIN="$out/bin" heavy go install -trimpath \
-    -ldflags "-s -w -X $module/pkg/version.Version=v$kube_router_version" \
-    "$module/cmd/kube-router@v$kube_router_version"
-  "$out/bin/kube-router" --version
+  local module=github.com/cloudnativelabs/kube-router/v2
+  go_install "$1" "$module" "v$kube_router_version" "-s -w -X $module/pkg/version.Version=v$kube_router_version" /cmd/kube-router
+  "$1/bin/kube-router" --version
 }
 
 # Version ldflag as in the module's .goreleaser.yaml (bare 1.7.12, like the
 # release binaries; without it `-version` prints the module's v1.7.12).
 build_actionlint() {
-  local out=$1 module=github.com/rhysd/actionlint
-  module_dir "$module@v$actionlint_version" >/dev/null
-  GOBIN="$out/bin" heavy go install -trimpath \
-    -ldflags "-s -w -X $module.version=$actionlint_version -X '$module.installedFrom=built from Go module $module@v$actionlint_version by testenv/toolchain/build.sh'" \
-    "$module/cmd/actionlint@v$actionlint_version"
-  "$out/bin/actionlint" -version
+  local module=github.com/rhysd/actionlint
+  go_install "$1" "$module" "v$actionlint_version" \
+    "-s -w -X $module.version=$actionlint_version -X '$module.installedFrom=built from Go module $module@v$actionlint_version by testenv/toolchain/build.sh'" \
+    /cmd/actionlint
+  "$1/bin/actionlint" -version
 }
