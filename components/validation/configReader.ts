@@ -89,7 +89,7 @@ export class ConfigReader {
         if (raw === undefined) return undefined;
         const parsed = this.parseJson(key, raw);
         if (!Array.isArray(parsed)) throw new InvalidSettingError(key, raw, `a list of objects with ${describeFields(required, optional)}`);
-        return parsed.map((item, i) => checkObject(`${key}[${i}]`, JSON.stringify(item), item, required, optional) as T);
+        return parsed.map((item, i) => checkObject(`${key}[${i}]`, item, item, required, optional) as T);
     }
 
     /** A list of "NAME=value" strings as a map. */
@@ -148,7 +148,7 @@ function shownField(field: string, value: unknown, hidden: readonly string[]): u
  */
 export function checkObjectList<T>(key: string, value: unknown, required: Record<string, FieldType>, optional: Record<string, FieldType> = {}, hidden: readonly string[] = []): T[] {
     if (!Array.isArray(value)) throw new InvalidSettingError(key, hidden.length ? new HiddenValue() : value, `a list of objects with ${describeFields(required, optional)}`);
-    return value.map((item, i) => checkObject(`${key}[${i}]`, hidden.length ? new HiddenValue() : JSON.stringify(item), item, required, optional, hidden) as T);
+    return value.map((item, i) => checkObject(`${key}[${i}]`, hidden.length ? new HiddenValue() : item, item, required, optional, hidden) as T);
 }
 
 function describeFields(required: Record<string, FieldType>, optional: Record<string, FieldType>): string {

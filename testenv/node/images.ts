@@ -12,8 +12,8 @@
  */
 import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
-import { homedir } from "node:os";
 import { dirname, join } from "node:path";
+import { cacheRoot } from "../network/binaries";
 import { PAUSE_IMAGE } from "./config-files";
 import type { NodeSandbox } from "./sandbox";
 
@@ -129,7 +129,7 @@ function sharedLibraries(binary: string): string[] {
 
 /** npm's package from the npm registry, cached beside the project's other downloads. */
 function npmTarball(): string {
-    const cache = join(process.env.CCAAS_CACHE || join(homedir(), ".cache", "fabric-ccaas"), "node-image");
+    const cache = join(cacheRoot(), "node-image");
     const tarball = join(cache, `npm-${NPM_VERSION}.tgz`);
     if (!fs.existsSync(tarball)) {
         fs.mkdirSync(cache, { recursive: true });

@@ -36,7 +36,7 @@ import {
 import { buildAndPush, buildNodeImages, type ImageBuild, type NodeImages } from "./images";
 import { type NodeLayout, nodeLayout } from "./layout";
 import { NodePki } from "./pki";
-import { describeMissing, missingNodePrerequisites } from "./prerequisites";
+import { describeMissing, findOnPath, missingNodePrerequisites } from "./prerequisites";
 import { NodeSandbox, type SandboxRecord } from "./sandbox";
 
 const run = promisify(execFile);
@@ -63,6 +63,8 @@ export class RealNode {
     /** The cluster admin's kubeconfig (everything embedded), on the host. */
     readonly kubeconfigPath: string;
     private readonly processes: ProcessRecord[];
+    /** For kubectl and the daemons, read once (toolchainEnv runs `etcd --version`); root's sbin folders for the daemons' children (runc, iptables, ipset). */
+    private readonly env: NodeJS.ProcessEnv;
     private imagesBuilt: NodeImages | undefined;
     private deleted = false;
 
@@ -75,6 +77,8 @@ export class RealNode {
         this.layout = nodeLayout(record.root);
         this.kubeconfigPath = join(this.layout.kubeconfigs, "admin.yaml");
         this.processes = [...record.processes];
+        const toolchain = toolchainEnv();
+        this.env = { ...toolchain, PATH: `${toolchain.PATH}:/usr/sbin:/sbin` };
         this.imagesBuilt = record.images;
     }
 
@@ -124,7 +128,7 @@ export class RealNode {
     /** Runs kubectl as the cluster admin from the host; rejects with its stderr. */
     async kubectl(args: readonly string[], options: { input?: string; timeoutMs?: number } = {}): Promise<string> {
         const child = run(join(toolchainBinDir(), "kubectl"), ["--kubeconfig", this.kubeconfigPath, ...args], {
-            env: toolchainEnv(),
+            env: this.env,
             timeout: options.timeoutMs ?? 60_000,
             maxBuffer: 64 * 1024 * 1024,
         });
@@ -319,7 +323,7 @@ export class RealNode {
         try {
             const child = spawn("nsenter", [...this.sandbox.enterArgs({ workdir: this.layout.root }), binary, ...args], {
                 cwd: this.layout.root,
-                env: { ...toolchainEnv(), PATH: `${toolchainBinDir()}:${process.env.PATH ?? ""}:/usr/sbin:/sbin` },
+                env: this.env,
                 stdio: ["ignore", logFd, logFd],
                 detached: true,
             });
@@ -406,11 +410,9 @@ function containerLimits(): { nofile: number; nproc: number } {
 function resolveBinary(command: string): string {
     const fromToolchain = join(toolchainBinDir(), command);
     if (fs.existsSync(fromToolchain)) return fs.realpathSync(fromToolchain);
-    for (const dir of [...(process.env.PATH ?? "").split(":"), "/usr/sbin", "/sbin"]) {
-        const candidate = join(dir, command);
-        if (dir && fs.existsSync(candidate)) return candidate;
-    }
-    throw new Error(`${command} is not on PATH nor in ${toolchainBinDir()}`);
+    const onPath = findOnPath(command);
+    if (onPath === undefined) throw new Error(`${command} is not on PATH nor in ${toolchainBinDir()}`);
+    return onPath;
 }
 
 function isStarting(record: ProcessRecord): boolean {

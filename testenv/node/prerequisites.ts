@@ -3,7 +3,6 @@
  * would bring it. The tests and .ci/run ask this before starting one, so a
  * machine that cannot run a node says exactly why.
  */
-import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import { join } from "node:path";
 import { toolchainBinDir } from "../kube/toolchain";
@@ -76,9 +75,22 @@ export function describeMissing(missing: readonly MissingPart[]): string {
 }
 
 function onPath(command: string, env: NodeJS.ProcessEnv): boolean {
+    return findOnPath(command, env) !== undefined;
+}
+
+/** A command's absolute path on PATH, or in /usr/sbin and /sbin (root's tools, which a user's PATH may lack). */
+export function findOnPath(command: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
+    for (const dir of [...(env.PATH ?? "").split(":"), "/usr/sbin", "/sbin"]) {
+        const candidate = join(dir, command);
+        if (dir && isExecutableFile(candidate)) return candidate;
+    }
+    return undefined;
+}
+
+function isExecutableFile(path: string): boolean {
     try {
-        execFileSync("sh", ["-c", `command -v ${command}`], { env: { ...env, PATH: `${env.PATH ?? ""}:/usr/sbin:/sbin` }, stdio: "ignore" });
-        return true;
+        fs.accessSync(path, fs.constants.X_OK);
+        return fs.statSync(path).isFile();
     } catch {
         return false;
     }
