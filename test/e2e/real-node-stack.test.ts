@@ -14,23 +14,16 @@
  *   - A second `up` changes nothing; `destroy` removes the namespace.
  */
 import assert from "node:assert/strict";
-import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { TLS_KEY_FILE } from "../../components/environment";
-import { missingToolchainBinaries, toolchainEnv } from "../../testenv/kube";
-import { describeMissing, missingNodePrerequisites, RealNode } from "../../testenv/node";
+import { toolchainEnv } from "../../testenv/kube";
+import { RealNode } from "../../testenv/node";
 import { registryDigest } from "../../testenv/node/images";
-import { type PulumiStack, PulumiWorkspace, REPO_ROOT, requireSuccess } from "../../testenv/pulumi/workspace";
+import { type PulumiStack, PulumiWorkspace, requireSuccess } from "../../testenv/pulumi/workspace";
 import { clientPod, connectsFrom, eventually } from "./support/node-pods";
+import { CHAINCODE_CONTEXT, nodeSuiteSkip } from "./support/node-platform";
 
-const ENGINE = ["pulumi", "pulumi-language-nodejs", "pulumi-resource-kubernetes", "pulumi-resource-tls", "pulumi-resource-command"];
-const missing = missingNodePrerequisites();
-const missingEngine = missingToolchainBinaries(ENGINE);
-if (missing.length > 0 && process.env.CCAAS_REQUIRE_NODE === "1") {
-    throw new Error(`real node required (CCAAS_REQUIRE_NODE=1), but: ${describeMissing(missing)}`);
-}
-const skip =
-    missing.length > 0 ? `no real node on this machine: ${describeMissing(missing)}` : missingEngine.length > 0 ? `the toolchain lacks ${missingEngine.join(", ")}: npm run toolchain` : false;
+const skip = nodeSuiteSkip();
 
 const NAMESPACE = "cc-realnode";
 const PEERS_NS = "fabric-peers";
@@ -73,7 +66,7 @@ describe("the program on a real node: imageBuild with docker, the chaincode serv
         await set("imageBuild", "true");
         await set("imageBuildTool", "docker");
         await set("imageRegistry", node.addresses.registryHost);
-        await set("imageBuildContext", join(REPO_ROOT, "chaincode", "asset-transfer-basic"));
+        await set("imageBuildContext", CHAINCODE_CONTEXT);
         await set("imageBuildArgs[0]", `NODE_IMAGE=${node.images.node}`, { path: true });
         await set("peerNamespaceSelector[0]", `kubernetes.io/metadata.name=${PEERS_NS}`, { path: true });
         await node.kubectl(["apply", "-f", "-"], { input: clientPod(PEERS_NS, "peer0", { "app.kubernetes.io/component": "peer" }, node.images.node) });

@@ -3,6 +3,8 @@
  * about chaincode (launch, builder, connection lines) and what each chaincode
  * server printed, so a red CI run explains itself.
  */
+import * as fs from "node:fs";
+import { join } from "node:path";
 import { afterEach } from "node:test";
 import { logTail } from "../../testenv/network/logs";
 import type { FabricNetwork } from "../../testenv/network/types";
@@ -11,6 +13,8 @@ import type { FabricNetwork } from "../../testenv/network/types";
 export interface FailureLogSources {
     readonly network?: FabricNetwork;
     readonly kubelet?: { running(): string[]; output(deployment: string): string };
+    /** A real node's pod log folder (<namespace>_<pod>_<uid>/<container>/<restart>.log): the chaincode containers' output. */
+    readonly podLogDir?: string;
 }
 
 const CHAINCODE_LINE = /chaincode|ccaas|builder|launch|externalbuilder|connection/i;
@@ -29,7 +33,7 @@ export function printLogsOnFailure(sources: () => FailureLogSources | undefined)
 }
 
 /** The report: per peer its last chaincode lines, per running chaincode server its output's tail. */
-export function failureLogs({ network, kubelet }: FailureLogSources, testName: string): string {
+export function failureLogs({ network, kubelet, podLogDir }: FailureLogSources, testName: string): string {
     const parts = [`--- logs after the failed test "${testName}" ---`];
     for (const peer of network?.peers ?? []) {
         const lines = logTail(peer.logFile, 2000).split("\n");
@@ -46,5 +50,23 @@ export function failureLogs({ network, kubelet }: FailureLogSources, testName: s
         const output = kubelet!.output(deployment).trimEnd().split("\n").slice(-LINES);
         parts.push(`chaincode server ${deployment}:`, ...output.map((line) => `  ${line}`));
     }
+    for (const [pod, file] of chaincodeContainerLogs(podLogDir)) {
+        const output = logTail(file, 2000).trimEnd().split("\n").slice(-LINES);
+        parts.push(`chaincode container ${pod} (${file}):`, ...output.map((line) => `  ${line}`));
+    }
     return parts.join("\n");
+}
+
+/** Each chaincode container's latest log file, by "<namespace>/<pod>". */
+function chaincodeContainerLogs(podLogDir: string | undefined): [string, string][] {
+    if (podLogDir === undefined || !fs.existsSync(podLogDir)) return [];
+    const found: [string, string][] = [];
+    for (const podDir of fs.readdirSync(podLogDir)) {
+        const containerDir = join(podLogDir, podDir, "chaincode");
+        if (!fs.existsSync(containerDir)) continue;
+        const latest = fs.readdirSync(containerDir).sort((a, b) => Number.parseInt(a, 10) - Number.parseInt(b, 10)).at(-1);
+        const [namespace, pod] = podDir.split("_");
+        if (latest) found.push([`${namespace}/${pod}`, join(containerDir, latest)]);
+    }
+    return found;
 }

@@ -1,7 +1,7 @@
 import * as fs from "node:fs/promises";
 import * as path from "node:path";
 import { fabricMajor } from "./binaries";
-import type { NetworkPlan, OrdererPlan, PeerOrgPlan } from "./topology";
+import { addressOf, type NetworkPlan, type OrdererPlan, type PeerOrgPlan } from "./topology";
 import { runTool } from "./tools";
 
 /** The configtxgen profile that describes the application channel. */
@@ -48,7 +48,7 @@ function peerOrgSection(org: PeerOrgPlan) {
             Endorsement: signature(`OR('${org.mspId}.peer')`),
         },
         // In the genesis block, so gateways discover the other org without a config update.
-        AnchorPeers: [{ Host: "127.0.0.1", Port: anchor.ports.listen }],
+        AnchorPeers: [{ Host: anchor.ip, Port: anchor.ports.listen }],
     };
 }
 
@@ -64,7 +64,7 @@ function consensusSection(plan: NetworkPlan) {
             SmartBFT: smartBftOptions,
             ConsenterMapping: plan.orderers.map((orderer) => ({
                 ID: orderer.consenterId,
-                Host: "127.0.0.1",
+                Host: orderer.ip,
                 Port: orderer.ports.cluster,
                 MSPID: orderer.mspId,
                 ClientTLSCert: tlsCertOf(orderer),
@@ -77,7 +77,7 @@ function consensusSection(plan: NetworkPlan) {
     return {
         OrdererType: "etcdraft",
         EtcdRaft: {
-            Consenters: [{ Host: "127.0.0.1", Port: orderer.ports.listen, ClientTLSCert: tlsCertOf(orderer), ServerTLSCert: tlsCertOf(orderer) }],
+            Consenters: [{ Host: orderer.ip, Port: orderer.ports.listen, ClientTLSCert: tlsCertOf(orderer), ServerTLSCert: tlsCertOf(orderer) }],
             Options: raftOptions,
         },
     };
@@ -114,7 +114,7 @@ export function renderConfigtx(plan: NetworkPlan, version: string): string {
                         Writers: signature(`OR('${orderer.mspId}.member')`),
                         Admins: signature(`OR('${orderer.mspId}.admin')`),
                     },
-                    OrdererEndpoints: plan.orderers.map((node) => `127.0.0.1:${node.ports.listen}`),
+                    OrdererEndpoints: plan.orderers.map((node) => addressOf(node, node.ports.listen)),
                 },
             ],
             Policies: {

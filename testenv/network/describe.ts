@@ -2,7 +2,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import type { FabricInstall } from "./binaries";
 import { processNamed, type ProcessRecord } from "./processes";
-import type { IdentityFiles, NetworkPlan, OrdererPlan, PeerPlan } from "./topology";
+import { addressOf, type IdentityFiles, type NetworkPlan, type OrdererPlan, type PeerPlan } from "./topology";
 import type { AdminIdentity, FabricNetwork, OrdererNode, Org, PeerNode, TlsClientCert } from "./types";
 
 /** The single file in a folder (cryptogen writes one cert in signcerts, one key in keystore). */
@@ -54,13 +54,13 @@ export function describeNetwork(
     const ordererNode = (o: OrdererPlan): OrdererNode => ({
         name: o.name,
         mspId: o.mspId,
-        endpoint: `127.0.0.1:${o.ports.listen}`,
+        endpoint: addressOf(o, o.ports.listen),
         hostOverride: o.name,
         tlsCaPem: read(o.tlsCaFile),
         tlsCaFile: o.tlsCaFile,
-        adminEndpoint: `127.0.0.1:${o.ports.admin}`,
+        adminEndpoint: addressOf(o, o.ports.admin),
         adminClientTls: clientTls(o.admin),
-        operationsUrl: `http://127.0.0.1:${o.ports.operations}`,
+        operationsUrl: `http://${addressOf(o, o.ports.operations)}`,
         logFile: o.logFile,
         get pid() {
             return processNamed(processes, o.name).pid;
@@ -70,12 +70,12 @@ export function describeNetwork(
     const peerNode = (peer: PeerPlan, tlsCaFile: string): PeerNode => ({
         name: peer.name,
         mspId: peer.mspId,
-        endpoint: `127.0.0.1:${peer.ports.listen}`,
+        endpoint: addressOf(peer, peer.ports.listen),
         hostOverride: peer.name,
         tlsCaPem: read(tlsCaFile),
         tlsCaFile,
-        operationsUrl: `http://127.0.0.1:${peer.ports.operations}`,
-        chaincodeEndpoint: `127.0.0.1:${peer.ports.chaincode}`,
+        operationsUrl: `http://${addressOf(peer, peer.ports.operations)}`,
+        chaincodeEndpoint: addressOf(peer, peer.ports.chaincode),
         logFile: peer.logFile,
         get pid() {
             return processNamed(processes, peer.name).pid;

@@ -15,6 +15,9 @@ export type {
     Org,
     PeerNode,
     StartOptions,
+    NodeHost,
+    NodePlacer,
+    NodeToPlace,
     TestFaults,
     TlsClientCert,
 } from "./types";

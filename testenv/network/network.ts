@@ -11,7 +11,7 @@ import { ordererEnv, peerEnv, writeNodeConfig } from "./node-config";
 import { findFreePortBlock, portCount, validateBasePort } from "./ports";
 import { isRunning, killNow, launch, type LaunchedProcess, processNamed, type ProcessRecord, stopProcesses } from "./processes";
 import { waitForMetric, waitHealthy, waitListening } from "./readiness";
-import { type NetworkPlan, ordererCount, ordererNamed, peerCount, planNetwork } from "./topology";
+import { type NetworkPlan, nodesToPlace, ordererCount, ordererNamed, peerCount, planNetwork } from "./topology";
 import type { Consensus, FabricNetwork, StartOptions } from "./types";
 
 export const defaultChannel = "mychannel";
@@ -82,6 +82,7 @@ function launchNode(plan: NetworkPlan, install: FabricInstall, name: string, det
             cwd: orderer.dataDir,
             logFile: orderer.logFile,
             detached,
+            enter: orderer.enter,
         });
     }
     const peer = plan.peers.find((candidate) => candidate.name === name);
@@ -95,6 +96,7 @@ function launchNode(plan: NetworkPlan, install: FabricInstall, name: string, det
         cwd: peer.dataDir,
         logFile: peer.logFile,
         detached,
+        enter: peer.enter,
     });
 }
 
@@ -224,7 +226,8 @@ export async function launchNetwork(opts: StartOptions = {}): Promise<LaunchedNe
     try {
         const ports = portCount(peerCount, ordererCount(consensus));
         const basePort = opts.basePort ?? (await findFreePortBlock(ports));
-        const plan = planNetwork({ dataDir, basePort, channel, clientAuthRequired: opts.clientAuthRequired ?? false, logSpec: opts.logSpec ?? "info", consensus });
+        const hosts = opts.placeNodes ? await opts.placeNodes(nodesToPlace(consensus)) : undefined;
+        const plan = planNetwork({ dataDir, basePort, channel, clientAuthRequired: opts.clientAuthRequired ?? false, logSpec: opts.logSpec ?? "info", consensus, hosts });
         const faultTarget = opts.testFaults?.corruptChannelBlockFor;
         const names = nodeNames(plan);
         if (faultTarget !== undefined && !names.includes(faultTarget)) {

@@ -1,7 +1,7 @@
 import * as fs from "node:fs/promises";
 import * as path from "node:path";
 import type { FabricInstall } from "./binaries";
-import { allTlsCaFiles, type NetworkPlan, type OrdererPlan, orgOfPeer, type PeerPlan } from "./topology";
+import { addressOf, allTlsCaFiles, type NetworkPlan, type OrdererPlan, orgOfPeer, type PeerPlan } from "./topology";
 
 /**
  * Node configuration: Fabric's sample core.yaml and orderer.yaml, overridden
@@ -38,10 +38,13 @@ export async function writeNodeConfig(plan: NetworkPlan, install: FabricInstall)
 /** Fabric's default log format without the terminal colour codes, which only clutter a log file. */
 const plainLogFormat = "%{time:2006-01-02 15:04:05.000 MST} %{id:04x} %{level:.4s} [%{module}] %{shortfunc} -> %{message}";
 
-/** Variables every node gets: its config dir and nothing inherited from the caller's Fabric settings. */
+/**
+ * Variables every node gets: its config dir, and nothing inherited from the
+ * caller's Fabric or proxy settings (gRPC dials through an HTTPS_PROXY it finds).
+ */
 function baseEnv(plan: NetworkPlan): NodeJS.ProcessEnv {
     const inherited = Object.fromEntries(
-        Object.entries(process.env).filter(([key]) => !/^(CORE_|ORDERER_|FABRIC_|CHAINCODE_AS_A_SERVICE_)/.test(key)),
+        Object.entries(process.env).filter(([key]) => !/^(CORE_|ORDERER_|FABRIC_|CHAINCODE_AS_A_SERVICE_)/.test(key) && !/^(https?|no|all)_proxy$/i.test(key)),
     );
     return { ...inherited, FABRIC_CFG_PATH: plan.configDir, FABRIC_LOGGING_SPEC: plan.logSpec, FABRIC_LOGGING_FORMAT: plainLogFormat };
 }
@@ -56,7 +59,7 @@ function clusterEnv(orderer: OrdererPlan): NodeJS.ProcessEnv {
     if (orderer.ports.cluster === undefined) return {};
     const tls = orderer.identity.tlsDir;
     return {
-        ORDERER_GENERAL_CLUSTER_LISTENADDRESS: "127.0.0.1",
+        ORDERER_GENERAL_CLUSTER_LISTENADDRESS: orderer.ip,
         ORDERER_GENERAL_CLUSTER_LISTENPORT: String(orderer.ports.cluster),
         ORDERER_GENERAL_CLUSTER_SERVERCERTIFICATE: path.join(tls, "server.crt"),
         ORDERER_GENERAL_CLUSTER_SERVERPRIVATEKEY: path.join(tls, "server.key"),
@@ -70,7 +73,7 @@ export function ordererEnv(plan: NetworkPlan, orderer: OrdererPlan): NodeJS.Proc
     const tls = orderer.identity.tlsDir;
     return {
         ...baseEnv(plan),
-        ORDERER_GENERAL_LISTENADDRESS: "127.0.0.1",
+        ORDERER_GENERAL_LISTENADDRESS: orderer.ip,
         ORDERER_GENERAL_LISTENPORT: String(orderer.ports.listen),
         ORDERER_GENERAL_LOCALMSPID: orderer.mspId,
         ORDERER_GENERAL_LOCALMSPDIR: orderer.identity.mspDir,
@@ -83,13 +86,13 @@ export function ordererEnv(plan: NetworkPlan, orderer: OrdererPlan): NodeJS.Proc
         // Fabric 2.x; Fabric 3 has no system channel and ignores the key.
         ORDERER_GENERAL_BOOTSTRAPMETHOD: "none",
         ORDERER_CHANNELPARTICIPATION_ENABLED: "true",
-        ORDERER_ADMIN_LISTENADDRESS: `127.0.0.1:${orderer.ports.admin}`,
+        ORDERER_ADMIN_LISTENADDRESS: addressOf(orderer, orderer.ports.admin),
         ORDERER_ADMIN_TLS_ENABLED: "true",
         ORDERER_ADMIN_TLS_PRIVATEKEY: path.join(tls, "server.key"),
         ORDERER_ADMIN_TLS_CERTIFICATE: path.join(tls, "server.crt"),
         ORDERER_ADMIN_TLS_CLIENTAUTHREQUIRED: "true",
         ORDERER_ADMIN_TLS_CLIENTROOTCAS: ordererList([orderer.tlsCaFile]),
-        ORDERER_OPERATIONS_LISTENADDRESS: `127.0.0.1:${orderer.ports.operations}`,
+        ORDERER_OPERATIONS_LISTENADDRESS: addressOf(orderer, orderer.ports.operations),
         ORDERER_METRICS_PROVIDER: "prometheus",
         ORDERER_FILELEDGER_LOCATION: path.join(orderer.dataDir, "ledger"),
         ORDERER_CONSENSUS_WALDIR: path.join(orderer.dataDir, "etcdraft", "wal"),
@@ -101,7 +104,7 @@ export function ordererEnv(plan: NetworkPlan, orderer: OrdererPlan): NodeJS.Proc
 export function peerEnv(plan: NetworkPlan, peer: PeerPlan, install: FabricInstall): NodeJS.ProcessEnv {
     const org = orgOfPeer(plan, peer);
     const tls = peer.identity.tlsDir;
-    const address = `127.0.0.1:${peer.ports.listen}`;
+    const address = addressOf(peer, peer.ports.listen);
     // Gossip bootstraps from an org mate; a lone peer names itself, which gossip skips.
     const mate = org.peers.find((candidate) => candidate !== peer) ?? peer;
     return {
@@ -113,11 +116,11 @@ export function peerEnv(plan: NetworkPlan, peer: PeerPlan, install: FabricInstal
         CORE_LEDGER_SNAPSHOTS_ROOTDIR: path.join(peer.dataDir, "snapshots"),
         CORE_PEER_LISTENADDRESS: address,
         CORE_PEER_ADDRESS: address,
-        CORE_PEER_CHAINCODELISTENADDRESS: `127.0.0.1:${peer.ports.chaincode}`,
-        CORE_PEER_CHAINCODEADDRESS: `127.0.0.1:${peer.ports.chaincode}`,
+        CORE_PEER_CHAINCODELISTENADDRESS: addressOf(peer, peer.ports.chaincode),
+        CORE_PEER_CHAINCODEADDRESS: addressOf(peer, peer.ports.chaincode),
         CORE_PEER_GOSSIP_ENDPOINT: address,
         CORE_PEER_GOSSIP_EXTERNALENDPOINT: address,
-        CORE_PEER_GOSSIP_BOOTSTRAP: `127.0.0.1:${mate.ports.listen}`,
+        CORE_PEER_GOSSIP_BOOTSTRAP: addressOf(mate, mate.ports.listen),
         // Gossip faster than Fabric's defaults (4-25 s), so peers and their chaincodes reach discovery within
         // seconds, a dial that raced a channel join is soon retried, and the membership metric
         // (startNetwork's readiness signal) is fresh.
@@ -138,7 +141,7 @@ export function peerEnv(plan: NetworkPlan, peer: PeerPlan, install: FabricInstal
         CORE_PEER_TLS_CLIENTCERT_FILE: path.join(tls, "server.crt"),
         CORE_PEER_TLS_CLIENTKEY_FILE: path.join(tls, "server.key"),
         CORE_PEER_GATEWAY_ENABLED: "true",
-        CORE_OPERATIONS_LISTENADDRESS: `127.0.0.1:${peer.ports.operations}`,
+        CORE_OPERATIONS_LISTENADDRESS: addressOf(peer, peer.ports.operations),
         CORE_METRICS_PROVIDER: "prometheus",
         CORE_CHAINCODE_EXTERNALBUILDERS: JSON.stringify([
             { name: "ccaas_builder", path: install.ccaasDir, propagateEnvironment: ["CHAINCODE_AS_A_SERVICE_BUILDER_CONFIG"] },

@@ -29,13 +29,16 @@ export interface LaunchSpec {
     logFile: string;
     /** Own session, not waited for: it survives this Node process. */
     detached: boolean;
+    /** A command prefix that execs the binary elsewhere (a network namespace); the PID becomes the binary's. Defaults to none. */
+    enter?: readonly string[];
 }
 
 /** Starts a long-running node with stdout and stderr appended to its log file. */
 export function launch(spec: LaunchSpec): LaunchedProcess {
     const logFd = fs.openSync(spec.logFile, "a");
     try {
-        const child = spawn(spec.binary, spec.args, {
+        const [command, ...prefixArgs] = [...(spec.enter ?? []), spec.binary];
+        const child = spawn(command, [...prefixArgs, ...spec.args], {
             cwd: spec.cwd,
             env: spec.env,
             stdio: ["ignore", logFd, logFd],

@@ -1,6 +1,6 @@
 import * as path from "node:path";
 import { type OrdererCount, type OrdererPorts, type PeerPorts, portLayout } from "./ports";
-import type { Consensus } from "./types";
+import type { Consensus, NodeHost, NodeToPlace } from "./types";
 
 /**
  * The fixed shape of the test network (two peer orgs; one Raft orderer, or
@@ -16,7 +16,15 @@ export interface IdentityFiles {
     tlsDir: string;
 }
 
-export interface PeerPlan {
+/** Where a node runs: loopback here, or the host a placer gave it. */
+export interface NodeSite {
+    /** The address it listens on and is dialled at. */
+    ip: string;
+    /** The command prefix that starts its process there; empty on loopback. */
+    enter: readonly string[];
+}
+
+export interface PeerPlan extends NodeSite {
     name: string;
     mspId: string;
     ports: PeerPorts;
@@ -40,7 +48,7 @@ export interface PeerOrgPlan {
     peers: PeerPlan[];
 }
 
-export interface OrdererPlan {
+export interface OrdererPlan extends NodeSite {
     name: string;
     /** The consenter's ID in the channel's BFT consenter mapping (1, 2, ...). */
     consenterId: number;
@@ -104,6 +112,19 @@ export interface PlanInput {
     clientAuthRequired: boolean;
     logSpec: string;
     consensus: Consensus;
+    /** Each node's host by name; nodes without one run on loopback. */
+    hosts?: Readonly<Record<string, NodeHost>>;
+}
+
+const loopback: NodeSite = { ip: "127.0.0.1", enter: [] };
+
+/** The nodes of the topology (orderers first, then peers), before any is planned: what a placer places. */
+export function nodesToPlace(consensus: Consensus): NodeToPlace[] {
+    const orderers = ordererHostnames(consensus).map((hostname): NodeToPlace => ({ name: `${hostname}.${ordererShape.domain}`, role: "orderer", mspId: ordererShape.mspId }));
+    const peers = peerOrgShapes.flatMap((shape) =>
+        Array.from({ length: shape.peerCount }, (_, i): NodeToPlace => ({ name: `peer${i}.${shape.domain}`, role: "peer", mspId: `${shape.name}MSP` })),
+    );
+    return [...orderers, ...peers];
 }
 
 export function planNetwork(input: PlanInput): NetworkPlan {
@@ -112,11 +133,16 @@ export function planNetwork(input: PlanInput): NetworkPlan {
     const logDir = path.join(dataDir, "logs");
     const layout = portLayout(input.basePort, peerCount, ordererCount(input.consensus));
 
+    const siteOf = (name: string): NodeSite => {
+        const host = input.hosts?.[name];
+        return host ? { ip: host.ip, enter: [...host.enter] } : loopback;
+    };
     const ordererOrgDir = path.join(cryptoDir, "ordererOrganizations", ordererShape.domain);
     const orderers = ordererHostnames(input.consensus).map((hostname, index): OrdererPlan => {
         const name = `${hostname}.${ordererShape.domain}`;
         return {
             name,
+            ...siteOf(name),
             consenterId: index + 1,
             mspId: ordererShape.mspId,
             domain: ordererShape.domain,
@@ -139,6 +165,7 @@ export function planNetwork(input: PlanInput): NetworkPlan {
             const name = `peer${i}.${shape.domain}`;
             const peer: PeerPlan = {
                 name,
+                ...siteOf(name),
                 mspId,
                 ports: layout.peers[peers.length],
                 builderPeerName: `peer${i}${shape.name.toLowerCase()}`,
@@ -176,6 +203,16 @@ export function planNetwork(input: PlanInput): NetworkPlan {
         orgs,
         peers,
     };
+}
+
+/** Every node's address: what every certificate names besides localhost. */
+export function nodeIps(plan: NetworkPlan): string[] {
+    return [...new Set([...plan.orderers, ...plan.peers].map((node) => node.ip))].sort();
+}
+
+/** host:port of a node's port. */
+export function addressOf(node: NodeSite, port: number): string {
+    return `${node.ip}:${port}`;
 }
 
 function identityFiles(dir: string): IdentityFiles {

@@ -25,16 +25,16 @@ export interface PeerNode {
     /** e.g. "peer0.org1.example.com" */
     name: string;
     mspId: string;
-    /** "127.0.0.1:<port>" (gRPC, TLS); the cert's SANs include 127.0.0.1 and localhost. */
+    /** "<ip>:<port>" (gRPC, TLS), the ip 127.0.0.1 unless the node was placed elsewhere; the cert's SANs name it. */
     endpoint: string;
     /** The TLS server name in its cert, e.g. "peer0.org1.example.com". */
     hostOverride: string;
     /** CA that signed the peer's TLS cert. */
     tlsCaPem: string;
     tlsCaFile: string;
-    /** "http://127.0.0.1:<port>" (/healthz, /metrics). */
+    /** "http://<ip>:<port>" (/healthz, /metrics). */
     operationsUrl: string;
-    /** "127.0.0.1:<port>" where the peer listens for chaincode connections. */
+    /** "<ip>:<port>" where the peer listens for chaincode connections. */
     chaincodeEndpoint: string;
     logFile: string;
     pid: number;
@@ -47,7 +47,7 @@ export interface OrdererNode {
     hostOverride: string;
     tlsCaPem: string;
     tlsCaFile: string;
-    /** "127.0.0.1:<port>" of the channel participation API (HTTPS, mutual TLS with the orderer org's admin). */
+    /** "<ip>:<port>" of the channel participation API (HTTPS, mutual TLS with the orderer org's admin). */
     adminEndpoint: string;
     /** The orderer org admin's TLS client certificate for the channel participation API. */
     adminClientTls: TlsClientCert;
@@ -108,6 +108,29 @@ export interface TestFaults {
     corruptChannelBlockFor?: string;
 }
 
+/**
+ * Where one node runs when not on this machine's loopback: a network
+ * namespace of its own (a pod's, on a real node), entered with a command
+ * prefix. The node listens on `ip`, everyone dials it there, and every
+ * node's certificate names it.
+ */
+export interface NodeHost {
+    readonly ip: string;
+    /** Runs the rest of the command line inside the namespace, e.g. ["nsenter", "--net=/proc/<pid>/ns/net", "--"]. */
+    readonly enter: readonly string[];
+}
+
+/** A node of the topology, as a placer sees it before anything starts. */
+export interface NodeToPlace {
+    /** e.g. "peer0.org1.example.com" */
+    readonly name: string;
+    readonly role: "orderer" | "peer";
+    readonly mspId: string;
+}
+
+/** Gives every node of the topology its host; called once, before the crypto material (the certificates name the addresses). */
+export type NodePlacer = (nodes: readonly NodeToPlace[]) => Promise<Readonly<Record<string, NodeHost>>>;
+
 export interface StartOptions {
     /** Fabric release whose binaries to run. Defaults to $FABRIC_VERSION, else "2.5.16". */
     version?: string;
@@ -132,6 +155,8 @@ export interface StartOptions {
     /** Start the processes in their own session so they outlive this Node process (the CLI's `up`). Defaults to false. */
     detached?: boolean;
     testFaults?: TestFaults;
+    /** Runs each node somewhere else than this machine's loopback (see NodeHost). Defaults to loopback, every node a process here. */
+    placeNodes?: NodePlacer;
     /**
      * HTTP CONNECT proxy the peers dial chaincode servers through (HTTPS_PROXY), the way a peer in a
      * cluster reaches a Service by its DNS name; loopback addresses never go through it. Defaults to none.

@@ -144,6 +144,8 @@ export interface ImageBuild {
     /** <registry>/<repository>:<tag>, in the node's registry. */
     readonly reference: string;
     readonly buildArgs?: Readonly<Record<string, string>>;
+    /** Image labels: a second image of the same files gets a digest of its own. */
+    readonly labels?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -153,7 +155,8 @@ export interface ImageBuild {
  */
 export async function buildAndPush(sandbox: NodeSandbox, build: ImageBuild): Promise<string> {
     const buildArgs = Object.entries(build.buildArgs ?? {}).flatMap(([name, value]) => ["--build-arg", `${name}=${value}`]);
-    await sandbox.exec(["podman", "build", "--quiet", "--network", "host", ...buildArgs, "--tag", build.reference, build.context], { network: false, timeoutMs: 600_000 });
+    const labels = Object.entries(build.labels ?? {}).flatMap(([name, value]) => ["--label", `${name}=${value}`]);
+    await sandbox.exec(["podman", "build", "--quiet", "--network", "host", ...buildArgs, ...labels, "--tag", build.reference, build.context], { network: false, timeoutMs: 600_000 });
     await sandbox.exec(["podman", "push", "--quiet", build.reference], { network: false, timeoutMs: 300_000 });
     return registryDigest(build.reference);
 }

@@ -5,3 +5,4 @@ export { hostChanges, type HostSnapshot, hostSnapshot } from "./host-state";
 export type { NodeImages } from "./images";
 export { RealNode, type RealNodeOptions } from "./node";
 export { describeMissing, type MissingPart, missingNodePrerequisites } from "./prerequisites";
+export { COMPONENT_LABEL, fabricPodPlacer, ORDERER_NAMESPACE, peerNamespace } from "./fabric-pods";

@@ -151,6 +151,11 @@ export class RealNode {
         return this.sandbox.exec(args, options);
     }
 
+    /** A process of the pod with this UID, whose network namespace is the pod's; undefined while the pod has none. */
+    podProcess(podUid: string): number | undefined {
+        return this.sandbox.podProcess(podUid);
+    }
+
     /** The processes the node started, for a state file or an assertion. */
     pids(): ProcessRecord[] {
         return [...this.processes];

@@ -103,15 +103,27 @@ export class NodeSandbox {
         }
     }
 
-    /** Every process inside: in the node's network or mount namespace (its daemons, the shims) or its cgroup subtree (the containers). */
+    /**
+     * Every process inside: in the node's network or mount namespace (its
+     * daemons, the shims), its cgroup subtree (the containers), or a pod's
+     * network namespace (a process placed there from the host, such as a
+     * Fabric peer).
+     */
     processesInside(): number[] {
-        const found: number[] = [];
-        for (const entry of fs.readdirSync("/proc")) {
-            const pid = Number(entry);
-            if (!Number.isInteger(pid) || pid === this.record.holderPid) continue;
-            if (this.holds(pid)) found.push(pid);
-        }
-        return found;
+        const pids = allPids().filter((pid) => pid !== this.record.holderPid);
+        const inCgroups = new Set(pids.filter((pid) => this.inCgroupSubtree(pid)));
+        const podNetworks = new Set([...inCgroups].map((pid) => namespaceOf(pid, "net")).filter((ns) => ns !== undefined));
+        return pids.filter((pid) => {
+            if (inCgroups.has(pid) || namespaceOf(pid, "mnt") === this.record.mountNamespace) return true;
+            const net = namespaceOf(pid, "net");
+            return net === this.record.netNamespace || (net !== undefined && podNetworks.has(net));
+        });
+    }
+
+    /** A process of the pod with this UID (any: they share its network namespace); undefined while it has none. */
+    podProcess(podUid: string): number | undefined {
+        const marker = `/pod${podUid}/`;
+        return allPids().find((pid) => this.inCgroupSubtree(pid) && cgroupsOf(pid).some((path) => path.includes(marker)));
     }
 
     /**
@@ -141,8 +153,7 @@ export class NodeSandbox {
         }
     }
 
-    private holds(pid: number): boolean {
-        if (namespaceOf(pid, "net") === this.record.netNamespace || namespaceOf(pid, "mnt") === this.record.mountNamespace) return true;
+    private inCgroupSubtree(pid: number): boolean {
         return cgroupsOf(pid).some((path) => path === this.record.cgroupRoot || path.startsWith(`${this.record.cgroupRoot}/`));
     }
 
@@ -204,6 +215,10 @@ function readComm(pid: number): string | undefined {
     } catch {
         return undefined;
     }
+}
+
+function allPids(): number[] {
+    return fs.readdirSync("/proc").map(Number).filter((pid) => Number.isInteger(pid) && pid > 0);
 }
 
 /** The process's cgroup paths, one per hierarchy. */
