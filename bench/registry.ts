@@ -1,3 +1,4 @@
+import { firstInvokeBenchmark } from "./first-invoke";
 import { lifecycleBenchmark } from "./lifecycle";
 import { lifecycleFloorBenchmark } from "./lifecycle-floor";
 import { packagingBenchmark } from "./packaging";
@@ -11,4 +12,5 @@ export const BENCHMARKS: Record<string, Benchmark> = {
     "lifecycle-floor": lifecycleFloorBenchmark,
     "up-scale": upScaleBenchmark,
     signing: signingBenchmark,
+    "first-invoke": firstInvokeBenchmark,
 };

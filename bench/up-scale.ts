@@ -1,6 +1,6 @@
 /**
- * `pulumi up` of the program at scale, on the e2e platform (kwok with the
- * local kubelet, the real Fabric network, the real engine): one chaincode,
+ * `pulumi up` of the program at scale, on the e2e platform (a real node
+ * with the real Fabric network in its pods, the real engine): one chaincode,
  * then ten, each for both orgs (three peers), in one stack. Reports the
  * ratio (target <= 2), then a no-op up (target <= 5 s) and a preview
  * (target <= 3 s) of the ten-chaincode stack with the channel height
@@ -13,7 +13,8 @@
  */
 import { channelHeight } from "../testenv/network";
 import { parseEventStream } from "../test/e2e/support/engine-events";
-import { startLocalPlatform } from "../test/e2e/support/full-stack";
+import { NETWORK_NAMESPACE_LABEL } from "../testenv/node";
+import { startNodePlatform } from "../testenv/node/fabric-platform";
 import { createOrgStack } from "../testenv/pulumi/org-stack";
 import { PulumiWorkspace, requireSuccess, type PulumiStack } from "../testenv/pulumi/workspace";
 import { ProcessCpuSampler } from "./process-cpu";
@@ -28,7 +29,7 @@ function slowest(stepSeconds: Readonly<Record<string, number>>, count = 5): Reco
 
 export async function upScaleBenchmark(): Promise<BenchResult[]> {
     const log = (line: string) => process.stderr.write(`${line}\n`);
-    const platform = await startLocalPlatform(log);
+    const platform = await startNodePlatform({ log });
     const workspace = PulumiWorkspace.create(log);
     try {
         const [org1, org2] = platform.network.orgs;
@@ -37,9 +38,11 @@ export async function upScaleBenchmark(): Promise<BenchResult[]> {
             createOrgStack(workspace, name, {
                 network: platform.network,
                 org: org1,
-                kubeconfig: platform.cluster.kubeconfig(),
+                kubeconfig: platform.node.kubeconfig(),
                 otherOrgs: [org2],
-                chaincodes: Array.from({ length: count }, (_, i) => ({ chaincodeName: `${name}${i}`, namespace: `hlf-${name}` })),
+                // 21 servers on one 2-core node: a small CPU request each, or the scheduler leaves some pending.
+                chaincodes: Array.from({ length: count }, (_, i) => ({ chaincodeName: `${name}${i}`, namespace: `hlf-${name}`, cpuRequest: "10m" })),
+                cluster: { image: platform.chaincodeImage.reference, imageDigest: platform.chaincodeImage.digest, peerNamespaceSelector: [NETWORK_NAMESPACE_LABEL] },
             });
         const up = async (stack: PulumiStack, env?: Record<string, string>) => {
             const cpu = ProcessCpuSampler.start();

@@ -183,6 +183,9 @@ export class ChaincodeService extends pulumi.ComponentResource {
                 metadata: { name: s.serviceName, namespace, labels },
                 spec: {
                     replicas: s.replicas,
+                    // A new pod counts as available (and an old one goes) only once kube-proxy and the
+                    // NetworkPolicy enforcer have had time to route to it: peers never meet an empty Service.
+                    minReadySeconds: ENDPOINT_SETTLE_SECONDS,
                     selector: { matchLabels: selector },
                     template: {
                         metadata: { labels, annotations: podAnnotations },
@@ -212,6 +215,9 @@ export class ChaincodeService extends pulumi.ComponentResource {
                                     imagePullPolicy: image.apply(pullPolicyOf),
                                     ports: [{ name: "grpc", containerPort: s.port, protocol: "TCP" }],
                                     env,
+                                    // A terminating pod is dropped from the Service at once, but nodes learn that a moment
+                                    // later: it keeps serving meanwhile, then SIGTERM lets calls in flight finish.
+                                    lifecycle: { preStop: { sleep: { seconds: ENDPOINT_SETTLE_SECONDS } } },
                                     readinessProbe: {
                                         tcpSocket: { port: s.port },
                                         initialDelaySeconds: 2,
@@ -313,12 +319,15 @@ export class ChaincodeService extends pulumi.ComponentResource {
 }
 
 const SPREAD_TOPOLOGIES = ["topology.kubernetes.io/zone", "kubernetes.io/hostname"];
+/** How long endpoint changes take to reach every node's Service routing and policy rules, with margin. */
+const ENDPOINT_SETTLE_SECONDS = 5;
 
 /** Pod fields a newer library version may add: held on a running server, so the upgrade restarts nothing. */
 const HELD_POD_FIELDS = [
     "spec.template.spec.serviceAccountName",
     "spec.template.spec.topologySpreadConstraints",
     "spec.template.spec.containers[0].imagePullPolicy",
+    "spec.template.spec.containers[0].lifecycle",
 ];
 
 /** A digest names fixed bytes, kept once pulled; a tag can move, so it is pulled on every start. */

@@ -3,7 +3,9 @@
  * background, `pulumi up` deploys the sample chaincode, InitLedger and
  * GetAllAssets run through the gateway and the six seed assets are printed;
  * a second run reports what runs and changes nothing; `down` destroys the
- * stack and leaves no process or port of the demo behind.
+ * stack and leaves nothing of the demo behind: no process, and no link,
+ * address, route, namespace, mount, iptables or nftables rule, or cgroup on
+ * the host that was not there before.
  */
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
@@ -15,10 +17,11 @@ import { SAMPLE_ASSETS } from "../../chaincode/asset-transfer-basic/src/sample-a
 import { toolchainEnv } from "../../testenv/kube";
 import { demoPaths, type DemoState, readDemoState } from "../../testenv/demo/state";
 import { channelHeight } from "../../testenv/network";
-import { acceptsConnections } from "../../testenv/network/ports";
 import { pidAlive } from "../../testenv/network/processes";
 import { attachNetwork } from "../../testenv/network/state";
+import { hostChanges, type HostSnapshot, hostSnapshot, RealNode } from "../../testenv/node";
 import { REPO_ROOT } from "../../testenv/pulumi/workspace";
+import { nodeSuiteSkip } from "./support/node-platform";
 
 const DEMO_JS = join(REPO_ROOT, "dist", "testenv", "demo", "cli.js");
 
@@ -51,13 +54,15 @@ function printedAssets(stdout: string): string[][] {
     return rows.map((line) => line.trim().split(/\s{2,}/));
 }
 
-describe("npm run demo: the sample chaincode deployed on one machine", () => {
+describe("npm run demo: the sample chaincode deployed on one machine (a real node)", { skip: nodeSuiteSkip() }, () => {
     const home = mkdtempSync(join(tmpdir(), "ccaas-demo-"));
     const paths = demoPaths({ DEMO_HOME: home });
     let first: Run;
     let state: DemoState;
+    let hostBefore: HostSnapshot;
 
     before(() => {
+        hostBefore = hostSnapshot();
         // The demo reads the toolchain from the cache, as a user's shell would.
         Object.assign(process.env, { PATH: toolchainEnv().PATH });
     });
@@ -69,7 +74,7 @@ describe("npm run demo: the sample chaincode deployed on one machine", () => {
 
     it("starts everything, deploys with pulumi up and prints the six seed assets", async () => {
         first = requireExit0(await demo(home), "npm run demo");
-        for (const progress of ["checking the Fabric binaries, the full-stack toolchain", "Fabric 2.5.16 network up", "Kubernetes cluster ccaas-demo up", "pulumi up", "InitLedger"]) {
+        for (const progress of ["checking the Fabric binaries, the full-stack toolchain", "real node ccaas-node ready", "network up in the node's pods", "pulumi up", "InitLedger"]) {
             assert.ok(first.stdout.includes(progress), `progress line "${progress}" shown`);
         }
         assert.match(first.stdout, /Resources:\s*\n\s*\+ \d+ created/, "pulumi up's own output is shown");
@@ -80,7 +85,10 @@ describe("npm run demo: the sample chaincode deployed on one machine", () => {
         assert.match(first.stdout, /npm run demo -- down/);
         state = readDemoState(paths)!;
         assert.ok(state && pidAlive(state.platformPid), "the platform runs on after the command returned");
-        assert.ok(state.processes.some((entry) => entry.name.startsWith("chaincode server")), "a chaincode server runs");
+        const pods = await RealNode.attach(paths.nodeDir).kubectl(["get", "pods", "--all-namespaces", "-l", "app.kubernetes.io/component=chaincode", "-o", "jsonpath={.items[*].status.containerStatuses[0].ready}"]);
+        assert.equal(pods.trim(), "true", "one chaincode pod runs, Ready");
+        const podLine = first.stdout.split("\n").find((line) => line.includes("chaincode pod hlf-org1"));
+        assert.ok(podLine?.includes(`${state.chaincodeImage.reference}@${state.chaincodeImage.digest}`), `the chaincode pod runs the built image: ${podLine}`);
     });
 
     it("a second run reports what runs and changes nothing", async () => {
@@ -95,16 +103,14 @@ describe("npm run demo: the sample chaincode deployed on one machine", () => {
         assert.equal(readDemoState(paths)?.platformPid, state.platformPid, "the same platform");
     });
 
-    it("down destroys the stack and leaves no process or port behind", async () => {
+    it("down destroys the stack and leaves no process, namespace, link, mount, iptables rule or cgroup behind", async () => {
         state = readDemoState(paths)!;
         const off = requireExit0(await demo(home, "down"), "npm run demo -- down");
         assert.match(off.stdout, /pulumi destroy/);
-        assert.match(off.stdout, /no process or port of the demo is left/);
+        assert.match(off.stdout, /no process, namespace or link of the demo is left/);
         const alive = [{ name: "platform", pid: state.platformPid }, ...state.processes].filter((entry) => pidAlive(entry.pid));
         assert.deepEqual(alive, [], "every recorded process has exited");
-        const open: number[] = [];
-        for (const port of state.ports) if (await acceptsConnections(port)) open.push(port);
-        assert.deepEqual(open, [], "every recorded port is closed");
+        assert.deepEqual(hostChanges(hostBefore, hostSnapshot()), [], "the host is as it was before the demo");
         assert.equal(existsSync(home), false, "the demo's folder is removed");
         const again = requireExit0(await demo(home, "down"), "a second down");
         assert.match(again.stdout, /no demo is up/);

@@ -1,6 +1,6 @@
 /*
- * The failures operators meet, under the real Pulumi engine, kwok and the
- * real Fabric network: bad settings, an expired certificate, a peer, the
+ * The failures operators meet, under the real Pulumi engine, on a real node
+ * with the real Fabric network in its pods: bad settings, an expired certificate, a peer, the
  * orderer, the Kubernetes API or the chaincode server down, a server under
  * the wrong chaincode ID, `pulumi` killed mid-update, two org stacks at
  * once. Each case asserts what the user sees (the endpoint, the resource and
@@ -9,12 +9,12 @@
  */
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { setTimeout as sleep } from "node:timers/promises";
 import { evaluate, queryCommitted } from "../../components/fabric";
 import { clientEndpoint } from "../../testenv/network";
 import { testPki } from "../support/pki";
 import { nameOfUrn, parseEventStream } from "./support/engine-events";
 import { FullStack, NAMESPACE_ORG1 } from "./support/full-stack";
+import { nodeSuiteSkip } from "./support/node-platform";
 import { plaintextSecretsIn } from "./support/plaintext-secrets";
 import { requireSuccess, type CommandResult, type PulumiStack } from "../../testenv/pulumi/workspace";
 import { printLogsOnFailure } from "../support/failure-logs";
@@ -23,9 +23,9 @@ const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&
 /** A Node stack trace in what the user sees means an error we did not name. */
 const STACK_TRACE = /\n\s+at .+\.js:\d+:\d+/;
 
-describe("faults under the real Pulumi engine (kwok + local kubelet + real Fabric)", () => {
+describe("faults under the real Pulumi engine (real node + real Fabric in its pods)", { skip: nodeSuiteSkip() }, () => {
     let full: FullStack;
-    printLogsOnFailure(() => full && { network: full.network, kubelet: full.kubelet });
+    printLogsOnFailure(() => full?.failureSources());
     let org1Stack: PulumiStack;
     let org2Stack: PulumiStack;
     let release = "";
@@ -66,9 +66,11 @@ describe("faults under the real Pulumi engine (kwok + local kubelet + real Fabri
     });
 
     after(async () => {
-        full?.kubelet.setFaults({});
         await full?.stop();
     });
+
+    /** kubectl on the release's Deployment, out of band (what an operator or an accident does to it). */
+    const deploymentKubectl = (...args: string[]) => full.node.kubectl([...args.slice(0, 1), "-n", NAMESPACE_ORG1, `deployment/basic-${release}`, ...args.slice(1)]);
 
     it("fault: three bad settings are refused at preview naming the key, the value and what is accepted; the stack stays empty", async () => {
         const cases: Array<{ set: Array<[string, string, boolean]>; message: RegExp; restore: () => Promise<void> }> = [
@@ -133,8 +135,8 @@ describe("faults under the real Pulumi engine (kwok + local kubelet + real Fabri
     });
 
     it("fault: the chaincode server is down when the smoke check runs: up fails naming the address; back up, it converges", async () => {
-        full.kubelet.setFaults({ serversDown: true });
-        while (full.kubelet.running().length > 0) await sleep(200);
+        await deploymentKubectl("scale", "--replicas=0");
+        await full.node.kubectl(["wait", "-n", NAMESPACE_ORG1, "pod", "-l", `app.kubernetes.io/instance=basic-${release}`, "--for=delete", "--timeout=60s"]);
         await org1Stack.setConfig("smokeWaitSeconds", "10");
         const seen = await failingUp(org1Stack, "--replace", await smokeUrn());
         assert.match(seen, /smoke check failed: peer .* could not evaluate GetAllAssets on chaincode basic/);
@@ -142,9 +144,8 @@ describe("faults under the real Pulumi engine (kwok + local kubelet + real Fabri
         assert.match(seen, /smoke check of basic \(channel mychannel\) through \S+: attempt 1 did not reach the chaincode \(.+\); retrying for up to \d+ s more/);
         assert.match(seen, new RegExp(escapeRegExp(`basic-${release}.${NAMESPACE_ORG1}:9999`)));
 
-        const cleared = Date.now();
-        full.kubelet.setFaults({});
-        await full.kubeletStart(NAMESPACE_ORG1, release, (start) => start.at >= cleared);
+        await deploymentKubectl("scale", "--replicas=1");
+        await full.servingPods(NAMESPACE_ORG1, release);
         await org1Stack.setConfig("smokeWaitSeconds", "60");
         // The failed check left the last passed one in the state: the re-run asks for it again, as the first run did.
         const converged = await full.up(org1Stack, "--replace", await smokeUrn());
@@ -154,9 +155,9 @@ describe("faults under the real Pulumi engine (kwok + local kubelet + real Fabri
 
     it("fault: a server registering under another chaincode ID is diagnosed with the real cause within the smoke check's wait", async () => {
         const wrongId = `basic_1.0:${"0".repeat(64)}`;
-        // An image that sets its own ID, under every name servers read it from.
-        full.kubelet.setFaults({ envOverride: { CHAINCODE_ID: wrongId, CORE_CHAINCODE_ID: wrongId, CORE_CHAINCODE_ID_NAME: wrongId } });
-        await full.kubeletStart(NAMESPACE_ORG1, release, (start) => start.env.CHAINCODE_ID === wrongId);
+        // A server that registers under its own ID, under every name servers read it from (changed out of band).
+        await deploymentKubectl("set", "env", `CHAINCODE_ID=${wrongId}`, `CORE_CHAINCODE_ID=${wrongId}`, `CORE_CHAINCODE_ID_NAME=${wrongId}`);
+        await full.servingPods(NAMESPACE_ORG1, release, (pod) => pod.env.CHAINCODE_ID === wrongId);
         await org1Stack.setConfig("smokeWaitSeconds", "20");
         const started = Date.now();
         const seen = await failingUp(org1Stack, "--replace", await smokeUrn());
@@ -168,30 +169,31 @@ describe("faults under the real Pulumi engine (kwok + local kubelet + real Fabri
         assert.doesNotMatch(seen, /the peer itself is unreachable/);
         assert.ok(seconds < 60, `diagnosed after ${seconds} s, not the peer's 300 s start-up timeout`);
 
-        full.kubelet.setFaults({});
-        await full.kubeletStart(NAMESPACE_ORG1, release, (start) => start.env.CHAINCODE_ID === packageId);
+        await deploymentKubectl("rollout", "undo");
+        await full.servingPods(NAMESPACE_ORG1, release, (pod) => pod.env.CHAINCODE_ID === packageId);
         await org1Stack.setConfig("smokeWaitSeconds", "60");
         await full.up(org1Stack);
         await assertServing();
     });
 
     it("fault: the Kubernetes API server is down when up runs: the Deployment's update names the API endpoint; once back, up converges", async () => {
-        const image = "registry.invalid/asset-transfer-basic:fault";
-        await org1Stack.setConfig("image", image);
-        await full.cluster.stopControlPlane();
+        const image = await full.platform.buildVariant("fault");
+        await org1Stack.setConfig("image", image.reference);
+        await org1Stack.setConfig("imageDigest", image.digest);
+        await full.node.stopDaemon("kube-apiserver");
         let seen: string;
         try {
             seen = await failingUp(org1Stack);
         } finally {
-            await full.cluster.startControlPlane();
+            await full.node.startDaemon("kube-apiserver");
         }
-        const apiServer = /server: (https:\/\/[^\s]+)/.exec(full.cluster.kubeconfig())![1];
+        const apiServer = /server: (https:\/\/[^\s]+)/.exec(full.node.kubeconfig())![1];
         assert.ok(seen.includes(new URL(apiServer).host), `the failure does not name the API server ${apiServer}`);
         assert.match(seen, /connection refused|unreachable/);
 
         await full.up(org1Stack);
-        const start = await full.kubeletStart(NAMESPACE_ORG1, release, (s) => s.image.startsWith(`${image}@sha256:`));
-        assert.equal(start.env.CHAINCODE_ID, packageId);
+        const [pod] = await full.servingPods(NAMESPACE_ORG1, release, (p) => p.image === `${image.reference}@${image.digest}`);
+        assert.equal(pod.env.CHAINCODE_ID, packageId);
         await assertServing();
     });
 

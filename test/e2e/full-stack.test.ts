@@ -65,16 +65,16 @@ describe("the program under the real Pulumi engine (real node + real Fabric in i
     }
 
     async function deploymentAnnotations(namespace: string, release: string): Promise<Record<string, string>> {
-        const deployment = await full.kube.getJson<{ spec: { template: { metadata: { annotations?: Record<string, string> } } } }>([
+        const deployment = await full.node.getJson<{ spec: { template: { metadata: { annotations?: Record<string, string> } } } }>([
             "deployment", "-n", namespace, `basic-${release}`,
         ]);
         return deployment.spec.template.metadata.annotations ?? {};
     }
 
     before(async () => {
-        full = await FullStack.start(log, { org2InHsm: true, realNode: true });
+        full = await FullStack.start(log, { org2InHsm: true });
         ({ network, org1Stack, org2Stack } = full);
-        image = full.nodePlatform.chaincodeImage;
+        image = full.platform.chaincodeImage;
         [org1, org2] = network.orgs;
     });
 
@@ -129,10 +129,10 @@ describe("the program under the real Pulumi engine (real node + real Fabric in i
 
         // The API server's own Pod Security admission guards the namespace the stack created: the chaincode pods were
         // admitted under "restricted", a pod without the hardening is refused.
-        const admitted = await full.kube.kubectl(["get", "pods", "-n", NAMESPACE_ORG1, "-l", `app.kubernetes.io/instance=basic-${releaseOrg1}`, "-o", "name"]);
+        const admitted = await full.node.kubectl(["get", "pods", "-n", NAMESPACE_ORG1, "-l", `app.kubernetes.io/instance=basic-${releaseOrg1}`, "-o", "name"]);
         assert.notEqual(admitted.trim(), "", "no chaincode pod was admitted");
         await assert.rejects(
-            full.kube.kubectl(["run", "unhardened", "-n", NAMESPACE_ORG1, "--image=registry.example.com/probe:1", "--restart=Never", "--dry-run=server"]),
+            full.node.kubectl(["run", "unhardened", "-n", NAMESPACE_ORG1, "--image=registry.example.com/probe:1", "--restart=Never", "--dry-run=server"]),
             /violates PodSecurity "restricted:latest"/,
         );
 
@@ -284,7 +284,7 @@ describe("the program under the real Pulumi engine (real node + real Fabric in i
     }
 
     it("5. a new image under load (same package, another digest): the plan updates exactly the Deployment; up rolls the server in place; 0 failed calls", async () => {
-        await rollImageUnderLoad("image-roll-under-load", await full.nodePlatform.buildVariant("2"), 1);
+        await rollImageUnderLoad("image-roll-under-load", await full.platform.buildVariant("2"), 1);
     });
 
     it("6. a renewed server certificate under load: no new package, no lifecycle transaction, the pods roll in place with the new certificate; 0 failed calls", async () => {
@@ -309,7 +309,7 @@ describe("the program under the real Pulumi engine (real node + real Fabric in i
         assert.match(annotationAfter, /^[0-9a-f]{64}$/);
         assert.notEqual(annotationAfter, annotationBefore);
         const [pod] = await servingPods(NAMESPACE_ORG1, releaseOrg1, (p) => p.annotations["fabric-ccaas.io/tls-cert-sha256"] === annotationAfter);
-        const mounted = await full.kube.kubectl(["exec", "-n", NAMESPACE_ORG1, pod.name, "--", "cat", TLS_CERT_FILE]);
+        const mounted = await full.node.kubectl(["exec", "-n", NAMESPACE_ORG1, pod.name, "--", "cat", TLS_CERT_FILE]);
         assert.equal(sha256(mounted), annotationAfter, "the new pod has the renewed certificate");
         const certPem = (await org1Stack.resources()).find((r) => r.urn === serverCert.urn)?.outputs?.certPem;
         assert.equal(sha256(String(certPem)), annotationAfter);
@@ -320,7 +320,7 @@ describe("the program under the real Pulumi engine (real node + real Fabric in i
         await org1Stack.setConfig("replicas", "2");
         await up(org1Stack);
         assert.equal((await servingPods(NAMESPACE_ORG1, releaseOrg1)).length, 2);
-        await rollImageUnderLoad("replicas-2-roll-under-load", full.nodePlatform.chaincodeImage, 2);
+        await rollImageUnderLoad("replicas-2-roll-under-load", full.platform.chaincodeImage, 2);
     });
 
     it("8. a new endorsement policy: org1's commit waits for org2's stack (named through the StackReference), then sequence 3", async () => {
@@ -386,12 +386,12 @@ describe("the program under the real Pulumi engine (real node + real Fabric in i
         requireSuccess(await org2Stack.run(["destroy", "--yes"]));
 
         for (const namespace of [NAMESPACE_ORG1, NAMESPACE_ORG2]) {
-            const left = await full.kube.kubectl(["get", "deploy,svc,secret,netpol,pdb", "-n", namespace, "-o", "name", "--ignore-not-found"]);
+            const left = await full.node.kubectl(["get", "deploy,svc,secret,netpol,pdb", "-n", namespace, "-o", "name", "--ignore-not-found"]);
             assert.equal(left.trim(), "", `left in ${namespace}: ${left}`);
-            const namespaces = await full.kube.kubectl(["get", "namespace", namespace, "-o", "name", "--ignore-not-found"]);
+            const namespaces = await full.node.kubectl(["get", "namespace", namespace, "-o", "name", "--ignore-not-found"]);
             assert.equal(namespaces.trim(), "", `namespace ${namespace} is still there`);
         }
-        const pods = await full.kube.kubectl(["get", "pods", "--all-namespaces", "-l", "app.kubernetes.io/component=chaincode", "-o", "name"]);
+        const pods = await full.node.kubectl(["get", "pods", "--all-namespaces", "-l", "app.kubernetes.io/component=chaincode", "-o", "name"]);
         assert.equal(pods.trim(), "", "no chaincode server pod is left");
     });
 });

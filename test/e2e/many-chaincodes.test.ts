@@ -1,7 +1,8 @@
 /*
  * One stack of the program for three chaincodes on one channel and both orgs
  * of the network (chaincodes, otherOrgs), under the real Pulumi engine, on
- * kwok and the real Fabric network: every chaincode is installed on all
+ * a real node with the real Fabric network in its pods (the peers of both
+ * orgs admitted by one namespace selector): every chaincode is installed on all
  * three peers, approved by both orgs together once every install is done,
  * committed and invoked end to end through each org's peers. Two of them
  * share one CA (tlsSharedCa), the third has its own.
@@ -12,7 +13,8 @@ import { common } from "@hyperledger/fabric-protos";
 import { evaluate, submit } from "../../components/fabric";
 import { channelHeight, clientEndpoint, type Org } from "../../testenv/network";
 import { parseEventStream } from "./support/engine-events";
-import { deploymentsIn, startLocalPlatform, type LocalPlatform } from "./support/full-stack";
+import { deploymentsIn } from "./support/full-stack";
+import { type NodePlatform, nodeSuiteSkip, startNodePlatform } from "./support/node-platform";
 import { createOrgStack } from "../../testenv/pulumi/org-stack";
 import { reportPhase } from "./support/phases";
 import { plaintextSecretsIn } from "./support/plaintext-secrets";
@@ -25,25 +27,26 @@ const CHAINCODES: ReadonlyArray<Record<string, string>> = [
     { chaincodeName: "tokens", namespace: "hlf-tokens" },
 ];
 
-describe("one stack, three chaincodes, two orgs (chaincodes + otherOrgs)", () => {
+describe("one stack, three chaincodes, two orgs (chaincodes + otherOrgs)", { skip: nodeSuiteSkip() }, () => {
     const log = (line: string) => process.stderr.write(`# ${line}\n`);
-    let platform: LocalPlatform;
-    printLogsOnFailure(() => platform && { network: platform.network, kubelet: platform.kubelet });
+    let platform: NodePlatform;
+    printLogsOnFailure(() => platform?.failureSources());
     let workspace: PulumiWorkspace;
     let stack: PulumiStack;
     let org1: Org;
     let org2: Org;
 
     before(async () => {
-        platform = await startLocalPlatform(log);
+        platform = await startNodePlatform(log);
         [org1, org2] = platform.network.orgs;
         workspace = PulumiWorkspace.create(log);
         stack = await createOrgStack(workspace, "consortium", {
             network: platform.network,
             org: org1,
-            kubeconfig: platform.cluster.kubeconfig(),
+            kubeconfig: platform.node.kubeconfig(),
             otherOrgs: [org2],
             chaincodes: CHAINCODES,
+            cluster: platform.orgSettings(org1.mspId, org2.mspId),
         });
     });
 
@@ -103,9 +106,9 @@ describe("one stack, three chaincodes, two orgs (chaincodes + otherOrgs)", () =>
         }
         // How many blocks the lifecycle of all three took (2 when every approval shares a block and every commit another).
         process.stderr.write(`${JSON.stringify({ phase: "lifecycle-blocks", lifecycleBlocks: [...new Set(blocks)].length, blocksCut: (await height()) - heightBefore - CHAINCODES.length })}\n`);
-        assert.deepEqual((await deploymentsIn(platform.cluster, "hlf-org1")).map((d) => d.replace(/-[0-9a-f]{8}$/, "")), ["assets", "ledger"]);
-        assert.deepEqual((await deploymentsIn(platform.cluster, "hlf-tokens")).map((d) => d.replace(/-[0-9a-f]{8}$/, "")), ["tokens"]);
-        const secrets = { kubeconfig: platform.cluster.kubeconfig(), "Org1 admin key": org1.admin.keyPem, "Org2 admin key": org2.admin.keyPem, "Org2 client TLS key": org2.clientTls.keyPem };
+        assert.deepEqual((await deploymentsIn(platform.node, "hlf-org1")).map((d) => d.replace(/-[0-9a-f]{8}$/, "")), ["assets", "ledger"]);
+        assert.deepEqual((await deploymentsIn(platform.node, "hlf-tokens")).map((d) => d.replace(/-[0-9a-f]{8}$/, "")), ["tokens"]);
+        const secrets = { kubeconfig: platform.node.kubeconfig(), "Org1 admin key": org1.admin.keyPem, "Org2 admin key": org2.admin.keyPem, "Org2 client TLS key": org2.clientTls.keyPem };
         assert.deepEqual(plaintextSecretsIn((await stack.exportState()) + result.stderr, secrets), [], "secrets in plaintext");
     });
 
@@ -120,7 +123,7 @@ describe("one stack, three chaincodes, two orgs (chaincodes + otherOrgs)", () =>
     it("destroy leaves no Kubernetes object of ours", async () => {
         requireSuccess(await stack.run(["destroy", "--yes"]));
         for (const namespace of ["hlf-org1", "hlf-tokens"]) {
-            const left = await platform.cluster.kubectl(["get", "namespace", namespace, "-o", "name", "--ignore-not-found"]);
+            const left = await platform.node.kubectl(["get", "namespace", namespace, "-o", "name", "--ignore-not-found"]);
             assert.equal(left.trim(), "", `namespace ${namespace} is still there`);
         }
     });

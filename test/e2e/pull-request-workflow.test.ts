@@ -1,6 +1,6 @@
 /*
  * The pull-request workflow (.github/workflows/pulumi.yml) under the real
- * Pulumi engine, on the local Fabric network and kwok: each job's command is
+ * Pulumi engine, on a real node with the Fabric network in its pods: each job's command is
  * read from the workflow file and run as pulumi/actions runs it. What a
  * reviewer reads in the PR comment (the preview's text) must say what `up`
  * will do to Fabric and to Kubernetes, and show no secret; the drift check
@@ -14,6 +14,7 @@ import { mkdirSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { FullStack, NAMESPACE_ORG1 } from "./support/full-stack";
+import { nodeSuiteSkip } from "./support/node-platform";
 import { createOrgStack } from "../../testenv/pulumi/org-stack";
 import { plaintextSecretsIn } from "./support/plaintext-secrets";
 import { type CommandResult, describeFailure, PulumiWorkspace, type PulumiStack, REPO_ROOT, requireSuccess } from "../../testenv/pulumi/workspace";
@@ -22,9 +23,9 @@ import { printLogsOnFailure } from "../support/failure-logs";
 
 const PACKAGE_ID = /basic_1\.[01]:[0-9a-f]{64}/g;
 
-describe("the pull-request workflow's commands (read from .github/workflows/pulumi.yml) under the real engine", () => {
+describe("the pull-request workflow's commands (read from .github/workflows/pulumi.yml) under the real engine, on a real node", { skip: nodeSuiteSkip() }, () => {
     let full: FullStack;
-    printLogsOnFailure(() => full && { network: full.network, kubelet: full.kubelet });
+    printLogsOnFailure(() => full?.failureSources());
     let workflow: Workflow;
     let org1Stack: PulumiStack;
     let org2Stack: PulumiStack;
@@ -108,7 +109,7 @@ describe("the pull-request workflow's commands (read from .github/workflows/pulu
         assert.equal(clean.code, 0, describeFailure(clean));
 
         const release = String((await org1Stack.outputs()).releaseKey);
-        await full.cluster.kubectl(["delete", "deployment", "-n", NAMESPACE_ORG1, `basic-${release}`, "--wait=true"]);
+        await full.node.kubectl(["delete", "deployment", "-n", NAMESPACE_ORG1, `basic-${release}`, "--wait=true"]);
         for (let run = 1; run <= 2; run++) {
             const drifted = await runJob("drift", org1Stack);
             assert.notEqual(drifted.code, 0, `drift run ${run} passed with the Deployment deleted`);
@@ -144,11 +145,11 @@ describe("the pull-request workflow's commands (read from .github/workflows/pulu
     });
 
     it("4. the policy pack stops a bad stack at preview: unpinned image, no TLS, no NetworkPolicy, a one-org endorsement policy, a key in the environment; each rule names its resource", async () => {
-        const bad = await createOrgStack(full.workspace, "bad", { network: full.network, org: full.org1, kubeconfig: full.cluster.kubeconfig(), namespace: "hlf-bad" });
+        const bad = await createOrgStack(full.workspace, "bad", { network: full.network, org: full.org1, kubeconfig: full.node.kubeconfig(), namespace: "hlf-bad", cluster: full.platform.orgSettings(full.org1.mspId) });
         requireSuccess(await bad.run(["config", "rm", "imageDigest"]));
         await bad.setConfig("tls", "false");
-        // peerCidrs would be refused beside networkPolicy: false (a selector for a policy that is not made).
-        requireSuccess(await bad.run(["config", "rm", "peerCidrs"]));
+        // A peer selector would be refused beside networkPolicy: false (a selector for a policy that is not made).
+        requireSuccess(await bad.run(["config", "rm", "peerNamespaceSelector"]));
         await bad.setConfig("networkPolicy", "false");
         await bad.setConfig("endorsementPolicy", "OR('Org1MSP.peer')");
         const strayKey = generateKeyPairSync("ec", { namedCurve: "P-256" }).privateKey.export({ format: "pem", type: "pkcs8" }).toString();
@@ -193,7 +194,7 @@ describe("the pull-request workflow's commands (read from .github/workflows/pulu
         }, log);
         try {
             const stack = await workspace.initStack("bare");
-            await stack.setConfig("kubeconfig", full.cluster.kubeconfig(), { secret: true });
+            await stack.setConfig("kubeconfig", full.node.kubeconfig(), { secret: true });
             const preview = await runJob("preview", stack);
             assert.notEqual(preview.code, 0, "the policy pack let a bare workload through");
             const text = preview.stdout;

@@ -78,12 +78,15 @@ describe("ExternalChaincode graph (mocks)", () => {
         assert.equal(leaf.inputs.earlyRenewalHours, 720);
     });
 
-    it("hardens the Deployment: probes, limits, non-root, read-only root filesystem, labels", () => {
+    it("hardens the Deployment: probes, a drain before stop, limits, non-root, read-only root filesystem, labels", () => {
         const deployment = mocks.resources.find((r) => r.type === DEPLOYMENT && r.name === release("server-deployment"))!.inputs;
         const pod = deployment.spec.template.spec;
         const container = pod.containers[0];
         assert.deepEqual(container.readinessProbe.tcpSocket, { port: 9999 });
         assert.deepEqual(container.livenessProbe.tcpSocket, { port: 9999 });
+        // A roll never leaves the Service without a routed, serving pod (see the e2e tier's rolls under load).
+        assert.equal(deployment.spec.minReadySeconds, 5);
+        assert.deepEqual(container.lifecycle.preStop, { sleep: { seconds: 5 } });
         assert.ok(container.resources.requests.cpu && container.resources.limits.memory);
         assert.equal(pod.securityContext.runAsNonRoot, true);
         assert.equal(pod.securityContext.seccompProfile.type, "RuntimeDefault");

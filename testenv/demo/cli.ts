@@ -1,10 +1,11 @@
 #!/usr/bin/env node
 /**
  * `npm run demo [-- up|down|status]`: the program deployed on one machine.
- * `up` starts the local platform (platform.ts, in the background), writes a
- * stack for it, runs `pulumi up`, initialises the sample ledger and prints
+ * `up` starts the platform (platform.ts, in the background: a real node with
+ * the Fabric network in its pods), writes a stack for it, runs `pulumi up`, initialises the sample ledger and prints
  * its assets; run again, it reports what runs and changes nothing. `down`
- * destroys the stack and stops every process the demo started, by PID.
+ * destroys the stack, stops every process the demo started by PID and
+ * deletes the node (its namespaces, link, mounts and cgroups).
  */
 import { spawn } from "node:child_process";
 import type { Contract } from "@hyperledger/fabric-gateway";
@@ -12,11 +13,12 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { withGateway } from "../../components/fabric";
-import { KwokCluster, LOCAL_PLATFORM_BINARIES, missingToolchainBinaries, toolchainBinDir, toolchainEnv } from "../kube";
+import { missingToolchainBinaries, toolchainBinDir, toolchainEnv } from "../kube";
 import { channelHeight, clientEndpoint, type FabricNetwork } from "../network";
 import { locateFabric } from "../network/binaries";
-import { acceptsConnections } from "../network/ports";
 import { pidAlive } from "../network/processes";
+import { describeMissing, missingNodePrerequisites, NETWORK_NAMESPACE_LABEL, RealNode } from "../node";
+import { CHAINCODE_CONTEXT, PLATFORM_ENGINE_BINARIES } from "../node/fabric-platform";
 import { attachNetwork } from "../network/state";
 import { createOrgStack } from "../pulumi/org-stack";
 import { type PulumiStack, PulumiWorkspace, REPO_ROOT } from "../pulumi/workspace";
@@ -26,8 +28,7 @@ const STACK = "demo";
 /** The demo's own secrets passphrase: its stack holds test-network keys only. */
 const PASSPHRASE = "demo";
 const PLATFORM_JS = path.join(__dirname, "platform.js");
-const CHAINCODE_SERVER_JS = path.join(REPO_ROOT, "chaincode", "asset-transfer-basic", "dist", "server.js");
-const PLATFORM_START_MS = 5 * 60_000;
+const PLATFORM_START_MS = 10 * 60_000;
 const PLATFORM_STOP_MS = 90_000;
 const UP_TIMEOUT_MS = 15 * 60_000;
 
@@ -50,11 +51,13 @@ function missingPrerequisites(): string[] {
     } catch (error) {
         missing.push(`${(error as Error).message} (README, "Fabric binaries and the local network by hand")`);
     }
-    const tools = missingToolchainBinaries(LOCAL_PLATFORM_BINARIES);
+    const node = missingNodePrerequisites();
+    if (node.length > 0) missing.push(`this machine cannot run the demo's Kubernetes node: ${describeMissing(node)}`);
+    const tools = missingToolchainBinaries(PLATFORM_ENGINE_BINARIES);
     if (tools.length > 0) {
         missing.push(`the full-stack toolchain in ${toolchainBinDir()} lacks ${tools.join(", ")}: run \`npm run toolchain\` (README, "The full-stack tier"; \`bash testenv/toolchain/build.sh --check\` lists what is missing)`);
     }
-    if (!fs.existsSync(CHAINCODE_SERVER_JS)) missing.push(`the sample chaincode server is not built (${CHAINCODE_SERVER_JS}): run \`npm run build\``);
+    if (!fs.existsSync(path.join(CHAINCODE_CONTEXT, "Dockerfile"))) missing.push(`the sample chaincode's Dockerfile is missing from ${CHAINCODE_CONTEXT}`);
     return missing;
 }
 
@@ -135,10 +138,11 @@ async function printAssets(network: FabricNetwork): Promise<void> {
 
 async function printRunning(paths: DemoPaths, state: DemoState): Promise<void> {
     const network = attachNetwork(paths.networkStateFile);
-    print(`Running (started ${state.startedAt}; the local platform is PID ${state.platformPid}, its log ${paths.logFile}):`);
-    for (const node of [...network.orderers, ...network.peers]) print(`    ${node.name.padEnd(24)} pid ${node.pid}  ${node.endpoint}`);
-    print(`    kwok cluster ${state.clusterName}  kubeconfig ${state.kubeconfigPath}`);
-    for (const process of state.processes.filter((entry) => entry.name.startsWith("chaincode server"))) print(`    ${process.name}  pid ${process.pid}`);
+    print(`Running (started ${state.startedAt}; the platform is PID ${state.platformPid}, its log ${paths.logFile}):`);
+    print(`    Kubernetes node at ${state.apiServerUrl}  kubeconfig ${state.kubeconfigPath}`);
+    for (const node of [...network.orderers, ...network.peers]) print(`    ${node.name.padEnd(24)} pid ${node.pid}  ${node.endpoint} (in its pod's network)`);
+    const pods = await RealNode.attach(paths.nodeDir).kubectl(["get", "pods", "--all-namespaces", "-l", "app.kubernetes.io/component=chaincode", "-o", "custom-columns=NAMESPACE:.metadata.namespace,POD:.metadata.name,READY:.status.containerStatuses[0].ready,IMAGE:.spec.containers[0].image", "--no-headers"]);
+    for (const pod of pods.split("\n").filter(Boolean)) print(`    chaincode pod ${pod.trim().split(/\s+/).join("  ")}`);
     print(`    channel ${network.channel} at height ${await channelHeight(network, network.peers[0], network.channel)}`);
 }
 
@@ -169,19 +173,26 @@ async function up(paths: DemoPaths): Promise<void> {
         await removeLeftovers(paths, existing);
     }
 
-    step("checking the Fabric binaries, the full-stack toolchain and the chaincode server ...");
+    step("checking the Fabric binaries, the full-stack toolchain and what a Kubernetes node needs ...");
     const missing = missingPrerequisites();
     if (missing.length > 0) throw new DemoError(`cannot start the demo:\n${missing.map((line) => `  - ${line}`).join("\n")}`);
-    print(`    Fabric ${locateFabric(undefined, undefined).version}; toolchain in ${toolchainBinDir()}: ${LOCAL_PLATFORM_BINARIES.length} binaries present`);
+    print(`    Fabric ${locateFabric(undefined, undefined).version}; toolchain in ${toolchainBinDir()}; the node's parts present`);
 
-    step("starting the local platform in the background (Fabric network, Kubernetes cluster, chaincode kubelet) ...");
+    step("starting the platform in the background (a real Kubernetes node, the Fabric network in its pods, the chaincode image) ...");
     const state = await startPlatform(paths);
     const network = attachNetwork(paths.networkStateFile);
     const [org1, org2] = network.orgs;
 
     step(`writing the stack "${STACK}" (Pulumi.local.yaml plus the network's endpoints, TLS CAs and admins; keys as secrets)`);
     const workspace = workspaceOf(paths);
-    const stack = await createOrgStack(workspace, STACK, { network, org: org1, otherOrgs: [org2], kubeconfig: fs.readFileSync(state.kubeconfigPath, "utf8") });
+    const stack = await createOrgStack(workspace, STACK, {
+        network,
+        org: org1,
+        otherOrgs: [org2],
+        kubeconfig: fs.readFileSync(state.kubeconfigPath, "utf8"),
+        // The image the platform built, and both orgs' peers (their namespaces carry the network's label).
+        cluster: { image: state.chaincodeImage.reference, imageDigest: state.chaincodeImage.digest, peerNamespaceSelector: [NETWORK_NAMESPACE_LABEL] },
+    });
 
     step("pulumi up");
     await runPulumi(stack, ["up", "--yes", "--skip-preview"], "pulumi up");
@@ -194,14 +205,23 @@ async function up(paths: DemoPaths): Promise<void> {
     printNextSteps(writeShellEnv(paths, workspace));
 }
 
-/** Ends processes the state names that still run (by PID), deletes the kwok cluster, removes the demo's folder. */
+/** Ends processes the state names that still run (by PID), deletes the node (whatever runs inside it too), removes the demo's folder. */
 async function removeLeftovers(paths: DemoPaths, state: DemoState | undefined): Promise<void> {
     const pids = (state?.processes ?? []).map((entry) => entry.pid).filter(pidAlive);
     for (const pid of pids) process.kill(pid, "SIGTERM");
     await waitUntil(() => pids.every((pid) => !pidAlive(pid)), 15_000);
     for (const pid of pids.filter(pidAlive)) process.kill(pid, "SIGKILL");
-    if (fs.existsSync(paths.clusterDir) && state) await KwokCluster.attach(state.clusterName, paths.clusterDir).delete().catch(() => undefined);
+    if (fs.existsSync(paths.nodeDir)) await deleteNode(paths);
     fs.rmSync(paths.home, { recursive: true, force: true });
+}
+
+async function deleteNode(paths: DemoPaths): Promise<void> {
+    try {
+        await RealNode.attach(paths.nodeDir).delete();
+    } catch (error) {
+        // A node that never wrote its record has nothing to delete but its folder.
+        if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+    }
 }
 
 async function waitUntil(condition: () => boolean, timeoutMs: number): Promise<boolean> {
@@ -230,12 +250,11 @@ async function down(paths: DemoPaths): Promise<void> {
     }
     await removeLeftovers(paths, state);
     const running = (state?.processes ?? []).filter((entry) => pidAlive(entry.pid));
-    const open: number[] = [];
-    for (const port of state?.ports ?? []) if (await acceptsConnections(port)) open.push(port);
-    if (running.length > 0 || open.length > 0) {
-        throw new DemoError(`still running after down: ${running.map((entry) => `${entry.name} (pid ${entry.pid})`).join(", ") || "no process"}; ports still open: ${open.join(", ") || "none"}`);
+    const link = state && fs.existsSync(`/sys/class/net/${state.hostLink}`) ? state.hostLink : undefined;
+    if (running.length > 0 || link) {
+        throw new DemoError(`still there after down: ${running.map((entry) => `${entry.name} (pid ${entry.pid})`).join(", ") || "no process"}; ${link ? `the node's link ${link}` : "no link"}`);
     }
-    print(`stopped ${1 + (state?.processes.length ?? 0)} processes (the platform, ${state?.processes.map((entry) => entry.name).join(", ") ?? "nothing recorded"}); no process or port of the demo is left; removed ${paths.home}`);
+    print(`stopped ${1 + (state?.processes.length ?? 0)} processes (the platform, ${state?.processes.map((entry) => entry.name).join(", ") ?? "nothing recorded"}) and deleted the node; no process, namespace or link of the demo is left; removed ${paths.home}`);
 }
 
 async function status(paths: DemoPaths): Promise<boolean> {

@@ -1,8 +1,8 @@
 /**
  * Where the demo keeps what it started, so a later `npm run demo` (or
  * `-- down`) finds it: one folder, $DEMO_HOME or <cache>/demo, holding the
- * background process's state file and log, the network's data, the kwok
- * cluster's workdir and the Pulumi workspace (file backend).
+ * background process's state file and log, the network's data, the real
+ * node's folder and the Pulumi workspace (file backend).
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -14,7 +14,7 @@ export interface DemoPaths {
     readonly logFile: string;
     readonly networkDir: string;
     readonly networkStateFile: string;
-    readonly clusterDir: string;
+    readonly nodeDir: string;
     readonly pulumiDir: string;
 }
 
@@ -26,7 +26,7 @@ export function demoPaths(env: NodeJS.ProcessEnv = process.env): DemoPaths {
         logFile: path.join(home, "platform.log"),
         networkDir: path.join(home, "network"),
         networkStateFile: path.join(home, "network-state.json"),
-        clusterDir: path.join(home, "kwok"),
+        nodeDir: path.join(home, "node"),
         pulumiDir: path.join(home, "pulumi"),
     };
 }
@@ -35,14 +35,15 @@ export function demoPaths(env: NodeJS.ProcessEnv = process.env): DemoPaths {
 export interface DemoState {
     readonly platformPid: number;
     readonly startedAt: string;
-    /** The Service proxy the peers dial chaincode addresses through. */
-    readonly proxyUrl: string;
-    readonly clusterName: string;
+    /** The node's admin kubeconfig, and its API server. */
     readonly kubeconfigPath: string;
-    /** Every process the platform runs besides itself: Fabric nodes, kwok's control plane, chaincode servers (refreshed while it runs). */
+    readonly apiServerUrl: string;
+    /** The host's end of the node's link: gone once the node is. */
+    readonly hostLink: string;
+    /** The sample chaincode's image in the node's registry. */
+    readonly chaincodeImage: { readonly reference: string; readonly digest: string };
+    /** Every process the platform runs besides itself: the Fabric nodes and the node's daemons (the containers live in its cgroups). */
     readonly processes: ReadonlyArray<{ name: string; pid: number }>;
-    /** Every loopback port those processes listen on. */
-    readonly ports: readonly number[];
 }
 
 export function readDemoState(paths: DemoPaths): DemoState | undefined {

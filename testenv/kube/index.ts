@@ -1,5 +1,2 @@
-/** A local Kubernetes for the full-stack tier: kwok control plane plus a local runner for the chaincode Deployment. */
-export { KwokCluster, type KwokClusterOptions } from "./cluster";
-export { LocalKubelet, type LocalPodStart } from "./local-kubelet";
-export { LOCAL_PLATFORM_BINARIES, missingToolchainBinaries, toolchainBinDir, toolchainEnv } from "./toolchain";
-export { ServiceProxy, type ServiceRoute } from "./service-proxy";
+/** The toolchain's environment for Node callers (Kubernetes, Pulumi and their plugins); the real node is testenv/node. */
+export { missingToolchainBinaries, toolchainBinDir, toolchainEnv } from "./toolchain";

@@ -69,7 +69,7 @@ function corruptedBlock(plan: NetworkPlan): string {
 }
 
 /** Starts one node's process (again, after stopNode) with the configuration written at start. */
-function launchNode(plan: NetworkPlan, install: FabricInstall, name: string, detached: boolean, peerProxyUrl?: string): LaunchedProcess {
+function launchNode(plan: NetworkPlan, install: FabricInstall, name: string, detached: boolean): LaunchedProcess {
     const orderer = ordererNamed(plan, name);
     if (orderer) {
         fs.mkdirSync(path.dirname(orderer.logFile), { recursive: true });
@@ -92,7 +92,7 @@ function launchNode(plan: NetworkPlan, install: FabricInstall, name: string, det
         name,
         binary: path.join(install.binDir, "peer"),
         args: ["node", "start"],
-        env: { ...peerEnv(plan, peer, install), ...(peerProxyUrl ? { HTTPS_PROXY: peerProxyUrl } : {}) },
+        env: peerEnv(plan, peer, install),
         cwd: peer.dataDir,
         logFile: peer.logFile,
         detached,
@@ -241,12 +241,12 @@ export async function launchNetwork(opts: StartOptions = {}): Promise<LaunchedNe
         await createChannelBlock(plan, path.join(install.binDir, "configtxgen"), install.version);
         step("crypto material, node config and channel block written");
 
-        for (const name of names) processes.push(launchNode(plan, install, name, detached, opts.peerProxyUrl));
+        for (const name of names) processes.push(launchNode(plan, install, name, detached));
         // Faults for tests: one node stopped by its PID, and started again with the same data and ports.
         const stopNode = async (name: string) => stopProcesses([processNamed(processes, name)]);
         const startNode = async (name: string) => {
             if (isRunning(processNamed(processes, name))) throw new Error(`${name} is running; stopNode it first`);
-            const proc = launchNode(plan, install, name, detached, opts.peerProxyUrl);
+            const proc = launchNode(plan, install, name, detached);
             processes.push(proc);
             await waitNodeServing(network, proc);
             await waitNodeOnChannel(network, proc);

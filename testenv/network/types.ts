@@ -157,9 +157,4 @@ export interface StartOptions {
     testFaults?: TestFaults;
     /** Runs each node somewhere else than this machine's loopback (see NodeHost). Defaults to loopback, every node a process here. */
     placeNodes?: NodePlacer;
-    /**
-     * HTTP CONNECT proxy the peers dial chaincode servers through (HTTPS_PROXY), the way a peer in a
-     * cluster reaches a Service by its DNS name; loopback addresses never go through it. Defaults to none.
-     */
-    peerProxyUrl?: string;
 }

@@ -16,6 +16,8 @@ import type { RealNode } from "./node";
 
 export const COMPONENT_LABEL = "app.kubernetes.io/component";
 export const ORDERER_NAMESPACE = "fabric-orderer";
+/** On every namespace of the network's pods: a selector for the peers of all orgs at once. */
+export const NETWORK_NAMESPACE_LABEL = "app.kubernetes.io/part-of=fabric-network";
 
 /** The namespace of an org's peers: "Org1MSP" → "fabric-org1". */
 export function peerNamespace(mspId: string): string {
@@ -32,7 +34,8 @@ function podName(node: NodeToPlace): string {
 }
 
 function manifest(nodes: readonly NodeToPlace[], image: string): string {
-    const namespaces = [...new Set(nodes.map(namespaceOf))].map((name) => ({ apiVersion: "v1", kind: "Namespace", metadata: { name } }));
+    const [partOfKey, partOfValue] = NETWORK_NAMESPACE_LABEL.split("=");
+    const namespaces = [...new Set(nodes.map(namespaceOf))].map((name) => ({ apiVersion: "v1", kind: "Namespace", metadata: { name, labels: { [partOfKey]: partOfValue } } }));
     const pods = nodes.map((node) => ({
         apiVersion: "v1",
         kind: "Pod",

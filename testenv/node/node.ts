@@ -16,7 +16,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { promisify } from "node:util";
 import { toolchainBinDir, toolchainEnv } from "../kube/toolchain";
 import { ComponentError } from "../network/logs";
-import { isRunning, killNow, type ProcessRecord } from "../network/processes";
+import { isRunning, killNow, type ProcessRecord, stopProcesses } from "../network/processes";
 import { freeSlot, type NodeAddresses, nodeAddresses } from "./addresses";
 import {
     CLUSTER_DOMAIN,
@@ -63,9 +63,11 @@ export class RealNode {
     /** The cluster admin's kubeconfig (everything embedded), on the host. */
     readonly kubeconfigPath: string;
     private readonly processes: ProcessRecord[];
-    /** For kubectl and the daemons, read once (toolchainEnv runs `etcd --version`); root's sbin folders for the daemons' children (runc, iptables, ipset). */
+    /** For kubectl and the daemons: the toolchain first, root's sbin folders for the daemons' children (runc, iptables, ipset). */
     private readonly env: NodeJS.ProcessEnv;
     private imagesBuilt: NodeImages | undefined;
+    /** How each daemon was started, to start it again after stopDaemon (this process only). */
+    private readonly launches = new Map<string, { command: string; args: readonly string[] }>();
     private deleted = false;
 
     private constructor(
@@ -178,6 +180,37 @@ export class RealNode {
         const enter = this.sandbox.enterArgs({ network: false }).slice(0, -1).join(" ");
         fs.writeFileSync(join(dir, "docker"), `#!/bin/sh\n# podman as docker, inside the real node's mount namespace (testenv/node).\nexec nsenter ${enter} --wd="$PWD" -- podman "$@"\n`, { mode: 0o755 });
         return dir;
+    }
+
+    /**
+     * Stops one daemon by its PID (SIGTERM, then SIGKILL) and waits until it
+     * is gone: a fault for tests, e.g. the API server down.
+     */
+    async stopDaemon(name: string): Promise<void> {
+        const daemon = this.daemon(name);
+        await stopProcesses([daemon]);
+        this.log(`${name} stopped`);
+    }
+
+    /** Starts a daemon stopped by stopDaemon again, as it was started; for the API server, waits until it serves. */
+    async startDaemon(name: string): Promise<void> {
+        const launch = this.launches.get(name);
+        if (!launch) throw new Error(`${name} was not started by this process`);
+        if (isRunning(this.daemon(name))) throw new Error(`${name} is running; stopDaemon it first`);
+        this.start(name, launch.command, launch.args);
+        if (name === "kube-apiserver") {
+            await this.waitFor("the API server to serve again", [name], 90_000, async () => {
+                await this.kubectl(["get", "--raw", "/readyz"], { timeoutMs: 5_000 });
+                return true;
+            });
+        }
+        this.log(`${name} started again`);
+    }
+
+    private daemon(name: string): ProcessRecord {
+        const found = [...this.processes].reverse().find((record) => record.name === name);
+        if (!found) throw new Error(`the node runs no daemon named ${name}`);
+        return found;
     }
 
     /** Builds a Dockerfile with podman on this node and pushes it to the node's registry; returns the registry's digest. */
@@ -322,6 +355,7 @@ export class RealNode {
 
     /** Starts a daemon inside the node, its output in its own log file. */
     private start(name: string, command: string, args: readonly string[]): void {
+        this.launches.set(name, { command, args });
         const binary = resolveBinary(command);
         const logFile = join(this.layout.logs, `${name}.log`);
         const logFd = fs.openSync(logFile, "a");

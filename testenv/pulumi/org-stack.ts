@@ -1,5 +1,5 @@
 /**
- * One org's stack of our program on the local network and cluster: the
+ * One org's stack of our program on the local network and node: the
  * static settings come from Pulumi.local.yaml, the rest (endpoints, PEMs,
  * keys, the kubeconfig) is set here the way an operator would, with
  * `pulumi config set` (`--path` for objects, `--secret` for keys).
@@ -30,11 +30,8 @@ export interface OrgStackOptions {
     readonly adminHsm?: HsmKey;
     /** Several chaincodes (chaincodes), each item's string keys. Defaults to the one of Pulumi.local.yaml. */
     readonly chaincodes?: ReadonlyArray<Readonly<Record<string, string>>>;
-    /**
-     * A real cluster's settings: an image that exists, pinned by its digest, and the peers' namespaces
-     * for the NetworkPolicy (instead of Pulumi.local.yaml's placeholder image and loopback peers).
-     */
-    readonly cluster?: {
+    /** The cluster's side: the image (pinned by its digest) and the namespaces of the peers the NetworkPolicy admits. */
+    readonly cluster: {
         readonly image: string;
         readonly imageDigest: string;
         readonly peerNamespaceSelector: readonly string[];
@@ -46,12 +43,9 @@ export async function createOrgStack(workspace: PulumiWorkspace, name: string, o
     const stack = await workspace.initStack(name, LOCAL_STACK_FILE);
     const set = (key: string, value: string, flags?: { secret?: boolean; path?: boolean }) => stack.setConfig(key, value, flags);
     if (options.namespace) await set("namespace", options.namespace);
-    if (options.cluster) {
-        await set("image", options.cluster.image);
-        await set("imageDigest", options.cluster.imageDigest);
-        await stack.removeConfig("peerCidrs");
-        for (const [index, label] of options.cluster.peerNamespaceSelector.entries()) await set(`peerNamespaceSelector[${index}]`, label, { path: true });
-    }
+    await set("image", options.cluster.image);
+    await set("imageDigest", options.cluster.imageDigest);
+    for (const [index, label] of options.cluster.peerNamespaceSelector.entries()) await set(`peerNamespaceSelector[${index}]`, label, { path: true });
     await set("kubeconfig", options.kubeconfig, { secret: true });
     await set("channel", network.channel);
     await set("mspId", org.mspId);

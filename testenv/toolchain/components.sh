@@ -20,11 +20,9 @@ tls_provider_version=5.5.1
 command_provider_version=1.2.1
 command_provider_commit=7f3eb6f3b77cd0fa3895ba437a695dd393f7dd25
 kubernetes_version=1.34.9
-kwok_version=0.8.0
 # Not Debian's etcd 3.4.23: the API server serves watch-list streams only on
-# etcd >= 3.4.31 / 3.5.13 (RequestWatchProgress). kwok's client-go (0.36)
-# asks for them; refused, its pod informer re-lists with back-off, so pods
-# became ready 5-40 s late and every rollout waited for that.
+# etcd >= 3.4.31 / 3.5.13 (RequestWatchProgress); client-go 0.34+ asks for
+# them, and refused, its informers re-list with back-off.
 etcd_version=3.6.16
 # The real node's cluster DNS and NetworkPolicy enforcer (kube-router with only its firewall on).
 coredns_version=1.15.0
@@ -33,7 +31,7 @@ kube_router_version=2.1.0
 actionlint_version=1.7.12
 
 # What the e2e tier needs (.ci/run gates it on `build.sh --check` of these).
-e2e_components=(etcd kwok pulumi-language-nodejs kubernetes pulumi pulumi-resource-kubernetes
+e2e_components=(etcd pulumi-language-nodejs kubernetes pulumi pulumi-resource-kubernetes
   pulumi-resource-tls pulumi-resource-command coredns kube-router)
 # What a real node needs of them (testenv/node); the rest of the node comes from Debian's packages.
 node_components=(etcd kubernetes coredns kube-router)
@@ -59,7 +57,6 @@ acquire_version_of() {
 version_of() {
   case "$1" in
     etcd) echo "$etcd_version" ;;
-    kwok) echo "$kwok_version" ;;
     kubernetes) echo "$kubernetes_version" ;;
     pulumi) echo "$pulumi_version" ;;
     pulumi-language-nodejs) echo "$langhost_version" ;;
@@ -75,7 +72,6 @@ version_of() {
 binaries_of() {
   case "$1" in
     etcd) echo etcd ;;
-    kwok) echo kwok kwokctl ;;
     kubernetes) echo kube-apiserver kube-controller-manager kube-scheduler kubectl kubelet kube-proxy ;;
     pulumi) echo pulumi pulumi-resource-pulumi-nodejs ;;
     pulumi-language-nodejs) echo pulumi-language-nodejs pulumi-language-nodejs-proxy ;;
@@ -87,7 +83,6 @@ provenance_of() {
   local source
   case "$1" in
     etcd) source="Go module go.etcd.io/etcd/server/v3@v$etcd_version with its sibling modules at the same version" ;;
-    kwok) source="Go module sigs.k8s.io/kwok@v$kwok_version" ;;
     kubernetes) source="Go module k8s.io/kubernetes@v$kubernetes_version with staging modules at v0.${kubernetes_version#1.}" ;;
     pulumi) source="Go module github.com/pulumi/pulumi/pkg/v3@v$pulumi_version; scripts from npm @pulumi/pulumi@$pulumi_version" ;;
     pulumi-language-nodejs) source="Go module github.com/pulumi/pulumi/sdk/v3@v$langhost_version (nodejs/cmd/pulumi-language-nodejs), fronted by wrappers/langhost-proxy (RunPlugin for policy packs) on sdk/v3@v$pulumi_version" ;;
@@ -152,10 +147,6 @@ build_etcd() {
   (cd "$w" && go mod tidy)
   (cd "$w" && heavy go build -trimpath -ldflags "-s -w" -o "$out/bin/etcd" go.etcd.io/etcd/server/v3)
   "$out/bin/etcd" --version
-}
-
-build_kwok() {
-  go_install "$1" sigs.k8s.io/kwok "v$kwok_version" "" /cmd/kwok /cmd/kwokctl
 }
 
 # k8s.io/kubernetes replaces its ~31 staging modules with ./staging/...; a
