@@ -267,7 +267,14 @@ export class ExternalChaincode extends pulumi.ComponentResource {
         this.packageId = pulumi.unsecret(chaincodePackage.packageId);
         this.packageBase64 = chaincodePackage.apply((pkg) => pkg.bytes.toString("base64"));
 
-        // install on every peer -> (declared server, approval) -> commit -> smoke check.
+        // install on every peer -> (declared server, approval) -> commit -> smoke check. Where the peers run
+        // another release now, the approval (and so the commit) moves them only once the new server is available:
+        // it waits for the server, which is declared below (a promise resolved then).
+        const switchesRelease = plan.liveKey !== undefined && plan.liveKey !== s.releaseKey;
+        let declaredServerReady: (server: pulumi.Resource) => void = () => undefined;
+        const declaredServer = new Promise<pulumi.Resource>((resolve) => {
+            declaredServerReady = resolve;
+        });
         this.lifecycle = args.lifecycle
             ? new ChaincodeLifecycle(
                   `${name}-lifecycle`,
@@ -277,6 +284,7 @@ export class ExternalChaincode extends pulumi.ComponentResource {
                       version: s.version,
                       packageBase64: this.packageBase64,
                       packageId: this.packageId,
+                      approvalsWaitFor: switchesRelease ? [declaredServer] : undefined,
                   },
                   child,
               )
@@ -299,6 +307,7 @@ export class ExternalChaincode extends pulumi.ComponentResource {
                 // A new release's server starts once every peer of the org holds its package.
                 { parent: this, dependsOn: keep ? namespaceDependencies : serverDependencies, keep },
             );
+            if (release.role === "declared") declaredServerReady(service);
             return { key: release.key, role: release.role, address: names.address, service };
         });
         this.service = this.releases[0].service;

@@ -116,6 +116,11 @@ export interface ChaincodeLifecycleArgs {
      * is known only after `up`).
      */
     readonly plan?: { readonly sequence: number; readonly change: string };
+    /**
+     * What the approvals wait for besides the installs: the new server, when an approval (or the commit
+     * after it) moves the peers off a server they run now. Defaults to none.
+     */
+    readonly approvalsWaitFor?: readonly pulumi.Input<pulumi.Resource>[];
 }
 
 /**
@@ -212,6 +217,7 @@ export class ChaincodeLifecycle extends pulumi.ComponentResource {
             plannedChange: args.plan?.change,
         };
         // Every approval waits for every install, so the orgs' approvals go out together (one block, not one each).
+        const approvalDependencies = [...this.installs, ...(args.approvalsWaitFor ?? [])];
         this.approvals = orgs.map(
             ({ org: acting, prefix, settingPrefix }) =>
                 new ChaincodeApproval(
@@ -223,7 +229,7 @@ export class ChaincodeLifecycle extends pulumi.ComponentResource {
                         packageId: this.installedPackageId,
                         settingNames: { ...orgPeerSettingNames(acting, 0, settingPrefix), ...definitionNames },
                     },
-                    { parent: this, dependsOn: this.installs },
+                    { parent: this, dependsOn: approvalDependencies },
                 ),
         );
         this.approval = this.approvals[0];

@@ -156,7 +156,13 @@ export class ChaincodeService extends pulumi.ComponentResource {
                 "tls.key": pulumi.secret(args.tls.keyPem),
             };
             if (args.tls.clientCaPem !== undefined) stringData["client-ca.crt"] = args.tls.clientCaPem;
-            const secretProps = { metadata: { name: `${s.serviceName}-tls`, namespace, labels }, type: "kubernetes.io/tls", stringData };
+            // Named by its contents: the Kubernetes provider replaces a Secret whose data changes, and one replaced
+            // under the same name goes first and takes the Deployment with it (an outage). A new name makes a renewal
+            // a new Secret beside the old one, the Deployment rolls onto it, and the old one goes last.
+            const secretName = pulumi
+                .all([args.tls.certPem, args.tls.clientCaPem ?? ""])
+                .apply(([certPem, clientCaPem]) => `${s.serviceName}-tls-${sha256Hex(`${certPem}\n${clientCaPem}`).slice(0, 10)}`);
+            const secretProps = { metadata: { name: secretName, namespace, labels }, type: "kubernetes.io/tls", stringData };
             tlsSecret = new k8s.core.v1.Secret(`${name}-tls`, secretProps, childOptions(secretProps, ["data"]));
         }
 
@@ -322,12 +328,14 @@ const SPREAD_TOPOLOGIES = ["topology.kubernetes.io/zone", "kubernetes.io/hostnam
 /** How long endpoint changes take to reach every node's Service routing and policy rules, with margin. */
 const ENDPOINT_SETTLE_SECONDS = 5;
 
-/** Pod fields a newer library version may add: held on a running server, so the upgrade restarts nothing. */
+/**
+ * Pod fields a newer library version may add: held on a running server, so an upgrade rolls it only where it
+ * must (once, from versions that named the TLS Secret after the server alone: see the Secret's name).
+ */
 const HELD_POD_FIELDS = [
     "spec.template.spec.serviceAccountName",
     "spec.template.spec.topologySpreadConstraints",
     "spec.template.spec.containers[0].imagePullPolicy",
-    "spec.template.spec.containers[0].lifecycle",
 ];
 
 /** A digest names fixed bytes, kept once pulled; a tag can move, so it is pulled on every start. */

@@ -70,7 +70,7 @@ describe("faults under the real Pulumi engine (real node + real Fabric in its po
     });
 
     /** kubectl on the release's Deployment, out of band (what an operator or an accident does to it). */
-    const deploymentKubectl = (...args: string[]) => full.node.kubectl([...args.slice(0, 1), "-n", NAMESPACE_ORG1, `deployment/basic-${release}`, ...args.slice(1)]);
+    const deploymentKubectl = (verb: string[], ...args: string[]) => full.node.kubectl([...verb, "-n", NAMESPACE_ORG1, `deployment/basic-${release}`, ...args]);
 
     it("fault: three bad settings are refused at preview naming the key, the value and what is accepted; the stack stays empty", async () => {
         const cases: Array<{ set: Array<[string, string, boolean]>; message: RegExp; restore: () => Promise<void> }> = [
@@ -135,7 +135,7 @@ describe("faults under the real Pulumi engine (real node + real Fabric in its po
     });
 
     it("fault: the chaincode server is down when the smoke check runs: up fails naming the address; back up, it converges", async () => {
-        await deploymentKubectl("scale", "--replicas=0");
+        await deploymentKubectl(["scale"], "--replicas=0");
         await full.node.kubectl(["wait", "-n", NAMESPACE_ORG1, "pod", "-l", `app.kubernetes.io/instance=basic-${release}`, "--for=delete", "--timeout=60s"]);
         await org1Stack.setConfig("smokeWaitSeconds", "10");
         const seen = await failingUp(org1Stack, "--replace", await smokeUrn());
@@ -144,7 +144,7 @@ describe("faults under the real Pulumi engine (real node + real Fabric in its po
         assert.match(seen, /smoke check of basic \(channel mychannel\) through \S+: attempt 1 did not reach the chaincode \(.+\); retrying for up to \d+ s more/);
         assert.match(seen, new RegExp(escapeRegExp(`basic-${release}.${NAMESPACE_ORG1}:9999`)));
 
-        await deploymentKubectl("scale", "--replicas=1");
+        await deploymentKubectl(["scale"], "--replicas=1");
         await full.servingPods(NAMESPACE_ORG1, release);
         await org1Stack.setConfig("smokeWaitSeconds", "60");
         // The failed check left the last passed one in the state: the re-run asks for it again, as the first run did.
@@ -156,7 +156,7 @@ describe("faults under the real Pulumi engine (real node + real Fabric in its po
     it("fault: a server registering under another chaincode ID is diagnosed with the real cause within the smoke check's wait", async () => {
         const wrongId = `basic_1.0:${"0".repeat(64)}`;
         // A server that registers under its own ID, under every name servers read it from (changed out of band).
-        await deploymentKubectl("set", "env", `CHAINCODE_ID=${wrongId}`, `CORE_CHAINCODE_ID=${wrongId}`, `CORE_CHAINCODE_ID_NAME=${wrongId}`);
+        await deploymentKubectl(["set", "env"], `CHAINCODE_ID=${wrongId}`, `CORE_CHAINCODE_ID=${wrongId}`, `CORE_CHAINCODE_ID_NAME=${wrongId}`);
         await full.servingPods(NAMESPACE_ORG1, release, (pod) => pod.env.CHAINCODE_ID === wrongId);
         await org1Stack.setConfig("smokeWaitSeconds", "20");
         const started = Date.now();
@@ -169,7 +169,7 @@ describe("faults under the real Pulumi engine (real node + real Fabric in its po
         assert.doesNotMatch(seen, /the peer itself is unreachable/);
         assert.ok(seconds < 60, `diagnosed after ${seconds} s, not the peer's 300 s start-up timeout`);
 
-        await deploymentKubectl("rollout", "undo");
+        await deploymentKubectl(["rollout", "undo"]);
         await full.servingPods(NAMESPACE_ORG1, release, (pod) => pod.env.CHAINCODE_ID === packageId);
         await org1Stack.setConfig("smokeWaitSeconds", "60");
         await full.up(org1Stack);

@@ -100,6 +100,15 @@ describe("ExternalChaincode graph (mocks)", () => {
         assert.match(deployment.spec.template.metadata.annotations["fabric-ccaas.io/tls-cert-sha256"], /^[0-9a-f]{64}$/);
     });
 
+    it("names the TLS Secret by its contents, so a renewed certificate is a new Secret the pods roll onto (never one replaced under the same name)", () => {
+        const deployment = mocks.resources.find((r) => r.type === DEPLOYMENT && r.name === release("server-deployment"))!.inputs;
+        const secret = mocks.resources.find((r) => r.type === "kubernetes:core/v1:Secret" && r.name === release("server-tls"))!.inputs;
+        const expected = createHash("sha256").update(`${secret.stringData["tls.crt"]}\n${secret.stringData["client-ca.crt"] ?? ""}`).digest("hex").slice(0, 10);
+        assert.equal(secret.metadata.name, `${deployment.metadata.name}-tls-${expected}`);
+        const volume = deployment.spec.template.spec.volumes.find((v: any) => v.name === "tls");
+        assert.equal(volume.secret.secretName, secret.metadata.name);
+    });
+
     it("exposes a ClusterIP Service and admits only peers through a NetworkPolicy", () => {
         const service = mocks.resources.find((r) => r.name === release("server-service"))!.inputs;
         assert.equal(service.spec.type, "ClusterIP");

@@ -157,6 +157,18 @@ describe("ExternalChaincode with the Fabric lifecycle (mocks)", () => {
         for (const install of installs) assert.ok(dependsOn(mocks.named(`multi-${multi.releaseKey}-server-deployment`), install), `the server waits for ${install}`);
     });
 
+    it("moves the peers off a running server only once the new one is available: the approval waits for the new release's Deployment", async () => {
+        const live = { packageId: `basic_1.0:${"ab".repeat(32)}`, address: "basic-00000000.hlf-switch:9999", sequence: 1, replacedInThisUpdate: false };
+        const next = new ExternalChaincode("switch", { chaincodeName: "basic", namespace: "hlf-switch", image: "registry.example.com/basic:1.1", chaincodeVersion: "1.1", lifecycle, liveRelease: live });
+        await promiseOf(next.packageId);
+        await registrationsSettled();
+        const approval = mocks.named("switch-lifecycle-approval");
+        assert.ok(dependsOn(approval, `switch-${next.releaseKey}-server-deployment`), `the approval waits only for ${approval.dependencies.join(", ")}`);
+        assert.ok(!dependsOn(approval, "switch-00000000-server-deployment"), "nor for the running server");
+        // A first release moves no peer off anything: its approval goes out beside the rollout.
+        assert.ok(!dependsOn(mocks.named("basic-lifecycle-approval"), `basic-${cc.releaseKey}-server-deployment`));
+    });
+
     it("rejects a malformed policy or lifecycle setting before creating anything", async () => {
         const hsm = { library: "/usr/lib/softhsm/libsofthsm2.so", tokenLabel: "fabric", keyId: "org1-admin", pin: "1234" };
         const cases: Array<[string, object, RegExp]> = [

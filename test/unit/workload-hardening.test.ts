@@ -159,7 +159,6 @@ describe("the workload around the chaincode pod (mocks)", () => {
             "spec.template.spec.serviceAccountName",
             "spec.template.spec.topologySpreadConstraints",
             "spec.template.spec.containers[0].imagePullPolicy",
-            "spec.template.spec.containers[0].lifecycle",
         ]);
         assert.deepEqual(running.one(POLICY).ignoreChanges, ["spec.policyTypes", "spec.egress", "spec.ingress"], "the default peers too");
         const chosen = await declare("chosen", { namespace: "held-probe", createNamespace: false, liveRelease: live, peerAccess: { peerNamespaceSelector: ["team=fabric"] } });
