@@ -18,8 +18,8 @@ import { nodeSuiteSkip } from "./support/node-platform";
 import { plaintextSecretsIn } from "./support/plaintext-secrets";
 import { requireSuccess, type CommandResult, type PulumiStack } from "../../testenv/pulumi/workspace";
 import { printLogsOnFailure } from "../support/failure-logs";
+import { escapeRegExp } from "../support/regexp";
 
-const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 /** A Node stack trace in what the user sees means an error we did not name. */
 const STACK_TRACE = /\n\s+at .+\.js:\d+:\d+/;
 

@@ -20,6 +20,7 @@ import { plaintextSecretsIn } from "./support/plaintext-secrets";
 import { type CommandResult, describeFailure, PulumiWorkspace, type PulumiStack, REPO_ROOT, requireSuccess } from "../../testenv/pulumi/workspace";
 import { loadWorkflow, pulumiCommandOf, pulumiStepOf, type Workflow } from "../support/workflow";
 import { printLogsOnFailure } from "../support/failure-logs";
+import { escapeRegExp } from "../support/regexp";
 
 const PACKAGE_ID = /basic_1\.[01]:[0-9a-f]{64}/g;
 
@@ -161,7 +162,7 @@ describe("the pull-request workflow's commands (read from .github/workflows/pulu
         const text = preview.stdout;
         assert.match(text, /fabric-ccaas@v0\.1\.0 \[mandatory\]/, describeFailure(preview));
         for (const [rule, subject] of [
-            ["image-pinned-by-digest", /runs "registry\.invalid\/asset-transfer-basic:1", which is not pinned by digest/],
+            ["image-pinned-by-digest", new RegExp(`runs "${escapeRegExp(full.platform.chaincodeImage.reference)}", which is not pinned by digest`)],
             ["chaincode-tls", /serves without TLS \(CHAINCODE_TLS_DISABLED=true\)/],
             ["chaincode-network-policy", /in namespace "hlf-bad" serves a chaincode with no NetworkPolicy selecting its pods/],
             ["endorsement-orgs", /endorsement policy "OR\('Org1MSP\.peer'\)" names 1 org\(s\) \(Org1MSP\); expected at least 2/],

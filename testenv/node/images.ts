@@ -11,8 +11,9 @@
  *     chaincode Dockerfile names in NODE_IMAGE.
  */
 import { execFileSync } from "node:child_process";
+import { createHash } from "node:crypto";
 import * as fs from "node:fs";
-import { dirname, join } from "node:path";
+import { dirname, join, relative } from "node:path";
 import { cacheRoot } from "../network/binaries";
 import { PAUSE_IMAGE } from "./config-files";
 import type { NodeSandbox } from "./sandbox";
@@ -151,14 +152,65 @@ export interface ImageBuild {
 /**
  * Builds a Dockerfile with podman inside the node's mount namespace (the
  * host's network, so RUN steps reach the package registries), pushes it to
- * the node's registry and returns the digest the registry gives it.
+ * the node's registry and returns the digest the registry gives it. The
+ * built image is kept as an OCI archive in the project's cache, named by
+ * what decides its contents (buildInputsDigest): a later node with the same
+ * inputs pushes the archive instead of building again.
  */
 export async function buildAndPush(sandbox: NodeSandbox, build: ImageBuild): Promise<string> {
-    const buildArgs = Object.entries(build.buildArgs ?? {}).flatMap(([name, value]) => ["--build-arg", `${name}=${value}`]);
-    const labels = Object.entries(build.labels ?? {}).flatMap(([name, value]) => ["--label", `${name}=${value}`]);
-    await sandbox.exec(["podman", "build", "--quiet", "--network", "host", ...buildArgs, ...labels, "--tag", build.reference, build.context], { network: false, timeoutMs: 600_000 });
-    await sandbox.exec(["podman", "push", "--quiet", build.reference], { network: false, timeoutMs: 300_000 });
+    const cache = join(cacheRoot(), "node-images");
+    const archive = join(cache, `${buildInputsDigest(build, sandbox.addresses.registryHost)}.oci.tar`);
+    if (!fs.existsSync(archive)) {
+        const buildArgs = Object.entries(build.buildArgs ?? {}).flatMap(([name, value]) => ["--build-arg", `${name}=${value}`]);
+        const labels = Object.entries(build.labels ?? {}).flatMap(([name, value]) => ["--label", `${name}=${value}`]);
+        await sandbox.exec(["podman", "build", "--quiet", "--network", "host", ...buildArgs, ...labels, "--tag", build.reference, build.context], { network: false, timeoutMs: 600_000 });
+        fs.mkdirSync(cache, { recursive: true });
+        // Written aside and renamed: a reader (another node) never sees half an archive.
+        const partial = `${archive}.${process.pid}.partial`;
+        await sandbox.exec(["podman", "save", "--quiet", "--format", "oci-archive", "--output", partial, build.reference], { network: false, timeoutMs: 300_000 });
+        fs.renameSync(partial, archive);
+    }
+    await sandbox.exec(["skopeo", "copy", "--quiet", "--dest-tls-verify=false", `oci-archive:${archive}`, `docker://${build.reference}`], { network: false, timeoutMs: 300_000 });
     return registryDigest(build.reference);
+}
+
+/**
+ * What decides a build's image, as a hash: the Dockerfile, every file the
+ * context sends (less its .dockerignore's plain entries), the build
+ * arguments (the node's own registry address left out: each node has its
+ * own), the labels, and what the node's base image is made of.
+ */
+export function buildInputsDigest(build: ImageBuild, registryHost: string): string {
+    const hash = createHash("sha256").update("ccaas-node-image-1\n");
+    const ignored = new Set(readIgnoreEntries(join(build.context, ".dockerignore")));
+    for (const file of contextFiles(build.context, build.context, ignored)) {
+        hash.update(`${relative(build.context, file)}\0`).update(fs.readFileSync(file)).update("\0");
+    }
+    hash.update(fs.readFileSync(join(build.context, "Dockerfile")));
+    const args = Object.entries(build.buildArgs ?? {}).map(([name, value]) => `${name}=${value.split(registryHost).join("<registry>")}`);
+    const labels = Object.entries(build.labels ?? {}).map(([name, value]) => `${name}=${value}`);
+    hash.update(JSON.stringify({ args: args.sort(), labels: labels.sort(), node: process.versions.node, npm: NPM_VERSION }));
+    if (fs.existsSync(CA_BUNDLE)) hash.update(fs.readFileSync(CA_BUNDLE));
+    return hash.digest("hex").slice(0, 32);
+}
+
+function readIgnoreEntries(file: string): string[] {
+    if (!fs.existsSync(file)) return [];
+    return fs.readFileSync(file, "utf8").split("\n").map((line) => line.trim()).filter((line) => line && !line.startsWith("#"));
+}
+
+/** Files under dir, sorted, without the ignored entries (matched by their path from the context, or by name for patterns like "*.md"). */
+function contextFiles(context: string, dir: string, ignored: ReadonlySet<string>): string[] {
+    const files: string[] = [];
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+        const path = join(dir, entry.name);
+        const fromContext = relative(context, path);
+        const byPattern = [...ignored].some((pattern) => pattern.startsWith("*.") && entry.name.endsWith(pattern.slice(1)));
+        if (ignored.has(fromContext) || byPattern) continue;
+        if (entry.isDirectory()) files.push(...contextFiles(context, path, ignored));
+        else if (entry.isFile()) files.push(path);
+    }
+    return files;
 }
 
 /** The digest the registry serves for <host>/<repository>:<tag> (what a kubelet pulls). */

@@ -4,7 +4,7 @@
 # not install. The Go parts (kubelet, kube-proxy, CoreDNS, kube-router, etcd,
 # the API server) come from `npm run toolchain`.
 set -euo pipefail
-packages=(containerd runc containernetworking-plugins iptables ipset conntrack buildah podman
+packages=(containerd runc containernetworking-plugins iptables ipset conntrack buildah podman skopeo
   docker-registry busybox-static openssl iproute2 util-linux)
 missing=()
 for p in "${packages[@]}"; do

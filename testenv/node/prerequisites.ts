@@ -19,6 +19,7 @@ export const NODE_DEBIAN_PACKAGES: Readonly<Record<string, readonly string[]>> =
     conntrack: ["conntrack"],
     buildah: ["buildah"],
     podman: ["podman"],
+    skopeo: ["skopeo"],
     "docker-registry": ["docker-registry"],
     openssl: ["openssl"],
     iproute2: ["ip"],
