@@ -172,6 +172,19 @@ describe("the program under the real Pulumi engine (real node + real Fabric in i
         assert.equal(await height(), heightBefore, "the channel height moved: a no-op up sent a transaction");
     });
 
+    it("2b. a killed chaincode container: the kubelet restarts it, and the next invoke through the peers succeeds", async () => {
+        const [pod] = await servingPods(NAMESPACE_ORG1, releaseOrg1);
+        const before = await full.node.getJson<any>(["pod", "-n", NAMESPACE_ORG1, pod.name]);
+        const containerId = String(before.status.containerStatuses[0].containerID).replace(/^containerd:\/\//, "");
+        await full.node.exec(["ctr", "--address", full.node.layout.containerdSocket, "--namespace", "k8s.io", "tasks", "kill", "--signal", "SIGKILL", containerId]);
+        const restarts = before.status.containerStatuses[0].restartCount + 1;
+        await full.node.kubectl(["wait", "-n", NAMESPACE_ORG1, `pod/${pod.name}`, `--for=jsonpath={.status.containerStatuses[0].restartCount}=${restarts}`, "--timeout=60s"], { timeoutMs: 70_000 });
+        await servingPods(NAMESPACE_ORG1, releaseOrg1);
+        // The peer's stream to the killed server broke; the next call makes it dial the Service again.
+        const asset = JSON.parse((await evaluate({ ...userCall(), fn: "ReadAsset", args: ["asset1"] })).toString("utf8")) as { ID: string };
+        assert.equal(asset.ID, "asset1");
+    });
+
     /** Traffic through org1's gateway, endorsed by org1 alone, so only org1's chaincode server serves it. */
     const startLoad = (prefix: string) =>
         new LoadLoop({ call: { ...userCall() }, endorsingOrganizations: ["Org1MSP"], prefix, maxSeconds: 600, maxCalls: 20_000 });

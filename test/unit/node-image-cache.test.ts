@@ -21,7 +21,7 @@ describe("the node's image cache key", () => {
 
     before(() => {
         context = mkdtempSync(join(tmpdir(), "image-context-"));
-        writeFileSync(join(context, "Dockerfile"), "FROM ${NODE_IMAGE}\nCOPY src ./src\n");
+        writeFileSync(join(context, "Dockerfile"), "ARG NODE_IMAGE\nFROM $NODE_IMAGE\nCOPY src ./src\n");
         writeFileSync(join(context, ".dockerignore"), "node_modules\n*.md\n");
         cpSync(join(__dirname, "..", "..", "..", "chaincode", "asset-transfer-basic", "src"), join(context, "src"), { recursive: true });
     });
@@ -43,7 +43,7 @@ describe("the node's image cache key", () => {
         writeFileSync(join(context, "src", "extra.ts"), "export const extra = 1;\n");
         const withSource = buildInputsDigest(build(), "100.72.0.2:5000");
         assert.notEqual(withSource, key);
-        writeFileSync(join(context, "Dockerfile"), "FROM ${NODE_IMAGE}\nCOPY src ./src\nUSER 10001\n");
+        writeFileSync(join(context, "Dockerfile"), "ARG NODE_IMAGE\nFROM $NODE_IMAGE\nCOPY src ./src\nUSER 10001\n");
         assert.notEqual(buildInputsDigest(build(), "100.72.0.2:5000"), withSource);
     });
 });
