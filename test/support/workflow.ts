@@ -51,7 +51,7 @@ export function pulumiStepOf(workflow: Workflow, job: string): WorkflowStep {
 }
 
 /** Inputs that set up the runner or the PR comment, not the command line. */
-const NOT_ON_THE_COMMAND_LINE = new Set(["pulumi-version", "stack-name", "cloud-url", "comment-on-pr", "edit-pr-comment", "github-token"]);
+const NOT_ON_THE_COMMAND_LINE = new Set(["pulumi-version", "stack-name", "cloud-url", "comment-on-pr", "edit-pr-comment", "always-include-summary", "github-token"]);
 
 /**
  * The CLI arguments pulumi/actions runs for the step (the stack, the backend

@@ -68,6 +68,25 @@ describe("the pull-request workflow (.github/workflows/pulumi.yml)", () => {
         }
     });
 
+    it("signs in so that a long up outlives GitHub's OIDC token: the Azure provider through OIDC itself, the AKS token taken right after the CLI's sign-in", () => {
+        assert.equal(workflow.env?.ARM_USE_OIDC, "true");
+        for (const job of ["preview", "drift", "up", "check"]) {
+            const steps = workflow.jobs[job].steps;
+            const login = steps.findIndex((step) => step.uses?.startsWith("azure/login@"));
+            const token = steps.findIndex((step) => /^az account get-access-token --resource 6dae42f8-4368-4678-94ff-3960e28e3630 --output none$/.test(step.run?.trim() ?? ""));
+            const pulumi = steps.findIndex((step) => step.uses?.startsWith("pulumi/actions@"));
+            assert.ok(login >= 0 && login < token && token < pulumi, `${job}: azure/login, then the AKS token, then pulumi (steps ${login}, ${token}, ${pulumi})`);
+        }
+    });
+
+    it("asks for the production approval once per deployment (the up job), and keeps the PR comment's summary", () => {
+        const gated = Object.entries(workflow.jobs).filter(([, job]) => job.environment !== undefined).map(([name]) => name);
+        assert.deepEqual(gated, ["up"]);
+        const preview = pulumiStepOf(workflow, "preview").with ?? {};
+        assert.equal(preview["always-include-summary"], true);
+        assert.equal(preview["edit-pr-comment"], true);
+    });
+
     it("turns on no output that carries keys, and takes the passphrase from the secret store", () => {
         for (const text of workflowStrings(workflow)) {
             assert.doesNotMatch(text, /--debug|--verbose|(^|\s)-v=?\d|--logtostderr|--json|--event-log|PULUMI_DEBUG|TF_LOG|--show-secrets/, `the workflow turns on output that carries keys: ${text}`);
@@ -75,8 +94,18 @@ describe("the pull-request workflow (.github/workflows/pulumi.yml)", () => {
         for (const job of ["preview", "drift", "up"]) {
             for (const input of Object.keys(pulumiStepOf(workflow, job).with ?? {})) assert.doesNotMatch(input, /debug|log|verbos/i, `${job}: ${input}`);
         }
-        // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub Actions expression, not a JavaScript template
-        assert.equal(workflow.env?.PULUMI_CONFIG_PASSPHRASE, "${{ secrets.PULUMI_CONFIG_PASSPHRASE }}");
+        // Only the Pulumi steps get the passphrase: not the workflow, a job, `npm ci` or its install scripts.
+        assert.equal(workflow.env?.PULUMI_CONFIG_PASSPHRASE, undefined);
+        for (const [name, job] of Object.entries(workflow.jobs)) {
+            assert.equal((job as { env?: Record<string, string> }).env?.PULUMI_CONFIG_PASSPHRASE, undefined, `job ${name}`);
+            for (const step of job.steps) {
+                const given = step.env?.PULUMI_CONFIG_PASSPHRASE;
+                if (step.uses?.startsWith("pulumi/actions@")) {
+                    // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub Actions expression, not a JavaScript template
+                    assert.equal(given, "${{ secrets.PULUMI_CONFIG_PASSPHRASE }}", `job ${name}: the Pulumi step`);
+                } else assert.equal(given, undefined, `job ${name}, step ${step.name ?? step.uses ?? step.run}`);
+            }
+        }
     });
 
     it("refuses a pulumi/actions input it cannot map to the command line", () => {
