@@ -11,6 +11,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { evaluate, queryCommitted } from "../../components/fabric";
 import { clientEndpoint } from "../../testenv/network";
+import { descendantPids } from "../../testenv/network/processes";
 import { testPki } from "../support/pki";
 import { nameOfUrn, parseEventStream } from "./support/engine-events";
 import { FullStack, NAMESPACE_ORG1 } from "./support/full-stack";
@@ -236,7 +237,16 @@ describe("faults under the real Pulumi engine (real node + real Fabric in its po
                 const done = finished(stdout);
                 if (!killed && done.includes("basic-lifecycle-install-0") && done.includes("basic-lifecycle-install-1")) {
                     killed = true;
+                    // Its plugins (the language host, the providers) would outlive it as orphans: they go too, as a CI runner's job end would take them.
+                    const plugins = descendantPids(pid);
                     process.kill(pid, "SIGKILL");
+                    for (const plugin of plugins) {
+                        try {
+                            process.kill(plugin, "SIGKILL");
+                        } catch {
+                            // already gone
+                        }
+                    }
                 }
             },
         });

@@ -137,6 +137,33 @@ export async function stopProcesses(records: readonly (ProcessRecord | LaunchedP
     await Promise.all(records.map((record) => ("exited" in record ? Promise.race([record.exited, reapDeadline()]) : undefined)));
 }
 
+/** Every process descended from `pid` (children, their children, ...), read from /proc now. */
+export function descendantPids(pid: number): number[] {
+    const parentOf = new Map<number, number>();
+    for (const entry of fs.readdirSync("/proc")) {
+        const child = Number(entry);
+        if (!Number.isInteger(child)) continue;
+        try {
+            const stat = fs.readFileSync(`/proc/${child}/stat`, "utf8");
+            parentOf.set(child, Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]));
+        } catch {
+            // gone meanwhile
+        }
+    }
+    const found: number[] = [];
+    const queue = [pid];
+    while (queue.length > 0) {
+        const parent = queue.shift()!;
+        for (const [child, ppid] of parentOf) {
+            if (ppid === parent && !found.includes(child)) {
+                found.push(child);
+                queue.push(child);
+            }
+        }
+    }
+    return found;
+}
+
 /** Kills synchronously; for process exit, when there is no time to wait. */
 export function killNow(records: readonly ProcessRecord[]): void {
     for (const record of records.filter(isRunning)) signal(record, "SIGKILL");
