@@ -224,10 +224,11 @@ export class ChaincodeService extends pulumi.ComponentResource {
                                     // A terminating pod is dropped from the Service at once, but nodes learn that a moment
                                     // later: it keeps serving meanwhile, then SIGTERM lets calls in flight finish.
                                     lifecycle: { preStop: { sleep: { seconds: ENDPOINT_SETTLE_SECONDS } } },
+                                    // Probed every second: a rollout waits for Ready, and a TCP connect costs the server nothing.
                                     readinessProbe: {
                                         tcpSocket: { port: s.port },
-                                        initialDelaySeconds: 2,
-                                        periodSeconds: 5,
+                                        initialDelaySeconds: 1,
+                                        periodSeconds: 1,
                                         failureThreshold: 3,
                                     },
                                     livenessProbe: {

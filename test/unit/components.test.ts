@@ -83,6 +83,7 @@ describe("ExternalChaincode graph (mocks)", () => {
         const pod = deployment.spec.template.spec;
         const container = pod.containers[0];
         assert.deepEqual(container.readinessProbe.tcpSocket, { port: 9999 });
+        assert.equal(container.readinessProbe.periodSeconds, 1, "a rollout waits for Ready: probed every second");
         assert.deepEqual(container.livenessProbe.tcpSocket, { port: 9999 });
         // A roll never leaves the Service without a routed, serving pod (see the e2e tier's rolls under load).
         assert.equal(deployment.spec.minReadySeconds, 5);
