@@ -10,7 +10,6 @@
  */
 import { evaluate } from "../components/fabric";
 import { clientEndpoint } from "../testenv/network";
-import { NETWORK_NAMESPACE_LABEL } from "../testenv/node";
 import { startNodePlatform } from "../testenv/node/fabric-platform";
 import { createOrgStack } from "../testenv/pulumi/org-stack";
 import { PulumiWorkspace, requireSuccess } from "../testenv/pulumi/workspace";
@@ -41,7 +40,7 @@ export async function firstInvokeBenchmark(): Promise<BenchResult[]> {
             org: org1,
             otherOrgs: [org2],
             kubeconfig: node.kubeconfig(),
-            cluster: { image: chaincodeImage.reference, imageDigest: chaincodeImage.digest, peerNamespaceSelector: [NETWORK_NAMESPACE_LABEL] },
+            cluster: platform.orgSettings(org1.mspId, org2.mspId),
         });
         const call = { peer: clientEndpoint(org1.peers[0], org1), identity: org1.user, channel: network.channel, chaincode: "basic", fn: "GetAllAssets", timeoutSeconds: 5 };
         const started = Date.now();

@@ -13,7 +13,6 @@
  */
 import { channelHeight } from "../testenv/network";
 import { parseEventStream } from "../test/e2e/support/engine-events";
-import { NETWORK_NAMESPACE_LABEL } from "../testenv/node";
 import { startNodePlatform } from "../testenv/node/fabric-platform";
 import { createOrgStack } from "../testenv/pulumi/org-stack";
 import { PulumiWorkspace, requireSuccess, type PulumiStack } from "../testenv/pulumi/workspace";
@@ -42,7 +41,7 @@ export async function upScaleBenchmark(): Promise<BenchResult[]> {
                 otherOrgs: [org2],
                 // 21 servers on one 2-core node: a small CPU request each, or the scheduler leaves some pending.
                 chaincodes: Array.from({ length: count }, (_, i) => ({ chaincodeName: `${name}${i}`, namespace: `hlf-${name}`, cpuRequest: "10m" })),
-                cluster: { image: platform.chaincodeImage.reference, imageDigest: platform.chaincodeImage.digest, peerNamespaceSelector: [NETWORK_NAMESPACE_LABEL] },
+                cluster: platform.orgSettings(org1.mspId, org2.mspId),
             });
         const up = async (stack: PulumiStack, env?: Record<string, string>) => {
             const cpu = ProcessCpuSampler.start();

@@ -81,11 +81,22 @@ export function describeExit(exit: NonNullable<LaunchedProcess["exit"]>): string
 
 /** True while the PID runs; a zombie (dead, waiting for its parent to reap it) counts as gone. */
 export function pidAlive(pid: number): boolean {
+    const state = statFields(pid)?.[0];
+    return state !== undefined && state !== "Z";
+}
+
+/** Every PID in /proc now. */
+export function allPids(): number[] {
+    return fs.readdirSync("/proc").map(Number).filter((pid) => Number.isInteger(pid) && pid > 0);
+}
+
+/** /proc/<pid>/stat after the command name (state, ppid, ...); undefined once the process is gone. */
+function statFields(pid: number): string[] | undefined {
     try {
         const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
-        return !stat.slice(stat.lastIndexOf(")") + 2).startsWith("Z");
+        return stat.slice(stat.lastIndexOf(")") + 2).split(" ");
     } catch {
-        return false;
+        return undefined;
     }
 }
 
@@ -139,27 +150,16 @@ export async function stopProcesses(records: readonly (ProcessRecord | LaunchedP
 
 /** Every process descended from `pid` (children, their children, ...), read from /proc now. */
 export function descendantPids(pid: number): number[] {
-    const parentOf = new Map<number, number>();
-    for (const entry of fs.readdirSync("/proc")) {
-        const child = Number(entry);
-        if (!Number.isInteger(child)) continue;
-        try {
-            const stat = fs.readFileSync(`/proc/${child}/stat`, "utf8");
-            parentOf.set(child, Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]));
-        } catch {
-            // gone meanwhile
-        }
+    const childrenOf = new Map<number, number[]>();
+    for (const child of allPids()) {
+        const parent = Number(statFields(child)?.[1]);
+        if (Number.isInteger(parent)) childrenOf.set(parent, [...(childrenOf.get(parent) ?? []), child]);
     }
     const found: number[] = [];
-    const queue = [pid];
-    while (queue.length > 0) {
-        const parent = queue.shift()!;
-        for (const [child, ppid] of parentOf) {
-            if (ppid === parent && !found.includes(child)) {
-                found.push(child);
-                queue.push(child);
-            }
-        }
+    for (let queue = [pid]; queue.length > 0; ) {
+        const children = childrenOf.get(queue.shift()!) ?? [];
+        found.push(...children);
+        queue.push(...children);
     }
     return found;
 }

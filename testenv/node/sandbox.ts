@@ -12,7 +12,7 @@ import * as fs from "node:fs";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { promisify } from "node:util";
-import { pidAlive } from "../network/processes";
+import { allPids, pidAlive } from "../network/processes";
 import type { NodeAddresses } from "./addresses";
 
 const run = promisify(execFile);
@@ -122,8 +122,8 @@ export class NodeSandbox {
 
     /** A process of the pod with this UID (any: they share its network namespace); undefined while it has none. */
     podProcess(podUid: string): number | undefined {
-        const marker = `/pod${podUid}/`;
-        return allPids().find((pid) => this.inCgroupSubtree(pid) && cgroupsOf(pid).some((path) => path.includes(marker)));
+        const podCgroup = new RegExp(`^${this.record.cgroupRoot}/.*/pod${podUid}/`);
+        return allPids().find((pid) => cgroupsOf(pid).some((path) => podCgroup.test(path)));
     }
 
     /**
@@ -215,10 +215,6 @@ function readComm(pid: number): string | undefined {
     } catch {
         return undefined;
     }
-}
-
-function allPids(): number[] {
-    return fs.readdirSync("/proc").map(Number).filter((pid) => Number.isInteger(pid) && pid > 0);
 }
 
 /** The process's cgroup paths, one per hierarchy. */
