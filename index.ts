@@ -1,11 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { AksCluster } from "./components/aks";
 import { DEFAULT_NAMESPACE, ExternalChaincode } from "./components/externalChaincode";
-import { adminKeyInputs } from "./components/lifecycle";
-import { lookupChannelPlan, type ChannelPlan } from "./components/liveRelease";
-import { adminIdentity, targetEndpoint } from "./components/providers/shared";
 import { compact } from "./components/providers/lifecycle-plan";
-import type { CollectionConfig } from "./components/fabric";
 import { ChaincodeImage } from "./components/imageBuild";
 import { existingClusterProvider } from "./components/kubernetesTarget";
 import { readSettings, type ChaincodeSettings } from "./components/settings";
@@ -34,8 +30,8 @@ const settings = (() => {
     }
 })();
 
-/** The whole graph; async because what the channel runs is read from Fabric before anything is declared. */
-export = async () => {
+/** The whole graph: each ExternalChaincode reads what its channel runs before it declares its servers. */
+export = () => {
     const cluster =
         settings.cluster.kind === "aks"
             ? new AksCluster("aks", settings.cluster.aks)
@@ -51,12 +47,10 @@ export = async () => {
     // The nodes may pull from the stack's registry before anything is pushed there or started.
     const registryPull = cluster?.registryPull ? [cluster.registryPull] : [];
     const builtImage = settings.imageBuild ? new ChaincodeImage("image", settings.imageBuild, { dependsOn: registryPull }).image : undefined;
-    // What each channel runs is read for every chaincode at once; the chaincodes then deploy side by side.
-    const channelPlans = await Promise.all(settings.chaincodes.map((chaincode) => chaincode.lifecycle && readChannelPlan(chaincode, requiredApprovals(chaincode))));
     const sharedCa = sharedCaOf(settings.chaincodes);
     /** The first chaincode of each namespace creates it; the others' servers wait for it. */
     const namespaceOwners = new Map<string, ExternalChaincode>();
-    const deployed = settings.chaincodes.map((settingsOfOne, i) => {
+    const deployed = settings.chaincodes.map((settingsOfOne) => {
         const { lifecycle, image, sharedCa: onSharedCa, ...chaincodeArgs } = settingsOfOne;
         const namespace = chaincodeArgs.namespace ?? DEFAULT_NAMESPACE;
         const owner = namespaceOwners.get(namespace);
@@ -68,8 +62,7 @@ export = async () => {
                 createNamespace: owner ? false : chaincodeArgs.createNamespace,
                 tls: onSharedCa ? { ...chaincodeArgs.tls, ca: sharedCa } : chaincodeArgs.tls,
                 image: chaincodeImage!,
-                lifecycle: lifecycle && { ...lifecycle, requiredApprovals: requiredApprovals(settingsOfOne), plan: channelPlans[i]?.plan },
-                liveRelease: channelPlans[i]?.liveRelease,
+                lifecycle: lifecycle && { ...lifecycle, requiredApprovals: requiredApprovals(settingsOfOne) },
             },
             { providers: { kubernetes: k8sProvider }, dependsOn: [...(owner?.namespaceResource ? [owner.namespaceResource] : []), ...registryPull] },
         );
@@ -107,11 +100,11 @@ function chaincodeOutputs({ chaincode, settings: chaincodeSettings, image }: { c
         chaincodeImage: image,
         label: chaincode.label,
         releaseKey: chaincode.releaseKey,
-        releases: chaincode.releases.map((r) => ({ key: r.key, role: r.role, address: r.address })),
+        releases: pulumi.output(chaincode.releases.then((releases) => releases.map((r) => ({ key: r.key, role: r.role, address: r.address })))),
         connectionAddress: chaincode.address,
         namespace: chaincode.namespace,
         serviceName: chaincode.serviceName,
-        loadBalancerAddress: chaincode.service.loadBalancerAddress,
+        loadBalancerAddress: chaincodeSettings.serviceType === "InternalLoadBalancer" ? chaincode.loadBalancerAddress : undefined,
         caCertPem: chaincode.caCertPem,
         committedSequence: chaincode.lifecycle?.definition?.committedSequence,
         approvedSequence: chaincode.lifecycle?.approvedSequence,
@@ -136,51 +129,4 @@ function approvalStackOrg(name: string): pulumi.Output<string> {
         approvalStackOrgs.set(name, org);
     }
     return org;
-}
-
-/** What this org's peers run now and the sequence planned; a failed look-up stops the program naming the peer and the cause. */
-async function readChannelPlan(
-    chaincode: ChaincodeSettings,
-    approvals: readonly pulumi.Input<string>[] | undefined,
-): Promise<ChannelPlan | undefined> {
-    const lifecycle = chaincode.lifecycle!;
-    const { org } = lifecycle;
-    const peer = org.peers[0];
-    const adminKey = adminKeyInputs(org);
-    const [adminCertPem, adminKeyPem, adminHsmPin, peerTlsCaPem, hostOverride, clientTlsCertPem, clientTlsKeyPem, requiredApprovals] = await Promise.all([
-        knownValue(org.adminCertPem), knownValue(adminKey.adminKeyPem), knownValue(adminKey.adminHsmPin), knownValue(peer.tlsCaPem ?? org.peerTlsCaPem), knownValue(peer.hostOverride),
-        knownValue(org.clientTlsCertPem), knownValue(org.clientTlsKeyPem), approvals && Promise.all(approvals.map(knownValue)),
-    ]);
-    const keyKnown = org.adminHsm ? adminHsmPin !== undefined : adminKeyPem !== undefined;
-    if (adminCertPem === undefined || !keyKnown || requiredApprovals?.some((mspId) => mspId === undefined)) return undefined;
-    try {
-        return await lookupChannelPlan({
-            peer: targetEndpoint({ endpoint: peer.endpoint, tlsCaPem: peerTlsCaPem, hostOverride }, { clientTlsCertPem, clientTlsKeyPem }),
-            identity: adminIdentity({ ...adminKey, mspId: org.mspId, adminCertPem, adminKeyPem, adminHsmPin }),
-            timeoutSeconds: lifecycle.timeoutSeconds,
-            definition: {
-                channel: lifecycle.channel,
-                name: chaincode.chaincodeName,
-                version: chaincode.chaincodeVersion ?? "1.0",
-                sequence: lifecycle.sequence ?? "auto",
-                endorsementPolicy: await knownValue(lifecycle.endorsementPolicy),
-                collections: lifecycle.collections as CollectionConfig[] | undefined,
-                initRequired: lifecycle.initRequired,
-            },
-            commits: lifecycle.commit ?? true,
-            requiredApprovals: requiredApprovals as string[] | undefined,
-        });
-    } catch (err) {
-        throw new pulumi.RunError(
-            `cannot read which package ${org.mspId}'s peers run for ${chaincode.chaincodeName} on ${lifecycle.channel} (asked ${peer.endpoint}): ${(err as Error).message}`,
-        );
-    }
-}
-
-/** The value of an Input known while the program runs (config, stack references); undefined while unknown. */
-async function knownValue<T>(input: pulumi.Input<T> | undefined): Promise<T | undefined> {
-    if (input === undefined) return undefined;
-    const output = pulumi.output(input);
-    if (!(await (output as unknown as { isKnown: Promise<boolean> }).isKnown)) return undefined;
-    return new Promise((resolve) => output.apply((value) => resolve(value as T)));
 }

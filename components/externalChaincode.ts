@@ -1,6 +1,8 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { readChannelPlan } from "./channelRead";
 import { adminKeyInputs, ChaincodeLifecycle, type ChaincodeLifecycleArgs, orgPeerSettingNames, validateLifecycleArgs } from "./lifecycle";
+import type { ChannelPlan } from "./liveRelease";
 import { buildChaincodePackage, type ChaincodePackage, type CouchDbIndexInput } from "./packaging";
 import { couchDbIndexFiles } from "./packaging/couchdb-indexes";
 import { DEFAULT_DIAL_TIMEOUT } from "./packaging/connection";
@@ -12,7 +14,6 @@ import {
     declaredClientCertificate,
     indexFileDigests,
     liveIssuedItsCertificate,
-    type LiveRelease,
     MAX_RELEASE_SERVICE_NAME,
     type PlannedRelease,
     planReleases,
@@ -101,11 +102,18 @@ export interface ExternalChaincodeArgs extends WorkloadArgs {
     /** CouchDB indexes carried in the package (public state or per collection). Defaults to none. */
     readonly couchDbIndexes?: readonly CouchDbIndexInput[];
     /** Install, approve and commit on Fabric. Defaults to none: package and Kubernetes only. */
-    readonly lifecycle?: ChaincodeLifecycleArgs;
+    readonly lifecycle?: Omit<ChaincodeLifecycleArgs, "plan" | "approvalsWaitFor">;
     /** After the commit and rollout, evaluate a read-only function through every peer of the org (a stack that only approves: once the definition is committed). Defaults to on with a lifecycle. */
     readonly smokeCheck?: SmokeCheckSettings;
-    /** What this org's peers run for the committed definition (lookupLiveRelease): its server is kept while it differs. Defaults to none. */
-    readonly liveRelease?: LiveRelease;
+    /**
+     * What the channel runs for this chaincode and the sequence planned, as
+     * lookupChannelPlan reads it: the release the org's peers run keeps its
+     * server while it differs from the declared one. Defaults to reading it
+     * here, with a lifecycle, from the org's first peer (read-only queries, in
+     * preview too); without a lifecycle, to nothing committed. Pass it when
+     * the program read it already.
+     */
+    readonly channelPlan?: ChannelPlan;
 }
 
 export interface SmokeCheckSettings {
@@ -158,20 +166,26 @@ export class ExternalChaincode extends pulumi.ComponentResource {
     public readonly namespace: pulumi.Output<string>;
     /** The Namespace this chaincode created; undefined with createNamespace: false. */
     public readonly namespaceResource: k8s.core.v1.Namespace | undefined;
+    /** The declared release's Service and Deployment name. */
     public readonly serviceName: pulumi.Output<string>;
     /** Public CA certificate the peer trusts for this chaincode. */
     public readonly caCertPem: pulumi.Output<string> | undefined;
     /** The package file, base64; secret when it carries the peer's client key. */
     public readonly packageBase64: pulumi.Output<string>;
     public readonly tls: ChaincodeTls | undefined;
-    /** Certificates of the declared release; undefined without TLS. */
-    public readonly certificates: ReleaseCertificates | undefined;
-    /** The declared release's server. */
-    public readonly service: ChaincodeService;
-    /** Every server declared: the declared release first, then the live one while it differs. */
-    public readonly releases: readonly ChaincodeRelease[];
+    /**
+     * The servers are declared once the channel is read, so these resolve
+     * then: the declared release's server, every server declared (the
+     * declared release first, then the live one while it differs), and the
+     * declared release's certificates (undefined without TLS).
+     */
+    public readonly service: Promise<ChaincodeService>;
+    public readonly releases: Promise<readonly ChaincodeRelease[]>;
+    public readonly certificates: Promise<ReleaseCertificates | undefined>;
+    /** The declared server's load balancer address; undefined with a ClusterIP Service. */
+    public readonly loadBalancerAddress: pulumi.Output<string | undefined>;
     /** What the release plan means, as logged for the operator. */
-    public readonly releaseSummary: string;
+    public readonly releaseSummary: pulumi.Output<string>;
     /** Undefined without a lifecycle. */
     public readonly lifecycle: ChaincodeLifecycle | undefined;
     /** The check through the org's first peer; undefined without a lifecycle or when disabled. */
@@ -183,10 +197,7 @@ export class ExternalChaincode extends pulumi.ComponentResource {
         super("fabric-ccaas:index:ExternalChaincode", name, {}, opts);
         // Check what every child will check, so a bad setting stops the graph before any child exists.
         const s = validateArgs(this, () => checkExternalChaincodeArgs(args));
-        const { tlsEnabled, tlsArgs, leafSettings } = s;
-        const clientAuth = tlsArgs.clientAuth;
-        const child = { parent: this };
-        const plan = planReleases(args.chaincodeName, s.addressTemplate, s.releaseKey, args.liveRelease, s.legacyAddress);
+        const { tlsEnabled, tlsArgs } = s;
         const sharedCa = tlsEnabled ? args.tls?.ca : undefined;
 
         // The namespace outlives every release; it was the first server's child before releases existed.
@@ -198,66 +209,38 @@ export class ExternalChaincode extends pulumi.ComponentResource {
                       { parent: this, aliases: [{ name: `${name}-server-ns`, parent: legacyServiceUrn(name, this) }] },
                   )
                 : undefined;
-
-        // The own CA stays while it parents the certificates of the server from before releases.
-        const keepsLegacyServer = plan.releases.some((release) => release.role === "live" && !release.key);
-        const ownTls =
-            tlsEnabled && (!sharedCa || keepsLegacyServer) ? new ChaincodeTls(`${name}-tls`, { serviceName: s.serviceName, ...tlsArgs }, child) : undefined;
+        const ownTls = tlsEnabled && !sharedCa ? new ChaincodeTls(`${name}-tls`, { serviceName: s.serviceName, ...tlsArgs }, { parent: this }) : undefined;
         this.tls = sharedCa ?? ownTls;
 
-        const releaseNames = (key: string) => ({
-            serverName: key ? releaseServerName(s.serviceName, key) : s.serviceName,
-            address: key ? releaseAddress(s.addressTemplate, key) : s.legacyAddress,
-            // The first server, from before releases, keeps its resource names.
-            prefix: key ? `${name}-${key}` : name,
-        });
-        const certificatesOf = (key: string, keep: boolean, issueClientCertificate: boolean) => {
-            if (!this.tls) return undefined;
-            const names = releaseNames(key);
-            return new ReleaseCertificates(
-                `${names.prefix}-tls`,
-                this.tls,
-                leafSettings!,
-                { serverName: names.serverName, namespace: s.namespace, address: names.address, extraSans: args.tls?.extraSans, issueClientCertificate },
-                { parent: key ? this : ownTls ?? this, keep },
-            );
-        };
-        const serverTlsOf = (certificates: ReleaseCertificates | undefined): ChaincodeServerTls | undefined =>
-            certificates && {
-                certPem: certificates.serverCertPem,
-                keyPem: certificates.serverKeyPem,
-                clientCaPem: clientAuth ? this.tls!.caCertPem : undefined,
-            };
+        // The servers wait for what the channel runs; the program must not end before they are declared.
+        const channelPlan: Promise<ChannelPlan> =
+            args.channelPlan !== undefined || !args.lifecycle
+                ? Promise.resolve(args.channelPlan ?? {})
+                : readChannelPlan({ chaincodeName: args.chaincodeName, version: s.version, lifecycle: args.lifecycle });
+        const declaring = channelPlan.then((read) => declareReleases(this, name, args, s, read, ownTls, namespaceResource, opts));
+        const declared = (async () => {
+            const stillRunning = pulumi.runtime.rpcKeepAlive();
+            try {
+                return await declaring;
+            } finally {
+                stillRunning();
+            }
+        })();
+        const fromDeclared = <T>(pick: (releases: DeclaredReleases) => pulumi.Input<T>): pulumi.Output<T> =>
+            pulumi.output(declared.then(pick)) as pulumi.Output<T>;
 
-        const declared = releaseNames(s.releaseKey);
-        const serverNameOf = (key: string) => releaseNames(key).serverName;
-        const clientCertificate = declaredClientCertificate(s.releaseKey, s.releaseContent, args.liveRelease, plan.liveKey, serverNameOf);
-        this.certificates = certificatesOf(s.releaseKey, false, clientCertificate.from === "own");
-        // A preview shows the package ID only once the client certificate inside the package exists.
-        const issuesClientCertificate = s.releaseContent.tls === "mutual" && clientCertificate.from === "own" && plan.liveKey !== s.releaseKey;
-        void pulumi.log.info(
-            issuesClientCertificate
-                ? `${plan.summary}; its package holds a client certificate issued for this release, so its package ID is known once that certificate exists`
-                : plan.summary,
-            this,
-        );
-        const [clientCertPem, clientKeyPem] =
-            clientCertificate.from === "live"
-                ? [clientCertificate.certPem, pulumi.secret(clientCertificate.keyPem)]
-                : [this.certificates?.clientCertPem, this.certificates?.clientKeyPem];
         const chaincodePackage: pulumi.Output<ChaincodePackage> = pulumi
-            .all([this.tls?.caCertPem, clientCertPem, clientKeyPem])
+            .all([this.tls?.caCertPem, fromDeclared((d) => d.clientCertPem), fromDeclared((d) => d.clientKeyPem)])
             .apply(([rootCertPem, clientCertPem, clientKeyPem]) =>
                 buildChaincodePackage({
                     label: s.label,
                     type: args.packageType ?? "ccaas",
-                    address: declared.address,
+                    address: s.address,
                     dialTimeout: args.dialTimeout,
                     tls: rootCertPem
                         ? {
                               rootCertPem,
-                              clientAuth:
-                                  clientCertPem && clientKeyPem ? { clientCertPem, clientKeyPem } : undefined,
+                              clientAuth: clientCertPem && clientKeyPem ? { clientCertPem, clientKeyPem } : undefined,
                           }
                         : undefined,
                     couchDbIndexes: args.couchDbIndexes,
@@ -266,15 +249,13 @@ export class ExternalChaincode extends pulumi.ComponentResource {
         // The ID is a hash: public even when the package holds the client key.
         this.packageId = pulumi.unsecret(chaincodePackage.packageId);
         this.packageBase64 = chaincodePackage.apply((pkg) => pkg.bytes.toString("base64"));
+        this.service = declared.then((d) => d.releases[0].service);
+        this.releases = declared.then((d) => d.releases);
+        this.certificates = declared.then((d) => d.certificates);
+        this.releaseSummary = fromDeclared((d) => d.summary);
 
         // install on every peer -> (declared server, approval) -> commit -> smoke check. Where the peers run
-        // another release now, the approval (and so the commit) moves them only once the new server is available:
-        // it waits for the server, which is declared below (a promise resolved then).
-        const switchesRelease = plan.liveKey !== undefined && plan.liveKey !== s.releaseKey;
-        let declaredServerReady: (server: pulumi.Resource) => void = () => undefined;
-        const declaredServer = new Promise<pulumi.Resource>((resolve) => {
-            declaredServerReady = resolve;
-        });
+        // another release now, the approval (and so the commit) moves them only once the new server is available.
         this.lifecycle = args.lifecycle
             ? new ChaincodeLifecycle(
                   `${name}-lifecycle`,
@@ -284,34 +265,13 @@ export class ExternalChaincode extends pulumi.ComponentResource {
                       version: s.version,
                       packageBase64: this.packageBase64,
                       packageId: this.packageId,
-                      approvalsWaitFor: switchesRelease ? [declaredServer] : undefined,
+                      plan: channelPlan.then((read) => read.plan),
+                      approvalsWaitFor: declared.then((d) => (d.switchesRelease ? [d.releases[0].service] : [])),
                   },
-                  child,
+                  { parent: this },
               )
             : undefined;
-        // What the component was told to wait for (e.g. a Namespace another chaincode creates), its servers wait for.
-        const namespaceDependencies = [...(namespaceResource ? [namespaceResource] : []), ...dependenciesOf(opts?.dependsOn)];
-        const serverDependencies = [...namespaceDependencies, ...(this.lifecycle?.installs ?? [])];
-
-        this.releases = plan.releases.map((release): ChaincodeRelease => {
-            const names = releaseNames(release.key);
-            const keep = release.role === "live";
-            // A live server needs only its server certificate; its client certificate is kept where its resources issued it.
-            const certificates = keep ? certificatesOf(release.key, true, liveIssuedItsCertificate(args.liveRelease, release.key, serverNameOf)) : this.certificates;
-            const packageId = keep ? release.packageId! : this.packageId;
-            // The declared release's server the channel runs already: a library upgrade restarts nothing of it.
-            const running = !keep && plan.liveKey === release.key;
-            const service = new ChaincodeService(
-                `${names.prefix}-server`,
-                { ...serviceArgs(args, s, names.serverName, packageId, serverTlsOf(certificates), release.key || undefined), running, externalHost: hostOfAddress(names.address) },
-                // A new release's server starts once every peer of the org holds its package.
-                { parent: this, dependsOn: keep ? namespaceDependencies : serverDependencies, keep },
-            );
-            if (release.role === "declared") declaredServerReady(service);
-            return { key: release.key, role: release.role, address: names.address, service };
-        });
-        this.service = this.releases[0].service;
-        this.releaseSummary = plan.summary;
+        installsOf.set(this, this.lifecycle?.installs ?? []);
 
         const smoke = args.smokeCheck ?? {};
         const lifecycle = this.lifecycle;
@@ -331,9 +291,9 @@ export class ExternalChaincode extends pulumi.ComponentResource {
                             args: smoke.args ? [...smoke.args] : undefined,
                             waitSeconds: smoke.waitSeconds,
                             expectedPackageId: this.packageId,
-                            chaincodeAddress: declared.address,
+                            chaincodeAddress: s.address,
                             // A new package, sequence or server certificate re-runs the check.
-                            triggers: [this.packageId, sequence.apply(String), this.certificates?.serverCertPem ?? ""],
+                            triggers: [this.packageId, sequence.apply(String), fromDeclared((d) => d.certificates?.serverCertPem ?? "")],
                             awaitSequence: definition ? undefined : lifecycle.approvedSequence,
                             commitWaitSeconds: definition ? undefined : smoke.commitWaitSeconds,
                             peerEndpoint: peer.endpoint,
@@ -355,10 +315,11 @@ export class ExternalChaincode extends pulumi.ComponentResource {
 
         this.label = s.label;
         this.releaseKey = s.releaseKey;
-        this.address = declared.address;
+        this.address = s.address;
         this.namespaceResource = namespaceResource;
-        this.namespace = namespaceResource?.metadata.name ?? this.service.namespace;
-        this.serviceName = this.service.serviceName;
+        this.serviceName = fromDeclared((d) => d.releases[0].service.serviceName);
+        this.namespace = namespaceResource?.metadata.name ?? fromDeclared((d) => d.releases[0].service.namespace);
+        this.loadBalancerAddress = fromDeclared((d) => d.releases[0].service.loadBalancerAddress);
         this.caCertPem = this.tls?.caCertPem;
         this.registerOutputs({
             packageId: this.packageId,
@@ -370,6 +331,106 @@ export class ExternalChaincode extends pulumi.ComponentResource {
             caCertPem: this.caCertPem,
         });
     }
+}
+
+/** The servers of one chaincode, declared from what the channel runs. */
+interface DeclaredReleases {
+    readonly releases: readonly ChaincodeRelease[];
+    readonly certificates: ReleaseCertificates | undefined;
+    readonly summary: string;
+    /** The approval moves the peers off a server they run now. */
+    readonly switchesRelease: boolean;
+    /** The client certificate and key the declared package carries: the live package's, or the declared release's own. */
+    readonly clientCertPem: pulumi.Input<string> | undefined;
+    readonly clientKeyPem: pulumi.Input<string> | undefined;
+}
+
+/** Every chaincode's installs, for the servers of its releases to wait for. */
+const installsOf = new WeakMap<ExternalChaincode, readonly pulumi.Resource[]>();
+
+/** The release plan from what the channel runs, then the certificates and a server per release. */
+function declareReleases(
+    component: ExternalChaincode,
+    name: string,
+    args: ExternalChaincodeArgs,
+    s: ReturnType<typeof checkExternalChaincodeArgs>,
+    read: ChannelPlan,
+    ownTls: ChaincodeTls | undefined,
+    namespaceResource: k8s.core.v1.Namespace | undefined,
+    opts: pulumi.ComponentResourceOptions | undefined,
+): DeclaredReleases {
+    const liveRelease = read.liveRelease;
+    const plan = planReleases(args.chaincodeName, s.addressTemplate, s.releaseKey, liveRelease, s.legacyAddress);
+    const sharedCa = s.tlsEnabled ? args.tls?.ca : undefined;
+    // The own CA stays, beside a shared one, while it parents the certificates of the server from before releases.
+    const keepsLegacyServer = plan.releases.some((release) => release.role === "live" && !release.key);
+    const legacyCa = sharedCa && keepsLegacyServer ? new ChaincodeTls(`${name}-tls`, { serviceName: s.serviceName, ...s.tlsArgs }, { parent: component }) : undefined;
+    const certificateParent = ownTls ?? legacyCa;
+    const tls = sharedCa ?? ownTls;
+
+    const releaseNames = (key: string) => ({
+        serverName: key ? releaseServerName(s.serviceName, key) : s.serviceName,
+        address: key ? releaseAddress(s.addressTemplate, key) : s.legacyAddress,
+        // The first server, from before releases, keeps its resource names.
+        prefix: key ? `${name}-${key}` : name,
+    });
+    const certificatesOf = (key: string, keep: boolean, issueClientCertificate: boolean) => {
+        if (!tls) return undefined;
+        const names = releaseNames(key);
+        return new ReleaseCertificates(
+            `${names.prefix}-tls`,
+            tls,
+            s.leafSettings!,
+            { serverName: names.serverName, namespace: s.namespace, address: names.address, extraSans: args.tls?.extraSans, issueClientCertificate },
+            { parent: key ? component : certificateParent ?? component, keep },
+        );
+    };
+    const serverTlsOf = (certificates: ReleaseCertificates | undefined): ChaincodeServerTls | undefined =>
+        certificates && {
+            certPem: certificates.serverCertPem,
+            keyPem: certificates.serverKeyPem,
+            clientCaPem: s.tlsArgs.clientAuth ? tls!.caCertPem : undefined,
+        };
+
+    const serverNameOf = (key: string) => releaseNames(key).serverName;
+    const clientCertificate = declaredClientCertificate(s.releaseKey, s.releaseContent, liveRelease, plan.liveKey, serverNameOf);
+    const certificates = certificatesOf(s.releaseKey, false, clientCertificate.from === "own");
+    // A preview shows the package ID only once the client certificate inside the package exists.
+    const issuesClientCertificate = s.releaseContent.tls === "mutual" && clientCertificate.from === "own" && plan.liveKey !== s.releaseKey;
+    void pulumi.log.info(
+        issuesClientCertificate ? `${plan.summary}; its package holds a client certificate issued for this release, so its package ID is known once that certificate exists` : plan.summary,
+        component,
+    );
+
+    // What the component was told to wait for (e.g. a Namespace another chaincode creates), its servers wait for.
+    const namespaceDependencies = [...(namespaceResource ? [namespaceResource] : []), ...dependenciesOf(opts?.dependsOn)];
+    // A new release's server starts once every peer of the org holds its package.
+    const serverDependencies = [...namespaceDependencies, ...(installsOf.get(component) ?? [])];
+    const releases = plan.releases.map((release): ChaincodeRelease => {
+        const names = releaseNames(release.key);
+        const keep = release.role === "live";
+        // A live server needs only its server certificate; its client certificate is kept where its resources issued it.
+        const releaseCertificates = keep ? certificatesOf(release.key, true, liveIssuedItsCertificate(liveRelease, release.key, serverNameOf)) : certificates;
+        const packageId = keep ? release.packageId! : component.packageId;
+        // The declared release's server the channel runs already: a library upgrade restarts nothing of it.
+        const running = !keep && plan.liveKey === release.key;
+        const service = new ChaincodeService(
+            `${names.prefix}-server`,
+            { ...serviceArgs(args, s, names.serverName, packageId, serverTlsOf(releaseCertificates), release.key || undefined), running, externalHost: hostOfAddress(names.address) },
+            { parent: component, dependsOn: keep ? namespaceDependencies : serverDependencies, keep },
+        );
+        return { key: release.key, role: release.role, address: names.address, service };
+    });
+    const [clientCertPem, clientKeyPem] =
+        clientCertificate.from === "live" ? [clientCertificate.certPem, pulumi.secret(clientCertificate.keyPem)] : [certificates?.clientCertPem, certificates?.clientKeyPem];
+    return {
+        releases,
+        certificates,
+        summary: plan.summary,
+        switchesRelease: plan.liveKey !== undefined && plan.liveKey !== s.releaseKey,
+        clientCertPem,
+        clientKeyPem,
+    };
 }
 
 /** URN of the server component that owned the namespace before releases. */

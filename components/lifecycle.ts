@@ -115,12 +115,18 @@ export interface ChaincodeLifecycleArgs {
      * `up` stops if the channel moved since. Defaults to none (the sequence
      * is known only after `up`).
      */
-    readonly plan?: { readonly sequence: number; readonly change: string };
+    readonly plan?: pulumi.Input<PlannedChange | undefined>;
     /**
      * What the approvals wait for besides the installs: the new server, when an approval (or the commit
      * after it) moves the peers off a server they run now. Defaults to none.
      */
-    readonly approvalsWaitFor?: readonly pulumi.Input<pulumi.Resource>[];
+    readonly approvalsWaitFor?: readonly pulumi.Resource[] | Promise<readonly pulumi.Resource[]>;
+}
+
+/** The sequence the declared definition gets, and what changes with it. */
+export interface PlannedChange {
+    readonly sequence: number;
+    readonly change: string;
 }
 
 /**
@@ -213,11 +219,13 @@ export class ChaincodeLifecycle extends pulumi.ComponentResource {
             ordererTlsCaPem: args.orderer?.tlsCaPem,
             ordererHostOverride: args.orderer?.hostOverride,
             orderers: args.orderers?.map((target) => ({ endpoint: target.endpoint, tlsCaPem: target.tlsCaPem, hostOverride: target.hostOverride })),
-            plannedSequence: args.plan?.sequence,
-            plannedChange: args.plan?.change,
+            // Absent (not sent) when nothing was planned, as before the plan could arrive as an Input.
+            plannedSequence: pulumi.output(args.plan).apply((plan) => plan?.sequence) as pulumi.Output<number>,
+            plannedChange: pulumi.output(args.plan).apply((plan) => plan?.change) as pulumi.Output<string>,
         };
         // Every approval waits for every install, so the orgs' approvals go out together (one block, not one each).
-        const approvalDependencies = [...this.installs, ...(args.approvalsWaitFor ?? [])];
+        const installs = this.installs;
+        const approvalDependencies = Promise.resolve(args.approvalsWaitFor ?? []).then((waitFor) => [...installs, ...waitFor]);
         this.approvals = orgs.map(
             ({ org: acting, prefix, settingPrefix }) =>
                 new ChaincodeApproval(

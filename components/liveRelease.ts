@@ -22,6 +22,8 @@ export interface LiveReleaseQuery extends CallOptions {
     readonly commits: boolean;
     /** Orgs whose approval the commit needs. Defaults to every org of the channel. */
     readonly requiredApprovals?: readonly string[];
+    /** Orgs besides the identity's whose approvals this same update sends before its commit (a stack acting for several orgs). Defaults to none. */
+    readonly approvedInThisUpdate?: readonly string[];
 }
 
 /** What the channel holds for the declared definition, read once. */
@@ -110,7 +112,7 @@ function commonNameOf(certPem: string): string | undefined {
  * The declared package becomes this org's live one in this update when the
  * definition stays as committed (this org's new approval switches its peers)
  * or when this stack commits a new one that every other required org has
- * approved. A wrong guess costs no outage: a server is deleted only at the
+ * approved, or approves in this same update before the commit. A wrong guess costs no outage: a server is deleted only at the
  * end of an update whose every step succeeded.
  */
 async function declaredGoesLive(query: LiveReleaseQuery, { desired, sequence }: PlannedDefinition): Promise<boolean> {
@@ -124,5 +126,6 @@ async function declaredGoesLive(query: LiveReleaseQuery, { desired, sequence }: 
         definition: { ...desired, sequence: sequence.sequence },
     });
     const required = query.requiredApprovals ?? Object.keys(readiness.approvals);
-    return required.every((mspId) => mspId === query.identity.mspId || readiness.approvals[mspId] === true);
+    const approvingNow = new Set([query.identity.mspId, ...(query.approvedInThisUpdate ?? [])]);
+    return required.every((mspId) => approvingNow.has(mspId) || readiness.approvals[mspId] === true);
 }

@@ -5,6 +5,8 @@ import { ExternalChaincode, type FabricOrgArgs } from "fabric-ccaas";
 const config = new pulumi.Config();
 const cluster = new k8s.Provider("cluster", { kubeconfig: config.requireSecret("kubeconfig") });
 const [channel, image] = [config.require("channel"), config.require("image")];
+// A new version is a new release: each org's server of the version its peers run stays up beside it until they switch.
+const chaincodeVersion = config.get("chaincodeVersion");
 // Where the peers run, for the servers' NetworkPolicy: labels of their namespaces (by default only the server's own).
 const peerAccess = { peerNamespaceSelector: config.getObject<string[]>("peerNamespaceSelector") };
 const org = (key: string): FabricOrgArgs => ({
@@ -18,11 +20,11 @@ const [org1, org2] = [org("org1"), org("org2")];
 // Its smoke check waits for that commit, made in this same update.
 const approving = new ExternalChaincode(
     "org2",
-    { chaincodeName: "basic", image, namespace: "hlf-org2", peerAccess, lifecycle: { channel, org: org2, commit: false }, smokeCheck: { commitWaitSeconds: 120 } },
+    { chaincodeName: "basic", chaincodeVersion, image, namespace: "hlf-org2", peerAccess, lifecycle: { channel, org: org2, commit: false }, smokeCheck: { commitWaitSeconds: 120 } },
     { providers: [cluster] },
 );
 const committing = new ExternalChaincode("org1", {
-    chaincodeName: "basic", image, namespace: "hlf-org1", peerAccess,
+    chaincodeName: "basic", chaincodeVersion, image, namespace: "hlf-org1", peerAccess,
     lifecycle: { channel, org: org1, requiredApprovals: [org1.mspId, approving.lifecycle!.approvedBy], commitPeers: [{ ...org2.peers[0], mspId: org2.mspId, tlsCaPem: org2.peerTlsCaPem }] },
 }, { providers: [cluster] });
 

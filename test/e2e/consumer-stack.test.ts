@@ -3,7 +3,9 @@
  * a folder outside the repository, installs this package from `npm pack`
  * output (no link to the source tree), compiles against its declarations,
  * and runs under the real Pulumi engine against a real node with the real
- * Fabric network in its pods: up, a no-op up, then refresh and destroy after the project moved
+ * Fabric network in its pods: up, a no-op up, an upgrade (each org's server
+ * of the version its peers run stays up until they switch, with no code of
+ * the consumer's for it), then refresh and destroy after the project moved
  * to another folder (the state must not depend on where it was written).
  */
 import assert from "node:assert/strict";
@@ -71,6 +73,7 @@ describe("a consumer project that installs the packed library (examples/consumer
         await stack.setConfig(`${key}ClientTlsKeyPem`, org.clientTls.keyPem, { secret: true });
     }
 
+    const servedReleases = () => servedReleasesIn(platform);
     const userCall = (org: Org) => ({ peer: clientEndpoint(org.peers[0], org), identity: org.user, channel: platform.network.channel, chaincode: "basic", timeoutSeconds: 30 });
 
     it("installs the package from its tarball: a copy, not a link to the source tree, without the optional peers, and imports it by name", () => {
@@ -115,6 +118,30 @@ describe("a consumer project that installs the packed library (examples/consumer
         assert.deepEqual(Object.keys(parseEventStream(result.stdout).changes), ["same"]);
     });
 
+    it("upgrade: the approving org's 1.0 server stays up until its peers switch (the component reads the channel itself); the next up retires it", async () => {
+        const [org1, org2] = platform.network.orgs;
+        const servedBefore = await servedReleases();
+        await stack.setConfig("chaincodeVersion", "1.1");
+        const upgraded = requireSuccess(await stack.run(["up", "--yes", "--skip-preview", "--json"]));
+        reportPhase("consumer-upgrade-up", upgraded.seconds);
+        assert.equal((await stack.outputs()).committedSequence, 2);
+        const served = await servedReleases();
+        // Org1 commits after Org2's approval in this update, so its 1.0 server goes at the end; Org2's stack does not
+        // commit, so it cannot know its peers switch in this update and keeps 1.0 beside 1.1.
+        assert.equal(served["hlf-org1"].length, 1, `hlf-org1 serves ${served["hlf-org1"]}`);
+        assert.notDeepEqual(served["hlf-org1"], servedBefore["hlf-org1"]);
+        assert.deepEqual(served["hlf-org2"].filter((name) => servedBefore["hlf-org2"].includes(name)), servedBefore["hlf-org2"], "Org2's 1.0 server was deleted");
+        assert.equal(served["hlf-org2"].length, 2, `hlf-org2 serves ${served["hlf-org2"]}`);
+        const assets = JSON.parse((await evaluate({ ...userCall(org2), fn: "GetAllAssets" })).toString("utf8")) as unknown[];
+        assert.equal(assets.length, 6, "the chaincode answers through Org2's peer after the upgrade");
+
+        const retired = requireSuccess(await stack.run(["up", "--yes", "--skip-preview", "--json"]));
+        reportPhase("consumer-retire-up", retired.seconds);
+        const after = await servedReleases();
+        assert.deepEqual(after["hlf-org2"], served["hlf-org2"].filter((name) => !servedBefore["hlf-org2"].includes(name)), "the next up retires Org2's 1.0 server");
+        assert.ok((await evaluate({ ...userCall(org1), fn: "ReadAsset", args: ["asset1"] })).length > 0);
+    });
+
     it("refresh and destroy work after the project moved to another folder: the state (stored provider code included) names no path of the old one", async () => {
         const oldDir = workspace.projectDir;
         const state = await stack.exportState();
@@ -135,6 +162,13 @@ describe("a consumer project that installs the packed library (examples/consumer
         assert.deepEqual(await stack.resources(), []);
     });
 });
+
+/** The Deployments in each org's namespace, by name. */
+async function servedReleasesIn(platform: NodePlatform): Promise<Record<string, string[]>> {
+    const served: Record<string, string[]> = {};
+    for (const namespace of NAMESPACES) served[namespace] = await deploymentsIn(platform.node, namespace);
+    return served;
+}
 
 function npm(cwd: string, args: readonly string[]): void {
     execFileSync("npm", args, { cwd, stdio: ["ignore", "ignore", "inherit"] });

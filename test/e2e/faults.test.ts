@@ -73,7 +73,7 @@ describe("faults under the real Pulumi engine (real node + real Fabric in its po
     /** kubectl on the release's Deployment, out of band (what an operator or an accident does to it). */
     const deploymentKubectl = (verb: string[], ...args: string[]) => full.node.kubectl([...verb, "-n", NAMESPACE_ORG1, `deployment/basic-${release}`, ...args]);
 
-    it("fault: three bad settings are refused at preview naming the key, the value and what is accepted; the stack stays empty", async () => {
+    it("fault: three bad settings and an unreachable peer are refused at preview, each named once, without a stack trace; the stack stays empty", async () => {
         const cases: Array<{ set: Array<[string, string, boolean]>; message: RegExp; restore: () => Promise<void> }> = [
             {
                 // Pulumi.yaml declares no types, so the value reaches the program, which names the range.
@@ -94,13 +94,21 @@ describe("faults under the real Pulumi engine (real node + real Fabric in its po
                     await org1Stack.removeConfig("tlsExtraSans");
                 },
             },
+            {
+                // The chaincode reads what the channel runs before it declares its servers: nothing is declared without it.
+                set: [["peers[0].endpoint", "127.0.0.1:1", true]],
+                message: /cannot read which package Org1MSP's peers run for basic on mychannel \(asked 127\.0\.0\.1:1\): [^\n]*ECONNREFUSED/,
+                restore: () => org1Stack.setConfig("peers[0].endpoint", full.org1.peers[0].endpoint, { path: true }),
+            },
         ];
         for (const { set, message, restore } of cases) {
             for (const [key, value, path] of set) await org1Stack.setConfig(key, value, { path });
             const preview = await org1Stack.run(["preview"]);
             assert.notEqual(preview.code, 0, "the preview passed");
             assert.match(output(preview), message);
+            assert.equal(output(preview).match(new RegExp(message.source, "g"))?.length, 1, `reported more than once: ${output(preview)}`);
             assert.doesNotMatch(output(preview), STACK_TRACE);
+            assert.doesNotMatch(output(preview), /error serializing property/);
             assert.deepEqual(await org1Stack.resources(), [], "a refused preview leaves resources in the stack");
             await restore();
         }

@@ -15,6 +15,8 @@ import { buildChaincodePackage } from "../../components/packaging";
 import { testPki } from "../support/pki";
 import { clientEndpoint, startNetwork, type FabricNetwork, type Org } from "../../testenv/network";
 import { printLogsOnFailure } from "../support/failure-logs";
+import { ExternalChaincode, type FabricOrgArgs } from "../../components";
+import { installMocks, type MockRecorder, promiseOf, registrationsSettled } from "../unit/support/pulumiMocks";
 
 const POLICY = "OR('Org1MSP.member', 'Org2MSP.member')";
 const ADDRESS_1_0 = "basic-0000aaaa.hlf-org1:9999";
@@ -105,6 +107,12 @@ describe("the live release as the program reads it (real network)", () => {
         assert.equal(pending?.packageId, package1.packageId, "org1's peers run 1.0 until the commit");
         assert.equal(pending?.replacedInThisUpdate, false);
 
+        assert.equal(
+            (await lookupLiveRelease(query({ version: "1.1", approvedInThisUpdate: ["Org2MSP"] })))?.replacedInThisUpdate,
+            true,
+            "a stack that approves for Org2 itself sends that approval before its commit",
+        );
+
         await approve(org2, "1.1", 2, package2.packageId);
         assert.equal((await lookupLiveRelease(query({ version: "1.1" })))?.replacedInThisUpdate, true, "the commit can go in now");
         assert.equal((await lookupLiveRelease(query({ version: "1.1", commits: false })))?.replacedInThisUpdate, false);
@@ -113,6 +121,56 @@ describe("the live release as the program reads it (real network)", () => {
             false,
             "an org that has not approved (here one the channel does not have) holds the commit back",
         );
+    });
+
+    describe("ExternalChaincode reads it itself: a library user's stack (Pulumi mocks, the real peers)", () => {
+        let mocks: MockRecorder;
+        const orgArgs = (org: Org): FabricOrgArgs => ({
+            mspId: org.mspId,
+            peers: [{ endpoint: org.peers[0].endpoint, hostOverride: org.peers[0].hostOverride }],
+            peerTlsCaPem: org.peers[0].tlsCaPem,
+            adminCertPem: org.admin.certPem,
+            adminKeyPem: org.admin.keyPem,
+            clientTlsCertPem: org.clientTls.certPem,
+            clientTlsKeyPem: org.clientTls.keyPem,
+        });
+        const declare = async (name: string, version: string, lifecycle: { commit?: boolean; otherOrgs?: Org[] } = {}) => {
+            const chaincode = new ExternalChaincode(name, {
+                chaincodeName: "basic",
+                chaincodeVersion: version,
+                namespace: "hlf-org1",
+                image: "registry.example.com/basic:1.1",
+                tls: { clientAuth: true },
+                lifecycle: { channel: network.channel, org: orgArgs(org1), endorsementPolicy: POLICY, commit: lifecycle.commit, otherOrgs: lifecycle.otherOrgs?.map(orgArgs) },
+            });
+            await registrationsSettled();
+            return { chaincode, servers: (await chaincode.releases).map((release) => `${release.role} ${release.key}`) };
+        };
+        const height = () => getChannelHeight({ peer: clientEndpoint(org1.peers[0], org1), identity: org1.admin, channel: network.channel });
+
+        before(() => {
+            mocks = installMocks();
+        });
+
+        it("keeps the server of the release the peers run beside a new one, as the program does, with no transaction", async () => {
+            const before = await height();
+            // Org1 and Org2 approved 1.1 at sequence 2 (above); 1.2 is approved by neither, so 1.0 stays live.
+            const { chaincode, servers } = await declare("library", "1.2");
+            assert.deepEqual(servers, [`declared ${chaincode.releaseKey}`, "live 0000aaaa"]);
+            const live = mocks.resources.find((r) => r.type === "kubernetes:apps/v1:Deployment" && r.inputs.metadata.name === "basic-0000aaaa");
+            const env = Object.fromEntries(live!.inputs.spec.template.spec.containers[0].env.map((e: { name: string; value: string }) => [e.name, e.value]));
+            assert.equal(env.CHAINCODE_ID, package1.packageId, "the live server registers as the package the peers run");
+            const approval = mocks.resources.find((r) => r.name === "library-lifecycle-approval");
+            assert.equal(approval?.inputs.plannedSequence, 2, "the approval carries the planned sequence");
+            assert.match(await promiseOf(chaincode.releaseSummary), /starts beside release 0000aaaa/);
+            assert.equal(await height(), before, "the read sent a transaction");
+        });
+
+        it("retires the live release in the same update when it approves for every other required org itself (otherOrgs) and commits", async () => {
+            // 1.3 is approved by nobody; this stack approves for Org1 and Org2, then commits.
+            assert.deepEqual((await declare("both-orgs", "1.3", { otherOrgs: [org2] })).servers.map((server) => server.split(" ")[0]), ["declared"]);
+            assert.deepEqual((await declare("approve-only", "1.3", { commit: false })).servers.map((server) => server.split(" ")[0]), ["declared", "live"]);
+        });
     });
 
     it("a peer that cannot be reached is named with the cause", async () => {

@@ -29,7 +29,7 @@ describe("ExternalChaincode graph (mocks)", () => {
     before(async () => {
         cc = new ExternalChaincode("basic", { chaincodeName: "basic", namespace: "hlf1", image: "registry.example.com/basic:1.0" });
         packageId = await promiseOf(cc.packageId);
-        await promiseOf(cc.service.deploymentName);
+        await promiseOf((await cc.service).deploymentName);
     });
 
     it("computes the package ID from the package bytes and passes it as CHAINCODE_ID", async () => {
@@ -53,8 +53,8 @@ describe("ExternalChaincode graph (mocks)", () => {
     });
 
     it("keeps private keys secret and the package ID public", async () => {
-        assert.equal(await isSecretOutput(cc.certificates!.serverKeyPem), true);
-        assert.equal(await isSecretOutput(cc.certificates!.clientKeyPem!), true);
+        assert.equal(await isSecretOutput((await cc.certificates)!.serverKeyPem), true);
+        assert.equal(await isSecretOutput((await cc.certificates)!.clientKeyPem!), true);
         assert.equal(await isSecretOutput(cc.packageBase64), true, "the package carries the client key");
         assert.equal(await isSecretOutput(cc.packageId), false);
         const secret = mocks.resources.find((r) => r.type === SECRET && r.name === release("server-tls"))!;
@@ -133,7 +133,7 @@ describe("ExternalChaincode graph (mocks)", () => {
             image: "registry.example.com/other:2.0",
             tls: { clientAuth: false },
         });
-        await promiseOf(second.service.deploymentName);
+        await promiseOf((await second.service).deploymentName);
         const urns = mocks.resources.map((r) => `${r.type}::${r.name}`);
         assert.equal(new Set(urns).size, urns.length, "every resource name is unique");
         const k8sNames = mocks.resources

@@ -9,6 +9,8 @@ import { ExternalChaincode } from "../../components/externalChaincode";
 const isFabricResource = (type: string) => type.startsWith("pulumi-nodejs:dynamic/fabric:");
 const pki = testPki();
 const admin = { certPem: pki.clientCertPem, keyPem: pki.clientKeyPem };
+// What the channel runs is given as the input it is; the read itself is tested against real peers (test/fabric).
+const NOTHING_COMMITTED = {};
 const lifecycle = {
     channel: "mychannel",
     endorsementPolicy: "AND('Org1MSP.member', 'Org2MSP.member')",
@@ -25,7 +27,7 @@ const lifecycle = {
 describe("ExternalChaincode with the Fabric lifecycle (mocks)", () => {
     let cc: ExternalChaincode;
     before(async () => {
-        cc = new ExternalChaincode("basic", { chaincodeName: "basic", namespace: "hlf1", image: "registry.example.com/basic:1.0", lifecycle });
+        cc = new ExternalChaincode("basic", { chaincodeName: "basic", namespace: "hlf1", image: "registry.example.com/basic:1.0", lifecycle, channelPlan: NOTHING_COMMITTED });
         await promiseOf(cc.smokeCheck!.responseSha256 ?? cc.packageId);
         await registrationsSettled();
     });
@@ -83,6 +85,7 @@ describe("ExternalChaincode with the Fabric lifecycle (mocks)", () => {
             namespace: "hlf2",
             image: "registry.example.com/basic:1.0",
             lifecycle: { ...lifecycle, commit: false, commitPeers: undefined, org: { ...lifecycle.org, mspId: "Org2MSP", peers: [{ endpoint: "peer0.org2.example.com:9051" }] } },
+            channelPlan: NOTHING_COMMITTED,
         });
         await promiseOf(org2.packageId);
         await registrationsSettled();
@@ -108,12 +111,13 @@ describe("ExternalChaincode with the Fabric lifecycle (mocks)", () => {
 
     it("orders one org's commit after another org's approval in the same stack through approvedBy", async () => {
         const org2Lifecycle = { ...lifecycle, org: { ...lifecycle.org, mspId: "Org2MSP" }, commit: false, commitPeers: undefined };
-        const approving = new ExternalChaincode("pair2", { chaincodeName: "basic", namespace: "pair2", image: "r.example.com/b:1", lifecycle: org2Lifecycle });
+        const approving = new ExternalChaincode("pair2", { chaincodeName: "basic", namespace: "pair2", image: "r.example.com/b:1", lifecycle: org2Lifecycle, channelPlan: NOTHING_COMMITTED });
         const committing = new ExternalChaincode("pair1", {
             chaincodeName: "basic",
             namespace: "pair1",
             image: "r.example.com/b:1",
             lifecycle: { ...lifecycle, requiredApprovals: ["Org1MSP", approving.lifecycle!.approvedBy] },
+            channelPlan: NOTHING_COMMITTED,
         });
         assert.equal(await promiseOf(approving.lifecycle!.approvedBy), "Org2MSP");
         await promiseOf(committing.packageId);
@@ -130,6 +134,7 @@ describe("ExternalChaincode with the Fabric lifecycle (mocks)", () => {
             namespace: "multi",
             image: "r.example.com/b:1",
             lifecycle: { ...lifecycle, commitPeers: undefined, otherOrgs: [org2] },
+            channelPlan: NOTHING_COMMITTED,
         });
         await promiseOf(multi.packageId);
         await registrationsSettled();
@@ -159,7 +164,7 @@ describe("ExternalChaincode with the Fabric lifecycle (mocks)", () => {
 
     it("moves the peers off a running server only once the new one is available: the approval waits for the new release's Deployment", async () => {
         const live = { packageId: `basic_1.0:${"ab".repeat(32)}`, address: "basic-00000000.hlf-switch:9999", sequence: 1, replacedInThisUpdate: false };
-        const next = new ExternalChaincode("switch", { chaincodeName: "basic", namespace: "hlf-switch", image: "registry.example.com/basic:1.1", chaincodeVersion: "1.1", lifecycle, liveRelease: live });
+        const next = new ExternalChaincode("switch", { chaincodeName: "basic", namespace: "hlf-switch", image: "registry.example.com/basic:1.1", chaincodeVersion: "1.1", lifecycle, channelPlan: { liveRelease: live } });
         await promiseOf(next.packageId);
         await registrationsSettled();
         const approval = mocks.named("switch-lifecycle-approval");

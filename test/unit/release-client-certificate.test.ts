@@ -48,7 +48,7 @@ describe("the client certificate of a release (mocks)", () => {
 
     it("carries the live package's certificate into a new version: nothing issued, the same certificate and key in the new package", async () => {
         const { live, key: liveKey } = await liveOf("1.0", "upgrade");
-        const { cc, pkg, resources } = await declare("upgrade", { chaincodeVersion: "1.1", liveRelease: live });
+        const { cc, pkg, resources } = await declare("upgrade", { chaincodeVersion: "1.1", channelPlan: { liveRelease: live } });
         assert.notEqual(cc.releaseKey, liveKey);
         assert.deepEqual(clientKeysOf(resources, cc.releaseKey), [], "a new client key was issued for the same generation");
         assert.equal(pkg.connection!.client_cert, live.clientTls!.certPem);
@@ -59,24 +59,24 @@ describe("the client certificate of a release (mocks)", () => {
 
     it("issues a new certificate for a new client generation (a renewal)", async () => {
         const { live } = await liveOf("1.0", "renewal");
-        const { cc, resources } = await declare("renewal", { chaincodeVersion: "1.0", tls: { clientGeneration: 2 }, liveRelease: live });
+        const { cc, resources } = await declare("renewal", { chaincodeVersion: "1.0", tls: { clientGeneration: 2 }, channelPlan: { liveRelease: live } });
         assert.equal(clientKeysOf(resources, cc.releaseKey).length, 1);
     });
 
     it("keeps the resources that issued the live release's certificate, as the declared release and as the live one beside a new release", async () => {
         const { live, key } = await liveOf("1.0", "owner", (k) => clientCommonName(`basic-${k}`));
-        const same = await declare("owner", { chaincodeVersion: "1.0", liveRelease: live });
+        const same = await declare("owner", { chaincodeVersion: "1.0", channelPlan: { liveRelease: live } });
         assert.equal(same.cc.releaseKey, key);
         assert.equal(clientKeysOf(same.resources, key).length, 1, "the release's own client key is still declared");
 
-        const beside = await declare("beside", { chaincodeVersion: "1.1", namespace: "owner", liveRelease: live });
+        const beside = await declare("beside", { chaincodeVersion: "1.1", namespace: "owner", channelPlan: { liveRelease: live } });
         assert.equal(clientKeysOf(beside.resources, key).length, 1, "the live release's own client key is kept while it serves");
         assert.deepEqual(clientKeysOf(beside.resources, beside.cc.releaseKey), []);
     });
 
     it("carries a certificate on again when the live release itself carried it (its certificate names an earlier release)", async () => {
         const { live, key } = await liveOf("1.0", "carried", () => clientCommonName("basic-0123abcd"));
-        const { cc, pkg, resources } = await declare("carried", { chaincodeVersion: "1.0", liveRelease: live });
+        const { cc, pkg, resources } = await declare("carried", { chaincodeVersion: "1.0", channelPlan: { liveRelease: live } });
         assert.equal(cc.releaseKey, key);
         assert.deepEqual(clientKeysOf(resources, key), []);
         assert.equal(pkg.packageId, live.packageId, "the live package, byte for byte");

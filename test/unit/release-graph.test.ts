@@ -34,10 +34,10 @@ describe("releases side by side (mocks)", () => {
     it("keep the live release's server, unchanged, beside the new one until the commit", async () => {
         const { cc, resources } = await declare("pending", {
             chaincodeVersion: "1.1",
-            liveRelease: { packageId: LIVE_PACKAGE, address: `basic-${firstKey}.pending:9999`, sequence: 1, replacedInThisUpdate: false },
+            channelPlan: { liveRelease: { packageId: LIVE_PACKAGE, address: `basic-${firstKey}.pending:9999`, sequence: 1, replacedInThisUpdate: false } },
         });
         assert.notEqual(cc.releaseKey, firstKey, "a new version is a new release");
-        assert.deepEqual(cc.releases.map((r) => r.role), ["declared", "live"]);
+        assert.deepEqual((await cc.releases).map((r) => r.role), ["declared", "live"]);
         const deployments = resources.filter((r) => r.type === DEPLOYMENT);
         assert.deepEqual(deployments.map((d) => d.inputs.metadata.name).sort(), [`basic-${cc.releaseKey}`, `basic-${firstKey}`].sort());
         const live = deployments.find((d) => d.inputs.metadata.name === `basic-${firstKey}`)!;
@@ -71,15 +71,15 @@ describe("releases side by side (mocks)", () => {
     it("declare only the new server when this update moves the peers to it (the old one is deleted at its end)", async () => {
         const { cc, resources } = await declare("switching", {
             chaincodeVersion: "1.1",
-            liveRelease: { packageId: LIVE_PACKAGE, address: `basic-${firstKey}.switching:9999`, sequence: 1, replacedInThisUpdate: true },
+            channelPlan: { liveRelease: { packageId: LIVE_PACKAGE, address: `basic-${firstKey}.switching:9999`, sequence: 1, replacedInThisUpdate: true } },
         });
-        assert.deepEqual(cc.releases.map((r) => r.role), ["declared"]);
+        assert.deepEqual((await cc.releases).map((r) => r.role), ["declared"]);
         assert.deepEqual(resources.filter((r) => r.type === DEPLOYMENT).map((d) => d.inputs.metadata.name), [`basic-${cc.releaseKey}`]);
     });
 
     it("keep the server from before releases under its old resource names, and the namespace under an alias", async () => {
         const { cc, resources } = await declare("legacy", {
-            liveRelease: { packageId: LIVE_PACKAGE, address: "basic.legacy:9999", sequence: 1, replacedInThisUpdate: false },
+            channelPlan: { liveRelease: { packageId: LIVE_PACKAGE, address: "basic.legacy:9999", sequence: 1, replacedInThisUpdate: false } },
         });
         const legacyServer = resources.find((r) => r.name === "legacy-server-deployment");
         assert.ok(legacyServer, `no legacy-server-deployment among ${resources.map((r) => r.name).join(", ")}`);

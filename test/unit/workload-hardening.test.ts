@@ -89,7 +89,7 @@ describe("the workload around the chaincode pod (mocks)", () => {
             adminCertPem: pki.clientCertPem,
             adminKeyPem: pki.clientKeyPem,
         };
-        const { one } = await declare("policy-default", { lifecycle: { channel: "mychannel", org, commit: false } });
+        const { one } = await declare("policy-default", { lifecycle: { channel: "mychannel", org, commit: false }, channelPlan: {} });
         const spec = one(POLICY).inputs.spec;
         assert.deepEqual(spec.policyTypes, ["Ingress", "Egress"]);
         assert.deepEqual(spec.egress, []);
@@ -153,7 +153,7 @@ describe("the workload around the chaincode pod (mocks)", () => {
     it("holds what a library upgrade adds on the server the channel runs, so the upgrade restarts nothing; a new release gets it all", async () => {
         const first = await declare("held-probe");
         const live = { packageId: await promiseOf(first.cc.packageId), address: first.cc.address, sequence: 1, replacedInThisUpdate: false };
-        const running = await declare("upgraded", { namespace: "held-probe", createNamespace: false, liveRelease: live });
+        const running = await declare("upgraded", { namespace: "held-probe", createNamespace: false, channelPlan: { liveRelease: live } });
         assert.equal(running.cc.releaseKey, first.cc.releaseKey, "the same release");
         assert.deepEqual(running.one(DEPLOYMENT).ignoreChanges, [
             "spec.template.spec.serviceAccountName",
@@ -161,7 +161,7 @@ describe("the workload around the chaincode pod (mocks)", () => {
             "spec.template.spec.containers[0].imagePullPolicy",
         ]);
         assert.deepEqual(running.one(POLICY).ignoreChanges, ["spec.policyTypes", "spec.egress", "spec.ingress"], "the default peers too");
-        const chosen = await declare("chosen", { namespace: "held-probe", createNamespace: false, liveRelease: live, peerAccess: { peerNamespaceSelector: ["team=fabric"] } });
+        const chosen = await declare("chosen", { namespace: "held-probe", createNamespace: false, channelPlan: { liveRelease: live }, peerAccess: { peerNamespaceSelector: ["team=fabric"] } });
         assert.deepEqual(chosen.one(POLICY).ignoreChanges, ["spec.policyTypes", "spec.egress"], "peers the user chose reach the running server");
         for (const resource of first.resources) assert.deepEqual(resource.ignoreChanges, [], `${resource.name}: nothing held on a new release`);
     });

@@ -1,10 +1,9 @@
 /**
  * Loads index.ts under Pulumi mocks. What the channel runs is read from
- * Fabric while the program runs (lookupChannelPlan); a graph test gives that
- * answer instead, as the input it is. The look-up itself is tested against
- * real peers in the fabric tier.
+ * Fabric by each ExternalChaincode (lookupChannelPlan); a graph test gives
+ * that answer instead, as the input it is. The look-up itself is tested
+ * against real peers in the fabric tier.
  */
-import Module from "node:module";
 import type { LiveRelease } from "../../../components/release";
 import type { DescribedPlan } from "../../../components/providers/lifecycle-plan";
 import { testPki } from "../../support/pki";
@@ -33,13 +32,9 @@ export interface LoadedProgram {
 export function loadProgram(options: ProgramOptions): LoadedProgram {
     const mocks = installMocks({ config: options.config, secretKeys: options.secretKeys });
     delete require.cache[PROGRAM];
-    const stub = new Module(LIVE_RELEASE);
-    stub.exports = {
-        lookupLiveRelease: async () => options.liveRelease,
-        lookupChannelPlan: async () => ({ liveRelease: options.liveRelease, plan: options.plan }),
-    };
-    stub.loaded = true;
-    require.cache[LIVE_RELEASE] = stub;
+    // The components call the look-up through the module's exports, so this answers them wherever they were loaded first.
+    const liveRelease = require(LIVE_RELEASE) as { lookupChannelPlan: () => Promise<unknown> };
+    liveRelease.lookupChannelPlan = async () => ({ liveRelease: options.liveRelease, plan: options.plan });
     const load = () => require(PROGRAM) as () => Promise<Record<string, any>>;
     return { mocks, load, run: () => load()() };
 }
