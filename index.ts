@@ -1,11 +1,11 @@
 import * as pulumi from "@pulumi/pulumi";
 import { AksCluster } from "./components/aks";
-import { DEFAULT_NAMESPACE, ExternalChaincode } from "./components/externalChaincode";
+import { declareChaincodes } from "./components/chaincodeSet";
+import type { ExternalChaincode } from "./components/externalChaincode";
 import { compact } from "./components/providers/lifecycle-plan";
 import { ChaincodeImage } from "./components/imageBuild";
 import { existingClusterProvider } from "./components/kubernetesTarget";
 import { readSettings, type ChaincodeSettings } from "./components/settings";
-import { ChaincodeTls } from "./components/tls";
 import { InvalidSettingError } from "./components/validation/errors";
 
 const config = new pulumi.Config();
@@ -47,41 +47,22 @@ export = () => {
     // The nodes may pull from the stack's registry before anything is pushed there or started.
     const registryPull = cluster?.registryPull ? [cluster.registryPull] : [];
     const builtImage = settings.imageBuild ? new ChaincodeImage("image", settings.imageBuild, { dependsOn: registryPull }).image : undefined;
-    const sharedCa = sharedCaOf(settings.chaincodes);
-    /** The first chaincode of each namespace creates it; the others' servers wait for it. */
-    const namespaceOwners = new Map<string, ExternalChaincode>();
-    const deployed = settings.chaincodes.map((settingsOfOne) => {
-        const { lifecycle, image, sharedCa: onSharedCa, ...chaincodeArgs } = settingsOfOne;
-        const namespace = chaincodeArgs.namespace ?? DEFAULT_NAMESPACE;
-        const owner = namespaceOwners.get(namespace);
-        const chaincodeImage = image ?? builtImage;
-        const chaincode = new ExternalChaincode(
-            chaincodeArgs.chaincodeName,
-            {
-                ...chaincodeArgs,
-                createNamespace: owner ? false : chaincodeArgs.createNamespace,
-                tls: onSharedCa ? { ...chaincodeArgs.tls, ca: sharedCa } : chaincodeArgs.tls,
-                image: chaincodeImage!,
-                lifecycle: lifecycle && { ...lifecycle, requiredApprovals: requiredApprovals(settingsOfOne) },
-            },
-            { providers: { kubernetes: k8sProvider }, dependsOn: [...(owner?.namespaceResource ? [owner.namespaceResource] : []), ...registryPull] },
-        );
-        if (!owner) namespaceOwners.set(namespace, chaincode);
-        return { chaincode, settings: settingsOfOne, image: chaincodeImage };
-    });
+    const chaincodes = declareChaincodes(
+        settings.chaincodes.map(({ lifecycle, image, sharedCa, ...chaincodeArgs }, i) => ({
+            ...chaincodeArgs,
+            image: (image ?? builtImage)!,
+            useSharedCa: sharedCa,
+            lifecycle: lifecycle && { ...lifecycle, requiredApprovals: requiredApprovals(settings.chaincodes[i]) },
+        })),
+        { providers: { kubernetes: k8sProvider }, dependsOn: registryPull },
+    );
+    const deployed = chaincodes.map((chaincode, i) => ({ chaincode, settings: settings.chaincodes[i], image: settings.chaincodes[i].image ?? builtImage }));
     const stackOutputs = { kubeconfig: cluster?.kubeconfig, registryLoginServer: cluster?.registryLoginServer, mspId: settings.chaincodes[0].lifecycle?.org.mspId };
     // One chaincode: the outputs as they always were. Several: the same, per chaincode name. Absent ones
     // (no AKS, no load balancer) are left out, so no preview warns "Undefined value … will not show".
     if (deployed.length === 1) return compact({ ...chaincodeOutputs(deployed[0]), ...stackOutputs });
     return compact({ chaincodes: Object.fromEntries(deployed.map((one) => [one.settings.chaincodeName, chaincodeOutputs(one)])), ...stackOutputs });
 };
-
-/** One CA for every chaincode with tlsSharedCa (their settings agree on its algorithm and lifetime); none without. */
-function sharedCaOf(chaincodes: readonly ChaincodeSettings[]): ChaincodeTls | undefined {
-    const first = chaincodes.find((chaincode) => chaincode.sharedCa);
-    if (!first) return undefined;
-    return new ChaincodeTls("shared-tls", { serviceName: "shared", algorithm: first.tls?.algorithm, caValidityHours: first.tls?.caValidityHours });
-}
 
 /** What a stack exports for one chaincode. */
 function chaincodeOutputs({ chaincode, settings: chaincodeSettings, image }: { chaincode: ExternalChaincode; settings: ChaincodeSettings; image: pulumi.Input<string> | undefined }) {

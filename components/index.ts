@@ -12,6 +12,7 @@ export {
     type ChaincodeRelease,
     checkExternalChaincodeArgs,
 } from "./externalChaincode";
+export { declareChaincodes, type ChaincodeSetMember } from "./chaincodeSet";
 export { ChaincodeTls, ReleaseCertificates, type ChaincodeTlsArgs, type KeyAlgorithm } from "./tls";
 export { ChaincodeService, type ChaincodeServiceArgs, type ChaincodeServerTls, type ResourceSettings, type ServiceType } from "./service";
 export { type PeerAccess, peerNamespacesOf } from "./peerAccess";

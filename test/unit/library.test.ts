@@ -10,7 +10,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { requireOptionalPeer } from "../../components/optionalPeer";
 import { LIBRARY_PACKAGE } from "../../components/providers/shared";
-import { installMocks, registrationsSettled } from "./support/pulumiMocks";
+import { dependsOn, installMocks, registrationsSettled } from "./support/pulumiMocks";
 
 const REPO_ROOT = join(__dirname, "..", "..", "..");
 const manifest = JSON.parse(readFileSync(join(REPO_ROOT, "package.json"), "utf8")) as {
@@ -31,7 +31,7 @@ describe("the library entry point (components/index.ts)", () => {
         await registrationsSettled();
         assert.deepEqual(mocks.resources.map((r) => `${r.type} ${r.name}`), [], "importing the library registered resources");
         for (const name of [
-            "ExternalChaincode", "ChaincodeTls", "ChaincodeService", "ChaincodeLifecycle", "AksCluster", "ChaincodeImage",
+            "ExternalChaincode", "declareChaincodes", "ChaincodeTls", "ChaincodeService", "ChaincodeLifecycle", "AksCluster", "ChaincodeImage",
             "ChaincodeInstall", "ChaincodeApproval", "ChaincodeDefinition", "ChaincodeSmokeCheck",
         ]) {
             assert.equal(typeof (library as Record<string, unknown>)[name], "function", name);
@@ -92,5 +92,24 @@ describe("the npm package", () => {
             () => requireOptionalPeer("@pulumi/not-installed-here", "", "AksCluster"),
             (error: Error) => error.message === 'AksCluster needs the optional peer dependency @pulumi/not-installed-here, which is not installed: npm install @pulumi/not-installed-here@"*"',
         );
+    });
+});
+
+describe("declareChaincodes: several chaincodes in one stack (mocks)", () => {
+    it("lets the first chaincode of a namespace create it, the others wait for it, and gives the shared-CA members one CA", async () => {
+        const mocks = installMocks();
+        const { declareChaincodes } = await import("../../components");
+        const image = "registry.example.com/basic:1.0";
+        const chaincodes = declareChaincodes([
+            { chaincodeName: "basic", namespace: "team", image, useSharedCa: true },
+            { chaincodeName: "tokens", namespace: "team", image, useSharedCa: true },
+            { chaincodeName: "audit", namespace: "audit", image },
+        ]);
+        await Promise.all(chaincodes.map((chaincode) => chaincode.service));
+        await registrationsSettled();
+        assert.deepEqual(mocks.byType("kubernetes:core/v1:Namespace").map((r) => r.name).sort(), ["audit-ns", "basic-ns"]);
+        const tokensServer = mocks.resources.find((r) => r.type === "kubernetes:apps/v1:Deployment" && r.name.startsWith("tokens-"))!;
+        assert.ok(dependsOn(tokensServer, "basic-ns"), `the second chaincode's server waits for the namespace: ${tokensServer.dependencies}`);
+        assert.deepEqual(mocks.byType("tls:index/selfSignedCert:SelfSignedCert").map((r) => r.name).sort(), ["audit-tls-ca", "shared-tls-ca"]);
     });
 });
