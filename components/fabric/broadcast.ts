@@ -50,7 +50,7 @@ async function broadcastInOrder(connections: Connections, targets: readonly Endp
         targets.map(describeEndpoint).join(", "),
         undefined,
         failures.join("; "),
-        txId,
+        { txId },
     );
 }
 
@@ -65,7 +65,7 @@ async function broadcastToQuorum(connections: Connections, targets: readonly End
             where,
             undefined,
             "too few orderers listed for the BFT quorum",
-            txId,
+            { txId },
         );
     }
     const failures: string[] = [];
@@ -84,7 +84,7 @@ async function broadcastToQuorum(connections: Connections, targets: readonly End
                         where,
                         undefined,
                         failures.join("; "),
-                        txId,
+                        { txId },
                     ),
                 );
             }
@@ -129,7 +129,7 @@ export async function broadcast(
             where,
             status,
             response.getInfo(),
-            txId,
+            { txId },
         );
     }
 }
@@ -149,7 +149,7 @@ function broadcastOnce(connections: Connections, target: Endpoint, envelope: com
         stream.on("data", (response: orderer.BroadcastResponse) => finish(() => resolve(response)));
         stream.on("error", (error) => finish(() => reject(toFabricError(error, target, method.path, connections.timeoutSeconds, txId))));
         stream.on("end", () =>
-            finish(() => reject(new FabricCallError(`orderer ${where} closed the Broadcast stream without answering [txid ${txId}]`, where, undefined, "stream closed", txId))),
+            finish(() => reject(new FabricCallError(`orderer ${where} closed the Broadcast stream without answering [txid ${txId}]`, where, undefined, "stream closed", { txId }))),
         );
         stream.write(envelope);
     });

@@ -8,7 +8,7 @@
  */
 import { createHash } from "node:crypto";
 import * as grpc from "@grpc/grpc-js";
-import { FabricCallError, FabricTimeoutError, FabricUnavailableError } from "./errors";
+import { FabricCallError, type FabricError, FabricTimeoutError, FabricUnavailableError } from "./errors";
 
 /** How much earlier than our deadline a server may cancel a call for having passed it. */
 const DEADLINE_RACE_MS = 1000;
@@ -95,7 +95,7 @@ export class Connections {
                 (error, response) => {
                     // A peer ends a call whose propagated deadline has passed with CANCELLED, just before our own DEADLINE_EXCEEDED.
                     const pastDeadline = error?.code === grpc.status.CANCELLED && Date.now() >= deadline.getTime() - DEADLINE_RACE_MS;
-                    if (pastDeadline) reject(new FabricTimeoutError(describeEndpoint(endpoint), timeoutSeconds, method.path, context.txId));
+                    if (pastDeadline) reject(new FabricTimeoutError(describeEndpoint(endpoint), timeoutSeconds, method.path, { txId: context.txId, grpcStatus: error.code, cause: error }));
                     else if (error) reject(toFabricError(error, endpoint, method.path, timeoutSeconds, context.txId));
                     else resolve(response as Response);
                 },
@@ -135,28 +135,29 @@ export async function withConnections<T>(options: CallOptions | undefined, opera
 }
 
 /** Turns a gRPC failure into a Fabric client error naming the endpoint. */
-export function toFabricError(error: grpc.ServiceError | Error, endpoint: Endpoint, method: string, timeoutSeconds: number, txId?: string): Error {
+export function toFabricError(error: grpc.ServiceError | Error, endpoint: Endpoint, method: string, timeoutSeconds: number, txId?: string): FabricError {
     const where = describeEndpoint(endpoint);
     const code = (error as grpc.ServiceError).code;
     // grpc-js appends an empty "Resolution note:" to connection failures; it says nothing.
-    const details = ((error as grpc.ServiceError).details ?? error.message).replace(/\s*Resolution note:\s*$/, "");
-    if (code === grpc.status.DEADLINE_EXCEEDED) return new FabricTimeoutError(where, timeoutSeconds, method, txId);
-    if (code === grpc.status.UNAVAILABLE && /Gateway\/Submit$/.test(method) && /orderer/i.test(details)) {
+    const said = ((error as grpc.ServiceError).details ?? error.message).replace(/\s*Resolution note:\s*$/, "");
+    const details = { txId, grpcStatus: code, cause: error };
+    if (code === grpc.status.DEADLINE_EXCEEDED) return new FabricTimeoutError(where, timeoutSeconds, method, details);
+    if (code === grpc.status.UNAVAILABLE && /Gateway\/Submit$/.test(method) && /orderer/i.test(said)) {
         // The peer answered: its gateway could not hand the transaction to the ordering service.
         const perOrderer = gatewayErrorDetails(error as grpc.ServiceError);
         return new FabricCallError(
-            `the ordering service did not take the transaction: ${where} was reached and its gateway answered "${details}"` +
+            `the ordering service did not take the transaction: ${where} was reached and its gateway answered "${said}"` +
                 `${perOrderer.length ? ` (${perOrderer.join("; ")})` : ""}. ` +
                 "Check that the channel's orderers run and that the peer reaches them at the addresses in the channel configuration, " +
                 `or set orderer (or orderers) to broadcast to them directly${txId ? ` [txid ${txId}]` : ""}`,
             where,
             code,
+            said,
             details,
-            txId,
         );
     }
-    if (code === grpc.status.UNAVAILABLE) return new FabricUnavailableError(where, method, details + connectionHint(details, endpoint));
-    const peerMessage = [details, ...gatewayErrorDetails(error as grpc.ServiceError)].join("; ");
+    if (code === grpc.status.UNAVAILABLE) return new FabricUnavailableError(where, method, said + connectionHint(said, endpoint), details);
+    const peerMessage = [said, ...gatewayErrorDetails(error as grpc.ServiceError)].join("; ");
     const codeName = code === undefined ? "error" : `gRPC ${grpc.status[code] ?? code}`;
     // Through a gateway, the endorser's own answer ("chaincode response 500, …") is the status that says what happened.
     const chaincodeStatus = /chaincode response (\d{3})\b/.exec(peerMessage)?.[1];
@@ -165,7 +166,7 @@ export function toFabricError(error: grpc.ServiceError | Error, endpoint: Endpoi
         where,
         chaincodeStatus === undefined ? code : Number(chaincodeStatus),
         peerMessage,
-        txId,
+        details,
     );
 }
 

@@ -31,7 +31,7 @@ export async function processProposal(connections: Connections, target: Endpoint
     if (!isSuccessStatus(status)) {
         const message = response.getResponse()?.getMessage() ?? "";
         const where = describeEndpoint(target);
-        throw new FabricCallError(`peer ${where} rejected the proposal with status ${status}: ${message} [txid ${proposal.txId}]`, where, status, message, proposal.txId);
+        throw new FabricCallError(`peer ${where} rejected the proposal with status ${status}: ${message} [txid ${proposal.txId}]`, where, status, message, { txId: proposal.txId });
     }
     return response;
 }

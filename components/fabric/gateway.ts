@@ -93,7 +93,7 @@ function methodOf(error: GatewayError): string {
 
 function fromGatewayError(error: unknown, peer: Endpoint, timeoutSeconds: number, commitTimeoutSeconds: number): unknown {
     if (error instanceof CommitError) {
-        return new TransactionInvalidError(error.transactionId, error.code, validationCodeName(error.code), describeEndpoint(peer));
+        return new TransactionInvalidError(error.transactionId, error.code, validationCodeName(error.code), describeEndpoint(peer), { cause: error });
     }
     if (error instanceof GatewayError) {
         const txId = "transactionId" in error ? String(error.transactionId) : undefined;

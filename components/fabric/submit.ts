@@ -77,7 +77,7 @@ async function findInBlocks(network: Network, txId: string, startBlock: number, 
             const transaction = block.getFilteredTransactionsList().find((candidate) => candidate.getTxid() === txId);
             if (transaction) return { txId, blockNumber: block.getNumber(), validationCode: transaction.getTxValidationCode(), endpoint: where };
         }
-        throw new FabricCallError(`peer ${where} closed the DeliverFiltered stream before transaction ${txId}`, where, undefined, "stream closed", txId);
+        throw new FabricCallError(`peer ${where} closed the DeliverFiltered stream before transaction ${txId}`, where, undefined, "stream closed", { txId });
     } catch (error) {
         throw deliverError(error, peer, timeoutSeconds, txId);
     } finally {
@@ -93,7 +93,7 @@ function deliverError(error: unknown, peer: Endpoint, timeoutSeconds: number, tx
         const code = Number(status[1]);
         const name = Object.entries(common.Status).find(([, value]) => value === code)?.[0] ?? "UNKNOWN";
         const hint = code === common.Status.BAD_REQUEST && peer.clientCertPem ? " (with mutual TLS the request must carry the client certificate's hash)" : "";
-        return new FabricCallError(`peer ${where} ended the DeliverFiltered stream with status ${code} ${name}${hint}`, where, code, `status ${code} ${name}`, txId);
+        return new FabricCallError(`peer ${where} ended the DeliverFiltered stream with status ${code} ${name}${hint}`, where, code, `status ${code} ${name}`, { txId, cause: error });
     }
     return toFabricError((error instanceof GatewayError ? error.cause : error) as Error, peer, DELIVER_FILTERED, timeoutSeconds, txId);
 }

@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { createServer, type Server, type Socket } from "node:net";
 import { after, before, describe, it } from "node:test";
-import { FabricTimeoutError, FabricUnavailableError, queryAllInstalled } from "../../components/fabric";
+import { FabricError, FabricTimeoutError, FabricUnavailableError, queryAllInstalled } from "../../components/fabric";
 import { Connections } from "../../components/fabric/connection";
 import { testPki } from "../support/pki";
 
@@ -37,7 +37,9 @@ describe("deadlines and unreachable endpoints", () => {
             const peer = tls ? { address: silentAddress, tlsCaPem: pki.caCertPem } : { address: silentAddress, insecurePlaintext: true };
             const started = Date.now();
             await assert.rejects(queryAllInstalled({ peer, identity, timeoutSeconds: 1 }), (error: unknown) => {
-                assert.ok(error instanceof FabricTimeoutError, String(error));
+                assert.ok(error instanceof FabricTimeoutError && error instanceof FabricError, String(error));
+                assert.equal(error.endpoint, silentAddress);
+                assert.ok(error.cause !== undefined, "the gRPC error is kept as the cause");
                 assert.match(error.message, new RegExp(`^timed out after 1s calling ${silentAddress} \\(/protos.Endorser/ProcessProposal\\)`));
                 return true;
             });
@@ -51,6 +53,12 @@ describe("deadlines and unreachable endpoints", () => {
             assert.ok(error instanceof FabricUnavailableError, String(error));
             assert.match(error.message, new RegExp(`^cannot reach ${closedAddress} \\(/protos.Endorser/ProcessProposal\\): .*ECONNREFUSED`));
             assert.ok(!error.message.endsWith("Resolution note:"));
+            // As fabric-gateway shapes its errors: one base class, the endpoint, the gRPC status, the gRPC error as the cause.
+            assert.ok(error instanceof FabricError);
+            assert.equal(error.name, "FabricUnavailableError");
+            assert.equal(error.endpoint, closedAddress);
+            assert.equal(error.grpcStatus, 14, "UNAVAILABLE");
+            assert.match(String((error.cause as { details?: string }).details), /ECONNREFUSED/);
             return true;
         });
     });
