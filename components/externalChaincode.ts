@@ -32,14 +32,7 @@ import {
 } from "./service";
 import { ChaincodeTls, hostOfAddress, type KeyAlgorithm, ReleaseCertificates, validateTlsArgs } from "./tls";
 import { InvalidSettingError } from "./validation/errors";
-import {
-    validateChaincodeLabel,
-    validateChaincodeName,
-    validateChaincodeVersion,
-    validateGoDuration,
-    validateHostPort,
-    validateSubjectAltName,
-} from "./validation/fabric";
+import { checkSeconds, validateChaincodeLabel, validateChaincodeName, validateChaincodeVersion, validateGoDuration, validateHostPort, validateSubjectAltName } from "./validation/fabric";
 import { requireDnsLabel, requireIntegerInRange } from "./validation/kubernetes";
 import { validateArgs } from "./validation/resourceError";
 
@@ -520,8 +513,8 @@ function validateSmokeCheck(smoke: SmokeCheckSettings): void {
     smoke.args?.forEach((arg, i) => {
         if (typeof arg !== "string") throw new InvalidSettingError(`smokeArgs[${i}]`, arg, "a string");
     });
-    if (smoke.waitSeconds !== undefined) requireIntegerInRange("smokeWaitSeconds", smoke.waitSeconds, 1, 3600);
-    if (smoke.commitWaitSeconds !== undefined) requireIntegerInRange("smokeCheck.commitWaitSeconds", smoke.commitWaitSeconds, 0, 3600);
+    if (smoke.waitSeconds !== undefined) checkSeconds("smokeWaitSeconds", smoke.waitSeconds, 1);
+    if (smoke.commitWaitSeconds !== undefined) checkSeconds("smokeCheck.commitWaitSeconds", smoke.commitWaitSeconds, 0);
 }
 
 /** The resources of a dependsOn option, as a list (a promise or Output of a list cannot be passed on). */

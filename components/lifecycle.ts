@@ -3,7 +3,7 @@ import { encodeEndorsementPolicy, validateHsmCertificate, validateHsmField, vali
 import { ChaincodeApproval, ChaincodeDefinition, ChaincodeInstall, type CollectionArgs, type PeerTargetArgs } from "./providers";
 import { ADMIN_HSM_INPUTS } from "./providers/shared";
 import { HiddenValue, InvalidSettingError } from "./validation/errors";
-import { validateHost, validateHostPort, validateMspId } from "./validation/fabric";
+import { checkChannelName, checkOneOrdererSetting, checkSeconds, validateHost, validateHostPort, validateMspId } from "./validation/fabric";
 import { validateCertificateBundlePem, validateKeyMatchesCertificate, validatePrivateKeyPem } from "./validation/pem";
 import { requireIntegerInRange } from "./validation/kubernetes";
 import { validateArgs } from "./validation/resourceError";
@@ -358,9 +358,7 @@ function validateAdminKeySource(org: FabricOrgArgs, prefix: string): void {
 
 /** Checks the plain lifecycle arguments; throws InvalidSettingError naming the setting. */
 export function validateLifecycleArgs(args: ChaincodeLifecycleArgs): void {
-    if (typeof args.channel !== "string" || !/^[a-z][a-z0-9.-]*$/.test(args.channel) || args.channel.length > 249) {
-        throw new InvalidSettingError("channel", args.channel, "a channel name: lower-case letters, digits, '.' and '-', starting with a letter");
-    }
+    checkChannelName("channel", args.channel);
     validateOrgArgs(args.org, "");
     const actingMspIds = [args.org.mspId];
     (args.otherOrgs ?? []).forEach((org, k) => {
@@ -370,9 +368,7 @@ export function validateLifecycleArgs(args: ChaincodeLifecycleArgs): void {
         }
         actingMspIds.push(org.mspId);
     });
-    if (args.orderer !== undefined && args.orderers !== undefined) {
-        throw new InvalidSettingError("orderers", `(${args.orderers.length} orderers)`, "either orderer or orderers, not both (orderers: [the one orderer] is the same as orderer)");
-    }
+    checkOneOrdererSetting(args.orderer !== undefined, args.orderers);
     if (args.orderers !== undefined && args.orderers.length === 0) {
         throw new InvalidSettingError("orderers", "[]", "a list of at least one orderer ({endpoint: host:port, tlsCaPem, hostOverride?}), or no orderers key (the peer gateway submits)");
     }
@@ -411,7 +407,7 @@ export function validateLifecycleArgs(args: ChaincodeLifecycleArgs): void {
     }
     const sequence = args.sequence ?? "auto";
     if (sequence !== "auto") requireIntegerInRange("sequence", sequence, 1, Number.MAX_SAFE_INTEGER);
-    if (args.timeoutSeconds !== undefined) requireIntegerInRange("fabricTimeoutSeconds", args.timeoutSeconds, 1, 3600);
+    if (args.timeoutSeconds !== undefined) checkSeconds("fabricTimeoutSeconds", args.timeoutSeconds, 1);
     if ((args.commit ?? true) === false && args.commitPeers?.length) {
         throw new InvalidSettingError("commitPeers", args.commitPeers.length, "no commit peers when commit is false");
     }

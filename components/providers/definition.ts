@@ -9,7 +9,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { checkCommitReadiness, commitDefinition, definitionDifferences, type EncodedDefinition, type Endpoint, formatApplicationPolicy, queryApproved, queryCommitted } from "../fabric";
 import { InvalidSettingError } from "../validation/errors";
-import { validateHostPort } from "../validation/fabric";
+import { checkSeconds, validateHostPort } from "../validation/fabric";
 import { compact, definitionFieldsFromNetwork, desiredDefinition, planSequence, requirePlanStillHolds } from "./lifecycle-plan";
 import { type DefinitionArgs, type OrdererConnectionArgs, type PeerTargetArgs, type SignerArgs, type TransportArgs, type SettingNamesArgs, withSecretInputs, withSecretOutputs, FABRIC_RESOURCE_MODULE, FABRIC_SECRET_INPUTS } from "./resource-args";
 import {
@@ -85,9 +85,7 @@ export const chaincodeDefinitionLogic: ProviderMethods<ChaincodeDefinitionInputs
         validateTimeout(collector, "timeoutSeconds", news.timeoutSeconds);
         collector.check("readinessWaitSeconds", news.readinessWaitSeconds, () => {
             const wait = news.readinessWaitSeconds;
-            if (wait !== undefined && (typeof wait !== "number" || !Number.isFinite(wait) || wait < 0 || wait > 3600)) {
-                throw new InvalidSettingError("readinessWaitSeconds", wait, "a number of seconds from 0 to 3600");
-            }
+            if (wait !== undefined) checkSeconds("readinessWaitSeconds", wait, 0);
         });
         collector.check("peers", news.peers, () => {
             if (!Array.isArray(news.peers) || news.peers.length === 0) {

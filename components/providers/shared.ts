@@ -24,7 +24,7 @@ import {
     validateSigningKeyPem,
 } from "../fabric";
 import { HiddenValue, InvalidSettingError } from "../validation/errors";
-import { validateChaincodeVersion, validateHost, validateHostPort, validateMspId } from "../validation/fabric";
+import { checkChannelName, checkOneOrdererSetting, checkSeconds, validateChaincodeVersion, validateHost, validateHostPort, validateMspId } from "../validation/fabric";
 import { validateCertificateBundlePem, validateCertificatePem, validateKeyMatchesCertificate, validatePrivateKeyPem } from "../validation/pem";
 
 /** How the engine marks a value that is not known yet (during preview). */
@@ -279,7 +279,7 @@ export function validateOrderer(collector: FailureCollector, inputs: OrdererInpu
         if (!Array.isArray(inputs.orderers) || inputs.orderers.length === 0) {
             throw new InvalidSettingError("orderers", inputs.orderers, "a list of orderers, each {endpoint: host:port, tlsCaPem, hostOverride?}");
         }
-        if (single) throw new InvalidSettingError("orderers", `(${inputs.orderers.length} orderers)`, "either orderer or orderers, not both");
+        checkOneOrdererSetting(single, inputs.orderers);
     });
     (Array.isArray(inputs.orderers) ? inputs.orderers : []).forEach((target, index) => {
         collector.check(`orderers[${index}].endpoint`, target?.endpoint, () => validateHostPort(`orderers[${index}].endpoint`, target?.endpoint));
@@ -297,9 +297,7 @@ function validateOptionalHost(collector: FailureCollector, property: string, hos
 
 export function validateTimeout(collector: FailureCollector, property: string, seconds: number | undefined): void {
     collector.check(property, seconds, () => {
-        if (seconds !== undefined && (typeof seconds !== "number" || !Number.isFinite(seconds) || seconds <= 0 || seconds > 3600)) {
-            throw new InvalidSettingError(property, seconds, "a number of seconds from 1 to 3600");
-        }
+        if (seconds !== undefined) checkSeconds(property, seconds, 1);
     });
 }
 
@@ -369,9 +367,7 @@ export const DEFINITION_FIELDS = ["name", "version", "sequence", "endorsementPol
 
 export function validateDefinition(collector: FailureCollector, inputs: DefinitionInputs): void {
     collector.check("channel", inputs.channel, () => {
-        if (typeof inputs.channel !== "string" || !/^[a-z][a-z0-9.-]*$/.test(inputs.channel) || inputs.channel.length > 249) {
-            throw new InvalidSettingError("channel", inputs.channel, "a channel name: lower-case letters, digits, '.' and '-', starting with a letter");
-        }
+        checkChannelName("channel", inputs.channel);
     });
     collector.check("sequence", inputs.sequence, () => {
         if (inputs.sequence !== "auto" && !(typeof inputs.sequence === "number" && Number.isSafeInteger(inputs.sequence) && inputs.sequence >= 1)) {

@@ -3,6 +3,7 @@
  * a peer to run a read-only chaincode function and fails with the peer's
  * message plus hints when the peer cannot reach the chaincode.
  */
+import { checkSeconds } from "../validation/fabric";
 import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "node:crypto";
 import { DEFAULT_TIMEOUT_SECONDS, evaluateOnPeer, FabricTimeoutError, queryCommitted, validateDefinitionName } from "../fabric";
@@ -92,11 +93,11 @@ export const chaincodeSmokeCheckLogic: ProviderMethods<ChaincodeSmokeCheckInputs
         });
         collector.check("commitWaitSeconds", news.commitWaitSeconds, () => {
             const wait = news.commitWaitSeconds;
-            if (wait !== undefined && (typeof wait !== "number" || !Number.isFinite(wait) || wait < 0 || wait > 3600)) throw new InvalidSettingError("commitWaitSeconds", wait, "a number of seconds from 0 to 3600");
+            if (wait !== undefined) checkSeconds("commitWaitSeconds", wait, 0);
         });
         collector.check("waitSeconds", news.waitSeconds, () => {
             const wait = news.waitSeconds;
-            if (wait !== undefined && (typeof wait !== "number" || !Number.isFinite(wait) || wait < 0 || wait > 3600)) throw new InvalidSettingError("waitSeconds", wait, "a number of seconds from 0 to 3600");
+            if (wait !== undefined) checkSeconds("waitSeconds", wait, 0);
         });
         return { inputs: news, failures: collector.failures };
     },

@@ -182,3 +182,29 @@ function durationNanoseconds(duration: string): number {
     }
     return total;
 }
+
+/** The longest a Fabric call, a readiness wait or a smoke check may wait, seconds. */
+export const MAX_WAIT_SECONDS = 3600;
+
+/** A deadline (from 1) or a wait (from 0), in whole seconds, at most an hour: the one rule for every such setting. */
+export function checkSeconds(setting: string, value: unknown, min: 0 | 1): number {
+    if (typeof value !== "number" || !Number.isInteger(value) || value < min || value > MAX_WAIT_SECONDS) {
+        throw new InvalidSettingError(setting, value, `a whole number from ${min} to ${MAX_WAIT_SECONDS}`);
+    }
+    return value;
+}
+
+/** Fabric's channel name rule (configtx): lower-case letters, digits, '.' and '-', starting with a letter, at most 249 characters. */
+export function checkChannelName(setting: string, value: unknown): string {
+    if (typeof value !== "string" || !/^[a-z][a-z0-9.-]*$/.test(value) || value.length > 249) {
+        throw new InvalidSettingError(setting, value, "a channel name: lower-case letters, digits, '.' and '-', starting with a letter");
+    }
+    return value;
+}
+
+/** The ordering service is given one way: `orderer`, or a list `orderers` (a list of one is the same as orderer), not both. */
+export function checkOneOrdererSetting(hasOrderer: boolean, orderers: readonly unknown[] | undefined): void {
+    if (hasOrderer && orderers !== undefined) {
+        throw new InvalidSettingError("orderers", `(${orderers.length} orderers)`, "either orderer or orderers, not both (orderers: [the one orderer] is the same as orderer)");
+    }
+}

@@ -23,6 +23,8 @@ import {
 import { describePlan, planSequence, requirePlanStillHolds } from "../../components/providers/lifecycle-plan";
 import { UNKNOWN } from "../../components/providers/shared";
 import { selfSignedCertificate, testPki } from "../support/pki";
+import { validateLifecycleArgs } from "../../components/lifecycle";
+import type { InvalidSettingError } from "../../components/validation/errors";
 
 const pki = testPki();
 const pkg = buildChaincodePackage({ label: "basic_1.0", address: "basic.chaincode:9999" });
@@ -264,5 +266,34 @@ describe("commit readiness mismatches (Fabric 3) in the definition's words", () 
         );
         assert.equal(describeMismatches("Org2MSP", 2, ["EndorsementInfo"]), "Org2MSP's approval differs in: version, initRequired or endorsement plugin.");
         assert.equal(describeMismatches("Org2MSP", 3, ["ChaincodeParameters"]), "Org2MSP has approved no definition at sequence 3.");
+    });
+});
+
+describe("one rule in one place: the component and the providers' check refuse the same values with the same words", () => {
+    const org = { mspId: "Org1MSP", peers: [{ endpoint: "peer0.org1.example.com:7051" }], peerTlsCaPem: pki.caCertPem, adminCertPem: pki.clientCertPem, adminKeyPem: pki.clientKeyPem };
+    const componentSays = (args: object): string => {
+        try {
+            validateLifecycleArgs({ channel: "mychannel", org, ...args });
+        } catch (err) {
+            return (err as InvalidSettingError).accepted;
+        }
+        return "accepted";
+    };
+    const providerSays = async (inputs: object, property: string): Promise<string> => {
+        const { failures } = await chaincodeDefinitionProvider.check({}, { ...definition, ...inputs });
+        const reason = failures.find((failure) => failure.property === property)?.reason ?? "accepted";
+        return reason.replace(/^invalid [^:]+: .*?; expected /, "");
+    };
+    const sameRefusal = async (inputs: object, property: string, args: object, what: string) => {
+        const said = componentSays(args);
+        assert.notEqual(said, "accepted", `the component accepts ${what}`);
+        assert.equal(await providerSays(inputs, property), said, what);
+    };
+
+    it("channel names, deadlines in seconds, and orderer or orderers", async () => {
+        for (const channel of ["MyChannel", "1channel", "a".repeat(250)]) await sameRefusal({ channel }, "channel", { channel }, channel);
+        for (const seconds of [0, 3601, 1.5]) await sameRefusal({ timeoutSeconds: seconds }, "timeoutSeconds", { timeoutSeconds: seconds }, `${seconds} s`);
+        const orderer = { endpoint: "orderer.example.com:7050", tlsCaPem: pki.caCertPem };
+        await sameRefusal({ ordererEndpoint: orderer.endpoint, ordererTlsCaPem: orderer.tlsCaPem, orderers: [orderer] }, "orderers", { orderer, orderers: [orderer] }, "orderer and orderers");
     });
 });
