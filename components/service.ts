@@ -1,14 +1,8 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "node:crypto";
-import {
-    chaincodeEnvironment,
-    managedEnvironmentNames,
-    TLS_CERT_FILE,
-    TLS_CLIENT_CA_FILE,
-    TLS_KEY_FILE,
-    TLS_MOUNT_PATH,
-} from "./environment";
+import { deploymentSpec } from "./deploymentSpec";
+import { chaincodeEnvironment, managedEnvironmentNames } from "./environment";
 import { type KeepOption, keepOptions } from "./keep";
 import { describePeerAccess, type PeerAccess, peerAccessPolicySpec, type PeerAccessSettings, validatePeerAccess } from "./peerAccess";
 import { ownedNamespaceLabels } from "./podSecurity";
@@ -185,93 +179,23 @@ export class ChaincodeService extends pulumi.ComponentResource {
             : {};
         const image = pulumi.output(args.image).apply((reference) => imageWithDigest(requireImageReference("image", reference), s.imageDigest));
 
-        const deploymentProps: k8s.apps.v1.DeploymentArgs = {
-                metadata: { name: s.serviceName, namespace, labels },
-                spec: {
-                    replicas: s.replicas,
-                    // A new pod counts as available (and an old one goes) only once kube-proxy and the
-                    // NetworkPolicy enforcer have had time to route to it: peers never meet an empty Service.
-                    minReadySeconds: ENDPOINT_SETTLE_SECONDS,
-                    selector: { matchLabels: selector },
-                    template: {
-                        metadata: { labels, annotations: podAnnotations },
-                        spec: {
-                            serviceAccountName: account.metadata.name,
-                            automountServiceAccountToken: false,
-                            enableServiceLinks: false,
-                            imagePullSecrets: args.imagePullSecrets?.map((secretName) => ({ name: secretName })),
-                            securityContext: {
-                                runAsNonRoot: true,
-                                runAsUser: s.runAsUser,
-                                runAsGroup: s.runAsUser,
-                                fsGroup: s.runAsUser,
-                                seccompProfile: { type: "RuntimeDefault" },
-                            },
-                            // Replicas on different zones and nodes, where the cluster has them.
-                            topologySpreadConstraints: SPREAD_TOPOLOGIES.map((topologyKey) => ({
-                                maxSkew: 1,
-                                topologyKey,
-                                whenUnsatisfiable: "ScheduleAnyway",
-                                labelSelector: { matchLabels: selector },
-                            })),
-                            containers: [
-                                {
-                                    name: "chaincode",
-                                    image,
-                                    imagePullPolicy: image.apply(pullPolicyOf),
-                                    ports: [{ name: "grpc", containerPort: s.port, protocol: "TCP" }],
-                                    env,
-                                    // A terminating pod is dropped from the Service at once, but nodes learn that a moment
-                                    // later: it keeps serving meanwhile, then SIGTERM lets calls in flight finish.
-                                    lifecycle: { preStop: { sleep: { seconds: ENDPOINT_SETTLE_SECONDS } } },
-                                    // Probed every second: a rollout waits for Ready, and a TCP connect costs the server nothing.
-                                    readinessProbe: {
-                                        tcpSocket: { port: s.port },
-                                        initialDelaySeconds: 1,
-                                        periodSeconds: 1,
-                                        failureThreshold: 3,
-                                    },
-                                    livenessProbe: {
-                                        tcpSocket: { port: s.port },
-                                        initialDelaySeconds: 10,
-                                        periodSeconds: 10,
-                                        failureThreshold: 6,
-                                    },
-                                    resources: {
-                                        requests: { cpu: s.resources.cpuRequest, memory: s.resources.memoryRequest },
-                                        limits: { cpu: s.resources.cpuLimit, memory: s.resources.memoryLimit },
-                                    },
-                                    securityContext: {
-                                        runAsNonRoot: true,
-                                        allowPrivilegeEscalation: false,
-                                        readOnlyRootFilesystem: true,
-                                        capabilities: { drop: ["ALL"] },
-                                    },
-                                    volumeMounts: [
-                                        { name: "tmp", mountPath: "/tmp" },
-                                        ...(tlsSecret ? [{ name: "tls", mountPath: TLS_MOUNT_PATH, readOnly: true }] : []),
-                                    ],
-                                },
-                            ],
-                            volumes: [
-                                { name: "tmp", emptyDir: { medium: "Memory", sizeLimit: "64Mi" } },
-                                ...(tlsSecret
-                                    ? [
-                                          {
-                                              name: "tls",
-                                              secret: {
-                                                  secretName: tlsSecret.metadata.name,
-                                                  defaultMode: 0o440,
-                                                  items: tlsItems(!!args.tls?.clientCaPem),
-                                              },
-                                          },
-                                      ]
-                                    : []),
-                            ],
-                        },
-                    },
-                },
-            };
+        const deploymentProps = deploymentSpec({
+            name: s.serviceName,
+            namespace,
+            labels,
+            selector,
+            replicas: s.replicas,
+            port: s.port,
+            runAsUser: s.runAsUser,
+            resources: s.resources,
+            serviceAccountName: account.metadata.name,
+            imagePullSecrets: args.imagePullSecrets,
+            image,
+            imagePullPolicy: image.apply(pullPolicyOf),
+            env,
+            podAnnotations,
+            tls: tlsSecret && { secretName: tlsSecret.metadata.name, withClientCa: !!args.tls?.clientCaPem },
+        });
         const deployment = new k8s.apps.v1.Deployment(`${name}-deployment`, deploymentProps, childOptions(deploymentProps, [], running ? HELD_POD_FIELDS : []));
 
         if (s.replicas > 1) {
@@ -325,10 +249,6 @@ export class ChaincodeService extends pulumi.ComponentResource {
     }
 }
 
-const SPREAD_TOPOLOGIES = ["topology.kubernetes.io/zone", "kubernetes.io/hostname"];
-/** How long endpoint changes take to reach every node's Service routing and policy rules, with margin. */
-const ENDPOINT_SETTLE_SECONDS = 5;
-
 /**
  * Pod fields a newer library version may add: held on a running server, so an upgrade rolls it only where it
  * must (once, from versions that named the TLS Secret after the server alone: see the Secret's name).
@@ -356,19 +276,6 @@ function serviceAnnotations(s: ServiceSettings, externalHost: string | undefined
         ...(s.loadBalancerSubnet ? { "service.beta.kubernetes.io/azure-load-balancer-internal-subnet": s.loadBalancerSubnet } : {}),
         ...(externalHost ? { "external-dns.alpha.kubernetes.io/hostname": externalHost } : {}),
     };
-}
-
-function tlsItems(withClientCa: boolean) {
-    const items = [
-        { key: "tls.crt", path: basename(TLS_CERT_FILE) },
-        { key: "tls.key", path: basename(TLS_KEY_FILE) },
-    ];
-    if (withClientCa) items.push({ key: "client-ca.crt", path: basename(TLS_CLIENT_CA_FILE) });
-    return items;
-}
-
-function basename(path: string): string {
-    return path.slice(path.lastIndexOf("/") + 1);
 }
 
 function sha256Hex(text: string): string {
