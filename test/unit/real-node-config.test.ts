@@ -7,7 +7,11 @@
  */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { freeSlot, NODE_SLOTS, nodeAddresses } from "../../testenv/node/addresses";
+import { existsSync, mkdtempSync, rmSync, utimesSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { NODE_SLOTS, nodeAddresses } from "../../testenv/node/addresses";
+import { claimSlot, releaseSlot } from "../../testenv/node/slots";
 import {
     CNI_PLUGINS_DIR,
     cniConfig,
@@ -57,11 +61,26 @@ describe("real node addresses", () => {
         assert.throws(() => nodeAddresses(1.5), /invalid slot: 1\.5/);
     });
 
-    it("takes the first slot whose host link is free, and says when none is", () => {
-        assert.equal(freeSlot(["lo", "eth0"]), 0);
-        assert.equal(freeSlot(["lo", "ccaasnode0", "ccaasnode2"]), 1);
-        const all = Array.from({ length: NODE_SLOTS }, (_, slot) => nodeAddresses(slot).hostLink);
-        assert.throws(() => freeSlot(all), /all 64 node slots are taken/);
+    it("claims the first slot with no host link and no claim, one per node however many start at once, and gives it back", () => {
+        const dir = mkdtempSync(join(tmpdir(), "ccaas-slots-"));
+        try {
+            const claims = `${dir}/claims`;
+            const links = ["lo", "eth0", "ccaasnode0"];
+            const hostLinks = () => links;
+            const taken = Array.from({ length: 3 }, () => claimSlot({ dir: claims, hostLinks }));
+            assert.deepEqual(taken, [1, 2, 3], "the slot with a host link is skipped; each claim takes a new slot");
+            releaseSlot(2, claims);
+            assert.equal(claimSlot({ dir: claims, hostLinks }), 2, "a released slot is free again");
+            // A claim whose creator died before making its link is taken over once it is old.
+            utimesSync(`${claims}/1`, new Date(0), new Date(0));
+            assert.equal(claimSlot({ dir: claims, hostLinks }), 1);
+            for (const slot of [1, 2, 3]) releaseSlot(slot, claims);
+            assert.equal(existsSync(claims), false, "the last release removes the claims folder");
+            const all = () => Array.from({ length: NODE_SLOTS }, (_, slot) => nodeAddresses(slot).hostLink);
+            assert.throws(() => claimSlot({ dir: claims, hostLinks: all }), /all 64 node slots are taken/);
+        } finally {
+            rmSync(dir, { recursive: true, force: true });
+        }
     });
 });
 

@@ -61,12 +61,3 @@ export function nodeAddresses(slot: number): NodeAddresses {
         apiServerUrl: `https://${nodeIp}:6443`,
     };
 }
-
-/** The first slot whose host link does not exist yet, given the names of the host's links. */
-export function freeSlot(hostLinks: readonly string[]): number {
-    const taken = new Set(hostLinks);
-    for (let slot = 0; slot < NODE_SLOTS; slot++) {
-        if (!taken.has(nodeAddresses(slot).hostLink)) return slot;
-    }
-    throw new Error(`all ${NODE_SLOTS} node slots are taken (host links ccaasnode0..${NODE_SLOTS - 1} exist): stop a node first`);
-}

@@ -17,7 +17,8 @@ import { promisify } from "node:util";
 import { toolchainBinDir, toolchainEnv } from "../kube/toolchain";
 import { ComponentError } from "../network/logs";
 import { isRunning, killNow, type ProcessRecord, stopProcesses } from "../network/processes";
-import { freeSlot, type NodeAddresses, nodeAddresses } from "./addresses";
+import { type NodeAddresses, nodeAddresses } from "./addresses";
+import { claimSlot, releaseSlot } from "./slots";
 import {
     CLUSTER_DOMAIN,
     containerdConfig,
@@ -93,10 +94,10 @@ export class RealNode {
         const root = options.dir ?? fs.mkdtempSync(join(tmpdir(), "ccaas-node-"));
         fs.mkdirSync(root, { recursive: true });
         const layout = nodeLayout(root);
-        const addresses = nodeAddresses(freeSlot(fs.readdirSync("/sys/class/net")));
-        prepareFolders(layout, addresses);
+        const addresses = nodeAddresses(claimSlot());
         let node: RealNode | undefined;
         try {
+            prepareFolders(layout, addresses);
             const sandbox = await NodeSandbox.create(addresses, `node${addresses.slot}`, layout.containersConfig);
             node = new RealNode({ slot: addresses.slot, root, sandbox: sandbox.record, processes: [] }, sandbox, log);
             node.saveRecord();
@@ -105,7 +106,10 @@ export class RealNode {
             return node;
         } catch (error) {
             if (node) await node.delete().catch((cleanup: Error) => log(`while removing the failed node: ${cleanup.message}`));
-            else fs.rmSync(root, { recursive: true, force: true });
+            else {
+                fs.rmSync(root, { recursive: true, force: true });
+                releaseSlot(addresses.slot);
+            }
             throw error;
         }
     }
@@ -232,6 +236,7 @@ export class RealNode {
         } finally {
             await this.sandbox.destroy();
             fs.rmSync(this.layout.root, { recursive: true, force: true });
+            releaseSlot(this.addresses.slot);
             this.log(`real node in ${this.layout.root} deleted`);
         }
     }
