@@ -20,6 +20,7 @@ import { channelHeight } from "../../testenv/network";
 import { pidAlive } from "../../testenv/network/processes";
 import { attachNetwork } from "../../testenv/network/state";
 import { hostChanges, type HostSnapshot, hostSnapshot, RealNode } from "../../testenv/node";
+import { holdHost } from "../../testenv/node/host-lock";
 import { REPO_ROOT } from "../../testenv/pulumi/workspace";
 import { nodeSuiteSkip } from "./support/node-platform";
 
@@ -61,15 +62,23 @@ describe("npm run demo: the sample chaincode deployed on one machine (a real nod
     let state: DemoState;
     let hostBefore: HostSnapshot;
 
-    before(() => {
+    let releaseHost: (() => void) | undefined;
+
+    before(async () => {
+        // The host is compared before and after: no other suite's node may come or go meanwhile.
+        releaseHost = await holdHost("alone", (line) => process.stderr.write(`# ${line}\n`));
         hostBefore = hostSnapshot();
         // The demo reads the toolchain from the cache, as a user's shell would.
         Object.assign(process.env, { PATH: toolchainEnv().PATH });
     });
 
     after(async () => {
-        if (existsSync(paths.stateFile)) await demo(home, "down");
-        rmSync(home, { recursive: true, force: true });
+        try {
+            if (existsSync(paths.stateFile)) await demo(home, "down");
+            rmSync(home, { recursive: true, force: true });
+        } finally {
+            releaseHost?.();
+        }
     });
 
     it("starts everything, deploys with pulumi up and prints the six seed assets", async () => {

@@ -18,6 +18,7 @@ import { after, before, describe, it } from "node:test";
 import { TLS_KEY_FILE } from "../../components/environment";
 import { toolchainEnv } from "../../testenv/kube";
 import { RealNode } from "../../testenv/node";
+import { holdHost } from "../../testenv/node/host-lock";
 import { registryDigest } from "../../testenv/node/images";
 import { type PulumiStack, PulumiWorkspace, requireSuccess } from "../../testenv/pulumi/workspace";
 import { clientPod, connectsFrom, eventually } from "./support/node-pods";
@@ -53,7 +54,10 @@ describe("the program on a real node: imageBuild with docker, the chaincode serv
 
     const inServer = async (...command: string[]) => node.kubectl(["exec", "-n", NAMESPACE, (await serverPod()).metadata.name, "--", ...command]);
 
+    let releaseHost: (() => void) | undefined;
+
     before(async () => {
+        releaseHost = await holdHost("shared", (line) => console.log(`# ${line}`));
         node = await RealNode.create({ log: (line) => console.log(`# node: ${line}`) });
         workspace = PulumiWorkspace.create((line) => console.log(`# ${line}`));
         // podman as docker first, before the toolchain's PATH (the engine and its plugins).
@@ -85,6 +89,7 @@ describe("the program on a real node: imageBuild with docker, the chaincode serv
             // Whatever the destroy did, the node and the workspace go.
             await node?.delete();
             workspace?.remove();
+            releaseHost?.();
         }
     });
 

@@ -19,6 +19,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { describeMissing, hostChanges, type HostSnapshot, hostSnapshot, missingNodePrerequisites, RealNode } from "../../testenv/node";
+import { holdHost } from "../../testenv/node/host-lock";
 import { REPO_ROOT } from "../../testenv/pulumi/workspace";
 import { testPki } from "../support/pki";
 import { clientPod, connectsFrom, eventually } from "./support/node-pods";
@@ -133,7 +134,11 @@ describe("a real node (kubelet, containerd, runc, CNI bridge, CoreDNS, kube-prox
 
     const inChaincode = async (...command: string[]) => node.kubectl(["exec", "-n", CHAINCODE_NS, await chaincodePod(), "-c", "chaincode", "--", ...command]);
 
+    let releaseHost: (() => void) | undefined;
+
     before(async () => {
+        // The host is compared before and after: no other suite's node may come or go meanwhile.
+        releaseHost = await holdHost("alone", (line) => console.log(`# ${line}`));
         beforeNode = hostSnapshot();
         node = await RealNode.create({ log: (line) => console.log(`# node: ${line}`) });
         const reference = `${node.addresses.registryHost}/asset-transfer-basic:node-test`;
@@ -153,7 +158,11 @@ describe("a real node (kubelet, containerd, runc, CNI bridge, CoreDNS, kube-prox
     });
 
     after(async () => {
-        await node?.delete();
+        try {
+            await node?.delete();
+        } finally {
+            releaseHost?.();
+        }
     });
 
     it("runs the chaincode image pulled from the node's registry by digest, as uid 10001, on a read-only root, its TLS Secret readable", async () => {

@@ -9,6 +9,7 @@ import { PLATFORM_ENGINE_BINARIES } from "../../../testenv/node/fabric-platform"
 
 export { CHAINCODE_CONTEXT, type NodePlatform, type PushedImage } from "../../../testenv/node/fabric-platform";
 import { type NodePlatform, startNodePlatform as startPlatform } from "../../../testenv/node/fabric-platform";
+import { holdHost } from "../../../testenv/node/host-lock";
 
 /** The `skip` of a suite that needs a real node and these toolchain binaries: false, or why not. */
 export function nodeSuiteSkip(binaries: readonly string[] = PLATFORM_ENGINE_BINARIES): string | false {
@@ -21,7 +22,23 @@ export function nodeSuiteSkip(binaries: readonly string[] = PLATFORM_ENGINE_BINA
     return missingBinaries.length > 0 ? `the toolchain lacks ${missingBinaries.join(", ")}: npm run toolchain` : false;
 }
 
-/** The platform in temp folders, its progress through `log`. */
-export function startNodePlatform(log: (line: string) => void): Promise<NodePlatform> {
-    return startPlatform({ log });
+/** The platform in temp folders, its progress through `log`; the host shared with the node suites that run beside it. */
+export async function startNodePlatform(log: (line: string) => void): Promise<NodePlatform> {
+    const release = await holdHost("shared", log);
+    try {
+        const platform = await startPlatform({ log });
+        return {
+            ...platform,
+            async stop() {
+                try {
+                    await platform.stop();
+                } finally {
+                    release();
+                }
+            },
+        };
+    } catch (error) {
+        release();
+        throw error;
+    }
 }
