@@ -7,8 +7,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { AKS_LOGINS, type AksLogin, kubeloginKubeconfig } from "./aksKubeconfig";
 import { requireOptionalPeer } from "./optionalPeer";
 import { InvalidSettingError } from "./validation/errors";
-import { requireCidr, requireIntegerInRange } from "./validation/kubernetes";
-import { validateArgs } from "./validation/resourceError";
+import { checkCidr, checkIntegerInRange } from "./validation/kubernetes";
+import { checkArgs } from "./validation/resourceError";
 
 export type AksNetworkPolicy = "azure" | "calico" | "cilium" | "none";
 
@@ -74,7 +74,7 @@ export class AksCluster extends pulumi.ComponentResource {
 
     constructor(name: string, args: AksClusterArgs, opts?: pulumi.ComponentResourceOptions) {
         super("fabric-ccaas:index:AksCluster", name, {}, opts);
-        const s = validateArgs(this, () => validateAksArgs(args));
+        const s = checkArgs(this, () => checkAksArgs(args));
         const resources = requireOptionalPeer<typeof resourcesModule>("@pulumi/azure-native", "resources", "AksCluster");
         const containerservice = requireOptionalPeer<typeof containerserviceModule>("@pulumi/azure-native", "containerservice", "AksCluster");
         const child = { parent: this };
@@ -204,7 +204,7 @@ function subscriptionOf(resourceId: string): string {
 }
 
 /** Checks the cluster settings; throws InvalidSettingError naming the setting. */
-export function validateAksArgs(args: AksClusterArgs) {
+export function checkAksArgs(args: AksClusterArgs) {
     if (typeof args.location !== "string" || !/^[a-z0-9]+$/.test(args.location)) {
         throw new InvalidSettingError("aksLocation", args.location, "an Azure region name such as 'westeurope'");
     }
@@ -222,7 +222,7 @@ export function validateAksArgs(args: AksClusterArgs) {
     if (!AKS_NETWORK_POLICIES.includes(networkPolicy)) {
         throw new InvalidSettingError("aksNetworkPolicy", networkPolicy, `one of ${AKS_NETWORK_POLICIES.join(", ")}`);
     }
-    const nodeCount = requireIntegerInRange("aksNodeCount", args.nodeCount ?? 2, 1, 100);
+    const nodeCount = checkIntegerInRange("aksNodeCount", args.nodeCount ?? 2, 1, 100);
     const adminGroupObjectIds = [...(args.adminGroupObjectIds ?? [])];
     adminGroupObjectIds.forEach((id, i) => {
         if (typeof id !== "string" || !OBJECT_ID.test(id)) {
@@ -244,7 +244,7 @@ export function validateAksArgs(args: AksClusterArgs) {
     if (args.login !== undefined && !entraId) {
         throw new InvalidSettingError("aksLogin", args.login, "to be set only with aksAdminGroupObjectIds (Entra ID sign-in); with local accounts the stack uses the cluster user's certificate");
     }
-    const authorizedIpRanges = (args.authorizedIpRanges ?? []).map((cidr, i) => requireCidr(`aksAuthorizedIpRanges[${i}]`, cidr));
+    const authorizedIpRanges = (args.authorizedIpRanges ?? []).map((cidr, i) => checkCidr(`aksAuthorizedIpRanges[${i}]`, cidr));
     const privateCluster = args.privateCluster ?? false;
     if (privateCluster && authorizedIpRanges.length) {
         throw new InvalidSettingError("aksAuthorizedIpRanges", authorizedIpRanges, "to be set only without aksPrivateCluster (a private API server has no public address to limit)");
@@ -260,12 +260,12 @@ export function validateAksArgs(args: AksClusterArgs) {
         login,
         authorizedIpRanges,
         privateCluster,
-        registry: args.registry === undefined ? undefined : validateRegistry(args.registry),
+        registry: args.registry === undefined ? undefined : checkRegistry(args.registry),
     };
 }
 
 /** Checks the registry setting: its name (lower case, as its login server has it), and its ID when it exists already. */
-export function validateRegistry(registry: AksRegistry): ValidRegistry {
+export function checkRegistry(registry: AksRegistry): ValidRegistry {
     if (registry.id !== undefined) {
         const match = REGISTRY_ID.exec(registry.id);
         if (!match) {

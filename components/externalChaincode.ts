@@ -1,7 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { readChannelPlan } from "./channelRead";
-import { adminKeyInputs, ChaincodeLifecycle, type ChaincodeLifecycleArgs, orgPeerSettingNames, validateLifecycleArgs } from "./lifecycle";
+import { adminKeyInputs, ChaincodeLifecycle, type ChaincodeLifecycleArgs, orgPeerSettingNames, checkLifecycleArgs } from "./lifecycle";
 import type { ChannelPlan } from "./liveRelease";
 import { buildChaincodePackage, type ChaincodePackage, type CouchDbIndexInput } from "./packaging";
 import { couchDbIndexFiles } from "./packaging/couchdb-indexes";
@@ -21,20 +21,20 @@ import {
     type ReleaseContent,
     releaseKeyOf,
     releaseServerName,
-    validateAddressTemplate,
+    checkAddressTemplate,
 } from "./release";
 import {
     type ChaincodeServerTls,
     ChaincodeService,
     type ChaincodeServiceArgs,
     DEFAULT_CHAINCODE_PORT,
-    validateServiceArgs,
+    checkServiceArgs,
 } from "./service";
-import { ChaincodeTls, hostOfAddress, type KeyAlgorithm, ReleaseCertificates, validateTlsArgs } from "./tls";
+import { ChaincodeTls, hostOfAddress, type KeyAlgorithm, ReleaseCertificates, checkTlsArgs } from "./tls";
 import { InvalidSettingError } from "./validation/errors";
-import { checkSeconds, validateChaincodeLabel, validateChaincodeName, validateChaincodeVersion, validateGoDuration, validateHostPort, validateSubjectAltName } from "./validation/fabric";
-import { requireDnsLabel, requireIntegerInRange } from "./validation/kubernetes";
-import { validateArgs } from "./validation/resourceError";
+import { checkSeconds, checkChaincodeLabel, checkChaincodeName, checkChaincodeVersion, checkGoDuration, checkHostPort, checkSubjectAltName } from "./validation/fabric";
+import { checkDnsLabel, checkIntegerInRange } from "./validation/kubernetes";
+import { checkArgs } from "./validation/resourceError";
 
 export interface ChaincodeTlsSettings {
     /** Serve TLS to the peer. Defaults to true. */
@@ -189,7 +189,7 @@ export class ExternalChaincode extends pulumi.ComponentResource {
     constructor(name: string, args: ExternalChaincodeArgs, opts?: pulumi.ComponentResourceOptions) {
         super("fabric-ccaas:index:ExternalChaincode", name, {}, opts);
         // Check what every child will check, so a bad setting stops the graph before any child exists.
-        const s = validateArgs(this, () => checkExternalChaincodeArgs(args));
+        const s = checkArgs(this, () => checkExternalChaincodeArgs(args));
         const { tlsEnabled, tlsArgs } = s;
         const sharedCa = tlsEnabled ? args.tls?.ca : undefined;
 
@@ -433,7 +433,7 @@ function legacyServiceUrn(name: string, parent: pulumi.Resource): pulumi.Output<
 
 function serviceArgs(
     args: ExternalChaincodeArgs,
-    s: ReturnType<typeof validateExternalChaincodeArgs>,
+    s: ReturnType<typeof checkChaincodeArgs>,
     serverName: string,
     packageId: pulumi.Input<string>,
     tls: ChaincodeServerTls | undefined,
@@ -482,14 +482,14 @@ function tlsArgsOf(args: ExternalChaincodeArgs) {
  * InvalidSettingError naming the setting.
  */
 export function checkExternalChaincodeArgs(args: ExternalChaincodeArgs) {
-    const own = validateExternalChaincodeArgs(args);
-    const service = validateServiceArgs(serviceArgs(args, own, own.serverName, "", undefined));
+    const own = checkChaincodeArgs(args);
+    const service = checkServiceArgs(serviceArgs(args, own, own.serverName, "", undefined));
     const tlsEnabled = args.tls?.enabled ?? true;
     if (tlsEnabled && args.tls?.ca) checkSharedCa(args.tls, args.tls.ca);
     const tlsArgs = tlsArgsOf(args);
-    const leafSettings = tlsEnabled ? validateTlsArgs(tlsArgs) : undefined;
-    if (args.lifecycle) validateLifecycleArgs(args.lifecycle);
-    validateSmokeCheck(args.smokeCheck ?? {});
+    const leafSettings = tlsEnabled ? checkTlsArgs(tlsArgs) : undefined;
+    if (args.lifecycle) checkLifecycleArgs(args.lifecycle);
+    checkSmokeCheck(args.smokeCheck ?? {});
     return { ...own, commonLabels: service.commonLabels, tlsEnabled, tlsArgs, leafSettings };
 }
 
@@ -506,7 +506,7 @@ function checkSharedCa(tls: ChaincodeTlsSettings, ca: ChaincodeTls): void {
 
 const SMOKE_FUNCTION = /^[A-Za-z0-9_.:-]{1,256}$/;
 
-function validateSmokeCheck(smoke: SmokeCheckSettings): void {
+function checkSmokeCheck(smoke: SmokeCheckSettings): void {
     if (smoke.fn !== undefined && (typeof smoke.fn !== "string" || !SMOKE_FUNCTION.test(smoke.fn))) {
         throw new InvalidSettingError("smokeFunction", smoke.fn, "a chaincode function name (letters, digits and _ . : -, e.g. 'GetAllAssets' or 'basic:GetAllAssets')");
     }
@@ -526,19 +526,19 @@ function dependenciesOf(dependsOn: pulumi.ComponentResourceOptions["dependsOn"])
 }
 
 /** Checks and defaults the plain arguments; throws InvalidSettingError naming the setting. */
-export function validateExternalChaincodeArgs(args: ExternalChaincodeArgs) {
-    validateChaincodeName("chaincodeName", args.chaincodeName);
-    const version = validateChaincodeVersion("chaincodeVersion", args.chaincodeVersion ?? "1.0");
-    const label = validateChaincodeLabel("label", args.label ?? `${args.chaincodeName}_${version}`);
-    const namespace = requireDnsLabel("namespace", args.namespace ?? DEFAULT_NAMESPACE);
-    const serviceName = requireDnsLabel(
+export function checkChaincodeArgs(args: ExternalChaincodeArgs) {
+    checkChaincodeName("chaincodeName", args.chaincodeName);
+    const version = checkChaincodeVersion("chaincodeVersion", args.chaincodeVersion ?? "1.0");
+    const label = checkChaincodeLabel("label", args.label ?? `${args.chaincodeName}_${version}`);
+    const namespace = checkDnsLabel("namespace", args.namespace ?? DEFAULT_NAMESPACE);
+    const serviceName = checkDnsLabel(
         "serviceName",
         args.serviceName ?? defaultServiceName(args.chaincodeName),
     );
     if (serviceName.length > MAX_RELEASE_SERVICE_NAME) {
         throw new InvalidSettingError("serviceName", serviceName, `at most ${MAX_RELEASE_SERVICE_NAME} characters: each release's server is named <serviceName>-<release key>`);
     }
-    const port = requireIntegerInRange("port", args.port ?? DEFAULT_CHAINCODE_PORT, 1, 65535);
+    const port = checkIntegerInRange("port", args.port ?? DEFAULT_CHAINCODE_PORT, 1, 65535);
     if (args.serviceType === "InternalLoadBalancer" && args.address === undefined) {
         throw new InvalidSettingError(
             "address",
@@ -547,8 +547,8 @@ export function validateExternalChaincodeArgs(args: ExternalChaincodeArgs) {
                 "the default is a cluster-internal name; the host goes into the package and the server certificate, and is published for ExternalDNS on each release's load balancer",
         );
     }
-    const addressTemplate = validateAddressTemplate("address", args.address ?? defaultAddressTemplate(serviceName, namespace, port));
-    const dialTimeout = validateGoDuration("dialTimeout", args.dialTimeout ?? DEFAULT_DIAL_TIMEOUT);
+    const addressTemplate = checkAddressTemplate("address", args.address ?? defaultAddressTemplate(serviceName, namespace, port));
+    const dialTimeout = checkGoDuration("dialTimeout", args.dialTimeout ?? DEFAULT_DIAL_TIMEOUT);
     const packageType = args.packageType ?? "ccaas";
     if (!["ccaas", "external"].includes(packageType)) {
         throw new InvalidSettingError("packageType", args.packageType, "'ccaas' or 'external'");
@@ -558,10 +558,10 @@ export function validateExternalChaincodeArgs(args: ExternalChaincodeArgs) {
     // Items known now are checked now; Outputs are the certificate provider's to check.
     if (Array.isArray(extraSans)) {
         extraSans.forEach((san, i) => {
-            if (!pulumi.Output.isInstance(san)) validateSubjectAltName(`tlsExtraSans[${i}]`, san);
+            if (!pulumi.Output.isInstance(san)) checkSubjectAltName(`tlsExtraSans[${i}]`, san);
         });
     }
-    const clientGeneration = requireIntegerInRange("tlsClientGeneration", args.tls?.clientGeneration ?? 1, 1, 1_000_000);
+    const clientGeneration = checkIntegerInRange("tlsClientGeneration", args.tls?.clientGeneration ?? 1, 1, 1_000_000);
     const indexFiles = indexFileDigests(couchDbIndexFiles(args.couchDbIndexes ?? []));
     const releaseContent: ReleaseContent = {
         label,
@@ -573,7 +573,7 @@ export function validateExternalChaincodeArgs(args: ExternalChaincodeArgs) {
         sharedCa: tlsEnabled ? args.tls?.ca?.caName : undefined,
     };
     const releaseKey = releaseKeyOf(releaseContent);
-    const address = validateHostPort("address", releaseAddress(addressTemplate, releaseKey));
+    const address = checkHostPort("address", releaseAddress(addressTemplate, releaseKey));
     // Where the server was before releases: kept, under its old names, while the channel runs its package.
     const legacyAddress = `${serviceName}.${namespace}:${port}`;
     return { version, label, namespace, serviceName, serverName: releaseServerName(serviceName, releaseKey), port, addressTemplate, address, legacyAddress, releaseKey, releaseContent };

@@ -5,7 +5,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { requireOptionalPeer } from "./optionalPeer";
 import { InvalidSettingError } from "./validation/errors";
-import { validateArgs } from "./validation/resourceError";
+import { checkArgs } from "./validation/resourceError";
 
 export type ImageBuildTool = "az-acr" | "docker";
 export const IMAGE_BUILD_TOOLS: readonly ImageBuildTool[] = ["az-acr", "docker"];
@@ -59,7 +59,7 @@ export class ChaincodeImage extends pulumi.ComponentResource {
 
     constructor(name: string, args: ChaincodeImageArgs, opts?: pulumi.ComponentResourceOptions) {
         super("fabric-ccaas:index:ChaincodeImage", name, {}, opts);
-        const s = validateArgs(this, () => validateImageArgs(args));
+        const s = checkArgs(this, () => checkImageArgs(args));
         const tag = `src-${imageTagDigest(s.context, args.buildArgs).slice(0, 16)}`;
         const host = args.tool === "az-acr" ? `${args.registry}.azurecr.io` : args.registry;
         const reference = `${host}/${s.repository}:${tag}`;
@@ -131,7 +131,7 @@ export function registryDigest(output: string, command: string): string {
 }
 
 /** Checks the build settings; throws InvalidSettingError naming the setting. */
-export function validateImageArgs(args: ChaincodeImageArgs) {
+export function checkImageArgs(args: ChaincodeImageArgs) {
     if (!IMAGE_BUILD_TOOLS.includes(args.tool)) {
         throw new InvalidSettingError("imageBuildTool", args.tool, `one of ${IMAGE_BUILD_TOOLS.join(", ")}`);
     }

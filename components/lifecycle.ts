@@ -1,12 +1,12 @@
 import * as pulumi from "@pulumi/pulumi";
-import { encodeEndorsementPolicy, validateHsmCertificate, validateHsmField, validateSigningKeyPem } from "./fabric";
+import { encodeEndorsementPolicy, checkHsmCertificate, checkHsmField, checkSigningKeyPem } from "./fabric";
 import { ChaincodeApproval, ChaincodeDefinition, ChaincodeInstall, type CollectionArgs, type PeerTargetArgs } from "./providers";
 import { ADMIN_HSM_INPUTS } from "./providers/shared";
 import { HiddenValue, InvalidSettingError } from "./validation/errors";
-import { checkChannelName, checkOneOrdererSetting, checkSeconds, validateHost, validateHostPort, validateMspId } from "./validation/fabric";
-import { validateCertificateBundlePem, validateKeyMatchesCertificate, validatePrivateKeyPem } from "./validation/pem";
-import { requireIntegerInRange } from "./validation/kubernetes";
-import { validateArgs } from "./validation/resourceError";
+import { checkChannelName, checkOneOrdererSetting, checkSeconds, checkHost, checkHostPort, checkMspId } from "./validation/fabric";
+import { checkCertificateBundlePem, checkKeyMatchesCertificate, checkPrivateKeyPem } from "./validation/pem";
+import { checkIntegerInRange } from "./validation/kubernetes";
+import { checkArgs } from "./validation/resourceError";
 
 /** A peer of this org. */
 export interface OrgPeerArgs {
@@ -164,7 +164,7 @@ export class ChaincodeLifecycle extends pulumi.ComponentResource {
         opts?: pulumi.ComponentResourceOptions,
     ) {
         super("fabric-ccaas:index:ChaincodeLifecycle", name, {}, opts);
-        validateArgs(this, () => validateLifecycleArgs(args));
+        checkArgs(this, () => checkLifecycleArgs(args));
         const child = { parent: this };
         const { org } = args;
         const orgs = actingOrgs(name, args);
@@ -274,8 +274,8 @@ export class ChaincodeLifecycle extends pulumi.ComponentResource {
 }
 
 /** A host name known now (not an Output) is checked now; undefined and "" mean none. */
-function validateKnownHost(setting: string, host: pulumi.Input<string> | undefined): void {
-    if (host !== undefined && host !== "" && !pulumi.Output.isInstance(host)) validateHost(setting, host);
+function checkKnownHost(setting: string, host: pulumi.Input<string> | undefined): void {
+    if (host !== undefined && host !== "" && !pulumi.Output.isInstance(host)) checkHost(setting, host);
 }
 
 /** Definition inputs under the names the user gives them. */
@@ -308,14 +308,14 @@ export function orgPeerSettingNames(org: FabricOrgArgs, index: number, settingPr
 }
 
 /** One org's identity and peers, named with `prefix` ("" for the first org, "otherOrgs[k]." for the others). */
-function validateOrgArgs(org: FabricOrgArgs, prefix: string): void {
-    validateMspId(`${prefix}mspId`, org?.mspId);
+function checkOrgArgs(org: FabricOrgArgs, prefix: string): void {
+    checkMspId(`${prefix}mspId`, org?.mspId);
     if (!Array.isArray(org.peers) || org.peers.length === 0) {
         throw new InvalidSettingError(`${prefix}peers`, org.peers, "at least one peer of the org ({endpoint: host:port})");
     }
     org.peers.forEach((peer, i) => {
-        validateHostPort(`${prefix}peers[${i}].endpoint`, peer?.endpoint);
-        validateKnownHost(`${prefix}peers[${i}].hostOverride`, peer.hostOverride);
+        checkHostPort(`${prefix}peers[${i}].endpoint`, peer?.endpoint);
+        checkKnownHost(`${prefix}peers[${i}].hostOverride`, peer.hostOverride);
     });
     // PEMs known now are checked now; secret keys arrive as Outputs and are checked by the providers at preview.
     const certificates: Array<[string, unknown]> = [
@@ -325,22 +325,22 @@ function validateOrgArgs(org: FabricOrgArgs, prefix: string): void {
         ...org.peers.map((peer, i): [string, unknown] => [`peers[${i}].tlsCaPem`, peer.tlsCaPem]),
     ];
     for (const [setting, pem] of certificates) {
-        if (typeof pem === "string") validateCertificateBundlePem(`${prefix}${setting}`, pem);
+        if (typeof pem === "string") checkCertificateBundlePem(`${prefix}${setting}`, pem);
     }
     // The admin signs Fabric messages (a key type Fabric MSPs verify); the client TLS key only does TLS.
     const pairs: Array<[string, unknown, unknown, (setting: string, key: unknown) => string]> = [
-        ["adminKeyPem", org.adminKeyPem, org.adminCertPem, validateSigningKeyPem],
-        ["clientTlsKeyPem", org.clientTlsKeyPem, org.clientTlsCertPem, validatePrivateKeyPem],
+        ["adminKeyPem", org.adminKeyPem, org.adminCertPem, checkSigningKeyPem],
+        ["clientTlsKeyPem", org.clientTlsKeyPem, org.clientTlsCertPem, checkPrivateKeyPem],
     ];
-    for (const [setting, key, cert, validateKey] of pairs) {
+    for (const [setting, key, cert, checkKey] of pairs) {
         const named = `${prefix}${setting}`;
-        if (typeof key === "string" && typeof cert === "string") validateKeyMatchesCertificate(named, validateKey(named, key), cert);
+        if (typeof key === "string" && typeof cert === "string") checkKeyMatchesCertificate(named, checkKey(named, key), cert);
     }
-    validateAdminKeySource(org, prefix);
+    checkAdminKeySource(org, prefix);
 }
 
 /** The admin's key comes from exactly one place: adminKeyPem, or an HSM (adminHsm). */
-function validateAdminKeySource(org: FabricOrgArgs, prefix: string): void {
+function checkAdminKeySource(org: FabricOrgArgs, prefix: string): void {
     if (org.adminHsm === undefined) {
         if (org.adminKeyPem === undefined) throw new InvalidSettingError(`${prefix}adminKeyPem`, undefined, "the admin's private key (PEM, as a secret), or adminHsm when an HSM holds it");
         return;
@@ -351,18 +351,18 @@ function validateAdminKeySource(org: FabricOrgArgs, prefix: string): void {
     for (const field of Object.keys(ADMIN_HSM_INPUTS) as Array<keyof HsmKeyArgs>) {
         const value = org.adminHsm[field];
         // A PIN known only later (a secret Output) is checked by the providers.
-        if (field !== "pin" || typeof value === "string") validateHsmField(field, `${prefix}${ADMIN_HSM_INPUTS[field]}`, value);
+        if (field !== "pin" || typeof value === "string") checkHsmField(field, `${prefix}${ADMIN_HSM_INPUTS[field]}`, value);
     }
-    if (typeof org.adminCertPem === "string") validateHsmCertificate(`${prefix}adminCertPem`, org.adminCertPem);
+    if (typeof org.adminCertPem === "string") checkHsmCertificate(`${prefix}adminCertPem`, org.adminCertPem);
 }
 
 /** Checks the plain lifecycle arguments; throws InvalidSettingError naming the setting. */
-export function validateLifecycleArgs(args: ChaincodeLifecycleArgs): void {
+export function checkLifecycleArgs(args: ChaincodeLifecycleArgs): void {
     checkChannelName("channel", args.channel);
-    validateOrgArgs(args.org, "");
+    checkOrgArgs(args.org, "");
     const actingMspIds = [args.org.mspId];
     (args.otherOrgs ?? []).forEach((org, k) => {
-        validateOrgArgs(org, `otherOrgs[${k}].`);
+        checkOrgArgs(org, `otherOrgs[${k}].`);
         if (actingMspIds.includes(org.mspId)) {
             throw new InvalidSettingError(`otherOrgs[${k}].mspId`, org.mspId, `an org not listed before (${actingMspIds.join(", ")} already are)`);
         }
@@ -377,15 +377,15 @@ export function validateLifecycleArgs(args: ChaincodeLifecycleArgs): void {
         ...(args.orderers ?? []).map((target, i): [string, OrdererArgs] => [`orderers[${i}]`, target]),
     ];
     for (const [setting, target] of orderers) {
-        if (!pulumi.Output.isInstance(target.endpoint)) validateHostPort(`${setting}.endpoint`, target.endpoint);
+        if (!pulumi.Output.isInstance(target.endpoint)) checkHostPort(`${setting}.endpoint`, target.endpoint);
         if (target.tlsCaPem === undefined) throw new InvalidSettingError(`${setting}.tlsCaPem`, undefined, "the PEM of the CA of the orderer's TLS certificate");
-        validateKnownHost(`${setting}.hostOverride`, target.hostOverride);
+        checkKnownHost(`${setting}.hostOverride`, target.hostOverride);
     }
     (args.commitPeers ?? []).forEach((peer, i) => {
-        if (!pulumi.Output.isInstance(peer.endpoint)) validateHostPort(`commitPeers[${i}].endpoint`, peer.endpoint);
-        validateKnownHost(`commitPeers[${i}].hostOverride`, peer.hostOverride);
+        if (!pulumi.Output.isInstance(peer.endpoint)) checkHostPort(`commitPeers[${i}].endpoint`, peer.endpoint);
+        checkKnownHost(`commitPeers[${i}].hostOverride`, peer.hostOverride);
         if (typeof peer.mspId === "string") {
-            validateMspId(`commitPeers[${i}].mspId`, peer.mspId);
+            checkMspId(`commitPeers[${i}].mspId`, peer.mspId);
             if (actingMspIds.includes(peer.mspId)) {
                 throw new InvalidSettingError(`commitPeers[${i}].mspId`, peer.mspId, `a peer of another org: the first peer of ${actingMspIds.join(", ")} (this stack's orgs) endorses the commit already`);
             }
@@ -394,7 +394,7 @@ export function validateLifecycleArgs(args: ChaincodeLifecycleArgs): void {
     const approvals = args.requiredApprovals ?? [];
     approvals.forEach((mspId, i) => {
         if (typeof mspId !== "string") return;
-        validateMspId(`requiredApprovals[${i}]`, mspId);
+        checkMspId(`requiredApprovals[${i}]`, mspId);
         if (approvals.indexOf(mspId) !== i) throw new InvalidSettingError(`requiredApprovals[${i}]`, mspId, "each MSP ID once");
     });
     if (typeof args.endorsementPolicy === "string") encodeEndorsementPolicy(args.endorsementPolicy, "endorsementPolicy");
@@ -403,10 +403,10 @@ export function validateLifecycleArgs(args: ChaincodeLifecycleArgs): void {
         ...(args.commitPeers ?? []).map((peer, i): [string, unknown] => [`commitPeers[${i}].tlsCaPem`, peer.tlsCaPem]),
     ];
     for (const [setting, pem] of certificates) {
-        if (typeof pem === "string") validateCertificateBundlePem(setting, pem);
+        if (typeof pem === "string") checkCertificateBundlePem(setting, pem);
     }
     const sequence = args.sequence ?? "auto";
-    if (sequence !== "auto") requireIntegerInRange("sequence", sequence, 1, Number.MAX_SAFE_INTEGER);
+    if (sequence !== "auto") checkIntegerInRange("sequence", sequence, 1, Number.MAX_SAFE_INTEGER);
     if (args.timeoutSeconds !== undefined) checkSeconds("fabricTimeoutSeconds", args.timeoutSeconds, 1);
     if ((args.commit ?? true) === false && args.commitPeers?.length) {
         throw new InvalidSettingError("commitPeers", args.commitPeers.length, "no commit peers when commit is false");

@@ -1,5 +1,5 @@
 import type * as k8s from "@pulumi/kubernetes";
-import { parseLabelSelector, requireCidr, requireDnsLabel } from "./validation/kubernetes";
+import { parseLabelSelector, checkCidr, checkDnsLabel } from "./validation/kubernetes";
 
 export interface PeerAccess {
     /** Create a NetworkPolicy that admits only the peers and lets the server dial nothing. Defaults to true. */
@@ -33,15 +33,15 @@ export const DEFAULT_PEER_POD_SELECTOR = ["app.kubernetes.io/component=peer"];
 const NAMESPACE_NAME_LABEL = "kubernetes.io/metadata.name";
 
 /** Checks the access settings of a server in `namespace`; undefined when the NetworkPolicy is off. */
-export function validatePeerAccess(access: PeerAccess, namespace: string): PeerAccessSettings | undefined {
+export function checkPeerAccess(access: PeerAccess, namespace: string): PeerAccessSettings | undefined {
     if (!(access.enabled ?? true)) return undefined;
     const namespaceLabels = access.peerNamespaceSelector === undefined ? undefined : parseLabelSelector("peerNamespaceSelector", access.peerNamespaceSelector);
-    const named = (access.peerNamespaces ?? []).map((name, i) => requireDnsLabel(`peerNamespaces[${i}]`, name));
+    const named = (access.peerNamespaces ?? []).map((name, i) => checkDnsLabel(`peerNamespaces[${i}]`, name));
     return {
         pods: parseLabelSelector("peerPodSelector", access.peerPodSelector ?? DEFAULT_PEER_POD_SELECTOR),
         namespaceLabels,
         namespaceNames: [...new Set([namespace, ...named])].sort(),
-        cidrs: (access.peerCidrs ?? []).map((cidr) => requireCidr("peerCidrs", cidr)),
+        cidrs: (access.peerCidrs ?? []).map((cidr) => checkCidr("peerCidrs", cidr)),
         defaulted: access.peerPodSelector === undefined && access.peerNamespaceSelector === undefined && access.peerCidrs === undefined,
     };
 }

@@ -55,7 +55,7 @@ export function defaultAddressTemplate(serviceName: string, namespace: string, p
 }
 
 /** Checks that an address template names the release, so two releases never share an address. */
-export function validateAddressTemplate(setting: string, template: string): string {
+export function checkAddressTemplate(setting: string, template: string): string {
     if (typeof template !== "string" || !template.includes(RELEASE_PLACEHOLDER)) {
         throw new InvalidSettingError(
             setting,

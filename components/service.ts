@@ -4,20 +4,20 @@ import { createHash } from "node:crypto";
 import { deploymentSpec } from "./deploymentSpec";
 import { chaincodeEnvironment, managedEnvironmentNames } from "./environment";
 import { type KeepOption, keepOptions } from "./keep";
-import { describePeerAccess, type PeerAccess, peerAccessPolicySpec, type PeerAccessSettings, validatePeerAccess } from "./peerAccess";
+import { describePeerAccess, type PeerAccess, peerAccessPolicySpec, type PeerAccessSettings, checkPeerAccess } from "./peerAccess";
 import { ownedNamespaceLabels } from "./podSecurity";
 import { InvalidSettingError } from "./validation/errors";
 import {
     imageWithDigest,
     parseLabelSelector,
-    requireDnsLabel,
-    requireDnsSubdomain,
-    requireImageDigest,
-    requireImageReference,
-    requireIntegerInRange,
-    requireQuantity,
+    checkDnsLabel,
+    checkDnsSubdomain,
+    checkImageDigest,
+    checkImageReference,
+    checkIntegerInRange,
+    checkQuantity,
 } from "./validation/kubernetes";
-import { validateArgs } from "./validation/resourceError";
+import { checkArgs } from "./validation/resourceError";
 
 /** TLS material the chaincode server serves with. */
 export interface ChaincodeServerTls {
@@ -123,7 +123,7 @@ export class ChaincodeService extends pulumi.ComponentResource {
     constructor(name: string, args: ChaincodeServiceArgs, opts?: ChaincodeServiceOptions) {
         const { keep, ...componentOpts } = opts ?? {};
         super("fabric-ccaas:index:ChaincodeService", name, {}, componentOpts);
-        const s = validateArgs(this, () => validateServiceArgs(args));
+        const s = checkArgs(this, () => checkServiceArgs(args));
         const child = { parent: this };
         // A component's dependsOn does not hold back its children: each object waits itself.
         const childOptions = (props: object, derived?: string[], held: string[] = []) => {
@@ -177,7 +177,7 @@ export class ChaincodeService extends pulumi.ComponentResource {
         const podAnnotations = args.tls
             ? pulumi.output(args.tls.certPem).apply((pem) => ({ [TLS_CERT_HASH_ANNOTATION]: sha256Hex(pem) }))
             : {};
-        const image = pulumi.output(args.image).apply((reference) => imageWithDigest(requireImageReference("image", reference), s.imageDigest));
+        const image = pulumi.output(args.image).apply((reference) => imageWithDigest(checkImageReference("image", reference), s.imageDigest));
 
         const deploymentProps = deploymentSpec({
             name: s.serviceName,
@@ -297,19 +297,19 @@ interface ServiceSettings {
 }
 
 /** Checks every plain argument; throws InvalidSettingError naming the setting. */
-export function validateServiceArgs(args: ChaincodeServiceArgs): ServiceSettings {
-    const namespace = requireDnsLabel("namespace", args.namespace);
-    const serviceName = requireDnsLabel("serviceName", args.serviceName);
-    if (typeof args.image === "string") requireImageReference("image", args.image);
-    const imageDigest = args.imageDigest === undefined ? undefined : requireImageDigest("imageDigest", args.imageDigest);
-    const replicas = requireIntegerInRange("replicas", args.replicas ?? 1, 0, 100);
-    const port = requireIntegerInRange("port", args.port ?? DEFAULT_CHAINCODE_PORT, 1, 65535);
-    const runAsUser = requireIntegerInRange("runAsUser", args.runAsUser ?? 10001, 1, 2147483647);
+export function checkServiceArgs(args: ChaincodeServiceArgs): ServiceSettings {
+    const namespace = checkDnsLabel("namespace", args.namespace);
+    const serviceName = checkDnsLabel("serviceName", args.serviceName);
+    if (typeof args.image === "string") checkImageReference("image", args.image);
+    const imageDigest = args.imageDigest === undefined ? undefined : checkImageDigest("imageDigest", args.imageDigest);
+    const replicas = checkIntegerInRange("replicas", args.replicas ?? 1, 0, 100);
+    const port = checkIntegerInRange("port", args.port ?? DEFAULT_CHAINCODE_PORT, 1, 65535);
+    const runAsUser = checkIntegerInRange("runAsUser", args.runAsUser ?? 10001, 1, 2147483647);
     const resources = {
-        cpuRequest: requireQuantity("cpuRequest", args.resources?.cpuRequest ?? "100m"),
-        memoryRequest: requireQuantity("memoryRequest", args.resources?.memoryRequest ?? "128Mi"),
-        cpuLimit: requireQuantity("cpuLimit", args.resources?.cpuLimit ?? "500m"),
-        memoryLimit: requireQuantity("memoryLimit", args.resources?.memoryLimit ?? "512Mi"),
+        cpuRequest: checkQuantity("cpuRequest", args.resources?.cpuRequest ?? "100m"),
+        memoryRequest: checkQuantity("memoryRequest", args.resources?.memoryRequest ?? "128Mi"),
+        cpuLimit: checkQuantity("cpuLimit", args.resources?.cpuLimit ?? "500m"),
+        memoryLimit: checkQuantity("memoryLimit", args.resources?.memoryLimit ?? "512Mi"),
     };
     const commonLabels: Record<string, string> = {
         "app.kubernetes.io/component": "chaincode",
@@ -335,9 +335,9 @@ export function validateServiceArgs(args: ChaincodeServiceArgs): ServiceSettings
         }
     }
     (args.imagePullSecrets ?? []).forEach((secret, i) => {
-        requireDnsSubdomain(`imagePullSecrets[${i}]`, secret);
+        checkDnsSubdomain(`imagePullSecrets[${i}]`, secret);
     });
-    const peerAccess = validatePeerAccess(args.peerAccess ?? {}, namespace);
+    const peerAccess = checkPeerAccess(args.peerAccess ?? {}, namespace);
     const serviceType = args.serviceType ?? "ClusterIP";
     if (!SERVICE_TYPES.includes(serviceType)) throw new InvalidSettingError("serviceType", serviceType, `one of ${SERVICE_TYPES.join(", ")}`);
     const loadBalancerSubnet = args.loadBalancerSubnet;

@@ -1,15 +1,15 @@
-import { AKS_NETWORK_POLICIES, type AksClusterArgs, type AksRegistry, validateAksArgs, validateRegistry } from "./aks";
+import { AKS_NETWORK_POLICIES, type AksClusterArgs, type AksRegistry, checkAksArgs, checkRegistry } from "./aks";
 import { AKS_LOGINS } from "./aksKubeconfig";
 import { checkExternalChaincodeArgs, DEFAULT_NAMESPACE, defaultServiceName, type ExternalChaincodeArgs } from "./externalChaincode";
-import { type ChaincodeImageArgs, IMAGE_BUILD_TOOLS, validateImageArgs } from "./imageBuild";
+import { type ChaincodeImageArgs, IMAGE_BUILD_TOOLS, checkImageArgs } from "./imageBuild";
 import type { ChaincodeLifecycleArgs, FabricOrgArgs, OrdererArgs, OrgPeerArgs } from "./lifecycle";
 import { DEFAULT_SMOKE_FUNCTION, DEFAULT_SMOKE_WAIT_SECONDS, type PeerTargetArgs } from "./providers";
 import { readCollectionsFile, readIndexDir } from "./settingFiles";
 import { SERVICE_TYPES } from "./service";
-import { validateTlsArgs } from "./tls";
+import { checkTlsArgs } from "./tls";
 import { checkObjectList, ConfigReader, type ConfigSource } from "./validation/configReader";
 import { HiddenValue, InvalidSettingError } from "./validation/errors";
-import { validateKubeconfig } from "./validation/kubeconfig";
+import { checkKubeconfig } from "./validation/kubeconfig";
 
 export type { ConfigSource } from "./validation/configReader";
 
@@ -154,7 +154,7 @@ export function readSettings(config: ConfigSource, secrets: LifecycleSecrets = {
     const sources = items ? items.map((item) => itemSource(config, item)) : [config];
     // Read once: the cluster pulls from it, and the image build pushes there by default.
     const aksRegistry = read.boolean("aksCreate") ?? false ? readAksRegistry(read) : undefined;
-    const imageBuild = readImageBuild(read, aksRegistry && validateRegistry(aksRegistry).name);
+    const imageBuild = readImageBuild(read, aksRegistry && checkRegistry(aksRegistry).name);
     const chaincodes = sources.map((source, i) =>
         renamedForItem(items && { index: i, item: items[i] }, () => readChaincode(new ConfigReader(source, SECRET_KEYS), config, secrets, imageBuild)),
     );
@@ -187,8 +187,8 @@ export function readSettings(config: ConfigSource, secrets: LifecycleSecrets = {
     } else {
         cluster = readExistingCluster(read);
     }
-    if (cluster.kind === "aks") validateAksArgs(cluster.aks);
-    if (imageBuild) validateImageArgs(imageBuild);
+    if (cluster.kind === "aks") checkAksArgs(cluster.aks);
+    if (imageBuild) checkImageArgs(imageBuild);
     return { chaincodes, cluster, imageBuild };
 }
 
@@ -255,7 +255,7 @@ function checkSharedCaAgreement(chaincodes: readonly ChaincodeSettings[]): void 
     const sharing = chaincodes
         .map((chaincode, index) => ({ chaincode, index }))
         .filter(({ chaincode }) => chaincode.sharedCa)
-        .map(({ chaincode, index }) => ({ tls: validateTlsArgs(chaincode.tls ?? {}), index }));
+        .map(({ chaincode, index }) => ({ tls: checkTlsArgs(chaincode.tls ?? {}), index }));
     const [first, ...others] = sharing;
     for (const { tls, index } of others) {
         for (const [key, field] of [["tlsAlgorithm", "algorithm"], ["tlsCaValidityHours", "caValidityHours"]] as const) {
@@ -365,7 +365,7 @@ const CLUSTER_IDENTIFIER = /^[A-Za-z0-9][A-Za-z0-9_.:/-]{0,252}$/;
 function readExistingCluster(read: ConfigReader): ClusterTarget {
     const context = read.string("kubeContext");
     const kubeconfig = read.string("kubeconfig");
-    if (kubeconfig !== undefined) validateKubeconfig("kubeconfig", kubeconfig, "kubeContext", context);
+    if (kubeconfig !== undefined) checkKubeconfig("kubeconfig", kubeconfig, "kubeContext", context);
     const clusterIdentifier = read.string("clusterIdentifier");
     if (clusterIdentifier !== undefined && !CLUSTER_IDENTIFIER.test(clusterIdentifier)) {
         throw new InvalidSettingError("clusterIdentifier", clusterIdentifier, "a stable cluster name: a letter or digit, then letters, digits and _ . : / - (at most 253), e.g. 'aks-prod-westeurope'");

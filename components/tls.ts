@@ -4,8 +4,8 @@ import { isIP } from "node:net";
 import { type KeepOption, keepOptions } from "./keep";
 import { clientCommonName } from "./release";
 import { InvalidSettingError } from "./validation/errors";
-import { requireIntegerInRange } from "./validation/kubernetes";
-import { validateArgs } from "./validation/resourceError";
+import { checkIntegerInRange } from "./validation/kubernetes";
+import { checkArgs } from "./validation/resourceError";
 
 export type KeyAlgorithm = "ECDSA" | "RSA";
 export const KEY_ALGORITHMS: readonly KeyAlgorithm[] = ["ECDSA", "RSA"];
@@ -115,7 +115,7 @@ export class ChaincodeTls extends pulumi.ComponentResource {
 
     constructor(name: string, args: ChaincodeTlsArgs, opts?: pulumi.ComponentResourceOptions) {
         super("fabric-ccaas:index:ChaincodeTls", name, {}, opts);
-        this.settings = validateArgs(this, () => validateTlsArgs(args));
+        this.settings = checkArgs(this, () => checkTlsArgs(args));
         this.organization = args.organization ?? "Hyperledger Fabric chaincode";
         this.caName = name;
         this.caKey = this.newKey(`${name}-ca-key`, { parent: this });
@@ -231,7 +231,7 @@ export interface TlsSettings {
 }
 
 /** Checks the plain arguments; throws InvalidSettingError naming the setting. */
-export function validateTlsArgs(args: Omit<ChaincodeTlsArgs, "serviceName">): TlsSettings {
+export function checkTlsArgs(args: Omit<ChaincodeTlsArgs, "serviceName">): TlsSettings {
         const algorithm = args.algorithm ?? "ECDSA";
         if (!KEY_ALGORITHMS.includes(algorithm)) {
             throw new InvalidSettingError("tlsAlgorithm", algorithm, `one of ${KEY_ALGORITHMS.join(", ")}`);
@@ -240,9 +240,9 @@ export function validateTlsArgs(args: Omit<ChaincodeTlsArgs, "serviceName">): Tl
         if (![2048, 3072, 4096].includes(rsaBits)) {
             throw new InvalidSettingError("tlsRsaBits", rsaBits, "2048, 3072 or 4096");
         }
-        const validityHours = requireIntegerInRange("tlsValidityHours", args.validityHours ?? 8760, 1, 876000);
-        const caValidityHours = requireIntegerInRange("tlsCaValidityHours", args.caValidityHours ?? 87600, 1, 876000);
-        const earlyRenewalHours = requireIntegerInRange(
+        const validityHours = checkIntegerInRange("tlsValidityHours", args.validityHours ?? 8760, 1, 876000);
+        const caValidityHours = checkIntegerInRange("tlsCaValidityHours", args.caValidityHours ?? 87600, 1, 876000);
+        const earlyRenewalHours = checkIntegerInRange(
             "tlsEarlyRenewalHours",
             args.earlyRenewalHours ?? 720,
             0,
@@ -255,7 +255,7 @@ export function validateTlsArgs(args: Omit<ChaincodeTlsArgs, "serviceName">): Tl
                 `at most tlsCaValidityHours (${caValidityHours}): a leaf cannot outlive its CA`,
             );
         }
-        const clientValidityHours = requireIntegerInRange("tlsClientValidityHours", args.clientValidityHours ?? caValidityHours, 1, 876000);
+        const clientValidityHours = checkIntegerInRange("tlsClientValidityHours", args.clientValidityHours ?? caValidityHours, 1, 876000);
         if (clientValidityHours > caValidityHours) {
             throw new InvalidSettingError(
                 "tlsClientValidityHours",

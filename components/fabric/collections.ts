@@ -7,7 +7,7 @@
  */
 import { type common, peer } from "@hyperledger/fabric-protos";
 import { InvalidSettingError } from "../validation/errors";
-import { validateCollectionName } from "../validation/fabric";
+import { checkCollectionName } from "../validation/fabric";
 import { compileSignaturePolicy, encodeEndorsementPolicy, formatApplicationPolicy, formatSignaturePolicy } from "./policy-encoding";
 import { PolicySyntaxError } from "./policy-parser";
 
@@ -46,7 +46,7 @@ export function encodeCollections(collections: readonly CollectionConfig[] | und
 }
 
 function compileCollection(collection: CollectionConfig, field: string): peer.CollectionConfig {
-    validateCollectionName(`${field}.name`, collection.name);
+    checkCollectionName(`${field}.name`, collection.name);
     const requiredPeerCount = collection.requiredPeerCount ?? 0;
     const maxPeerCount = collection.maxPeerCount ?? 1;
     const blockToLive = collection.blockToLive ?? 0;

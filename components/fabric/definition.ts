@@ -7,7 +7,7 @@
  */
 import { peer } from "@hyperledger/fabric-protos";
 import { InvalidSettingError } from "../validation/errors";
-import { validateChaincodeName, validateChaincodeVersion } from "../validation/fabric";
+import { checkChaincodeName, checkChaincodeVersion } from "../validation/fabric";
 import { type CollectionConfig, encodeCollections } from "./collections";
 import { DEFAULT_ENDORSEMENT_POLICY_REFERENCE, encodeApplicationPolicy, encodeEndorsementPolicy, formatApplicationPolicy } from "./policy-encoding";
 
@@ -50,7 +50,7 @@ const SYSTEM_CHAINCODES = new Set(["cscc", "escc", "lscc", "qscc", "vscc", "_lif
 
 /** Validates the definition and fills in the peer's defaults. */
 export function encodeDefinition(definition: ChaincodeDefinition, setting = "definition"): EncodedDefinition {
-    validateNameAndVersion(definition.name, definition.version, setting);
+    checkNameAndVersion(definition.name, definition.version, setting);
     if (!Number.isSafeInteger(definition.sequence) || definition.sequence < 1) {
         throw new InvalidSettingError(prefixed(setting, "sequence"), definition.sequence, "a whole number from 1");
     }
@@ -67,14 +67,14 @@ export function encodeDefinition(definition: ChaincodeDefinition, setting = "def
     };
 }
 
-export function validateNameAndVersion(name: string, version: string, setting = "definition"): void {
-    validateDefinitionName(name, prefixed(setting, "name"));
-    validateChaincodeVersion(prefixed(setting, "version"), version);
+export function checkNameAndVersion(name: string, version: string, setting = "definition"): void {
+    checkDefinitionName(name, prefixed(setting, "name"));
+    checkChaincodeVersion(prefixed(setting, "version"), version);
 }
 
 /** Fabric's chaincode name rule, plus: not the name of a system chaincode. */
-export function validateDefinitionName(name: string, setting: string): void {
-    validateChaincodeName(setting, name);
+export function checkDefinitionName(name: string, setting: string): void {
+    checkChaincodeName(setting, name);
     if (SYSTEM_CHAINCODES.has(name)) throw new InvalidSettingError(setting, name, "a name that is not a system chaincode's");
 }
 

@@ -39,7 +39,7 @@ export interface IdentityHsm {
 const DEFAULT_NAMES: HsmSettingNames = { library: "hsm.library", tokenLabel: "hsm.tokenLabel", keyId: "hsm.keyId", pin: "hsm.pin" };
 
 /** Checks one HSM setting's shape (no HSM is opened); throws InvalidSettingError naming it as `setting`. */
-export function validateHsmField(field: keyof HsmKey, setting: string, value: unknown): void {
+export function checkHsmField(field: keyof HsmKey, setting: string, value: unknown): void {
     switch (field) {
         case "library":
             if (typeof value !== "string" || !value.startsWith("/")) {
@@ -63,14 +63,14 @@ export function validateHsmField(field: keyof HsmKey, setting: string, value: un
 }
 
 /** Checks every HSM setting's shape (no HSM is opened); throws InvalidSettingError naming the setting. */
-export function validateHsmKey(hsm: Partial<Record<keyof HsmKey, unknown>>, names: HsmSettingNames = DEFAULT_NAMES): void {
-    for (const field of HSM_FIELDS) validateHsmField(field, names[field], hsm[field]);
+export function checkHsmKey(hsm: Partial<Record<keyof HsmKey, unknown>>, names: HsmSettingNames = DEFAULT_NAMES): void {
+    for (const field of HSM_FIELDS) checkHsmField(field, names[field], hsm[field]);
 }
 
 const HSM_FIELDS: ReadonlyArray<keyof HsmKey> = ["library", "tokenLabel", "keyId", "pin"];
 
 /** The certificate's public key, which must be ECDSA P-256 for an HSM-held key; `setting` names it in the error. */
-export function validateHsmCertificate(setting: string, certPem: string): KeyObject {
+export function checkHsmCertificate(setting: string, certPem: string): KeyObject {
     const publicKey = new X509Certificate(certPem).publicKey;
     if (publicKey.asymmetricKeyType !== "ec" || publicKey.asymmetricKeyDetails?.namedCurve !== "prime256v1") {
         const type = publicKey.asymmetricKeyDetails?.namedCurve ?? publicKey.asymmetricKeyType;
@@ -84,8 +84,8 @@ export function createHsmSigningIdentity(input: IdentityHsm, setting = "identity
     const names = input.hsmSettings ?? DEFAULT_NAMES;
     const certSetting = `${setting}.certPem`;
     const creator = creatorOf(input.mspId, input.certPem, setting);
-    const publicKey = validateHsmCertificate(certSetting, creator.certPem);
-    validateHsmKey(input.hsm, names);
+    const publicKey = checkHsmCertificate(certSetting, creator.certPem);
+    checkHsmKey(input.hsm, names);
 
     let checked: Promise<HsmSession> | undefined;
     const session = (): Promise<HsmSession> => {

@@ -8,7 +8,7 @@
 import { createPrivateKey } from "node:crypto";
 import { msp } from "@hyperledger/fabric-protos";
 import { HiddenValue, InvalidSettingError } from "../validation/errors";
-import { validateCertificatePem, validateKeyMatchesCertificate, validatePrivateKeyPem } from "../validation/pem";
+import { checkCertificatePem, checkKeyMatchesCertificate, checkPrivateKeyPem } from "../validation/pem";
 import { fabricSigner, isSupportedSigningKey, SIGNING_KEY_TYPES } from "./signing";
 
 /** What callers pass in: plain PEM strings. */
@@ -32,8 +32,8 @@ export interface SigningIdentity {
 }
 
 /** A PEM private key of a type Fabric MSPs verify; returns it normalised. `setting` names it in the error. */
-export function validateSigningKeyPem(setting: string, value: unknown): string {
-    const keyPem = validatePrivateKeyPem(setting, value);
+export function checkSigningKeyPem(setting: string, value: unknown): string {
+    const keyPem = checkPrivateKeyPem(setting, value);
     if (!isSupportedSigningKey(createPrivateKey(keyPem))) {
         throw new InvalidSettingError(setting, new HiddenValue("a private key"), `${SIGNING_KEY_TYPES}, as Fabric MSPs verify`);
     }
@@ -46,8 +46,8 @@ export function validateSigningKeyPem(setting: string, value: unknown): string {
  */
 export function createSigningIdentity(pem: IdentityPem, setting = "identity"): SigningIdentity {
     const creator = creatorOf(pem.mspId, pem.certPem, setting);
-    const keyPem = validateSigningKeyPem(`${setting}.keyPem`, pem.keyPem);
-    validateKeyMatchesCertificate(`${setting}.keyPem`, keyPem, creator.certPem);
+    const keyPem = checkSigningKeyPem(`${setting}.keyPem`, pem.keyPem);
+    checkKeyMatchesCertificate(`${setting}.keyPem`, keyPem, creator.certPem);
     return { mspId: pem.mspId, certPem: creator.certPem, creator: creator.bytes, sign: fabricSigner(createPrivateKey(keyPem)) };
 }
 
@@ -56,7 +56,7 @@ export function creatorOf(mspId: string, certPem: string, setting: string): { ce
     if (typeof mspId !== "string" || !/^[A-Za-z0-9.-]+$/.test(mspId)) {
         throw new InvalidSettingError(`${setting}.mspId`, mspId, "an MSP ID of letters, digits, '.' and '-' (e.g. Org1MSP)");
     }
-    const normalised = validateCertificatePem(`${setting}.certPem`, certPem);
+    const normalised = checkCertificatePem(`${setting}.certPem`, certPem);
     const serialized = new msp.SerializedIdentity();
     serialized.setMspid(mspId);
     serialized.setIdBytes(Buffer.from(normalised, "utf8"));

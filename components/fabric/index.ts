@@ -8,9 +8,9 @@
  */
 export * from "./errors";
 export { InvalidSettingError } from "../validation/errors";
-export { createSigningIdentity, IdentityPem, SigningIdentity, validateSigningKeyPem } from "./identity";
+export { createSigningIdentity, IdentityPem, SigningIdentity, checkSigningKeyPem } from "./identity";
 export { asSigningIdentity, IdentityInput } from "./identity-input";
-export { createHsmSigningIdentity, HsmKey, HsmSettingNames, IdentityHsm, validateHsmCertificate, validateHsmField, validateHsmKey } from "./hsm-identity";
+export { createHsmSigningIdentity, HsmKey, HsmSettingNames, IdentityHsm, checkHsmCertificate, checkHsmField, checkHsmKey } from "./hsm-identity";
 export { fabricSigner, signForFabric } from "./signing";
 export { computeTxId, buildSignedProposal, BuiltProposal, ProposalSpec } from "./proposal";
 export { Endpoint, CallOptions, DEFAULT_TIMEOUT_SECONDS, Connections, withConnections } from "./connection";
@@ -40,8 +40,8 @@ export {
     EncodedDefinition,
     encodeDefinition,
     definitionDifferences,
-    validateNameAndVersion,
-    validateDefinitionName,
+    checkNameAndVersion,
+    checkDefinitionName,
     DEFAULT_ENDORSEMENT_PLUGIN,
     DEFAULT_VALIDATION_PLUGIN,
 } from "./definition";

@@ -1,10 +1,10 @@
 import { InvalidSettingError } from "../validation/errors";
-import { validateGoDuration, validateHostPort } from "../validation/fabric";
+import { checkGoDuration, checkHostPort } from "../validation/fabric";
 import {
-    validateCertificateBundlePem,
-    validateCertificatePem,
-    validateKeyMatchesCertificate,
-    validatePrivateKeyPem,
+    checkCertificateBundlePem,
+    checkCertificatePem,
+    checkKeyMatchesCertificate,
+    checkPrivateKeyPem,
 } from "../validation/pem";
 
 /** Used when no dial timeout is given: always written, as the ccaas builder turns a missing one into "". */
@@ -58,21 +58,21 @@ function requireObject(setting: string, value: unknown, accepted: string): void 
  * PEMs in canonical form (LF, 64-character lines, trailing newline).
  */
 export function buildConnection(input: ChaincodeConnectionInput): ConnectionJson {
-    const address = validateHostPort("address", input.address);
-    const dialTimeout = validateGoDuration("dialTimeout", input.dialTimeout ?? DEFAULT_DIAL_TIMEOUT);
+    const address = checkHostPort("address", input.address);
+    const dialTimeout = checkGoDuration("dialTimeout", input.dialTimeout ?? DEFAULT_DIAL_TIMEOUT);
     if (input.tls === undefined) {
         return { address, dial_timeout: dialTimeout, tls_required: false, client_auth_required: false };
     }
     requireObject("tls", input.tls, "an object with rootCertPem and optionally clientAuth");
-    const rootCert = validateCertificateBundlePem("tls.rootCertPem", input.tls.rootCertPem);
+    const rootCert = checkCertificateBundlePem("tls.rootCertPem", input.tls.rootCertPem);
     const clientAuth = input.tls.clientAuth;
     if (clientAuth === undefined) {
         return { address, dial_timeout: dialTimeout, tls_required: true, client_auth_required: false, root_cert: rootCert };
     }
     requireObject("tls.clientAuth", clientAuth, "an object with clientCertPem and clientKeyPem");
-    const clientCert = validateCertificatePem("tls.clientAuth.clientCertPem", clientAuth.clientCertPem);
-    const clientKey = validatePrivateKeyPem("tls.clientAuth.clientKeyPem", clientAuth.clientKeyPem);
-    validateKeyMatchesCertificate("tls.clientAuth.clientKeyPem", clientKey, clientCert);
+    const clientCert = checkCertificatePem("tls.clientAuth.clientCertPem", clientAuth.clientCertPem);
+    const clientKey = checkPrivateKeyPem("tls.clientAuth.clientKeyPem", clientAuth.clientKeyPem);
+    checkKeyMatchesCertificate("tls.clientAuth.clientKeyPem", clientKey, clientCert);
     return {
         address,
         dial_timeout: dialTimeout,

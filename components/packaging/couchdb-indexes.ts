@@ -1,5 +1,5 @@
 import { InvalidSettingError } from "../validation/errors";
-import { validateCollectionName } from "../validation/fabric";
+import { checkCollectionName } from "../validation/fabric";
 import type { TarFileInput } from "./tar";
 
 /*
@@ -98,7 +98,7 @@ export function couchDbIndexFiles(indexes: readonly CouchDbIndexInput[]): TarFil
         }
         let collection: string | undefined;
         if (index.collection !== undefined) {
-            collection = validateCollectionName(`${setting}.collection`, index.collection);
+            collection = checkCollectionName(`${setting}.collection`, index.collection);
             if (collection.length > MAX_COLLECTION_NAME) {
                 throw new InvalidSettingError(`${setting}.collection`, collection, `at most ${MAX_COLLECTION_NAME} characters`);
             }

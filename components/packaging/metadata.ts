@@ -1,5 +1,5 @@
 import { InvalidSettingError } from "../validation/errors";
-import { validateChaincodeLabel } from "../validation/fabric";
+import { checkChaincodeLabel } from "../validation/fabric";
 
 export const CHAINCODE_PACKAGE_TYPES = ["ccaas", "external"] as const;
 /** "ccaas" for Fabric's built-in builder (2.4.1+); "external" for a custom external builder. */
@@ -15,7 +15,7 @@ export interface MetadataInput {
 
 /** Validates and renders metadata.json: compact JSON, keys type, label, then path when given. */
 export function renderMetadataJson(input: MetadataInput): string {
-    const label = validateChaincodeLabel("label", input.label);
+    const label = checkChaincodeLabel("label", input.label);
     const type = input.type ?? "ccaas";
     if (!(CHAINCODE_PACKAGE_TYPES as readonly unknown[]).includes(type)) {
         throw new InvalidSettingError("type", type, `one of ${CHAINCODE_PACKAGE_TYPES.join(", ")}`);

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { validateChaincodeLabel } from "../validation/fabric";
+import { checkChaincodeLabel } from "../validation/fabric";
 import { buildConnection, renderConnectionJson, type ChaincodeConnectionInput } from "./connection";
 import { couchDbIndexFiles, type CouchDbIndexInput } from "./couchdb-indexes";
 import { gzipStored } from "./gzip";
@@ -41,7 +41,7 @@ export interface ChaincodePackage {
 
 /** label + ":" + hex(sha256(package bytes)): the ID the peer gives an installed package. */
 export function computePackageId(label: string, packageBytes: Uint8Array): string {
-    const checked = validateChaincodeLabel("label", label);
+    const checked = checkChaincodeLabel("label", label);
     return `${checked}:${createHash("sha256").update(packageBytes).digest("hex")}`;
 }
 

@@ -1,6 +1,6 @@
 import { gunzipSync } from "node:zlib";
 import { InvalidSettingError } from "../validation/errors";
-import { validateChaincodeLabel } from "../validation/fabric";
+import { checkChaincodeLabel } from "../validation/fabric";
 import { parseCouchDbIndexPath } from "./couchdb-indexes";
 import { CODE_PACKAGE_FILE, CONNECTION_FILE, METADATA_FILE, computePackageId } from "./package";
 import { readTar, type TarEntry } from "./tar";
@@ -85,7 +85,7 @@ export function readChaincodePackage(bytes: Uint8Array): ReadChaincodePackage {
     const metadata = parseJsonObject(metadataJson, METADATA_FILE);
     let label: string;
     try {
-        label = validateChaincodeLabel(`${METADATA_FILE} label`, metadata.label);
+        label = checkChaincodeLabel(`${METADATA_FILE} label`, metadata.label);
     } catch (err) {
         if (err instanceof InvalidSettingError) throw new ChaincodePackageFormatError(err.message);
         throw err;

@@ -28,10 +28,10 @@ import {
     type ProviderMethods,
     providerShell,
     submitOptions,
-    validateAdmin,
-    validateConnection,
-    validateDefinition,
-    validateOrderer,
+    checkAdmin,
+    checkConnection,
+    checkDefinition,
+    checkOrderer,
     type SettingNamesInputs,
 } from "./shared";
 
@@ -60,10 +60,10 @@ const UPDATE_KEYS = [
 export const chaincodeApprovalLogic: ProviderMethods<ChaincodeApprovalInputs, ChaincodeApprovalOutputs> = {
     async check(_olds, news) {
         const collector = new FailureCollector(news.settingNames);
-        validateDefinition(collector, news);
-        validateConnection(collector, news);
-        validateAdmin(collector, news);
-        validateOrderer(collector, news);
+        checkDefinition(collector, news);
+        checkConnection(collector, news);
+        checkAdmin(collector, news);
+        checkOrderer(collector, news);
         collector.check("packageId", news.packageId, () => {
             if (news.packageId !== undefined && news.packageId !== "" && !/^[A-Za-z0-9][A-Za-z0-9_.+-]*:[0-9a-f]{64}$/.test(news.packageId)) {
                 throw new InvalidSettingError("packageId", news.packageId, "label:sha256 as the peer reports it (e.g. from ChaincodeInstall), or empty for no package");

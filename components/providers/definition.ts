@@ -9,7 +9,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { checkCommitReadiness, commitDefinition, definitionDifferences, type EncodedDefinition, type Endpoint, formatApplicationPolicy, queryApproved, queryCommitted } from "../fabric";
 import { InvalidSettingError } from "../validation/errors";
-import { checkSeconds, validateHostPort } from "../validation/fabric";
+import { checkSeconds, checkHostPort } from "../validation/fabric";
 import { compact, definitionFieldsFromNetwork, desiredDefinition, planSequence, requirePlanStillHolds } from "./lifecycle-plan";
 import { type DefinitionArgs, type OrdererConnectionArgs, type PeerTargetArgs, type SignerArgs, type TransportArgs, type SettingNamesArgs, withSecretInputs, withSecretOutputs, FABRIC_RESOURCE_MODULE, FABRIC_SECRET_INPUTS } from "./resource-args";
 import {
@@ -30,12 +30,12 @@ import {
     providerShell,
     submitOptions,
     targetEndpoint,
-    validateAdmin,
-    validateClientTls,
-    validateDefinition,
-    validateOrderer,
-    validateTimeout,
-    validateTls,
+    checkAdmin,
+    checkClientTls,
+    checkDefinition,
+    checkOrderer,
+    checkTimeout,
+    checkTls,
     type SettingNamesInputs,
 } from "./shared";
 
@@ -78,11 +78,11 @@ const UPDATE_KEYS = [
 export const chaincodeDefinitionLogic: ProviderMethods<ChaincodeDefinitionInputs, ChaincodeDefinitionOutputs> = {
     async check(_olds, news) {
         const collector = new FailureCollector(news.settingNames);
-        validateDefinition(collector, news);
-        validateAdmin(collector, news);
-        validateOrderer(collector, news);
-        validateClientTls(collector, news);
-        validateTimeout(collector, "timeoutSeconds", news.timeoutSeconds);
+        checkDefinition(collector, news);
+        checkAdmin(collector, news);
+        checkOrderer(collector, news);
+        checkClientTls(collector, news);
+        checkTimeout(collector, "timeoutSeconds", news.timeoutSeconds);
         collector.check("readinessWaitSeconds", news.readinessWaitSeconds, () => {
             const wait = news.readinessWaitSeconds;
             if (wait !== undefined) checkSeconds("readinessWaitSeconds", wait, 0);
@@ -93,8 +93,8 @@ export const chaincodeDefinitionLogic: ProviderMethods<ChaincodeDefinitionInputs
             }
         });
         (Array.isArray(news.peers) ? news.peers : []).forEach((peer, index) => {
-            collector.check(`peers[${index}].endpoint`, peer?.endpoint, () => validateHostPort(`peers[${index}].endpoint`, peer.endpoint));
-            validateTls(collector, `peers[${index}].tlsCaPem`, peer?.tlsCaPem);
+            collector.check(`peers[${index}].endpoint`, peer?.endpoint, () => checkHostPort(`peers[${index}].endpoint`, peer.endpoint));
+            checkTls(collector, `peers[${index}].tlsCaPem`, peer?.tlsCaPem);
         });
         collector.check("requiredApprovals", news.requiredApprovals, () => {
             const orgs = news.requiredApprovals;

@@ -22,8 +22,8 @@ import {
     peerEndpoint,
     type ProviderMethods,
     providerShell,
-    validateAdmin,
-    validateConnection,
+    checkAdmin,
+    checkConnection,
     type SettingNamesInputs,
 } from "./shared";
 import { type PeerConnectionArgs, type SignerArgs, type TransportArgs, type SettingNamesArgs, withSecretInputs, withSecretOutputs, FABRIC_RESOURCE_MODULE, FABRIC_SECRET_INPUTS } from "./resource-args";
@@ -53,8 +53,8 @@ const UPDATE_KEYS = [...PEER_KEYS.filter((key) => key !== "peerEndpoint"), ...TR
 export const chaincodeInstallLogic: ProviderMethods<ChaincodeInstallInputs, ChaincodeInstallOutputs> = {
     async check(_olds, news) {
         const collector = new FailureCollector(news.settingNames);
-        validateConnection(collector, news);
-        validateAdmin(collector, news);
+        checkConnection(collector, news);
+        checkAdmin(collector, news);
         collector.check("packageBase64", [news.packageBase64, news.packageId], () => checkPackage(news.packageBase64, news.packageId));
         return { inputs: news, failures: collector.failures };
     },

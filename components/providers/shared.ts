@@ -18,14 +18,14 @@ import {
     type IdentityHsm,
     type IdentityPem,
     type SubmitOptions,
-    validateDefinitionName,
-    validateHsmCertificate,
-    validateHsmField,
-    validateSigningKeyPem,
+    checkDefinitionName,
+    checkHsmCertificate,
+    checkHsmField,
+    checkSigningKeyPem,
 } from "../fabric";
 import { HiddenValue, InvalidSettingError } from "../validation/errors";
-import { checkChannelName, checkOneOrdererSetting, checkSeconds, validateChaincodeVersion, validateHost, validateHostPort, validateMspId } from "../validation/fabric";
-import { validateCertificateBundlePem, validateCertificatePem, validateKeyMatchesCertificate, validatePrivateKeyPem } from "../validation/pem";
+import { checkChannelName, checkOneOrdererSetting, checkSeconds, checkChaincodeVersion, checkHost, checkHostPort, checkMspId } from "../validation/fabric";
+import { checkCertificateBundlePem, checkCertificatePem, checkKeyMatchesCertificate, checkPrivateKeyPem } from "../validation/pem";
 
 /** How the engine marks a value that is not known yet (during preview). */
 export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
@@ -197,17 +197,17 @@ export interface PeerTargetInputs {
     mspId?: string;
 }
 
-export function validateConnection(collector: FailureCollector, inputs: PeerConnectionInputs): void {
-    collector.check("peerEndpoint", inputs.peerEndpoint, () => validateHostPort("peerEndpoint", inputs.peerEndpoint));
+export function checkConnection(collector: FailureCollector, inputs: PeerConnectionInputs): void {
+    collector.check("peerEndpoint", inputs.peerEndpoint, () => checkHostPort("peerEndpoint", inputs.peerEndpoint));
     collector.check("insecurePlaintext", inputs.insecurePlaintext, () => {
         if (inputs.insecurePlaintext === true) {
             throw new InvalidSettingError("insecurePlaintext", true, "not set: admin-signed lifecycle requests are never sent in plaintext gRPC; give the TLS CA of the peers and orderers");
         }
     });
-    validateTls(collector, "peerTlsCaPem", inputs.peerTlsCaPem);
-    validateOptionalHost(collector, "peerHostOverride", inputs.peerHostOverride);
-    validateClientTls(collector, inputs);
-    validateTimeout(collector, "timeoutSeconds", inputs.timeoutSeconds);
+    checkTls(collector, "peerTlsCaPem", inputs.peerTlsCaPem);
+    checkOptionalHost(collector, "peerHostOverride", inputs.peerHostOverride);
+    checkClientTls(collector, inputs);
+    checkTimeout(collector, "timeoutSeconds", inputs.timeoutSeconds);
 }
 
 /**
@@ -215,41 +215,41 @@ export function validateConnection(collector: FailureCollector, inputs: PeerConn
  * TLS only. insecurePlaintext is refused by name, so a stack that set it
  * learns why instead of sending an admin's signature in the clear.
  */
-export function validateTls(collector: FailureCollector, property: string, caPem: string | undefined): void {
+export function checkTls(collector: FailureCollector, property: string, caPem: string | undefined): void {
     collector.check(property, caPem, () => {
         if (caPem === undefined || caPem === "") {
             throw new InvalidSettingError(property, caPem, "the PEM of the CA that signed the TLS certificate (admin-signed requests go over TLS only)");
         }
-        validateCertificateBundlePem(property, caPem);
+        checkCertificateBundlePem(property, caPem);
     });
 }
 
-export function validateClientTls(collector: FailureCollector, inputs: { clientTlsCertPem?: string; clientTlsKeyPem?: string; insecurePlaintext?: boolean }): void {
+export function checkClientTls(collector: FailureCollector, inputs: { clientTlsCertPem?: string; clientTlsKeyPem?: string; insecurePlaintext?: boolean }): void {
     const { clientTlsCertPem: cert, clientTlsKeyPem: key } = inputs;
     if (!cert && !key) return;
     collector.check("clientTlsCertPem", cert, () => {
         if (!cert) throw new InvalidSettingError("clientTlsCertPem", cert, "the client TLS certificate that goes with clientTlsKeyPem");
-        validateCertificatePem("clientTlsCertPem", cert);
+        checkCertificatePem("clientTlsCertPem", cert);
         if (inputs.insecurePlaintext) throw new InvalidSettingError("clientTlsCertPem", "(set)", "no client certificate when insecurePlaintext is true (mutual TLS needs TLS)");
     });
     collector.check("clientTlsKeyPem", [cert, key], () => {
         if (!key) throw new InvalidSettingError("clientTlsKeyPem", undefined, "the private key of clientTlsCertPem");
-        validatePrivateKeyPem("clientTlsKeyPem", key);
-        if (cert) validateKeyMatchesCertificate("clientTlsKeyPem", key, cert);
+        checkPrivateKeyPem("clientTlsKeyPem", key);
+        if (cert) checkKeyMatchesCertificate("clientTlsKeyPem", key, cert);
     });
 }
 
-export function validateAdmin(collector: FailureCollector, inputs: AdminInputs): void {
-    collector.check("mspId", inputs.mspId, () => validateMspId("mspId", inputs.mspId));
+export function checkAdmin(collector: FailureCollector, inputs: AdminInputs): void {
+    collector.check("mspId", inputs.mspId, () => checkMspId("mspId", inputs.mspId));
     const inHsm = adminKeyInHsm(inputs);
     collector.check("adminCertPem", inputs.adminCertPem, () => {
-        const certPem = validateCertificatePem("adminCertPem", inputs.adminCertPem);
-        if (inHsm) validateHsmCertificate("adminCertPem", certPem);
+        const certPem = checkCertificatePem("adminCertPem", inputs.adminCertPem);
+        if (inHsm) checkHsmCertificate("adminCertPem", certPem);
     });
     if (!inHsm) {
         collector.check("adminKeyPem", [inputs.adminKeyPem, inputs.adminCertPem], () => {
-            validateSigningKeyPem("adminKeyPem", inputs.adminKeyPem);
-            validateKeyMatchesCertificate("adminKeyPem", inputs.adminKeyPem as string, inputs.adminCertPem);
+            checkSigningKeyPem("adminKeyPem", inputs.adminKeyPem);
+            checkKeyMatchesCertificate("adminKeyPem", inputs.adminKeyPem as string, inputs.adminCertPem);
         });
         return;
     }
@@ -259,7 +259,7 @@ export function validateAdmin(collector: FailureCollector, inputs: AdminInputs):
     });
     const hsm = hsmKeyOf(inputs);
     for (const field of Object.keys(ADMIN_HSM_INPUTS) as Array<keyof HsmKey>) {
-        collector.check(ADMIN_HSM_INPUTS[field], hsm[field], () => validateHsmField(field, ADMIN_HSM_INPUTS[field], hsm[field]));
+        collector.check(ADMIN_HSM_INPUTS[field], hsm[field], () => checkHsmField(field, ADMIN_HSM_INPUTS[field], hsm[field]));
     }
 }
 
@@ -267,12 +267,12 @@ function hsmKeyOf(inputs: AdminInputs): HsmKey {
     return { library: inputs.adminHsmLibrary ?? "", tokenLabel: inputs.adminHsmTokenLabel ?? "", keyId: inputs.adminHsmKeyId ?? "", pin: inputs.adminHsmPin ?? "" };
 }
 
-export function validateOrderer(collector: FailureCollector, inputs: OrdererInputs & { insecurePlaintext?: boolean }): void {
+export function checkOrderer(collector: FailureCollector, inputs: OrdererInputs & { insecurePlaintext?: boolean }): void {
     const single = inputs.ordererEndpoint !== undefined && inputs.ordererEndpoint !== "";
     if (single) {
-        collector.check("ordererEndpoint", inputs.ordererEndpoint, () => validateHostPort("ordererEndpoint", inputs.ordererEndpoint));
-        validateTls(collector, "ordererTlsCaPem", inputs.ordererTlsCaPem);
-        validateOptionalHost(collector, "ordererHostOverride", inputs.ordererHostOverride);
+        collector.check("ordererEndpoint", inputs.ordererEndpoint, () => checkHostPort("ordererEndpoint", inputs.ordererEndpoint));
+        checkTls(collector, "ordererTlsCaPem", inputs.ordererTlsCaPem);
+        checkOptionalHost(collector, "ordererHostOverride", inputs.ordererHostOverride);
     }
     collector.check("orderers", inputs.orderers, () => {
         if (inputs.orderers === undefined) return;
@@ -282,20 +282,20 @@ export function validateOrderer(collector: FailureCollector, inputs: OrdererInpu
         checkOneOrdererSetting(single, inputs.orderers);
     });
     (Array.isArray(inputs.orderers) ? inputs.orderers : []).forEach((target, index) => {
-        collector.check(`orderers[${index}].endpoint`, target?.endpoint, () => validateHostPort(`orderers[${index}].endpoint`, target?.endpoint));
-        validateTls(collector, `orderers[${index}].tlsCaPem`, target?.tlsCaPem);
-        validateOptionalHost(collector, `orderers[${index}].hostOverride`, target?.hostOverride);
+        collector.check(`orderers[${index}].endpoint`, target?.endpoint, () => checkHostPort(`orderers[${index}].endpoint`, target?.endpoint));
+        checkTls(collector, `orderers[${index}].tlsCaPem`, target?.tlsCaPem);
+        checkOptionalHost(collector, `orderers[${index}].hostOverride`, target?.hostOverride);
     });
-    validateTimeout(collector, "commitTimeoutSeconds", inputs.commitTimeoutSeconds);
+    checkTimeout(collector, "commitTimeoutSeconds", inputs.commitTimeoutSeconds);
 }
 
-function validateOptionalHost(collector: FailureCollector, property: string, host: string | undefined): void {
+function checkOptionalHost(collector: FailureCollector, property: string, host: string | undefined): void {
     collector.check(property, host, () => {
-        if (host !== undefined && host !== "") validateHost(property, host);
+        if (host !== undefined && host !== "") checkHost(property, host);
     });
 }
 
-export function validateTimeout(collector: FailureCollector, property: string, seconds: number | undefined): void {
+export function checkTimeout(collector: FailureCollector, property: string, seconds: number | undefined): void {
     collector.check(property, seconds, () => {
         if (seconds !== undefined) checkSeconds(property, seconds, 1);
     });
@@ -365,7 +365,7 @@ export const ORDERER_KEYS = ["ordererEndpoint", "ordererTlsCaPem", "ordererHostO
 
 export const DEFINITION_FIELDS = ["name", "version", "sequence", "endorsementPolicy", "collections", "initRequired", "endorsementPlugin", "validationPlugin"] as const;
 
-export function validateDefinition(collector: FailureCollector, inputs: DefinitionInputs): void {
+export function checkDefinition(collector: FailureCollector, inputs: DefinitionInputs): void {
     collector.check("channel", inputs.channel, () => {
         checkChannelName("channel", inputs.channel);
     });
@@ -379,8 +379,8 @@ export function validateDefinition(collector: FailureCollector, inputs: Definiti
             throw new InvalidSettingError("plannedSequence", inputs.plannedSequence, "a whole number from 1 (the sequence planned from the channel), or none");
         }
     });
-    collector.check("name", inputs.name, () => validateDefinitionName(inputs.name, "name"));
-    collector.check("version", inputs.version, () => validateChaincodeVersion("version", inputs.version));
+    collector.check("name", inputs.name, () => checkDefinitionName(inputs.name, "name"));
+    collector.check("version", inputs.version, () => checkChaincodeVersion("version", inputs.version));
     collector.check("endorsementPolicy", inputs.endorsementPolicy, () => {
         if (inputs.endorsementPolicy) encodeEndorsementPolicy(inputs.endorsementPolicy, "endorsementPolicy");
     });

@@ -6,7 +6,7 @@
 import { checkSeconds } from "../validation/fabric";
 import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "node:crypto";
-import { DEFAULT_TIMEOUT_SECONDS, evaluateOnPeer, FabricTimeoutError, queryCommitted, validateDefinitionName } from "../fabric";
+import { DEFAULT_TIMEOUT_SECONDS, evaluateOnPeer, FabricTimeoutError, queryCommitted, checkDefinitionName } from "../fabric";
 import { InvalidSettingError } from "../validation/errors";
 import { compact } from "./lifecycle-plan";
 import { type PeerConnectionArgs, type SignerArgs, type TransportArgs, type SettingNamesArgs, withSecretInputs, withSecretOutputs, FABRIC_RESOURCE_MODULE, FABRIC_SECRET_INPUTS } from "./resource-args";
@@ -24,8 +24,8 @@ import {
     peerEndpoint,
     type ProviderMethods,
     providerShell,
-    validateAdmin,
-    validateConnection,
+    checkAdmin,
+    checkConnection,
     type SettingNamesInputs,
 } from "./shared";
 
@@ -82,9 +82,9 @@ const INPUT_KEYS = [
 export const chaincodeSmokeCheckLogic: ProviderMethods<ChaincodeSmokeCheckInputs, ChaincodeSmokeCheckOutputs> = {
     async check(_olds, news) {
         const collector = new FailureCollector(news.settingNames);
-        validateConnection(collector, news);
-        validateAdmin(collector, news);
-        collector.check("chaincodeName", news.chaincodeName, () => validateDefinitionName(news.chaincodeName, "chaincodeName"));
+        checkConnection(collector, news);
+        checkAdmin(collector, news);
+        collector.check("chaincodeName", news.chaincodeName, () => checkDefinitionName(news.chaincodeName, "chaincodeName"));
         collector.check("fn", news.fn, () => {
             if (news.fn !== undefined && (typeof news.fn !== "string" || news.fn.trim() === "")) throw new InvalidSettingError("fn", news.fn, "a chaincode function name, e.g. GetAllAssets");
         });

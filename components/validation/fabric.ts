@@ -19,50 +19,50 @@ export const MSP_ID_CHARACTER = /[A-Za-z0-9.-]/;
 const MSP_ID = /^[A-Za-z0-9.-]{1,128}$/;
 
 /** An MSP ID, by the one rule the config, the components and the providers share. */
-export function validateMspId(setting: string, value: unknown): string {
+export function checkMspId(setting: string, value: unknown): string {
     const accepted = "an MSP ID of letters, digits, '.' and '-' (what an endorsement policy can name), e.g. 'Org1MSP'";
-    const mspId = requireString(setting, value, accepted);
+    const mspId = checkString(setting, value, accepted);
     if (!MSP_ID.test(mspId)) throw new InvalidSettingError(setting, value, accepted);
     return mspId;
 }
 
 /** Returns value if it is a string, otherwise throws naming what is accepted. */
-export function requireString(setting: string, value: unknown, accepted: string): string {
+export function checkString(setting: string, value: unknown, accepted: string): string {
     if (typeof value !== "string") throw new InvalidSettingError(setting, value, accepted);
     return value;
 }
 
 /** A chaincode package label, as the peer checks it on install: ^[[:alnum:]][[:alnum:]_.+-]*$. */
-export function validateChaincodeLabel(setting: string, value: unknown): string {
+export function checkChaincodeLabel(setting: string, value: unknown): string {
     const accepted =
         "a package label: a letter or digit, then letters, digits and _ . + - (Fabric's ^[[:alnum:]][[:alnum:]_.+-]*$)";
-    const label = requireString(setting, value, accepted);
+    const label = checkString(setting, value, accepted);
     if (!LABEL.test(label)) throw new InvalidSettingError(setting, value, accepted);
     return label;
 }
 
 /** A chaincode name, as _lifecycle checks it: ^[a-zA-Z0-9]+([-_][a-zA-Z0-9]+)*$. */
-export function validateChaincodeName(setting: string, value: unknown): string {
+export function checkChaincodeName(setting: string, value: unknown): string {
     const accepted =
         "a chaincode name: letters and digits, single - or _ between them (Fabric's ^[a-zA-Z0-9]+([-_][a-zA-Z0-9]+)*$)";
-    const name = requireString(setting, value, accepted);
+    const name = checkString(setting, value, accepted);
     if (!CHAINCODE_NAME.test(name)) throw new InvalidSettingError(setting, value, accepted);
     return name;
 }
 
 /** A chaincode version, as _lifecycle checks it: ^[A-Za-z0-9_.+-]+$. */
-export function validateChaincodeVersion(setting: string, value: unknown): string {
+export function checkChaincodeVersion(setting: string, value: unknown): string {
     const accepted = "a chaincode version: one or more letters, digits and _ . + - (Fabric's ^[A-Za-z0-9_.+-]+$)";
-    const version = requireString(setting, value, accepted);
+    const version = checkString(setting, value, accepted);
     if (!CHAINCODE_VERSION.test(version)) throw new InvalidSettingError(setting, value, accepted);
     return version;
 }
 
 /** A private data collection name, as _lifecycle checks it: ^[A-Za-z0-9-]+([A-Za-z0-9_-]+)*$. */
-export function validateCollectionName(setting: string, value: unknown): string {
+export function checkCollectionName(setting: string, value: unknown): string {
     const accepted =
         "a collection name: letters, digits, _ and -, not starting with _ (Fabric's ^[A-Za-z0-9-]+([A-Za-z0-9_-]+)*$)";
-    const name = requireString(setting, value, accepted);
+    const name = checkString(setting, value, accepted);
     if (!COLLECTION_NAME.test(name)) throw new InvalidSettingError(setting, value, accepted);
     return name;
 }
@@ -84,8 +84,8 @@ function isDnsName(host: string): boolean {
  * A host to dial or put in a certificate: DNS name, IPv4, or bracketed IPv6.
  * Returns the host as given (brackets kept).
  */
-export function validateHost(setting: string, value: unknown): string {
-    const host = requireString(setting, value, HOST_ACCEPTED);
+export function checkHost(setting: string, value: unknown): string {
+    const host = checkString(setting, value, HOST_ACCEPTED);
     if (host.startsWith("[") && host.endsWith("]")) {
         if (net.isIPv6(host.slice(1, -1))) return host;
     } else if (net.isIPv4(host) || isDnsName(host)) {
@@ -95,16 +95,16 @@ export function validateHost(setting: string, value: unknown): string {
 }
 
 /** A subject alternative name for a server certificate: a DNS name (a leading "*." allowed), IPv4 or IPv6 (no brackets). */
-export function validateSubjectAltName(setting: string, value: unknown): string {
+export function checkSubjectAltName(setting: string, value: unknown): string {
     const accepted = "a DNS name (a leading '*.' allowed), an IPv4 address or an IPv6 address, e.g. 'cc.example.com' or '10.0.0.5'";
-    const san = requireString(setting, value, accepted);
+    const san = checkString(setting, value, accepted);
     const name = san.startsWith("*.") ? san.slice(2) : san;
     if (net.isIPv4(san) || net.isIPv6(san) || isDnsName(name)) return san;
     throw new InvalidSettingError(setting, value, accepted);
 }
 
 /** A TCP port number 1-65535, given as a number or a decimal string without leading zeros. */
-export function validatePort(setting: string, value: unknown): number {
+export function checkPort(setting: string, value: unknown): number {
     const accepted = "a port number from 1 to 65535";
     const port = typeof value === "string" && /^[1-9][0-9]{0,4}$/.test(value) ? Number(value) : value;
     if (typeof port !== "number" || !Number.isInteger(port) || port < 1 || port > 65535) {
@@ -122,13 +122,13 @@ export interface HostPort {
 /** Splits and checks "host:port" (IPv6 as "[::1]:7052"). */
 export function parseHostPort(setting: string, value: unknown): HostPort {
     const accepted = `host:port, where host is ${HOST_ACCEPTED} and port is 1-65535 (e.g. "mycc.chaincode.svc:7052")`;
-    const address = requireString(setting, value, accepted);
+    const address = checkString(setting, value, accepted);
     const colon = address.lastIndexOf(":");
     if (colon <= 0) throw new InvalidSettingError(setting, value, accepted);
     const host = address.slice(0, colon);
     const port = address.slice(colon + 1);
     try {
-        return { host: validateHost(setting, host), port: validatePort(setting, port) };
+        return { host: checkHost(setting, host), port: checkPort(setting, port) };
     } catch (err) {
         if (err instanceof InvalidSettingError) throw new InvalidSettingError(setting, value, accepted);
         throw err;
@@ -136,7 +136,7 @@ export function parseHostPort(setting: string, value: unknown): HostPort {
 }
 
 /** Checks "host:port" and returns it unchanged. */
-export function validateHostPort(setting: string, value: unknown): string {
+export function checkHostPort(setting: string, value: unknown): string {
     parseHostPort(setting, value);
     return value as string;
 }
@@ -160,10 +160,10 @@ const MAX_GO_DURATION_NS = 2 ** 63 - 1;
  * A positive duration in Go's time.ParseDuration syntax ("500ms", "10s",
  * "1m30s"). Returns the string unchanged; use goDurationMilliseconds for the value.
  */
-export function validateGoDuration(setting: string, value: unknown): string {
+export function checkGoDuration(setting: string, value: unknown): string {
     const accepted =
         'a positive Go duration: numbers with units ns, us, ms, s, m, h, e.g. "500ms", "10s", "1m30s" (at most 2562047h)';
-    const duration = requireString(setting, value, accepted);
+    const duration = checkString(setting, value, accepted);
     if (!GO_DURATION.test(duration)) throw new InvalidSettingError(setting, value, accepted);
     const nanoseconds = durationNanoseconds(duration);
     if (nanoseconds <= 0 || nanoseconds > MAX_GO_DURATION_NS) throw new InvalidSettingError(setting, value, accepted);
@@ -172,7 +172,7 @@ export function validateGoDuration(setting: string, value: unknown): string {
 
 /** The length of a valid Go duration in milliseconds. */
 export function goDurationMilliseconds(setting: string, value: unknown): number {
-    return durationNanoseconds(validateGoDuration(setting, value)) / 1e6;
+    return durationNanoseconds(checkGoDuration(setting, value)) / 1e6;
 }
 
 function durationNanoseconds(duration: string): number {

@@ -12,7 +12,7 @@ interface NamedEntry {
  * context; without one, that its current-context exists. The kubeconfig is
  * secret: messages name what is wrong, never the contents.
  */
-export function validateKubeconfig(setting: string, value: string, contextSetting: string, context: string | undefined): void {
+export function checkKubeconfig(setting: string, value: string, contextSetting: string, context: string | undefined): void {
     const accepted = (problem: string) => `the contents of a kubeconfig (YAML or JSON) or the path of one, with clusters, users and contexts; ${problem}`;
     let parsed = parseConfig(value);
     if (parsed === undefined && !value.includes("\n") && fs.existsSync(value)) parsed = parseConfig(fs.readFileSync(value, "utf8"));

@@ -13,7 +13,7 @@ const LABEL_KEY = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9]
 const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]{0,61})?[A-Za-z0-9])?$/;
 
 /** A namespace or Service name: an RFC 1123 label of at most 63 characters. */
-export function requireDnsLabel(setting: string, value: string): string {
+export function checkDnsLabel(setting: string, value: string): string {
     if (typeof value !== "string" || value.length > 63 || !DNS_LABEL.test(value)) {
         throw new InvalidSettingError(
             setting,
@@ -25,14 +25,14 @@ export function requireDnsLabel(setting: string, value: string): string {
 }
 
 /** A Secret or other object name: an RFC 1123 subdomain of at most 253 characters. */
-export function requireDnsSubdomain(setting: string, value: string): string {
+export function checkDnsSubdomain(setting: string, value: string): string {
     if (typeof value !== "string" || value.length > 253 || !value.split(".").every((label) => DNS_LABEL.test(label))) {
         throw new InvalidSettingError(setting, value, "a Kubernetes object name: lower-case letters, digits, '-' and '.', at most 253 characters, e.g. 'acr-pull'");
     }
     return value;
 }
 
-export function requireImageReference(setting: string, value: string): string {
+export function checkImageReference(setting: string, value: string): string {
     if (typeof value !== "string" || value.length === 0 || value.length > 512 || !IMAGE_REFERENCE.test(value)) {
         throw new InvalidSettingError(
             setting,
@@ -43,7 +43,7 @@ export function requireImageReference(setting: string, value: string): string {
     return value;
 }
 
-export function requireImageDigest(setting: string, value: string): string {
+export function checkImageDigest(setting: string, value: string): string {
     if (!DIGEST.test(value)) {
         throw new InvalidSettingError(setting, value, "an image digest 'sha256:' followed by 64 lower-case hex digits");
     }
@@ -57,14 +57,14 @@ export function imageWithDigest(image: string, digest: string | undefined): stri
     return `${withoutDigest}@${digest}`;
 }
 
-export function requireIntegerInRange(setting: string, value: number, min: number, max: number): number {
+export function checkIntegerInRange(setting: string, value: number, min: number, max: number): number {
     if (typeof value !== "number" || !Number.isInteger(value) || value < min || value > max) {
         throw new InvalidSettingError(setting, value, `a whole number from ${min} to ${max}`);
     }
     return value;
 }
 
-export function requireQuantity(setting: string, value: string): string {
+export function checkQuantity(setting: string, value: string): string {
     if (typeof value !== "string" || !QUANTITY.test(value)) {
         throw new InvalidSettingError(setting, value, "a Kubernetes quantity such as '250m', '0.5', '128Mi' or '1Gi'");
     }
@@ -87,7 +87,7 @@ export function parseLabelSelector(setting: string, terms: readonly string[]): R
 }
 
 /** An IPv4 or IPv6 CIDR block such as 10.0.0.0/16. */
-export function requireCidr(setting: string, value: string): string {
+export function checkCidr(setting: string, value: string): string {
     const match = /^([0-9a-fA-F:.]+)\/([0-9]{1,3})$/.exec(value ?? "");
     const ipv4 = match && /^\d{1,3}(\.\d{1,3}){3}$/.test(match[1]) && match[1].split(".").every((o) => Number(o) <= 255);
     const ipv6 = match?.[1].includes(":");

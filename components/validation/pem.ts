@@ -79,7 +79,7 @@ function certificateBlocks(setting: string, value: unknown, accepted: string): P
 }
 
 /** Exactly one PEM X.509 certificate; returns it in canonical form. */
-export function validateCertificatePem(setting: string, value: unknown): string {
+export function checkCertificatePem(setting: string, value: unknown): string {
     const accepted = "one PEM-encoded X.509 certificate (-----BEGIN CERTIFICATE-----)";
     const blocks = certificateBlocks(setting, value, accepted);
     if (blocks.length !== 1) throw new InvalidSettingError(setting, value, accepted);
@@ -87,7 +87,7 @@ export function validateCertificatePem(setting: string, value: unknown): string 
 }
 
 /** One or more PEM X.509 certificates (e.g. a CA bundle); returns them in canonical form, order kept. */
-export function validateCertificateBundlePem(setting: string, value: unknown): string {
+export function checkCertificateBundlePem(setting: string, value: unknown): string {
     const accepted = "one or more PEM-encoded X.509 certificates (-----BEGIN CERTIFICATE-----)";
     return certificateBlocks(setting, value, accepted).map(encodePemBlock).join("");
 }
@@ -96,7 +96,7 @@ export function validateCertificateBundlePem(setting: string, value: unknown): s
  * Exactly one unencrypted PEM private key (PKCS#8, SEC1 or PKCS#1); returns it
  * in canonical form with its original encoding. Errors never show the value.
  */
-export function validatePrivateKeyPem(setting: string, value: unknown): string {
+export function checkPrivateKeyPem(setting: string, value: unknown): string {
     const accepted =
         "one unencrypted PEM private key (-----BEGIN PRIVATE KEY-----, EC PRIVATE KEY or RSA PRIVATE KEY)";
     const blocks = typeof value === "string" ? parsePemBlocks(value) : undefined;
@@ -116,7 +116,7 @@ export function validatePrivateKeyPem(setting: string, value: unknown): string {
  * Checks that the private key is the one whose public key the certificate
  * carries. Both must already be valid PEM; the setting names the key.
  */
-export function validateKeyMatchesCertificate(setting: string, keyPem: string, certificatePem: string): void {
+export function checkKeyMatchesCertificate(setting: string, keyPem: string, certificatePem: string): void {
     let key: KeyObject;
     let certificate: X509Certificate;
     try {

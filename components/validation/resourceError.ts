@@ -6,7 +6,7 @@ import { InvalidSettingError } from "./errors";
  * ResourceError on that component, so Pulumi prints the message (not a stack)
  * against the right resource.
  */
-export function validateArgs<T>(resource: pulumi.Resource, check: () => T): T {
+export function checkArgs<T>(resource: pulumi.Resource, check: () => T): T {
     try {
         return check();
     } catch (err) {

@@ -23,7 +23,7 @@ import {
 import { describePlan, planSequence, requirePlanStillHolds } from "../../components/providers/lifecycle-plan";
 import { UNKNOWN } from "../../components/providers/shared";
 import { selfSignedCertificate, testPki } from "../support/pki";
-import { validateLifecycleArgs } from "../../components/lifecycle";
+import { checkLifecycleArgs } from "../../components/lifecycle";
 import type { InvalidSettingError } from "../../components/validation/errors";
 
 const pki = testPki();
@@ -273,7 +273,7 @@ describe("one rule in one place: the component and the providers' check refuse t
     const org = { mspId: "Org1MSP", peers: [{ endpoint: "peer0.org1.example.com:7051" }], peerTlsCaPem: pki.caCertPem, adminCertPem: pki.clientCertPem, adminKeyPem: pki.clientKeyPem };
     const componentSays = (args: object): string => {
         try {
-            validateLifecycleArgs({ channel: "mychannel", org, ...args });
+            checkLifecycleArgs({ channel: "mychannel", org, ...args });
         } catch (err) {
             return (err as InvalidSettingError).accepted;
         }

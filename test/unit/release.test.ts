@@ -6,7 +6,7 @@ import {
     releaseAddress,
     releaseKeyInAddress,
     releaseKeyOf,
-    validateAddressTemplate,
+    checkAddressTemplate,
     type ReleaseContent,
 } from "../../components/release";
 
@@ -51,7 +51,7 @@ describe("release addresses", () => {
 
     it("reject an address without {release}, naming the setting and what is accepted", () => {
         assert.throws(
-            () => validateAddressTemplate("address", "cc.example.com:443"),
+            () => checkAddressTemplate("address", "cc.example.com:443"),
             /invalid address: "cc\.example\.com:443"; expected host:port with \{release\} in the host/,
         );
     });

@@ -5,10 +5,10 @@ import { InvalidSettingError } from "../../components/validation/errors";
 import {
     normalizePem,
     parsePemBlocks,
-    validateCertificateBundlePem,
-    validateCertificatePem,
-    validateKeyMatchesCertificate,
-    validatePrivateKeyPem,
+    checkCertificateBundlePem,
+    checkCertificatePem,
+    checkKeyMatchesCertificate,
+    checkPrivateKeyPem,
 } from "../../components/validation/pem";
 import { testPki } from "../support/pki";
 
@@ -57,20 +57,20 @@ describe("certificate validators", () => {
     const pki = testPki();
 
     it("accepts one certificate and returns it canonical", () => {
-        assert.equal(validateCertificatePem("cert", pki.serverCertPem.replace(/\n/g, "\r\n")), normalizePem(pki.serverCertPem));
+        assert.equal(checkCertificatePem("cert", pki.serverCertPem.replace(/\n/g, "\r\n")), normalizePem(pki.serverCertPem));
     });
 
     it("accepts a bundle in order and rejects a bundle where one certificate is required", () => {
         const bundle = pki.caCertPem + pki.otherCaCertPem;
-        assert.equal(validateCertificateBundlePem("ca", bundle), normalizePem(pki.caCertPem)! + normalizePem(pki.otherCaCertPem)!);
-        const err = rejection(() => validateCertificatePem("cert", bundle));
+        assert.equal(checkCertificateBundlePem("ca", bundle), normalizePem(pki.caCertPem)! + normalizePem(pki.otherCaCertPem)!);
+        const err = rejection(() => checkCertificatePem("cert", bundle));
         assert.equal(err.setting, "cert");
         assert.match(err.accepted, /one PEM-encoded X\.509 certificate/);
     });
 
     it("rejects keys, garbage and non-X.509 DER, naming the setting", () => {
         for (const bad of ["", "hello", pki.clientKeyPem, "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n", 42]) {
-            const err = rejection(() => validateCertificateBundlePem("tls.rootCertPem", bad));
+            const err = rejection(() => checkCertificateBundlePem("tls.rootCertPem", bad));
             assert.equal(err.setting, "tls.rootCertPem");
             assert.match(err.message, /^invalid tls\.rootCertPem: .*; expected .*X\.509 certificate/);
         }
@@ -81,7 +81,7 @@ describe("private key validators", () => {
     const pki = testPki();
 
     it("accepts a PKCS#8 key and keeps its encoding", () => {
-        const canonical = validatePrivateKeyPem("key", pki.clientKeyPem.replace(/\n/g, "\r\n"));
+        const canonical = checkPrivateKeyPem("key", pki.clientKeyPem.replace(/\n/g, "\r\n"));
         assert.equal(canonical, normalizePem(pki.clientKeyPem));
         assert.match(canonical, /^-----BEGIN PRIVATE KEY-----\n/);
     });
@@ -89,7 +89,7 @@ describe("private key validators", () => {
     it("rejects certificates, two keys and garbage without showing the value", () => {
         const bodyOfKey = pki.clientKeyPem.split("\n")[1];
         for (const bad of [pki.caCertPem, pki.clientKeyPem + pki.unrelatedKeyPem, "garbage", pki.clientKeyPem.replace(bodyOfKey, bodyOfKey.slice(0, 20))]) {
-            const err = rejection(() => validatePrivateKeyPem("tls.clientAuth.clientKeyPem", bad));
+            const err = rejection(() => checkPrivateKeyPem("tls.clientAuth.clientKeyPem", bad));
             assert.equal(err.setting, "tls.clientAuth.clientKeyPem");
             assert.ok(!err.message.includes(bodyOfKey.slice(0, 16)), "key material leaked into the message");
             assert.match(err.message, /not shown/);
@@ -97,8 +97,8 @@ describe("private key validators", () => {
     });
 
     it("checks that the key belongs to the certificate, naming the certificate subject", () => {
-        validateKeyMatchesCertificate("key", pki.clientKeyPem, pki.clientCertPem);
-        const err = rejection(() => validateKeyMatchesCertificate("key", pki.unrelatedKeyPem, pki.clientCertPem));
+        checkKeyMatchesCertificate("key", pki.clientKeyPem, pki.clientCertPem);
+        const err = rejection(() => checkKeyMatchesCertificate("key", pki.unrelatedKeyPem, pki.clientCertPem));
         assert.equal(err.setting, "key");
         assert.match(err.accepted, /CN=peer0-client/);
         assert.ok(!err.message.includes(pki.unrelatedKeyPem.split("\n")[1].slice(0, 16)));

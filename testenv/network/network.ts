@@ -8,7 +8,7 @@ import { createChannelBlock } from "./configtx";
 import { generateCryptoMaterial } from "./crypto";
 import { describeNetwork } from "./describe";
 import { ordererEnv, peerEnv, writeNodeConfig } from "./node-config";
-import { findFreePortBlock, portCount, validateBasePort } from "./ports";
+import { findFreePortBlock, portCount, checkBasePort } from "./ports";
 import { isRunning, killNow, launch, type LaunchedProcess, processNamed, type ProcessRecord, stopProcesses } from "./processes";
 import { waitForMetric, waitHealthy, waitListening } from "./readiness";
 import { type NetworkPlan, nodesToPlace, ordererCount, ordererNamed, peerCount, planNetwork } from "./topology";
@@ -19,7 +19,7 @@ export const defaultChannel = "mychannel";
 /** Deadline of each wait during start, to stop a hang; a healthy cold start takes a few seconds. */
 const startDeadlineMs = 30_000;
 
-function validateOptions(opts: StartOptions): { channel: string; consensus: Consensus } {
+function checkOptions(opts: StartOptions): { channel: string; consensus: Consensus } {
     const channel = opts.channel ?? defaultChannel;
     const consensus = opts.consensus ?? "etcdraft";
     if (consensus !== "etcdraft" && consensus !== "BFT") {
@@ -29,7 +29,7 @@ function validateOptions(opts: StartOptions): { channel: string; consensus: Cons
     if (!/^[a-z][a-z0-9.-]{0,248}$/.test(channel)) {
         throw new InvalidSettingError("channel", channel, "a name of 1 to 249 characters from a-z, 0-9, '.' and '-', starting with a letter");
     }
-    if (opts.basePort !== undefined) validateBasePort(opts.basePort, peerCount, ordererCount(consensus));
+    if (opts.basePort !== undefined) checkBasePort(opts.basePort, peerCount, ordererCount(consensus));
     if (opts.logSpec !== undefined && !/^[A-Za-z0-9_.:=,-]+$/.test(opts.logSpec)) {
         throw new InvalidSettingError("logSpec", opts.logSpec, 'a Fabric logging spec such as "info" or "info:gossip=debug"');
     }
@@ -198,7 +198,7 @@ export interface LaunchedNetwork {
 /** startNetwork, also returning the plan, install and processes (for the CLI's state file). */
 export async function launchNetwork(opts: StartOptions = {}): Promise<LaunchedNetwork> {
     const log = opts.log ?? (() => undefined);
-    const { channel, consensus } = validateOptions(opts);
+    const { channel, consensus } = checkOptions(opts);
     const install = locateFabric(opts.version, opts.cacheDir);
     requireConsensusSupported(consensus, install.version);
     const detached = opts.detached ?? false;

@@ -45,7 +45,7 @@ export function portLayout(basePort: number, peerCount: number, orderers: Ordere
     return { orderers: ordererPorts, peers };
 }
 
-export function validateBasePort(basePort: number, peerCount: number, orderers: OrdererCount = singleOrderer): void {
+export function checkBasePort(basePort: number, peerCount: number, orderers: OrdererCount = singleOrderer): void {
     const highest = 65535 - portCount(peerCount, orderers) + 1;
     if (!Number.isInteger(basePort) || basePort < 1024 || basePort > highest) {
         throw new InvalidSettingError("basePort", basePort, `an integer from 1024 to ${highest}`);
