@@ -9,7 +9,8 @@
  * to another folder (the state must not depend on where it was written).
  */
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
 import { cpSync, existsSync, lstatSync, readFileSync, realpathSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
@@ -36,15 +37,20 @@ describe("a consumer project that installs the packed library (examples/consumer
     let installSeconds = 0;
 
     before(async () => {
-        platform = await startNodePlatform(log);
-        workspace = PulumiWorkspace.forProject("ccaas-consumer", (dir) => {
+        // The consumer's install and build overlap the platform's start.
+        const installing = PulumiWorkspace.forProjectAsync("ccaas-consumer", async (dir) => {
             const started = process.hrtime.bigint();
             cpSync(EXAMPLE_DIR, dir, { recursive: true, filter: (source) => !/\/(node_modules|dist)$/.test(source) && !source.endsWith(".tgz") });
-            npm(REPO_ROOT, ["pack", "--ignore-scripts", "--pack-destination", dir]);
-            npm(dir, ["install", "--no-audit", "--no-fund", "--prefer-offline"]);
-            npm(dir, ["run", "build"]);
+            await npm(REPO_ROOT, ["pack", "--ignore-scripts", "--pack-destination", dir]);
+            await npm(dir, ["install", "--no-audit", "--no-fund", "--prefer-offline"]);
+            await npm(dir, ["run", "build"]);
             installSeconds = Number(process.hrtime.bigint() - started) / 1e9;
         }, log);
+        const [installed, started] = await Promise.allSettled([installing, startNodePlatform(log)]);
+        if (installed.status === "fulfilled") workspace = installed.value;
+        if (started.status === "fulfilled") platform = started.value;
+        if (installed.status === "rejected") throw installed.reason;
+        if (started.status === "rejected") throw started.reason;
         stack = await workspace.initStack("dev");
         const { network, node, chaincodeImage } = platform;
         await stack.setConfig("kubeconfig", node.kubeconfig(), { secret: true });
@@ -170,6 +176,6 @@ async function servedReleasesIn(platform: NodePlatform): Promise<Record<string, 
     return served;
 }
 
-function npm(cwd: string, args: readonly string[]): void {
-    execFileSync("npm", args, { cwd, stdio: ["ignore", "ignore", "inherit"] });
+async function npm(cwd: string, args: readonly string[]): Promise<void> {
+    await promisify(execFile)("npm", args, { cwd, maxBuffer: 64 * 1024 * 1024 });
 }

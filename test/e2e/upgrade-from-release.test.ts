@@ -11,7 +11,8 @@
  * transaction of the stacks' own is sent, and the chaincode answers.
  */
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
+import { execFile, execFileSync } from "node:child_process";
+import { promisify } from "node:util";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -25,6 +26,8 @@ import { type NodePlatform, nodeSuiteSkip, startNodePlatform } from "./support/n
 import { createOrgStack } from "../../testenv/pulumi/org-stack";
 import { PulumiWorkspace, REPO_ROOT, requireSuccess, type PulumiStack } from "../../testenv/pulumi/workspace";
 import { printLogsOnFailure } from "../support/failure-logs";
+
+const execFileAsync = promisify(execFile);
 
 /** The last release: the tree as issue 10 left it, before the library and the many-chaincodes work. */
 const PREVIOUS_RELEASE = "410b624";
@@ -58,11 +61,15 @@ describe(`upgrading the org stacks from the release ${PREVIOUS_RELEASE} to this 
         const git = (args: string[]) => execFileSync("git", args, { cwd: REPO_ROOT, stdio: ["ignore", "ignore", "inherit"] });
         assert.doesNotThrow(() => git(["cat-file", "-e", `${PREVIOUS_RELEASE}^{commit}`]), `the clone lacks ${PREVIOUS_RELEASE}: a shallow clone? git fetch --unshallow`);
         git(["worktree", "add", "--detach", previous, PREVIOUS_RELEASE]);
-        const npm = (args: string[]) => execFileSync("npm", args, { cwd: previous, stdio: ["ignore", "ignore", "inherit"] });
-        npm(["ci", "--ignore-scripts", "--prefer-offline", "--no-audit", "--no-fund"]);
-        execFileSync(join(previous, "node_modules", ".bin", "tsc"), ["-p", "."], { cwd: previous, stdio: ["ignore", "ignore", "inherit"] });
-
-        platform = await startNodePlatform(log);
+        // The release's build and the platform's start overlap: one is npm and tsc, the other mostly waiting.
+        const build = (async () => {
+            await execFileAsync("npm", ["ci", "--ignore-scripts", "--prefer-offline", "--no-audit", "--no-fund"], { cwd: previous, maxBuffer: 64 * 1024 * 1024 });
+            await execFileAsync(join(previous, "node_modules", ".bin", "tsc"), ["-p", "."], { cwd: previous, maxBuffer: 64 * 1024 * 1024 });
+        })();
+        const [built, started] = await Promise.allSettled([build, startNodePlatform(log)]);
+        if (started.status === "fulfilled") platform = started.value;
+        if (built.status === "rejected") throw built.reason;
+        if (started.status === "rejected") throw started.reason;
         const { network, node } = platform;
         const [org1, org2] = network.orgs;
         workspace = PulumiWorkspace.create(log, previous);

@@ -91,6 +91,21 @@ export class PulumiWorkspace {
         return workspace;
     }
 
+    /** forProject with a populate step that runs while the caller's other work goes on (installs, builds). */
+    static async forProjectAsync(projectName: string, populate: (projectDir: string) => Promise<void>, log: (line: string) => void = () => undefined): Promise<PulumiWorkspace> {
+        let populating: Promise<void> = Promise.resolve();
+        const workspace = PulumiWorkspace.forProject(projectName, (dir) => {
+            populating = populate(dir);
+        }, log);
+        try {
+            await populating;
+        } catch (error) {
+            workspace.remove();
+            throw error;
+        }
+        return workspace;
+    }
+
     /** Where the project is now (the commands run there). */
     get projectDir(): string {
         return this.currentProjectDir;
