@@ -9,6 +9,7 @@ import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
+import { e2eFiles } from "../../testenv/node/e2e-tier";
 import { holdHost } from "../../testenv/node/host-lock";
 
 describe("holdHost", () => {
@@ -39,6 +40,13 @@ describe("holdHost", () => {
         assert.equal(free("shared"), false, "a suite that holds the host alone keeps the others out");
         releaseAlone();
         await waitUntil(() => free("alone"));
+    });
+});
+
+describe("the e2e tier's order (testenv/node/e2e-tier.ts)", () => {
+    it("runs the suites that hold the host alone first, then the longest, then the rest by name, test files only", () => {
+        const names = ["upgrade-from-release.test.js", "consumer-stack.test.js", "faults.test.js", "real-node.test.js", "demo.test.js", "full-stack.test.js", "support", "many-chaincodes.test.js.map"];
+        assert.deepEqual(e2eFiles(names), ["demo.test.js", "real-node.test.js", "full-stack.test.js", "faults.test.js", "consumer-stack.test.js", "upgrade-from-release.test.js"]);
     });
 });
 
