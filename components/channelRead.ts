@@ -28,6 +28,7 @@ export async function readChannelPlan({ chaincodeName, version, lifecycle }: Cha
     const { org } = lifecycle;
     const peer = org.peers[0];
     const adminKey = adminKeyInputs(org);
+    const what = `which package ${org.mspId}'s peers run for ${chaincodeName} on ${lifecycle.channel}`;
     const [adminCertPem, adminKeyPem, adminHsmPin, peerTlsCaPem, hostOverride, clientTlsCertPem, clientTlsKeyPem, endorsementPolicy, requiredApprovals] = await Promise.all([
         knownValue(org.adminCertPem),
         knownValue(adminKey.adminKeyPem),
@@ -38,7 +39,10 @@ export async function readChannelPlan({ chaincodeName, version, lifecycle }: Cha
         knownValue(org.clientTlsKeyPem),
         knownValue(lifecycle.endorsementPolicy),
         lifecycle.requiredApprovals && Promise.all(lifecycle.requiredApprovals.map(knownValue)),
-    ]);
+    ]).catch((err: Error) => {
+        // E.g. a required approval from a stack reference whose stack has no such output yet.
+        throw new ChannelReadError(`cannot read ${what}: a setting it needs has no value: ${err.message}`);
+    });
     const keyKnown = org.adminHsm ? adminHsmPin !== undefined : adminKeyPem !== undefined;
     if (adminCertPem === undefined || !keyKnown) return {};
     try {
@@ -60,7 +64,7 @@ export async function readChannelPlan({ chaincodeName, version, lifecycle }: Cha
             approvedInThisUpdate: lifecycle.otherOrgs?.map((other) => other.mspId),
         });
     } catch (err) {
-        throw new ChannelReadError(`cannot read which package ${org.mspId}'s peers run for ${chaincodeName} on ${lifecycle.channel} (asked ${peer.endpoint}): ${(err as Error).message}`);
+        throw new ChannelReadError(`cannot read ${what} (asked ${peer.endpoint}): ${(err as Error).message}`);
     }
 }
 

@@ -73,7 +73,7 @@ describe("faults under the real Pulumi engine (real node + real Fabric in its po
     /** kubectl on the release's Deployment, out of band (what an operator or an accident does to it). */
     const deploymentKubectl = (verb: string[], ...args: string[]) => full.node.kubectl([...verb, "-n", NAMESPACE_ORG1, `deployment/basic-${release}`, ...args]);
 
-    it("fault: three bad settings and an unreachable peer are refused at preview, each named once, without a stack trace; the stack stays empty", async () => {
+    it("fault: three bad settings and an approval stack not up yet are refused at preview, each named once, without a stack trace; the stack stays empty", async () => {
         const cases: Array<{ set: Array<[string, string, boolean]>; message: RegExp; restore: () => Promise<void> }> = [
             {
                 // Pulumi.yaml declares no types, so the value reaches the program, which names the range.
@@ -95,22 +95,27 @@ describe("faults under the real Pulumi engine (real node + real Fabric in its po
                 },
             },
             {
-                // The chaincode reads what the channel runs before it declares its servers: nothing is declared without it.
-                set: [["peers[0].endpoint", "127.0.0.1:1", true]],
-                message: /cannot read which package Org1MSP's peers run for basic on mychannel \(asked 127\.0\.0\.1:1\): [^\n]*ECONNREFUSED/,
-                restore: () => org1Stack.setConfig("peers[0].endpoint", full.org1.peers[0].endpoint, { path: true }),
+                // The chaincode reads what the channel runs before it declares its servers, here with Org2's stack not up yet.
+                set: [],
+                message: /cannot read which package Org1MSP's peers run for basic on mychannel: a setting it needs has no value: Required output 'mspId' does not exist on stack '[^']*org2'/,
+                restore: async () => undefined,
             },
         ];
         for (const { set, message, restore } of cases) {
             for (const [key, value, path] of set) await org1Stack.setConfig(key, value, { path });
-            const preview = await org1Stack.run(["preview"]);
-            assert.notEqual(preview.code, 0, "the preview passed");
-            assert.match(output(preview), message);
-            assert.equal(output(preview).match(new RegExp(message.source, "g"))?.length, 1, `reported more than once: ${output(preview)}`);
-            assert.doesNotMatch(output(preview), STACK_TRACE);
-            assert.doesNotMatch(output(preview), /error serializing property/);
-            assert.deepEqual(await org1Stack.resources(), [], "a refused preview leaves resources in the stack");
-            await restore();
+            try {
+                const preview = await org1Stack.run(["preview"]);
+                assert.notEqual(preview.code, 0, "the preview passed");
+                assert.match(output(preview), message);
+                // The engine shows each error as it happens and again under Diagnostics: there, once.
+                const diagnostics = output(preview).split("\nDiagnostics:\n")[1] ?? "";
+                assert.equal(diagnostics.match(new RegExp(message.source, "g"))?.length, 1, `not reported once under Diagnostics: ${output(preview)}`);
+                assert.doesNotMatch(output(preview), STACK_TRACE);
+                assert.doesNotMatch(output(preview), /error serializing property/);
+                assert.deepEqual(await org1Stack.resources(), [], "a refused preview leaves resources in the stack");
+            } finally {
+                await restore();
+            }
         }
     });
 
@@ -121,6 +126,23 @@ describe("faults under the real Pulumi engine (real node + real Fabric in its po
         assert.match(output(preview), /invalid adminCertPem: \(certificate CN=expired-admin, expired 2020-01-02T00:00:00\.000Z\); expected a certificate valid now: this one expired on 2020-01-02T00:00:00\.000Z; renew it/);
         assert.deepEqual(await org1Stack.resources(), []);
         await org1Stack.setConfig("adminCertPem", full.org1.admin.certPem);
+    });
+
+    it("fault: the org's first peer unreachable: the preview stops before declaring any server, naming the peer and the cause once", async () => {
+        await full.up(org2Stack);
+        await org1Stack.setConfig("peers[0].endpoint", "127.0.0.1:1", { path: true });
+        try {
+            const preview = await org1Stack.run(["preview"]);
+            assert.notEqual(preview.code, 0, "the preview passed");
+            const message = /cannot read which package Org1MSP's peers run for basic on mychannel \(asked 127\.0\.0\.1:1\): [^\n]*ECONNREFUSED/g;
+            const diagnostics = output(preview).split("\nDiagnostics:\n")[1] ?? "";
+            assert.equal(diagnostics.match(message)?.length, 1, `not reported once under Diagnostics: ${output(preview)}`);
+            assert.doesNotMatch(output(preview), STACK_TRACE);
+            assert.doesNotMatch(output(preview), /error serializing property/);
+            assert.doesNotMatch(output(preview), /kubernetes:apps\/v1:Deployment/, "a server was declared without the read");
+        } finally {
+            await org1Stack.setConfig("peers[0].endpoint", full.org1.peers[0].endpoint, { path: true });
+        }
     });
 
     it("fault: a peer stopped before the second install is named; once it is back, up installs, approves and commits once", async () => {
