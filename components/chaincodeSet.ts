@@ -4,7 +4,7 @@
  * it; the chaincodes that ask for a shared CA get one between them.
  */
 import type * as pulumi from "@pulumi/pulumi";
-import { DEFAULT_NAMESPACE, ExternalChaincode, type ExternalChaincodeArgs } from "./externalChaincode";
+import { DEFAULT_NAMESPACE, dependenciesOf, ExternalChaincode, type ExternalChaincodeArgs } from "./externalChaincode";
 import { ChaincodeTls } from "./tls";
 
 export interface ChaincodeSetMember extends ExternalChaincodeArgs {
@@ -21,7 +21,7 @@ export interface ChaincodeSetMember extends ExternalChaincodeArgs {
 export function declareChaincodes(members: readonly ChaincodeSetMember[], opts: pulumi.ComponentResourceOptions = {}): ExternalChaincode[] {
     const sharedCa = sharedCaOf(members);
     const namespaceOwners = new Map<string, ExternalChaincode>();
-    const extraDependencies = opts.dependsOn === undefined ? [] : Array.isArray(opts.dependsOn) ? opts.dependsOn : [opts.dependsOn as pulumi.Input<pulumi.Resource>];
+    const extraDependencies = dependenciesOf(opts.dependsOn);
     return members.map(({ useSharedCa, ...args }) => {
         const namespace = args.namespace ?? DEFAULT_NAMESPACE;
         const owner = namespaceOwners.get(namespace);

@@ -210,7 +210,7 @@ export class ExternalChaincode extends pulumi.ComponentResource {
             args.channelPlan !== undefined || !args.lifecycle
                 ? Promise.resolve(args.channelPlan ?? {})
                 : readChannelPlan({ chaincodeName: args.chaincodeName, version: s.version, lifecycle: args.lifecycle });
-        const declaring = channelPlan.then((read) => declareReleases(this, name, args, s, read, ownTls, namespaceResource, opts));
+        const declaring = channelPlan.then((read) => declareReleases(this, name, args, s, read, ownTls, opts));
         const declared = (async () => {
             const stillRunning = pulumi.runtime.rpcKeepAlive();
             try {
@@ -264,7 +264,6 @@ export class ExternalChaincode extends pulumi.ComponentResource {
                   { parent: this },
               )
             : undefined;
-        installsOf.set(this, this.lifecycle?.installs ?? []);
 
         const smoke = args.smokeCheck ?? {};
         const lifecycle = this.lifecycle;
@@ -338,10 +337,11 @@ interface DeclaredReleases {
     readonly clientKeyPem: pulumi.Input<string> | undefined;
 }
 
-/** Every chaincode's installs, for the servers of its releases to wait for. */
-const installsOf = new WeakMap<ExternalChaincode, readonly pulumi.Resource[]>();
-
-/** The release plan from what the channel runs, then the certificates and a server per release. */
+/**
+ * The release plan from what the channel runs, then the certificates and a
+ * server per release. Runs once the constructor has returned, so the
+ * component's own fields (its CA, namespace and lifecycle) are set.
+ */
 function declareReleases(
     component: ExternalChaincode,
     name: string,
@@ -349,7 +349,6 @@ function declareReleases(
     s: ReturnType<typeof checkExternalChaincodeArgs>,
     read: ChannelPlan,
     ownTls: ChaincodeTls | undefined,
-    namespaceResource: k8s.core.v1.Namespace | undefined,
     opts: pulumi.ComponentResourceOptions | undefined,
 ): DeclaredReleases {
     const liveRelease = read.liveRelease;
@@ -359,7 +358,7 @@ function declareReleases(
     const keepsLegacyServer = plan.releases.some((release) => release.role === "live" && !release.key);
     const legacyCa = sharedCa && keepsLegacyServer ? new ChaincodeTls(`${name}-tls`, { serviceName: s.serviceName, ...s.tlsArgs }, { parent: component }) : undefined;
     const certificateParent = ownTls ?? legacyCa;
-    const tls = sharedCa ?? ownTls;
+    const tls = component.tls;
 
     const releaseNames = (key: string) => ({
         serverName: key ? releaseServerName(s.serviceName, key) : s.serviceName,
@@ -396,9 +395,9 @@ function declareReleases(
     );
 
     // What the component was told to wait for (e.g. a Namespace another chaincode creates), its servers wait for.
-    const namespaceDependencies = [...(namespaceResource ? [namespaceResource] : []), ...dependenciesOf(opts?.dependsOn)];
+    const namespaceDependencies = [...(component.namespaceResource ? [component.namespaceResource] : []), ...dependenciesOf(opts?.dependsOn)];
     // A new release's server starts once every peer of the org holds its package.
-    const serverDependencies = [...namespaceDependencies, ...(installsOf.get(component) ?? [])];
+    const serverDependencies = [...namespaceDependencies, ...(component.lifecycle?.installs ?? [])];
     const releases = plan.releases.map((release): ChaincodeRelease => {
         const names = releaseNames(release.key);
         const keep = release.role === "live";
@@ -518,7 +517,7 @@ function checkSmokeCheck(smoke: SmokeCheckSettings): void {
 }
 
 /** The resources of a dependsOn option, as a list (a promise or Output of a list cannot be passed on). */
-function dependenciesOf(dependsOn: pulumi.ComponentResourceOptions["dependsOn"]): pulumi.Input<pulumi.Resource>[] {
+export function dependenciesOf(dependsOn: pulumi.ComponentResourceOptions["dependsOn"]): pulumi.Input<pulumi.Resource>[] {
     if (dependsOn === undefined) return [];
     if (Array.isArray(dependsOn)) return dependsOn;
     if (pulumi.Resource.isInstance(dependsOn)) return [dependsOn];
