@@ -22,30 +22,39 @@ export interface SlotClaims {
 
 /** The first slot with neither a host link nor a live claim, claimed for this node. */
 export function claimSlot({ dir: claims = SLOT_CLAIMS, hostLinks = () => fs.readdirSync("/sys/class/net") }: SlotClaims = {}): number {
-    fs.mkdirSync(claims, { recursive: true, mode: 0o700 });
+    const links = new Set(hostLinks());
     for (let slot = 0; slot < NODE_SLOTS; slot++) {
-        if (hostLinks().includes(nodeAddresses(slot).hostLink)) continue;
+        if (links.has(nodeAddresses(slot).hostLink)) continue;
         const claim = join(claims, String(slot));
+        if (made(claims, claim)) return slot;
+        if (!abandoned(claim)) continue;
+        // Taken over: renamed away first, so two takers cannot both succeed.
+        const away = `${claim}.abandoned-${process.pid}`;
         try {
-            fs.mkdirSync(claim);
-            return slot;
-        } catch (error) {
-            if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
-            if (!abandoned(claim, slot, hostLinks)) continue;
-            // Taken over: renamed away first, so two takers cannot both succeed.
-            try {
-                fs.renameSync(claim, `${claim}.abandoned-${process.pid}`);
-            } catch {
-                continue;
-            }
-            fs.rmSync(`${claim}.abandoned-${process.pid}`, { recursive: true, force: true });
-            try {
-                fs.mkdirSync(claim);
-                return slot;
-            } catch {}
+            fs.renameSync(claim, away);
+        } catch {
+            continue;
         }
+        fs.rmSync(away, { recursive: true, force: true });
+        if (made(claims, claim)) return slot;
     }
     throw new Error(`all ${NODE_SLOTS} node slots are taken (claims in ${claims}, host links ccaasnode0..${NODE_SLOTS - 1}): stop a node first`);
+}
+
+/** Makes the claim's folder; false when another node holds it. */
+function made(claims: string, claim: string): boolean {
+    for (;;) {
+        try {
+            fs.mkdirSync(claim);
+            return true;
+        } catch (error) {
+            const code = (error as NodeJS.ErrnoException).code;
+            if (code === "EEXIST") return false;
+            if (code !== "ENOENT") throw error;
+            // Not made yet, or the last release removed it meanwhile.
+            fs.mkdirSync(claims, { recursive: true, mode: 0o700 });
+        }
+    }
 }
 
 /** Gives the slot back (from any process: the demo deletes its node from another one). */
@@ -58,9 +67,10 @@ export function releaseSlot(slot: number, claims = SLOT_CLAIMS): void {
     }
 }
 
-function abandoned(claim: string, slot: number, hostLinks: () => readonly string[]): boolean {
+/** A claim old enough that its node would have made its link long ago (checked absent by the caller). */
+function abandoned(claim: string): boolean {
     try {
-        return Date.now() - fs.statSync(claim).mtimeMs > CLAIM_GRACE_MS && !hostLinks().includes(nodeAddresses(slot).hostLink);
+        return Date.now() - fs.statSync(claim).mtimeMs > CLAIM_GRACE_MS;
     } catch {
         return false;
     }
