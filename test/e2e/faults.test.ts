@@ -34,6 +34,14 @@ describe("faults under the real Pulumi engine (real node + real Fabric in its po
 
     const log = (line: string) => process.stderr.write(`# ${line}\n`);
     const output = (result: CommandResult) => result.stdout + result.stderr;
+    /** A failed preview that shows `message` once under Diagnostics (the engine also shows each error as it happens), with no stack trace. */
+    const assertRefusedOnce = (preview: CommandResult, message: RegExp) => {
+        assert.notEqual(preview.code, 0, "the preview passed");
+        const diagnostics = output(preview).split("\nDiagnostics:\n")[1] ?? "";
+        assert.equal(diagnostics.match(new RegExp(message.source, "g"))?.length, 1, `not reported once under Diagnostics: ${output(preview)}`);
+        assert.doesNotMatch(output(preview), STACK_TRACE);
+        assert.doesNotMatch(output(preview), /error serializing property/);
+    };
 
     /** `pulumi up` that must fail; returns what the user saw, checked for secrets and stack traces. */
     async function failingUp(stack: PulumiStack, ...extra: string[]): Promise<string> {
@@ -104,14 +112,7 @@ describe("faults under the real Pulumi engine (real node + real Fabric in its po
         for (const { set, message, restore } of cases) {
             for (const [key, value, path] of set) await org1Stack.setConfig(key, value, { path });
             try {
-                const preview = await org1Stack.run(["preview"]);
-                assert.notEqual(preview.code, 0, "the preview passed");
-                assert.match(output(preview), message);
-                // The engine shows each error as it happens and again under Diagnostics: there, once.
-                const diagnostics = output(preview).split("\nDiagnostics:\n")[1] ?? "";
-                assert.equal(diagnostics.match(new RegExp(message.source, "g"))?.length, 1, `not reported once under Diagnostics: ${output(preview)}`);
-                assert.doesNotMatch(output(preview), STACK_TRACE);
-                assert.doesNotMatch(output(preview), /error serializing property/);
+                assertRefusedOnce(await org1Stack.run(["preview"]), message);
                 assert.deepEqual(await org1Stack.resources(), [], "a refused preview leaves resources in the stack");
             } finally {
                 await restore();
@@ -133,12 +134,7 @@ describe("faults under the real Pulumi engine (real node + real Fabric in its po
         await org1Stack.setConfig("peers[0].endpoint", "127.0.0.1:1", { path: true });
         try {
             const preview = await org1Stack.run(["preview"]);
-            assert.notEqual(preview.code, 0, "the preview passed");
-            const message = /cannot read which package Org1MSP's peers run for basic on mychannel \(asked 127\.0\.0\.1:1\): [^\n]*ECONNREFUSED/g;
-            const diagnostics = output(preview).split("\nDiagnostics:\n")[1] ?? "";
-            assert.equal(diagnostics.match(message)?.length, 1, `not reported once under Diagnostics: ${output(preview)}`);
-            assert.doesNotMatch(output(preview), STACK_TRACE);
-            assert.doesNotMatch(output(preview), /error serializing property/);
+            assertRefusedOnce(preview, /cannot read which package Org1MSP's peers run for basic on mychannel \(asked 127\.0\.0\.1:1\): [^\n]*ECONNREFUSED/);
             assert.doesNotMatch(output(preview), /kubernetes:apps\/v1:Deployment/, "a server was declared without the read");
         } finally {
             await org1Stack.setConfig("peers[0].endpoint", full.org1.peers[0].endpoint, { path: true });
