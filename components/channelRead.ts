@@ -6,9 +6,9 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { CollectionConfig } from "./fabric";
-import { adminKeyInputs, type ChaincodeLifecycleArgs } from "./lifecycle";
+import type { ChaincodeLifecycleArgs } from "./lifecycle";
 import { type ChannelPlan, lookupChannelPlan } from "./liveRelease";
-import { adminIdentity, targetEndpoint } from "./providers/shared";
+import { ADMIN_HSM_INPUTS, targetEndpoint } from "./providers/shared";
 
 export interface ChannelReadArgs {
     readonly chaincodeName: string;
@@ -27,12 +27,12 @@ export interface ChannelReadArgs {
 export async function readChannelPlan({ chaincodeName, version, lifecycle }: ChannelReadArgs): Promise<ChannelPlan> {
     const { org } = lifecycle;
     const peer = org.peers[0];
-    const adminKey = adminKeyInputs(org);
     const what = `which package ${org.mspId}'s peers run for ${chaincodeName} on ${lifecycle.channel}`;
-    const [adminCertPem, adminKeyPem, adminHsmPin, peerTlsCaPem, hostOverride, clientTlsCertPem, clientTlsKeyPem, endorsementPolicy, requiredApprovals] = await Promise.all([
+    const [endpoint, adminCertPem, adminKeyPem, hsm, peerTlsCaPem, hostOverride, clientTlsCertPem, clientTlsKeyPem, endorsementPolicy, requiredApprovals] = await Promise.all([
+        knownValue(peer.endpoint),
         knownValue(org.adminCertPem),
-        knownValue(adminKey.adminKeyPem),
-        knownValue(adminKey.adminHsmPin),
+        knownValue(org.adminKeyPem),
+        org.adminHsm && knownValue(pulumi.output(org.adminHsm)),
         knownValue(peer.tlsCaPem ?? org.peerTlsCaPem),
         knownValue(peer.hostOverride),
         knownValue(org.clientTlsCertPem),
@@ -43,12 +43,12 @@ export async function readChannelPlan({ chaincodeName, version, lifecycle }: Cha
         // E.g. a required approval from a stack reference whose stack has no such output yet.
         throw new ChannelReadError(`cannot read ${what}: a setting it needs has no value: ${err.message}`);
     });
-    const keyKnown = org.adminHsm ? adminHsmPin !== undefined : adminKeyPem !== undefined;
-    if (adminCertPem === undefined || !keyKnown) return {};
+    const keyKnown = org.adminHsm ? hsm !== undefined : adminKeyPem !== undefined;
+    if (endpoint === undefined || adminCertPem === undefined || !keyKnown) return {};
     try {
         return await lookupChannelPlan({
-            peer: targetEndpoint({ endpoint: peer.endpoint, tlsCaPem: peerTlsCaPem, hostOverride }, { clientTlsCertPem, clientTlsKeyPem }),
-            identity: adminIdentity({ ...adminKey, mspId: org.mspId, adminCertPem, adminKeyPem, adminHsmPin }),
+            peer: targetEndpoint({ endpoint, tlsCaPem: peerTlsCaPem, hostOverride }, { clientTlsCertPem, clientTlsKeyPem }),
+            identity: hsm ? { mspId: org.mspId, certPem: adminCertPem, hsm, hsmSettings: ADMIN_HSM_INPUTS } : { mspId: org.mspId, certPem: adminCertPem, keyPem: adminKeyPem ?? "" },
             timeoutSeconds: lifecycle.timeoutSeconds,
             definition: {
                 channel: lifecycle.channel,
@@ -64,7 +64,7 @@ export async function readChannelPlan({ chaincodeName, version, lifecycle }: Cha
             approvedInThisUpdate: lifecycle.otherOrgs?.map((other) => other.mspId),
         });
     } catch (err) {
-        throw new ChannelReadError(`cannot read ${what} (asked ${peer.endpoint}): ${(err as Error).message}`);
+        throw new ChannelReadError(`cannot read ${what} (asked ${endpoint}): ${(err as Error).message}`);
     }
 }
 

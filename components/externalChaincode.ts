@@ -1,7 +1,8 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { readChannelPlan } from "./channelRead";
-import { adminKeyInputs, ChaincodeLifecycle, type ChaincodeLifecycleArgs, orgPeerSettingNames, checkLifecycleArgs } from "./lifecycle";
+import { ChaincodeLifecycle, type ChaincodeLifecycleArgs, checkLifecycleArgs } from "./lifecycle";
+import { smokeCheckArgs } from "./fabricResourceArgs";
 import type { ChannelPlan } from "./liveRelease";
 import { buildChaincodePackage, type ChaincodePackage, type CouchDbIndexInput } from "./packaging";
 import { couchDbIndexFiles } from "./packaging/couchdb-indexes";
@@ -268,40 +269,23 @@ export class ExternalChaincode extends pulumi.ComponentResource {
         const smoke = args.smokeCheck ?? {};
         const lifecycle = this.lifecycle;
         if (lifecycle && (smoke.enabled ?? true)) {
-            const org = args.lifecycle!.org;
             const definition = lifecycle.definition;
-            // Every peer of the org must reach the server; a stack that only approves checks once another stack commits.
+            // A stack that only approves checks once another stack commits.
             const sequence = definition ? definition.committedSequence : lifecycle.approvedSequence;
-            this.smokeChecks = org.peers.map(
-                (peer, i) =>
-                    new ChaincodeSmokeCheck(
-                        i === 0 ? `${name}-smoke` : `${name}-smoke-peer${i}`,
-                        {
-                            channel: args.lifecycle!.channel,
-                            chaincodeName: args.chaincodeName,
-                            fn: smoke.fn,
-                            args: smoke.args ? [...smoke.args] : undefined,
-                            waitSeconds: smoke.waitSeconds,
-                            expectedPackageId: this.packageId,
-                            chaincodeAddress: s.address,
-                            // A new package, sequence or server certificate re-runs the check.
-                            triggers: [this.packageId, sequence.apply(String), fromDeclared((d) => d.certificates?.serverCertPem ?? "")],
-                            awaitSequence: definition ? undefined : lifecycle.approvedSequence,
-                            commitWaitSeconds: definition ? undefined : smoke.commitWaitSeconds,
-                            peerEndpoint: peer.endpoint,
-                            peerTlsCaPem: peer.tlsCaPem ?? org.peerTlsCaPem,
-                            peerHostOverride: peer.hostOverride,
-                            clientTlsCertPem: org.clientTlsCertPem,
-                            clientTlsKeyPem: org.clientTlsKeyPem,
-                            mspId: org.mspId,
-                            adminCertPem: org.adminCertPem,
-                            ...adminKeyInputs(org),
-                            timeoutSeconds: args.lifecycle!.timeoutSeconds,
-                            settingNames: { ...orgPeerSettingNames(org, i), fn: "smokeFunction", args: "smokeArgs", waitSeconds: "smokeWaitSeconds" },
-                        },
-                        { parent: this, dependsOn: [definition ?? lifecycle.approval, this.service] },
-                    ),
-            );
+            const checks = smokeCheckArgs(name, {
+                chaincodeName: args.chaincodeName,
+                lifecycle: args.lifecycle!,
+                fn: smoke.fn,
+                args: smoke.args,
+                waitSeconds: smoke.waitSeconds,
+                commitWaitSeconds: smoke.commitWaitSeconds,
+                expectedPackageId: this.packageId,
+                chaincodeAddress: s.address,
+                // A new package, sequence or server certificate re-runs the check.
+                triggers: [this.packageId, sequence.apply(String), fromDeclared((d) => d.certificates?.serverCertPem ?? "")],
+                awaitSequence: definition ? undefined : lifecycle.approvedSequence,
+            });
+            this.smokeChecks = checks.map((check) => new ChaincodeSmokeCheck(check.name, check.args, { parent: this, dependsOn: [definition ?? lifecycle.approval, this.service] }));
             this.smokeCheck = this.smokeChecks[0];
         }
 
@@ -452,7 +436,7 @@ function serviceArgs(
         runAsUser: args.runAsUser,
         env: args.env,
         imagePullSecrets: args.imagePullSecrets,
-        peerAccess: { ...args.peerAccess, peerNamespaces: peerNamespacesOf(args.lifecycle?.org.peers.map((peer) => peer.endpoint) ?? []) },
+        peerAccess: { ...args.peerAccess, peerNamespaces: peerNamespacesOf(args.lifecycle?.org.peers.map((peer) => peer.endpoint as string) ?? []) },
         serviceType: args.serviceType,
         loadBalancerSubnet: args.loadBalancerSubnet,
         port: s.port,

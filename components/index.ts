@@ -20,9 +20,6 @@ export {
     ChaincodeLifecycle,
     type ChaincodeLifecycleArgs,
     type FabricOrgArgs,
-    type HsmKeyArgs,
-    type OrgPeerArgs,
-    type OrdererArgs,
 } from "./lifecycle";
 export { AksCluster, type AksClusterArgs } from "./aks";
 export { ChaincodeImage, type ChaincodeImageArgs } from "./imageBuild";

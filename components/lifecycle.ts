@@ -1,35 +1,25 @@
 import * as pulumi from "@pulumi/pulumi";
-import { encodeEndorsementPolicy, checkHsmCertificate, checkHsmField, checkSigningKeyPem } from "./fabric";
-import { ChaincodeApproval, ChaincodeDefinition, ChaincodeInstall, type CollectionArgs, type PeerTargetArgs } from "./providers";
+import { encodeEndorsementPolicy, type HsmSettingNames } from "./fabric";
+import { lifecycleResourceArgs } from "./fabricResourceArgs";
+import { ChaincodeApproval, ChaincodeDefinition, ChaincodeInstall, type CollectionArgs, type HsmKeyArgs, type OrdererArgs, type PeerArgs } from "./providers";
 import { ADMIN_HSM_INPUTS } from "./providers/shared";
-import { HiddenValue, InvalidSettingError } from "./validation/errors";
+import { adminKeyChecks } from "./validation/adminKey";
+import { DescribedValue, InvalidSettingError } from "./validation/errors";
 import { checkChannelName, checkOneOrdererSetting, checkSeconds, checkHost, checkHostPort, checkMspId } from "./validation/fabric";
 import { checkCertificateBundlePem, checkKeyMatchesCertificate, checkPrivateKeyPem } from "./validation/pem";
 import { checkIntegerInRange } from "./validation/kubernetes";
 import { checkArgs } from "./validation/resourceError";
 
-/** A peer of this org. */
-export interface OrgPeerArgs {
-    /** gRPC endpoint, host:port. */
-    readonly endpoint: string;
-    /** PEM of the CA of the peer's TLS certificate. Defaults to the org's peerTlsCaPem. */
-    readonly tlsCaPem?: pulumi.Input<string>;
-    /** TLS server name when it differs from the endpoint's host. Defaults to none. */
-    readonly hostOverride?: pulumi.Input<string>;
-}
-
-export interface OrdererArgs {
-    readonly endpoint: pulumi.Input<string>;
-    readonly tlsCaPem: pulumi.Input<string>;
-    readonly hostOverride?: pulumi.Input<string>;
-}
-
 /** The org this stack acts for: its admin installs and approves on its peers. */
 export interface FabricOrgArgs {
     /** MSP ID, e.g. "Org1MSP". */
     readonly mspId: string;
-    /** Peers to install on; the first endorses the approval and answers the smoke check. */
-    readonly peers: readonly OrgPeerArgs[];
+    /**
+     * Peers to install on; the first endorses the approval and answers the
+     * smoke check. Their endpoints must be known while the program runs (the
+     * NetworkPolicy admits the peers' namespaces from them).
+     */
+    readonly peers: readonly PeerArgs[];
     /** TLS CA of the org's peers, for peers that give none. */
     readonly peerTlsCaPem?: pulumi.Input<string>;
     /** Certificate of an admin of the org. */
@@ -42,31 +32,6 @@ export interface FabricOrgArgs {
     readonly clientTlsCertPem?: pulumi.Input<string>;
     /** Its key; kept secret. Defaults to none. */
     readonly clientTlsKeyPem?: pulumi.Input<string>;
-}
-
-/** Where an HSM holds an admin's private key (the Gateway client's PKCS#11 signer signs with it). */
-export interface HsmKeyArgs {
-    /** Absolute path of the PKCS#11 library, e.g. /usr/lib/softhsm/libsofthsm2.so. */
-    readonly library: string;
-    /** Label of the token that holds the key. */
-    readonly tokenLabel: string;
-    /** The key's CKA_ID, as text. */
-    readonly keyId: string;
-    /** The token's user PIN; kept secret. */
-    readonly pin: pulumi.Input<string>;
-}
-
-/** The org's admin key as the Fabric resources take it: adminKeyPem, or the adminHsm inputs. */
-export function adminKeyInputs(org: FabricOrgArgs): {
-    adminKeyPem?: pulumi.Input<string>;
-    adminHsmLibrary?: string;
-    adminHsmTokenLabel?: string;
-    adminHsmKeyId?: string;
-    adminHsmPin?: pulumi.Input<string>;
-} {
-    if (!org.adminHsm) return { adminKeyPem: org.adminKeyPem };
-    const { library, tokenLabel, keyId, pin } = org.adminHsm;
-    return { adminHsmLibrary: library, adminHsmTokenLabel: tokenLabel, adminHsmKeyId: keyId, adminHsmPin: pin };
 }
 
 export interface ChaincodeLifecycleArgs {
@@ -103,7 +68,7 @@ export interface ChaincodeLifecycleArgs {
     /** This stack commits the definition (false: install and approve only, another org commits). Defaults to true. */
     readonly commit?: boolean;
     /** Endorsing peers of the other orgs for the commit (one per org). Defaults to none. */
-    readonly commitPeers?: readonly PeerTargetArgs[];
+    readonly commitPeers?: readonly PeerArgs[];
     /** Orgs that must have approved before the commit (e.g. MSP IDs read from other orgs' stacks). Defaults to every org of the channel. */
     readonly requiredApprovals?: readonly pulumi.Input<string>[];
     /** Deadline of each Fabric call, seconds. Defaults to 30. */
@@ -165,110 +130,29 @@ export class ChaincodeLifecycle extends pulumi.ComponentResource {
     ) {
         super("fabric-ccaas:index:ChaincodeLifecycle", name, {}, opts);
         checkArgs(this, () => checkLifecycleArgs(args));
-        const child = { parent: this };
-        const { org } = args;
-        const orgs = actingOrgs(name, args);
-        const identityOf = (acting: FabricOrgArgs) => ({
-            mspId: acting.mspId,
-            adminCertPem: acting.adminCertPem,
-            ...adminKeyInputs(acting),
-            clientTlsCertPem: acting.clientTlsCertPem,
-            clientTlsKeyPem: acting.clientTlsKeyPem,
-            timeoutSeconds: args.timeoutSeconds,
+        const planned = pulumi.output(args.plan);
+        const declared = lifecycleResourceArgs(name, args, {
+            chaincodeName: args.chaincodeName,
+            version: args.version,
+            packageBase64: args.packageBase64,
+            packageId: args.packageId,
+            // Absent (not sent) when nothing was planned, as before the plan could arrive as an Input.
+            plannedSequence: planned.apply((plan) => plan?.sequence) as pulumi.Output<number>,
+            plannedChange: planned.apply((plan) => plan?.change) as pulumi.Output<string>,
         });
-        const peerConnection = (acting: FabricOrgArgs, peer: OrgPeerArgs) => ({
-            peerEndpoint: peer.endpoint,
-            peerTlsCaPem: peer.tlsCaPem ?? acting.peerTlsCaPem,
-            peerHostOverride: peer.hostOverride,
-        });
-        const definitionNames = {
-            ...DEFINITION_SETTING_NAMES,
-            ordererEndpoint: "orderer.endpoint",
-            ordererTlsCaPem: "orderer.tlsCaPem",
-            ordererHostOverride: "orderer.hostOverride",
-        };
-
-        const installsByOrg = orgs.map(({ org: acting, prefix, settingPrefix }) =>
-            acting.peers.map(
-                (peer, index) =>
-                    new ChaincodeInstall(
-                        `${prefix}-install-${index}`,
-                        {
-                            ...identityOf(acting),
-                            ...peerConnection(acting, peer),
-                            packageBase64: args.packageBase64,
-                            packageId: args.packageId,
-                            settingNames: orgPeerSettingNames(acting, index, settingPrefix),
-                        },
-                        child,
-                    ),
-            ),
-        );
-        this.installs = installsByOrg.flat();
+        this.installs = declared.installs.flat().map((install) => new ChaincodeInstall(install.name, install.args, { parent: this }));
         this.installedPackageId = this.installs[0].packageId;
 
-        const definitionFields = {
-            channel: args.channel,
-            name: args.chaincodeName,
-            version: args.version,
-            sequence: args.sequence ?? "auto",
-            endorsementPolicy: args.endorsementPolicy,
-            collections: args.collections,
-            initRequired: args.initRequired,
-            ordererEndpoint: args.orderer?.endpoint,
-            ordererTlsCaPem: args.orderer?.tlsCaPem,
-            ordererHostOverride: args.orderer?.hostOverride,
-            orderers: args.orderers?.map((target) => ({ endpoint: target.endpoint, tlsCaPem: target.tlsCaPem, hostOverride: target.hostOverride })),
-            // Absent (not sent) when nothing was planned, as before the plan could arrive as an Input.
-            plannedSequence: pulumi.output(args.plan).apply((plan) => plan?.sequence) as pulumi.Output<number>,
-            plannedChange: pulumi.output(args.plan).apply((plan) => plan?.change) as pulumi.Output<string>,
-        };
         // Every approval waits for every install, so the orgs' approvals go out together (one block, not one each).
         const installs = this.installs;
         const approvalDependencies = Promise.resolve(args.approvalsWaitFor ?? []).then((waitFor) => [...installs, ...waitFor]);
-        this.approvals = orgs.map(
-            ({ org: acting, prefix, settingPrefix }) =>
-                new ChaincodeApproval(
-                    `${prefix}-approval`,
-                    {
-                        ...identityOf(acting),
-                        ...peerConnection(acting, acting.peers[0]),
-                        ...definitionFields,
-                        packageId: this.installedPackageId,
-                        settingNames: { ...orgPeerSettingNames(acting, 0, settingPrefix), ...definitionNames },
-                    },
-                    { parent: this, dependsOn: approvalDependencies },
-                ),
+        this.approvals = declared.approvals.map(
+            (approval) => new ChaincodeApproval(approval.name, { ...approval.args, packageId: this.installedPackageId }, { parent: this, dependsOn: approvalDependencies }),
         );
         this.approval = this.approvals[0];
         this.approvedSequence = this.approval.approvedSequence;
-        this.approvedBy = this.approval.approvalTxId.apply(() => org.mspId);
-
-        if (args.commit ?? true) {
-            const firstPeerOf = (acting: FabricOrgArgs): PeerTargetArgs => ({
-                endpoint: acting.peers[0].endpoint,
-                tlsCaPem: acting.peers[0].tlsCaPem ?? acting.peerTlsCaPem,
-                hostOverride: acting.peers[0].hostOverride,
-                mspId: acting.mspId,
-            });
-            const otherOrgPeers = orgs.slice(1).map(({ org: acting }) => firstPeerOf(acting));
-            this.definition = new ChaincodeDefinition(
-                `${name}-definition`,
-                {
-                    ...identityOf(org),
-                    ...definitionFields,
-                    peers: [firstPeerOf(org), ...otherOrgPeers, ...(args.commitPeers ?? [])],
-                    requiredApprovals: args.requiredApprovals ? [...args.requiredApprovals] : undefined,
-                    settingNames: {
-                        ...definitionNames,
-                        "peers[0].tlsCaPem": org.peers[0].tlsCaPem === undefined ? "peerTlsCaPem" : "peers[0].tlsCaPem",
-                        ...Object.fromEntries(orgs.slice(1).map(({ settingPrefix }, k) => [`peers[${k + 1}]`, `${settingPrefix}peers[0]`])),
-                        ...Object.fromEntries((args.commitPeers ?? []).map((_, i) => [`peers[${i + 1 + otherOrgPeers.length}]`, `commitPeers[${i}]`])),
-                    },
-                },
-                { parent: this, dependsOn: this.approvals },
-            );
-        }
+        this.approvedBy = this.approval.approvalTxId.apply(() => args.org.mspId);
+        this.definition = declared.definition && new ChaincodeDefinition(declared.definition.name, declared.definition.args, { parent: this, dependsOn: this.approvals });
         this.registerOutputs({ installedPackageId: this.installedPackageId, approvedSequence: this.approvedSequence });
     }
 }
@@ -278,35 +162,6 @@ function checkKnownHost(setting: string, host: pulumi.Input<string> | undefined)
     if (host !== undefined && host !== "" && !pulumi.Output.isInstance(host)) checkHost(setting, host);
 }
 
-/** Definition inputs under the names the user gives them. */
-const DEFINITION_SETTING_NAMES = { name: "chaincodeName", version: "chaincodeVersion", collections: "collectionsFile", timeoutSeconds: "fabricTimeoutSeconds" };
-
-/** The orgs this stack acts for, `org` first: the resource-name prefix and the setting prefix of each. */
-function actingOrgs(name: string, args: ChaincodeLifecycleArgs): Array<{ org: FabricOrgArgs; prefix: string; settingPrefix: string }> {
-    return [
-        // The first org's resources keep the names they had before other orgs existed.
-        { org: args.org, prefix: name, settingPrefix: "" },
-        ...(args.otherOrgs ?? []).map((org, k) => ({ org, prefix: `${name}-${org.mspId}`, settingPrefix: `otherOrgs[${k}].` })),
-    ];
-}
-
-/**
- * A resource's peer inputs named as the user wrote them: the org's peer
- * `index`, its CA its own or the org's; `settingPrefix` is "" for the first
- * org and "otherOrgs[k]." for the others.
- */
-export function orgPeerSettingNames(org: FabricOrgArgs, index: number, settingPrefix = ""): Record<string, string> {
-    const names: Record<string, string> = {
-        peerEndpoint: `${settingPrefix}peers[${index}].endpoint`,
-        peerTlsCaPem: org.peers[index]?.tlsCaPem === undefined ? `${settingPrefix}peerTlsCaPem` : `${settingPrefix}peers[${index}].tlsCaPem`,
-        peerHostOverride: `${settingPrefix}peers[${index}].hostOverride`,
-        timeoutSeconds: "fabricTimeoutSeconds",
-    };
-    // The first org's identity keys are the inputs' own names; another org's are under its prefix.
-    if (settingPrefix) for (const key of ["mspId", "adminCertPem", "adminKeyPem", ...Object.values<string>(ADMIN_HSM_INPUTS), "clientTlsCertPem", "clientTlsKeyPem"]) names[key] = `${settingPrefix}${key}`;
-    return names;
-}
-
 /** One org's identity and peers, named with `prefix` ("" for the first org, "otherOrgs[k]." for the others). */
 function checkOrgArgs(org: FabricOrgArgs, prefix: string): void {
     checkMspId(`${prefix}mspId`, org?.mspId);
@@ -314,6 +169,9 @@ function checkOrgArgs(org: FabricOrgArgs, prefix: string): void {
         throw new InvalidSettingError(`${prefix}peers`, org.peers, "at least one peer of the org ({endpoint: host:port})");
     }
     org.peers.forEach((peer, i) => {
+        if (pulumi.Output.isInstance(peer?.endpoint)) {
+            throw new InvalidSettingError(`${prefix}peers[${i}].endpoint`, new DescribedValue("an Output"), "a host:port known while the program runs: the NetworkPolicy admits the peers' namespaces from it");
+        }
         checkHostPort(`${prefix}peers[${i}].endpoint`, peer?.endpoint);
         checkKnownHost(`${prefix}peers[${i}].hostOverride`, peer.hostOverride);
     });
@@ -328,32 +186,24 @@ function checkOrgArgs(org: FabricOrgArgs, prefix: string): void {
         if (typeof pem === "string") checkCertificateBundlePem(`${prefix}${setting}`, pem);
     }
     // The admin signs Fabric messages (a key type Fabric MSPs verify); the client TLS key only does TLS.
-    const pairs: Array<[string, unknown, unknown, (setting: string, key: unknown) => string]> = [
-        ["adminKeyPem", org.adminKeyPem, org.adminCertPem, checkSigningKeyPem],
-        ["clientTlsKeyPem", org.clientTlsKeyPem, org.clientTlsCertPem, checkPrivateKeyPem],
-    ];
-    for (const [setting, key, cert, checkKey] of pairs) {
-        const named = `${prefix}${setting}`;
-        if (typeof key === "string" && typeof cert === "string") checkKeyMatchesCertificate(named, checkKey(named, key), cert);
+    if (typeof org.clientTlsKeyPem === "string" && typeof org.clientTlsCertPem === "string") {
+        const named = `${prefix}clientTlsKeyPem`;
+        checkKeyMatchesCertificate(named, checkPrivateKeyPem(named, org.clientTlsKeyPem), org.clientTlsCertPem);
     }
     checkAdminKeySource(org, prefix);
 }
 
-/** The admin's key comes from exactly one place: adminKeyPem, or an HSM (adminHsm). */
+/** The admin's key comes from exactly one place: adminKeyPem, or an HSM (adminHsm); values known later are the providers' to check. */
 function checkAdminKeySource(org: FabricOrgArgs, prefix: string): void {
-    if (org.adminHsm === undefined) {
-        if (org.adminKeyPem === undefined) throw new InvalidSettingError(`${prefix}adminKeyPem`, undefined, "the admin's private key (PEM, as a secret), or adminHsm when an HSM holds it");
-        return;
+    const names = {
+        keyPem: `${prefix}adminKeyPem`,
+        certPem: `${prefix}adminCertPem`,
+        hsm: "adminHsm",
+        hsmFields: Object.fromEntries(Object.entries(ADMIN_HSM_INPUTS).map(([field, input]) => [field, `${prefix}${input}`])) as HsmSettingNames,
+    };
+    for (const rule of adminKeyChecks({ keyPem: org.adminKeyPem, hsm: org.adminHsm, certPem: org.adminCertPem }, names)) {
+        if (!rule.reads.some((value) => pulumi.Output.isInstance(value))) rule.check();
     }
-    if (org.adminKeyPem !== undefined) {
-        throw new InvalidSettingError(`${prefix}adminKeyPem`, new HiddenValue("set"), "either adminKeyPem or adminHsm, not both (one admin key)");
-    }
-    for (const field of Object.keys(ADMIN_HSM_INPUTS) as Array<keyof HsmKeyArgs>) {
-        const value = org.adminHsm[field];
-        // A PIN known only later (a secret Output) is checked by the providers.
-        if (field !== "pin" || typeof value === "string") checkHsmField(field, `${prefix}${ADMIN_HSM_INPUTS[field]}`, value);
-    }
-    if (typeof org.adminCertPem === "string") checkHsmCertificate(`${prefix}adminCertPem`, org.adminCertPem);
 }
 
 /** Checks the plain lifecycle arguments; throws InvalidSettingError naming the setting. */

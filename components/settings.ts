@@ -2,8 +2,8 @@ import { AKS_NETWORK_POLICIES, type AksClusterArgs, type AksRegistry, checkAksAr
 import { AKS_LOGINS } from "./aksKubeconfig";
 import { checkExternalChaincodeArgs, DEFAULT_NAMESPACE, defaultServiceName, type ExternalChaincodeArgs } from "./externalChaincode";
 import { type ChaincodeImageArgs, IMAGE_BUILD_TOOLS, checkImageArgs } from "./imageBuild";
-import type { ChaincodeLifecycleArgs, FabricOrgArgs, OrdererArgs, OrgPeerArgs } from "./lifecycle";
-import { DEFAULT_SMOKE_FUNCTION, DEFAULT_SMOKE_WAIT_SECONDS, type PeerTargetArgs } from "./providers";
+import type { ChaincodeLifecycleArgs, FabricOrgArgs } from "./lifecycle";
+import { DEFAULT_SMOKE_FUNCTION, DEFAULT_SMOKE_WAIT_SECONDS, type OrdererArgs, type PeerArgs } from "./providers";
 import { readCollectionsFile, readIndexDir } from "./settingFiles";
 import { SERVICE_TYPES } from "./service";
 import { checkTlsArgs } from "./tls";
@@ -418,7 +418,7 @@ function readLifecycle(read: ConfigReader, config: ConfigSource, secrets: Lifecy
         plain: (key) => read.string(key),
         secret: (key) => secrets[key],
     });
-    const peers = read.objectArray<OrgPeerArgs>("peers", { endpoint: "string" }, { tlsCaPem: "string", hostOverride: "string" });
+    const peers = read.objectArray<PeerArgs>("peers", { endpoint: "string" }, { tlsCaPem: "string", hostOverride: "string" });
     if (peers === undefined || peers.length === 0) {
         throw new InvalidSettingError("peers", config.get("peers"), "a list of the org's peers, each {endpoint: host:port, tlsCaPem?, hostOverride?}");
     }
@@ -462,7 +462,7 @@ function readLifecycle(read: ConfigReader, config: ConfigSource, secrets: Lifecy
         initRequired: read.boolean("initRequired") ?? false,
         collections: optional(read.string("collectionsFile"), (file) => readCollectionsFile(file)),
         commit: read.boolean("commit"),
-        commitPeers: read.objectArray<PeerTargetArgs>("commitPeers", { endpoint: "string", mspId: "string" }, { tlsCaPem: "string", hostOverride: "string" }),
+        commitPeers: read.objectArray<PeerArgs>("commitPeers", { endpoint: "string", mspId: "string" }, { tlsCaPem: "string", hostOverride: "string" }),
         requiredApprovals: read.stringArray("requiredApprovals"),
         approvalStacks: readApprovalStacks(read),
         timeoutSeconds: read.integer("fabricTimeoutSeconds") ?? 30,
@@ -515,7 +515,7 @@ function readAdminKey(source: OrgKeySource): Pick<FabricOrgArgs, "adminKeyPem" |
 
 interface OtherOrgSetting {
     mspId: string;
-    peers: OrgPeerArgs[];
+    peers: PeerArgs[];
     peerTlsCaPem?: string;
     adminCertPem: string;
     adminKeyPem?: string;

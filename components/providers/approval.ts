@@ -8,7 +8,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { type ApprovedDefinition, approveForMyOrg, definitionDifferences, queryApproved, queryCommitted } from "../fabric";
 import { InvalidSettingError } from "../validation/errors";
 import { compact, definitionFieldsFromNetwork, desiredDefinition, planSequence, requirePlanStillHolds } from "./lifecycle-plan";
-import { type DefinitionArgs, type OrdererConnectionArgs, type PeerConnectionArgs, type SignerArgs, type TransportArgs, type SettingNamesArgs, withSecretInputs, withSecretOutputs, FABRIC_RESOURCE_MODULE, FABRIC_SECRET_INPUTS } from "./resource-args";
+import { type DefinitionArgs, type OrdererConnectionArgs, type PeerConnectionArgs, type SignerArgs, type TransportArgs, type SettingNamesArgs, flatProviderInputs, withSecretInputs, withSecretOutputs, FABRIC_RESOURCE_MODULE, FABRIC_SECRET_INPUTS } from "./resource-args";
 import {
     adminIdentity,
     type AdminInputs,
@@ -140,7 +140,7 @@ export class ChaincodeApproval extends pulumi.dynamic.Resource {
         super(
             chaincodeApprovalProvider,
             name,
-            { ...withSecretInputs(args, secrets), sequence: args.sequence ?? "auto", approvedSequence: undefined, approvalTxId: undefined },
+            { ...withSecretInputs(flatProviderInputs(args), secrets), sequence: args.sequence ?? "auto", approvedSequence: undefined, approvalTxId: undefined },
             withSecretOutputs(opts, secrets),
             FABRIC_RESOURCE_MODULE,
             "ChaincodeApproval",

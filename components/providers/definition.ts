@@ -11,7 +11,7 @@ import { checkCommitReadiness, commitDefinition, definitionDifferences, type Enc
 import { InvalidSettingError } from "../validation/errors";
 import { checkSeconds, checkHostPort } from "../validation/fabric";
 import { compact, definitionFieldsFromNetwork, desiredDefinition, planSequence, requirePlanStillHolds } from "./lifecycle-plan";
-import { type DefinitionArgs, type OrdererConnectionArgs, type PeerTargetArgs, type SignerArgs, type TransportArgs, type SettingNamesArgs, withSecretInputs, withSecretOutputs, FABRIC_RESOURCE_MODULE, FABRIC_SECRET_INPUTS } from "./resource-args";
+import { type DefinitionArgs, type OrdererConnectionArgs, type PeerArgs, type SignerArgs, type TransportArgs, type SettingNamesArgs, flatProviderInputs, withSecretInputs, withSecretOutputs, FABRIC_RESOURCE_MODULE, FABRIC_SECRET_INPUTS } from "./resource-args";
 import {
     adminIdentity,
     type AdminInputs,
@@ -261,7 +261,7 @@ export const chaincodeDefinitionProvider = providerShell<ChaincodeDefinitionInpu
 
 export interface ChaincodeDefinitionArgs extends DefinitionArgs, TransportArgs, SignerArgs, OrdererConnectionArgs, SettingNamesArgs {
     /** Endorsing peers, one per org (enough to satisfy /Channel/Application/LifecycleEndorsement); the first answers queries. */
-    readonly peers: pulumi.Input<pulumi.Input<PeerTargetArgs>[]>;
+    readonly peers: pulumi.Input<pulumi.Input<PeerArgs>[]>;
     /** MSP IDs that must have approved before committing. Defaults to every org of the channel. */
     readonly requiredApprovals?: pulumi.Input<pulumi.Input<string>[]>;
     /** While approvals are missing, keep checking readiness this long before failing, seconds. Defaults to 10. */
@@ -279,7 +279,7 @@ export class ChaincodeDefinition extends pulumi.dynamic.Resource {
         super(
             chaincodeDefinitionProvider,
             name,
-            { ...withSecretInputs(args, secrets), sequence: args.sequence ?? "auto", committedSequence: undefined, approvals: undefined, commitTxId: undefined },
+            { ...withSecretInputs(flatProviderInputs(args), secrets), sequence: args.sequence ?? "auto", committedSequence: undefined, approvals: undefined, commitTxId: undefined },
             withSecretOutputs(opts, secrets),
             FABRIC_RESOURCE_MODULE,
             "ChaincodeDefinition",

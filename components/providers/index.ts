@@ -20,9 +20,11 @@ export {
 export {
     CollectionArgs,
     DefinitionArgs,
+    HsmKeyArgs,
+    OrdererArgs,
     OrdererConnectionArgs,
+    PeerArgs,
     PeerConnectionArgs,
-    PeerTargetArgs,
     SignerArgs,
     TransportArgs,
 } from "./resource-args";

@@ -26,7 +26,7 @@ import {
     checkConnection,
     type SettingNamesInputs,
 } from "./shared";
-import { type PeerConnectionArgs, type SignerArgs, type TransportArgs, type SettingNamesArgs, withSecretInputs, withSecretOutputs, FABRIC_RESOURCE_MODULE, FABRIC_SECRET_INPUTS } from "./resource-args";
+import { type PeerConnectionArgs, type SignerArgs, type TransportArgs, type SettingNamesArgs, flatProviderInputs, withSecretInputs, withSecretOutputs, FABRIC_RESOURCE_MODULE, FABRIC_SECRET_INPUTS } from "./resource-args";
 
 export interface ChaincodeInstallInputs extends PeerConnectionInputs, AdminInputs, SettingNamesInputs {
     /** The package file, base64. */
@@ -150,6 +150,6 @@ export class ChaincodeInstall extends pulumi.dynamic.Resource {
 
     constructor(name: string, args: ChaincodeInstallArgs, opts?: pulumi.CustomResourceOptions) {
         const secrets = FABRIC_SECRET_INPUTS.ChaincodeInstall;
-        super(chaincodeInstallProvider, name, { ...withSecretInputs(args, secrets), label: undefined }, withSecretOutputs(opts, secrets), FABRIC_RESOURCE_MODULE, "ChaincodeInstall");
+        super(chaincodeInstallProvider, name, { ...withSecretInputs(flatProviderInputs(args), secrets), label: undefined }, withSecretOutputs(opts, secrets), FABRIC_RESOURCE_MODULE, "ChaincodeInstall");
     }
 }

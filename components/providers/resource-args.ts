@@ -1,6 +1,7 @@
 /** Argument types and options shared by the Fabric dynamic resources (program side, not the provider process). */
 
 import * as pulumi from "@pulumi/pulumi";
+import { FLAT_INPUTS } from "./shared";
 
 /** The Fabric dynamic resources: their type tokens are `pulumi-nodejs:dynamic/fabric:<name>`. */
 export const FABRIC_RESOURCE_MODULE = "fabric";
@@ -31,13 +32,37 @@ export function withSecretOutputs(opts: pulumi.CustomResourceOptions | undefined
  * The inputs with each of `keys` wrapped as a secret, so a caller who passes
  * plain strings still gets ciphertext in the state's inputs and outputs.
  */
-export function withSecretInputs<T extends object>(args: T, keys: readonly (keyof T)[]): T {
-    const wrapped = { ...args } as Record<string, unknown>;
+export function withSecretInputs(inputs: Record<string, unknown>, keys: readonly string[]): Record<string, unknown> {
+    const wrapped = { ...inputs };
     for (const key of keys) {
-        const value = wrapped[key as string];
-        if (value !== undefined) wrapped[key as string] = pulumi.secret(value as pulumi.Input<unknown>);
+        const value = wrapped[key];
+        if (value !== undefined) wrapped[key] = pulumi.secret(value as pulumi.Input<unknown>);
     }
-    return wrapped as T;
+    return wrapped;
+}
+
+/** The nested arguments of the Fabric resources that their inputs hold flat. */
+interface NestedArguments {
+    readonly peer?: PeerArgs;
+    readonly orderer?: OrdererArgs;
+    readonly adminHsm?: HsmKeyArgs;
+}
+
+/**
+ * The one translation from a resource's arguments to the flat inputs its
+ * provider and the state hold (FLAT_INPUTS: peer.endpoint is peerEndpoint);
+ * everything else passes as it is.
+ */
+export function flatProviderInputs(args: NestedArguments & object): Record<string, unknown> {
+    const { peer, orderer, adminHsm, ...rest } = args;
+    const nested: Record<keyof typeof FLAT_INPUTS, object | undefined> = { peer, orderer, adminHsm };
+    const flat: Record<string, unknown> = { ...rest };
+    for (const [argument, fields] of Object.entries(FLAT_INPUTS) as Array<[keyof typeof FLAT_INPUTS, Record<string, string>]>) {
+        const given = nested[argument] as Record<string, unknown> | undefined;
+        if (given === undefined) continue;
+        for (const [field, input] of Object.entries(fields)) if (given[field] !== undefined) flat[input] = given[field];
+    }
+    return flat;
 }
 
 /** How the user spelled the inputs, for check failures. */
@@ -66,26 +91,46 @@ export interface CollectionArgs {
     readonly endorsementPolicy?: pulumi.Input<string>;
 }
 
-/** One endorsing peer for the commit. */
-export interface PeerTargetArgs {
-    /** host:port */
+/**
+ * A peer, the one shape every argument that names a peer takes: an org's
+ * peers, the peer a resource talks to, the commit's endorsers.
+ */
+export interface PeerArgs {
+    /** gRPC endpoint, host:port. */
     readonly endpoint: pulumi.Input<string>;
-    /** PEM of the CA of the peer's TLS certificate. Required: admin-signed requests go over TLS only. */
+    /** PEM of the CA of the peer's TLS certificate. Required: admin-signed requests go over TLS only (an org's peers default to its peerTlsCaPem). */
     readonly tlsCaPem?: pulumi.Input<string>;
-    /** TLS server name when it differs from the host in endpoint. Defaults to none. */
+    /** TLS server name when it differs from the endpoint's host. Defaults to none. */
     readonly hostOverride?: pulumi.Input<string>;
-    /** The peer's org; lets a readiness failure show how that org's approval differs. Defaults to none. */
+    /** The peer's org, for a peer of another org (a commit's endorser): a readiness failure then shows how that org's approval differs. Defaults to none. */
     readonly mspId?: pulumi.Input<string>;
 }
 
-/** How a resource reaches one peer. */
+/** An orderer to broadcast to. */
+export interface OrdererArgs {
+    /** host:port. */
+    readonly endpoint: pulumi.Input<string>;
+    /** PEM of the CA of the orderer's TLS certificate. Required. */
+    readonly tlsCaPem?: pulumi.Input<string>;
+    /** TLS server name of the orderer. Defaults to none. */
+    readonly hostOverride?: pulumi.Input<string>;
+}
+
+/** Where an HSM holds an admin's private key (the Gateway client's PKCS#11 signer signs with it). */
+export interface HsmKeyArgs {
+    /** Absolute path of the PKCS#11 library, e.g. /usr/lib/softhsm/libsofthsm2.so. */
+    readonly library: pulumi.Input<string>;
+    /** Label of the token that holds the key. */
+    readonly tokenLabel: pulumi.Input<string>;
+    /** The key's CKA_ID, as text. */
+    readonly keyId: pulumi.Input<string>;
+    /** The token's user PIN; kept secret. */
+    readonly pin: pulumi.Input<string>;
+}
+
+/** The peer a resource talks to. */
 export interface PeerConnectionArgs {
-    /** Peer gRPC endpoint, host:port. */
-    readonly peerEndpoint: pulumi.Input<string>;
-    /** PEM of the CA that signed the peer's TLS certificate. Required: admin-signed requests go over TLS only. */
-    readonly peerTlsCaPem?: pulumi.Input<string>;
-    /** TLS server name of the peer when it differs from the host in peerEndpoint. Defaults to none. */
-    readonly peerHostOverride?: pulumi.Input<string>;
+    readonly peer: PeerArgs;
 }
 
 /** TLS to peers and orderer, with client certificates for mutual TLS. */
@@ -104,44 +149,24 @@ export interface SignerArgs {
     readonly mspId: pulumi.Input<string>;
     /** Certificate (PEM) of the signing identity. */
     readonly adminCertPem: pulumi.Input<string>;
-    /** Its private key (PEM, secret). Required unless the adminHsm inputs are given. */
+    /** Its private key (PEM, secret). Required unless adminHsm holds it. */
     readonly adminKeyPem?: pulumi.Input<string>;
-    /** With the key in an HSM (PKCS#11, P-256): the absolute path of the PKCS#11 library. */
-    readonly adminHsmLibrary?: pulumi.Input<string>;
-    /** Label of the token that holds the key. */
-    readonly adminHsmTokenLabel?: pulumi.Input<string>;
-    /** The key's CKA_ID, as text. */
-    readonly adminHsmKeyId?: pulumi.Input<string>;
-    /** The token's user PIN (secret). */
-    readonly adminHsmPin?: pulumi.Input<string>;
+    /** The key in an HSM (PKCS#11, ECDSA P-256), instead of adminKeyPem. Defaults to none. */
+    readonly adminHsm?: HsmKeyArgs;
     /** Deadline of each gRPC call, seconds. Defaults to 30. */
     readonly timeoutSeconds?: pulumi.Input<number>;
 }
 
-/** One orderer of a list. */
-export interface OrdererTargetArgs {
-    /** host:port. */
-    readonly endpoint: pulumi.Input<string>;
-    /** PEM of the CA of the orderer's TLS certificate. Required. */
-    readonly tlsCaPem?: pulumi.Input<string>;
-    /** TLS server name of the orderer. Defaults to none. */
-    readonly hostOverride?: pulumi.Input<string>;
-}
-
 /** Where transactions go, and how long to wait for them. */
 export interface OrdererConnectionArgs {
-    /** Orderer to broadcast to, host:port. Defaults to none: the peer's gateway submits. */
-    readonly ordererEndpoint?: pulumi.Input<string>;
-    /** PEM of the CA of the orderer's TLS certificate. Required with ordererEndpoint. */
-    readonly ordererTlsCaPem?: pulumi.Input<string>;
-    /** TLS server name of the orderer. Defaults to none. */
-    readonly ordererHostOverride?: pulumi.Input<string>;
+    /** Orderer to broadcast to. Defaults to none: the peer's gateway submits. */
+    readonly orderer?: OrdererArgs;
     /**
-     * Several orderers instead of ordererEndpoint: on a BFT channel the
-     * transaction goes to all at once and needs a quorum of its consenters;
-     * otherwise they are tried in this order. Defaults to none.
+     * Several orderers instead of orderer: on a BFT channel the transaction
+     * goes to all at once and needs a quorum of its consenters; otherwise
+     * they are tried in this order. Defaults to none.
      */
-    readonly orderers?: pulumi.Input<pulumi.Input<OrdererTargetArgs>[]>;
+    readonly orderers?: pulumi.Input<pulumi.Input<OrdererArgs>[]>;
     /** How long to wait for the transaction to be committed, seconds. Defaults to 120. */
     readonly commitTimeoutSeconds?: pulumi.Input<number>;
 }

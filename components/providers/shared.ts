@@ -19,11 +19,9 @@ import {
     type IdentityPem,
     type SubmitOptions,
     checkDefinitionName,
-    checkHsmCertificate,
-    checkHsmField,
-    checkSigningKeyPem,
 } from "../fabric";
-import { HiddenValue, InvalidSettingError } from "../validation/errors";
+import { adminKeyChecks } from "../validation/adminKey";
+import { InvalidSettingError } from "../validation/errors";
 import { checkChannelName, checkOneOrdererSetting, checkSeconds, checkChaincodeVersion, checkHost, checkHostPort, checkMspId } from "../validation/fabric";
 import { checkCertificateBundlePem, checkCertificatePem, checkKeyMatchesCertificate, checkPrivateKeyPem } from "../validation/pem";
 
@@ -120,14 +118,18 @@ export class FailureCollector {
     }
 }
 
-/** The user's name for a property path: its longest mapped prefix (ending at a '.' or '[' boundary) renamed. */
+/**
+ * The user's name for a property path: its longest mapped prefix (ending at a
+ * '.' or '[' boundary) renamed; unmapped, a flat input is named by the
+ * nested argument it came from (peerEndpoint is peer.endpoint).
+ */
 export function userSettingName(property: string, settingNames: Readonly<Record<string, string>>): string {
     let best = "";
     for (const prefix of Object.keys(settingNames)) {
         const boundary = property.length === prefix.length || property[prefix.length] === "." || property[prefix.length] === "[";
         if (property.startsWith(prefix) && boundary && prefix.length > best.length) best = prefix;
     }
-    return best ? settingNames[best] + property.slice(best.length) : property;
+    return best ? settingNames[best] + property.slice(best.length) : (NESTED_ARGUMENT_OF[property] ?? property);
 }
 
 // ---------------------------------------------------------------------------
@@ -165,8 +167,23 @@ export interface AdminInputs {
     adminHsmPin?: string;
 }
 
-/** The HSM inputs by HsmKey field: errors name them so. */
-export const ADMIN_HSM_INPUTS: HsmSettingNames = { library: "adminHsmLibrary", tokenLabel: "adminHsmTokenLabel", keyId: "adminHsmKeyId", pin: "adminHsmPin" };
+/**
+ * The flat inputs (as the providers and the state hold them, so each field
+ * diffs on its own) of the nested arguments peer, orderer and adminHsm.
+ */
+export const FLAT_INPUTS = {
+    peer: { endpoint: "peerEndpoint", tlsCaPem: "peerTlsCaPem", hostOverride: "peerHostOverride" },
+    orderer: { endpoint: "ordererEndpoint", tlsCaPem: "ordererTlsCaPem", hostOverride: "ordererHostOverride" },
+    adminHsm: { library: "adminHsmLibrary", tokenLabel: "adminHsmTokenLabel", keyId: "adminHsmKeyId", pin: "adminHsmPin" },
+} as const;
+
+/** The HSM inputs by HsmKey field. */
+export const ADMIN_HSM_INPUTS: HsmSettingNames = FLAT_INPUTS.adminHsm;
+
+/** A flat input's nested argument path, e.g. peerEndpoint -> peer.endpoint. */
+const NESTED_ARGUMENT_OF: Readonly<Record<string, string>> = Object.fromEntries(
+    Object.entries(FLAT_INPUTS).flatMap(([argument, fields]) => Object.entries(fields).map(([field, flat]) => [flat, `${argument}.${field}`])),
+);
 
 /** True when the admin's key is in an HSM (any adminHsm input given). */
 export function adminKeyInHsm(inputs: AdminInputs): boolean {
@@ -241,27 +258,14 @@ export function checkClientTls(collector: FailureCollector, inputs: { clientTlsC
 
 export function checkAdmin(collector: FailureCollector, inputs: AdminInputs): void {
     collector.check("mspId", inputs.mspId, () => checkMspId("mspId", inputs.mspId));
-    const inHsm = adminKeyInHsm(inputs);
-    collector.check("adminCertPem", inputs.adminCertPem, () => {
-        const certPem = checkCertificatePem("adminCertPem", inputs.adminCertPem);
-        if (inHsm) checkHsmCertificate("adminCertPem", certPem);
-    });
-    if (!inHsm) {
-        collector.check("adminKeyPem", [inputs.adminKeyPem, inputs.adminCertPem], () => {
-            checkSigningKeyPem("adminKeyPem", inputs.adminKeyPem);
-            checkKeyMatchesCertificate("adminKeyPem", inputs.adminKeyPem as string, inputs.adminCertPem);
-        });
-        return;
-    }
+    collector.check("adminCertPem", inputs.adminCertPem, () => checkCertificatePem("adminCertPem", inputs.adminCertPem));
     // The HSM itself is opened at the first signature, not here: a preview may run where the HSM is not.
-    collector.check("adminKeyPem", inputs.adminKeyPem, () => {
-        if (inputs.adminKeyPem) throw new InvalidSettingError("adminKeyPem", new HiddenValue("a private key"), "no adminKeyPem when the admin's key is in an HSM (the adminHsm inputs)");
-    });
-    const hsm = hsmKeyOf(inputs);
-    for (const field of Object.keys(ADMIN_HSM_INPUTS) as Array<keyof HsmKey>) {
-        collector.check(ADMIN_HSM_INPUTS[field], hsm[field], () => checkHsmField(field, ADMIN_HSM_INPUTS[field], hsm[field]));
-    }
+    const source = { keyPem: inputs.adminKeyPem, hsm: adminKeyInHsm(inputs) ? hsmKeyOf(inputs) : undefined, certPem: inputs.adminCertPem };
+    for (const rule of adminKeyChecks(source, ADMIN_KEY_INPUT_NAMES)) collector.check(rule.setting, rule.reads, rule.check);
 }
+
+/** The admin key's inputs by the names the rule uses; the collector renames them as the user wrote them. */
+const ADMIN_KEY_INPUT_NAMES = { keyPem: "adminKeyPem", certPem: "adminCertPem", hsm: "adminHsm", hsmFields: ADMIN_HSM_INPUTS };
 
 function hsmKeyOf(inputs: AdminInputs): HsmKey {
     return { library: inputs.adminHsmLibrary ?? "", tokenLabel: inputs.adminHsmTokenLabel ?? "", keyId: inputs.adminHsmKeyId ?? "", pin: inputs.adminHsmPin ?? "" };

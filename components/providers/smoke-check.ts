@@ -9,7 +9,7 @@ import { createHash } from "node:crypto";
 import { DEFAULT_TIMEOUT_SECONDS, evaluateOnPeer, FabricTimeoutError, queryCommitted, checkDefinitionName } from "../fabric";
 import { InvalidSettingError } from "../validation/errors";
 import { compact } from "./lifecycle-plan";
-import { type PeerConnectionArgs, type SignerArgs, type TransportArgs, type SettingNamesArgs, withSecretInputs, withSecretOutputs, FABRIC_RESOURCE_MODULE, FABRIC_SECRET_INPUTS } from "./resource-args";
+import { type PeerConnectionArgs, type SignerArgs, type TransportArgs, type SettingNamesArgs, flatProviderInputs, withSecretInputs, withSecretOutputs, FABRIC_RESOURCE_MODULE, FABRIC_SECRET_INPUTS } from "./resource-args";
 import {
     adminIdentity,
     type AdminInputs,
@@ -282,7 +282,7 @@ export class ChaincodeSmokeCheck extends pulumi.dynamic.Resource {
         super(
             chaincodeSmokeCheckProvider,
             name,
-            { ...withSecretInputs(args, secrets), responseLength: undefined, responseSha256: undefined, pending: undefined },
+            { ...withSecretInputs(flatProviderInputs(args), secrets), responseLength: undefined, responseSha256: undefined, pending: undefined },
             withSecretOutputs(opts, secrets),
             FABRIC_RESOURCE_MODULE,
             "ChaincodeSmokeCheck",

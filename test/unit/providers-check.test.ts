@@ -58,9 +58,10 @@ describe("check failures name the setting as the user wrote it", () => {
         for (const failure of failures) assert.match(failure.reason, new RegExp(`^invalid ${failure.property.replace(/[[\].]/g, "\\$&")}: `));
     });
 
-    it("keeps the provider's own names without a map", async () => {
+    it("without a map, names a flat input by the argument a library user wrote (orderer.endpoint, not ordererEndpoint)", async () => {
         const { failures } = await chaincodeDefinitionProvider.check({}, { ...definition, ordererEndpoint: "orderer", ordererTlsCaPem: pki.caCertPem });
-        assert.deepEqual(failures.map((failure) => failure.property), ["ordererEndpoint"]);
+        assert.deepEqual(failures.map((failure) => failure.property), ["orderer.endpoint"]);
+        assert.match(failures[0].reason, /^invalid orderer\.endpoint: "orderer"/);
     });
 });
 
@@ -85,11 +86,12 @@ describe("check", () => {
         assert.deepEqual((await chaincodeApprovalProvider.check({}, { ...approvalWithoutKey, ...hsm })).failures, []);
         const bad = { adminHsmLibrary: "libpkcs11.so", adminHsmTokenLabel: "", adminHsmKeyId: " ", adminHsmPin: "" };
         const { failures } = await chaincodeApprovalProvider.check({}, { ...approvalWithoutKey, ...bad, settingNames: { adminHsmLibrary: "otherOrgs[0].adminHsmLibrary" } });
-        assert.deepEqual(properties(failures), ["adminHsmKeyId", "adminHsmPin", "adminHsmTokenLabel", "otherOrgs[0].adminHsmLibrary"]);
+        // Unmapped, each is named by the argument a library user wrote (adminHsm.keyId); mapped, as the map says.
+        assert.deepEqual(properties(failures), ["adminHsm.keyId", "adminHsm.pin", "adminHsm.tokenLabel", "otherOrgs[0].adminHsmLibrary"]);
         assert.ok(failures.every((failure) => !failure.reason.includes("1234")));
         const both = await chaincodeInstallProvider.check({}, { ...install, ...hsm });
         assert.deepEqual(properties(both.failures), ["adminKeyPem"]);
-        assert.match((both.failures[0] as { reason: string }).reason, /no adminKeyPem when the admin's key is in an HSM/);
+        assert.match((both.failures[0] as { reason: string }).reason, /either adminKeyPem or adminHsm, not both/);
         const p384 = await chaincodeInstallProvider.check({}, { ...installWithoutKey, adminCertPem: selfSignedCertificate("P-384"), ...hsm });
         assert.match((p384.failures[0] as { reason: string }).reason, /invalid adminCertPem: \(a certificate whose key is secp384r1\); expected a certificate with an ECDSA P-256 key/);
     });
@@ -102,10 +104,10 @@ describe("check", () => {
     it("requires a TLS CA, and refuses insecurePlaintext by name: every request is signed by an org admin", async () => {
         const { peerTlsCaPem: _ca, ...withoutCa } = install;
         const failures = (await chaincodeInstallProvider.check({}, withoutCa)).failures;
-        assert.deepEqual(properties(failures), ["peerTlsCaPem"]);
+        assert.deepEqual(properties(failures), ["peer.tlsCaPem"]);
         assert.match(failures[0].reason, /admin-signed requests go over TLS only/);
         const plaintext = (await chaincodeInstallProvider.check({}, { ...withoutCa, insecurePlaintext: true })).failures;
-        assert.deepEqual(properties(plaintext), ["insecurePlaintext", "peerTlsCaPem"]);
+        assert.deepEqual(properties(plaintext), ["insecurePlaintext", "peer.tlsCaPem"]);
         assert.match(plaintext[0].reason, /^invalid insecurePlaintext: true; expected not set: admin-signed lifecycle requests are never sent in plaintext gRPC/);
     });
 
@@ -295,5 +297,16 @@ describe("one rule in one place: the component and the providers' check refuse t
         for (const seconds of [0, 3601, 1.5]) await sameRefusal({ timeoutSeconds: seconds }, "timeoutSeconds", { timeoutSeconds: seconds }, `${seconds} s`);
         const orderer = { endpoint: "orderer.example.com:7050", tlsCaPem: pki.caCertPem };
         await sameRefusal({ ordererEndpoint: orderer.endpoint, ordererTlsCaPem: orderer.tlsCaPem, orderers: [orderer] }, "orderers", { orderer, orderers: [orderer] }, "orderer and orderers");
+    });
+
+    it("where the admin's key comes from: a PEM key or an HSM, never both, never neither", async () => {
+        const hsm = { library: "/usr/lib/softhsm/libsofthsm2.so", tokenLabel: "fabric", keyId: "org1-admin", pin: "1234" };
+        const hsmInputs = { adminHsmLibrary: hsm.library, adminHsmTokenLabel: hsm.tokenLabel, adminHsmKeyId: hsm.keyId, adminHsmPin: hsm.pin };
+        await sameRefusal(hsmInputs, "adminKeyPem", { org: { ...org, adminHsm: hsm } }, "a PEM key beside an HSM");
+        await sameRefusal({ adminKeyPem: undefined }, "adminKeyPem", { org: { ...org, adminKeyPem: undefined } }, "no key at all");
+        const relative = { ...hsm, library: "libsofthsm2.so" };
+        await sameRefusal({ ...hsmInputs, adminKeyPem: undefined, adminHsmLibrary: relative.library }, "adminHsm.library", { org: { ...org, adminKeyPem: undefined, adminHsm: relative } }, "a relative library path");
+        const p384 = selfSignedCertificate("P-384");
+        await sameRefusal({ ...hsmInputs, adminKeyPem: undefined, adminCertPem: p384 }, "adminCertPem", { org: { ...org, adminKeyPem: undefined, adminCertPem: p384, adminHsm: hsm } }, "an HSM key with a P-384 certificate");
     });
 });

@@ -36,7 +36,7 @@ const secretOutputsByName = new Map<string, string[]>();
 }
 const pki = testPki();
 const pkg = buildChaincodePackage({ label: "basic_1.0", address: "basic.chaincode:9999" });
-const connection = { peerEndpoint: "peer0.org1.example.com:7051", peerTlsCaPem: pki.caCertPem };
+const connection = { peer: { endpoint: "peer0.org1.example.com:7051", tlsCaPem: pki.caCertPem } };
 const admin = { mspId: "Org1MSP", adminCertPem: pki.clientCertPem, adminKeyPem: pulumi.secret(pki.clientKeyPem) };
 
 describe("dynamic resources in a program", () => {
@@ -58,10 +58,36 @@ describe("dynamic resources in a program", () => {
         assert.deepEqual([...recorded.secretPaths].sort(), ["adminKeyPem", "clientTlsKeyPem", "packageBase64"]);
     });
 
+    it("holds the nested peer, orderer and HSM arguments as the flat inputs the state has always had, the PIN secret", async () => {
+        const hsm = { library: "/usr/lib/softhsm/libsofthsm2.so", tokenLabel: "org1", keyId: "admin", pin: "1234" };
+        const approval = new ChaincodeApproval("flat-approval", {
+            peer: { endpoint: "peer0.org1.example.com:7051", tlsCaPem: pki.caCertPem, hostOverride: "peer0" },
+            orderer: { endpoint: "orderer.example.com:7050", tlsCaPem: pki.caCertPem },
+            mspId: "Org1MSP",
+            adminCertPem: pki.clientCertPem,
+            adminHsm: hsm,
+            channel: "mychannel",
+            name: "basic",
+            version: "1.0",
+        });
+        await promiseOf(approval.urn);
+        await registrationsSettled();
+        const recorded = recorder.named("flat-approval");
+        const { inputs } = recorded;
+        assert.deepEqual(
+            [inputs.peerEndpoint, inputs.peerTlsCaPem, inputs.peerHostOverride, inputs.ordererEndpoint, inputs.ordererTlsCaPem],
+            ["peer0.org1.example.com:7051", pki.caCertPem, "peer0", "orderer.example.com:7050", pki.caCertPem],
+        );
+        assert.deepEqual([inputs.adminHsmLibrary, inputs.adminHsmTokenLabel, inputs.adminHsmKeyId, inputs.adminHsmPin], [hsm.library, hsm.tokenLabel, hsm.keyId, hsm.pin]);
+        assert.equal(["peer", "orderer", "adminHsm"].some((key) => key in inputs), false, "no nested argument reaches the state");
+        assert.ok(recorded.secretPaths.includes("adminHsmPin"), "the PIN, given in plain inside adminHsm, reaches the engine as a secret");
+    });
+
     it("serialises providers that capture no secret and no Pulumi runtime", async () => {
         const approval = new ChaincodeApproval("org1", { ...connection, ...admin, channel: "mychannel", name: "basic", version: "1.0" });
         await promiseOf(approval.urn);
-        const recorded = recorder.one("pulumi-nodejs:dynamic/fabric:ChaincodeApproval");
+        await registrationsSettled();
+        const recorded = recorder.named("org1");
         assert.equal(recorded.inputs.sequence, "auto", "sequence defaults to auto");
         assert.deepEqual(recorded.secretPaths.includes("adminKeyPem"), true, "a secret input reaches the engine marked secret");
         const provider = recorded.inputs.__provider as string;
@@ -120,7 +146,7 @@ describe("dynamic resources in a program", () => {
         const definitionFields = { channel: "mychannel", name: "plain", version: "1.0" };
         const resources = [
             new ChaincodeApproval("plain-approval", { ...plain, ...definitionFields, packageId: pkg.packageId }),
-            new ChaincodeDefinition("plain-definition", { ...plain, ...definitionFields, peers: [{ endpoint: connection.peerEndpoint, tlsCaPem: pki.caCertPem }] }),
+            new ChaincodeDefinition("plain-definition", { ...plain, ...definitionFields, peers: [connection.peer] }),
             new ChaincodeSmokeCheck("plain-smoke", { ...plain, channel: "mychannel", chaincodeName: "plain" }),
         ];
         await Promise.all(resources.map((resource) => promiseOf(resource.urn)));
