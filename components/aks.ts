@@ -9,6 +9,7 @@ import { requireOptionalPeer } from "./optionalPeer";
 import { InvalidSettingError } from "./validation/errors";
 import { checkCidr, checkIntegerInRange } from "./validation/kubernetes";
 import { checkArgs } from "./validation/resourceError";
+import { type NameOf, namerOf, namingSettings, type SettingNames } from "./settingNames";
 
 export type AksNetworkPolicy = "azure" | "calico" | "cilium" | "none";
 
@@ -44,6 +45,8 @@ export interface AksClusterArgs {
     readonly authorizedIpRanges?: readonly string[];
     /** The API server has a private address in the cluster's VNet only. Defaults to false. */
     readonly privateCluster?: boolean;
+    /** How your users name these arguments, when not by their paths (see ExternalChaincodeArgs.settingNames). Defaults to the paths. */
+    readonly settingNames?: SettingNames;
 }
 
 export const AKS_NETWORK_POLICIES: readonly AksNetworkPolicy[] = ["azure", "calico", "cilium", "none"];
@@ -203,51 +206,56 @@ function subscriptionOf(resourceId: string): string {
     return match[1];
 }
 
-/** Checks the cluster settings; throws InvalidSettingError naming the setting. */
+/** Checks the cluster settings; throws InvalidSettingError naming the setting (as args.settingNames maps it). */
 export function checkAksArgs(args: AksClusterArgs) {
+    const nameOf = namerOf(args.settingNames);
+    return namingSettings(nameOf, () => checkAksFields(args, nameOf));
+}
+
+function checkAksFields(args: AksClusterArgs, nameOf: NameOf) {
     if (typeof args.location !== "string" || !/^[a-z0-9]+$/.test(args.location)) {
-        throw new InvalidSettingError("aksLocation", args.location, "an Azure region name such as 'westeurope'");
+        throw new InvalidSettingError("location", args.location, "an Azure region name such as 'westeurope'");
     }
     if (args.resourceGroupName !== undefined && !/^[-\w.()]{1,90}$/.test(args.resourceGroupName)) {
-        throw new InvalidSettingError("aksResourceGroup", args.resourceGroupName, "1-90 letters, digits, '-', '_', '.', '(' or ')'");
+        throw new InvalidSettingError("resourceGroupName", args.resourceGroupName, "1-90 letters, digits, '-', '_', '.', '(' or ')'");
     }
     if (args.kubernetesVersion !== undefined && !/^[0-9]+\.[0-9]+(\.[0-9]+)?$/.test(args.kubernetesVersion)) {
-        throw new InvalidSettingError("aksKubernetesVersion", args.kubernetesVersion, "a Kubernetes version AKS offers, as 'major.minor' or 'major.minor.patch', e.g. '1.31' (az aks get-versions lists them)");
+        throw new InvalidSettingError("kubernetesVersion", args.kubernetesVersion, "a Kubernetes version AKS offers, as 'major.minor' or 'major.minor.patch', e.g. '1.31' (az aks get-versions lists them)");
     }
     const vmSize = args.vmSize ?? "Standard_D2s_v5";
     if (!/^[A-Za-z0-9_]+$/.test(vmSize)) {
-        throw new InvalidSettingError("aksVmSize", vmSize, "an Azure VM size such as 'Standard_D2s_v5'");
+        throw new InvalidSettingError("vmSize", vmSize, "an Azure VM size such as 'Standard_D2s_v5'");
     }
     const networkPolicy = args.networkPolicy ?? "calico";
     if (!AKS_NETWORK_POLICIES.includes(networkPolicy)) {
-        throw new InvalidSettingError("aksNetworkPolicy", networkPolicy, `one of ${AKS_NETWORK_POLICIES.join(", ")}`);
+        throw new InvalidSettingError("networkPolicy", networkPolicy, `one of ${AKS_NETWORK_POLICIES.join(", ")}`);
     }
-    const nodeCount = checkIntegerInRange("aksNodeCount", args.nodeCount ?? 2, 1, 100);
+    const nodeCount = checkIntegerInRange("nodeCount", args.nodeCount ?? 2, 1, 100);
     const adminGroupObjectIds = [...(args.adminGroupObjectIds ?? [])];
     adminGroupObjectIds.forEach((id, i) => {
         if (typeof id !== "string" || !OBJECT_ID.test(id)) {
-            throw new InvalidSettingError(`aksAdminGroupObjectIds[${i}]`, id, "the object ID of an Entra ID group, a GUID (az ad group show --group <name> --query id --output tsv)");
+            throw new InvalidSettingError(`adminGroupObjectIds[${i}]`, id, "the object ID of an Entra ID group, a GUID (az ad group show --group <name> --query id --output tsv)");
         }
     });
     const disableLocalAccounts = args.disableLocalAccounts ?? true;
     if (disableLocalAccounts && adminGroupObjectIds.length === 0) {
         throw new InvalidSettingError(
-            "aksAdminGroupObjectIds",
+            "adminGroupObjectIds",
             undefined,
             "the object IDs of the Entra ID groups whose members administer the cluster (the identity that runs pulumi must be in one), " +
-                "while aksDisableLocalAccounts is true (its default): without local accounts, only Entra ID admins can sign in",
+                `while ${nameOf("disableLocalAccounts")} is true (its default): without local accounts, only Entra ID admins can sign in`,
         );
     }
     const entraId = adminGroupObjectIds.length > 0;
     const login = args.login ?? "azurecli";
-    if (!AKS_LOGINS.includes(login)) throw new InvalidSettingError("aksLogin", login, `one of ${AKS_LOGINS.join(", ")} (kubelogin's non-interactive login modes)`);
+    if (!AKS_LOGINS.includes(login)) throw new InvalidSettingError("login", login, `one of ${AKS_LOGINS.join(", ")} (kubelogin's non-interactive login modes)`);
     if (args.login !== undefined && !entraId) {
-        throw new InvalidSettingError("aksLogin", args.login, "to be set only with aksAdminGroupObjectIds (Entra ID sign-in); with local accounts the stack uses the cluster user's certificate");
+        throw new InvalidSettingError("login", args.login, `to be set only with ${nameOf("adminGroupObjectIds")} (Entra ID sign-in); with local accounts the stack uses the cluster user's certificate`);
     }
-    const authorizedIpRanges = (args.authorizedIpRanges ?? []).map((cidr, i) => checkCidr(`aksAuthorizedIpRanges[${i}]`, cidr));
+    const authorizedIpRanges = (args.authorizedIpRanges ?? []).map((cidr, i) => checkCidr(`authorizedIpRanges[${i}]`, cidr));
     const privateCluster = args.privateCluster ?? false;
     if (privateCluster && authorizedIpRanges.length) {
-        throw new InvalidSettingError("aksAuthorizedIpRanges", authorizedIpRanges, "to be set only without aksPrivateCluster (a private API server has no public address to limit)");
+        throw new InvalidSettingError("authorizedIpRanges", authorizedIpRanges, `to be set only without ${nameOf("privateCluster")} (a private API server has no public address to limit)`);
     }
     return {
         resourceGroupName: args.resourceGroupName,
@@ -260,17 +268,21 @@ export function checkAksArgs(args: AksClusterArgs) {
         login,
         authorizedIpRanges,
         privateCluster,
-        registry: args.registry === undefined ? undefined : checkRegistry(args.registry),
+        registry: args.registry === undefined ? undefined : checkRegistryFields(args.registry),
     };
 }
 
 /** Checks the registry setting: its name (lower case, as its login server has it), and its ID when it exists already. */
-export function checkRegistry(registry: AksRegistry): ValidRegistry {
+export function checkRegistry(registry: AksRegistry, settingNames?: SettingNames): ValidRegistry {
+    return namingSettings(namerOf(settingNames), () => checkRegistryFields(registry));
+}
+
+function checkRegistryFields(registry: AksRegistry): ValidRegistry {
     if (registry.id !== undefined) {
         const match = REGISTRY_ID.exec(registry.id);
         if (!match) {
             throw new InvalidSettingError(
-                "aksRegistryId",
+                "registry.id",
                 registry.id,
                 "the resource ID of an Azure Container Registry, /subscriptions/<subscription>/resourceGroups/<group>/providers/Microsoft.ContainerRegistry/registries/<name> (az acr show --name <name> --query id --output tsv)",
             );
@@ -278,7 +290,7 @@ export function checkRegistry(registry: AksRegistry): ValidRegistry {
         return { create: false, name: match[2].toLowerCase(), id: registry.id };
     }
     if (typeof registry.name !== "string" || !/^[a-zA-Z0-9]{5,50}$/.test(registry.name)) {
-        throw new InvalidSettingError("aksRegistryName", registry.name, "a new Azure Container Registry name: 5-50 letters or digits, unique in Azure");
+        throw new InvalidSettingError("registry.name", registry.name, "a new Azure Container Registry name: 5-50 letters or digits, unique in Azure");
     }
     return { create: true, name: registry.name.toLowerCase() };
 }

@@ -1,7 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { readChannelPlan } from "./channelRead";
-import { ChaincodeLifecycle, type ChaincodeLifecycleArgs, checkLifecycleArgs } from "./lifecycle";
+import { ChaincodeLifecycle, type ChaincodeLifecycleArgs, checkLifecycleArgs, LIFECYCLE_ARGUMENTS } from "./lifecycle";
 import { smokeCheckArgs } from "./fabricResourceArgs";
 import type { ChannelPlan } from "./liveRelease";
 import { buildChaincodePackage, type ChaincodePackage, type CouchDbIndexInput } from "./packaging";
@@ -36,6 +36,7 @@ import { InvalidSettingError } from "./validation/errors";
 import { checkSeconds, checkChaincodeLabel, checkChaincodeName, checkChaincodeVersion, checkGoDuration, checkHostPort, checkSubjectAltName } from "./validation/fabric";
 import { checkDnsLabel, checkIntegerInRange } from "./validation/kubernetes";
 import { checkArgs } from "./validation/resourceError";
+import { childSettingNames, namerOf, namingSettings, type SettingNames } from "./settingNames";
 
 export interface ChaincodeTlsSettings {
     /** Serve TLS to the peer. Defaults to true. */
@@ -96,7 +97,7 @@ export interface ExternalChaincodeArgs extends WorkloadArgs {
     /** CouchDB indexes carried in the package (public state or per collection). Defaults to none. */
     readonly couchDbIndexes?: readonly CouchDbIndexInput[];
     /** Install, approve and commit on Fabric. Defaults to none: package and Kubernetes only. */
-    readonly lifecycle?: Omit<ChaincodeLifecycleArgs, "plan" | "approvalsWaitFor">;
+    readonly lifecycle?: Omit<ChaincodeLifecycleArgs, "plan" | "approvalsWaitFor" | "settingNames">;
     /** After the commit and rollout, evaluate a read-only function through every peer of the org (a stack that only approves: once the definition is committed). Defaults to on with a lifecycle. */
     readonly smokeCheck?: SmokeCheckSettings;
     /**
@@ -108,6 +109,14 @@ export interface ExternalChaincodeArgs extends WorkloadArgs {
      * the program read it already.
      */
     readonly channelPlan?: ChannelPlan;
+    /**
+     * How your users name these arguments, when not by their paths: a failed
+     * check, here or in any Fabric resource of this chaincode, names the
+     * setting as mapped (e.g. the program maps `lifecycle.timeoutSeconds` to
+     * its config key `fabricTimeoutSeconds`). Defaults to the argument paths
+     * (`lifecycle.org.peers[0].endpoint`).
+     */
+    readonly settingNames?: SettingNames;
 }
 
 export interface SmokeCheckSettings {
@@ -261,6 +270,7 @@ export class ExternalChaincode extends pulumi.ComponentResource {
                       packageId: this.packageId,
                       plan: channelPlan.then((read) => read.plan),
                       approvalsWaitFor: declared.then((d) => (d.switchesRelease ? [d.releases[0].service] : [])),
+                      settingNames: lifecycleSettingNames(args),
                   },
                   { parent: this },
               )
@@ -284,6 +294,7 @@ export class ExternalChaincode extends pulumi.ComponentResource {
                 // A new package, sequence or server certificate re-runs the check.
                 triggers: [this.packageId, sequence.apply(String), fromDeclared((d) => d.certificates?.serverCertPem ?? "")],
                 awaitSequence: definition ? undefined : lifecycle.approvedSequence,
+                settingNames: args.settingNames,
             });
             this.smokeChecks = checks.map((check) => new ChaincodeSmokeCheck(check.name, check.args, { parent: this, dependsOn: [definition ?? lifecycle.approval, this.service] }));
             this.smokeCheck = this.smokeChecks[0];
@@ -465,25 +476,37 @@ function tlsArgsOf(args: ExternalChaincodeArgs) {
  * InvalidSettingError naming the setting.
  */
 export function checkExternalChaincodeArgs(args: ExternalChaincodeArgs) {
-    const own = checkChaincodeArgs(args);
-    const service = checkServiceArgs(serviceArgs(args, own, own.serverName, "", undefined));
-    const tlsEnabled = args.tls?.enabled ?? true;
-    if (tlsEnabled && args.tls?.ca) checkSharedCa(args.tls, args.tls.ca);
-    const tlsArgs = tlsArgsOf(args);
-    const leafSettings = tlsEnabled ? checkTlsArgs(tlsArgs) : undefined;
-    if (args.lifecycle) checkLifecycleArgs(args.lifecycle);
-    checkSmokeCheck(args.smokeCheck ?? {});
-    return { ...own, commonLabels: service.commonLabels, tlsEnabled, tlsArgs, leafSettings };
+    const nameOf = namerOf(args.settingNames);
+    return namingSettings(nameOf, () => {
+        const own = checkChaincodeArgs(args);
+        const service = checkServiceArgs(serviceArgs(args, own, own.serverName, "", undefined));
+        const tlsEnabled = args.tls?.enabled ?? true;
+        if (tlsEnabled && args.tls?.ca) checkSharedCa(args.tls, args.tls.ca);
+        const tlsArgs = tlsArgsOf(args);
+        const tlsNameOf = namerOf(args.settingNames, "tls.");
+        const leafSettings = tlsEnabled ? namingSettings(tlsNameOf, () => checkTlsArgs(tlsArgs, tlsNameOf)) : undefined;
+        if (args.lifecycle) {
+            const lifecycle = args.lifecycle;
+            namingSettings(namerOf(lifecycleSettingNames(args)), () => checkLifecycleArgs(lifecycle));
+        }
+        checkSmokeCheck(args.smokeCheck ?? {});
+        return { ...own, commonLabels: service.commonLabels, tlsEnabled, tlsArgs, leafSettings };
+    });
+}
+
+/** The lifecycle's arguments as this component's users name them: under `lifecycle.`, its chaincode's name and version as given here. */
+function lifecycleSettingNames(args: ExternalChaincodeArgs): SettingNames {
+    return childSettingNames(args.settingNames, "lifecycle.", LIFECYCLE_ARGUMENTS, { chaincodeName: "chaincodeName", version: "chaincodeVersion" });
 }
 
 /** A chaincode on a shared CA takes its key type and lifetime: a different one set here is a mistake, not a wish. */
 function checkSharedCa(tls: ChaincodeTlsSettings, ca: ChaincodeTls): void {
     const shared = ca.settings;
     if (tls.algorithm !== undefined && tls.algorithm !== shared.algorithm) {
-        throw new InvalidSettingError("tlsAlgorithm", tls.algorithm, `${shared.algorithm}, the algorithm of the shared CA ${ca.caName} (its leaves use its key type)`);
+        throw new InvalidSettingError("tls.algorithm", tls.algorithm, `${shared.algorithm}, the algorithm of the shared CA ${ca.caName} (its leaves use its key type)`);
     }
     if (tls.caValidityHours !== undefined && tls.caValidityHours !== shared.caValidityHours) {
-        throw new InvalidSettingError("tlsCaValidityHours", tls.caValidityHours, `${shared.caValidityHours}, the lifetime of the shared CA ${ca.caName}`);
+        throw new InvalidSettingError("tls.caValidityHours", tls.caValidityHours, `${shared.caValidityHours}, the lifetime of the shared CA ${ca.caName}`);
     }
 }
 
@@ -491,12 +514,12 @@ const SMOKE_FUNCTION = /^[A-Za-z0-9_.:-]{1,256}$/;
 
 function checkSmokeCheck(smoke: SmokeCheckSettings): void {
     if (smoke.fn !== undefined && (typeof smoke.fn !== "string" || !SMOKE_FUNCTION.test(smoke.fn))) {
-        throw new InvalidSettingError("smokeFunction", smoke.fn, "a chaincode function name (letters, digits and _ . : -, e.g. 'GetAllAssets' or 'basic:GetAllAssets')");
+        throw new InvalidSettingError("smokeCheck.fn", smoke.fn, "a chaincode function name (letters, digits and _ . : -, e.g. 'GetAllAssets' or 'basic:GetAllAssets')");
     }
     smoke.args?.forEach((arg, i) => {
-        if (typeof arg !== "string") throw new InvalidSettingError(`smokeArgs[${i}]`, arg, "a string");
+        if (typeof arg !== "string") throw new InvalidSettingError(`smokeCheck.args[${i}]`, arg, "a string");
     });
-    if (smoke.waitSeconds !== undefined) checkSeconds("smokeWaitSeconds", smoke.waitSeconds, 1);
+    if (smoke.waitSeconds !== undefined) checkSeconds("smokeCheck.waitSeconds", smoke.waitSeconds, 1);
     if (smoke.commitWaitSeconds !== undefined) checkSeconds("smokeCheck.commitWaitSeconds", smoke.commitWaitSeconds, 0);
 }
 

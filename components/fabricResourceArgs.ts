@@ -7,6 +7,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import type { ChaincodeLifecycleArgs, FabricOrgArgs } from "./lifecycle";
 import type { ChaincodeApprovalArgs, ChaincodeDefinitionArgs, ChaincodeInstallArgs, ChaincodeSmokeCheckArgs, PeerArgs, SignerArgs, TransportArgs } from "./providers";
 import { ADMIN_HSM_INPUTS } from "./providers/shared";
+import { type NameOf, namerOf, type SettingNames } from "./settingNames";
 
 /** One resource to declare: its name and arguments. */
 export interface Declared<Args> {
@@ -37,12 +38,8 @@ export interface LifecycleDefinition {
 /** The installs, approvals and commit of a lifecycle named `name`. */
 export function lifecycleResourceArgs(name: string, args: ChaincodeLifecycleArgs, definition: LifecycleDefinition): LifecycleResourceArgs {
     const orgs = actingOrgs(name, args);
-    const definitionNames = {
-        ...DEFINITION_SETTING_NAMES,
-        ordererEndpoint: "orderer.endpoint",
-        ordererTlsCaPem: "orderer.tlsCaPem",
-        ordererHostOverride: "orderer.hostOverride",
-    };
+    const nameOf = namerOf(args.settingNames);
+    const definitionNames = namedAs(nameOf, DEFINITION_ARGUMENTS);
     const definitionFields = {
         channel: args.channel,
         name: definition.chaincodeName,
@@ -56,7 +53,7 @@ export function lifecycleResourceArgs(name: string, args: ChaincodeLifecycleArgs
         plannedSequence: definition.plannedSequence,
         plannedChange: definition.plannedChange,
     };
-    const installs = orgs.map(({ org, prefix, settingPrefix }) =>
+    const installs = orgs.map(({ org, prefix, orgPath }) =>
         org.peers.map((_, index) => ({
             name: `${prefix}-install-${index}`,
             args: {
@@ -64,17 +61,17 @@ export function lifecycleResourceArgs(name: string, args: ChaincodeLifecycleArgs
                 peer: orgPeer(org, index),
                 packageBase64: definition.packageBase64,
                 packageId: definition.packageId,
-                settingNames: orgPeerSettingNames(org, index, settingPrefix),
+                settingNames: orgPeerSettingNames(org, index, orgPath, nameOf),
             },
         })),
     );
-    const approvals = orgs.map(({ org, prefix, settingPrefix }) => ({
+    const approvals = orgs.map(({ org, prefix, orgPath }) => ({
         name: `${prefix}-approval`,
         args: {
             ...signerOf(org, args.timeoutSeconds),
             peer: orgPeer(org, 0),
             ...definitionFields,
-            settingNames: { ...orgPeerSettingNames(org, 0, settingPrefix), ...definitionNames },
+            settingNames: { ...orgPeerSettingNames(org, 0, orgPath, nameOf), ...definitionNames },
         },
     }));
     if ((args.commit ?? true) === false) return { installs, approvals, definition: undefined };
@@ -93,10 +90,11 @@ export function lifecycleResourceArgs(name: string, args: ChaincodeLifecycleArgs
                 peers: [...actingPeers, ...commitPeers],
                 requiredApprovals: args.requiredApprovals ? [...args.requiredApprovals] : undefined,
                 settingNames: {
+                    ...identitySettingNames("org", nameOf),
                     ...definitionNames,
-                    "peers[0].tlsCaPem": args.org.peers[0].tlsCaPem === undefined ? "peerTlsCaPem" : "peers[0].tlsCaPem",
-                    ...Object.fromEntries(orgs.slice(1).map(({ settingPrefix }, k) => [`peers[${k + 1}]`, `${settingPrefix}peers[0]`])),
-                    ...Object.fromEntries(commitPeers.map((_, i) => [`peers[${i + actingPeers.length}]`, `commitPeers[${i}]`])),
+                    ...Object.fromEntries(orgs.map(({ orgPath }, k) => [`peers[${k}]`, nameOf(`${orgPath}.peers[0]`)])),
+                    "peers[0].tlsCaPem": nameOf(args.org.peers[0].tlsCaPem === undefined ? "org.peerTlsCaPem" : "org.peers[0].tlsCaPem"),
+                    ...Object.fromEntries(commitPeers.map((_, i) => [`peers[${i + actingPeers.length}]`, nameOf(`commitPeers[${i}]`)])),
                 },
             },
         },
@@ -117,12 +115,16 @@ export interface SmokeCheckRequest {
     readonly triggers: pulumi.Input<pulumi.Input<string>[]>;
     /** A stack that only approves: the sequence to await the commit of. Undefined when this stack commits. */
     readonly awaitSequence: pulumi.Input<number> | undefined;
+    /** How the chaincode's users name its arguments (ExternalChaincodeArgs.settingNames). Defaults to the argument paths. */
+    readonly settingNames?: SettingNames;
 }
 
 /** One smoke check per peer of the org, the first peer's first: every peer must reach the server. */
 export function smokeCheckArgs(name: string, request: SmokeCheckRequest): Array<Declared<ChaincodeSmokeCheckArgs>> {
     const { org, channel, timeoutSeconds } = request.lifecycle;
     const approvesOnly = request.awaitSequence !== undefined;
+    const nameOf = namerOf(request.settingNames);
+    const smokeNames = namedAs(nameOf, SMOKE_ARGUMENTS);
     return org.peers.map((_, i) => ({
         name: i === 0 ? `${name}-smoke` : `${name}-smoke-peer${i}`,
         args: {
@@ -138,20 +140,49 @@ export function smokeCheckArgs(name: string, request: SmokeCheckRequest): Array<
             triggers: request.triggers,
             awaitSequence: request.awaitSequence,
             commitWaitSeconds: approvesOnly ? request.commitWaitSeconds : undefined,
-            settingNames: { ...orgPeerSettingNames(org, i), fn: "smokeFunction", args: "smokeArgs", waitSeconds: "smokeWaitSeconds" },
+            settingNames: { ...orgPeerSettingNames(org, i, "lifecycle.org", nameOf, "lifecycle.timeoutSeconds"), ...smokeNames },
         },
     }));
 }
 
-/** Definition inputs under the names the user gives them. */
-const DEFINITION_SETTING_NAMES = { name: "chaincodeName", version: "chaincodeVersion", collections: "collectionsFile", timeoutSeconds: "fabricTimeoutSeconds" };
+/** The definition's inputs by the lifecycle argument each comes from. */
+const DEFINITION_ARGUMENTS = {
+    channel: "channel",
+    name: "chaincodeName",
+    version: "version",
+    sequence: "sequence",
+    endorsementPolicy: "endorsementPolicy",
+    collections: "collections",
+    initRequired: "initRequired",
+    ordererEndpoint: "orderer.endpoint",
+    ordererTlsCaPem: "orderer.tlsCaPem",
+    ordererHostOverride: "orderer.hostOverride",
+    orderers: "orderers",
+    requiredApprovals: "requiredApprovals",
+    timeoutSeconds: "timeoutSeconds",
+};
 
-/** The orgs a lifecycle acts for, `org` first: the resource-name prefix and the setting prefix of each. */
-function actingOrgs(name: string, args: ChaincodeLifecycleArgs): Array<{ org: FabricOrgArgs; prefix: string; settingPrefix: string }> {
+/** The smoke check's inputs by the ExternalChaincode argument each comes from. */
+const SMOKE_ARGUMENTS = {
+    channel: "lifecycle.channel",
+    chaincodeName: "chaincodeName",
+    fn: "smokeCheck.fn",
+    args: "smokeCheck.args",
+    waitSeconds: "smokeCheck.waitSeconds",
+    commitWaitSeconds: "smokeCheck.commitWaitSeconds",
+};
+
+/** Each input's argument path, named for the user. */
+function namedAs(nameOf: NameOf, paths: Readonly<Record<string, string>>): Record<string, string> {
+    return Object.fromEntries(Object.entries(paths).map(([input, path]) => [input, nameOf(path)]));
+}
+
+/** The orgs a lifecycle acts for, `org` first: the resource-name prefix and the argument path of each. */
+function actingOrgs(name: string, args: ChaincodeLifecycleArgs): Array<{ org: FabricOrgArgs; prefix: string; orgPath: string }> {
     return [
         // The first org's resources keep the names they had before other orgs existed.
-        { org: args.org, prefix: name, settingPrefix: "" },
-        ...(args.otherOrgs ?? []).map((org, k) => ({ org, prefix: `${name}-${org.mspId}`, settingPrefix: `otherOrgs[${k}].` })),
+        { org: args.org, prefix: name, orgPath: "org" },
+        ...(args.otherOrgs ?? []).map((org, k) => ({ org, prefix: `${name}-${org.mspId}`, orgPath: `otherOrgs[${k}]` })),
     ];
 }
 
@@ -175,18 +206,24 @@ function orgPeer(org: FabricOrgArgs, index: number): PeerArgs {
 }
 
 /**
- * A resource's peer inputs named as the user wrote them: the org's peer
- * `index`, its CA its own or the org's; `settingPrefix` is "" for the first
- * org and "otherOrgs[k]." for the others.
+ * A resource's peer and identity inputs named for the user: the org at
+ * `orgPath`, its peer `index`, whose CA is its own or the org's.
  */
-export function orgPeerSettingNames(org: FabricOrgArgs, index: number, settingPrefix = ""): Record<string, string> {
-    const names: Record<string, string> = {
-        peerEndpoint: `${settingPrefix}peers[${index}].endpoint`,
-        peerTlsCaPem: org.peers[index]?.tlsCaPem === undefined ? `${settingPrefix}peerTlsCaPem` : `${settingPrefix}peers[${index}].tlsCaPem`,
-        peerHostOverride: `${settingPrefix}peers[${index}].hostOverride`,
-        timeoutSeconds: "fabricTimeoutSeconds",
+export function orgPeerSettingNames(org: FabricOrgArgs, index: number, orgPath: string, nameOf: NameOf, timeoutPath = "timeoutSeconds"): Record<string, string> {
+    const peer = `${orgPath}.peers[${index}]`;
+    return {
+        ...identitySettingNames(orgPath, nameOf),
+        peerEndpoint: nameOf(`${peer}.endpoint`),
+        peerTlsCaPem: nameOf(org.peers[index]?.tlsCaPem === undefined ? `${orgPath}.peerTlsCaPem` : `${peer}.tlsCaPem`),
+        peerHostOverride: nameOf(`${peer}.hostOverride`),
+        timeoutSeconds: nameOf(timeoutPath),
     };
-    // The identity keys are named as the stack's settings hold them: flat, under the org's prefix.
-    for (const key of ["mspId", "adminCertPem", "adminKeyPem", ...Object.values<string>(ADMIN_HSM_INPUTS), "clientTlsCertPem", "clientTlsKeyPem"]) names[key] = `${settingPrefix}${key}`;
+}
+
+/** The signer's inputs of the org at `orgPath`, named for the user. */
+function identitySettingNames(orgPath: string, nameOf: NameOf): Record<string, string> {
+    const names: Record<string, string> = {};
+    for (const key of ["mspId", "adminCertPem", "adminKeyPem", "clientTlsCertPem", "clientTlsKeyPem"]) names[key] = nameOf(`${orgPath}.${key}`);
+    for (const [field, input] of Object.entries(ADMIN_HSM_INPUTS)) names[input] = nameOf(`${orgPath}.adminHsm.${field}`);
     return names;
 }

@@ -6,6 +6,7 @@ import * as path from "node:path";
 import { requireOptionalPeer } from "./optionalPeer";
 import { InvalidSettingError } from "./validation/errors";
 import { checkArgs } from "./validation/resourceError";
+import { namerOf, namingSettings, type SettingNames } from "./settingNames";
 
 export type ImageBuildTool = "az-acr" | "docker";
 export const IMAGE_BUILD_TOOLS: readonly ImageBuildTool[] = ["az-acr", "docker"];
@@ -21,6 +22,8 @@ export interface ChaincodeImageArgs {
     readonly repository?: string;
     /** Dockerfile ARGs (`--build-arg NAME=value`), e.g. NODE_IMAGE for a base image of your own. Defaults to none. */
     readonly buildArgs?: Readonly<Record<string, string>>;
+    /** How your users name these arguments, when not by their paths (see ExternalChaincodeArgs.settingNames). Defaults to the paths. */
+    readonly settingNames?: SettingNames;
 }
 
 /** Folders that never belong to an image's source. */
@@ -130,30 +133,34 @@ export function registryDigest(output: string, command: string): string {
     return digest;
 }
 
-/** Checks the build settings; throws InvalidSettingError naming the setting. */
+/** Checks the build settings; throws InvalidSettingError naming the setting (as args.settingNames maps it). */
 export function checkImageArgs(args: ChaincodeImageArgs) {
+    return namingSettings(namerOf(args.settingNames), () => checkImageFields(args));
+}
+
+function checkImageFields(args: ChaincodeImageArgs) {
     if (!IMAGE_BUILD_TOOLS.includes(args.tool)) {
-        throw new InvalidSettingError("imageBuildTool", args.tool, `one of ${IMAGE_BUILD_TOOLS.join(", ")}`);
+        throw new InvalidSettingError("tool", args.tool, `one of ${IMAGE_BUILD_TOOLS.join(", ")}`);
     }
     const context = path.resolve(args.context ?? "");
     if (!fs.existsSync(path.join(context, "Dockerfile"))) {
-        throw new InvalidSettingError("imageBuildContext", args.context, "a folder that holds a Dockerfile");
+        throw new InvalidSettingError("context", args.context, "a folder that holds a Dockerfile");
     }
     const registryRule = args.tool === "az-acr" ? /^[a-zA-Z0-9]{5,50}$/ : /^[a-z0-9.-]+(:[0-9]+)?$/;
     if (typeof args.registry !== "string" || !registryRule.test(args.registry)) {
         throw new InvalidSettingError(
-            "imageRegistry",
+            "registry",
             args.registry,
             args.tool === "az-acr" ? "an Azure Container Registry name (5-50 letters or digits)" : "a registry host such as 'registry.example.com:5000'",
         );
     }
     for (const [name, value] of Object.entries(args.buildArgs ?? {})) {
-        if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new InvalidSettingError("imageBuildArgs", name, "NAME=value items whose NAME is a Dockerfile ARG name (letters, digits, _)");
-        if (typeof value !== "string") throw new InvalidSettingError(`imageBuildArgs.${name}`, value, "a string");
+        if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new InvalidSettingError("buildArgs", name, "NAME=value items whose NAME is a Dockerfile ARG name (letters, digits, _)");
+        if (typeof value !== "string") throw new InvalidSettingError(`buildArgs.${name}`, value, "a string");
     }
     const repository = args.repository ?? path.basename(context).toLowerCase();
     if (!/^[a-z0-9]+([._/-][a-z0-9]+)*$/.test(repository)) {
-        throw new InvalidSettingError("imageRepository", repository, "a lower-case repository path such as 'chaincode/basic'");
+        throw new InvalidSettingError("repository", repository, "a lower-case repository path such as 'chaincode/basic'");
     }
     return { context, repository };
 }

@@ -9,6 +9,7 @@ import { checkChannelName, checkOneOrdererSetting, checkSeconds, checkHost, chec
 import { checkCertificateBundlePem, checkKeyMatchesCertificate, checkPrivateKeyPem } from "./validation/pem";
 import { checkIntegerInRange } from "./validation/kubernetes";
 import { checkArgs } from "./validation/resourceError";
+import { namerOf, namingSettings, type SettingNames } from "./settingNames";
 
 /** The org this stack acts for: its admin installs and approves on its peers. */
 export interface FabricOrgArgs {
@@ -86,7 +87,32 @@ export interface ChaincodeLifecycleArgs {
      * after it) moves the peers off a server they run now. Defaults to none.
      */
     readonly approvalsWaitFor?: readonly pulumi.Resource[] | Promise<readonly pulumi.Resource[]>;
+    /**
+     * How your users name these arguments, when not by their paths: a failed
+     * check, here or in the installs, approvals and commit, names the setting
+     * as mapped. Defaults to the argument paths (`org.peers[0].endpoint`).
+     */
+    readonly settingNames?: SettingNames;
 }
+
+/** The arguments a user sets, and so a failed check may name (with the package's chaincodeName and version). */
+export const LIFECYCLE_ARGUMENTS = [
+    "channel",
+    "org",
+    "otherOrgs",
+    "endorsementPolicy",
+    "sequence",
+    "initRequired",
+    "collections",
+    "orderer",
+    "orderers",
+    "commit",
+    "commitPeers",
+    "requiredApprovals",
+    "timeoutSeconds",
+    "chaincodeName",
+    "version",
+] as const satisfies ReadonlyArray<keyof ChaincodeLifecycleArgs | "chaincodeName" | "version">;
 
 /** The sequence the declared definition gets, and what changes with it. */
 export interface PlannedChange {
@@ -129,7 +155,7 @@ export class ChaincodeLifecycle extends pulumi.ComponentResource {
         opts?: pulumi.ComponentResourceOptions,
     ) {
         super("fabric-ccaas:index:ChaincodeLifecycle", name, {}, opts);
-        checkArgs(this, () => checkLifecycleArgs(args));
+        checkArgs(this, () => namingSettings(namerOf(args.settingNames), () => checkLifecycleArgs(args)));
         const planned = pulumi.output(args.plan);
         const declared = lifecycleResourceArgs(name, args, {
             chaincodeName: args.chaincodeName,
@@ -198,8 +224,7 @@ function checkAdminKeySource(org: FabricOrgArgs, prefix: string): void {
     const names = {
         keyPem: `${prefix}adminKeyPem`,
         certPem: `${prefix}adminCertPem`,
-        hsm: "adminHsm",
-        hsmFields: Object.fromEntries(Object.entries(ADMIN_HSM_INPUTS).map(([field, input]) => [field, `${prefix}${input}`])) as HsmSettingNames,
+        hsmFields: Object.fromEntries(Object.keys(ADMIN_HSM_INPUTS).map((field) => [field, `${prefix}adminHsm.${field}`])) as HsmSettingNames,
     };
     for (const rule of adminKeyChecks({ keyPem: org.adminKeyPem, hsm: org.adminHsm, certPem: org.adminCertPem }, names)) {
         if (!rule.reads.some((value) => pulumi.Output.isInstance(value))) rule.check();
@@ -209,7 +234,7 @@ function checkAdminKeySource(org: FabricOrgArgs, prefix: string): void {
 /** Checks the plain lifecycle arguments; throws InvalidSettingError naming the setting. */
 export function checkLifecycleArgs(args: ChaincodeLifecycleArgs): void {
     checkChannelName("channel", args.channel);
-    checkOrgArgs(args.org, "");
+    checkOrgArgs(args.org, "org.");
     const actingMspIds = [args.org.mspId];
     (args.otherOrgs ?? []).forEach((org, k) => {
         checkOrgArgs(org, `otherOrgs[${k}].`);
@@ -257,7 +282,7 @@ export function checkLifecycleArgs(args: ChaincodeLifecycleArgs): void {
     }
     const sequence = args.sequence ?? "auto";
     if (sequence !== "auto") checkIntegerInRange("sequence", sequence, 1, Number.MAX_SAFE_INTEGER);
-    if (args.timeoutSeconds !== undefined) checkSeconds("fabricTimeoutSeconds", args.timeoutSeconds, 1);
+    if (args.timeoutSeconds !== undefined) checkSeconds("timeoutSeconds", args.timeoutSeconds, 1);
     if ((args.commit ?? true) === false && args.commitPeers?.length) {
         throw new InvalidSettingError("commitPeers", args.commitPeers.length, "no commit peers when commit is false");
     }

@@ -35,13 +35,13 @@ const NAMESPACE_NAME_LABEL = "kubernetes.io/metadata.name";
 /** Checks the access settings of a server in `namespace`; undefined when the NetworkPolicy is off. */
 export function checkPeerAccess(access: PeerAccess, namespace: string): PeerAccessSettings | undefined {
     if (!(access.enabled ?? true)) return undefined;
-    const namespaceLabels = access.peerNamespaceSelector === undefined ? undefined : parseLabelSelector("peerNamespaceSelector", access.peerNamespaceSelector);
-    const named = (access.peerNamespaces ?? []).map((name, i) => checkDnsLabel(`peerNamespaces[${i}]`, name));
+    const namespaceLabels = access.peerNamespaceSelector === undefined ? undefined : parseLabelSelector("peerAccess.peerNamespaceSelector", access.peerNamespaceSelector);
+    const named = (access.peerNamespaces ?? []).map((name, i) => checkDnsLabel(`peerAccess.peerNamespaces[${i}]`, name));
     return {
-        pods: parseLabelSelector("peerPodSelector", access.peerPodSelector ?? DEFAULT_PEER_POD_SELECTOR),
+        pods: parseLabelSelector("peerAccess.peerPodSelector", access.peerPodSelector ?? DEFAULT_PEER_POD_SELECTOR),
         namespaceLabels,
         namespaceNames: [...new Set([namespace, ...named])].sort(),
-        cidrs: (access.peerCidrs ?? []).map((cidr) => checkCidr("peerCidrs", cidr)),
+        cidrs: (access.peerCidrs ?? []).map((cidr) => checkCidr("peerAccess.peerCidrs", cidr)),
         defaulted: access.peerPodSelector === undefined && access.peerNamespaceSelector === undefined && access.peerCidrs === undefined,
     };
 }

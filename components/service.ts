@@ -306,10 +306,10 @@ export function checkServiceArgs(args: ChaincodeServiceArgs): ServiceSettings {
     const port = checkIntegerInRange("port", args.port ?? DEFAULT_CHAINCODE_PORT, 1, 65535);
     const runAsUser = checkIntegerInRange("runAsUser", args.runAsUser ?? 10001, 1, 2147483647);
     const resources = {
-        cpuRequest: checkQuantity("cpuRequest", args.resources?.cpuRequest ?? "100m"),
-        memoryRequest: checkQuantity("memoryRequest", args.resources?.memoryRequest ?? "128Mi"),
-        cpuLimit: checkQuantity("cpuLimit", args.resources?.cpuLimit ?? "500m"),
-        memoryLimit: checkQuantity("memoryLimit", args.resources?.memoryLimit ?? "512Mi"),
+        cpuRequest: checkQuantity("resources.cpuRequest", args.resources?.cpuRequest ?? "100m"),
+        memoryRequest: checkQuantity("resources.memoryRequest", args.resources?.memoryRequest ?? "128Mi"),
+        cpuLimit: checkQuantity("resources.cpuLimit", args.resources?.cpuLimit ?? "500m"),
+        memoryLimit: checkQuantity("resources.memoryLimit", args.resources?.memoryLimit ?? "512Mi"),
     };
     const commonLabels: Record<string, string> = {
         "app.kubernetes.io/component": "chaincode",

@@ -7,6 +7,7 @@ import { DEFAULT_SMOKE_FUNCTION, DEFAULT_SMOKE_WAIT_SECONDS, type OrdererArgs, t
 import { readCollectionsFile, readIndexDir } from "./settingFiles";
 import { SERVICE_TYPES } from "./service";
 import { checkTlsArgs } from "./tls";
+import { AKS_CONFIG_NAMES, chaincodeConfigNames, IMAGE_CONFIG_NAMES } from "./configNames";
 import { checkObjectList, ConfigReader, type ConfigSource } from "./validation/configReader";
 import { HiddenValue, InvalidSettingError } from "./validation/errors";
 import { checkKubeconfig } from "./validation/kubeconfig";
@@ -154,7 +155,7 @@ export function readSettings(config: ConfigSource, secrets: LifecycleSecrets = {
     const sources = items ? items.map((item) => itemSource(config, item)) : [config];
     // Read once: the cluster pulls from it, and the image build pushes there by default.
     const aksRegistry = read.boolean("aksCreate") ?? false ? readAksRegistry(read) : undefined;
-    const imageBuild = readImageBuild(read, aksRegistry && checkRegistry(aksRegistry).name);
+    const imageBuild = readImageBuild(read, aksRegistry && checkRegistry(aksRegistry, AKS_CONFIG_NAMES).name);
     const chaincodes = sources.map((source, i) =>
         renamedForItem(items && { index: i, item: items[i] }, () => readChaincode(new ConfigReader(source, SECRET_KEYS), config, secrets, imageBuild)),
     );
@@ -170,6 +171,7 @@ export function readSettings(config: ConfigSource, secrets: LifecycleSecrets = {
         cluster = {
             kind: "aks",
             aks: {
+                settingNames: AKS_CONFIG_NAMES,
                 location,
                 resourceGroupName: read.string("aksResourceGroup"),
                 kubernetesVersion: read.string("aksKubernetesVersion"),
@@ -330,6 +332,7 @@ function readChaincode(read: ConfigReader, config: ConfigSource, secrets: Lifecy
         serviceType: read.oneOf("serviceType", SERVICE_TYPES),
         loadBalancerSubnet: read.string("loadBalancerSubnet"),
         lifecycle: readLifecycle(read, config, secrets, plainOtherOrgs),
+        settingNames: chaincodeConfigNames(plainOtherOrgs?.length ?? 0),
         smokeCheck: {
             enabled: read.boolean("smokeCheck"),
             // Defaulted here as Pulumi.yaml used to declare them: the smoke check's inputs stay as before.
@@ -399,6 +402,7 @@ function readImageBuild(read: ConfigReader, aksRegistryName: string | undefined)
         registry,
         repository: read.string("imageRepository"),
         buildArgs: read.keyValues("imageBuildArgs"),
+        settingNames: IMAGE_CONFIG_NAMES,
     };
 }
 

@@ -6,6 +6,7 @@ import { clientCommonName } from "./release";
 import { InvalidSettingError } from "./validation/errors";
 import { checkIntegerInRange } from "./validation/kubernetes";
 import { checkArgs } from "./validation/resourceError";
+import type { NameOf } from "./settingNames";
 
 export type KeyAlgorithm = "ECDSA" | "RSA";
 export const KEY_ALGORITHMS: readonly KeyAlgorithm[] = ["ECDSA", "RSA"];
@@ -230,38 +231,27 @@ export interface TlsSettings {
     clientValidityHours: number;
 }
 
-/** Checks the plain arguments; throws InvalidSettingError naming the setting. */
-export function checkTlsArgs(args: Omit<ChaincodeTlsArgs, "serviceName">): TlsSettings {
+/** Checks the plain arguments; throws InvalidSettingError naming the argument (`nameOf` names those its rules refer to). */
+export function checkTlsArgs(args: Omit<ChaincodeTlsArgs, "serviceName">, nameOf: NameOf = (path) => path): TlsSettings {
         const algorithm = args.algorithm ?? "ECDSA";
         if (!KEY_ALGORITHMS.includes(algorithm)) {
-            throw new InvalidSettingError("tlsAlgorithm", algorithm, `one of ${KEY_ALGORITHMS.join(", ")}`);
+            throw new InvalidSettingError("algorithm", algorithm, `one of ${KEY_ALGORITHMS.join(", ")}`);
         }
         const rsaBits = args.rsaBits ?? 2048;
         if (![2048, 3072, 4096].includes(rsaBits)) {
-            throw new InvalidSettingError("tlsRsaBits", rsaBits, "2048, 3072 or 4096");
+            throw new InvalidSettingError("rsaBits", rsaBits, "2048, 3072 or 4096");
         }
-        const validityHours = checkIntegerInRange("tlsValidityHours", args.validityHours ?? 8760, 1, 876000);
-        const caValidityHours = checkIntegerInRange("tlsCaValidityHours", args.caValidityHours ?? 87600, 1, 876000);
+        const validityHours = checkIntegerInRange("validityHours", args.validityHours ?? 8760, 1, 876000);
+        const caValidityHours = checkIntegerInRange("caValidityHours", args.caValidityHours ?? 87600, 1, 876000);
         const earlyRenewalHours = checkIntegerInRange(
-            "tlsEarlyRenewalHours",
+            "earlyRenewalHours",
             args.earlyRenewalHours ?? 720,
             0,
             validityHours - 1,
         );
-        if (validityHours > caValidityHours) {
-            throw new InvalidSettingError(
-                "tlsValidityHours",
-                validityHours,
-                `at most tlsCaValidityHours (${caValidityHours}): a leaf cannot outlive its CA`,
-            );
-        }
-        const clientValidityHours = checkIntegerInRange("tlsClientValidityHours", args.clientValidityHours ?? caValidityHours, 1, 876000);
-        if (clientValidityHours > caValidityHours) {
-            throw new InvalidSettingError(
-                "tlsClientValidityHours",
-                clientValidityHours,
-                `at most tlsCaValidityHours (${caValidityHours}): a leaf cannot outlive its CA`,
-            );
-        }
+        const outlives = `at most ${nameOf("caValidityHours")} (${caValidityHours}): a leaf cannot outlive its CA`;
+        if (validityHours > caValidityHours) throw new InvalidSettingError("validityHours", validityHours, outlives);
+        const clientValidityHours = checkIntegerInRange("clientValidityHours", args.clientValidityHours ?? caValidityHours, 1, 876000);
+        if (clientValidityHours > caValidityHours) throw new InvalidSettingError("clientValidityHours", clientValidityHours, outlives);
         return { algorithm, rsaBits, clientAuth: args.clientAuth ?? true, caValidityHours, validityHours, earlyRenewalHours, clientValidityHours };
 }

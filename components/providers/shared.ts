@@ -129,7 +129,10 @@ export function userSettingName(property: string, settingNames: Readonly<Record<
         const boundary = property.length === prefix.length || property[prefix.length] === "." || property[prefix.length] === "[";
         if (property.startsWith(prefix) && boundary && prefix.length > best.length) best = prefix;
     }
-    return best ? settingNames[best] + property.slice(best.length) : (NESTED_ARGUMENT_OF[property] ?? property);
+    if (!best) return NESTED_ARGUMENT_OF[property] ?? property;
+    const rest = property.slice(best.length);
+    // A prefix named "" stands for its fields' own names: lifecycle.org.peers[0] is peers[0].
+    return settingNames[best] === "" ? rest.replace(/^\./, "") : settingNames[best] + rest;
 }
 
 // ---------------------------------------------------------------------------
@@ -265,7 +268,7 @@ export function checkAdmin(collector: FailureCollector, inputs: AdminInputs): vo
 }
 
 /** The admin key's inputs by the names the rule uses; the collector renames them as the user wrote them. */
-const ADMIN_KEY_INPUT_NAMES = { keyPem: "adminKeyPem", certPem: "adminCertPem", hsm: "adminHsm", hsmFields: ADMIN_HSM_INPUTS };
+const ADMIN_KEY_INPUT_NAMES = { keyPem: "adminKeyPem", certPem: "adminCertPem", hsmFields: ADMIN_HSM_INPUTS };
 
 function hsmKeyOf(inputs: AdminInputs): HsmKey {
     return { library: inputs.adminHsmLibrary ?? "", tokenLabel: inputs.adminHsmTokenLabel ?? "", keyId: inputs.adminHsmKeyId ?? "", pin: inputs.adminHsmPin ?? "" };

@@ -15,11 +15,10 @@ export interface AdminKeySource {
     readonly certPem: unknown;
 }
 
-/** What the caller's user calls each part; `hsm` is the HSM option as a whole (e.g. "adminHsm"). */
+/** What the caller's user calls each part. */
 export interface AdminKeyNames {
     readonly keyPem: string;
     readonly certPem: string;
-    readonly hsm: string;
     readonly hsmFields: HsmSettingNames;
 }
 
@@ -43,7 +42,7 @@ export function adminKeyChecks(source: AdminKeySource, names: AdminKeyNames): Ad
                 reads: [source.keyPem],
                 check: () => {
                     if (source.keyPem === undefined) {
-                        throw new InvalidSettingError(names.keyPem, undefined, `the admin's private key (PEM, as a secret), or ${names.hsm} when an HSM holds it`);
+                        throw new InvalidSettingError(names.keyPem, undefined, "the admin's private key (PEM, as a secret), or the HSM that holds it (adminHsm)");
                     }
                 },
             },
@@ -65,7 +64,7 @@ export function adminKeyChecks(source: AdminKeySource, names: AdminKeyNames): Ad
             reads: [source.keyPem],
             check: () => {
                 if (source.keyPem !== undefined && source.keyPem !== "") {
-                    throw new InvalidSettingError(names.keyPem, new HiddenValue("set"), `either ${names.keyPem} or ${names.hsm}, not both (one admin key)`);
+                    throw new InvalidSettingError(names.keyPem, new HiddenValue("set"), "one admin key: a PEM key or an HSM (adminHsm), not both");
                 }
             },
         },

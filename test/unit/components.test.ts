@@ -156,10 +156,13 @@ describe("ExternalChaincode graph (mocks)", () => {
             ["bad-replicas", { replicas: -1 }, /invalid replicas: -1/],
             ["bad-timeout", { dialTimeout: "10 seconds" }, /invalid dialTimeout: "10 seconds"/],
             ["bad-digest", { imageDigest: "sha256:xyz" }, /invalid imageDigest: "sha256:xyz"/],
-            ["bad-validity", { tls: { validityHours: 0 } }, /invalid tlsValidityHours: 0/],
-            ["bad-shared-algorithm", { tls: { ca: sharedCa, algorithm: "RSA" } }, /invalid tlsAlgorithm: "RSA"; expected ECDSA, the algorithm of the shared CA shared-ca/],
-            ["bad-shared-lifetime", { tls: { ca: sharedCa, caValidityHours: 24 } }, /invalid tlsCaValidityHours: 24; expected 87600, the lifetime of the shared CA shared-ca/],
-            ["bad-shared-leaf", { tls: { ca: sharedCa, validityHours: 90000 } }, /invalid tlsValidityHours: 90000; expected at most tlsCaValidityHours \(87600\)/],
+            ["bad-validity", { tls: { validityHours: 0 } }, /invalid tls\.validityHours: 0/],
+            ["bad-shared-algorithm", { tls: { ca: sharedCa, algorithm: "RSA" } }, /invalid tls\.algorithm: "RSA"; expected ECDSA, the algorithm of the shared CA shared-ca/],
+            ["bad-shared-lifetime", { tls: { ca: sharedCa, caValidityHours: 24 } }, /invalid tls\.caValidityHours: 24; expected 87600, the lifetime of the shared CA shared-ca/],
+            ["bad-shared-leaf", { tls: { ca: sharedCa, validityHours: 90000 } }, /invalid tls\.validityHours: 90000; expected at most tls\.caValidityHours \(87600\)/],
+            ["bad-cpu", { resources: { cpuRequest: "lots" } }, /invalid resources\.cpuRequest: "lots"/],
+            // A caller's own names for the arguments, in the setting and in the rule that refers to another.
+            ["mapped-names", { tls: { validityHours: 90000 }, settingNames: { tls: "certificates", "tls.caValidityHours": "caHours" } }, /invalid certificates\.validityHours: 90000; expected at most caHours \(87600\)/],
         ];
         for (const [name, override, message] of cases) {
             assert.throws(

@@ -45,19 +45,29 @@ describe("the lifecycle's resources", () => {
         const org2Install = installs[1][0].args;
         assert.equal(org2Install.adminHsm, org2.adminHsm, "another org signs with its own key, here in an HSM");
         assert.equal(org2Install.adminKeyPem, undefined);
-        assert.equal(org2Install.settingNames && (org2Install.settingNames as Record<string, string>).adminHsmPin, "otherOrgs[0].adminHsmPin");
+        assert.equal((org2Install.settingNames as Record<string, string>).adminHsmPin, "otherOrgs[0].adminHsm.pin");
     });
 
-    it("names each org peer's CA as the user gave it: the peer's own, or the org's", () => {
+    it("names each input by the argument it came from, each org peer's CA as the user gave it: the peer's own, or the org's", () => {
         const { installs } = lifecycleResourceArgs("cc", lifecycle(), definition);
         const names = installs[0].map((install) => install.args.settingNames as Record<string, string>);
         assert.deepEqual(
-            names.map((n) => [n.peerEndpoint, n.peerTlsCaPem]),
+            names.map((n) => [n.peerEndpoint, n.peerTlsCaPem, n.adminHsmPin, n.timeoutSeconds]),
             [
-                ["peers[0].endpoint", "peerTlsCaPem"],
-                ["peers[1].endpoint", "peers[1].tlsCaPem"],
+                ["org.peers[0].endpoint", "org.peerTlsCaPem", "org.adminHsm.pin", "timeoutSeconds"],
+                ["org.peers[1].endpoint", "org.peers[1].tlsCaPem", "org.adminHsm.pin", "timeoutSeconds"],
             ],
         );
+    });
+
+    it("names them as the caller's users know them when given its names: a prefix mapped to \"\" stands for its fields", () => {
+        const settingNames = { org: "", timeoutSeconds: "fabricTimeoutSeconds", "org.adminHsm.pin": "adminHsmPin", commitPeers: "endorsers" };
+        const commitPeer = { endpoint: "peer0.org3:11051", mspId: "Org3MSP", tlsCaPem: "org3-ca" };
+        const declared = lifecycleResourceArgs("cc", lifecycle({ settingNames, commitPeers: [commitPeer] }), definition);
+        const install = declared.installs[0][1].args.settingNames as Record<string, string>;
+        assert.deepEqual([install.peerEndpoint, install.peerTlsCaPem, install.adminHsmPin, install.timeoutSeconds], ["peers[1].endpoint", "peers[1].tlsCaPem", "adminHsmPin", "fabricTimeoutSeconds"]);
+        const commit = declared.definition!.args.settingNames as Record<string, string>;
+        assert.deepEqual([commit["peers[0]"], commit["peers[0].tlsCaPem"], commit["peers[1]"], commit.name], ["peers[0]", "peerTlsCaPem", "endorsers[0]", "chaincodeName"]);
     });
 
     it("commits through the first peer of each acting org, then the commit peers, each named as written", () => {
@@ -116,7 +126,8 @@ describe("the smoke checks", () => {
             ],
         );
         assert.equal(checks[0].args.commitWaitSeconds, undefined, "a committing stack does not wait for another's commit");
-        assert.equal((checks[1].args.settingNames as Record<string, string>).waitSeconds, "smokeWaitSeconds");
+        const names = checks[1].args.settingNames as Record<string, string>;
+        assert.deepEqual([names.waitSeconds, names.peerEndpoint, names.timeoutSeconds], ["smokeCheck.waitSeconds", "lifecycle.org.peers[1].endpoint", "lifecycle.timeoutSeconds"]);
     });
 
     it("a stack that only approves waits for the sequence it approved, as long as it was told", () => {

@@ -102,7 +102,8 @@ describe("ExternalChaincode with the Fabric lifecycle (mocks)", () => {
     it("checks through every peer of the org, each named by its own setting", () => {
         const checks = mocks.resources.filter((r) => r.type.endsWith("ChaincodeSmokeCheck") && /^basic-smoke/.test(r.name));
         assert.deepEqual(checks.map((r) => `${r.name} ${r.inputs.peerEndpoint}`), ["basic-smoke peer0.org1.example.com:7051", "basic-smoke-peer1 peer1.org1.example.com:8051"]);
-        assert.equal(checks[1].inputs.settingNames.peerEndpoint, "peers[1].endpoint");
+        assert.equal(checks[1].inputs.settingNames.peerEndpoint, "lifecycle.org.peers[1].endpoint");
+        assert.equal(checks[1].inputs.settingNames.waitSeconds, "smokeCheck.waitSeconds");
         for (const check of checks) {
             assert.equal(check.inputs.awaitSequence, undefined, "the committing stack checks right after its commit");
             assert.ok(dependsOn(check, "basic-lifecycle-definition"));
@@ -156,9 +157,9 @@ describe("ExternalChaincode with the Fabric lifecycle (mocks)", () => {
         }
         const definition = mocks.named("multi-lifecycle-definition");
         assert.deepEqual(definition.inputs.peers.map((p: { endpoint: string; mspId: string }) => `${p.mspId} ${p.endpoint}`), ["Org1MSP peer0.org1.example.com:7051", "Org2MSP peer0.org2.example.com:9051"]);
-        assert.equal(definition.inputs.settingNames["peers[1]"], "otherOrgs[0].peers[0]");
-        assert.equal(mocks.named("multi-lifecycle-Org2MSP-install-1").inputs.settingNames.peerEndpoint, "otherOrgs[0].peers[1].endpoint");
-        assert.equal(mocks.named("multi-lifecycle-Org2MSP-install-1").inputs.settingNames.adminKeyPem, "otherOrgs[0].adminKeyPem");
+        assert.equal(definition.inputs.settingNames["peers[1]"], "lifecycle.otherOrgs[0].peers[0]");
+        assert.equal(mocks.named("multi-lifecycle-Org2MSP-install-1").inputs.settingNames.peerEndpoint, "lifecycle.otherOrgs[0].peers[1].endpoint");
+        assert.equal(mocks.named("multi-lifecycle-Org2MSP-install-1").inputs.settingNames.adminKeyPem, "lifecycle.otherOrgs[0].adminKeyPem");
         for (const install of installs) assert.ok(dependsOn(mocks.named(`multi-${multi.releaseKey}-server-deployment`), install), `the server waits for ${install}`);
     });
 
@@ -179,15 +180,17 @@ describe("ExternalChaincode with the Fabric lifecycle (mocks)", () => {
         const cases: Array<[string, object, RegExp]> = [
             ["bad-policy", { endorsementPolicy: "OR('Org1MSP.member'" }, /endorsementPolicy/],
             ["bad-role", { endorsementPolicy: "OR('Org1MSP.owner')" }, /endorsementPolicy.*owner/s],
-            ["bad-channel", { channel: "My Channel" }, /invalid channel: "My Channel"/],
-            ["bad-peer", { org: { ...lifecycle.org, peers: [{ endpoint: "peer0" }] } }, /invalid peers\[0\]\.endpoint: "peer0"/],
-            ["bad-sequence", { sequence: 0 }, /invalid sequence: 0/],
-            ["bad-ca", { org: { ...lifecycle.org, peerTlsCaPem: "not a pem" } }, /invalid peerTlsCaPem: "not a pem"; expected one or more PEM-encoded X.509 certificates/],
-            ["key-mismatch", { org: { ...lifecycle.org, adminKeyPem: pki.unrelatedKeyPem } }, /invalid adminKeyPem: .*not shown/],
-            ["no-key", { org: { ...lifecycle.org, adminKeyPem: undefined } }, /invalid adminKeyPem: \(not set\); expected the admin's private key \(PEM, as a secret\), or adminHsm/],
-            ["two-keys", { org: { ...lifecycle.org, adminHsm: hsm } }, /invalid adminKeyPem: \(set, not shown\); expected either adminKeyPem or adminHsm, not both/],
-            ["hsm-library", { org: { ...lifecycle.org, adminKeyPem: undefined, adminHsm: { ...hsm, library: "softhsm2.so" } } }, /invalid adminHsmLibrary: "softhsm2.so"; expected the absolute path/],
-            ["hsm-other-org", { otherOrgs: [{ ...lifecycle.org, mspId: "Org2MSP", adminKeyPem: undefined, adminHsm: { ...hsm, keyId: "" } }] }, /invalid otherOrgs\[0\]\.adminHsmKeyId: ""/],
+            // Each named by its path in ExternalChaincode's arguments, as a library user wrote it.
+            ["bad-channel", { channel: "My Channel" }, /invalid lifecycle\.channel: "My Channel"/],
+            ["bad-peer", { org: { ...lifecycle.org, peers: [{ endpoint: "peer0" }] } }, /invalid lifecycle\.org\.peers\[0\]\.endpoint: "peer0"/],
+            ["bad-sequence", { sequence: 0 }, /invalid lifecycle\.sequence: 0/],
+            ["bad-ca", { org: { ...lifecycle.org, peerTlsCaPem: "not a pem" } }, /invalid lifecycle\.org\.peerTlsCaPem: "not a pem"; expected one or more PEM-encoded X.509 certificates/],
+            ["key-mismatch", { org: { ...lifecycle.org, adminKeyPem: pki.unrelatedKeyPem } }, /invalid lifecycle\.org\.adminKeyPem: .*not shown/],
+            ["no-key", { org: { ...lifecycle.org, adminKeyPem: undefined } }, /invalid lifecycle\.org\.adminKeyPem: \(not set\); expected the admin's private key \(PEM, as a secret\), or the HSM that holds it \(adminHsm\)/],
+            ["two-keys", { org: { ...lifecycle.org, adminHsm: hsm } }, /invalid lifecycle\.org\.adminKeyPem: \(set, not shown\); expected one admin key: a PEM key or an HSM \(adminHsm\), not both/],
+            ["hsm-library", { org: { ...lifecycle.org, adminKeyPem: undefined, adminHsm: { ...hsm, library: "softhsm2.so" } } }, /invalid lifecycle\.org\.adminHsm\.library: "softhsm2.so"; expected the absolute path/],
+            ["hsm-other-org", { otherOrgs: [{ ...lifecycle.org, mspId: "Org2MSP", adminKeyPem: undefined, adminHsm: { ...hsm, keyId: "" } }] }, /invalid lifecycle\.otherOrgs\[0\]\.adminHsm\.keyId: ""/],
+            ["bad-timeout", { timeoutSeconds: 0 }, /invalid lifecycle\.timeoutSeconds: 0/],
         ];
         for (const [name, override, message] of cases) {
             assert.throws(

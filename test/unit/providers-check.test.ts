@@ -91,7 +91,7 @@ describe("check", () => {
         assert.ok(failures.every((failure) => !failure.reason.includes("1234")));
         const both = await chaincodeInstallProvider.check({}, { ...install, ...hsm });
         assert.deepEqual(properties(both.failures), ["adminKeyPem"]);
-        assert.match((both.failures[0] as { reason: string }).reason, /either adminKeyPem or adminHsm, not both/);
+        assert.match((both.failures[0] as { reason: string }).reason, /one admin key: a PEM key or an HSM \(adminHsm\), not both/);
         const p384 = await chaincodeInstallProvider.check({}, { ...installWithoutKey, adminCertPem: selfSignedCertificate("P-384"), ...hsm });
         assert.match((p384.failures[0] as { reason: string }).reason, /invalid adminCertPem: \(a certificate whose key is secp384r1\); expected a certificate with an ECDSA P-256 key/);
     });
