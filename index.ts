@@ -1,11 +1,11 @@
 import * as pulumi from "@pulumi/pulumi";
-import { AksCluster } from "./components/aks";
-import { declareChaincodes } from "./components/chaincodeSet";
-import type { ExternalChaincode } from "./components/externalChaincode";
-import { compact } from "./components/providers/lifecycle-plan";
-import { ChaincodeImage } from "./components/imageBuild";
-import { existingClusterProvider } from "./components/kubernetesTarget";
-import { readSettings, type ChaincodeSettings } from "./components/settings";
+import { AksCluster } from "./components/azure/aks-cluster";
+import { declareChaincodes } from "./components/chaincode/chaincode-set";
+import type { ExternalChaincode } from "./components/chaincode/external-chaincode";
+import { compact } from "./components/lifecycle/providers/lifecycle-plan";
+import { ChaincodeImage } from "./components/chaincode/chaincode-image";
+import { existingClusterProvider } from "./components/kubernetes/cluster-target";
+import { readSettings, type ChaincodeSettings } from "./config/settings";
 import { InvalidSettingError } from "./components/validation/errors";
 
 const config = new pulumi.Config();

@@ -8,7 +8,7 @@
  */
 import { performance } from "node:perf_hooks";
 import { approveForMyOrg } from "../components/fabric";
-import { chaincodeApprovalProvider, chaincodeDefinitionProvider, chaincodeInstallProvider } from "../components/providers";
+import { chaincodeApprovalProvider, chaincodeDefinitionProvider, chaincodeInstallProvider } from "../components/lifecycle/providers";
 import { clientEndpoint, type FabricNetwork, type Org, type PeerNode, startNetwork } from "../testenv/network";
 import { peerCliSteps, POLICY, prepareRun, type Run, seconds, VERSION } from "./lifecycle";
 import { type BenchResult, median } from "./result";

@@ -1,6 +1,4 @@
 /**
- * Why not the Gateway client (@hyperledger/fabric-gateway): its API submits through a peer's gateway only, never to orderers directly.
- *
  * Handing a transaction envelope to the ordering service directly
  * (AtomicBroadcast/Broadcast), by the rules Fabric's own gateway follows:
  * a BFT channel's transaction goes to every listed orderer at once and is
@@ -8,8 +6,8 @@
  * consensus needs one orderer, tried in the order given.
  */
 import { common, orderer } from "@hyperledger/fabric-protos";
-import { type Connections, describeEndpoint, type Endpoint, toFabricError } from "./connection";
-import { FabricCallError } from "./errors";
+import { type Connections, describeEndpoint, type Endpoint, toFabricError } from "./grpc-connection";
+import { FabricCallError } from "./fabric-errors";
 import { bftQuorum, type OrderingService } from "./ordering-service";
 
 const BROADCAST_ATTEMPTS = 3;

@@ -1,6 +1,4 @@
 /**
- * Why not the Gateway client (@hyperledger/fabric-gateway): evaluate and submit are its; evaluateOnPeer is here because its API picks the peer itself.
- *
  * Calling ordinary chaincode functions: evaluate and submit go through the
  * official Gateway client (`@hyperledger/fabric-gateway`); evaluateOnPeer
  * stays a ProcessProposal to exactly one peer, because the Gateway API
@@ -9,7 +7,7 @@
  * in the error message.
  */
 import type { CommitResult } from "./commit-result";
-import { type CallOptions, type Endpoint, withConnections } from "./connection";
+import { type CallOptions, type Endpoint, withConnections } from "./grpc-connection";
 import { processProposal } from "./endorse";
 import { submitAndCommit, withGateway } from "./gateway";
 import { asSigningIdentity, type IdentityInput } from "./identity-input";

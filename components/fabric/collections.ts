@@ -1,6 +1,4 @@
 /**
- * Why not the Gateway client (@hyperledger/fabric-gateway): it has no collection encoder, nor does any maintained library (this matches the peer CLI's bytes).
- *
  * Static private data collections -> CollectionConfigPackage, encoded as
  * the peer CLI encodes a collections_config.json, with the checks the peer
  * applies done up front so a mistake is reported before anything is sent.

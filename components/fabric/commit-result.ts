@@ -1,10 +1,8 @@
 /**
- * Why not the Gateway client (@hyperledger/fabric-gateway): one shape for a commit's outcome, whichever path submitted it (the gateway or an orderer broadcast).
- *
  * The outcome of a submitted transaction as a committing peer reports it.
  */
 import { peer } from "@hyperledger/fabric-protos";
-import { TransactionInvalidError } from "./errors";
+import { TransactionInvalidError } from "./fabric-errors";
 
 export interface CommitResult {
     readonly txId: string;

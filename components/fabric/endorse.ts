@@ -1,12 +1,10 @@
 /**
- * Why not the Gateway client (@hyperledger/fabric-gateway): endorsement on exactly the listed peers (networks without discovery, and before an orderer broadcast); its API chooses peers by org.
- *
  * Endorsement: send one signed proposal to the chosen peers and require
  * that every one succeeds with byte-identical results.
  */
 import { peer } from "@hyperledger/fabric-protos";
-import { type Connections, describeEndpoint, type Endpoint } from "./connection";
-import { EndorsementMismatchError, FabricCallError } from "./errors";
+import { type Connections, describeEndpoint, type Endpoint } from "./grpc-connection";
+import { EndorsementMismatchError, FabricCallError } from "./fabric-errors";
 import type { BuiltProposal } from "./proposal";
 
 export interface EndorsedProposal {

@@ -1,6 +1,4 @@
 /**
- * Why not the Gateway client (@hyperledger/fabric-gateway): this is the glue that connects it on this library's endpoints and identities.
- *
  * The official Fabric Gateway client (`@hyperledger/fabric-gateway`) on
  * this library's endpoint settings: the same TLS, host override, mutual TLS
  * (whose certificate hash the gateway binds into its requests), keepalive
@@ -10,8 +8,8 @@
  */
 import { X509Certificate } from "node:crypto";
 import { CommitError, CommitStatusError, connect, type Contract, EndorseError, type Gateway, GatewayError, hash, type ProposalOptions } from "@hyperledger/fabric-gateway";
-import { type CallOptions, Connections, describeEndpoint, type Endpoint, toFabricError } from "./connection";
-import { TransactionInvalidError } from "./errors";
+import { type CallOptions, Connections, describeEndpoint, type Endpoint, toFabricError } from "./grpc-connection";
+import { TransactionInvalidError } from "./fabric-errors";
 import type { SigningIdentity } from "./identity";
 import { asSigningIdentity, type IdentityInput } from "./identity-input";
 import { type CommitResult, requireValid, validationCodeName } from "./commit-result";

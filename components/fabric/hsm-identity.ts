@@ -1,6 +1,4 @@
 /**
- * Why not the Gateway client (@hyperledger/fabric-gateway): its HSM signer signs here; this file adds what its factory leaves to the caller: one PKCS#11 initialisation per library in a process, one signature at a time per session, errors naming the setting, and a check that the key is the certificate's.
- *
  * A Fabric signing identity whose private key stays in an HSM, reached
  * through PKCS#11: ECDSA P-256, the one key type the Gateway client's HSM
  * signer signs with. The session opens on the first signature, so building

@@ -1,6 +1,4 @@
 /**
- * Why not the Gateway client (@hyperledger/fabric-gateway): every function here, gateway-backed or not, takes PEM, an HSM key or a built identity alike.
- *
  * Lets callers pass PEM strings, an HSM key or an already built signing identity.
  */
 import { createHsmSigningIdentity, type IdentityHsm } from "./hsm-identity";

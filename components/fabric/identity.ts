@@ -1,6 +1,4 @@
 /**
- * Why not the Gateway client (@hyperledger/fabric-gateway): the same identity signs the peer-local calls (install), which its API cannot make, and is its signer (its private-key signer underneath).
- *
  * A Fabric signing identity built from PEM: the MSP ID, the X.509
  * certificate the MSP issued, and its private key (ECDSA P-256 or P-384, or
  * Ed25519 on Fabric 3).

@@ -1,26 +1,24 @@
 /**
- * Why not the Gateway client (@hyperledger/fabric-gateway): this is the entry point of this library's Fabric client, which uses it where it can.
- *
  * Fabric client library: identities, signed proposals, endorsement,
  * transaction submission, the `_lifecycle` functions, chaincode calls and
  * the policy language. No Pulumi imports: the dynamic providers and the
  * tests use it directly.
  */
-export * from "./errors";
+export * from "./fabric-errors";
 export { InvalidSettingError } from "../validation/errors";
 export { createSigningIdentity, IdentityPem, SigningIdentity, checkSigningKeyPem } from "./identity";
 export { asSigningIdentity, IdentityInput } from "./identity-input";
 export { createHsmSigningIdentity, HsmKey, HsmSettingNames, IdentityHsm, checkHsmCertificate, checkHsmField, checkHsmKey } from "./hsm-identity";
 export { fabricSigner, signForFabric } from "./signing";
 export { computeTxId, buildSignedProposal, BuiltProposal, ProposalSpec } from "./proposal";
-export { Endpoint, CallOptions, DEFAULT_TIMEOUT_SECONDS, Connections, withConnections } from "./connection";
+export { Endpoint, CallOptions, DEFAULT_TIMEOUT_SECONDS, Connections, withConnections } from "./grpc-connection";
 export { endorse, EndorsedProposal, isSuccessStatus } from "./endorse";
 export { buildTransactionEnvelope } from "./transaction";
 export { SubmitOptions, submitAndWait } from "./submit";
 export { OrderingService, orderingServiceOf, readOrderingService, bftQuorum } from "./ordering-service";
 export { DEFAULT_COMMIT_TIMEOUT_SECONDS, GatewayCall, withGateway } from "./gateway";
 export { CommitResult, validationCodeName } from "./commit-result";
-export * from "./lifecycle";
+export * from "./lifecycle-calls";
 export * from "./chaincode";
 export { parsePolicy, PolicySyntaxError, POLICY_ROLES, PolicyRole, PolicyRule, PolicyGate, PolicyPrincipal } from "./policy-parser";
 export {
@@ -44,4 +42,4 @@ export {
     checkDefinitionName,
     DEFAULT_ENDORSEMENT_PLUGIN,
     DEFAULT_VALIDATION_PLUGIN,
-} from "./definition";
+} from "./chaincode-definition";

@@ -1,11 +1,9 @@
 /**
- * Why not the Gateway client (@hyperledger/fabric-gateway): the height of exactly this peer's ledger (qscc GetChainInfo); its API evaluates through a gateway, on a peer it picks.
- *
  * How many blocks a peer holds of a channel: where a watch for a later
  * transaction starts, and what tests compare to see that nothing was sent.
  */
 import { common } from "@hyperledger/fabric-protos";
-import type { Connections, Endpoint } from "./connection";
+import type { Connections, Endpoint } from "./grpc-connection";
 import { processProposal } from "./endorse";
 import type { SigningIdentity } from "./identity";
 import { buildSignedProposal } from "./proposal";

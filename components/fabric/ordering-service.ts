@@ -1,13 +1,11 @@
 /**
- * Why not the Gateway client (@hyperledger/fabric-gateway): it does not read channel config, and a broadcast straight to orderers needs the consensus type.
- *
  * What a channel's config says about its ordering service: the consensus
  * type and, for BFT, how many consenters there are. Read from a peer's
  * configuration system chaincode (cscc GetChannelConfig, allowed to the
  * channel's Readers), because how a client must broadcast depends on it.
  */
 import { common, orderer } from "@hyperledger/fabric-protos";
-import type { Connections, Endpoint } from "./connection";
+import type { Connections, Endpoint } from "./grpc-connection";
 import { processProposal } from "./endorse";
 import type { SigningIdentity } from "./identity";
 import { buildSignedProposal } from "./proposal";

@@ -1,6 +1,4 @@
 /**
- * Why not the Gateway client (@hyperledger/fabric-gateway): no maintained library encodes Fabric's policy language; this matches Fabric's policydsl byte for byte.
- *
  * Policy text -> protobuf bytes, exactly as Fabric's policydsl encodes it
  * (so approvals from different tools match byte for byte), and back to text
  * for showing what a peer holds.

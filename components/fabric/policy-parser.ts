@@ -1,6 +1,4 @@
 /**
- * Why not the Gateway client (@hyperledger/fabric-gateway): no maintained library parses Fabric's policy language; this follows Fabric's policydsl.
- *
  * Parser for Fabric's signature policy language, e.g.
  *   AND('Org1MSP.member', OutOf(1, 'Org2MSP.peer', 'Org3MSP.admin'))
  * Gates: AND / OR / OutOf(t, ...) (spelled as Fabric accepts them: all

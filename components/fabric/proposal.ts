@@ -1,6 +1,4 @@
 /**
- * Why not the Gateway client (@hyperledger/fabric-gateway): proposals for the peer-local calls and for endorsement on exactly listed peers, which its API cannot send.
- *
  * Signed proposals: the request a client sends to a peer's endorser, for
  * `_lifecycle` and for ordinary chaincode alike.
  */

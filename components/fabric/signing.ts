@@ -1,6 +1,4 @@
 /**
- * Why not the Gateway client (@hyperledger/fabric-gateway): its private-key signer signs here; this file only feeds it what Fabric's MSPs verify, for this library's own proposals and envelopes as for the gateway's.
- *
  * Signatures in the form Fabric's MSPs verify: ECDSA (P-256 or P-384) over
  * the SHA-256 digest (Fabric's SHA2 hash family hashes with SHA-256 whatever
  * the curve), DER with low S (the Gateway client's signer normalises it);

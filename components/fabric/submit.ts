@@ -1,6 +1,4 @@
 /**
- * Why not the Gateway client (@hyperledger/fabric-gateway): it submits and watches the envelope assembled here, but cannot broadcast it to listed orderers, which this file chooses between.
- *
  * Getting a signed transaction envelope ordered and learning its validation
  * code: through the peer gateway (the Gateway client's prepared
  * transaction, Fabric >= 2.4.4) or through the orderers' Broadcast, watched
@@ -10,9 +8,9 @@ import { type CloseableAsyncIterable, type Commit, GatewayError, type Network } 
 import { common, type peer as fabricPeer, gateway } from "@hyperledger/fabric-protos";
 import { broadcastToOrderingService } from "./broadcast";
 import { type CommitResult, requireValid } from "./commit-result";
-import { type Connections, describeEndpoint, type Endpoint, toFabricError } from "./connection";
+import { type Connections, describeEndpoint, type Endpoint, toFabricError } from "./grpc-connection";
 import { DEFAULT_COMMIT_TIMEOUT_SECONDS, onGateway } from "./gateway";
-import { FabricCallError } from "./errors";
+import { FabricCallError } from "./fabric-errors";
 import type { SigningIdentity } from "./identity";
 import { readLedgerHeight } from "./ledger-height";
 import { readOrderingService } from "./ordering-service";

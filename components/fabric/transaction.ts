@@ -1,6 +1,4 @@
 /**
- * Why not the Gateway client (@hyperledger/fabric-gateway): the envelope from endorsements gathered on exactly the listed peers, which its API cannot assemble.
- *
  * Transaction assembly: endorsed proposal -> signed envelope, ready for the
  * orderer or the peer gateway.
  */

@@ -8,7 +8,7 @@ import { readFileSync } from "node:fs";
 import { basename } from "node:path";
 import { parseArgs } from "node:util";
 import { InvalidSettingError } from "../validation/errors";
-import { DEFAULT_DIAL_TIMEOUT } from "./connection";
+import { DEFAULT_DIAL_TIMEOUT } from "./connection-json";
 import type { CouchDbIndexInput } from "./couchdb-indexes";
 import { CHAINCODE_PACKAGE_TYPES, type ChaincodePackageType } from "./metadata";
 import { writeFileAtomically } from "./atomic-write";

@@ -14,7 +14,7 @@ export {
     type ChaincodeConnectionInput,
     type ChaincodeServerTlsInput,
     type ConnectionJson,
-} from "./connection";
+} from "./connection-json";
 export { CHAINCODE_PACKAGE_TYPES, type ChaincodePackageType } from "./metadata";
 export { couchDbIndexPath, type CouchDbIndexInput } from "./couchdb-indexes";
 export { readChaincodePackage, ChaincodePackageFormatError, type ReadChaincodePackage, type ReadCouchDbIndex } from "./reader";

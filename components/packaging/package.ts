@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { checkChaincodeLabel } from "../validation/fabric";
-import { buildConnection, renderConnectionJson, type ChaincodeConnectionInput } from "./connection";
+import { buildConnection, renderConnectionJson, type ChaincodeConnectionInput } from "./connection-json";
 import { couchDbIndexFiles, type CouchDbIndexInput } from "./couchdb-indexes";
 import { gzipStored } from "./gzip";
 import { renderMetadataJson, type MetadataInput } from "./metadata";

@@ -8,7 +8,7 @@
  */
 import { isChannelPolicyReference } from "../../components/fabric/policy-encoding";
 import { type PolicyGate, type PolicyRule, parsePolicy } from "../../components/fabric/policy-parser";
-import { fabricResourceType } from "../../components/providers/resource-args";
+import { fabricResourceType } from "../../components/lifecycle/providers/resource-args";
 import type { ResourceView } from "./resource";
 import { isUnknown } from "./resource";
 

@@ -7,8 +7,8 @@
  * annotation) it would sit in the state and the cluster in the clear.
  */
 import { keyMaterialIn } from "../../components/validation/key-material";
-import { FABRIC_SECRET_INPUTS, fabricResourceType } from "../../components/providers/resource-args";
-import { SECRET_KEYS } from "../../components/settings";
+import { FABRIC_SECRET_INPUTS, fabricResourceType } from "../../components/lifecycle/providers/resource-args";
+import { SECRET_KEYS } from "../../config/settings";
 import type { ResourceView } from "./resource";
 
 /** Input paths (prefixes) that hold key material by design and are stored encrypted. */

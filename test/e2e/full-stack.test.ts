@@ -16,7 +16,7 @@
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { after, before, describe, it } from "node:test";
-import { TLS_CERT_FILE } from "../../components/environment";
+import { TLS_CERT_FILE } from "../../components/kubernetes/environment";
 import { approveForMyOrg, commitDefinition, evaluate, submit } from "../../components/fabric";
 import { clientEndpoint, type FabricNetwork, type Org } from "../../testenv/network";
 import { changedSteps, nameOfUrn, parseEventStream, parsePreview, withoutDebugDiagnostics } from "./support/engine-events";

@@ -15,7 +15,7 @@
  */
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { TLS_KEY_FILE } from "../../components/environment";
+import { TLS_KEY_FILE } from "../../components/kubernetes/environment";
 import { toolchainEnv } from "../../testenv/kube";
 import { RealNode } from "../../testenv/node";
 import { holdHost } from "../../testenv/node/host-lock";

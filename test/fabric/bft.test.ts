@@ -16,7 +16,7 @@ import {
     chaincodeDefinitionProvider,
     chaincodeInstallProvider,
     type ChaincodeApprovalInputs,
-} from "../../components/providers";
+} from "../../components/lifecycle/providers";
 import { fabricMajor, ordererChannelInfo, startNetwork, testedFabricVersion, type FabricNetwork, type OrdererNode, type Org, type PeerNode } from "../../testenv/network";
 import { approvalFields, definitionInputs } from "../support/definition-inputs";
 import { printLogsOnFailure } from "../support/failure-logs";

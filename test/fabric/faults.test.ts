@@ -17,7 +17,7 @@ import {
     type ChaincodeApprovalInputs,
     type ChaincodeInstallInputs,
     type ChaincodeSmokeCheckInputs,
-} from "../../components/providers";
+} from "../../components/lifecycle/providers";
 import { startNetwork, type FabricNetwork, type Org, type PeerNode } from "../../testenv/network";
 import { assertChaincodeServerBuilt, CHAINCODE_SERVER, freePort, waitFor } from "../support/chaincode-server";
 import { approvalFields, definitionInputs } from "../support/definition-inputs";

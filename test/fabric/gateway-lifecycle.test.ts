@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { getChannelHeight, queryCommitted } from "../../components/fabric";
 import { buildChaincodePackage, type ChaincodePackage } from "../../components/packaging";
-import { chaincodeApprovalProvider, chaincodeDefinitionProvider, chaincodeInstallProvider } from "../../components/providers";
+import { chaincodeApprovalProvider, chaincodeDefinitionProvider, chaincodeInstallProvider } from "../../components/lifecycle/providers";
 import { clientEndpoint, startNetwork, type FabricNetwork, type Org } from "../../testenv/network";
 import { approvalFields, definitionInputs } from "../support/definition-inputs";
 import { printLogsOnFailure } from "../support/failure-logs";

@@ -10,7 +10,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { type Endpoint, getChannelHeight, type HsmKey, queryAllInstalled, queryApproved, queryCommitted } from "../../components/fabric";
 import { buildChaincodePackage, type ChaincodePackage } from "../../components/packaging";
-import { chaincodeApprovalProvider, chaincodeDefinitionProvider, chaincodeInstallProvider, type ChaincodeApprovalInputs } from "../../components/providers";
+import { chaincodeApprovalProvider, chaincodeDefinitionProvider, chaincodeInstallProvider, type ChaincodeApprovalInputs } from "../../components/lifecycle/providers";
 import { type FabricNetwork, type Org, startNetwork } from "../../testenv/network";
 import { checkedCreate } from "../support/checked-create";
 import { approvalFields, definitionInputs } from "../support/definition-inputs";

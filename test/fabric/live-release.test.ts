@@ -10,7 +10,7 @@ import assert from "node:assert/strict";
 import { X509Certificate } from "node:crypto";
 import { after, before, describe, it } from "node:test";
 import { approveForMyOrg, commitDefinition, getChannelHeight, installChaincode } from "../../components/fabric";
-import { lookupChannelPlan, lookupLiveRelease, type LiveReleaseQuery } from "../../components/liveRelease";
+import { lookupChannelPlan, lookupLiveRelease, type LiveReleaseQuery } from "../../components/release/live-release";
 import { buildChaincodePackage } from "../../components/packaging";
 import { testPki } from "../support/pki";
 import { clientEndpoint, startNetwork, type FabricNetwork, type Org } from "../../testenv/network";

@@ -32,7 +32,7 @@ import {
     type ChaincodeInstallInputs,
     type ChaincodeInstallOutputs,
     type ChaincodeSmokeCheckInputs,
-} from "../../components/providers";
+} from "../../components/lifecycle/providers";
 import { fabricMajor, startNetwork, type FabricNetwork, type Org, type PeerNode } from "../../testenv/network";
 import { assertChaincodeServerBuilt, CHAINCODE_SERVER, freePort, waitFor } from "../support/chaincode-server";
 import { withStderrCaptured } from "../support/stderr";

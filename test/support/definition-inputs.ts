@@ -1,5 +1,5 @@
 /** A ChaincodeDefinition commit of the test network's chaincode, as the fabric-tier tests send it. */
-import type { ChaincodeDefinitionInputs } from "../../components/providers";
+import type { ChaincodeDefinitionInputs } from "../../components/lifecycle/providers";
 import type { FabricNetwork, Org } from "../../testenv/network";
 
 /** `committer`'s admin commits `basic`, endorsed by the first peer of every org; `fields` set the rest. */

@@ -12,8 +12,8 @@ import { join } from "node:path";
 import * as yaml from "js-yaml";
 import { dependsOn, MOCK_KUBELET_OBJECT_ID, MOCK_SUBSCRIPTION, promiseOf, registrationsSettled } from "./support/pulumiMocks";
 import { loadProgram } from "./support/program";
-import { ACR_PULL_ROLE_ID } from "../../components/aks";
-import { AKS_SERVER_APP_ID } from "../../components/aksKubeconfig";
+import { ACR_PULL_ROLE_ID } from "../../components/azure/aks-cluster";
+import { AKS_SERVER_APP_ID } from "../../components/azure/aks-kubeconfig";
 
 const ROOT = join(__dirname, "..", "..", "..");
 const ADMIN_GROUP = "0b8d9c52-1f3e-4a6b-9d2c-7e5f4a3b2c1d";

@@ -4,7 +4,7 @@ import * as assert from "node:assert/strict";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { CONFIG_KEYS, readSettings } from "../../components/settings";
+import { CONFIG_KEYS, readSettings } from "../../config/settings";
 import { describeValue, InvalidSettingError } from "../../components/validation/errors";
 import { testPki } from "../support/pki";
 

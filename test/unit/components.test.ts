@@ -5,8 +5,8 @@ import { type MockRecorder, installMocks, isSecretOutput, promiseOf, registratio
 
 // Mocks must be in place before any component module registers resources.
 const mocks: MockRecorder = installMocks();
-import { ExternalChaincode } from "../../components/externalChaincode";
-import { ChaincodeTls } from "../../components/tls";
+import { ExternalChaincode } from "../../components/chaincode/external-chaincode";
+import { ChaincodeTls } from "../../components/tls/chaincode-tls";
 import { readChaincodePackage } from "../../components/packaging";
 
 const DEPLOYMENT = "kubernetes:apps/v1:Deployment";

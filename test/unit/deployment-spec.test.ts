@@ -5,8 +5,8 @@
  */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { deploymentSpec, type DeploymentSpecInputs, ENDPOINT_SETTLE_SECONDS } from "../../components/deploymentSpec";
-import { TLS_MOUNT_PATH } from "../../components/environment";
+import { deploymentSpec, type DeploymentSpecInputs, ENDPOINT_SETTLE_SECONDS } from "../../components/kubernetes/deployment-spec";
+import { TLS_MOUNT_PATH } from "../../components/kubernetes/environment";
 
 const inputs: DeploymentSpecInputs = {
     name: "basic-0a1b2c3d",

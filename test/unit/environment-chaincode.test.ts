@@ -3,7 +3,7 @@ import * as assert from "node:assert/strict";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { chaincodeEnvironment, TLS_CERT_FILE, TLS_CLIENT_CA_FILE, TLS_KEY_FILE, TLS_MOUNT_PATH } from "../../components/environment";
+import { chaincodeEnvironment, TLS_CERT_FILE, TLS_CLIENT_CA_FILE, TLS_KEY_FILE, TLS_MOUNT_PATH } from "../../components/kubernetes/environment";
 import { readServerConfig } from "../../chaincode/asset-transfer-basic/src/server-config";
 import { testPki } from "../support/pki";
 

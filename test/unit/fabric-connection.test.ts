@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { createServer, type Server, type Socket } from "node:net";
 import { after, before, describe, it } from "node:test";
 import { FabricError, FabricTimeoutError, FabricUnavailableError, queryAllInstalled } from "../../components/fabric";
-import { Connections } from "../../components/fabric/connection";
+import { Connections } from "../../components/fabric/grpc-connection";
 import { testPki } from "../support/pki";
 
 describe("deadlines and unreachable endpoints", () => {

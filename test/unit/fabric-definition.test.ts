@@ -12,7 +12,7 @@ import {
     encodeDefinition,
     InvalidSettingError,
 } from "../../components/fabric";
-import { applyDefinition, definitionFromMessage } from "../../components/fabric/definition";
+import { applyDefinition, definitionFromMessage } from "../../components/fabric/chaincode-definition";
 
 const base = { name: "basic", version: "1.0", sequence: 1 };
 

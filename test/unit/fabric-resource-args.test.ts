@@ -5,8 +5,8 @@
  */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { lifecycleResourceArgs, smokeCheckArgs } from "../../components/fabricResourceArgs";
-import type { ChaincodeLifecycleArgs, FabricOrgArgs } from "../../components/lifecycle";
+import { lifecycleResourceArgs, smokeCheckArgs } from "../../components/lifecycle/fabric-resource-args";
+import type { ChaincodeLifecycleArgs, FabricOrgArgs } from "../../components/lifecycle/chaincode-lifecycle";
 import { testPki } from "../support/pki";
 
 const pki = testPki();

@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { dependsOn, promiseOf, registrationsSettled } from "./support/pulumiMocks";
 import { loadProgram } from "./support/program";
-import { imageTagDigest, registryDigest, sourceDigest } from "../../components/imageBuild";
+import { imageTagDigest, registryDigest, sourceDigest } from "../../components/chaincode/chaincode-image";
 
 
 describe("sourceDigest", () => {

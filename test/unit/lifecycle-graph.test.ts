@@ -4,7 +4,7 @@ import { dependsOn, installMocks, promiseOf, registrationsSettled } from "./supp
 import { testPki } from "../support/pki";
 
 const mocks = installMocks();
-import { ExternalChaincode } from "../../components/externalChaincode";
+import { ExternalChaincode } from "../../components/chaincode/external-chaincode";
 
 const isFabricResource = (type: string) => type.startsWith("pulumi-nodejs:dynamic/fabric:");
 const pki = testPki();

@@ -6,7 +6,7 @@ import * as yaml from "js-yaml";
 import { dependsOn, promiseOf, registrationsSettled } from "./support/pulumiMocks";
 import { lifecycleStack, loadProgram } from "./support/program";
 import { testPki } from "../support/pki";
-import { readSettings } from "../../components/settings";
+import { readSettings } from "../../config/settings";
 
 function runProgram(config: Record<string, string>, secretKeys: string[] = []) {
     return loadProgram({ config, secretKeys });

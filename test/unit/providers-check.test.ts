@@ -19,11 +19,11 @@ import {
     type ChaincodeDefinitionOutputs,
     type ChaincodeInstallInputs,
     type ChaincodeInstallOutputs,
-} from "../../components/providers";
-import { describePlan, planSequence, requirePlanStillHolds } from "../../components/providers/lifecycle-plan";
-import { UNKNOWN } from "../../components/providers/shared";
+} from "../../components/lifecycle/providers";
+import { describePlan, planSequence, requirePlanStillHolds } from "../../components/lifecycle/providers/lifecycle-plan";
+import { UNKNOWN } from "../../components/lifecycle/providers/shared";
 import { selfSignedCertificate, testPki } from "../support/pki";
-import { checkLifecycleArgs } from "../../components/lifecycle";
+import { checkLifecycleArgs } from "../../components/lifecycle/chaincode-lifecycle";
 import type { InvalidSettingError } from "../../components/validation/errors";
 
 const pki = testPki();
@@ -261,7 +261,7 @@ describe("smoke check hints", () => {
 
 describe("commit readiness mismatches (Fabric 3) in the definition's words", () => {
     it("names the fields each parameter group holds, and an org that approved nothing at the sequence", async () => {
-        const { describeMismatches } = await import("../../components/providers/definition");
+        const { describeMismatches } = await import("../../components/lifecycle/providers/definition");
         assert.equal(
             describeMismatches("Org2MSP", 2, ["ValidationInfo", "Collections"]),
             "Org2MSP's approval differs in: endorsement policy or validation plugin; collections.",

@@ -19,7 +19,7 @@ import {
     chaincodeInstallProvider,
     ChaincodeSmokeCheck,
     chaincodeSmokeCheckProvider,
-} from "../../components/providers";
+} from "../../components/lifecycle/providers";
 import { testPki } from "../support/pki";
 import { installMocks, promiseOf, registrationsSettled } from "./support/pulumiMocks";
 
@@ -92,7 +92,7 @@ describe("dynamic resources in a program", () => {
         assert.deepEqual(recorded.secretPaths.includes("adminKeyPem"), true, "a secret input reaches the engine marked secret");
         const provider = recorded.inputs.__provider as string;
         assert.ok(provider.includes('"approval"') && provider.includes('"fabric-ccaas"'), "the provider loads its implementation through the package by name");
-        assert.ok(!provider.includes(REPO_ROOT) && !provider.includes("/components/providers/"), "the serialised provider holds no path of this checkout");
+        assert.ok(!provider.includes(REPO_ROOT) && !provider.includes("/components/lifecycle/providers/"), "the serialised provider holds no path of this checkout");
         assert.ok(!provider.includes("PRIVATE KEY") && !provider.includes(pki.clientKeyPem.split("\n")[1]), "no key material in the serialised provider");
         assert.ok(!/require\("@pulumi\/pulumi/.test(provider), "the Pulumi runtime is not captured");
         assert.ok(provider.length < 10_000, `the serialised provider is small (${provider.length} bytes)`);
@@ -111,7 +111,7 @@ describe("dynamic resources in a program", () => {
                 const result = await inDirectory(copy, () => loadSerialized(serialized.text).check({}, { peerEndpoint: "no port" }));
                 assert.ok(result.failures.some((failure) => failure.property === "mspId"), JSON.stringify(result.failures));
                 const loadedFromCopy = Object.keys(require.cache).filter((file) => file.startsWith(join(copy, "dist")));
-                assert.ok(loadedFromCopy.some((file) => file.includes("/components/providers/")), `no provider module was loaded from the copy: ${loadedFromCopy.join(", ")}`);
+                assert.ok(loadedFromCopy.some((file) => file.includes("/components/lifecycle/providers/")), `no provider module was loaded from the copy: ${loadedFromCopy.join(", ")}`);
             } finally {
                 rmSync(copy, { recursive: true, force: true });
             }

@@ -9,10 +9,10 @@ import * as assert from "node:assert/strict";
 import { installMocks, promiseOf, registrationsSettled } from "./support/pulumiMocks";
 
 const mocks = installMocks();
-import { ExternalChaincode, type ExternalChaincodeArgs } from "../../components/externalChaincode";
-import { livePackageParts } from "../../components/liveRelease";
+import { ExternalChaincode, type ExternalChaincodeArgs } from "../../components/chaincode/external-chaincode";
+import { livePackageParts } from "../../components/release/live-release";
 import { readChaincodePackage } from "../../components/packaging";
-import { clientCommonName, declaredClientCertificate, type LiveRelease, releaseKeyOf } from "../../components/release";
+import { clientCommonName, declaredClientCertificate, type LiveRelease, releaseKeyOf } from "../../components/release/release-plan";
 
 const INDEX = { name: "byOwner", definition: { index: { fields: ["owner"] }, ddoc: "byOwnerDoc", name: "byOwner", type: "json" } };
 const CLIENT_KEY = "tls:index/privateKey:PrivateKey";

@@ -9,7 +9,7 @@ import * as assert from "node:assert/strict";
 import { installMocks, promiseOf, registrationsSettled } from "./support/pulumiMocks";
 
 const mocks = installMocks();
-import { ExternalChaincode, type ExternalChaincodeArgs } from "../../components/externalChaincode";
+import { ExternalChaincode, type ExternalChaincodeArgs } from "../../components/chaincode/external-chaincode";
 import { readChaincodePackage } from "../../components/packaging";
 
 const DEPLOYMENT = "kubernetes:apps/v1:Deployment";

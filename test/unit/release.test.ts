@@ -8,7 +8,7 @@ import {
     releaseKeyOf,
     checkAddressTemplate,
     type ReleaseContent,
-} from "../../components/release";
+} from "../../components/release/release-plan";
 
 const content: ReleaseContent = { label: "basic_1.0", type: "ccaas", dialTimeout: "10s", tls: "mutual", indexFiles: {}, clientGeneration: 1 };
 const template = defaultAddressTemplate("basic", "hlf1", 9999);

@@ -4,10 +4,10 @@
  */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { checkAksArgs } from "../../components/aks";
-import { AKS_CONFIG_NAMES, IMAGE_CONFIG_NAMES } from "../../components/configNames";
-import { checkImageArgs } from "../../components/imageBuild";
-import { childSettingNames, namerOf, namingSettings } from "../../components/settingNames";
+import { checkAksArgs } from "../../components/azure/aks-cluster";
+import { AKS_CONFIG_NAMES, IMAGE_CONFIG_NAMES } from "../../config/config-names";
+import { checkImageArgs } from "../../components/chaincode/chaincode-image";
+import { childSettingNames, namerOf, namingSettings } from "../../components/setting-names";
 import { InvalidSettingError } from "../../components/validation/errors";
 
 const cluster = { location: "westeurope", adminGroupObjectIds: ["00000000-0000-0000-0000-000000000001"] };

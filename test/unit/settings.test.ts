@@ -3,8 +3,8 @@ import * as assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import * as yaml from "js-yaml";
-import { CONFIG_KEYS, readSettings } from "../../components/settings";
-import { collectionsFromConfigJson } from "../../components/settingFiles";
+import { CONFIG_KEYS, readSettings } from "../../config/settings";
+import { collectionsFromConfigJson } from "../../config/setting-files";
 import { testPki } from "../support/pki";
 
 const ROOT = join(__dirname, "..", "..", "..");

@@ -1,7 +1,7 @@
 import { describe, it } from "node:test";
 import * as assert from "node:assert/strict";
-import { chaincodeEnvironment } from "../../components/environment";
-import { chaincodeServerSans, hostOfAddress } from "../../components/tls";
+import { chaincodeEnvironment } from "../../components/kubernetes/environment";
+import { chaincodeServerSans, hostOfAddress } from "../../components/tls/chaincode-tls";
 
 describe("chaincodeServerSans", () => {
     it("covers the Service's short, namespaced and cluster names plus the packaged host", () => {

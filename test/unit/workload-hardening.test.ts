@@ -11,8 +11,8 @@ import * as assert from "node:assert/strict";
 import { installMocks, promiseOf, registrationsSettled, type RecordedResource } from "./support/pulumiMocks";
 
 const mocks = installMocks();
-import { ExternalChaincode, type ExternalChaincodeArgs } from "../../components/externalChaincode";
-import { peerNamespacesOf } from "../../components/peerAccess";
+import { ExternalChaincode, type ExternalChaincodeArgs } from "../../components/chaincode/external-chaincode";
+import { peerNamespacesOf } from "../../components/kubernetes/peer-access";
 import { testPki } from "../support/pki";
 
 const DIGEST = `sha256:${"1f".repeat(32)}`;

@@ -4,13 +4,13 @@
  * that answer instead, as the input it is. The look-up itself is tested
  * against real peers in the fabric tier.
  */
-import type { LiveRelease } from "../../../components/release";
-import type { DescribedPlan } from "../../../components/providers/lifecycle-plan";
+import type { LiveRelease } from "../../../components/release/release-plan";
+import type { DescribedPlan } from "../../../components/lifecycle/providers/lifecycle-plan";
 import { testPki } from "../../support/pki";
 import { installMocks, type MockRecorder } from "./pulumiMocks";
 
 const PROGRAM = require.resolve("../../../index");
-const LIVE_RELEASE = require.resolve("../../../components/liveRelease");
+const LIVE_RELEASE = require.resolve("../../../components/release/live-release");
 
 export interface ProgramOptions {
     readonly config: Record<string, string>;
