@@ -44,7 +44,7 @@ export interface ProgramSettings {
     readonly imageBuild?: ChaincodeImageArgs;
 }
 
-/** Every key the program reads; Pulumi.yaml and the README document each (a unit test checks). */
+/** Every key the program reads; Pulumi.yaml and docs/configuration.md document each (a unit test checks). */
 export const CONFIG_KEYS = [
     "chaincodes", "chaincodeName", "chaincodeVersion", "label", "packageType", "couchDbIndexDir",
     "namespace", "createNamespace", "serviceName", "port", "address", "dialTimeout",

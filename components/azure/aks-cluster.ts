@@ -61,6 +61,12 @@ const OBJECT_ID = /^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$/;
  * engine, optionally a registry it may pull from; its kubeconfig (secret) and
  * a Kubernetes provider bound to it by cluster ID, so a rotated kubeconfig
  * updates the provider instead of replacing every object on the cluster.
+ *
+ * @example
+ * ```ts
+ * const aks = new AksCluster("aks", { location: "westeurope", adminGroupObjectIds: ["<Entra ID group object ID>"], registry: { name: "fabricccaas" } });
+ * new ExternalChaincode("basic", { chaincodeName: "basic", image, lifecycle }, { providers: [aks.provider] });
+ * ```
  */
 export class AksCluster extends pulumi.ComponentResource {
     public readonly resourceGroupName: pulumi.Output<string>;

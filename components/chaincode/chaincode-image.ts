@@ -53,6 +53,12 @@ export function sourceDigest(dir: string): string {
  * then reads the pushed image's digest from the registry, so the Deployment
  * names exactly those bytes: a rebuilt image rolls the pods, a re-run with the
  * same source changes nothing. Off by default.
+ *
+ * @example
+ * ```ts
+ * const built = new ChaincodeImage("image", { tool: "docker", context: "chaincode/asset-transfer-basic", registry: "registry.example.com:5000" });
+ * new ExternalChaincode("basic", { chaincodeName: "basic", image: built.image, lifecycle });
+ * ```
  */
 export class ChaincodeImage extends pulumi.ComponentResource {
     /** The pushed image, pinned: <registry>/<repository>:<source tag>@sha256:<digest>. */

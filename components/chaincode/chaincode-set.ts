@@ -17,7 +17,17 @@ export interface ChaincodeSetMember extends ExternalChaincodeArgs {
     readonly useSharedCa?: boolean;
 }
 
-/** One ExternalChaincode per member, named by its chaincode name, in the members' order. */
+/**
+ * One ExternalChaincode per member, named by its chaincode name, in the members' order.
+ *
+ * @example
+ * ```ts
+ * const [basic, marbles] = declareChaincodes([
+ *     { chaincodeName: "basic", image: "myacr.azurecr.io/basic:1.0", namespace: "hlf", useSharedCa: true, lifecycle },
+ *     { chaincodeName: "marbles", image: "myacr.azurecr.io/marbles:2.0", namespace: "hlf", useSharedCa: true, lifecycle },
+ * ], { providers: [cluster] });
+ * ```
+ */
 export function declareChaincodes(members: readonly ChaincodeSetMember[], opts: pulumi.ComponentResourceOptions = {}): ExternalChaincode[] {
     const sharedCa = sharedCaOf(members);
     const namespaceOwners = new Map<string, ExternalChaincode>();

@@ -157,6 +157,18 @@ export function defaultServiceName(chaincodeName: string): string {
  * the declared release (its ID known before anything is installed) and a
  * server per release on Kubernetes. The release the channel still runs keeps
  * its server, unchanged, until the declared one is live.
+ *
+ * @example
+ * ```ts
+ * const basic = new ExternalChaincode("basic", {
+ *     chaincodeName: "basic",
+ *     chaincodeVersion: "1.1",
+ *     image: "myacr.azurecr.io/basic:1.1",
+ *     namespace: "hlf-org1",
+ *     lifecycle: { channel: "mychannel", org: { mspId: "Org1MSP", peers: [{ endpoint: "peer0.org1:7051" }], peerTlsCaPem, adminCertPem, adminKeyPem } },
+ * }, { providers: [cluster] });
+ * export const packageId = basic.packageId;
+ * ```
  */
 export class ExternalChaincode extends pulumi.ComponentResource {
     /** label:sha256 of the declared package; what the peer reports after install. */

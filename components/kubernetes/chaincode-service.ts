@@ -109,6 +109,18 @@ export const RELEASE_LABEL = "fabric-ccaas.io/release";
  * TLS Secret, a token-less ServiceAccount, a hardened Deployment whose
  * CHAINCODE_ID is the package ID, a Service, a PodDisruptionBudget with more
  * than one replica, and a NetworkPolicy that admits only the peers.
+ *
+ * @example
+ * ```ts
+ * new ChaincodeService("basic-server", {
+ *     chaincodeName: "basic",
+ *     namespace: "hlf-org1",
+ *     serviceName: "basic",
+ *     image: "myacr.azurecr.io/basic:1.0",
+ *     packageId: "basic_1.0:3f0a…",
+ *     replicas: 2,
+ * }, { providers: [cluster] });
+ * ```
  */
 export class ChaincodeService extends pulumi.ComponentResource {
     public readonly namespace: pulumi.Output<string>;

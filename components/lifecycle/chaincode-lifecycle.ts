@@ -123,6 +123,20 @@ export interface PlannedChange {
 /**
  * The Fabric side of chaincode as a service: install on each of the org's
  * peers, approve for the org, and (optionally) commit the definition.
+ *
+ * @example
+ * ```ts
+ * // Usually ExternalChaincode declares it; on its own it needs the package it installs.
+ * const pkg = buildChaincodePackage({ label: "basic_1.0", address: "basic.hlf-org1:9999" }); // from fabric-ccaas/packaging
+ * new ChaincodeLifecycle("basic-lifecycle", {
+ *     channel: "mychannel",
+ *     org,
+ *     chaincodeName: "basic",
+ *     version: "1.0",
+ *     packageBase64: pkg.bytes.toString("base64"),
+ *     packageId: pkg.packageId,
+ * });
+ * ```
  */
 export class ChaincodeLifecycle extends pulumi.ComponentResource {
     /** The package ID every peer reported for the installed package. */

@@ -103,6 +103,12 @@ const CA_USES = ["cert_signing", "crl_signing", "digital_signature"];
  * renewing a server leaf changes no package; the peer's client leaf is in the
  * package, so each release gets its own (ReleaseCertificates) and a renewal
  * is a new release.
+ *
+ * @example
+ * ```ts
+ * const ca = new ChaincodeTls("shared-tls", { serviceName: "shared", algorithm: "ECDSA", caValidityHours: 87600 });
+ * new ExternalChaincode("basic", { chaincodeName: "basic", image, tls: { ca }, lifecycle });
+ * ```
  */
 export class ChaincodeTls extends pulumi.ComponentResource {
     /** PEM of the CA; public, goes into connection.json as root_cert. */

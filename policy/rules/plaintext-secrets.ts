@@ -29,7 +29,7 @@ const SECRET_INPUTS: ReadonlyMap<string, readonly string[]> = new Map<string, re
  * The dynamic resources' provider receives the stack's configuration as its
  * inputs (`<project>:<key>`). The program's secret keys there are as safe as
  * their config entries: encrypted when set with `pulumi config set --secret`,
- * as the README says to (a rule sees the value, not how it was set).
+ * as docs/configuration.md says to (a rule sees the value, not how it was set).
  */
 const DYNAMIC_PROVIDER = "pulumi:providers:pulumi-nodejs";
 

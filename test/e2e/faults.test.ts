@@ -285,7 +285,7 @@ describe("faults under the real Pulumi engine (real node + real Fabric in its po
         const blocked = await org1Stack.run(["up", "--yes", "--skip-preview"]);
         log(`up right after the kill: exit ${blocked.code}: ${output(blocked).split("\n").filter((line) => /error|warning|lock|pending/i.test(line)).slice(0, 6).join(" | ")}`);
 
-        // README, "When things fail": the recovery after a killed pulumi.
+        // docs/troubleshooting.md: the recovery after a killed pulumi.
         requireSuccess(await org1Stack.run(["cancel", "--yes"]));
         requireSuccess(await org1Stack.run(["refresh", "--yes", "--clear-pending-creates"]));
         assert.deepEqual(await pending(), [], "the recovery leaves no pending operation");

@@ -137,7 +137,7 @@ describe("the program under the real Pulumi engine (real node + real Fabric in i
         );
 
         // Secrets stay secret under the real engine: in neither stack's state nor in what up reports. The SDK's own
-        // debug lines are left out: they echo every resource's outputs (see withoutDebugDiagnostics; README, Secrets).
+        // debug lines are left out: they echo every resource's outputs (see withoutDebugDiagnostics; docs/configuration.md, Secrets).
         const secrets = secretValues();
         for (const [what, text] of [
             ["org2's state", await org2Stack.exportState()],

@@ -11,8 +11,8 @@ import { testPki } from "../support/pki";
 /*
  * Every bad input a user can write in Pulumi.<stack>.yaml, each refused by
  * readSettings (before anything is read from Fabric or declared) with the key
- * as written, the value as shown and what is accepted. README's figure for
- * "distinct bad inputs" is the length of BAD_INPUTS.
+ * as written, the value as shown and what is accepted. The figure of
+ * "distinct bad inputs" in docs/configuration.md and the README is the length of BAD_INPUTS.
  */
 
 const pki = testPki();
@@ -270,8 +270,10 @@ describe("bad input: each refused naming the key, the value and what is accepted
         assert.ok(BAD_INPUTS.length >= 60, `${BAD_INPUTS.length} cases`);
         const read = new Set<string>(CONFIG_KEYS);
         for (const input of BAD_INPUTS) assert.ok(read.has(input.key.split(/[.[]/)[0]), input.key);
-        const readme = readFileSync(join(__dirname, "..", "..", "..", "README.md"), "utf8");
-        assert.match(readme, new RegExp(`exercises ${BAD_INPUTS.length} distinct bad\\s+inputs`), "README's figure is this table's length");
+        const root = join(__dirname, "..", "..", "..");
+        const configurationDoc = readFileSync(join(root, "docs", "configuration.md"), "utf8");
+        assert.match(configurationDoc, new RegExp(`exercises ${BAD_INPUTS.length} distinct bad\\s+inputs`), "the configuration doc's figure is this table's length");
+        assert.match(readFileSync(join(root, "README.md"), "utf8"), new RegExp(`\\| ${BAD_INPUTS.length} distinct cases`), "so is the README's");
     });
 
     it("never shows a secret's value, even when the secret is what is wrong", () => {

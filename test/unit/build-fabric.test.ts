@@ -2,7 +2,7 @@
  * testenv/build-fabric.sh with FABRIC_HOME: an official Fabric release folder
  * (bin/, config/, builders/ccaas/bin/) is checked and linked into the cache.
  * The release's binaries here are stand-ins that answer `peer version`; the
- * fabric tier runs the real ones (README, Tests).
+ * fabric tier runs the real ones (docs/testing.md, Tests).
  */
 import { describe, it } from "node:test";
 import * as assert from "node:assert/strict";

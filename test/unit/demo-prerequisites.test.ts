@@ -1,6 +1,6 @@
 /*
  * `npm run demo` on a machine without the Fabric binaries, the node's parts
- * or the full-stack toolchain: one message naming what is missing and how the README gets it,
+ * or the full-stack toolchain: one message naming what is missing and how the docs get it,
  * no stack trace, and nothing started.
  */
 import assert from "node:assert/strict";
@@ -20,7 +20,7 @@ describe("npm run demo without its prerequisites", () => {
             const run = spawnSync(process.execPath, [DEMO_JS], { env: { ...process.env, CCAAS_CACHE: join(scratch, "empty-cache"), DEMO_HOME: home }, encoding: "utf8" });
             assert.equal(run.status, 1);
             assert.match(run.stderr, /^demo: cannot start the demo:\n/);
-            assert.match(run.stderr, /Fabric 2\.5\.16 binary "peer" is missing: .*npm run fabric:build.*\(README, "Fabric binaries and the local network by hand"\)/);
+            assert.match(run.stderr, /Fabric 2\.5\.16 binary "peer" is missing: .*npm run fabric:build.*\(docs\/testing\.md, "Fabric binaries and the local network by hand"\)/);
             assert.match(run.stderr, /this machine cannot run the demo's Kubernetes node: .*kubelet, kube-proxy, kubectl, coredns, kube-router in .*: npm run toolchain/);
             assert.match(run.stderr, /the full-stack toolchain in .* lacks pulumi, pulumi-language-nodejs, pulumi-resource-kubernetes, pulumi-resource-tls, pulumi-resource-command: run `npm run toolchain`/);
             assert.doesNotMatch(run.stderr, /^\s+at /m, "no stack trace");

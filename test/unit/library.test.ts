@@ -53,6 +53,29 @@ describe("the library entry point (components/index.ts)", () => {
         }
     });
 
+    it("shows each public component in use: an @example in its TSDoc", () => {
+        const sources = [
+            ["chaincode/external-chaincode.ts", "class ExternalChaincode"],
+            ["chaincode/chaincode-set.ts", "function declareChaincodes"],
+            ["chaincode/chaincode-image.ts", "class ChaincodeImage"],
+            ["tls/chaincode-tls.ts", "class ChaincodeTls "],
+            ["kubernetes/chaincode-service.ts", "class ChaincodeService"],
+            ["lifecycle/chaincode-lifecycle.ts", "class ChaincodeLifecycle"],
+            ["azure/aks-cluster.ts", "class AksCluster"],
+            ["lifecycle/providers/install.ts", "class ChaincodeInstall"],
+            ["lifecycle/providers/approval.ts", "class ChaincodeApproval"],
+            ["lifecycle/providers/definition.ts", "class ChaincodeDefinition"],
+            ["lifecycle/providers/smoke-check.ts", "class ChaincodeSmokeCheck"],
+        ];
+        for (const [file, declaration] of sources) {
+            const text = readFileSync(join(REPO_ROOT, "components", file), "utf8");
+            const at = text.indexOf(`export ${declaration}`);
+            assert.ok(at > 0, `${file} declares ${declaration}`);
+            const doc = text.slice(text.lastIndexOf("/**", at), at);
+            assert.match(doc, /@example\n \* ```ts\n[\s\S]+```\n \*\/\n$/, `${declaration} has no @example`);
+        }
+    });
+
     it("resolves by its package name to the compiled entry point and its declarations", () => {
         assert.equal(LIBRARY_PACKAGE, manifest.name, "the provider shell loads its code under the package's name");
         assert.equal(require.resolve(manifest.name), join(REPO_ROOT, manifest.main));

@@ -43,19 +43,19 @@ function step(line: string): void {
     print(`==> ${line}`);
 }
 
-/** Everything the demo needs that a machine may lack, each with the README's way to get it. */
+/** Everything the demo needs that a machine may lack, each with the docs' way to get it. */
 function missingPrerequisites(): string[] {
     const missing: string[] = [];
     try {
         locateFabric(undefined, undefined);
     } catch (error) {
-        missing.push(`${(error as Error).message} (README, "Fabric binaries and the local network by hand")`);
+        missing.push(`${(error as Error).message} (docs/testing.md, "Fabric binaries and the local network by hand")`);
     }
     const node = missingNodePrerequisites();
     if (node.length > 0) missing.push(`this machine cannot run the demo's Kubernetes node: ${describeMissing(node)}`);
     const tools = missingToolchainBinaries(PLATFORM_ENGINE_BINARIES);
     if (tools.length > 0) {
-        missing.push(`the full-stack toolchain in ${toolchainBinDir()} lacks ${tools.join(", ")}: run \`npm run toolchain\` (README, "The full-stack tier"; \`bash testenv/toolchain/build.sh --check\` lists what is missing)`);
+        missing.push(`the full-stack toolchain in ${toolchainBinDir()} lacks ${tools.join(", ")}: run \`npm run toolchain\` (docs/testing.md, "The full-stack tier"; \`bash testenv/toolchain/build.sh --check\` lists what is missing)`);
     }
     if (!fs.existsSync(path.join(CHAINCODE_CONTEXT, "Dockerfile"))) missing.push(`the sample chaincode's Dockerfile is missing from ${CHAINCODE_CONTEXT}`);
     return missing;

@@ -1,4 +1,4 @@
-/** A real single-node Kubernetes cluster for the full-stack tier and the demo (see README.md). */
+/** A real single-node Kubernetes cluster for the full-stack tier and the demo (see docs/testing.md). */
 export { type NodeAddresses, nodeAddresses } from "./addresses";
 export { NODE_NAME } from "./config-files";
 export { hostChanges, type HostSnapshot, hostSnapshot } from "./host-state";

@@ -129,7 +129,23 @@ export interface ChaincodeApprovalArgs extends DefinitionArgs, PeerConnectionArg
     readonly packageId?: pulumi.Input<string>;
 }
 
-/** Approves a chaincode definition for one org. Deleting it only removes it from the state. */
+/**
+ * Approves a chaincode definition for one org. Deleting it only removes it from the state.
+ *
+ * @example
+ * ```ts
+ * new ChaincodeApproval("org1-approval", {
+ *     peer: { endpoint: "peer0.org1:7051", tlsCaPem },
+ *     mspId: "Org1MSP",
+ *     adminCertPem,
+ *     adminKeyPem,
+ *     channel: "mychannel",
+ *     name: "basic",
+ *     version: "1.0",
+ *     packageId: install.packageId,
+ * }, { dependsOn: [install] });
+ * ```
+ */
 export class ChaincodeApproval extends pulumi.dynamic.Resource {
     declare public readonly approvedSequence: pulumi.Output<number>;
     declare public readonly approvalTxId: pulumi.Output<string>;

@@ -268,7 +268,23 @@ export interface ChaincodeDefinitionArgs extends DefinitionArgs, TransportArgs, 
     readonly readinessWaitSeconds?: pulumi.Input<number>;
 }
 
-/** Commits a chaincode definition once the required orgs approved it. Deleting it only removes it from the state. */
+/**
+ * Commits a chaincode definition once the required orgs approved it. Deleting it only removes it from the state.
+ *
+ * @example
+ * ```ts
+ * new ChaincodeDefinition("commit", {
+ *     peers: [{ endpoint: "peer0.org1:7051", tlsCaPem }, { endpoint: "peer0.org2:9051", tlsCaPem: org2TlsCaPem, mspId: "Org2MSP" }],
+ *     mspId: "Org1MSP",
+ *     adminCertPem,
+ *     adminKeyPem,
+ *     channel: "mychannel",
+ *     name: "basic",
+ *     version: "1.0",
+ *     requiredApprovals: ["Org1MSP", "Org2MSP"],
+ * }, { dependsOn: [approval] });
+ * ```
+ */
 export class ChaincodeDefinition extends pulumi.dynamic.Resource {
     declare public readonly committedSequence: pulumi.Output<number>;
     declare public readonly approvals: pulumi.Output<Record<string, boolean>>;

@@ -142,7 +142,21 @@ export interface ChaincodeInstallArgs extends PeerConnectionArgs, TransportArgs,
     readonly packageId: pulumi.Input<string>;
 }
 
-/** Installs a chaincode package on one peer. Deleting it only removes it from the state (Fabric cannot uninstall). */
+/**
+ * Installs a chaincode package on one peer. Deleting it only removes it from the state (Fabric cannot uninstall).
+ *
+ * @example
+ * ```ts
+ * new ChaincodeInstall("peer0-install", {
+ *     peer: { endpoint: "peer0.org1:7051", tlsCaPem },
+ *     mspId: "Org1MSP",
+ *     adminCertPem,
+ *     adminKeyPem,
+ *     packageBase64: pkg.bytes.toString("base64"),
+ *     packageId: pkg.packageId,
+ * });
+ * ```
+ */
 export class ChaincodeInstall extends pulumi.dynamic.Resource {
     declare public readonly packageId: pulumi.Output<string>;
     declare public readonly label: pulumi.Output<string>;

@@ -271,7 +271,22 @@ export interface ChaincodeSmokeCheckArgs extends PeerConnectionArgs, TransportAr
     readonly commitWaitSeconds?: pulumi.Input<number>;
 }
 
-/** Evaluates a read-only chaincode function through a peer; the update fails with hints when the peer cannot reach the chaincode. */
+/**
+ * Evaluates a read-only chaincode function through a peer; the update fails with hints when the peer cannot reach the chaincode.
+ *
+ * @example
+ * ```ts
+ * new ChaincodeSmokeCheck("smoke", {
+ *     peer: { endpoint: "peer0.org1:7051", tlsCaPem },
+ *     mspId: "Org1MSP",
+ *     adminCertPem,
+ *     adminKeyPem,
+ *     channel: "mychannel",
+ *     chaincodeName: "basic",
+ *     fn: "GetAllAssets",
+ * }, { dependsOn: [commit, server] });
+ * ```
+ */
 export class ChaincodeSmokeCheck extends pulumi.dynamic.Resource {
     declare public readonly responseLength: pulumi.Output<number>;
     declare public readonly responseSha256: pulumi.Output<string>;
