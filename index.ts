@@ -32,10 +32,7 @@ const settings = (() => {
 
 /** The whole graph: each ExternalChaincode reads what its channel runs before it declares its servers. */
 export = () => {
-    const cluster =
-        settings.cluster.kind === "aks"
-            ? new AksCluster("aks", settings.cluster.aks)
-            : undefined;
+    const cluster = settings.cluster.kind === "aks" ? new AksCluster("aks", settings.cluster.aks) : undefined;
     const k8sProvider =
         cluster?.provider ??
         existingClusterProvider("k8s", {
@@ -46,7 +43,9 @@ export = () => {
 
     // The nodes may pull from the stack's registry before anything is pushed there or started.
     const registryPull = cluster?.registryPull ? [cluster.registryPull] : [];
-    const builtImage = settings.imageBuild ? new ChaincodeImage("image", settings.imageBuild, { dependsOn: registryPull }).image : undefined;
+    const builtImage = settings.imageBuild
+        ? new ChaincodeImage("image", settings.imageBuild, { dependsOn: registryPull }).image
+        : undefined;
     const chaincodes = declareChaincodes(
         settings.chaincodes.map(({ lifecycle, image, sharedCa, ...chaincodeArgs }, i) => ({
             ...chaincodeArgs,
@@ -56,16 +55,35 @@ export = () => {
         })),
         { providers: { kubernetes: k8sProvider }, dependsOn: registryPull },
     );
-    const deployed = chaincodes.map((chaincode, i) => ({ chaincode, settings: settings.chaincodes[i], image: settings.chaincodes[i].image ?? builtImage }));
-    const stackOutputs = { kubeconfig: cluster?.kubeconfig, registryLoginServer: cluster?.registryLoginServer, mspId: settings.chaincodes[0].lifecycle?.org.mspId };
+    const deployed = chaincodes.map((chaincode, i) => ({
+        chaincode,
+        settings: settings.chaincodes[i],
+        image: settings.chaincodes[i].image ?? builtImage,
+    }));
+    const stackOutputs = {
+        kubeconfig: cluster?.kubeconfig,
+        registryLoginServer: cluster?.registryLoginServer,
+        mspId: settings.chaincodes[0].lifecycle?.org.mspId,
+    };
     // One chaincode: the outputs as they always were. Several: the same, per chaincode name. Absent ones
     // (no AKS, no load balancer) are left out, so no preview warns "Undefined value … will not show".
     if (deployed.length === 1) return compact({ ...chaincodeOutputs(deployed[0]), ...stackOutputs });
-    return compact({ chaincodes: Object.fromEntries(deployed.map((one) => [one.settings.chaincodeName, chaincodeOutputs(one)])), ...stackOutputs });
+    return compact({
+        chaincodes: Object.fromEntries(deployed.map((one) => [one.settings.chaincodeName, chaincodeOutputs(one)])),
+        ...stackOutputs,
+    });
 };
 
 /** What a stack exports for one chaincode. */
-function chaincodeOutputs({ chaincode, settings: chaincodeSettings, image }: { chaincode: ExternalChaincode; settings: ChaincodeSettings; image: pulumi.Input<string> | undefined }) {
+function chaincodeOutputs({
+    chaincode,
+    settings: chaincodeSettings,
+    image,
+}: {
+    chaincode: ExternalChaincode;
+    settings: ChaincodeSettings;
+    image: pulumi.Input<string> | undefined;
+}) {
     const { lifecycle } = chaincodeSettings;
     const server = pulumi.interpolate`The chaincode server ${chaincode.serviceName} (namespace ${chaincode.namespace}) runs as package ${chaincode.packageId}, reachable by the peers at ${chaincode.address}.`;
     let nextSteps: pulumi.Output<string>;
@@ -81,11 +99,16 @@ function chaincodeOutputs({ chaincode, settings: chaincodeSettings, image }: { c
         chaincodeImage: image,
         label: chaincode.label,
         releaseKey: chaincode.releaseKey,
-        releases: pulumi.output(chaincode.releases.then((releases) => releases.map((r) => ({ key: r.key, role: r.role, address: r.address })))),
+        releases: pulumi.output(
+            chaincode.releases.then((releases) =>
+                releases.map((r) => ({ key: r.key, role: r.role, address: r.address })),
+            ),
+        ),
         connectionAddress: chaincode.address,
         namespace: chaincode.namespace,
         serviceName: chaincode.serviceName,
-        loadBalancerAddress: chaincodeSettings.serviceType === "InternalLoadBalancer" ? chaincode.loadBalancerAddress : undefined,
+        loadBalancerAddress:
+            chaincodeSettings.serviceType === "InternalLoadBalancer" ? chaincode.loadBalancerAddress : undefined,
         caCertPem: chaincode.caCertPem,
         committedSequence: chaincode.lifecycle?.definition?.committedSequence,
         approvedSequence: chaincode.lifecycle?.approvedSequence,
@@ -106,7 +129,9 @@ const approvalStackOrgs = new Map<string, pulumi.Output<string>>();
 function approvalStackOrg(name: string): pulumi.Output<string> {
     let org = approvalStackOrgs.get(name);
     if (!org) {
-        org = new pulumi.StackReference(`approval-stack-${approvalStackOrgs.size}`, { name }).requireOutput("mspId").apply(String);
+        org = new pulumi.StackReference(`approval-stack-${approvalStackOrgs.size}`, { name })
+            .requireOutput("mspId")
+            .apply(String);
         approvalStackOrgs.set(name, org);
     }
     return org;

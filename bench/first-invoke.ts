@@ -19,7 +19,9 @@ import type { BenchResult } from "./result";
 const POLL_MS = 250;
 
 interface PodConditions {
-    readonly status: { readonly conditions: ReadonlyArray<{ readonly type: string; readonly lastTransitionTime: string }> };
+    readonly status: {
+        readonly conditions: ReadonlyArray<{ readonly type: string; readonly lastTransitionTime: string }>;
+    };
 }
 
 function conditionTime(pod: PodConditions, type: string): number {
@@ -42,7 +44,14 @@ export async function firstInvokeBenchmark(): Promise<BenchResult[]> {
             kubeconfig: node.kubeconfig(),
             cluster: platform.orgSettings(org1.mspId, org2.mspId),
         });
-        const call = { peer: clientEndpoint(org1.peers[0], org1), identity: org1.user, channel: network.channel, chaincode: "basic", fn: "GetAllAssets", timeoutSeconds: 5 };
+        const call = {
+            peer: clientEndpoint(org1.peers[0], org1),
+            identity: org1.user,
+            channel: network.channel,
+            chaincode: "basic",
+            fn: "GetAllAssets",
+            timeoutSeconds: 5,
+        };
         const started = Date.now();
         let firstInvoke: number | undefined;
         let upDone = false;
@@ -62,9 +71,18 @@ export async function firstInvokeBenchmark(): Promise<BenchResult[]> {
         await poll;
         if (firstInvoke === undefined) throw new Error("no invoke succeeded after the up");
         const report = parseEventStream(up.stdout);
-        const deploymentStep = Object.entries(report.stepSeconds).find(([name]) => /^basic-[0-9a-f]{8}-server-deployment$/.test(name))?.[1] ?? 0;
-        const pods = await node.getJson<{ items: PodConditions[] }>(["pods", "--all-namespaces", "-l", "app.kubernetes.io/component=chaincode"]);
-        const podSeconds = (conditionTime(pods.items[0], "Ready") - conditionTime(pods.items[0], "PodScheduled")) / 1000;
+        const deploymentStep =
+            Object.entries(report.stepSeconds).find(([name]) =>
+                /^basic-[0-9a-f]{8}-server-deployment$/.test(name),
+            )?.[1] ?? 0;
+        const pods = await node.getJson<{ items: PodConditions[] }>([
+            "pods",
+            "--all-namespaces",
+            "-l",
+            "app.kubernetes.io/component=chaincode",
+        ]);
+        const podSeconds =
+            (conditionTime(pods.items[0], "Ready") - conditionTime(pods.items[0], "PodScheduled")) / 1000;
         const round = (value: number) => Math.round(value * 10) / 10;
         return [
             {

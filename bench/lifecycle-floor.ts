@@ -8,7 +8,11 @@
  */
 import { performance } from "node:perf_hooks";
 import { approveForMyOrg } from "../components/fabric";
-import { chaincodeApprovalProvider, chaincodeDefinitionProvider, chaincodeInstallProvider } from "../components/lifecycle/providers";
+import {
+    chaincodeApprovalProvider,
+    chaincodeDefinitionProvider,
+    chaincodeInstallProvider,
+} from "../components/lifecycle/providers";
 import { clientEndpoint, type FabricNetwork, type Org, type PeerNode, startNetwork } from "../testenv/network";
 import { peerCliSteps, POLICY, prepareRun, type Run, seconds, VERSION } from "./lifecycle";
 import { type BenchResult, median } from "./result";
@@ -35,15 +39,45 @@ function connection(org: Org, peer: PeerNode) {
 /** The graph ChaincodeLifecycle declares, each step through its provider, as the engine runs it. */
 async function asOneStack(network: FabricNetwork, run: Run): Promise<void> {
     const orgs = network.orgs;
-    const definition = { channel: network.channel, name: run.name, version: VERSION, sequence: 1, endorsementPolicy: POLICY };
+    const definition = {
+        channel: network.channel,
+        name: run.name,
+        version: VERSION,
+        sequence: 1,
+        endorsementPolicy: POLICY,
+    };
     const packageBase64 = Buffer.from(run.packageBytes).toString("base64");
-    await Promise.all(orgs.flatMap((org) => org.peers.map((peer) => chaincodeInstallProvider.create({ ...connection(org, peer), packageBase64, packageId: run.packageId }))));
-    await Promise.all(orgs.map((org) => chaincodeApprovalProvider.create({ ...connection(org, org.peers[0]), ...definition, packageId: run.packageId })));
-    const { peerEndpoint: _endpoint, peerTlsCaPem: _ca, peerHostOverride: _host, ...identity } = connection(orgs[0], orgs[0].peers[0]);
+    await Promise.all(
+        orgs.flatMap((org) =>
+            org.peers.map((peer) =>
+                chaincodeInstallProvider.create({ ...connection(org, peer), packageBase64, packageId: run.packageId }),
+            ),
+        ),
+    );
+    await Promise.all(
+        orgs.map((org) =>
+            chaincodeApprovalProvider.create({
+                ...connection(org, org.peers[0]),
+                ...definition,
+                packageId: run.packageId,
+            }),
+        ),
+    );
+    const {
+        peerEndpoint: _endpoint,
+        peerTlsCaPem: _ca,
+        peerHostOverride: _host,
+        ...identity
+    } = connection(orgs[0], orgs[0].peers[0]);
     await chaincodeDefinitionProvider.create({
         ...identity,
         ...definition,
-        peers: orgs.map((org) => ({ endpoint: org.peers[0].endpoint, tlsCaPem: org.peers[0].tlsCaPem, hostOverride: org.peers[0].hostOverride, mspId: org.mspId })),
+        peers: orgs.map((org) => ({
+            endpoint: org.peers[0].endpoint,
+            tlsCaPem: org.peers[0].tlsCaPem,
+            hostOverride: org.peers[0].hostOverride,
+            mspId: org.mspId,
+        })),
     });
 }
 
@@ -100,7 +134,9 @@ export async function lifecycleFloorBenchmark(): Promise<BenchResult[]> {
                     rounds: ROUNDS,
                     peers: network.peers.length,
                     orgs: network.orgs.length,
-                    samples: Object.fromEntries(Object.entries(samples).map(([name, values]) => [name, values.map(seconds)])),
+                    samples: Object.fromEntries(
+                        Object.entries(samples).map(([name, values]) => [name, values.map(seconds)]),
+                    ),
                 },
             },
         ];

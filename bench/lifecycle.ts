@@ -10,7 +10,14 @@ import * as path from "node:path";
 import { performance } from "node:perf_hooks";
 import { approveForMyOrg, commitDefinition, installChaincode } from "../components/fabric";
 import { buildChaincodePackage } from "../components/packaging";
-import { clientEndpoint, type FabricNetwork, type Org, type PeerNode, runPeerCli, startNetwork } from "../testenv/network";
+import {
+    clientEndpoint,
+    type FabricNetwork,
+    type Org,
+    type PeerNode,
+    runPeerCli,
+    startNetwork,
+} from "../testenv/network";
 import { type BenchResult, median } from "./result";
 
 const ROUNDS = 5;
@@ -41,30 +48,78 @@ async function grpcLifecycle(network: FabricNetwork, run: Run, timed: Timed): Pr
     const firstPeer = (org: Org) => clientEndpoint(org.peers[0], org);
     const definition = { name: run.name, version: VERSION, sequence: 1, endorsementPolicy: POLICY };
     const approve = (org: Org) =>
-        approveForMyOrg({ peer: firstPeer(org), identity: org.admin, channel: network.channel, definition, packageId: run.packageId });
-    await timed("install-org1", () => installChaincode({ peer: firstPeer(org1), identity: org1.admin, packageBytes: run.packageBytes }));
-    await timed("install-org2", () => installChaincode({ peer: firstPeer(org2), identity: org2.admin, packageBytes: run.packageBytes }));
+        approveForMyOrg({
+            peer: firstPeer(org),
+            identity: org.admin,
+            channel: network.channel,
+            definition,
+            packageId: run.packageId,
+        });
+    await timed("install-org1", () =>
+        installChaincode({ peer: firstPeer(org1), identity: org1.admin, packageBytes: run.packageBytes }),
+    );
+    await timed("install-org2", () =>
+        installChaincode({ peer: firstPeer(org2), identity: org2.admin, packageBytes: run.packageBytes }),
+    );
     await timed("approve-org1", () => approve(org1));
     await timed("approve-org2", () => approve(org2));
-    await timed("commit", () => commitDefinition({ peers: [firstPeer(org1), firstPeer(org2)], identity: org1.admin, channel: network.channel, definition }));
+    await timed("commit", () =>
+        commitDefinition({
+            peers: [firstPeer(org1), firstPeer(org2)],
+            identity: org1.admin,
+            channel: network.channel,
+            definition,
+        }),
+    );
 }
 
 /** `peer lifecycle chaincode ...` steps, one process each, waiting for each transaction's commit event. */
 export function peerCliSteps(network: FabricNetwork, run: Run) {
     const orderer = (org: Org) => [
         ...["-o", network.orderer.endpoint, "--tls", "--cafile", network.orderer.tlsCaFile],
-        ...(network.clientAuthRequired ? ["--clientauth", "--certfile", org.clientTls.certFile, "--keyfile", org.clientTls.keyFile] : []),
+        ...(network.clientAuthRequired
+            ? ["--clientauth", "--certfile", org.clientTls.certFile, "--keyfile", org.clientTls.keyFile]
+            : []),
     ];
-    const definition = ["--channelID", network.channel, "--name", run.name, "--version", VERSION, "--sequence", "1", "--signature-policy", POLICY];
+    const definition = [
+        "--channelID",
+        network.channel,
+        "--name",
+        run.name,
+        "--version",
+        VERSION,
+        "--sequence",
+        "1",
+        "--signature-policy",
+        POLICY,
+    ];
     return {
         install: (peer: PeerNode) => runPeerCli(network, peer, ["lifecycle", "chaincode", "install", run.packageFile]),
         approve: (org: Org) =>
-            runPeerCli(network, org.peers[0], ["lifecycle", "chaincode", "approveformyorg", ...orderer(org), ...definition, "--package-id", run.packageId, "--waitForEvent"]),
+            runPeerCli(network, org.peers[0], [
+                "lifecycle",
+                "chaincode",
+                "approveformyorg",
+                ...orderer(org),
+                ...definition,
+                "--package-id",
+                run.packageId,
+                "--waitForEvent",
+            ]),
         /** Committed by the first org, endorsed by each org's first peer. */
         commit: (orgs: readonly Org[]) =>
             runPeerCli(network, orgs[0].peers[0], [
-                "lifecycle", "chaincode", "commit", ...orderer(orgs[0]), ...definition,
-                ...orgs.flatMap((org) => ["--peerAddresses", org.peers[0].endpoint, "--tlsRootCertFiles", org.peers[0].tlsCaFile]),
+                "lifecycle",
+                "chaincode",
+                "commit",
+                ...orderer(orgs[0]),
+                ...definition,
+                ...orgs.flatMap((org) => [
+                    "--peerAddresses",
+                    org.peers[0].endpoint,
+                    "--tlsRootCertFiles",
+                    org.peers[0].tlsCaFile,
+                ]),
                 "--waitForEvent",
             ]),
     };
@@ -103,7 +158,10 @@ export async function lifecycleBenchmark(): Promise<BenchResult[]> {
     try {
         const totals = new Map<string, number[]>(FLOWS.map((flow) => [flow.bench, []]));
         const steps = new Map<string, Record<Step, number[]>>(
-            FLOWS.map((flow) => [flow.bench, Object.fromEntries(STEPS.map((step) => [step, [] as number[]])) as Record<Step, number[]>]),
+            FLOWS.map((flow) => [
+                flow.bench,
+                Object.fromEntries(STEPS.map((step) => [step, [] as number[]])) as Record<Step, number[]>,
+            ]),
         );
         for (let round = 0; round < ROUNDS; round++) {
             for (const flow of round % 2 === 0 ? FLOWS : [...FLOWS].reverse()) {
@@ -127,13 +185,20 @@ export async function lifecycleBenchmark(): Promise<BenchResult[]> {
             details: {
                 rounds: ROUNDS,
                 samples: totals.get(flow.bench)!.map(seconds),
-                stepMedians: Object.fromEntries(STEPS.map((step) => [step, seconds(median(steps.get(flow.bench)![step]))])),
+                stepMedians: Object.fromEntries(
+                    STEPS.map((step) => [step, seconds(median(steps.get(flow.bench)![step]))]),
+                ),
             },
         }));
         const [grpc, cli] = results;
         return [
             ...results,
-            { bench: "lifecycle-ratio", value: Number((grpc.value / cli.value).toFixed(3)), unit: "ratio", details: { target: 1.0, rounds: ROUNDS, grpcSeconds: grpc.value, peerCliSeconds: cli.value } },
+            {
+                bench: "lifecycle-ratio",
+                value: Number((grpc.value / cli.value).toFixed(3)),
+                unit: "ratio",
+                details: { target: 1.0, rounds: ROUNDS, grpcSeconds: grpc.value, peerCliSeconds: cli.value },
+            },
         ];
     } finally {
         await network.stop();

@@ -8,10 +8,19 @@ export async function packagingBenchmark(): Promise<BenchResult[]> {
     const input = {
         label: "basic_1.0",
         address: "basic.hlf1:9999",
-        tls: { rootCertPem: pki.caCertPem, clientAuth: { clientCertPem: pki.clientCertPem, clientKeyPem: pki.clientKeyPem } },
+        tls: {
+            rootCertPem: pki.caCertPem,
+            clientAuth: { clientCertPem: pki.clientCertPem, clientKeyPem: pki.clientKeyPem },
+        },
         couchDbIndexes: [
-            { name: "indexOwner", definition: { index: { fields: ["owner"] }, ddoc: "indexOwnerDoc", name: "indexOwner", type: "json" } },
-            { name: "indexColor", definition: { index: { fields: ["color"] }, ddoc: "indexColorDoc", name: "indexColor", type: "json" } },
+            {
+                name: "indexOwner",
+                definition: { index: { fields: ["owner"] }, ddoc: "indexOwnerDoc", name: "indexOwner", type: "json" },
+            },
+            {
+                name: "indexColor",
+                definition: { index: { fields: ["color"] }, ddoc: "indexColorDoc", name: "indexColor", type: "json" },
+            },
         ],
     };
     for (let i = 0; i < 200; i++) buildChaincodePackage(input); // warm-up
@@ -23,5 +32,12 @@ export async function packagingBenchmark(): Promise<BenchResult[]> {
         for (let i = 0; i < iterations; i++) size = buildChaincodePackage(input).bytes.length;
         samples.push(Number(process.hrtime.bigint() - start) / 1000 / iterations);
     }
-    return [{ bench: "package-build", value: Number(median(samples).toFixed(2)), unit: "us/package", details: { packageBytes: size, rounds: samples.length } }];
+    return [
+        {
+            bench: "package-build",
+            value: Number(median(samples).toFixed(2)),
+            unit: "us/package",
+            details: { packageBytes: size, rounds: samples.length },
+        },
+    ];
 }

@@ -19,7 +19,10 @@ const KINDS: ReadonlyArray<readonly [string, RegExp]> = [
     ["engine", /(^|\/)pulumi( |$)/],
     ["fabricPeers", /(^|\/)peer node start/],
     ["fabricOrderer", /(^|\/)orderer( |$)/],
-    ["kubernetesPlatform", /kube-apiserver|kube-controller-manager|kube-scheduler|(^|\/)etcd |kubelet|kube-proxy|containerd|coredns|kube-router/],
+    [
+        "kubernetesPlatform",
+        /kube-apiserver|kube-controller-manager|kube-scheduler|(^|\/)etcd |kubelet|kube-proxy|containerd|coredns|kube-router/,
+    ],
     ["chaincodeServers", /asset-transfer|chaincode/],
 ];
 

@@ -13,7 +13,9 @@ async function main(): Promise<void> {
     }
     for (const name of wanted.length > 0 ? wanted : Object.keys(BENCHMARKS)) {
         for (const result of await BENCHMARKS[name]()) {
-            process.stdout.write(`${JSON.stringify({ bench: result.bench, value: result.value, unit: result.unit, ...result.details })}\n`);
+            process.stdout.write(
+                `${JSON.stringify({ bench: result.bench, value: result.value, unit: result.unit, ...result.details })}\n`,
+            );
         }
     }
 }

@@ -19,7 +19,9 @@ export async function signingBenchmark(): Promise<BenchResult[]> {
     const key = { mspId: "Org1MSP", certPem: pki.clientCertPem };
     const pem = createSigningIdentity({ ...key, keyPem: pki.clientKeyPem });
     const hsm = createHsmSigningIdentity({ ...key, hsm: importKeyToSoftHsm(pki.clientKeyPem, "bench-admin") });
-    const nodeCrypto: Pick<SigningIdentity, "sign"> = { sign: async (bytes) => sign("sha256", bytes, { key: pki.clientKeyPem, dsaEncoding: "der" }) };
+    const nodeCrypto: Pick<SigningIdentity, "sign"> = {
+        sign: async (bytes) => sign("sha256", bytes, { key: pki.clientKeyPem, dsaEncoding: "der" }),
+    };
     const ways: Array<[string, Pick<SigningIdentity, "sign">]> = [
         ["signing-pem-gateway", pem],
         ["signing-node-crypto", nodeCrypto],
@@ -35,5 +37,10 @@ export async function signingBenchmark(): Promise<BenchResult[]> {
             samples.get(name)!.push(Number(process.hrtime.bigint() - start) / 1000 / iterations);
         }
     }
-    return ways.map(([name]) => ({ bench: name, value: Number(median(samples.get(name)!).toFixed(1)), unit: "us/signature", details: { rounds: 7, messageBytes: message.length } }));
+    return ways.map(([name]) => ({
+        bench: name,
+        value: Number(median(samples.get(name)!).toFixed(1)),
+        unit: "us/signature",
+        details: { rounds: 7, messageBytes: message.length },
+    }));
 }

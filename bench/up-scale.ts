@@ -23,7 +23,11 @@ const MANY = 10;
 
 /** The slowest steps of an up (resource name -> seconds), for where the time goes. */
 function slowest(stepSeconds: Readonly<Record<string, number>>, count = 5): Record<string, number> {
-    return Object.fromEntries(Object.entries(stepSeconds).sort(([, a], [, b]) => b - a).slice(0, count));
+    return Object.fromEntries(
+        Object.entries(stepSeconds)
+            .sort(([, a], [, b]) => b - a)
+            .slice(0, count),
+    );
 }
 
 export async function upScaleBenchmark(): Promise<BenchResult[]> {
@@ -40,15 +44,24 @@ export async function upScaleBenchmark(): Promise<BenchResult[]> {
                 kubeconfig: platform.node.kubeconfig(),
                 otherOrgs: [org2],
                 // 21 servers on one 2-core node: a small CPU request each, or the scheduler leaves some pending.
-                chaincodes: Array.from({ length: count }, (_, i) => ({ chaincodeName: `${name}${i}`, namespace: `hlf-${name}`, cpuRequest: "10m" })),
+                chaincodes: Array.from({ length: count }, (_, i) => ({
+                    chaincodeName: `${name}${i}`,
+                    namespace: `hlf-${name}`,
+                    cpuRequest: "10m",
+                })),
                 cluster: platform.orgSettings(org1.mspId, org2.mspId),
             });
         const up = async (stack: PulumiStack, env?: Record<string, string>) => {
             const cpu = ProcessCpuSampler.start();
             const result = requireSuccess(await stack.run(["up", "--yes", "--skip-preview", "--json"], { env }));
-            return { seconds: Number(result.seconds.toFixed(1)), report: parseEventStream(result.stdout), cpu: cpu.stop() };
+            return {
+                seconds: Number(result.seconds.toFixed(1)),
+                report: parseEventStream(result.stdout),
+                cpu: cpu.stop(),
+            };
         };
-        const preview = async (stack: PulumiStack) => Number(requireSuccess(await stack.run(["preview", "--expect-no-changes"])).seconds.toFixed(1));
+        const preview = async (stack: PulumiStack) =>
+            Number(requireSuccess(await stack.run(["preview", "--expect-no-changes"])).seconds.toFixed(1));
         const oneStack = await stackOf("one", 1);
         const one = await up(oneStack);
         const oneNoop = await up(oneStack);
@@ -64,21 +77,50 @@ export async function upScaleBenchmark(): Promise<BenchResult[]> {
         const transactions = (await height()) - heightBefore;
         const noChange = Object.keys(noop.report.changes).join(",") === "same";
         // The same up, checkpoints off: what is left is ours, Fabric's and the platform's.
-        const withoutCheckpoints = await up(await stackOf("tnc", MANY), { PULUMI_EXPERIMENTAL: "true", PULUMI_SKIP_CHECKPOINTS: "true" });
+        const withoutCheckpoints = await up(await stackOf("tnc", MANY), {
+            PULUMI_EXPERIMENTAL: "true",
+            PULUMI_SKIP_CHECKPOINTS: "true",
+        });
         return [
             {
                 bench: "up-scale",
                 value: Number((ten.seconds / one.seconds).toFixed(2)),
                 unit: "ratio",
                 details: {
-                    oneSeconds: one.seconds, tenSeconds: ten.seconds, target: 2, chaincodes: MANY, orgs: 2, peers: 3,
-                    tenSecondsWithoutCheckpoints: withoutCheckpoints.seconds, stateBytes,
-                    cpuSecondsTen: ten.cpu, cpuSecondsTenWithoutCheckpoints: withoutCheckpoints.cpu,
-                    slowestOne: slowest(one.report.stepSeconds), slowestTen: slowest(ten.report.stepSeconds),
+                    oneSeconds: one.seconds,
+                    tenSeconds: ten.seconds,
+                    target: 2,
+                    chaincodes: MANY,
+                    orgs: 2,
+                    peers: 3,
+                    tenSecondsWithoutCheckpoints: withoutCheckpoints.seconds,
+                    stateBytes,
+                    cpuSecondsTen: ten.cpu,
+                    cpuSecondsTenWithoutCheckpoints: withoutCheckpoints.cpu,
+                    slowestOne: slowest(one.report.stepSeconds),
+                    slowestTen: slowest(ten.report.stepSeconds),
                 },
             },
-            { bench: "up-noop", value: noop.seconds, unit: "s", details: { chaincodes: MANY, target: 5, transactions, noChange, oneSeconds: oneNoop.seconds, cpuSeconds: noop.cpu, slowest: slowest(noop.report.stepSeconds) } },
-            { bench: "preview", value: tenPreview, unit: "s", details: { chaincodes: MANY, target: 3, transactions, oneSeconds: onePreview } },
+            {
+                bench: "up-noop",
+                value: noop.seconds,
+                unit: "s",
+                details: {
+                    chaincodes: MANY,
+                    target: 5,
+                    transactions,
+                    noChange,
+                    oneSeconds: oneNoop.seconds,
+                    cpuSeconds: noop.cpu,
+                    slowest: slowest(noop.report.stepSeconds),
+                },
+            },
+            {
+                bench: "preview",
+                value: tenPreview,
+                unit: "s",
+                details: { chaincodes: MANY, target: 3, transactions, oneSeconds: onePreview },
+            },
         ];
     } finally {
         await platform.stop();

@@ -11,9 +11,15 @@ export function requireOptionalPeer<Module>(packageName: string, subpath: string
     try {
         return require(request) as Module;
     } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== "MODULE_NOT_FOUND" || !(error as Error).message.includes(packageName)) throw error;
+        if (
+            (error as NodeJS.ErrnoException).code !== "MODULE_NOT_FOUND" ||
+            !(error as Error).message.includes(packageName)
+        )
+            throw error;
         const range = peerRange(packageName);
-        throw new Error(`${component} needs the optional peer dependency ${packageName}, which is not installed: npm install ${packageName}@"${range}"`);
+        throw new Error(
+            `${component} needs the optional peer dependency ${packageName}, which is not installed: npm install ${packageName}@"${range}"`,
+        );
     }
 }
 

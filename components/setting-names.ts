@@ -43,7 +43,12 @@ const NAMED = new WeakSet<InvalidSettingError>();
  * to the parent's users (or what `renamed` says for a key the parent passes
  * under another name), and the parent's entries under `prefix` carry over.
  */
-export function childSettingNames(names: SettingNames | undefined, prefix: string, keys: readonly string[], renamed: Readonly<Record<string, string>> = {}): SettingNames {
+export function childSettingNames(
+    names: SettingNames | undefined,
+    prefix: string,
+    keys: readonly string[],
+    renamed: Readonly<Record<string, string>> = {},
+): SettingNames {
     const parent = namerOf(names);
     const child: Record<string, string> = {};
     for (const key of keys) child[key] = parent(renamed[key] ?? `${prefix}${key}`);

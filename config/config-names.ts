@@ -9,7 +9,12 @@ const HSM_FIELDS = { library: "Library", tokenLabel: "TokenLabel", keyId: "KeyId
 
 /** An org's adminHsm fields under `orgPath` -> its flat config keys (`<keyPrefix>adminHsmPin`). */
 function hsmKeys(orgPath: string, keyPrefix: string): Record<string, string> {
-    return Object.fromEntries(Object.entries(HSM_FIELDS).map(([field, suffix]) => [`${orgPath}.adminHsm.${field}`, `${keyPrefix}adminHsm${suffix}`]));
+    return Object.fromEntries(
+        Object.entries(HSM_FIELDS).map(([field, suffix]) => [
+            `${orgPath}.adminHsm.${field}`,
+            `${keyPrefix}adminHsm${suffix}`,
+        ]),
+    );
 }
 
 /** ExternalChaincodeArgs.settingNames of a chaincode read from the config, with `otherOrgCount` otherOrgs. */
@@ -40,7 +45,8 @@ export function chaincodeConfigNames(otherOrgCount: number): SettingNames {
         "peerAccess.enabled": "networkPolicy",
         couchDbIndexes: "couchDbIndexDir",
     };
-    for (let k = 0; k < otherOrgCount; k++) Object.assign(names, hsmKeys(`lifecycle.otherOrgs[${k}]`, `otherOrgs[${k}].`));
+    for (let k = 0; k < otherOrgCount; k++)
+        Object.assign(names, hsmKeys(`lifecycle.otherOrgs[${k}]`, `otherOrgs[${k}].`));
     return names;
 }
 

@@ -71,24 +71,34 @@ export class ConfigReader {
         }
         if (!Array.isArray(parsed)) throw new InvalidSettingError(key, raw, "a list of strings");
         parsed.forEach((value, i) => {
-            if (typeof value !== "string") throw new InvalidSettingError(`${key}[${i}]`, value, "a string (the setting is a list of strings)");
+            if (typeof value !== "string")
+                throw new InvalidSettingError(`${key}[${i}]`, value, "a string (the setting is a list of strings)");
             item?.(`${key}[${i}]`, value);
         });
         return parsed as string[];
     }
 
     /** A structured object value with the given required and optional fields, nothing else. */
-    object<T>(key: string, required: Record<string, FieldType>, optional: Record<string, FieldType> = {}): T | undefined {
+    object<T>(
+        key: string,
+        required: Record<string, FieldType>,
+        optional: Record<string, FieldType> = {},
+    ): T | undefined {
         const raw = this.string(key);
         if (raw === undefined) return undefined;
         return checkObject(key, raw, this.parseJson(key, raw), required, optional) as T;
     }
 
-    objectArray<T>(key: string, required: Record<string, FieldType>, optional: Record<string, FieldType> = {}): T[] | undefined {
+    objectArray<T>(
+        key: string,
+        required: Record<string, FieldType>,
+        optional: Record<string, FieldType> = {},
+    ): T[] | undefined {
         const raw = this.string(key);
         if (raw === undefined) return undefined;
         const parsed = this.parseJson(key, raw);
-        if (!Array.isArray(parsed)) throw new InvalidSettingError(key, raw, `a list of objects with ${describeFields(required, optional)}`);
+        if (!Array.isArray(parsed))
+            throw new InvalidSettingError(key, raw, `a list of objects with ${describeFields(required, optional)}`);
         return parsed.map((item, i) => checkObject(`${key}[${i}]`, item, item, required, optional) as T);
     }
 
@@ -113,23 +123,45 @@ export class ConfigReader {
         try {
             return JSON.parse(raw);
         } catch {
-            throw new InvalidSettingError(key, this.shown(key), "a structured value (set it in the stack file or with `pulumi config set --path`)");
+            throw new InvalidSettingError(
+                key,
+                this.shown(key),
+                "a structured value (set it in the stack file or with `pulumi config set --path`)",
+            );
         }
     }
 }
 
-function checkObject(key: string, raw: unknown, value: unknown, required: Record<string, FieldType>, optional: Record<string, FieldType>, hidden: readonly string[] = []) {
+function checkObject(
+    key: string,
+    raw: unknown,
+    value: unknown,
+    required: Record<string, FieldType>,
+    optional: Record<string, FieldType>,
+    hidden: readonly string[] = [],
+) {
     const accepted = `an object with ${describeFields(required, optional)}`;
     if (!value || typeof value !== "object" || Array.isArray(value)) throw new InvalidSettingError(key, raw, accepted);
     const record = value as Record<string, unknown>;
     for (const [field, type] of Object.entries(required)) {
-        if (!hasType(record[field], type)) throw new InvalidSettingError(`${key}.${field}`, shownField(field, record[field], hidden), `a ${type} (${accepted})`);
+        if (!hasType(record[field], type))
+            throw new InvalidSettingError(
+                `${key}.${field}`,
+                shownField(field, record[field], hidden),
+                `a ${type} (${accepted})`,
+            );
     }
     for (const [field, fieldValue] of Object.entries(record)) {
         const type = required[field] ?? optional[field];
         // An unknown field of an object that holds secrets may be a misspelled secret: its value is not shown.
-        if (type === undefined) throw new InvalidSettingError(`${key}.${field}`, hidden.length > 0 ? new HiddenValue() : fieldValue, `no such field; ${accepted}`);
-        if (!hasType(fieldValue, type)) throw new InvalidSettingError(`${key}.${field}`, shownField(field, fieldValue, hidden), `a ${type}`);
+        if (type === undefined)
+            throw new InvalidSettingError(
+                `${key}.${field}`,
+                hidden.length > 0 ? new HiddenValue() : fieldValue,
+                `no such field; ${accepted}`,
+            );
+        if (!hasType(fieldValue, type))
+            throw new InvalidSettingError(`${key}.${field}`, shownField(field, fieldValue, hidden), `a ${type}`);
     }
     return record;
 }
@@ -146,9 +178,30 @@ function shownField(field: string, value: unknown, hidden: readonly string[]): u
  * A list of objects inside a structured value (e.g. an org's `peers`), each
  * checked as `key[i]`; values of the `hidden` fields are never shown.
  */
-export function checkObjectList<T>(key: string, value: unknown, required: Record<string, FieldType>, optional: Record<string, FieldType> = {}, hidden: readonly string[] = []): T[] {
-    if (!Array.isArray(value)) throw new InvalidSettingError(key, hidden.length ? new HiddenValue() : value, `a list of objects with ${describeFields(required, optional)}`);
-    return value.map((item, i) => checkObject(`${key}[${i}]`, hidden.length ? new HiddenValue() : item, item, required, optional, hidden) as T);
+export function checkObjectList<T>(
+    key: string,
+    value: unknown,
+    required: Record<string, FieldType>,
+    optional: Record<string, FieldType> = {},
+    hidden: readonly string[] = [],
+): T[] {
+    if (!Array.isArray(value))
+        throw new InvalidSettingError(
+            key,
+            hidden.length ? new HiddenValue() : value,
+            `a list of objects with ${describeFields(required, optional)}`,
+        );
+    return value.map(
+        (item, i) =>
+            checkObject(
+                `${key}[${i}]`,
+                hidden.length ? new HiddenValue() : item,
+                item,
+                required,
+                optional,
+                hidden,
+            ) as T,
+    );
 }
 
 function describeFields(required: Record<string, FieldType>, optional: Record<string, FieldType>): string {

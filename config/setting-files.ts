@@ -16,13 +16,18 @@ export function readCollectionsFile(file: string, setting = "collectionsFile"): 
     try {
         text = fs.readFileSync(path.resolve(file), "utf8");
     } catch (err) {
-        throw new InvalidSettingError(setting, file, `a readable collections_config.json file (${(err as NodeJS.ErrnoException).code ?? (err as Error).message} at ${path.resolve(file)})`);
+        throw new InvalidSettingError(
+            setting,
+            file,
+            `a readable collections_config.json file (${(err as NodeJS.ErrnoException).code ?? (err as Error).message} at ${path.resolve(file)})`,
+        );
     }
     try {
         return collectionsFromConfigJson(text, setting);
     } catch (err) {
         // The file's content is not the value the user wrote: name the file, then the problem.
-        if (err instanceof InvalidSettingError) throw new InvalidSettingError(setting, file, `a valid collections_config.json; ${err.message}`);
+        if (err instanceof InvalidSettingError)
+            throw new InvalidSettingError(setting, file, `a valid collections_config.json; ${err.message}`);
         throw err;
     }
 }
@@ -34,12 +39,20 @@ export function readIndexDir(dir: string, setting = "couchDbIndexDir"): CouchDbI
         throw new InvalidSettingError(setting, dir, `a directory of CouchDB index .json files (${root} is none)`);
     }
     const indexesIn = (folder: string, collection?: string) =>
-        fs.readdirSync(folder).filter((file) => file.endsWith(".json")).sort().map((file) => ({
-            name: file.slice(0, -".json".length),
-            collection,
-            definition: fs.readFileSync(path.join(folder, file), "utf8"),
-        }));
-    const collections = fs.readdirSync(root, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name).sort();
+        fs
+            .readdirSync(folder)
+            .filter((file) => file.endsWith(".json"))
+            .sort()
+            .map((file) => ({
+                name: file.slice(0, -".json".length),
+                collection,
+                definition: fs.readFileSync(path.join(folder, file), "utf8"),
+            }));
+    const collections = fs
+        .readdirSync(root, { withFileTypes: true })
+        .filter((e) => e.isDirectory())
+        .map((e) => e.name)
+        .sort();
     return [...indexesIn(root), ...collections.flatMap((c) => indexesIn(path.join(root, c), c))];
 }
 
@@ -49,7 +62,11 @@ export function collectionsFromConfigJson(text: string, setting = "collectionsFi
     try {
         entries = JSON.parse(text);
     } catch (err) {
-        throw new InvalidSettingError(setting, text, `a JSON array like the peer CLI's collections_config.json (${(err as Error).message})`);
+        throw new InvalidSettingError(
+            setting,
+            text,
+            `a JSON array like the peer CLI's collections_config.json (${(err as Error).message})`,
+        );
     }
     const collections = collectionsFromCliJson(entries as CliCollectionJson[]);
     // Encoding applies every rule the peer applies; it throws InvalidSettingError naming the field.

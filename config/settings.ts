@@ -1,9 +1,25 @@
-import { AKS_NETWORK_POLICIES, type AksClusterArgs, type AksRegistry, checkAksArgs, checkRegistry } from "../components/azure/aks-cluster";
+import {
+    AKS_NETWORK_POLICIES,
+    type AksClusterArgs,
+    type AksRegistry,
+    checkAksArgs,
+    checkRegistry,
+} from "../components/azure/aks-cluster";
 import { AKS_LOGINS } from "../components/azure/aks-kubeconfig";
-import { checkExternalChaincodeArgs, DEFAULT_NAMESPACE, defaultServiceName, type ExternalChaincodeArgs } from "../components/chaincode/external-chaincode";
+import {
+    checkExternalChaincodeArgs,
+    DEFAULT_NAMESPACE,
+    defaultServiceName,
+    type ExternalChaincodeArgs,
+} from "../components/chaincode/external-chaincode";
 import { type ChaincodeImageArgs, IMAGE_BUILD_TOOLS, checkImageArgs } from "../components/chaincode/chaincode-image";
 import type { ChaincodeLifecycleArgs, FabricOrgArgs } from "../components/lifecycle/chaincode-lifecycle";
-import { DEFAULT_SMOKE_FUNCTION, DEFAULT_SMOKE_WAIT_SECONDS, type OrdererArgs, type PeerArgs } from "../components/lifecycle/providers";
+import {
+    DEFAULT_SMOKE_FUNCTION,
+    DEFAULT_SMOKE_WAIT_SECONDS,
+    type OrdererArgs,
+    type PeerArgs,
+} from "../components/lifecycle/providers";
 import { readCollectionsFile, readIndexDir } from "./setting-files";
 import { SERVICE_TYPES } from "../components/kubernetes/chaincode-service";
 import { checkTlsArgs } from "../components/tls/chaincode-tls";
@@ -21,7 +37,10 @@ export interface LifecycleSecrets {
     readonly adminHsmPin?: import("@pulumi/pulumi").Input<string>;
     readonly clientTlsKeyPem?: import("@pulumi/pulumi").Input<string>;
     /** A key of otherOrgs[index], as a secret (the program reads otherOrgs with getSecretObject). Defaults to the plain value. */
-    readonly otherOrgKey?: (index: number, field: "adminKeyPem" | "adminHsmPin" | "clientTlsKeyPem") => import("@pulumi/pulumi").Input<string>;
+    readonly otherOrgKey?: (
+        index: number,
+        field: "adminKeyPem" | "adminHsmPin" | "clientTlsKeyPem",
+    ) => import("@pulumi/pulumi").Input<string>;
 }
 
 export type ClusterTarget =
@@ -46,17 +65,96 @@ export interface ProgramSettings {
 
 /** Every key the program reads; Pulumi.yaml and docs/configuration.md document each (a unit test checks). */
 export const CONFIG_KEYS = [
-    "chaincodes", "chaincodeName", "chaincodeVersion", "label", "packageType", "couchDbIndexDir",
-    "namespace", "createNamespace", "serviceName", "port", "address", "dialTimeout",
-    "tls", "clientAuth", "tlsAlgorithm", "tlsCaValidityHours", "tlsValidityHours", "tlsEarlyRenewalHours", "tlsClientValidityHours", "tlsClientGeneration", "tlsExtraSans", "tlsSharedCa",
-    "image", "imageDigest", "imageBuild", "imageBuildTool", "imageBuildContext", "imageBuildArgs", "imageRegistry", "imageRepository", "replicas", "cpuRequest", "memoryRequest", "cpuLimit", "memoryLimit", "runAsUser",
-    "env", "imagePullSecrets", "networkPolicy", "peerPodSelector", "peerNamespaceSelector", "peerCidrs", "serviceType", "loadBalancerSubnet",
-    "kubeconfig", "kubeContext", "clusterIdentifier",
-    "aksCreate", "aksLocation", "aksResourceGroup", "aksKubernetesVersion", "aksNodeCount", "aksVmSize", "aksNetworkPolicy",
-    "aksRegistryName", "aksRegistryId", "aksAdminGroupObjectIds", "aksDisableLocalAccounts", "aksLogin", "aksAuthorizedIpRanges", "aksPrivateCluster",
-    "channel", "mspId", "peers", "peerTlsCaPem", "adminCertPem", "adminKeyPem", "signer", "adminHsmLibrary", "adminHsmTokenLabel", "adminHsmKeyId", "adminHsmPin",
-    "clientTlsCertPem", "clientTlsKeyPem", "otherOrgs", "orderer", "orderers", "endorsementPolicy", "sequence", "initRequired", "collectionsFile", "commit", "commitPeers",
-    "requiredApprovals", "approvalStacks", "fabricTimeoutSeconds", "smokeCheck", "smokeFunction", "smokeArgs", "smokeWaitSeconds",
+    "chaincodes",
+    "chaincodeName",
+    "chaincodeVersion",
+    "label",
+    "packageType",
+    "couchDbIndexDir",
+    "namespace",
+    "createNamespace",
+    "serviceName",
+    "port",
+    "address",
+    "dialTimeout",
+    "tls",
+    "clientAuth",
+    "tlsAlgorithm",
+    "tlsCaValidityHours",
+    "tlsValidityHours",
+    "tlsEarlyRenewalHours",
+    "tlsClientValidityHours",
+    "tlsClientGeneration",
+    "tlsExtraSans",
+    "tlsSharedCa",
+    "image",
+    "imageDigest",
+    "imageBuild",
+    "imageBuildTool",
+    "imageBuildContext",
+    "imageBuildArgs",
+    "imageRegistry",
+    "imageRepository",
+    "replicas",
+    "cpuRequest",
+    "memoryRequest",
+    "cpuLimit",
+    "memoryLimit",
+    "runAsUser",
+    "env",
+    "imagePullSecrets",
+    "networkPolicy",
+    "peerPodSelector",
+    "peerNamespaceSelector",
+    "peerCidrs",
+    "serviceType",
+    "loadBalancerSubnet",
+    "kubeconfig",
+    "kubeContext",
+    "clusterIdentifier",
+    "aksCreate",
+    "aksLocation",
+    "aksResourceGroup",
+    "aksKubernetesVersion",
+    "aksNodeCount",
+    "aksVmSize",
+    "aksNetworkPolicy",
+    "aksRegistryName",
+    "aksRegistryId",
+    "aksAdminGroupObjectIds",
+    "aksDisableLocalAccounts",
+    "aksLogin",
+    "aksAuthorizedIpRanges",
+    "aksPrivateCluster",
+    "channel",
+    "mspId",
+    "peers",
+    "peerTlsCaPem",
+    "adminCertPem",
+    "adminKeyPem",
+    "signer",
+    "adminHsmLibrary",
+    "adminHsmTokenLabel",
+    "adminHsmKeyId",
+    "adminHsmPin",
+    "clientTlsCertPem",
+    "clientTlsKeyPem",
+    "otherOrgs",
+    "orderer",
+    "orderers",
+    "endorsementPolicy",
+    "sequence",
+    "initRequired",
+    "collectionsFile",
+    "commit",
+    "commitPeers",
+    "requiredApprovals",
+    "approvalStacks",
+    "fabricTimeoutSeconds",
+    "smokeCheck",
+    "smokeFunction",
+    "smokeArgs",
+    "smokeWaitSeconds",
 ] as const;
 
 /** Keys whose values are secret: a message about them never shows the value. */
@@ -67,9 +165,23 @@ export const SIGNERS = ["pem", "hsm"] as const;
 const HSM_KEYS = ["adminHsmLibrary", "adminHsmTokenLabel", "adminHsmKeyId", "adminHsmPin"] as const;
 
 /** Keys that mean something only when another setting has a given value: set otherwise, they are refused. */
-const DEPENDENT_KEYS: ReadonlyArray<{ keys: readonly string[]; accepted: string; holds: (read: ConfigReader) => boolean }> = [
+const DEPENDENT_KEYS: ReadonlyArray<{
+    keys: readonly string[];
+    accepted: string;
+    holds: (read: ConfigReader) => boolean;
+}> = [
     {
-        keys: ["clientAuth", "tlsAlgorithm", "tlsCaValidityHours", "tlsValidityHours", "tlsEarlyRenewalHours", "tlsClientValidityHours", "tlsClientGeneration", "tlsExtraSans", "tlsSharedCa"],
+        keys: [
+            "clientAuth",
+            "tlsAlgorithm",
+            "tlsCaValidityHours",
+            "tlsValidityHours",
+            "tlsEarlyRenewalHours",
+            "tlsClientValidityHours",
+            "tlsClientGeneration",
+            "tlsExtraSans",
+            "tlsSharedCa",
+        ],
         accepted: "to be set only with tls: true (without TLS there are no certificates)",
         holds: (read) => read.boolean("tls") ?? true,
     },
@@ -83,16 +195,37 @@ const DEPENDENT_KEYS: ReadonlyArray<{ keys: readonly string[]; accepted: string;
         accepted: "to be set only with networkPolicy: true (they select who the NetworkPolicy admits)",
         holds: (read) => read.boolean("networkPolicy") ?? true,
     },
-    { keys: ["imageDigest"], accepted: "to be set only with an image you give (imageBuild pins the built image itself)", holds: (read) => !(read.boolean("imageBuild") ?? false) },
+    {
+        keys: ["imageDigest"],
+        accepted: "to be set only with an image you give (imageBuild pins the built image itself)",
+        holds: (read) => !(read.boolean("imageBuild") ?? false),
+    },
     {
         keys: ["kubeconfig", "kubeContext", "clusterIdentifier"],
-        accepted: "to be set only with an existing cluster (aksCreate is true: the stack uses the new cluster's own kubeconfig)",
+        accepted:
+            "to be set only with an existing cluster (aksCreate is true: the stack uses the new cluster's own kubeconfig)",
         holds: (read) => !(read.boolean("aksCreate") ?? false),
     },
-    { keys: ["smokeFunction", "smokeArgs", "smokeWaitSeconds"], accepted: "to be set only with smokeCheck: true", holds: (read) => read.boolean("smokeCheck") ?? true },
-    { keys: HSM_KEYS, accepted: "to be set only with signer: hsm (the admin's key in an HSM)", holds: (read) => read.oneOf("signer", SIGNERS) === "hsm" },
-    { keys: ["adminKeyPem"], accepted: "to be set only with signer: pem (with signer: hsm the key stays in the HSM)", holds: (read) => read.oneOf("signer", SIGNERS) !== "hsm" },
-    { keys: ["commitPeers", "requiredApprovals"], accepted: "to be set only with commit: true (the committing stack names them)", holds: (read) => read.boolean("commit") ?? true },
+    {
+        keys: ["smokeFunction", "smokeArgs", "smokeWaitSeconds"],
+        accepted: "to be set only with smokeCheck: true",
+        holds: (read) => read.boolean("smokeCheck") ?? true,
+    },
+    {
+        keys: HSM_KEYS,
+        accepted: "to be set only with signer: hsm (the admin's key in an HSM)",
+        holds: (read) => read.oneOf("signer", SIGNERS) === "hsm",
+    },
+    {
+        keys: ["adminKeyPem"],
+        accepted: "to be set only with signer: pem (with signer: hsm the key stays in the HSM)",
+        holds: (read) => read.oneOf("signer", SIGNERS) !== "hsm",
+    },
+    {
+        keys: ["commitPeers", "requiredApprovals"],
+        accepted: "to be set only with commit: true (the committing stack names them)",
+        holds: (read) => read.boolean("commit") ?? true,
+    },
     {
         keys: ["imageBuildTool", "imageBuildContext", "imageBuildArgs", "imageRegistry", "imageRepository"],
         accepted: "to be set only together with imageBuild: true",
@@ -101,17 +234,50 @@ const DEPENDENT_KEYS: ReadonlyArray<{ keys: readonly string[]; accepted: string;
     {
         // Everything of the Fabric lifecycle.
         keys: [
-            "mspId", "peers", "peerTlsCaPem", "adminCertPem", "adminKeyPem", "signer", ...HSM_KEYS, "clientTlsCertPem", "clientTlsKeyPem", "otherOrgs", "orderer", "orderers",
-            "endorsementPolicy", "sequence", "initRequired", "collectionsFile", "commit", "commitPeers", "requiredApprovals", "approvalStacks",
-            "fabricTimeoutSeconds", "smokeCheck", "smokeFunction", "smokeArgs", "smokeWaitSeconds",
+            "mspId",
+            "peers",
+            "peerTlsCaPem",
+            "adminCertPem",
+            "adminKeyPem",
+            "signer",
+            ...HSM_KEYS,
+            "clientTlsCertPem",
+            "clientTlsKeyPem",
+            "otherOrgs",
+            "orderer",
+            "orderers",
+            "endorsementPolicy",
+            "sequence",
+            "initRequired",
+            "collectionsFile",
+            "commit",
+            "commitPeers",
+            "requiredApprovals",
+            "approvalStacks",
+            "fabricTimeoutSeconds",
+            "smokeCheck",
+            "smokeFunction",
+            "smokeArgs",
+            "smokeWaitSeconds",
         ],
         accepted: "to be set only together with channel (the lifecycle)",
         holds: (read) => read.isSet("channel"),
     },
     {
         keys: [
-            "aksLocation", "aksResourceGroup", "aksKubernetesVersion", "aksNodeCount", "aksVmSize", "aksNetworkPolicy",
-            "aksRegistryName", "aksRegistryId", "aksAdminGroupObjectIds", "aksDisableLocalAccounts", "aksLogin", "aksAuthorizedIpRanges", "aksPrivateCluster",
+            "aksLocation",
+            "aksResourceGroup",
+            "aksKubernetesVersion",
+            "aksNodeCount",
+            "aksVmSize",
+            "aksNetworkPolicy",
+            "aksRegistryName",
+            "aksRegistryId",
+            "aksAdminGroupObjectIds",
+            "aksDisableLocalAccounts",
+            "aksLogin",
+            "aksAuthorizedIpRanges",
+            "aksPrivateCluster",
         ],
         accepted: "to be set only together with aksCreate: true",
         holds: (read) => read.boolean("aksCreate") ?? false,
@@ -136,12 +302,52 @@ function requireStoredEncrypted(read: ConfigReader, config: ConfigSource): void 
 
 /** The keys an item of `chaincodes` may set; the stack-level ones are its defaults. */
 export const CHAINCODE_KEYS = [
-    "chaincodeName", "chaincodeVersion", "label", "packageType", "couchDbIndexDir",
-    "namespace", "createNamespace", "serviceName", "port", "address", "dialTimeout",
-    "tls", "clientAuth", "tlsAlgorithm", "tlsCaValidityHours", "tlsValidityHours", "tlsEarlyRenewalHours", "tlsClientValidityHours", "tlsClientGeneration", "tlsExtraSans", "tlsSharedCa",
-    "image", "imageDigest", "replicas", "cpuRequest", "memoryRequest", "cpuLimit", "memoryLimit", "runAsUser",
-    "env", "imagePullSecrets", "networkPolicy", "peerPodSelector", "peerNamespaceSelector", "peerCidrs", "serviceType", "loadBalancerSubnet",
-    "channel", "endorsementPolicy", "sequence", "initRequired", "collectionsFile", "smokeCheck", "smokeFunction", "smokeArgs", "smokeWaitSeconds",
+    "chaincodeName",
+    "chaincodeVersion",
+    "label",
+    "packageType",
+    "couchDbIndexDir",
+    "namespace",
+    "createNamespace",
+    "serviceName",
+    "port",
+    "address",
+    "dialTimeout",
+    "tls",
+    "clientAuth",
+    "tlsAlgorithm",
+    "tlsCaValidityHours",
+    "tlsValidityHours",
+    "tlsEarlyRenewalHours",
+    "tlsClientValidityHours",
+    "tlsClientGeneration",
+    "tlsExtraSans",
+    "tlsSharedCa",
+    "image",
+    "imageDigest",
+    "replicas",
+    "cpuRequest",
+    "memoryRequest",
+    "cpuLimit",
+    "memoryLimit",
+    "runAsUser",
+    "env",
+    "imagePullSecrets",
+    "networkPolicy",
+    "peerPodSelector",
+    "peerNamespaceSelector",
+    "peerCidrs",
+    "serviceType",
+    "loadBalancerSubnet",
+    "channel",
+    "endorsementPolicy",
+    "sequence",
+    "initRequired",
+    "collectionsFile",
+    "smokeCheck",
+    "smokeFunction",
+    "smokeArgs",
+    "smokeWaitSeconds",
 ] as const;
 
 /**
@@ -154,10 +360,12 @@ export function readSettings(config: ConfigSource, secrets: LifecycleSecrets = {
     const items = readChaincodeItems(read);
     const sources = items ? items.map((item) => itemSource(config, item)) : [config];
     // Read once: the cluster pulls from it, and the image build pushes there by default.
-    const aksRegistry = read.boolean("aksCreate") ?? false ? readAksRegistry(read) : undefined;
+    const aksRegistry = (read.boolean("aksCreate") ?? false) ? readAksRegistry(read) : undefined;
     const imageBuild = readImageBuild(read, aksRegistry && checkRegistry(aksRegistry, AKS_CONFIG_NAMES).name);
     const chaincodes = sources.map((source, i) =>
-        renamedForItem(items && { index: i, item: items[i] }, () => readChaincode(new ConfigReader(source, SECRET_KEYS), config, secrets, imageBuild)),
+        renamedForItem(items && { index: i, item: items[i] }, () =>
+            readChaincode(new ConfigReader(source, SECRET_KEYS), config, secrets, imageBuild),
+        ),
     );
     if (items) checkDistinct(chaincodes);
     checkSharedCaAgreement(chaincodes);
@@ -166,7 +374,11 @@ export function readSettings(config: ConfigSource, secrets: LifecycleSecrets = {
     if (read.boolean("aksCreate") ?? false) {
         const location = read.string("aksLocation");
         if (location === undefined) {
-            throw new InvalidSettingError("aksLocation", undefined, "an Azure region such as 'westeurope' when aksCreate is true");
+            throw new InvalidSettingError(
+                "aksLocation",
+                undefined,
+                "an Azure region such as 'westeurope' when aksCreate is true",
+            );
         }
         cluster = {
             kind: "aks",
@@ -198,17 +410,27 @@ export function readSettings(config: ConfigSource, secrets: LifecycleSecrets = {
 function readChaincodeItems(read: ConfigReader): Array<Record<string, unknown>> | undefined {
     const value = read.json("chaincodes");
     if (value === undefined) return undefined;
-    const accepted = "a list of chaincodes, each an object of chaincode keys (chaincodeName, chaincodeVersion, image, channel, namespace, ...)";
+    const accepted =
+        "a list of chaincodes, each an object of chaincode keys (chaincodeName, chaincodeVersion, image, channel, namespace, ...)";
     if (!Array.isArray(value) || value.length === 0) throw new InvalidSettingError("chaincodes", value, accepted);
     return value.map((item: unknown, i) => {
-        if (!item || typeof item !== "object" || Array.isArray(item)) throw new InvalidSettingError(`chaincodes[${i}]`, item, accepted);
+        if (!item || typeof item !== "object" || Array.isArray(item))
+            throw new InvalidSettingError(`chaincodes[${i}]`, item, accepted);
         for (const key of Object.keys(item)) {
             if (!(CHAINCODE_KEYS as readonly string[]).includes(key)) {
-                throw new InvalidSettingError(`chaincodes[${i}].${key}`, (item as Record<string, unknown>)[key], `a key a chaincode sets for itself: ${CHAINCODE_KEYS.join(", ")} (the others are the stack's)`);
+                throw new InvalidSettingError(
+                    `chaincodes[${i}].${key}`,
+                    (item as Record<string, unknown>)[key],
+                    `a key a chaincode sets for itself: ${CHAINCODE_KEYS.join(", ")} (the others are the stack's)`,
+                );
             }
         }
         if (typeof (item as Record<string, unknown>).chaincodeName !== "string") {
-            throw new InvalidSettingError(`chaincodes[${i}].chaincodeName`, (item as Record<string, unknown>).chaincodeName, "the chaincode's name (each item names its own)");
+            throw new InvalidSettingError(
+                `chaincodes[${i}].chaincodeName`,
+                (item as Record<string, unknown>).chaincodeName,
+                "the chaincode's name (each item names its own)",
+            );
         }
         return item as Record<string, unknown>;
     });
@@ -230,7 +452,8 @@ function renamedForItem<T>(item: { index: number; item: Record<string, unknown> 
     try {
         return read();
     } catch (error) {
-        if (!item || !(error instanceof InvalidSettingError) || !(error.setting.split(/[.[]/)[0] in item.item)) throw error;
+        if (!item || !(error instanceof InvalidSettingError) || !(error.setting.split(/[.[]/)[0] in item.item))
+            throw error;
         throw new InvalidSettingError(`chaincodes[${item.index}].${error.setting}`, error.value, error.accepted);
     }
 }
@@ -241,11 +464,20 @@ function checkDistinct(chaincodes: readonly ChaincodeSettings[]): void {
     const services = new Map<string, number>();
     chaincodes.forEach((chaincode, i) => {
         const name = chaincode.chaincodeName;
-        if (names.has(name)) throw new InvalidSettingError(`chaincodes[${i}].chaincodeName`, name, `a name no other chaincode of the stack has (chaincodes[${names.get(name)}] has it)`);
+        if (names.has(name))
+            throw new InvalidSettingError(
+                `chaincodes[${i}].chaincodeName`,
+                name,
+                `a name no other chaincode of the stack has (chaincodes[${names.get(name)}] has it)`,
+            );
         names.set(name, i);
         const service = `${chaincode.namespace ?? DEFAULT_NAMESPACE}/${chaincode.serviceName ?? defaultServiceName(name)}`;
         if (services.has(service)) {
-            throw new InvalidSettingError(`chaincodes[${i}].serviceName`, chaincode.serviceName, `a Service name not used in its namespace by chaincodes[${services.get(service)}] (${service})`);
+            throw new InvalidSettingError(
+                `chaincodes[${i}].serviceName`,
+                chaincode.serviceName,
+                `a Service name not used in its namespace by chaincodes[${services.get(service)}] (${service})`,
+            );
         }
         services.set(service, i);
     });
@@ -260,25 +492,41 @@ function checkSharedCaAgreement(chaincodes: readonly ChaincodeSettings[]): void 
         .map(({ chaincode, index }) => ({ tls: checkTlsArgs(chaincode.tls ?? {}), index }));
     const [first, ...others] = sharing;
     for (const { tls, index } of others) {
-        for (const [key, field] of [["tlsAlgorithm", "algorithm"], ["tlsCaValidityHours", "caValidityHours"]] as const) {
+        for (const [key, field] of [
+            ["tlsAlgorithm", "algorithm"],
+            ["tlsCaValidityHours", "caValidityHours"],
+        ] as const) {
             const value = tls[field];
             const shared = first.tls[field];
             if (value !== shared) {
-                throw new InvalidSettingError(`chaincodes[${index}].${key}`, value, `${shared}, as chaincodes[${first.index}] has: every chaincode with tlsSharedCa: true uses the one shared CA`);
+                throw new InvalidSettingError(
+                    `chaincodes[${index}].${key}`,
+                    value,
+                    `${shared}, as chaincodes[${first.index}] has: every chaincode with tlsSharedCa: true uses the one shared CA`,
+                );
             }
         }
     }
 }
 
 /** One chaincode's settings from `read` (the stack's keys, or an item's over them), checked as the component checks them. */
-function readChaincode(read: ConfigReader, config: ConfigSource, secrets: LifecycleSecrets, imageBuild: ChaincodeImageArgs | undefined): ChaincodeSettings {
+function readChaincode(
+    read: ConfigReader,
+    config: ConfigSource,
+    secrets: LifecycleSecrets,
+    imageBuild: ChaincodeImageArgs | undefined,
+): ChaincodeSettings {
     for (const rule of DEPENDENT_KEYS) {
         const stray = rule.keys.find((key) => read.isSet(key));
         if (stray && !rule.holds(read)) throw new InvalidSettingError(stray, read.shown(stray), rule.accepted);
     }
     const image = read.string("image");
     if (image === undefined && imageBuild === undefined) {
-        throw new InvalidSettingError("image", undefined, "the chaincode server's container image, e.g. 'myacr.azurecr.io/basic:1.0' (or imageBuild: true)");
+        throw new InvalidSettingError(
+            "image",
+            undefined,
+            "the chaincode server's container image, e.g. 'myacr.azurecr.io/basic:1.0' (or imageBuild: true)",
+        );
     }
     if (image !== undefined && imageBuild !== undefined) {
         throw new InvalidSettingError("image", image, "no image when imageBuild is true: the built image is used");
@@ -371,7 +619,11 @@ function readExistingCluster(read: ConfigReader): ClusterTarget {
     if (kubeconfig !== undefined) checkKubeconfig("kubeconfig", kubeconfig, "kubeContext", context);
     const clusterIdentifier = read.string("clusterIdentifier");
     if (clusterIdentifier !== undefined && !CLUSTER_IDENTIFIER.test(clusterIdentifier)) {
-        throw new InvalidSettingError("clusterIdentifier", clusterIdentifier, "a stable cluster name: a letter or digit, then letters, digits and _ . : / - (at most 253), e.g. 'aks-prod-westeurope'");
+        throw new InvalidSettingError(
+            "clusterIdentifier",
+            clusterIdentifier,
+            "a stable cluster name: a letter or digit, then letters, digits and _ . : / - (at most 253), e.g. 'aks-prod-westeurope'",
+        );
     }
     return { kind: "existing", context, clusterIdentifier };
 }
@@ -381,7 +633,11 @@ function readAksRegistry(read: ConfigReader): AksRegistry | undefined {
     const name = read.string("aksRegistryName");
     const id = read.string("aksRegistryId");
     if (name !== undefined && id !== undefined) {
-        throw new InvalidSettingError("aksRegistryId", id, "to be set only without aksRegistryName (one registry: a new one by name, or an existing one by ID)");
+        throw new InvalidSettingError(
+            "aksRegistryId",
+            id,
+            "to be set only without aksRegistryName (one registry: a new one by name, or an existing one by ID)",
+        );
     }
     if (id !== undefined) return { id };
     return name === undefined ? undefined : { name };
@@ -394,7 +650,11 @@ function readImageBuild(read: ConfigReader, aksRegistryName: string | undefined)
     // az acr build pushes to the registry the cluster pulls from, unless told otherwise.
     const registry = read.string("imageRegistry") ?? (tool === "az-acr" ? aksRegistryName : undefined);
     if (registry === undefined) {
-        throw new InvalidSettingError("imageRegistry", undefined, "the registry to push to (an ACR name for az-acr; defaults to aksRegistryName or aksRegistryId's registry) when imageBuild is true");
+        throw new InvalidSettingError(
+            "imageRegistry",
+            undefined,
+            "the registry to push to (an ACR name for az-acr; defaults to aksRegistryName or aksRegistryId's registry) when imageBuild is true",
+        );
     }
     return {
         tool,
@@ -406,7 +666,12 @@ function readImageBuild(read: ConfigReader, aksRegistryName: string | undefined)
     };
 }
 
-function readLifecycle(read: ConfigReader, config: ConfigSource, secrets: LifecycleSecrets, plainOtherOrgs: OtherOrgSetting[] | undefined): ChaincodeSettings["lifecycle"] {
+function readLifecycle(
+    read: ConfigReader,
+    config: ConfigSource,
+    secrets: LifecycleSecrets,
+    plainOtherOrgs: OtherOrgSetting[] | undefined,
+): ChaincodeSettings["lifecycle"] {
     const channel = read.string("channel");
     if (channel === undefined) return undefined;
     const need = (key: string, what: string) => {
@@ -422,29 +687,51 @@ function readLifecycle(read: ConfigReader, config: ConfigSource, secrets: Lifecy
         plain: (key) => read.string(key),
         secret: (key) => secrets[key],
     });
-    const peers = read.objectArray<PeerArgs>("peers", { endpoint: "string" }, { tlsCaPem: "string", hostOverride: "string" });
+    const peers = read.objectArray<PeerArgs>(
+        "peers",
+        { endpoint: "string" },
+        { tlsCaPem: "string", hostOverride: "string" },
+    );
     if (peers === undefined || peers.length === 0) {
-        throw new InvalidSettingError("peers", config.get("peers"), "a list of the org's peers, each {endpoint: host:port, tlsCaPem?, hostOverride?}");
+        throw new InvalidSettingError(
+            "peers",
+            config.get("peers"),
+            "a list of the org's peers, each {endpoint: host:port, tlsCaPem?, hostOverride?}",
+        );
     }
     // Checked before anything is sent: the program's first request (what the channel runs) is admin-signed.
     const withoutCa = peers.findIndex((peer) => peer.tlsCaPem === undefined);
     if (withoutCa >= 0 && read.string("peerTlsCaPem") === undefined) {
-        throw new InvalidSettingError("peerTlsCaPem", undefined, `the PEM of the CA of the peers' TLS certificates (or peers[${withoutCa}].tlsCaPem): admin-signed requests go to peers over TLS only`);
+        throw new InvalidSettingError(
+            "peerTlsCaPem",
+            undefined,
+            `the PEM of the CA of the peers' TLS certificates (or peers[${withoutCa}].tlsCaPem): admin-signed requests go to peers over TLS only`,
+        );
     }
-    const orderer = read.object<OrdererArgs>("orderer", { endpoint: "string", tlsCaPem: "string" }, { hostOverride: "string" });
-    const orderers = read.objectArray<OrdererArgs>("orderers", { endpoint: "string", tlsCaPem: "string" }, { hostOverride: "string" });
+    const orderer = read.object<OrdererArgs>(
+        "orderer",
+        { endpoint: "string", tlsCaPem: "string" },
+        { hostOverride: "string" },
+    );
+    const orderers = read.objectArray<OrdererArgs>(
+        "orderers",
+        { endpoint: "string", tlsCaPem: "string" },
+        { hostOverride: "string" },
+    );
     const sequenceText = read.string("sequence");
     let sequence: number | "auto" | undefined;
     if (sequenceText !== undefined) {
         if (sequenceText !== "auto" && !/^[1-9][0-9]*$/.test(sequenceText)) {
-            throw new InvalidSettingError("sequence", sequenceText, "\"auto\" or a whole number from 1");
+            throw new InvalidSettingError("sequence", sequenceText, '"auto" or a whole number from 1');
         }
         sequence = sequenceText === "auto" ? "auto" : Number(sequenceText);
     }
     const clientTlsCertPem = read.string("clientTlsCertPem");
     requireClientTlsPair("", clientTlsCertPem, secrets.clientTlsKeyPem);
     const otherOrgs = plainOtherOrgs?.map((org, k) =>
-        otherOrgArgs(org, k, (key) => (org[key] === undefined ? undefined : (secrets.otherOrgKey?.(k, key) ?? org[key]))),
+        otherOrgArgs(org, k, (key) =>
+            org[key] === undefined ? undefined : (secrets.otherOrgKey?.(k, key) ?? org[key]),
+        ),
     );
     return {
         channel,
@@ -466,7 +753,11 @@ function readLifecycle(read: ConfigReader, config: ConfigSource, secrets: Lifecy
         initRequired: read.boolean("initRequired") ?? false,
         collections: optional(read.string("collectionsFile"), (file) => readCollectionsFile(file)),
         commit: read.boolean("commit"),
-        commitPeers: read.objectArray<PeerArgs>("commitPeers", { endpoint: "string", mspId: "string" }, { tlsCaPem: "string", hostOverride: "string" }),
+        commitPeers: read.objectArray<PeerArgs>(
+            "commitPeers",
+            { endpoint: "string", mspId: "string" },
+            { tlsCaPem: "string", hostOverride: "string" },
+        ),
         requiredApprovals: read.stringArray("requiredApprovals"),
         approvalStacks: readApprovalStacks(read),
         timeoutSeconds: read.integer("fabricTimeoutSeconds") ?? 30,
@@ -488,31 +779,56 @@ interface OrgKeySource {
 function readAdminKey(source: OrgKeySource): Pick<FabricOrgArgs, "adminKeyPem" | "adminHsm"> {
     const { prefix } = source;
     const signer = source.signer ?? "pem";
-    if (!SIGNERS.includes(signer as (typeof SIGNERS)[number])) throw new InvalidSettingError(`${prefix}signer`, signer, `one of ${SIGNERS.join(", ")}`);
-    const secretCommand = (key: string) => (prefix ? `\`pulumi config set --path --secret '${prefix}${key}'\`` : `\`pulumi config set --secret ${key}\``);
+    if (!SIGNERS.includes(signer as (typeof SIGNERS)[number]))
+        throw new InvalidSettingError(`${prefix}signer`, signer, `one of ${SIGNERS.join(", ")}`);
+    const secretCommand = (key: string) =>
+        prefix ? `\`pulumi config set --path --secret '${prefix}${key}'\`` : `\`pulumi config set --secret ${key}\``;
     const adminKeyPem = source.secret("adminKeyPem");
     if (signer === "pem") {
-        const hsmKey = HSM_KEYS.find((key) => (key === "adminHsmPin" ? source.secret(key) : source.plain(key)) !== undefined);
-        if (hsmKey) throw new InvalidSettingError(`${prefix}${hsmKey}`, new HiddenValue("set"), "to be set only with signer: hsm (the admin's key in an HSM)");
+        const hsmKey = HSM_KEYS.find(
+            (key) => (key === "adminHsmPin" ? source.secret(key) : source.plain(key)) !== undefined,
+        );
+        if (hsmKey)
+            throw new InvalidSettingError(
+                `${prefix}${hsmKey}`,
+                new HiddenValue("set"),
+                "to be set only with signer: hsm (the admin's key in an HSM)",
+            );
         if (adminKeyPem === undefined) {
-            throw new InvalidSettingError(`${prefix}adminKeyPem`, undefined, `the admin's private key, set with ${secretCommand("adminKeyPem")} (or signer: hsm with the key in an HSM)`);
+            throw new InvalidSettingError(
+                `${prefix}adminKeyPem`,
+                undefined,
+                `the admin's private key, set with ${secretCommand("adminKeyPem")} (or signer: hsm with the key in an HSM)`,
+            );
         }
         return { adminKeyPem };
     }
     if (adminKeyPem !== undefined) {
-        throw new InvalidSettingError(`${prefix}adminKeyPem`, new HiddenValue(), "to be set only with signer: pem (with signer: hsm the key stays in the HSM)");
+        throw new InvalidSettingError(
+            `${prefix}adminKeyPem`,
+            new HiddenValue(),
+            "to be set only with signer: pem (with signer: hsm the key stays in the HSM)",
+        );
     }
     const need = (key: string, what: string) => {
         const value = source.plain(key);
-        if (value === undefined) throw new InvalidSettingError(`${prefix}${key}`, undefined, `${what} (required with signer: hsm)`);
+        if (value === undefined)
+            throw new InvalidSettingError(`${prefix}${key}`, undefined, `${what} (required with signer: hsm)`);
         return value;
     };
-    const library = need("adminHsmLibrary", "the absolute path of the HSM's PKCS#11 library, e.g. /usr/lib/softhsm/libsofthsm2.so");
+    const library = need(
+        "adminHsmLibrary",
+        "the absolute path of the HSM's PKCS#11 library, e.g. /usr/lib/softhsm/libsofthsm2.so",
+    );
     const tokenLabel = need("adminHsmTokenLabel", "the label of the token that holds the admin's key");
     const keyId = need("adminHsmKeyId", "the CKA_ID of the admin's private key on the token, as text");
     const pin = source.secret("adminHsmPin");
     if (pin === undefined) {
-        throw new InvalidSettingError(`${prefix}adminHsmPin`, undefined, `the token's user PIN, set with ${secretCommand("adminHsmPin")} (required with signer: hsm)`);
+        throw new InvalidSettingError(
+            `${prefix}adminHsmPin`,
+            undefined,
+            `the token's user PIN, set with ${secretCommand("adminHsmPin")} (required with signer: hsm)`,
+        );
     }
     return { adminHsm: { library, tokenLabel, keyId, pin } };
 }
@@ -533,8 +849,23 @@ interface OtherOrgSetting {
 }
 
 /** An item of otherOrgs as the lifecycle takes it; `secret` gives its secret keys (plain text when checking, secrets when declaring). */
-function otherOrgArgs(org: OtherOrgSetting, k: number, secret: (key: "adminKeyPem" | "adminHsmPin" | "clientTlsKeyPem") => import("@pulumi/pulumi").Input<string> | undefined): FabricOrgArgs {
-    const { signer, adminKeyPem: _key, adminHsmLibrary, adminHsmTokenLabel, adminHsmKeyId, adminHsmPin: _pin, clientTlsKeyPem, ...rest } = org;
+function otherOrgArgs(
+    org: OtherOrgSetting,
+    k: number,
+    secret: (
+        key: "adminKeyPem" | "adminHsmPin" | "clientTlsKeyPem",
+    ) => import("@pulumi/pulumi").Input<string> | undefined,
+): FabricOrgArgs {
+    const {
+        signer,
+        adminKeyPem: _key,
+        adminHsmLibrary,
+        adminHsmTokenLabel,
+        adminHsmKeyId,
+        adminHsmPin: _pin,
+        clientTlsKeyPem,
+        ...rest
+    } = org;
     const plain: Record<string, string | undefined> = { adminHsmLibrary, adminHsmTokenLabel, adminHsmKeyId };
     return {
         ...rest,
@@ -553,13 +884,25 @@ function readOtherOrgs(read: ConfigReader): OtherOrgSetting[] | undefined {
         value,
         { mspId: "string", peers: "array", adminCertPem: "string" },
         {
-            adminKeyPem: "string", signer: "string", adminHsmLibrary: "string", adminHsmTokenLabel: "string", adminHsmKeyId: "string", adminHsmPin: "string",
-            peerTlsCaPem: "string", clientTlsCertPem: "string", clientTlsKeyPem: "string",
+            adminKeyPem: "string",
+            signer: "string",
+            adminHsmLibrary: "string",
+            adminHsmTokenLabel: "string",
+            adminHsmKeyId: "string",
+            adminHsmPin: "string",
+            peerTlsCaPem: "string",
+            clientTlsCertPem: "string",
+            clientTlsKeyPem: "string",
         },
         keys,
     );
     orgs.forEach((org, k) => {
-        checkObjectList(`otherOrgs[${k}].peers`, org.peers, { endpoint: "string" }, { tlsCaPem: "string", hostOverride: "string" });
+        checkObjectList(
+            `otherOrgs[${k}].peers`,
+            org.peers,
+            { endpoint: "string" },
+            { tlsCaPem: "string", hostOverride: "string" },
+        );
         requireClientTlsPair(`otherOrgs[${k}].`, org.clientTlsCertPem, org.clientTlsKeyPem);
     });
     return orgs;
@@ -568,7 +911,11 @@ function readOtherOrgs(read: ConfigReader): OtherOrgSetting[] | undefined {
 /** An org's client TLS certificate and (secret) key come together or not at all; `prefix` names the org's keys. */
 function requireClientTlsPair(prefix: string, certPem: unknown, keyPem: unknown): void {
     if ((certPem === undefined) !== (keyPem === undefined)) {
-        throw new InvalidSettingError(`${prefix}${certPem === undefined ? "clientTlsCertPem" : "clientTlsKeyPem"}`, undefined, "clientTlsCertPem and the secret clientTlsKeyPem together, or neither");
+        throw new InvalidSettingError(
+            `${prefix}${certPem === undefined ? "clientTlsCertPem" : "clientTlsKeyPem"}`,
+            undefined,
+            "clientTlsCertPem and the secret clientTlsKeyPem together, or neither",
+        );
     }
 }
 
@@ -576,11 +923,19 @@ function requireClientTlsPair(prefix: string, certPem: unknown, keyPem: unknown)
 function readApprovalStacks(read: ConfigReader): string[] | undefined {
     const stacks = read.stringArray("approvalStacks");
     if (stacks && read.boolean("commit") === false) {
-        throw new InvalidSettingError("approvalStacks", stacks, "to be set only in the committing stack (commit is false here)");
+        throw new InvalidSettingError(
+            "approvalStacks",
+            stacks,
+            "to be set only in the committing stack (commit is false here)",
+        );
     }
     for (const stack of stacks ?? []) {
         if (!/^([A-Za-z0-9_.-]+\/){0,2}[A-Za-z0-9_.-]+$/.test(stack)) {
-            throw new InvalidSettingError("approvalStacks", stack, "stack names such as 'acme/fabric-ccaas/org2' (organization/project/stack)");
+            throw new InvalidSettingError(
+                "approvalStacks",
+                stack,
+                "stack names such as 'acme/fabric-ccaas/org2' (organization/project/stack)",
+            );
         }
     }
     return stacks;

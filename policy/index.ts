@@ -24,7 +24,8 @@ new PolicyPack("fabric-ccaas", {
     policies: [
         {
             name: "image-pinned-by-digest",
-            description: "Every container image is pinned by digest (<repository>@sha256:…), so the bytes the consortium reviewed are the bytes that run.",
+            description:
+                "Every container image is pinned by digest (<repository>@sha256:…), so the bytes the consortium reviewed are the bytes that run.",
             validateResource: reportEach(unpinnedImages),
         },
         {
@@ -44,7 +45,8 @@ new PolicyPack("fabric-ccaas", {
         },
         {
             name: "restricted-pod-security",
-            description: "Pods meet the restricted Pod Security Standard (non-root, no privilege escalation, all capabilities dropped, RuntimeDefault seccomp, no host namespaces or paths).",
+            description:
+                "Pods meet the restricted Pod Security Standard (non-root, no privilege escalation, all capabilities dropped, RuntimeDefault seccomp, no host namespaces or paths).",
             validateResource: reportEach(podSecurityGaps),
         },
         {
@@ -57,8 +59,16 @@ new PolicyPack("fabric-ccaas", {
             description: "Endorsement policies of approvals and definitions name, and require, enough orgs.",
             configSchema: {
                 properties: {
-                    minimumOrgsNamed: { type: "integer", minimum: 1, default: DEFAULT_ENDORSEMENT_CONFIG.minimumOrgsNamed },
-                    minimumOrgsRequired: { type: "integer", minimum: 1, default: DEFAULT_ENDORSEMENT_CONFIG.minimumOrgsRequired },
+                    minimumOrgsNamed: {
+                        type: "integer",
+                        minimum: 1,
+                        default: DEFAULT_ENDORSEMENT_CONFIG.minimumOrgsNamed,
+                    },
+                    minimumOrgsRequired: {
+                        type: "integer",
+                        minimum: 1,
+                        default: DEFAULT_ENDORSEMENT_CONFIG.minimumOrgsRequired,
+                    },
                 },
             },
             validateResource: (args, report) => {
@@ -68,7 +78,8 @@ new PolicyPack("fabric-ccaas", {
         },
         {
             name: "no-plaintext-key-material",
-            description: "No private key appears in a resource input other than those its provider stores encrypted (Kubernetes Secret data, the Fabric resources' key inputs).",
+            description:
+                "No private key appears in a resource input other than those its provider stores encrypted (Kubernetes Secret data, the Fabric resources' key inputs).",
             validateResource: reportEach(plaintextKeyMaterial),
         },
     ],

@@ -52,7 +52,8 @@ export interface AksClusterArgs {
 export const AKS_NETWORK_POLICIES: readonly AksNetworkPolicy[] = ["azure", "calico", "cilium", "none"];
 /** Azure's built-in AcrPull role. */
 export const ACR_PULL_ROLE_ID = "7f951dda-4ed3-4680-a7ca-43fe172d538d";
-const REGISTRY_ID = /^\/subscriptions\/([0-9a-fA-F-]{36})\/resourceGroups\/[-\w.()]{1,90}\/providers\/Microsoft\.ContainerRegistry\/registries\/([a-zA-Z0-9]{5,50})$/;
+const REGISTRY_ID =
+    /^\/subscriptions\/([0-9a-fA-F-]{36})\/resourceGroups\/[-\w.()]{1,90}\/providers\/Microsoft\.ContainerRegistry\/registries\/([a-zA-Z0-9]{5,50})$/;
 const OBJECT_ID = /^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$/;
 
 /**
@@ -84,15 +85,26 @@ export class AksCluster extends pulumi.ComponentResource {
     constructor(name: string, args: AksClusterArgs, opts?: pulumi.ComponentResourceOptions) {
         super("fabric-ccaas:index:AksCluster", name, {}, opts);
         const s = checkArgs(this, () => checkAksArgs(args));
-        const resources = requireOptionalPeer<typeof resourcesModule>("@pulumi/azure-native", "resources", "AksCluster");
-        const containerservice = requireOptionalPeer<typeof containerserviceModule>("@pulumi/azure-native", "containerservice", "AksCluster");
+        const resources = requireOptionalPeer<typeof resourcesModule>(
+            "@pulumi/azure-native",
+            "resources",
+            "AksCluster",
+        );
+        const containerservice = requireOptionalPeer<typeof containerserviceModule>(
+            "@pulumi/azure-native",
+            "containerservice",
+            "AksCluster",
+        );
         const child = { parent: this };
 
         this.resourceGroupName = s.resourceGroupName
             ? pulumi.output(s.resourceGroupName)
             : new resources.ResourceGroup(`${name}-rg`, { location: args.location }, child).name;
         if (s.networkPolicy === "none") {
-            void pulumi.log.warn(`${name}: aksNetworkPolicy is "none": the cluster enforces no NetworkPolicy, so any pod can dial the chaincode server`, this);
+            void pulumi.log.warn(
+                `${name}: aksNetworkPolicy is "none": the cluster enforces no NetworkPolicy, so any pod can dial the chaincode server`,
+                this,
+            );
         }
 
         const cluster = new containerservice.ManagedCluster(
@@ -120,11 +132,16 @@ export class AksCluster extends pulumi.ComponentResource {
                     // AKS enforces Cilium policy only on its Cilium dataplane.
                     networkDataplane: s.networkPolicy === "cilium" ? "cilium" : undefined,
                 },
-                aadProfile: s.adminGroupObjectIds.length ? { managed: true, adminGroupObjectIDs: s.adminGroupObjectIds } : undefined,
+                aadProfile: s.adminGroupObjectIds.length
+                    ? { managed: true, adminGroupObjectIDs: s.adminGroupObjectIds }
+                    : undefined,
                 disableLocalAccounts: s.disableLocalAccounts,
                 apiServerAccessProfile:
                     s.authorizedIpRanges.length || s.privateCluster
-                        ? { authorizedIPRanges: s.authorizedIpRanges.length ? s.authorizedIpRanges : undefined, enablePrivateCluster: s.privateCluster || undefined }
+                        ? {
+                              authorizedIPRanges: s.authorizedIpRanges.length ? s.authorizedIpRanges : undefined,
+                              enablePrivateCluster: s.privateCluster || undefined,
+                          }
                         : undefined,
             },
             child,
@@ -132,7 +149,10 @@ export class AksCluster extends pulumi.ComponentResource {
         this.clusterName = cluster.name;
         this.kubeletObjectId = cluster.identityProfile.apply((profile) => {
             const objectId = profile?.kubeletidentity?.objectId;
-            if (!objectId) throw new Error(`AKS cluster ${name} reports no kubelet identity: the registry cannot be granted to its nodes`);
+            if (!objectId)
+                throw new Error(
+                    `AKS cluster ${name} reports no kubelet identity: the registry cannot be granted to its nodes`,
+                );
             return objectId;
         });
 
@@ -143,7 +163,11 @@ export class AksCluster extends pulumi.ComponentResource {
         }
 
         const credentials = containerservice.listManagedClusterUserCredentialsOutput(
-            { resourceGroupName: this.resourceGroupName, resourceName: cluster.name, format: s.entraId ? "exec" : undefined },
+            {
+                resourceGroupName: this.resourceGroupName,
+                resourceName: cluster.name,
+                format: s.entraId ? "exec" : undefined,
+            },
             child,
         );
         this.kubeconfig = pulumi.secret(
@@ -168,16 +192,31 @@ export class AksCluster extends pulumi.ComponentResource {
 
     /** The registry (created or existing) and AcrPull on it for the nodes' kubelet identity. */
     private declareRegistry(name: string, registry: ValidRegistry, location: string) {
-        const authorization = requireOptionalPeer<typeof authorizationModule>("@pulumi/azure-native", "authorization", "AksCluster");
+        const authorization = requireOptionalPeer<typeof authorizationModule>(
+            "@pulumi/azure-native",
+            "authorization",
+            "AksCluster",
+        );
         const child = { parent: this };
         let registryId: pulumi.Output<string>;
         let loginServer: pulumi.Output<string>;
         if (registry.create) {
-            const containerregistry = requireOptionalPeer<typeof containerregistryModule>("@pulumi/azure-native", "containerregistry", "AksCluster");
+            const containerregistry = requireOptionalPeer<typeof containerregistryModule>(
+                "@pulumi/azure-native",
+                "containerregistry",
+                "AksCluster",
+            );
             const created = new containerregistry.Registry(
                 `${name}-acr`,
                 // Pulls go through Entra ID (AcrPull), never a shared admin password.
-                { registryName: registry.name, resourceGroupName: this.resourceGroupName, location, sku: { name: "Standard" }, adminUserEnabled: false, anonymousPullEnabled: false },
+                {
+                    registryName: registry.name,
+                    resourceGroupName: this.resourceGroupName,
+                    location,
+                    sku: { name: "Standard" },
+                    adminUserEnabled: false,
+                    anonymousPullEnabled: false,
+                },
                 child,
             );
             registryId = created.id;
@@ -191,7 +230,10 @@ export class AksCluster extends pulumi.ComponentResource {
             {
                 principalId: this.kubeletObjectId,
                 principalType: "ServicePrincipal",
-                roleDefinitionId: registryId.apply((id) => `/subscriptions/${subscriptionOf(id)}/providers/Microsoft.Authorization/roleDefinitions/${ACR_PULL_ROLE_ID}`),
+                roleDefinitionId: registryId.apply(
+                    (id) =>
+                        `/subscriptions/${subscriptionOf(id)}/providers/Microsoft.Authorization/roleDefinitions/${ACR_PULL_ROLE_ID}`,
+                ),
                 scope: registryId,
             },
             child,
@@ -223,10 +265,18 @@ function checkAksFields(args: AksClusterArgs, nameOf: NameOf) {
         throw new InvalidSettingError("location", args.location, "an Azure region name such as 'westeurope'");
     }
     if (args.resourceGroupName !== undefined && !/^[-\w.()]{1,90}$/.test(args.resourceGroupName)) {
-        throw new InvalidSettingError("resourceGroupName", args.resourceGroupName, "1-90 letters, digits, '-', '_', '.', '(' or ')'");
+        throw new InvalidSettingError(
+            "resourceGroupName",
+            args.resourceGroupName,
+            "1-90 letters, digits, '-', '_', '.', '(' or ')'",
+        );
     }
     if (args.kubernetesVersion !== undefined && !/^[0-9]+\.[0-9]+(\.[0-9]+)?$/.test(args.kubernetesVersion)) {
-        throw new InvalidSettingError("kubernetesVersion", args.kubernetesVersion, "a Kubernetes version AKS offers, as 'major.minor' or 'major.minor.patch', e.g. '1.31' (az aks get-versions lists them)");
+        throw new InvalidSettingError(
+            "kubernetesVersion",
+            args.kubernetesVersion,
+            "a Kubernetes version AKS offers, as 'major.minor' or 'major.minor.patch', e.g. '1.31' (az aks get-versions lists them)",
+        );
     }
     const vmSize = args.vmSize ?? "Standard_D2s_v5";
     if (!/^[A-Za-z0-9_]+$/.test(vmSize)) {
@@ -240,7 +290,11 @@ function checkAksFields(args: AksClusterArgs, nameOf: NameOf) {
     const adminGroupObjectIds = [...(args.adminGroupObjectIds ?? [])];
     adminGroupObjectIds.forEach((id, i) => {
         if (typeof id !== "string" || !OBJECT_ID.test(id)) {
-            throw new InvalidSettingError(`adminGroupObjectIds[${i}]`, id, "the object ID of an Entra ID group, a GUID (az ad group show --group <name> --query id --output tsv)");
+            throw new InvalidSettingError(
+                `adminGroupObjectIds[${i}]`,
+                id,
+                "the object ID of an Entra ID group, a GUID (az ad group show --group <name> --query id --output tsv)",
+            );
         }
     });
     const disableLocalAccounts = args.disableLocalAccounts ?? true;
@@ -254,14 +308,29 @@ function checkAksFields(args: AksClusterArgs, nameOf: NameOf) {
     }
     const entraId = adminGroupObjectIds.length > 0;
     const login = args.login ?? "azurecli";
-    if (!AKS_LOGINS.includes(login)) throw new InvalidSettingError("login", login, `one of ${AKS_LOGINS.join(", ")} (kubelogin's non-interactive login modes)`);
+    if (!AKS_LOGINS.includes(login))
+        throw new InvalidSettingError(
+            "login",
+            login,
+            `one of ${AKS_LOGINS.join(", ")} (kubelogin's non-interactive login modes)`,
+        );
     if (args.login !== undefined && !entraId) {
-        throw new InvalidSettingError("login", args.login, `to be set only with ${nameOf("adminGroupObjectIds")} (Entra ID sign-in); with local accounts the stack uses the cluster user's certificate`);
+        throw new InvalidSettingError(
+            "login",
+            args.login,
+            `to be set only with ${nameOf("adminGroupObjectIds")} (Entra ID sign-in); with local accounts the stack uses the cluster user's certificate`,
+        );
     }
-    const authorizedIpRanges = (args.authorizedIpRanges ?? []).map((cidr, i) => checkCidr(`authorizedIpRanges[${i}]`, cidr));
+    const authorizedIpRanges = (args.authorizedIpRanges ?? []).map((cidr, i) =>
+        checkCidr(`authorizedIpRanges[${i}]`, cidr),
+    );
     const privateCluster = args.privateCluster ?? false;
     if (privateCluster && authorizedIpRanges.length) {
-        throw new InvalidSettingError("authorizedIpRanges", authorizedIpRanges, `to be set only without ${nameOf("privateCluster")} (a private API server has no public address to limit)`);
+        throw new InvalidSettingError(
+            "authorizedIpRanges",
+            authorizedIpRanges,
+            `to be set only without ${nameOf("privateCluster")} (a private API server has no public address to limit)`,
+        );
     }
     return {
         resourceGroupName: args.resourceGroupName,
@@ -296,7 +365,11 @@ function checkRegistryFields(registry: AksRegistry): ValidRegistry {
         return { create: false, name: match[2].toLowerCase(), id: registry.id };
     }
     if (typeof registry.name !== "string" || !/^[a-zA-Z0-9]{5,50}$/.test(registry.name)) {
-        throw new InvalidSettingError("registry.name", registry.name, "a new Azure Container Registry name: 5-50 letters or digits, unique in Azure");
+        throw new InvalidSettingError(
+            "registry.name",
+            registry.name,
+            "a new Azure Container Registry name: 5-50 letters or digits, unique in Azure",
+        );
     }
     return { create: true, name: registry.name.toLowerCase() };
 }

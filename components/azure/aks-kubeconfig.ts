@@ -40,7 +40,8 @@ export function kubeloginKubeconfig(kubeconfig: string, login: AksLogin): string
                 args: ["get-token", "--login", login, "--server-id", AKS_SERVER_APP_ID],
                 interactiveMode: "Never",
                 provideClusterInfo: false,
-                installHint: "kubelogin signs in to AKS with Entra ID: az aks install-cli, or https://azure.github.io/kubelogin/install.html",
+                installHint:
+                    "kubelogin signs in to AKS with Entra ID: az aks install-cli, or https://azure.github.io/kubelogin/install.html",
             },
         },
     }));

@@ -36,12 +36,17 @@ const IGNORED = new Set(["node_modules", "dist", "dist-test", ".git"]);
 export function sourceDigest(dir: string): string {
     const hash = createHash("sha256");
     const walk = (relative: string) => {
-        const entries = fs.readdirSync(path.join(dir, relative), { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name));
+        const entries = fs
+            .readdirSync(path.join(dir, relative), { withFileTypes: true })
+            .sort((a, b) => a.name.localeCompare(b.name));
         for (const entry of entries) {
             if (IGNORED.has(entry.name)) continue;
             const child = relative ? `${relative}/${entry.name}` : entry.name;
             if (entry.isDirectory()) walk(child);
-            else if (entry.isFile()) hash.update(`${child}\0`).update(fs.readFileSync(path.join(dir, child))).update("\0");
+            else if (entry.isFile())
+                hash.update(`${child}\0`)
+                    .update(fs.readFileSync(path.join(dir, child)))
+                    .update("\0");
         }
     };
     walk("");
@@ -72,12 +77,28 @@ export class ChaincodeImage extends pulumi.ComponentResource {
         const tag = `src-${imageTagDigest(s.context, args.buildArgs).slice(0, 16)}`;
         const host = args.tool === "az-acr" ? `${args.registry}.azurecr.io` : args.registry;
         const reference = `${host}/${s.repository}:${tag}`;
-        const commands = imageCommands(args.tool, args.registry, s.repository, tag, reference, s.context, args.buildArgs);
+        const commands = imageCommands(
+            args.tool,
+            args.registry,
+            s.repository,
+            tag,
+            reference,
+            s.context,
+            args.buildArgs,
+        );
         const command = requireOptionalPeer<typeof commandModule>("@pulumi/command", "", "ChaincodeImage");
         // A component's dependsOn does not hold back its children: the build waits itself (e.g. for the registry).
-        const build = new command.local.Command(`${name}-build`, { create: commands.build, triggers: [tag] }, { parent: this, dependsOn: opts?.dependsOn });
+        const build = new command.local.Command(
+            `${name}-build`,
+            { create: commands.build, triggers: [tag] },
+            { parent: this, dependsOn: opts?.dependsOn },
+        );
         // Asked of the registry, not the local engine: the digest the nodes will pull.
-        const inspect = new command.local.Command(`${name}-digest`, { create: commands.digest, triggers: [tag] }, { parent: this, dependsOn: [build] });
+        const inspect = new command.local.Command(
+            `${name}-digest`,
+            { create: commands.digest, triggers: [tag] },
+            { parent: this, dependsOn: [build] },
+        );
         this.digest = inspect.stdout.apply((out) => registryDigest(out, commands.digest));
         this.image = pulumi.interpolate`${reference}@${this.digest}`;
         this.registerOutputs({ image: this.image, digest: this.digest });
@@ -134,7 +155,9 @@ export function imageCommands(
 export function registryDigest(output: string, command: string): string {
     const digest = output.trim();
     if (!/^sha256:[0-9a-f]{64}$/.test(digest)) {
-        throw new Error(`the image digest could not be read from the registry: \`${command}\` printed ${JSON.stringify(digest.slice(0, 200))}, expected sha256:<64 hex digits>`);
+        throw new Error(
+            `the image digest could not be read from the registry: \`${command}\` printed ${JSON.stringify(digest.slice(0, 200))}, expected sha256:<64 hex digits>`,
+        );
     }
     return digest;
 }
@@ -157,16 +180,27 @@ function checkImageFields(args: ChaincodeImageArgs) {
         throw new InvalidSettingError(
             "registry",
             args.registry,
-            args.tool === "az-acr" ? "an Azure Container Registry name (5-50 letters or digits)" : "a registry host such as 'registry.example.com:5000'",
+            args.tool === "az-acr"
+                ? "an Azure Container Registry name (5-50 letters or digits)"
+                : "a registry host such as 'registry.example.com:5000'",
         );
     }
     for (const [name, value] of Object.entries(args.buildArgs ?? {})) {
-        if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new InvalidSettingError("buildArgs", name, "NAME=value items whose NAME is a Dockerfile ARG name (letters, digits, _)");
+        if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name))
+            throw new InvalidSettingError(
+                "buildArgs",
+                name,
+                "NAME=value items whose NAME is a Dockerfile ARG name (letters, digits, _)",
+            );
         if (typeof value !== "string") throw new InvalidSettingError(`buildArgs.${name}`, value, "a string");
     }
     const repository = args.repository ?? path.basename(context).toLowerCase();
     if (!/^[a-z0-9]+([._/-][a-z0-9]+)*$/.test(repository)) {
-        throw new InvalidSettingError("repository", repository, "a lower-case repository path such as 'chaincode/basic'");
+        throw new InvalidSettingError(
+            "repository",
+            repository,
+            "a lower-case repository path such as 'chaincode/basic'",
+        );
     }
     return { context, repository };
 }

@@ -28,7 +28,10 @@ export interface ChaincodeSetMember extends ExternalChaincodeArgs {
  * ], { providers: [cluster] });
  * ```
  */
-export function declareChaincodes(members: readonly ChaincodeSetMember[], opts: pulumi.ComponentResourceOptions = {}): ExternalChaincode[] {
+export function declareChaincodes(
+    members: readonly ChaincodeSetMember[],
+    opts: pulumi.ComponentResourceOptions = {},
+): ExternalChaincode[] {
     const sharedCa = sharedCaOf(members);
     const namespaceOwners = new Map<string, ExternalChaincode>();
     const extraDependencies = dependenciesOf(opts.dependsOn);
@@ -42,7 +45,10 @@ export function declareChaincodes(members: readonly ChaincodeSetMember[], opts: 
                 createNamespace: owner ? false : args.createNamespace,
                 tls: useSharedCa ? { ...args.tls, ca: sharedCa } : args.tls,
             },
-            { ...opts, dependsOn: [...(owner?.namespaceResource ? [owner.namespaceResource] : []), ...extraDependencies] },
+            {
+                ...opts,
+                dependsOn: [...(owner?.namespaceResource ? [owner.namespaceResource] : []), ...extraDependencies],
+            },
         );
         if (!owner) namespaceOwners.set(namespace, chaincode);
         return chaincode;
@@ -53,5 +59,9 @@ export function declareChaincodes(members: readonly ChaincodeSetMember[], opts: 
 function sharedCaOf(members: readonly ChaincodeSetMember[]): ChaincodeTls | undefined {
     const first = members.find((member) => member.useSharedCa);
     if (!first) return undefined;
-    return new ChaincodeTls("shared-tls", { serviceName: "shared", algorithm: first.tls?.algorithm, caValidityHours: first.tls?.caValidityHours });
+    return new ChaincodeTls("shared-tls", {
+        serviceName: "shared",
+        algorithm: first.tls?.algorithm,
+        caValidityHours: first.tls?.caValidityHours,
+    });
 }

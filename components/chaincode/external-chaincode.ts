@@ -1,7 +1,12 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { readChannelPlan } from "../release/channel-read";
-import { ChaincodeLifecycle, type ChaincodeLifecycleArgs, checkLifecycleArgs, LIFECYCLE_ARGUMENTS } from "../lifecycle/chaincode-lifecycle";
+import {
+    ChaincodeLifecycle,
+    type ChaincodeLifecycleArgs,
+    checkLifecycleArgs,
+    LIFECYCLE_ARGUMENTS,
+} from "../lifecycle/chaincode-lifecycle";
 import { smokeCheckArgs } from "../lifecycle/fabric-resource-args";
 import type { ChannelPlan } from "../release/live-release";
 import { buildChaincodePackage, type ChaincodePackage, type CouchDbIndexInput } from "../packaging";
@@ -31,9 +36,23 @@ import {
     DEFAULT_CHAINCODE_PORT,
     checkServiceArgs,
 } from "../kubernetes/chaincode-service";
-import { ChaincodeTls, hostOfAddress, type KeyAlgorithm, ReleaseCertificates, checkTlsArgs } from "../tls/chaincode-tls";
+import {
+    ChaincodeTls,
+    hostOfAddress,
+    type KeyAlgorithm,
+    ReleaseCertificates,
+    checkTlsArgs,
+} from "../tls/chaincode-tls";
 import { InvalidSettingError } from "../validation/errors";
-import { checkSeconds, checkChaincodeLabel, checkChaincodeName, checkChaincodeVersion, checkGoDuration, checkHostPort, checkSubjectAltName } from "../validation/fabric";
+import {
+    checkSeconds,
+    checkChaincodeLabel,
+    checkChaincodeName,
+    checkChaincodeVersion,
+    checkGoDuration,
+    checkHostPort,
+    checkSubjectAltName,
+} from "../validation/fabric";
 import { checkDnsLabel, checkIntegerInRange } from "../validation/kubernetes";
 import { checkArgs } from "../validation/resource-error";
 import { childSettingNames, namerOf, namingSettings, type SettingNames } from "../setting-names";
@@ -71,7 +90,17 @@ export interface ChaincodeTlsSettings {
 /** Workload settings passed through to ChaincodeService unchanged. */
 type WorkloadArgs = Pick<
     ChaincodeServiceArgs,
-    "createNamespace" | "image" | "imageDigest" | "replicas" | "resources" | "runAsUser" | "env" | "imagePullSecrets" | "peerAccess" | "serviceType" | "loadBalancerSubnet"
+    | "createNamespace"
+    | "image"
+    | "imageDigest"
+    | "replicas"
+    | "resources"
+    | "runAsUser"
+    | "env"
+    | "imagePullSecrets"
+    | "peerAccess"
+    | "serviceType"
+    | "loadBalancerSubnet"
 >;
 
 export interface ExternalChaincodeArgs extends WorkloadArgs {
@@ -217,14 +246,17 @@ export class ExternalChaincode extends pulumi.ComponentResource {
 
         // The namespace outlives every release; it was the first server's child before releases existed.
         const namespaceResource =
-            args.createNamespace ?? true
+            (args.createNamespace ?? true)
                 ? new k8s.core.v1.Namespace(
                       `${name}-ns`,
                       { metadata: { name: s.namespace, labels: ownedNamespaceLabels(s.commonLabels) } },
                       { parent: this, aliases: [{ name: `${name}-server-ns`, parent: legacyServiceUrn(name, this) }] },
                   )
                 : undefined;
-        const ownTls = tlsEnabled && !sharedCa ? new ChaincodeTls(`${name}-tls`, { serviceName: s.serviceName, ...tlsArgs }, { parent: this }) : undefined;
+        const ownTls =
+            tlsEnabled && !sharedCa
+                ? new ChaincodeTls(`${name}-tls`, { serviceName: s.serviceName, ...tlsArgs }, { parent: this })
+                : undefined;
         this.tls = sharedCa ?? ownTls;
 
         // The servers wait for what the channel runs; the program must not end before they are declared.
@@ -304,11 +336,21 @@ export class ExternalChaincode extends pulumi.ComponentResource {
                 expectedPackageId: this.packageId,
                 chaincodeAddress: s.address,
                 // A new package, sequence or server certificate re-runs the check.
-                triggers: [this.packageId, sequence.apply(String), fromDeclared((d) => d.certificates?.serverCertPem ?? "")],
+                triggers: [
+                    this.packageId,
+                    sequence.apply(String),
+                    fromDeclared((d) => d.certificates?.serverCertPem ?? ""),
+                ],
                 awaitSequence: definition ? undefined : lifecycle.approvedSequence,
                 settingNames: args.settingNames,
             });
-            this.smokeChecks = checks.map((check) => new ChaincodeSmokeCheck(check.name, check.args, { parent: this, dependsOn: [definition ?? lifecycle.approval, this.service] }));
+            this.smokeChecks = checks.map(
+                (check) =>
+                    new ChaincodeSmokeCheck(check.name, check.args, {
+                        parent: this,
+                        dependsOn: [definition ?? lifecycle.approval, this.service],
+                    }),
+            );
             this.smokeCheck = this.smokeChecks[0];
         }
 
@@ -363,7 +405,10 @@ function declareReleases(
     const sharedCa = s.tlsEnabled ? args.tls?.ca : undefined;
     // The own CA stays, beside a shared one, while it parents the certificates of the server from before releases.
     const keepsLegacyServer = plan.releases.some((release) => release.role === "live" && !release.key);
-    const legacyCa = sharedCa && keepsLegacyServer ? new ChaincodeTls(`${name}-tls`, { serviceName: s.serviceName, ...s.tlsArgs }, { parent: component }) : undefined;
+    const legacyCa =
+        sharedCa && keepsLegacyServer
+            ? new ChaincodeTls(`${name}-tls`, { serviceName: s.serviceName, ...s.tlsArgs }, { parent: component })
+            : undefined;
     const certificateParent = ownTls ?? legacyCa;
     const tls = component.tls;
 
@@ -380,8 +425,14 @@ function declareReleases(
             `${names.prefix}-tls`,
             tls,
             s.leafSettings!,
-            { serverName: names.serverName, namespace: s.namespace, address: names.address, extraSans: args.tls?.extraSans, issueClientCertificate },
-            { parent: key ? component : certificateParent ?? component, keep },
+            {
+                serverName: names.serverName,
+                namespace: s.namespace,
+                address: names.address,
+                extraSans: args.tls?.extraSans,
+                issueClientCertificate,
+            },
+            { parent: key ? component : (certificateParent ?? component), keep },
         );
     };
     const serverTlsOf = (certificates: ReleaseCertificates | undefined): ChaincodeServerTls | undefined =>
@@ -392,36 +443,63 @@ function declareReleases(
         };
 
     const serverNameOf = (key: string) => releaseNames(key).serverName;
-    const clientCertificate = declaredClientCertificate(s.releaseKey, s.releaseContent, liveRelease, plan.liveKey, serverNameOf);
+    const clientCertificate = declaredClientCertificate(
+        s.releaseKey,
+        s.releaseContent,
+        liveRelease,
+        plan.liveKey,
+        serverNameOf,
+    );
     const certificates = certificatesOf(s.releaseKey, false, clientCertificate.from === "own");
     // A preview shows the package ID only once the client certificate inside the package exists.
-    const issuesClientCertificate = s.releaseContent.tls === "mutual" && clientCertificate.from === "own" && plan.liveKey !== s.releaseKey;
+    const issuesClientCertificate =
+        s.releaseContent.tls === "mutual" && clientCertificate.from === "own" && plan.liveKey !== s.releaseKey;
     void pulumi.log.info(
-        issuesClientCertificate ? `${plan.summary}; its package holds a client certificate issued for this release, so its package ID is known once that certificate exists` : plan.summary,
+        issuesClientCertificate
+            ? `${plan.summary}; its package holds a client certificate issued for this release, so its package ID is known once that certificate exists`
+            : plan.summary,
         component,
     );
 
     // What the component was told to wait for (e.g. a Namespace another chaincode creates), its servers wait for.
-    const namespaceDependencies = [...(component.namespaceResource ? [component.namespaceResource] : []), ...dependenciesOf(opts?.dependsOn)];
+    const namespaceDependencies = [
+        ...(component.namespaceResource ? [component.namespaceResource] : []),
+        ...dependenciesOf(opts?.dependsOn),
+    ];
     // A new release's server starts once every peer of the org holds its package.
     const serverDependencies = [...namespaceDependencies, ...(component.lifecycle?.installs ?? [])];
     const releases = plan.releases.map((release): ChaincodeRelease => {
         const names = releaseNames(release.key);
         const keep = release.role === "live";
         // A live server needs only its server certificate; its client certificate is kept where its resources issued it.
-        const releaseCertificates = keep ? certificatesOf(release.key, true, liveIssuedItsCertificate(liveRelease, release.key, serverNameOf)) : certificates;
+        const releaseCertificates = keep
+            ? certificatesOf(release.key, true, liveIssuedItsCertificate(liveRelease, release.key, serverNameOf))
+            : certificates;
         const packageId = keep ? release.packageId! : component.packageId;
         // The declared release's server the channel runs already: a library upgrade restarts nothing of it.
         const running = !keep && plan.liveKey === release.key;
         const service = new ChaincodeService(
             `${names.prefix}-server`,
-            { ...serviceArgs(args, s, names.serverName, packageId, serverTlsOf(releaseCertificates), release.key || undefined), running, externalHost: hostOfAddress(names.address) },
+            {
+                ...serviceArgs(
+                    args,
+                    s,
+                    names.serverName,
+                    packageId,
+                    serverTlsOf(releaseCertificates),
+                    release.key || undefined,
+                ),
+                running,
+                externalHost: hostOfAddress(names.address),
+            },
             { parent: component, dependsOn: keep ? namespaceDependencies : serverDependencies, keep },
         );
         return { key: release.key, role: release.role, address: names.address, service };
     });
     const [clientCertPem, clientKeyPem] =
-        clientCertificate.from === "live" ? [clientCertificate.certPem, pulumi.secret(clientCertificate.keyPem)] : [certificates?.clientCertPem, certificates?.clientKeyPem];
+        clientCertificate.from === "live"
+            ? [clientCertificate.certPem, pulumi.secret(clientCertificate.keyPem)]
+            : [certificates?.clientCertPem, certificates?.clientKeyPem];
     return {
         releases,
         certificates,
@@ -459,7 +537,10 @@ function serviceArgs(
         runAsUser: args.runAsUser,
         env: args.env,
         imagePullSecrets: args.imagePullSecrets,
-        peerAccess: { ...args.peerAccess, peerNamespaces: peerNamespacesOf(args.lifecycle?.org.peers.map((peer) => peer.endpoint as string) ?? []) },
+        peerAccess: {
+            ...args.peerAccess,
+            peerNamespaces: peerNamespacesOf(args.lifecycle?.org.peers.map((peer) => peer.endpoint as string) ?? []),
+        },
         serviceType: args.serviceType,
         loadBalancerSubnet: args.loadBalancerSubnet,
         port: s.port,
@@ -508,17 +589,28 @@ export function checkExternalChaincodeArgs(args: ExternalChaincodeArgs) {
 
 /** The lifecycle's arguments as this component's users name them: under `lifecycle.`, its chaincode's name and version as given here. */
 function lifecycleSettingNames(args: ExternalChaincodeArgs): SettingNames {
-    return childSettingNames(args.settingNames, "lifecycle.", LIFECYCLE_ARGUMENTS, { chaincodeName: "chaincodeName", version: "chaincodeVersion" });
+    return childSettingNames(args.settingNames, "lifecycle.", LIFECYCLE_ARGUMENTS, {
+        chaincodeName: "chaincodeName",
+        version: "chaincodeVersion",
+    });
 }
 
 /** A chaincode on a shared CA takes its key type and lifetime: a different one set here is a mistake, not a wish. */
 function checkSharedCa(tls: ChaincodeTlsSettings, ca: ChaincodeTls): void {
     const shared = ca.settings;
     if (tls.algorithm !== undefined && tls.algorithm !== shared.algorithm) {
-        throw new InvalidSettingError("tls.algorithm", tls.algorithm, `${shared.algorithm}, the algorithm of the shared CA ${ca.caName} (its leaves use its key type)`);
+        throw new InvalidSettingError(
+            "tls.algorithm",
+            tls.algorithm,
+            `${shared.algorithm}, the algorithm of the shared CA ${ca.caName} (its leaves use its key type)`,
+        );
     }
     if (tls.caValidityHours !== undefined && tls.caValidityHours !== shared.caValidityHours) {
-        throw new InvalidSettingError("tls.caValidityHours", tls.caValidityHours, `${shared.caValidityHours}, the lifetime of the shared CA ${ca.caName}`);
+        throw new InvalidSettingError(
+            "tls.caValidityHours",
+            tls.caValidityHours,
+            `${shared.caValidityHours}, the lifetime of the shared CA ${ca.caName}`,
+        );
     }
 }
 
@@ -526,7 +618,11 @@ const SMOKE_FUNCTION = /^[A-Za-z0-9_.:-]{1,256}$/;
 
 function checkSmokeCheck(smoke: SmokeCheckSettings): void {
     if (smoke.fn !== undefined && (typeof smoke.fn !== "string" || !SMOKE_FUNCTION.test(smoke.fn))) {
-        throw new InvalidSettingError("smokeCheck.fn", smoke.fn, "a chaincode function name (letters, digits and _ . : -, e.g. 'GetAllAssets' or 'basic:GetAllAssets')");
+        throw new InvalidSettingError(
+            "smokeCheck.fn",
+            smoke.fn,
+            "a chaincode function name (letters, digits and _ . : -, e.g. 'GetAllAssets' or 'basic:GetAllAssets')",
+        );
     }
     smoke.args?.forEach((arg, i) => {
         if (typeof arg !== "string") throw new InvalidSettingError(`smokeCheck.args[${i}]`, arg, "a string");
@@ -536,7 +632,9 @@ function checkSmokeCheck(smoke: SmokeCheckSettings): void {
 }
 
 /** The resources of a dependsOn option, as a list (a promise or Output of a list cannot be passed on). */
-export function dependenciesOf(dependsOn: pulumi.ComponentResourceOptions["dependsOn"]): pulumi.Input<pulumi.Resource>[] {
+export function dependenciesOf(
+    dependsOn: pulumi.ComponentResourceOptions["dependsOn"],
+): pulumi.Input<pulumi.Resource>[] {
     if (dependsOn === undefined) return [];
     if (Array.isArray(dependsOn)) return dependsOn;
     if (pulumi.Resource.isInstance(dependsOn)) return [dependsOn];
@@ -549,12 +647,13 @@ export function checkChaincodeArgs(args: ExternalChaincodeArgs) {
     const version = checkChaincodeVersion("chaincodeVersion", args.chaincodeVersion ?? "1.0");
     const label = checkChaincodeLabel("label", args.label ?? `${args.chaincodeName}_${version}`);
     const namespace = checkDnsLabel("namespace", args.namespace ?? DEFAULT_NAMESPACE);
-    const serviceName = checkDnsLabel(
-        "serviceName",
-        args.serviceName ?? defaultServiceName(args.chaincodeName),
-    );
+    const serviceName = checkDnsLabel("serviceName", args.serviceName ?? defaultServiceName(args.chaincodeName));
     if (serviceName.length > MAX_RELEASE_SERVICE_NAME) {
-        throw new InvalidSettingError("serviceName", serviceName, `at most ${MAX_RELEASE_SERVICE_NAME} characters: each release's server is named <serviceName>-<release key>`);
+        throw new InvalidSettingError(
+            "serviceName",
+            serviceName,
+            `at most ${MAX_RELEASE_SERVICE_NAME} characters: each release's server is named <serviceName>-<release key>`,
+        );
     }
     const port = checkIntegerInRange("port", args.port ?? DEFAULT_CHAINCODE_PORT, 1, 65535);
     if (args.serviceType === "InternalLoadBalancer" && args.address === undefined) {
@@ -565,7 +664,10 @@ export function checkChaincodeArgs(args: ExternalChaincodeArgs) {
                 "the default is a cluster-internal name; the host goes into the package and the server certificate, and is published for ExternalDNS on each release's load balancer",
         );
     }
-    const addressTemplate = checkAddressTemplate("address", args.address ?? defaultAddressTemplate(serviceName, namespace, port));
+    const addressTemplate = checkAddressTemplate(
+        "address",
+        args.address ?? defaultAddressTemplate(serviceName, namespace, port),
+    );
     const dialTimeout = checkGoDuration("dialTimeout", args.dialTimeout ?? DEFAULT_DIAL_TIMEOUT);
     const packageType = args.packageType ?? "ccaas";
     if (!["ccaas", "external"].includes(packageType)) {
@@ -585,7 +687,7 @@ export function checkChaincodeArgs(args: ExternalChaincodeArgs) {
         label,
         type: packageType,
         dialTimeout,
-        tls: !tlsEnabled ? "none" : args.tls?.clientAuth ?? true ? "mutual" : "server",
+        tls: !tlsEnabled ? "none" : (args.tls?.clientAuth ?? true) ? "mutual" : "server",
         indexFiles,
         clientGeneration,
         sharedCa: tlsEnabled ? args.tls?.ca?.caName : undefined,
@@ -594,5 +696,17 @@ export function checkChaincodeArgs(args: ExternalChaincodeArgs) {
     const address = checkHostPort("address", releaseAddress(addressTemplate, releaseKey));
     // Where the server was before releases: kept, under its old names, while the channel runs its package.
     const legacyAddress = `${serviceName}.${namespace}:${port}`;
-    return { version, label, namespace, serviceName, serverName: releaseServerName(serviceName, releaseKey), port, addressTemplate, address, legacyAddress, releaseKey, releaseContent };
+    return {
+        version,
+        label,
+        namespace,
+        serviceName,
+        serverName: releaseServerName(serviceName, releaseKey),
+        port,
+        addressTemplate,
+        address,
+        legacyAddress,
+        releaseKey,
+        releaseContent,
+    };
 }

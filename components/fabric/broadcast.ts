@@ -28,12 +28,18 @@ export async function broadcastToOrderingService(
 ): Promise<void> {
     if (targets.length === 1) return broadcast(connections, targets[0], envelope, txId);
     const service = await readService();
-    if (service.consensusType === "BFT") return broadcastToQuorum(connections, targets, service.consenterCount, envelope, txId);
+    if (service.consensusType === "BFT")
+        return broadcastToQuorum(connections, targets, service.consenterCount, envelope, txId);
     return broadcastInOrder(connections, targets, envelope, txId);
 }
 
 /** One orderer after another until one accepts (Raft: any orderer forwards to the leader). */
-async function broadcastInOrder(connections: Connections, targets: readonly Endpoint[], envelope: common.Envelope, txId: string): Promise<void> {
+async function broadcastInOrder(
+    connections: Connections,
+    targets: readonly Endpoint[],
+    envelope: common.Envelope,
+    txId: string,
+): Promise<void> {
     const failures: string[] = [];
     for (const target of targets) {
         try {
@@ -53,7 +59,13 @@ async function broadcastInOrder(connections: Connections, targets: readonly Endp
 }
 
 /** Every orderer at once; done when `quorum` of the channel's consenters have accepted, failed once all have answered short of it. */
-async function broadcastToQuorum(connections: Connections, targets: readonly Endpoint[], consenters: number, envelope: common.Envelope, txId: string): Promise<void> {
+async function broadcastToQuorum(
+    connections: Connections,
+    targets: readonly Endpoint[],
+    consenters: number,
+    envelope: common.Envelope,
+    txId: string,
+): Promise<void> {
     const quorum = bftQuorum(consenters);
     const where = targets.map(describeEndpoint).join(", ");
     if (targets.length < quorum) {
@@ -117,7 +129,12 @@ export async function broadcast(
         const response = await broadcastOnce(connections, target, envelope, txId);
         const status = response.getStatus();
         if (status === common.Status.SUCCESS) return;
-        if (status === common.Status.SERVICE_UNAVAILABLE && options.alreadySubmittedIsSuccess && response.getInfo() === ALREADY_SUBMITTED) return;
+        if (
+            status === common.Status.SERVICE_UNAVAILABLE &&
+            options.alreadySubmittedIsSuccess &&
+            response.getInfo() === ALREADY_SUBMITTED
+        )
+            return;
         if (status === common.Status.SERVICE_UNAVAILABLE && attempt < BROADCAST_ATTEMPTS) {
             await new Promise((resolve) => setTimeout(resolve, 1000 * attempt));
             continue;
@@ -132,7 +149,12 @@ export async function broadcast(
     }
 }
 
-function broadcastOnce(connections: Connections, target: Endpoint, envelope: common.Envelope, txId: string): Promise<orderer.BroadcastResponse> {
+function broadcastOnce(
+    connections: Connections,
+    target: Endpoint,
+    envelope: common.Envelope,
+    txId: string,
+): Promise<orderer.BroadcastResponse> {
     const method = orderer.AtomicBroadcastService.broadcast;
     const where = describeEndpoint(target);
     return new Promise((resolve, reject) => {
@@ -145,9 +167,21 @@ function broadcastOnce(connections: Connections, target: Endpoint, envelope: com
             outcome();
         };
         stream.on("data", (response: orderer.BroadcastResponse) => finish(() => resolve(response)));
-        stream.on("error", (error) => finish(() => reject(toFabricError(error, target, method.path, connections.timeoutSeconds, txId))));
+        stream.on("error", (error) =>
+            finish(() => reject(toFabricError(error, target, method.path, connections.timeoutSeconds, txId))),
+        );
         stream.on("end", () =>
-            finish(() => reject(new FabricCallError(`orderer ${where} closed the Broadcast stream without answering [txid ${txId}]`, where, undefined, "stream closed", { txId }))),
+            finish(() =>
+                reject(
+                    new FabricCallError(
+                        `orderer ${where} closed the Broadcast stream without answering [txid ${txId}]`,
+                        where,
+                        undefined,
+                        "stream closed",
+                        { txId },
+                    ),
+                ),
+            ),
         );
         stream.write(envelope);
     });

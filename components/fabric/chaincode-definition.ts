@@ -7,7 +7,12 @@ import { peer } from "@hyperledger/fabric-protos";
 import { InvalidSettingError } from "../validation/errors";
 import { checkChaincodeName, checkChaincodeVersion } from "../validation/fabric";
 import { type CollectionConfig, encodeCollections } from "./collections";
-import { DEFAULT_ENDORSEMENT_POLICY_REFERENCE, encodeApplicationPolicy, encodeEndorsementPolicy, formatApplicationPolicy } from "./policy-encoding";
+import {
+    DEFAULT_ENDORSEMENT_POLICY_REFERENCE,
+    encodeApplicationPolicy,
+    encodeEndorsementPolicy,
+    formatApplicationPolicy,
+} from "./policy-encoding";
 
 export interface ChaincodeDefinition {
     /** Chaincode name: letters, digits, '-' and '_', starting and ending with a letter or digit. */
@@ -52,7 +57,10 @@ export function encodeDefinition(definition: ChaincodeDefinition, setting = "def
     if (!Number.isSafeInteger(definition.sequence) || definition.sequence < 1) {
         throw new InvalidSettingError(prefixed(setting, "sequence"), definition.sequence, "a whole number from 1");
     }
-    const policy = definition.endorsementPolicy === undefined || definition.endorsementPolicy === "" ? DEFAULT_ENDORSEMENT_POLICY_REFERENCE : definition.endorsementPolicy;
+    const policy =
+        definition.endorsementPolicy === undefined || definition.endorsementPolicy === ""
+            ? DEFAULT_ENDORSEMENT_POLICY_REFERENCE
+            : definition.endorsementPolicy;
     return {
         name: definition.name,
         version: definition.version,
@@ -73,7 +81,8 @@ export function checkNameAndVersion(name: string, version: string, setting = "de
 /** Fabric's chaincode name rule, plus: not the name of a system chaincode. */
 export function checkDefinitionName(name: string, setting: string): void {
     checkChaincodeName(setting, name);
-    if (SYSTEM_CHAINCODES.has(name)) throw new InvalidSettingError(setting, name, "a name that is not a system chaincode's");
+    if (SYSTEM_CHAINCODES.has(name))
+        throw new InvalidSettingError(setting, name, "a name that is not a system chaincode's");
 }
 
 function prefixed(setting: string, field: string): string {
@@ -100,21 +109,32 @@ export function definitionFromMessage(name: string, message: DefinitionMessage):
         sequence: message.getSequence(),
         endorsementPlugin: message.getEndorsementPlugin() || DEFAULT_ENDORSEMENT_PLUGIN,
         validationPlugin: message.getValidationPlugin() || DEFAULT_VALIDATION_PLUGIN,
-        validationParameter: parameter.length > 0 ? parameter : encodeApplicationPolicy(DEFAULT_ENDORSEMENT_POLICY_REFERENCE),
+        validationParameter:
+            parameter.length > 0 ? parameter : encodeApplicationPolicy(DEFAULT_ENDORSEMENT_POLICY_REFERENCE),
         collections: message.getCollections()?.serializeBinary() ?? new Uint8Array(),
         initRequired: message.getInitRequired(),
     };
 }
 
 /** Names of the fields in which two definitions differ (sequence excluded unless asked). */
-export function definitionDifferences(a: EncodedDefinition, b: EncodedDefinition, options: { includeSequence?: boolean } = {}): string[] {
+export function definitionDifferences(
+    a: EncodedDefinition,
+    b: EncodedDefinition,
+    options: { includeSequence?: boolean } = {},
+): string[] {
     const differences: string[] = [];
-    if (options.includeSequence && a.sequence !== b.sequence) differences.push(`sequence (${a.sequence} vs ${b.sequence})`);
-    if (a.version !== b.version) differences.push(`version (${JSON.stringify(a.version)} vs ${JSON.stringify(b.version)})`);
-    if (a.endorsementPlugin !== b.endorsementPlugin) differences.push(`endorsementPlugin (${a.endorsementPlugin} vs ${b.endorsementPlugin})`);
-    if (a.validationPlugin !== b.validationPlugin) differences.push(`validationPlugin (${a.validationPlugin} vs ${b.validationPlugin})`);
+    if (options.includeSequence && a.sequence !== b.sequence)
+        differences.push(`sequence (${a.sequence} vs ${b.sequence})`);
+    if (a.version !== b.version)
+        differences.push(`version (${JSON.stringify(a.version)} vs ${JSON.stringify(b.version)})`);
+    if (a.endorsementPlugin !== b.endorsementPlugin)
+        differences.push(`endorsementPlugin (${a.endorsementPlugin} vs ${b.endorsementPlugin})`);
+    if (a.validationPlugin !== b.validationPlugin)
+        differences.push(`validationPlugin (${a.validationPlugin} vs ${b.validationPlugin})`);
     if (!bytesEqual(a.validationParameter, b.validationParameter)) {
-        differences.push(`endorsementPolicy (${formatApplicationPolicy(a.validationParameter)} vs ${formatApplicationPolicy(b.validationParameter)})`);
+        differences.push(
+            `endorsementPolicy (${formatApplicationPolicy(a.validationParameter)} vs ${formatApplicationPolicy(b.validationParameter)})`,
+        );
     }
     if (!bytesEqual(a.collections, b.collections)) differences.push("collections");
     if (a.initRequired !== b.initRequired) differences.push(`initRequired (${a.initRequired} vs ${b.initRequired})`);
@@ -130,7 +150,8 @@ export function applyDefinition<T extends DefinitionArgs>(args: T, definition: E
     args.setValidationPlugin(definition.validationPlugin);
     args.setValidationParameter(definition.validationParameter);
     // Like the peer CLI: no collections field at all when there are none.
-    if (definition.collections.length > 0) args.setCollections(peer.CollectionConfigPackage.deserializeBinary(definition.collections));
+    if (definition.collections.length > 0)
+        args.setCollections(peer.CollectionConfigPackage.deserializeBinary(definition.collections));
     args.setInitRequired(definition.initRequired);
     return args;
 }

@@ -35,9 +35,14 @@ export interface SubmitResult extends CommitResult {
 }
 
 /** Runs a read-only function on the gateway peer (or `targetOrganizations`' peers) and returns its result. */
-export async function evaluate(call: ChaincodeCall & { readonly targetOrganizations?: readonly string[] }): Promise<Buffer> {
+export async function evaluate(
+    call: ChaincodeCall & { readonly targetOrganizations?: readonly string[] },
+): Promise<Buffer> {
     const result = await withGateway(call, (gateway) =>
-        gateway.getNetwork(call.channel).getContract(call.chaincode).evaluate(call.fn, proposalOptions(call, call.targetOrganizations)),
+        gateway
+            .getNetwork(call.channel)
+            .getContract(call.chaincode)
+            .evaluate(call.fn, proposalOptions(call, call.targetOrganizations)),
     );
     return Buffer.from(result);
 }
@@ -61,9 +66,19 @@ export async function evaluateOnPeer(call: ChaincodeCall): Promise<Buffer> {
  * or `endorsingOrganizations`), submits, and waits until the transaction
  * is committed as VALID.
  */
-export async function submit(call: ChaincodeCall & { readonly endorsingOrganizations?: readonly string[]; readonly commitTimeoutSeconds?: number }): Promise<SubmitResult> {
+export async function submit(
+    call: ChaincodeCall & {
+        readonly endorsingOrganizations?: readonly string[];
+        readonly commitTimeoutSeconds?: number;
+    },
+): Promise<SubmitResult> {
     return withGateway(call, (gateway) =>
-        submitAndCommit(gateway.getNetwork(call.channel).getContract(call.chaincode), call.fn, proposalOptions(call, call.endorsingOrganizations), call.peer),
+        submitAndCommit(
+            gateway.getNetwork(call.channel).getContract(call.chaincode),
+            call.fn,
+            proposalOptions(call, call.endorsingOrganizations),
+            call.peer,
+        ),
     );
 }
 

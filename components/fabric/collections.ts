@@ -6,7 +6,12 @@
 import { type common, peer } from "@hyperledger/fabric-protos";
 import { InvalidSettingError } from "../validation/errors";
 import { checkCollectionName } from "../validation/fabric";
-import { compileSignaturePolicy, encodeEndorsementPolicy, formatApplicationPolicy, formatSignaturePolicy } from "./policy-encoding";
+import {
+    compileSignaturePolicy,
+    encodeEndorsementPolicy,
+    formatApplicationPolicy,
+    formatSignaturePolicy,
+} from "./policy-encoding";
 import { PolicySyntaxError } from "./policy-parser";
 
 export interface CollectionConfig {
@@ -31,11 +36,21 @@ export interface CollectionConfig {
 const INT32_MAX = 2 ** 31 - 1;
 
 /** Encodes the collections; an empty list encodes to empty bytes (no collections). */
-export function encodeCollections(collections: readonly CollectionConfig[] | undefined, setting = "collections"): Uint8Array {
-    const configs = (collections ?? []).map((collection, index) => compileCollection(collection, `${setting}[${index}]`));
+export function encodeCollections(
+    collections: readonly CollectionConfig[] | undefined,
+    setting = "collections",
+): Uint8Array {
+    const configs = (collections ?? []).map((collection, index) =>
+        compileCollection(collection, `${setting}[${index}]`),
+    );
     const names = new Set<string>();
     (collections ?? []).forEach((collection, index) => {
-        if (names.has(collection.name)) throw new InvalidSettingError(`${setting}[${index}].name`, collection.name, "a name not used by another collection");
+        if (names.has(collection.name))
+            throw new InvalidSettingError(
+                `${setting}[${index}].name`,
+                collection.name,
+                "a name not used by another collection",
+            );
         names.add(collection.name);
     });
     const configPackage = new peer.CollectionConfigPackage();
@@ -52,13 +67,21 @@ function compileCollection(collection: CollectionConfig, field: string): peer.Co
     requireInteger(`${field}.maxPeerCount`, maxPeerCount, 0, INT32_MAX);
     requireInteger(`${field}.blockToLive`, blockToLive, 0, Number.MAX_SAFE_INTEGER);
     if (maxPeerCount < requiredPeerCount) {
-        throw new InvalidSettingError(`${field}.maxPeerCount`, maxPeerCount, `a number not less than requiredPeerCount (${requiredPeerCount})`);
+        throw new InvalidSettingError(
+            `${field}.maxPeerCount`,
+            maxPeerCount,
+            `a number not less than requiredPeerCount (${requiredPeerCount})`,
+        );
     }
 
     const memberPolicy = compileMemberPolicy(`${field}.policy`, collection.policy);
     const rule = memberPolicy.getRule();
     if (rule && !isOrOnly(rule)) {
-        throw new InvalidSettingError(`${field}.policy`, collection.policy, "an OR-only policy listing the member orgs, e.g. OR('Org1MSP.member', 'Org2MSP.member') (Fabric rejects AND/OutOf here)");
+        throw new InvalidSettingError(
+            `${field}.policy`,
+            collection.policy,
+            "an OR-only policy listing the member orgs, e.g. OR('Org1MSP.member', 'Org2MSP.member') (Fabric rejects AND/OutOf here)",
+        );
     }
     const memberOrgsPolicy = new peer.CollectionPolicyConfig();
     memberOrgsPolicy.setSignaturePolicy(memberPolicy);
@@ -86,7 +109,8 @@ function compileMemberPolicy(field: string, text: string): common.SignaturePolic
     try {
         return compileSignaturePolicy(text);
     } catch (error) {
-        if (error instanceof PolicySyntaxError) throw new InvalidSettingError(field, text, `${accepted}: ${error.message}`);
+        if (error instanceof PolicySyntaxError)
+            throw new InvalidSettingError(field, text, `${accepted}: ${error.message}`);
         throw error;
     }
 }
@@ -122,7 +146,9 @@ export function decodeCollections(bytes: Uint8Array): CollectionConfig[] {
                     blockToLive: collection.getBlockToLive(),
                     memberOnlyRead: collection.getMemberOnlyRead(),
                     memberOnlyWrite: collection.getMemberOnlyWrite(),
-                    ...(endorsement ? { endorsementPolicy: formatApplicationPolicy(endorsement.serializeBinary()) } : {}),
+                    ...(endorsement
+                        ? { endorsementPolicy: formatApplicationPolicy(endorsement.serializeBinary()) }
+                        : {}),
                 },
             ];
         });
@@ -143,11 +169,16 @@ export interface CliCollectionJson {
 /** Converts the peer CLI's collections JSON into CollectionConfig values. */
 export function collectionsFromCliJson(json: string | readonly CliCollectionJson[]): CollectionConfig[] {
     const entries = (typeof json === "string" ? JSON.parse(json) : json) as CliCollectionJson[];
-    if (!Array.isArray(entries)) throw new InvalidSettingError("collections", json, "a JSON array of collection objects");
+    if (!Array.isArray(entries))
+        throw new InvalidSettingError("collections", json, "a JSON array of collection objects");
     return entries.map((entry, index) => {
         const endorsement = entry.endorsementPolicy;
         if (endorsement?.signaturePolicy && endorsement.channelConfigPolicy) {
-            throw new InvalidSettingError(`collections[${index}].endorsementPolicy`, endorsement, "either signaturePolicy or channelConfigPolicy, not both");
+            throw new InvalidSettingError(
+                `collections[${index}].endorsementPolicy`,
+                endorsement,
+                "either signaturePolicy or channelConfigPolicy, not both",
+            );
         }
         return {
             name: entry.name,

@@ -21,7 +21,12 @@ export function validationCodeName(code: number): string {
 /** Throws unless the transaction committed as VALID. */
 export function requireValid(result: CommitResult): CommitResult {
     if (result.validationCode !== peer.TxValidationCode.VALID) {
-        throw new TransactionInvalidError(result.txId, result.validationCode, validationCodeName(result.validationCode), result.endpoint);
+        throw new TransactionInvalidError(
+            result.txId,
+            result.validationCode,
+            validationCodeName(result.validationCode),
+            result.endpoint,
+        );
     }
     return result;
 }

@@ -23,19 +23,35 @@ export function isSuccessStatus(status: number): boolean {
 }
 
 /** Sends the proposal to one peer; a non-success answer becomes a FabricCallError. */
-export async function processProposal(connections: Connections, target: Endpoint, proposal: BuiltProposal): Promise<peer.ProposalResponse> {
-    const response = await connections.unary(target, peer.EndorserService.processProposal, proposal.signedProposal, { txId: proposal.txId });
+export async function processProposal(
+    connections: Connections,
+    target: Endpoint,
+    proposal: BuiltProposal,
+): Promise<peer.ProposalResponse> {
+    const response = await connections.unary(target, peer.EndorserService.processProposal, proposal.signedProposal, {
+        txId: proposal.txId,
+    });
     const status = response.getResponse()?.getStatus() ?? 0;
     if (!isSuccessStatus(status)) {
         const message = response.getResponse()?.getMessage() ?? "";
         const where = describeEndpoint(target);
-        throw new FabricCallError(`peer ${where} rejected the proposal with status ${status}: ${message} [txid ${proposal.txId}]`, where, status, message, { txId: proposal.txId });
+        throw new FabricCallError(
+            `peer ${where} rejected the proposal with status ${status}: ${message} [txid ${proposal.txId}]`,
+            where,
+            status,
+            message,
+            { txId: proposal.txId },
+        );
     }
     return response;
 }
 
 /** Endorses on every target (in parallel) and checks the answers agree. */
-export async function endorse(connections: Connections, targets: readonly Endpoint[], proposal: BuiltProposal): Promise<EndorsedProposal> {
+export async function endorse(
+    connections: Connections,
+    targets: readonly Endpoint[],
+    proposal: BuiltProposal,
+): Promise<EndorsedProposal> {
     if (targets.length === 0) throw new RangeError("endorse: at least one endorsing peer is required");
     const settled = await Promise.allSettled(targets.map((target) => processProposal(connections, target, proposal)));
     const failures = settled.flatMap((outcome) => (outcome.status === "rejected" ? [outcome.reason as Error] : []));
@@ -48,7 +64,9 @@ export async function endorse(connections: Connections, targets: readonly Endpoi
     const responses = settled.map((outcome) => (outcome as PromiseFulfilledResult<peer.ProposalResponse>).value);
 
     const responsePayload = responses[0].getPayload_asU8();
-    const differing = responses.some((response) => !Buffer.from(response.getPayload_asU8()).equals(Buffer.from(responsePayload)));
+    const differing = responses.some(
+        (response) => !Buffer.from(response.getPayload_asU8()).equals(Buffer.from(responsePayload)),
+    );
     if (differing) throw new EndorsementMismatchError(proposal.txId, targets.map(describeEndpoint));
 
     const seen = new Set<string>();
@@ -61,5 +79,10 @@ export async function endorse(connections: Connections, targets: readonly Endpoi
         seen.add(key);
         endorsements.push(endorsement);
     }
-    return { proposal, responsePayload, endorsements, result: responses[0].getResponse()?.getPayload_asU8() ?? new Uint8Array() };
+    return {
+        proposal,
+        responsePayload,
+        endorsements,
+        result: responses[0].getResponse()?.getPayload_asU8() ?? new Uint8Array(),
+    };
 }

@@ -57,7 +57,11 @@ export class FabricTimeoutError extends FabricError {
         readonly method: string,
         details: FabricErrorDetails = {},
     ) {
-        super(`timed out after ${seconds}s calling ${endpoint} (${method})${details.txId ? ` [txid ${details.txId}]` : ""}`, endpoint, details);
+        super(
+            `timed out after ${seconds}s calling ${endpoint} (${method})${details.txId ? ` [txid ${details.txId}]` : ""}`,
+            endpoint,
+            details,
+        );
     }
 }
 
@@ -82,7 +86,11 @@ export class TransactionInvalidError extends FabricError {
         endpoint: string,
         details: Omit<FabricErrorDetails, "txId"> = {},
     ) {
-        super(`transaction ${txId} was committed as invalid: ${validationCodeName} (${validationCode}), reported by ${endpoint}`, endpoint, { ...details, txId });
+        super(
+            `transaction ${txId} was committed as invalid: ${validationCodeName} (${validationCode}), reported by ${endpoint}`,
+            endpoint,
+            { ...details, txId },
+        );
     }
 }
 

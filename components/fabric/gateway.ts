@@ -7,7 +7,17 @@
  * endpoint and the cause.
  */
 import { X509Certificate } from "node:crypto";
-import { CommitError, CommitStatusError, connect, type Contract, EndorseError, type Gateway, GatewayError, hash, type ProposalOptions } from "@hyperledger/fabric-gateway";
+import {
+    CommitError,
+    CommitStatusError,
+    connect,
+    type Contract,
+    EndorseError,
+    type Gateway,
+    GatewayError,
+    hash,
+    type ProposalOptions,
+} from "@hyperledger/fabric-gateway";
 import { type CallOptions, Connections, describeEndpoint, type Endpoint, toFabricError } from "./grpc-connection";
 import { TransactionInvalidError } from "./fabric-errors";
 import type { SigningIdentity } from "./identity";
@@ -30,7 +40,13 @@ export const DEFAULT_COMMIT_TIMEOUT_SECONDS = 120;
 export async function withGateway<T>(call: GatewayCall, operation: (gateway: Gateway) => Promise<T>): Promise<T> {
     const connections = new Connections(call);
     try {
-        return await onGateway(connections, call.peer, asSigningIdentity(call.identity), call.commitTimeoutSeconds, operation);
+        return await onGateway(
+            connections,
+            call.peer,
+            asSigningIdentity(call.identity),
+            call.commitTimeoutSeconds,
+            operation,
+        );
     } finally {
         connections.close();
     }
@@ -45,7 +61,9 @@ export async function onGateway<T>(
     operation: (gateway: Gateway) => Promise<T>,
 ): Promise<T> {
     const commitTimeout = commitTimeoutSeconds ?? DEFAULT_COMMIT_TIMEOUT_SECONDS;
-    const deadline = (seconds = connections.timeoutSeconds) => () => ({ deadline: connections.deadline(seconds) });
+    const deadline =
+        (seconds = connections.timeoutSeconds) =>
+        () => ({ deadline: connections.deadline(seconds) });
     const gateway = connect({
         client: connections.client(peer),
         identity: { mspId: identity.mspId, credentials: Buffer.from(identity.certPem) },
@@ -73,10 +91,20 @@ export async function onGateway<T>(
  * commit; returns what the function returned with the commit, which must be
  * VALID. `peer` is the gateway's, named in the result.
  */
-export async function submitAndCommit(contract: Contract, fn: string, options: ProposalOptions, peer: Endpoint): Promise<CommitResult & { readonly result: Buffer }> {
+export async function submitAndCommit(
+    contract: Contract,
+    fn: string,
+    options: ProposalOptions,
+    peer: Endpoint,
+): Promise<CommitResult & { readonly result: Buffer }> {
     const submitted = await contract.submitAsync(fn, options);
     const status = await submitted.getStatus();
-    const committed = requireValid({ txId: status.transactionId, blockNumber: Number(status.blockNumber), validationCode: status.code, endpoint: describeEndpoint(peer) });
+    const committed = requireValid({
+        txId: status.transactionId,
+        blockNumber: Number(status.blockNumber),
+        validationCode: status.code,
+        endpoint: describeEndpoint(peer),
+    });
     return { ...committed, result: Buffer.from(submitted.getResult()) };
 }
 
@@ -89,9 +117,20 @@ function methodOf(error: GatewayError): string {
     return "/gateway.Gateway/Evaluate";
 }
 
-function fromGatewayError(error: unknown, peer: Endpoint, timeoutSeconds: number, commitTimeoutSeconds: number): unknown {
+function fromGatewayError(
+    error: unknown,
+    peer: Endpoint,
+    timeoutSeconds: number,
+    commitTimeoutSeconds: number,
+): unknown {
     if (error instanceof CommitError) {
-        return new TransactionInvalidError(error.transactionId, error.code, validationCodeName(error.code), describeEndpoint(peer), { cause: error });
+        return new TransactionInvalidError(
+            error.transactionId,
+            error.code,
+            validationCodeName(error.code),
+            describeEndpoint(peer),
+            { cause: error },
+        );
     }
     if (error instanceof GatewayError) {
         const txId = "transactionId" in error ? String(error.transactionId) : undefined;

@@ -92,8 +92,16 @@ export class Connections {
                 { deadline },
                 (error, response) => {
                     // A peer ends a call whose propagated deadline has passed with CANCELLED, just before our own DEADLINE_EXCEEDED.
-                    const pastDeadline = error?.code === grpc.status.CANCELLED && Date.now() >= deadline.getTime() - DEADLINE_RACE_MS;
-                    if (pastDeadline) reject(new FabricTimeoutError(describeEndpoint(endpoint), timeoutSeconds, method.path, { txId: context.txId, grpcStatus: error.code, cause: error }));
+                    const pastDeadline =
+                        error?.code === grpc.status.CANCELLED && Date.now() >= deadline.getTime() - DEADLINE_RACE_MS;
+                    if (pastDeadline)
+                        reject(
+                            new FabricTimeoutError(describeEndpoint(endpoint), timeoutSeconds, method.path, {
+                                txId: context.txId,
+                                grpcStatus: error.code,
+                                cause: error,
+                            }),
+                        );
                     else if (error) reject(toFabricError(error, endpoint, method.path, timeoutSeconds, context.txId));
                     else resolve(response as Response);
                 },
@@ -123,7 +131,10 @@ export class Connections {
 }
 
 /** Runs `operation` with fresh connections and always closes them. */
-export async function withConnections<T>(options: CallOptions | undefined, operation: (connections: Connections) => Promise<T>): Promise<T> {
+export async function withConnections<T>(
+    options: CallOptions | undefined,
+    operation: (connections: Connections) => Promise<T>,
+): Promise<T> {
     const connections = new Connections(options);
     try {
         return await operation(connections);
@@ -133,7 +144,13 @@ export async function withConnections<T>(options: CallOptions | undefined, opera
 }
 
 /** Turns a gRPC failure into a Fabric client error naming the endpoint. */
-export function toFabricError(error: grpc.ServiceError | Error, endpoint: Endpoint, method: string, timeoutSeconds: number, txId?: string): FabricError {
+export function toFabricError(
+    error: grpc.ServiceError | Error,
+    endpoint: Endpoint,
+    method: string,
+    timeoutSeconds: number,
+    txId?: string,
+): FabricError {
     const where = describeEndpoint(endpoint);
     const code = (error as grpc.ServiceError).code;
     // grpc-js appends an empty "Resolution note:" to connection failures; it says nothing.
@@ -154,7 +171,8 @@ export function toFabricError(error: grpc.ServiceError | Error, endpoint: Endpoi
             details,
         );
     }
-    if (code === grpc.status.UNAVAILABLE) return new FabricUnavailableError(where, method, said + connectionHint(said, endpoint), details);
+    if (code === grpc.status.UNAVAILABLE)
+        return new FabricUnavailableError(where, method, said + connectionHint(said, endpoint), details);
     const peerMessage = [said, ...gatewayErrorDetails(error as grpc.ServiceError)].join("; ");
     const codeName = code === undefined ? "error" : `gRPC ${grpc.status[code] ?? code}`;
     // Through a gateway, the endorser's own answer ("chaincode response 500, …") is the status that says what happened.
@@ -192,7 +210,8 @@ function connectionHint(details: string, endpoint: Endpoint): string {
     if (/wrong version number|packet length too long|EPROTO/i.test(details)) {
         return endpoint.tlsCaPem ? " (the endpoint does not speak TLS: omit tlsCaPem)" : "";
     }
-    if (/ENOTFOUND|EAI_AGAIN|Name resolution failed/i.test(details)) return " (the host name does not resolve: check the address)";
+    if (/ENOTFOUND|EAI_AGAIN|Name resolution failed/i.test(details))
+        return " (the host name does not resolve: check the address)";
     return "";
 }
 
@@ -206,7 +225,8 @@ function gatewayErrorDetails(error: grpc.ServiceError): string[] {
     try {
         // Loaded lazily: only errors need the google.rpc.Status decoder.
         // eslint-disable-next-line @typescript-eslint/no-require-imports
-        const { google, gateway } = require("@hyperledger/fabric-protos") as typeof import("@hyperledger/fabric-protos");
+        const { google, gateway } =
+            require("@hyperledger/fabric-protos") as typeof import("@hyperledger/fabric-protos");
         const status = google.rpc.Status.deserializeBinary(raw);
         return status.getDetailsList().map((any) => {
             const detail = gateway.ErrorDetail.deserializeBinary(any.getValue_asU8());
@@ -220,11 +240,15 @@ function gatewayErrorDetails(error: grpc.ServiceError): string[] {
 function credentialsFor(endpoint: Endpoint): grpc.ChannelCredentials {
     if (!endpoint.tlsCaPem) {
         if (endpoint.clientCertPem || endpoint.clientKeyPem) {
-            throw new RangeError(`endpoint ${endpoint.address}: a client certificate needs TLS, but no tlsCaPem was given`);
+            throw new RangeError(
+                `endpoint ${endpoint.address}: a client certificate needs TLS, but no tlsCaPem was given`,
+            );
         }
         // Signed requests never leave in plaintext by default: a missing CA is a mistake until said otherwise.
         if (endpoint.insecurePlaintext !== true) {
-            throw new RangeError(`endpoint ${endpoint.address}: no tlsCaPem, so no TLS; plaintext gRPC is used only with insecurePlaintext: true (a test network without TLS)`);
+            throw new RangeError(
+                `endpoint ${endpoint.address}: no tlsCaPem, so no TLS; plaintext gRPC is used only with insecurePlaintext: true (a test network without TLS)`,
+            );
         }
         return grpc.credentials.createInsecure();
     }
@@ -257,7 +281,13 @@ function channelOptions(endpoint: Endpoint): grpc.ChannelOptions {
 
 function connectionKey(endpoint: Endpoint): string {
     const hash = createHash("sha256");
-    for (const part of [endpoint.address, endpoint.hostOverride, endpoint.tlsCaPem, endpoint.clientCertPem, endpoint.clientKeyPem]) {
+    for (const part of [
+        endpoint.address,
+        endpoint.hostOverride,
+        endpoint.tlsCaPem,
+        endpoint.clientCertPem,
+        endpoint.clientKeyPem,
+    ]) {
         hash.update(part ?? "").update("\0");
     }
     return hash.digest("hex");

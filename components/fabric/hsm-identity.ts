@@ -34,28 +34,46 @@ export interface IdentityHsm {
     readonly hsmSettings?: HsmSettingNames;
 }
 
-const DEFAULT_NAMES: HsmSettingNames = { library: "hsm.library", tokenLabel: "hsm.tokenLabel", keyId: "hsm.keyId", pin: "hsm.pin" };
+const DEFAULT_NAMES: HsmSettingNames = {
+    library: "hsm.library",
+    tokenLabel: "hsm.tokenLabel",
+    keyId: "hsm.keyId",
+    pin: "hsm.pin",
+};
 
 /** Checks one HSM setting's shape (no HSM is opened); throws InvalidSettingError naming it as `setting`. */
 export function checkHsmField(field: keyof HsmKey, setting: string, value: unknown): void {
     switch (field) {
         case "library":
             if (typeof value !== "string" || !value.startsWith("/")) {
-                throw new InvalidSettingError(setting, value, "the absolute path of a PKCS#11 library, e.g. /usr/lib/softhsm/libsofthsm2.so");
+                throw new InvalidSettingError(
+                    setting,
+                    value,
+                    "the absolute path of a PKCS#11 library, e.g. /usr/lib/softhsm/libsofthsm2.so",
+                );
             }
             return;
         case "tokenLabel":
             // PKCS#11 token labels are 32 bytes, blank-padded.
             if (typeof value !== "string" || value.trim() === "" || Buffer.byteLength(value) > 32) {
-                throw new InvalidSettingError(setting, value, "the label of the token that holds the key (1 to 32 bytes)");
+                throw new InvalidSettingError(
+                    setting,
+                    value,
+                    "the label of the token that holds the key (1 to 32 bytes)",
+                );
             }
             return;
         case "keyId":
-            if (typeof value !== "string" || value.trim() === "") throw new InvalidSettingError(setting, value, "the CKA_ID of the private key on the token, as text");
+            if (typeof value !== "string" || value.trim() === "")
+                throw new InvalidSettingError(setting, value, "the CKA_ID of the private key on the token, as text");
             return;
         case "pin":
             if (typeof value !== "string" || value === "") {
-                throw new InvalidSettingError(setting, value === undefined ? undefined : new HiddenValue("an empty or non-text PIN"), "the token's user PIN, set as a secret");
+                throw new InvalidSettingError(
+                    setting,
+                    value === undefined ? undefined : new HiddenValue("an empty or non-text PIN"),
+                    "the token's user PIN, set as a secret",
+                );
             }
     }
 }
@@ -72,7 +90,11 @@ export function checkHsmCertificate(setting: string, certPem: string): KeyObject
     const publicKey = new X509Certificate(certPem).publicKey;
     if (publicKey.asymmetricKeyType !== "ec" || publicKey.asymmetricKeyDetails?.namedCurve !== "prime256v1") {
         const type = publicKey.asymmetricKeyDetails?.namedCurve ?? publicKey.asymmetricKeyType;
-        throw new InvalidSettingError(setting, new DescribedValue(`a certificate whose key is ${type}`), "a certificate with an ECDSA P-256 key: the Gateway client's HSM signer signs with P-256 keys only");
+        throw new InvalidSettingError(
+            setting,
+            new DescribedValue(`a certificate whose key is ${type}`),
+            "a certificate with an ECDSA P-256 key: the Gateway client's HSM signer signs with P-256 keys only",
+        );
     }
     return publicKey;
 }
@@ -88,7 +110,9 @@ export function createHsmSigningIdentity(input: IdentityHsm, setting = "identity
     let checked: Promise<HsmSession> | undefined;
     const session = (): Promise<HsmSession> => {
         if (checked) return checked;
-        const opening = openSession(input.hsm, names).then((opened) => requireKeyOfCertificate(opened, publicKey, input.hsm, names, certSetting));
+        const opening = openSession(input.hsm, names).then((opened) =>
+            requireKeyOfCertificate(opened, publicKey, input.hsm, names, certSetting),
+        );
         // A failure is not kept: a re-run after the token is fixed opens it again.
         opening.catch(() => {
             if (checked === opening) checked = undefined;
@@ -155,7 +179,11 @@ function factoryFor(library: string, names: HsmSettingNames): HSMSignerFactory {
                     `${names.library}: signing with an HSM needs the npm package pkcs11js (an optional dependency of @hyperledger/fabric-gateway), which is not installed or did not build on this machine; build it with a C++ compiler and Node's headers: npm rebuild pkcs11js`,
                 );
             }
-            throw new InvalidSettingError(names.library, library, `the path of a PKCS#11 library this machine can load (it said: ${why})`);
+            throw new InvalidSettingError(
+                names.library,
+                library,
+                `the path of a PKCS#11 library this machine can load (it said: ${why})`,
+            );
         }
         factories.set(library, factory);
     }
@@ -166,23 +194,47 @@ function factoryFor(library: string, names: HsmSettingNames): HSMSignerFactory {
 function hsmSettingError(error: unknown, hsm: HsmKey, names: HsmSettingNames): Error {
     const why = error instanceof Error ? error.message : String(error);
     if (/cannot be found in the pkcs11 slot list|No pkcs11 slots/.test(why)) {
-        return new InvalidSettingError(names.tokenLabel, hsm.tokenLabel, `the label of an initialised token of ${hsm.library} (it said: ${why})`);
+        return new InvalidSettingError(
+            names.tokenLabel,
+            hsm.tokenLabel,
+            `the label of an initialised token of ${hsm.library} (it said: ${why})`,
+        );
     }
     if (/CKR_PIN_INCORRECT|CKR_PIN_INVALID|CKR_PIN_LEN_RANGE|CKR_PIN_LOCKED/.test(why)) {
-        return new InvalidSettingError(names.pin, new HiddenValue("a PIN"), `the user PIN of token ${JSON.stringify(hsm.tokenLabel)} (the token said: ${why.match(/CKR_PIN_\w+/)?.[0]})`);
+        return new InvalidSettingError(
+            names.pin,
+            new HiddenValue("a PIN"),
+            `the user PIN of token ${JSON.stringify(hsm.tokenLabel)} (the token said: ${why.match(/CKR_PIN_\w+/)?.[0]})`,
+        );
     }
     if (/Unable to find object in HSM/.test(why)) {
-        return new InvalidSettingError(names.keyId, hsm.keyId, `the CKA_ID of an EC private key on token ${JSON.stringify(hsm.tokenLabel)}`);
+        return new InvalidSettingError(
+            names.keyId,
+            hsm.keyId,
+            `the CKA_ID of an EC private key on token ${JSON.stringify(hsm.tokenLabel)}`,
+        );
     }
-    return new Error(`the HSM (${names.library} ${hsm.library}, token ${JSON.stringify(hsm.tokenLabel)}) refused to open a signing session: ${why}`);
+    return new Error(
+        `the HSM (${names.library} ${hsm.library}, token ${JSON.stringify(hsm.tokenLabel)}) refused to open a signing session: ${why}`,
+    );
 }
 
 /** Signs a probe and verifies it with the certificate's key, so a wrong key fails here, naming the setting, not at a peer. */
-async function requireKeyOfCertificate(session: HsmSession, publicKey: KeyObject, hsm: HsmKey, names: HsmSettingNames, certSetting: string): Promise<HsmSession> {
+async function requireKeyOfCertificate(
+    session: HsmSession,
+    publicKey: KeyObject,
+    hsm: HsmKey,
+    names: HsmSettingNames,
+    certSetting: string,
+): Promise<HsmSession> {
     const probe = Buffer.from("fabric-ccaas: is this the certificate's key?");
     const signature = await session.signDigest(sha256(probe));
     if (!verify("sha256", probe, { key: publicKey, dsaEncoding: "der" }, signature)) {
-        throw new InvalidSettingError(names.keyId, hsm.keyId, `the ID of the private key of ${certSetting} on token ${JSON.stringify(hsm.tokenLabel)} (this key's signatures do not verify with that certificate)`);
+        throw new InvalidSettingError(
+            names.keyId,
+            hsm.keyId,
+            `the ID of the private key of ${certSetting} on token ${JSON.stringify(hsm.tokenLabel)} (this key's signatures do not verify with that certificate)`,
+        );
     }
     return session;
 }

@@ -33,7 +33,11 @@ export interface SigningIdentity {
 export function checkSigningKeyPem(setting: string, value: unknown): string {
     const keyPem = checkPrivateKeyPem(setting, value);
     if (!isSupportedSigningKey(createPrivateKey(keyPem))) {
-        throw new InvalidSettingError(setting, new HiddenValue("a private key"), `${SIGNING_KEY_TYPES}, as Fabric MSPs verify`);
+        throw new InvalidSettingError(
+            setting,
+            new HiddenValue("a private key"),
+            `${SIGNING_KEY_TYPES}, as Fabric MSPs verify`,
+        );
     }
     return keyPem;
 }
@@ -46,13 +50,22 @@ export function createSigningIdentity(pem: IdentityPem, setting = "identity"): S
     const creator = creatorOf(pem.mspId, pem.certPem, setting);
     const keyPem = checkSigningKeyPem(`${setting}.keyPem`, pem.keyPem);
     checkKeyMatchesCertificate(`${setting}.keyPem`, keyPem, creator.certPem);
-    return { mspId: pem.mspId, certPem: creator.certPem, creator: creator.bytes, sign: fabricSigner(createPrivateKey(keyPem)) };
+    return {
+        mspId: pem.mspId,
+        certPem: creator.certPem,
+        creator: creator.bytes,
+        sign: fabricSigner(createPrivateKey(keyPem)),
+    };
 }
 
 /** Checks the MSP ID and certificate; returns the certificate normalised and `msp.SerializedIdentity{mspid, id_bytes}`. */
 export function creatorOf(mspId: string, certPem: string, setting: string): { certPem: string; bytes: Buffer } {
     if (typeof mspId !== "string" || !/^[A-Za-z0-9.-]+$/.test(mspId)) {
-        throw new InvalidSettingError(`${setting}.mspId`, mspId, "an MSP ID of letters, digits, '.' and '-' (e.g. Org1MSP)");
+        throw new InvalidSettingError(
+            `${setting}.mspId`,
+            mspId,
+            "an MSP ID of letters, digits, '.' and '-' (e.g. Org1MSP)",
+        );
     }
     const normalised = checkCertificatePem(`${setting}.certPem`, certPem);
     const serialized = new msp.SerializedIdentity();

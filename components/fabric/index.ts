@@ -8,7 +8,15 @@ export * from "./fabric-errors";
 export { InvalidSettingError } from "../validation/errors";
 export { createSigningIdentity, IdentityPem, SigningIdentity, checkSigningKeyPem } from "./identity";
 export { asSigningIdentity, IdentityInput } from "./identity-input";
-export { createHsmSigningIdentity, HsmKey, HsmSettingNames, IdentityHsm, checkHsmCertificate, checkHsmField, checkHsmKey } from "./hsm-identity";
+export {
+    createHsmSigningIdentity,
+    HsmKey,
+    HsmSettingNames,
+    IdentityHsm,
+    checkHsmCertificate,
+    checkHsmField,
+    checkHsmKey,
+} from "./hsm-identity";
 export { fabricSigner, signForFabric } from "./signing";
 export { computeTxId, buildSignedProposal, BuiltProposal, ProposalSpec } from "./proposal";
 export { Endpoint, CallOptions, DEFAULT_TIMEOUT_SECONDS, Connections, withConnections } from "./grpc-connection";
@@ -20,7 +28,15 @@ export { DEFAULT_COMMIT_TIMEOUT_SECONDS, GatewayCall, withGateway } from "./gate
 export { CommitResult, validationCodeName } from "./commit-result";
 export * from "./lifecycle-calls";
 export * from "./chaincode";
-export { parsePolicy, PolicySyntaxError, POLICY_ROLES, PolicyRole, PolicyRule, PolicyGate, PolicyPrincipal } from "./policy-parser";
+export {
+    parsePolicy,
+    PolicySyntaxError,
+    POLICY_ROLES,
+    PolicyRole,
+    PolicyRule,
+    PolicyGate,
+    PolicyPrincipal,
+} from "./policy-parser";
 export {
     compileSignaturePolicy,
     compileApplicationPolicy,
@@ -32,7 +48,13 @@ export {
     channelPolicyReferenceProblem,
     DEFAULT_ENDORSEMENT_POLICY_REFERENCE,
 } from "./policy-encoding";
-export { CollectionConfig, encodeCollections, decodeCollections, collectionsFromCliJson, CliCollectionJson } from "./collections";
+export {
+    CollectionConfig,
+    encodeCollections,
+    decodeCollections,
+    collectionsFromCliJson,
+    CliCollectionJson,
+} from "./collections";
 export {
     ChaincodeDefinition,
     EncodedDefinition,

@@ -8,8 +8,19 @@ import { processProposal } from "./endorse";
 import type { SigningIdentity } from "./identity";
 import { buildSignedProposal } from "./proposal";
 
-export async function readLedgerHeight(connections: Connections, peer: Endpoint, identity: SigningIdentity, channel: string): Promise<number> {
-    const proposal = await buildSignedProposal(identity, { channel: "", chaincodeName: "qscc", args: [Buffer.from("GetChainInfo"), Buffer.from(channel)] });
+export async function readLedgerHeight(
+    connections: Connections,
+    peer: Endpoint,
+    identity: SigningIdentity,
+    channel: string,
+): Promise<number> {
+    const proposal = await buildSignedProposal(identity, {
+        channel: "",
+        chaincodeName: "qscc",
+        args: [Buffer.from("GetChainInfo"), Buffer.from(channel)],
+    });
     const response = await processProposal(connections, peer, proposal);
-    return common.BlockchainInfo.deserializeBinary(response.getResponse()?.getPayload_asU8() ?? new Uint8Array()).getHeight();
+    return common.BlockchainInfo.deserializeBinary(
+        response.getResponse()?.getPayload_asU8() ?? new Uint8Array(),
+    ).getHeight();
 }

@@ -7,7 +7,13 @@
 import { peer } from "@hyperledger/fabric-protos";
 import type { CommitResult } from "./commit-result";
 import { type CallOptions, type Connections, type Endpoint, withConnections } from "./grpc-connection";
-import { applyDefinition, type ChaincodeDefinition, definitionFromMessage, type EncodedDefinition, encodeDefinition } from "./chaincode-definition";
+import {
+    applyDefinition,
+    type ChaincodeDefinition,
+    definitionFromMessage,
+    type EncodedDefinition,
+    encodeDefinition,
+} from "./chaincode-definition";
 import { endorse, processProposal } from "./endorse";
 import { FabricCallError } from "./fabric-errors";
 import { submitAndCommit, withGateway } from "./gateway";
@@ -71,7 +77,9 @@ export async function installChaincode(call: PeerCall & { readonly packageBytes:
     const args = new lifecycle.InstallChaincodeArgs();
     args.setChaincodeInstallPackage(call.packageBytes);
     try {
-        const result = lifecycle.InstallChaincodeResult.deserializeBinary(await query(call, "", "InstallChaincode", args));
+        const result = lifecycle.InstallChaincodeResult.deserializeBinary(
+            await query(call, "", "InstallChaincode", args),
+        );
         return { packageId: result.getPackageId(), label: result.getLabel(), alreadyInstalled: false };
     } catch (error) {
         const existing = error instanceof FabricCallError ? ALREADY_INSTALLED.exec(error.peerMessage) : null;
@@ -82,13 +90,19 @@ export async function installChaincode(call: PeerCall & { readonly packageBytes:
 }
 
 /** The installed package with this ID, or undefined when the peer does not have it. */
-export async function queryInstalled(call: PeerCall & { readonly packageId: string }): Promise<InstalledChaincode | undefined> {
+export async function queryInstalled(
+    call: PeerCall & { readonly packageId: string },
+): Promise<InstalledChaincode | undefined> {
     const args = new lifecycle.QueryInstalledChaincodeArgs();
     args.setPackageId(call.packageId);
     const bytes = await orUndefinedWhenAbsent(query(call, "", "QueryInstalledChaincode", args));
     if (!bytes) return undefined;
     const result = lifecycle.QueryInstalledChaincodeResult.deserializeBinary(bytes);
-    return { packageId: result.getPackageId(), label: result.getLabel(), references: sortedRecord(result.getReferencesMap(), chaincodeRefs) };
+    return {
+        packageId: result.getPackageId(),
+        label: result.getLabel(),
+        references: sortedRecord(result.getReferencesMap(), chaincodeRefs),
+    };
 }
 
 /** Every package installed on the peer, sorted by package ID. */
@@ -96,17 +110,25 @@ export async function queryAllInstalled(call: PeerCall): Promise<InstalledChainc
     const bytes = await query(call, "", "QueryInstalledChaincodes", new lifecycle.QueryInstalledChaincodesArgs());
     return lifecycle.QueryInstalledChaincodesResult.deserializeBinary(bytes)
         .getInstalledChaincodesList()
-        .map((installed) => ({ packageId: installed.getPackageId(), label: installed.getLabel(), references: sortedRecord(installed.getReferencesMap(), chaincodeRefs) }))
+        .map((installed) => ({
+            packageId: installed.getPackageId(),
+            label: installed.getLabel(),
+            references: sortedRecord(installed.getReferencesMap(), chaincodeRefs),
+        }))
         .sort((a, b) => (a.packageId < b.packageId ? -1 : a.packageId > b.packageId ? 1 : 0));
 }
 
 /** The package file the peer holds, or undefined when it has none with this ID. */
-export async function getInstalledPackage(call: PeerCall & { readonly packageId: string }): Promise<Buffer | undefined> {
+export async function getInstalledPackage(
+    call: PeerCall & { readonly packageId: string },
+): Promise<Buffer | undefined> {
     const args = new lifecycle.GetInstalledChaincodePackageArgs();
     args.setPackageId(call.packageId);
     const bytes = await orUndefinedWhenAbsent(query(call, "", "GetInstalledChaincodePackage", args));
     if (!bytes) return undefined;
-    return Buffer.from(lifecycle.GetInstalledChaincodePackageResult.deserializeBinary(bytes).getChaincodeInstallPackage_asU8());
+    return Buffer.from(
+        lifecycle.GetInstalledChaincodePackageResult.deserializeBinary(bytes).getChaincodeInstallPackage_asU8(),
+    );
 }
 
 /**
@@ -114,7 +136,9 @@ export async function getInstalledPackage(call: PeerCall & { readonly packageId:
  * peer (`call.peer`), and waits until the approval is committed.
  * Without a package ID the approval marks the chaincode unavailable for the org.
  */
-export async function approveForMyOrg(call: DefinitionCall & { readonly packageId?: string; readonly submit?: SubmitOptions }): Promise<CommitResult> {
+export async function approveForMyOrg(
+    call: DefinitionCall & { readonly packageId?: string; readonly submit?: SubmitOptions },
+): Promise<CommitResult> {
     const args = applyDefinition(new lifecycle.ApproveChaincodeDefinitionForMyOrgArgs(), toEncoded(call.definition));
     const source = new lifecycle.ChaincodeSource();
     if (call.packageId) {
@@ -127,11 +151,17 @@ export async function approveForMyOrg(call: DefinitionCall & { readonly packageI
     args.setSource(source);
     // Only the org's own peers may endorse its approval (it writes the org's implicit collection).
     const endorsingOrganizations = [asSigningIdentity(call.identity).mspId];
-    return transact({ ...call, peers: [call.peer], endorsingOrganizations }, "ApproveChaincodeDefinitionForMyOrg", args);
+    return transact(
+        { ...call, peers: [call.peer], endorsingOrganizations },
+        "ApproveChaincodeDefinitionForMyOrg",
+        args,
+    );
 }
 
 /** This org's approval for `sequence` (default: the latest one), or undefined when there is none. */
-export async function queryApproved(call: PeerCall & { readonly channel: string; readonly name: string; readonly sequence?: number }): Promise<ApprovedDefinition | undefined> {
+export async function queryApproved(
+    call: PeerCall & { readonly channel: string; readonly name: string; readonly sequence?: number },
+): Promise<ApprovedDefinition | undefined> {
     const args = new lifecycle.QueryApprovedChaincodeDefinitionArgs();
     args.setName(call.name);
     args.setSequence(call.sequence ?? 0);
@@ -139,14 +169,19 @@ export async function queryApproved(call: PeerCall & { readonly channel: string;
     if (!bytes) return undefined;
     const result = lifecycle.QueryApprovedChaincodeDefinitionResult.deserializeBinary(bytes);
     const source = result.getSource();
-    const packageId = source?.getTypeCase() === lifecycle.ChaincodeSource.TypeCase.LOCAL_PACKAGE ? source.getLocalPackage()?.getPackageId() : undefined;
+    const packageId =
+        source?.getTypeCase() === lifecycle.ChaincodeSource.TypeCase.LOCAL_PACKAGE
+            ? source.getLocalPackage()?.getPackageId()
+            : undefined;
     return { ...definitionFromMessage(call.name, result), packageId: packageId || undefined };
 }
 
 /** Which orgs have approved exactly this definition. */
 export async function checkCommitReadiness(call: DefinitionCall): Promise<ReadinessResult> {
     const args = applyDefinition(new lifecycle.CheckCommitReadinessArgs(), toEncoded(call.definition));
-    const result = lifecycle.CheckCommitReadinessResult.deserializeBinary(await query(call, call.channel, "CheckCommitReadiness", args));
+    const result = lifecycle.CheckCommitReadinessResult.deserializeBinary(
+        await query(call, call.channel, "CheckCommitReadiness", args),
+    );
     const approvals = sortedRecord(result.getApprovalsMap(), (approved) => approved);
     const mismatches = sortedRecord(result.getMismatchesMap(), (items) => items.getItemsList());
     return { approvals, mismatches };
@@ -160,14 +195,20 @@ export async function checkCommitReadiness(call: DefinitionCall): Promise<Readin
  * `peers` (one per org), for networks without discovery.
  */
 export async function commitDefinition(
-    call: Omit<DefinitionCall, "peer"> & { readonly peers: readonly Endpoint[]; readonly endorsingOrganizations?: readonly string[]; readonly submit?: SubmitOptions },
+    call: Omit<DefinitionCall, "peer"> & {
+        readonly peers: readonly Endpoint[];
+        readonly endorsingOrganizations?: readonly string[];
+        readonly submit?: SubmitOptions;
+    },
 ): Promise<CommitResult> {
     const args = applyDefinition(new lifecycle.CommitChaincodeDefinitionArgs(), toEncoded(call.definition));
     return transact(call, "CommitChaincodeDefinition", args);
 }
 
 /** The committed definition of `name`, or undefined when none is committed. */
-export async function queryCommitted(call: PeerCall & { readonly channel: string; readonly name: string }): Promise<CommittedDefinition | undefined> {
+export async function queryCommitted(
+    call: PeerCall & { readonly channel: string; readonly name: string },
+): Promise<CommittedDefinition | undefined> {
     const args = new lifecycle.QueryChaincodeDefinitionArgs();
     args.setName(call.name);
     const bytes = await orUndefinedWhenAbsent(query(call, call.channel, "QueryChaincodeDefinition", args));
@@ -179,7 +220,12 @@ export async function queryCommitted(call: PeerCall & { readonly channel: string
 
 /** Every committed definition on the channel, sorted by name. */
 export async function queryAllCommitted(call: PeerCall & { readonly channel: string }): Promise<EncodedDefinition[]> {
-    const bytes = await query(call, call.channel, "QueryChaincodeDefinitions", new lifecycle.QueryChaincodeDefinitionsArgs());
+    const bytes = await query(
+        call,
+        call.channel,
+        "QueryChaincodeDefinitions",
+        new lifecycle.QueryChaincodeDefinitionsArgs(),
+    );
     return lifecycle.QueryChaincodeDefinitionsResult.deserializeBinary(bytes)
         .getChaincodeDefinitionsList()
         .map((definition) => definitionFromMessage(definition.getName(), definition))
@@ -204,15 +250,27 @@ function toEncoded(definition: ChaincodeDefinition | EncodedDefinition): Encoded
  * channel: installed packages) are ProcessProposal to exactly this peer,
  * which the Gateway API cannot make.
  */
-async function query(call: PeerCall, channel: string, fn: string, args: { serializeBinary(): Uint8Array }): Promise<Uint8Array> {
+async function query(
+    call: PeerCall,
+    channel: string,
+    fn: string,
+    args: { serializeBinary(): Uint8Array },
+): Promise<Uint8Array> {
     const identity = asSigningIdentity(call.identity);
     if (channel !== "") {
         return withGateway({ ...call, identity }, (gateway) =>
-            gateway.getNetwork(channel).getContract(LIFECYCLE).evaluate(fn, { arguments: [args.serializeBinary()], endorsingOrganizations: [identity.mspId] }),
+            gateway
+                .getNetwork(channel)
+                .getContract(LIFECYCLE)
+                .evaluate(fn, { arguments: [args.serializeBinary()], endorsingOrganizations: [identity.mspId] }),
         );
     }
     return withConnections(call, async (connections) => {
-        const proposal = await buildSignedProposal(identity, { channel, chaincodeName: LIFECYCLE, args: [Buffer.from(fn), args.serializeBinary()] });
+        const proposal = await buildSignedProposal(identity, {
+            channel,
+            chaincodeName: LIFECYCLE,
+            args: [Buffer.from(fn), args.serializeBinary()],
+        });
         const response = await processProposal(connections, call.peer, proposal);
         return response.getResponse()?.getPayload_asU8() ?? new Uint8Array();
     });
@@ -227,21 +285,39 @@ async function query(call: PeerCall, channel: string, fn: string, args: { serial
  * broadcast to them: what the Gateway API cannot do.
  */
 async function transact(
-    call: CallOptions & { peers: readonly Endpoint[]; identity: IdentityInput; channel: string; submit?: SubmitOptions; endorsingOrganizations?: readonly string[] },
+    call: CallOptions & {
+        peers: readonly Endpoint[];
+        identity: IdentityInput;
+        channel: string;
+        submit?: SubmitOptions;
+        endorsingOrganizations?: readonly string[];
+    },
     fn: string,
     args: { serializeBinary(): Uint8Array },
 ): Promise<CommitResult> {
     const identity = asSigningIdentity(call.identity);
-    const direct = call.submit?.orderer !== undefined || (call.submit?.orderers?.length ?? 0) > 0 || call.submit?.waitVia === "deliver";
+    const direct =
+        call.submit?.orderer !== undefined ||
+        (call.submit?.orderers?.length ?? 0) > 0 ||
+        call.submit?.waitVia === "deliver";
     if (call.endorsingOrganizations?.length && !direct) {
         const peer = call.submit?.commitPeer ?? call.peers[0];
         const gatewayCall = { ...call, peer, identity, commitTimeoutSeconds: call.submit?.commitTimeoutSeconds };
-        const options = { arguments: [args.serializeBinary()], endorsingOrganizations: [...(call.endorsingOrganizations ?? [])] };
-        const { result: _returned, ...committed } = await withGateway(gatewayCall, (gateway) => submitAndCommit(gateway.getNetwork(call.channel).getContract(LIFECYCLE), fn, options, peer));
+        const options = {
+            arguments: [args.serializeBinary()],
+            endorsingOrganizations: [...(call.endorsingOrganizations ?? [])],
+        };
+        const { result: _returned, ...committed } = await withGateway(gatewayCall, (gateway) =>
+            submitAndCommit(gateway.getNetwork(call.channel).getContract(LIFECYCLE), fn, options, peer),
+        );
         return committed;
     }
     return withConnections(call, async (connections: Connections) => {
-        const proposal = await buildSignedProposal(identity, { channel: call.channel, chaincodeName: LIFECYCLE, args: [Buffer.from(fn), args.serializeBinary()] });
+        const proposal = await buildSignedProposal(identity, {
+            channel: call.channel,
+            chaincodeName: LIFECYCLE,
+            args: [Buffer.from(fn), args.serializeBinary()],
+        });
         const endorsed = await endorse(connections, call.peers, proposal);
         const envelope = await buildTransactionEnvelope(identity, endorsed);
         const commitPeer = call.submit?.commitPeer ?? call.peers[0];
@@ -250,19 +326,24 @@ async function transact(
 }
 
 /** The peer's ways of saying "there is no such thing": 404, or these messages from older code paths. */
-const ABSENT = /could not find chaincode with package id|could not fetch approved chaincode definition|namespace .* is not defined|chaincode install package .* not found/;
+const ABSENT =
+    /could not find chaincode with package id|could not fetch approved chaincode definition|namespace .* is not defined|chaincode install package .* not found/;
 
 async function orUndefinedWhenAbsent(pending: Promise<Uint8Array>): Promise<Uint8Array | undefined> {
     try {
         return await pending;
     } catch (error) {
-        if (error instanceof FabricCallError && (error.status === 404 || ABSENT.test(error.peerMessage))) return undefined;
+        if (error instanceof FabricCallError && (error.status === 404 || ABSENT.test(error.peerMessage)))
+            return undefined;
         throw error;
     }
 }
 
 /** A protobuf map as a plain object with sorted keys (deterministic output). */
-function sortedRecord<V, T>(map: { forEach(callback: (value: V, key: string) => void): void }, convert: (value: V) => T): Record<string, T> {
+function sortedRecord<V, T>(
+    map: { forEach(callback: (value: V, key: string) => void): void },
+    convert: (value: V) => T,
+): Record<string, T> {
     const entries: Array<[string, T]> = [];
     map.forEach((value, key) => {
         entries.push([key, convert(value)]);
@@ -271,6 +352,10 @@ function sortedRecord<V, T>(map: { forEach(callback: (value: V, key: string) => 
     return Object.fromEntries(entries);
 }
 
-function chaincodeRefs(refs: { getChaincodesList(): Array<{ getName(): string; getVersion(): string }> }): Array<{ name: string; version: string }> {
-    return refs.getChaincodesList().map((chaincode) => ({ name: chaincode.getName(), version: chaincode.getVersion() }));
+function chaincodeRefs(refs: {
+    getChaincodesList(): Array<{ getName(): string; getVersion(): string }>;
+}): Array<{ name: string; version: string }> {
+    return refs
+        .getChaincodesList()
+        .map((chaincode) => ({ name: chaincode.getName(), version: chaincode.getVersion() }));
 }

@@ -24,12 +24,19 @@ export function orderingServiceOf(config: common.Config): OrderingService {
     if (!consensusValue) throw new Error("the channel config has no Orderer/ConsensusType value");
     const consensusType = orderer.ConsensusType.deserializeBinary(consensusValue.getValue_asU8()).getType();
     const orderersValue = ordererGroup?.getValuesMap().get("Orderers");
-    const consenterCount = orderersValue ? common.Orderers.deserializeBinary(orderersValue.getValue_asU8()).getConsenterMappingList().length : 0;
+    const consenterCount = orderersValue
+        ? common.Orderers.deserializeBinary(orderersValue.getValue_asU8()).getConsenterMappingList().length
+        : 0;
     return { consensusType, consenterCount };
 }
 
 /** Asks `peer` for the channel's current config and reads its ordering service. */
-export async function readOrderingService(connections: Connections, peer: Endpoint, identity: SigningIdentity, channel: string): Promise<OrderingService> {
+export async function readOrderingService(
+    connections: Connections,
+    peer: Endpoint,
+    identity: SigningIdentity,
+    channel: string,
+): Promise<OrderingService> {
     const proposal = await buildSignedProposal(identity, {
         channel: "",
         chaincodeName: "cscc",

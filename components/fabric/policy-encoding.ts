@@ -5,7 +5,14 @@
  */
 import { common, msp, peer } from "@hyperledger/fabric-protos";
 import { InvalidSettingError } from "../validation/errors";
-import { parsePolicy, type PolicyGate, type PolicyPrincipal, type PolicyRole, POLICY_ROLES, PolicySyntaxError } from "./policy-parser";
+import {
+    parsePolicy,
+    type PolicyGate,
+    type PolicyPrincipal,
+    type PolicyRole,
+    POLICY_ROLES,
+    PolicySyntaxError,
+} from "./policy-parser";
 
 const ROLE_CODES: Record<PolicyRole, msp.MSPRole.MSPRoleTypeMap[keyof msp.MSPRole.MSPRoleTypeMap]> = {
     member: msp.MSPRole.MSPRoleType.MEMBER,
@@ -35,7 +42,9 @@ export function compileSignaturePolicy(text: string): common.SignaturePolicyEnve
  * order. Duplicates are kept, as Fabric keeps them.
  */
 function compileGate(gate: PolicyGate, identities: msp.MSPPrincipal[]): common.SignaturePolicy {
-    const compiled: common.SignaturePolicy[] = gate.rules.map((rule) => (rule.kind === "gate" ? compileGate(rule, identities) : new common.SignaturePolicy()));
+    const compiled: common.SignaturePolicy[] = gate.rules.map((rule) =>
+        rule.kind === "gate" ? compileGate(rule, identities) : new common.SignaturePolicy(),
+    );
     gate.rules.forEach((rule, index) => {
         if (rule.kind !== "principal") return;
         identities.push(rolePrincipal(rule));
@@ -81,7 +90,8 @@ export function compileApplicationPolicy(policy: string): peer.ApplicationPolicy
     const result = new peer.ApplicationPolicy();
     if (isChannelPolicyReference(policy)) {
         const problem = channelPolicyReferenceProblem(policy);
-        if (problem) throw new RangeError(`invalid channel policy reference ${JSON.stringify(policy)}: expected ${problem}`);
+        if (problem)
+            throw new RangeError(`invalid channel policy reference ${JSON.stringify(policy)}: expected ${problem}`);
         result.setChannelConfigPolicyReference(policy);
     } else {
         result.setSignaturePolicy(compileSignaturePolicy(policy));
@@ -99,7 +109,12 @@ export function encodeApplicationPolicy(policy: string): Uint8Array {
  * pointer at the offending character, is kept).
  */
 export function encodeEndorsementPolicy(policy: string, setting: string): Uint8Array {
-    if (typeof policy !== "string") throw new InvalidSettingError(setting, policy, "policy text such as OR('Org1MSP.member') or a channel policy path such as /Channel/Application/Endorsement");
+    if (typeof policy !== "string")
+        throw new InvalidSettingError(
+            setting,
+            policy,
+            "policy text such as OR('Org1MSP.member') or a channel policy path such as /Channel/Application/Endorsement",
+        );
     if (isChannelPolicyReference(policy)) {
         const problem = channelPolicyReferenceProblem(policy);
         if (problem) throw new InvalidSettingError(setting, policy, problem);
@@ -107,7 +122,8 @@ export function encodeEndorsementPolicy(policy: string, setting: string): Uint8A
     try {
         return encodeApplicationPolicy(policy);
     } catch (error) {
-        if (error instanceof PolicySyntaxError) throw new InvalidSettingError(setting, policy, `a valid policy: ${error.message}`);
+        if (error instanceof PolicySyntaxError)
+            throw new InvalidSettingError(setting, policy, `a valid policy: ${error.message}`);
         throw error;
     }
 }
@@ -116,7 +132,8 @@ export function encodeEndorsementPolicy(policy: string, setting: string): Uint8A
 export function formatApplicationPolicy(bytes: Uint8Array): string {
     if (bytes.length === 0) return DEFAULT_ENDORSEMENT_POLICY_REFERENCE;
     const policy = peer.ApplicationPolicy.deserializeBinary(bytes);
-    if (policy.getTypeCase() === peer.ApplicationPolicy.TypeCase.CHANNEL_CONFIG_POLICY_REFERENCE) return policy.getChannelConfigPolicyReference();
+    if (policy.getTypeCase() === peer.ApplicationPolicy.TypeCase.CHANNEL_CONFIG_POLICY_REFERENCE)
+        return policy.getChannelConfigPolicyReference();
     const envelope = policy.getSignaturePolicy();
     if (!envelope) return "(empty policy)";
     return formatSignaturePolicy(envelope);

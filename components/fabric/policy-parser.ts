@@ -36,15 +36,23 @@ export class PolicySyntaxError extends Error {
         readonly position: number,
         readonly reason: string,
     ) {
-        super(`${reason} at character ${position + 1} of policy ${JSON.stringify(policy)}\n${pointAt(policy, position)}`);
+        super(
+            `${reason} at character ${position + 1} of policy ${JSON.stringify(policy)}\n${pointAt(policy, position)}`,
+        );
         this.name = "PolicySyntaxError";
     }
 }
 
 const GATE_SPELLINGS: Record<string, "and" | "or" | "outof"> = {
-    AND: "and", And: "and", and: "and",
-    OR: "or", Or: "or", or: "or",
-    OUTOF: "outof", OutOf: "outof", outof: "outof",
+    AND: "and",
+    And: "and",
+    and: "and",
+    OR: "or",
+    Or: "or",
+    or: "or",
+    OUTOF: "outof",
+    OutOf: "outof",
+    outof: "outof",
 };
 
 export function parsePolicy(text: string): PolicyGate {
@@ -53,11 +61,20 @@ export function parsePolicy(text: string): PolicyGate {
     parser.skipWhitespace();
     if (parser.atEnd()) throw new PolicySyntaxError(text, 0, "the policy is empty; expected e.g. OR('Org1MSP.member')");
     if (parser.peek() === "'" || parser.peek() === '"') {
-        throw new PolicySyntaxError(text, parser.offset, "a policy must start with a gate (AND, OR or OutOf), e.g. OR('Org1MSP.member'), not a bare principal");
+        throw new PolicySyntaxError(
+            text,
+            parser.offset,
+            "a policy must start with a gate (AND, OR or OutOf), e.g. OR('Org1MSP.member'), not a bare principal",
+        );
     }
     const gate = parser.gate();
     parser.skipWhitespace();
-    if (!parser.atEnd()) throw new PolicySyntaxError(text, parser.offset, `unexpected ${describeChar(parser.peek())} after the end of the policy`);
+    if (!parser.atEnd())
+        throw new PolicySyntaxError(
+            text,
+            parser.offset,
+            `unexpected ${describeChar(parser.peek())} after the end of the policy`,
+        );
     return gate;
 }
 
@@ -84,18 +101,27 @@ class Parser {
 
     expect(char: string, what: string): void {
         this.skipWhitespace();
-        if (this.peek() !== char) this.fail(`expected ${what} but found ${this.atEnd() ? "the end of the policy" : describeChar(this.peek())}`);
+        if (this.peek() !== char)
+            this.fail(
+                `expected ${what} but found ${this.atEnd() ? "the end of the policy" : describeChar(this.peek())}`,
+            );
         this.offset++;
     }
 
     gate(): PolicyGate {
         const start = this.offset;
         const name = this.word();
-        if (name === "") this.fail(`expected a gate (AND, OR or OutOf) or a quoted principal but found ${this.atEnd() ? "the end of the policy" : describeChar(this.peek())}`);
+        if (name === "")
+            this.fail(
+                `expected a gate (AND, OR or OutOf) or a quoted principal but found ${this.atEnd() ? "the end of the policy" : describeChar(this.peek())}`,
+            );
         const kind = GATE_SPELLINGS[name];
         if (!kind) {
             const hint = this.peek() === "." ? "; principals must be quoted, e.g. 'Org1MSP.member'" : "";
-            this.fail(`unknown gate '${name}'; expected AND, OR or OutOf (all upper case, all lower case or capitalised)${hint}`, start);
+            this.fail(
+                `unknown gate '${name}'; expected AND, OR or OutOf (all upper case, all lower case or capitalised)${hint}`,
+                start,
+            );
         }
         this.expect("(", `'(' after ${name}`);
         let threshold: number | undefined;
@@ -116,14 +142,19 @@ class Parser {
                 this.offset++;
                 break;
             } else {
-                this.fail(`expected ',' or ')' in ${name}(...) but found ${this.atEnd() ? "the end of the policy" : describeChar(this.peek())}`);
+                this.fail(
+                    `expected ',' or ')' in ${name}(...) but found ${this.atEnd() ? "the end of the policy" : describeChar(this.peek())}`,
+                );
             }
         }
         if (kind === "and") threshold = rules.length;
         if (kind === "or") threshold = 1;
         if (threshold === undefined) throw new Error("unreachable: OutOf without threshold");
         if (threshold < 1 || threshold > rules.length) {
-            this.fail(`OutOf threshold ${threshold} must be between 1 and the number of sub-policies (${rules.length})`, thresholdPosition);
+            this.fail(
+                `OutOf threshold ${threshold} must be between 1 and the number of sub-policies (${rules.length})`,
+                thresholdPosition,
+            );
         }
         return { kind: "gate", threshold, rules, position: start };
     }
@@ -133,7 +164,9 @@ class Parser {
         const char = this.peek();
         if (char === "'" || char === '"') return this.principal();
         if (char !== undefined && /[A-Za-z]/.test(char)) return this.gate();
-        return this.fail(`expected a quoted principal such as 'Org1MSP.member' or a gate but found ${this.atEnd() ? "the end of the policy" : describeChar(char)}`);
+        return this.fail(
+            `expected a quoted principal such as 'Org1MSP.member' or a gate but found ${this.atEnd() ? "the end of the policy" : describeChar(char)}`,
+        );
     }
 
     principal(): PolicyPrincipal {
@@ -142,7 +175,9 @@ class Parser {
         const contentStart = this.offset;
         while (!this.atEnd() && this.peek() !== quote) {
             if (!MSP_ID_CHARACTER.test(this.peek())) {
-                this.fail(`${describeChar(this.peek())} is not allowed in a principal; MSP IDs and roles use letters, digits, '.' and '-'`);
+                this.fail(
+                    `${describeChar(this.peek())} is not allowed in a principal; MSP IDs and roles use letters, digits, '.' and '-'`,
+                );
             }
             this.offset++;
         }
@@ -151,11 +186,17 @@ class Parser {
         this.offset++;
         const lastDot = content.lastIndexOf(".");
         if (lastDot <= 0) {
-            this.fail(`principal '${content}' needs the form 'MSPID.role' with role ${POLICY_ROLES.join(", ")}`, contentStart);
+            this.fail(
+                `principal '${content}' needs the form 'MSPID.role' with role ${POLICY_ROLES.join(", ")}`,
+                contentStart,
+            );
         }
         const role = content.slice(lastDot + 1);
         if (!(POLICY_ROLES as readonly string[]).includes(role)) {
-            this.fail(`unknown role '${role}' in principal '${content}'; expected one of ${POLICY_ROLES.join(", ")} (lower case)`, contentStart + lastDot + 1);
+            this.fail(
+                `unknown role '${role}' in principal '${content}'; expected one of ${POLICY_ROLES.join(", ")} (lower case)`,
+                contentStart + lastDot + 1,
+            );
         }
         return { kind: "principal", mspId: content.slice(0, lastDot), role: role as PolicyRole, position: start };
     }
@@ -171,7 +212,10 @@ class Parser {
         while (!this.atEnd() && /[0-9]/.test(this.peek())) this.offset++;
         const digits = this.text.slice(start, this.offset);
         if (digits === "" || /[.eE]/.test(this.peek() ?? "")) {
-            this.fail("expected a whole number as the OutOf threshold, e.g. OutOf(2, 'A.member', 'B.member', 'C.member')", start);
+            this.fail(
+                "expected a whole number as the OutOf threshold, e.g. OutOf(2, 'A.member', 'B.member', 'C.member')",
+                start,
+            );
         }
         return Number(digits);
     }

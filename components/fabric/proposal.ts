@@ -100,7 +100,14 @@ export async function buildSignedProposal(identity: SigningIdentity, spec: Propo
     signedProposal.setProposalBytes(proposalBytes);
     signedProposal.setSignature(await identity.sign(proposalBytes));
 
-    return { txId: context.txId, channel: spec.channel, header, signatureHeaderBytes, payloadForTransaction, signedProposal };
+    return {
+        txId: context.txId,
+        channel: spec.channel,
+        header,
+        signatureHeaderBytes,
+        payloadForTransaction,
+        signedProposal,
+    };
 }
 
 function nowTimestamp(): Timestamp {

@@ -25,7 +25,10 @@ export function fabricSigner(privateKey: KeyObject): (message: Uint8Array) => Pr
     }
     const sign = signers.newPrivateKeySigner(privateKey);
     // ECDSA signs a digest, Ed25519 the message (the Gateway client's signers expect just that).
-    const digestOf = privateKey.asymmetricKeyType === "ed25519" ? (message: Uint8Array) => message : (message: Uint8Array) => sha256(message);
+    const digestOf =
+        privateKey.asymmetricKeyType === "ed25519"
+            ? (message: Uint8Array) => message
+            : (message: Uint8Array) => sha256(message);
     return async (message) => Buffer.from(await sign(digestOf(message)));
 }
 

@@ -45,37 +45,68 @@ export async function submitAndWait(
 ): Promise<CommitResult> {
     const commitTimeout = options.commitTimeoutSeconds ?? DEFAULT_COMMIT_TIMEOUT_SECONDS;
     // Read before submitting: the transaction lands in this block or a later one.
-    const watchFrom = options.waitVia === "deliver" ? await readLedgerHeight(connections, commitPeer, identity, channel) : undefined;
+    const watchFrom =
+        options.waitVia === "deliver" ? await readLedgerHeight(connections, commitPeer, identity, channel) : undefined;
     const orderers = options.orderers?.length ? options.orderers : options.orderer ? [options.orderer] : [];
-    const result = await onGateway(connections, commitPeer, identity, commitTimeout, async (gateway): Promise<CommitResult> => {
-        let commit: Commit;
-        if (orderers.length > 0) {
-            const readService = () => readOrderingService(connections, commitPeer, identity, channel);
-            await broadcastToOrderingService(connections, orderers, readService, envelope, txId);
-            commit = gateway.newCommit(commitStatusRequest(identity, channel, txId));
-        } else {
-            commit = await gateway.newTransaction(preparedTransaction(txId, envelope)).submit();
-        }
-        if (watchFrom !== undefined) return findInBlocks(gateway.getNetwork(channel), txId, watchFrom, commitPeer, commitTimeout);
-        const status = await commit.getStatus();
-        return { txId, blockNumber: Number(status.blockNumber), validationCode: status.code, endpoint: describeEndpoint(commitPeer) };
-    });
+    const result = await onGateway(
+        connections,
+        commitPeer,
+        identity,
+        commitTimeout,
+        async (gateway): Promise<CommitResult> => {
+            let commit: Commit;
+            if (orderers.length > 0) {
+                const readService = () => readOrderingService(connections, commitPeer, identity, channel);
+                await broadcastToOrderingService(connections, orderers, readService, envelope, txId);
+                commit = gateway.newCommit(commitStatusRequest(identity, channel, txId));
+            } else {
+                commit = await gateway.newTransaction(preparedTransaction(txId, envelope)).submit();
+            }
+            if (watchFrom !== undefined)
+                return findInBlocks(gateway.getNetwork(channel), txId, watchFrom, commitPeer, commitTimeout);
+            const status = await commit.getStatus();
+            return {
+                txId,
+                blockNumber: Number(status.blockNumber),
+                validationCode: status.code,
+                endpoint: describeEndpoint(commitPeer),
+            };
+        },
+    );
     return requireValid(result);
 }
 
 const DELIVER_FILTERED = "/protos.Deliver/DeliverFiltered";
 
 /** Reads the peer's filtered blocks from `startBlock` (the Gateway client's block events) until the transaction's. */
-async function findInBlocks(network: Network, txId: string, startBlock: number, peer: Endpoint, timeoutSeconds: number): Promise<CommitResult> {
+async function findInBlocks(
+    network: Network,
+    txId: string,
+    startBlock: number,
+    peer: Endpoint,
+    timeoutSeconds: number,
+): Promise<CommitResult> {
     const where = describeEndpoint(peer);
     let blocks: CloseableAsyncIterable<fabricPeer.FilteredBlock> | undefined;
     try {
         blocks = await network.getFilteredBlockEvents({ startBlock: BigInt(startBlock) });
         for await (const block of blocks) {
             const transaction = block.getFilteredTransactionsList().find((candidate) => candidate.getTxid() === txId);
-            if (transaction) return { txId, blockNumber: block.getNumber(), validationCode: transaction.getTxValidationCode(), endpoint: where };
+            if (transaction)
+                return {
+                    txId,
+                    blockNumber: block.getNumber(),
+                    validationCode: transaction.getTxValidationCode(),
+                    endpoint: where,
+                };
         }
-        throw new FabricCallError(`peer ${where} closed the DeliverFiltered stream before transaction ${txId}`, where, undefined, "stream closed", { txId });
+        throw new FabricCallError(
+            `peer ${where} closed the DeliverFiltered stream before transaction ${txId}`,
+            where,
+            undefined,
+            "stream closed",
+            { txId },
+        );
     } catch (error) {
         throw deliverError(error, peer, timeoutSeconds, txId);
     } finally {
@@ -90,10 +121,25 @@ function deliverError(error: unknown, peer: Endpoint, timeoutSeconds: number, tx
     if (status) {
         const code = Number(status[1]);
         const name = Object.entries(common.Status).find(([, value]) => value === code)?.[0] ?? "UNKNOWN";
-        const hint = code === common.Status.BAD_REQUEST && peer.clientCertPem ? " (with mutual TLS the request must carry the client certificate's hash)" : "";
-        return new FabricCallError(`peer ${where} ended the DeliverFiltered stream with status ${code} ${name}${hint}`, where, code, `status ${code} ${name}`, { txId, cause: error });
+        const hint =
+            code === common.Status.BAD_REQUEST && peer.clientCertPem
+                ? " (with mutual TLS the request must carry the client certificate's hash)"
+                : "";
+        return new FabricCallError(
+            `peer ${where} ended the DeliverFiltered stream with status ${code} ${name}${hint}`,
+            where,
+            code,
+            `status ${code} ${name}`,
+            { txId, cause: error },
+        );
     }
-    return toFabricError((error instanceof GatewayError ? error.cause : error) as Error, peer, DELIVER_FILTERED, timeoutSeconds, txId);
+    return toFabricError(
+        (error instanceof GatewayError ? error.cause : error) as Error,
+        peer,
+        DELIVER_FILTERED,
+        timeoutSeconds,
+        txId,
+    );
 }
 
 /** The envelope (already signed) as the Gateway client takes a prepared transaction. */

@@ -6,7 +6,10 @@ import { common, peer } from "@hyperledger/fabric-protos";
 import type { EndorsedProposal } from "./endorse";
 import type { SigningIdentity } from "./identity";
 
-export function buildTransactionEnvelope(identity: SigningIdentity, endorsed: EndorsedProposal): Promise<common.Envelope> {
+export function buildTransactionEnvelope(
+    identity: SigningIdentity,
+    endorsed: EndorsedProposal,
+): Promise<common.Envelope> {
     const endorsedAction = new peer.ChaincodeEndorsedAction();
     endorsedAction.setProposalResponsePayload(endorsed.responsePayload);
     endorsedAction.setEndorsementsList(endorsed.endorsements);

@@ -4,7 +4,13 @@ import { createHash } from "node:crypto";
 import { deploymentSpec } from "./deployment-spec";
 import { chaincodeEnvironment, managedEnvironmentNames } from "./environment";
 import { type KeepOption, keepOptions } from "./keep";
-import { describePeerAccess, type PeerAccess, peerAccessPolicySpec, type PeerAccessSettings, checkPeerAccess } from "./peer-access";
+import {
+    describePeerAccess,
+    type PeerAccess,
+    peerAccessPolicySpec,
+    type PeerAccessSettings,
+    checkPeerAccess,
+} from "./peer-access";
 import { ownedNamespaceLabels } from "./pod-security";
 import { InvalidSettingError } from "../validation/errors";
 import {
@@ -144,16 +150,24 @@ export class ChaincodeService extends pulumi.ComponentResource {
         };
         const running = args.running ?? false;
 
-        const namespace = args.createNamespace ?? true
-            ? new k8s.core.v1.Namespace(`${name}-ns`, { metadata: { name: s.namespace, labels: ownedNamespaceLabels(s.commonLabels) } }, child)
-                  .metadata.name
-            : pulumi.output(s.namespace);
+        const namespace =
+            (args.createNamespace ?? true)
+                ? new k8s.core.v1.Namespace(
+                      `${name}-ns`,
+                      { metadata: { name: s.namespace, labels: ownedNamespaceLabels(s.commonLabels) } },
+                      child,
+                  ).metadata.name
+                : pulumi.output(s.namespace);
 
         const selector = {
             "app.kubernetes.io/name": args.chaincodeName,
             "app.kubernetes.io/instance": s.serviceName,
         };
-        const labels = { ...s.commonLabels, ...selector, ...(args.releaseKey ? { [RELEASE_LABEL]: args.releaseKey } : {}) };
+        const labels = {
+            ...s.commonLabels,
+            ...selector,
+            ...(args.releaseKey ? { [RELEASE_LABEL]: args.releaseKey } : {}),
+        };
 
         let tlsSecret: k8s.core.v1.Secret | undefined;
         if (args.tls) {
@@ -167,13 +181,23 @@ export class ChaincodeService extends pulumi.ComponentResource {
             // a new Secret beside the old one, the Deployment rolls onto it, and the old one goes last.
             const secretName = pulumi
                 .all([args.tls.certPem, args.tls.clientCaPem ?? ""])
-                .apply(([certPem, clientCaPem]) => `${s.serviceName}-tls-${sha256Hex(`${certPem}\n${clientCaPem}`).slice(0, 10)}`);
-            const secretProps = { metadata: { name: secretName, namespace, labels }, type: "kubernetes.io/tls", stringData };
+                .apply(
+                    ([certPem, clientCaPem]) =>
+                        `${s.serviceName}-tls-${sha256Hex(`${certPem}\n${clientCaPem}`).slice(0, 10)}`,
+                );
+            const secretProps = {
+                metadata: { name: secretName, namespace, labels },
+                type: "kubernetes.io/tls",
+                stringData,
+            };
             tlsSecret = new k8s.core.v1.Secret(`${name}-tls`, secretProps, childOptions(secretProps, ["data"]));
         }
 
         // The server's own identity, with no API token: it never talks to the API server.
-        const accountProps: k8s.core.v1.ServiceAccountArgs = { metadata: { name: s.serviceName, namespace, labels }, automountServiceAccountToken: false };
+        const accountProps: k8s.core.v1.ServiceAccountArgs = {
+            metadata: { name: s.serviceName, namespace, labels },
+            automountServiceAccountToken: false,
+        };
         const account = new k8s.core.v1.ServiceAccount(`${name}-account`, accountProps, childOptions(accountProps));
 
         const env = pulumi.output(args.packageId).apply((packageId) =>
@@ -189,7 +213,9 @@ export class ChaincodeService extends pulumi.ComponentResource {
         const podAnnotations = args.tls
             ? pulumi.output(args.tls.certPem).apply((pem) => ({ [TLS_CERT_HASH_ANNOTATION]: sha256Hex(pem) }))
             : {};
-        const image = pulumi.output(args.image).apply((reference) => imageWithDigest(checkImageReference("image", reference), s.imageDigest));
+        const image = pulumi
+            .output(args.image)
+            .apply((reference) => imageWithDigest(checkImageReference("image", reference), s.imageDigest));
 
         const deploymentProps = deploymentSpec({
             name: s.serviceName,
@@ -208,7 +234,11 @@ export class ChaincodeService extends pulumi.ComponentResource {
             podAnnotations,
             tls: tlsSecret && { secretName: tlsSecret.metadata.name, withClientCa: !!args.tls?.clientCaPem },
         });
-        const deployment = new k8s.apps.v1.Deployment(`${name}-deployment`, deploymentProps, childOptions(deploymentProps, [], running ? HELD_POD_FIELDS : []));
+        const deployment = new k8s.apps.v1.Deployment(
+            `${name}-deployment`,
+            deploymentProps,
+            childOptions(deploymentProps, [], running ? HELD_POD_FIELDS : []),
+        );
 
         if (s.replicas > 1) {
             // A node drain or cluster upgrade takes one replica at a time.
@@ -239,7 +269,9 @@ export class ChaincodeService extends pulumi.ComponentResource {
                 spec: peerAccessPolicySpec(s.peerAccess, selector, s.port),
             };
             // On a running server, who is admitted changes only when the user changes it.
-            const held = running ? ["spec.policyTypes", "spec.egress", ...(s.peerAccess.defaulted ? ["spec.ingress"] : [])] : [];
+            const held = running
+                ? ["spec.policyTypes", "spec.egress", ...(s.peerAccess.defaulted ? ["spec.ingress"] : [])]
+                : [];
             new k8s.networking.v1.NetworkPolicy(`${name}-peers`, policyProps, childOptions(policyProps, [], held));
         }
 
@@ -248,7 +280,10 @@ export class ChaincodeService extends pulumi.ComponentResource {
         this.deploymentName = deployment.metadata.name;
         this.serviceFqdn = pulumi.interpolate`${service.metadata.name}.${namespace}.svc.cluster.local`;
         this.loadBalancerAddress = internalLoadBalancer
-            ? service.status.apply((status) => status?.loadBalancer?.ingress?.[0]?.ip ?? status?.loadBalancer?.ingress?.[0]?.hostname ?? "")
+            ? service.status.apply(
+                  (status) =>
+                      status?.loadBalancer?.ingress?.[0]?.ip ?? status?.loadBalancer?.ingress?.[0]?.hostname ?? "",
+              )
             : undefined;
         this.port = s.port;
         this.registerOutputs({
@@ -285,7 +320,9 @@ function serviceAnnotations(s: ServiceSettings, externalHost: string | undefined
     // Without skipAwait the up waits for the load balancer's address.
     return {
         "service.beta.kubernetes.io/azure-load-balancer-internal": "true",
-        ...(s.loadBalancerSubnet ? { "service.beta.kubernetes.io/azure-load-balancer-internal-subnet": s.loadBalancerSubnet } : {}),
+        ...(s.loadBalancerSubnet
+            ? { "service.beta.kubernetes.io/azure-load-balancer-internal-subnet": s.loadBalancerSubnet }
+            : {}),
         ...(externalHost ? { "external-dns.alpha.kubernetes.io/hostname": externalHost } : {}),
     };
 }
@@ -343,7 +380,11 @@ export function checkServiceArgs(args: ChaincodeServiceArgs): ServiceSettings {
         }
         // A server registering under another ID than the package's makes the peer wait 300 s, then fail.
         if (managed.includes(key)) {
-            throw new InvalidSettingError("env", key, `a variable the Deployment does not set itself; it sets ${managed.join(", ")} from the package ID, port and TLS settings`);
+            throw new InvalidSettingError(
+                "env",
+                key,
+                `a variable the Deployment does not set itself; it sets ${managed.join(", ")} from the package ID, port and TLS settings`,
+            );
         }
     }
     (args.imagePullSecrets ?? []).forEach((secret, i) => {
@@ -351,15 +392,36 @@ export function checkServiceArgs(args: ChaincodeServiceArgs): ServiceSettings {
     });
     const peerAccess = checkPeerAccess(args.peerAccess ?? {}, namespace);
     const serviceType = args.serviceType ?? "ClusterIP";
-    if (!SERVICE_TYPES.includes(serviceType)) throw new InvalidSettingError("serviceType", serviceType, `one of ${SERVICE_TYPES.join(", ")}`);
+    if (!SERVICE_TYPES.includes(serviceType))
+        throw new InvalidSettingError("serviceType", serviceType, `one of ${SERVICE_TYPES.join(", ")}`);
     const loadBalancerSubnet = args.loadBalancerSubnet;
     if (loadBalancerSubnet !== undefined) {
         if (serviceType !== "InternalLoadBalancer") {
-            throw new InvalidSettingError("loadBalancerSubnet", loadBalancerSubnet, "to be set only with serviceType: InternalLoadBalancer");
+            throw new InvalidSettingError(
+                "loadBalancerSubnet",
+                loadBalancerSubnet,
+                "to be set only with serviceType: InternalLoadBalancer",
+            );
         }
         if (!/^[A-Za-z0-9]([A-Za-z0-9_.-]{0,78}[A-Za-z0-9_])?$/.test(loadBalancerSubnet)) {
-            throw new InvalidSettingError("loadBalancerSubnet", loadBalancerSubnet, "an Azure subnet name of the cluster's VNet (1-80 letters, digits, '_', '.', '-')");
+            throw new InvalidSettingError(
+                "loadBalancerSubnet",
+                loadBalancerSubnet,
+                "an Azure subnet name of the cluster's VNet (1-80 letters, digits, '_', '.', '-')",
+            );
         }
     }
-    return { namespace, serviceName, imageDigest, replicas, port, runAsUser, resources, commonLabels, peerAccess, serviceType, loadBalancerSubnet };
+    return {
+        namespace,
+        serviceName,
+        imageDigest,
+        replicas,
+        port,
+        runAsUser,
+        resources,
+        commonLabels,
+        peerAccess,
+        serviceType,
+        loadBalancerSubnet,
+    };
 }

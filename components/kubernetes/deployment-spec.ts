@@ -76,8 +76,18 @@ export function deploymentSpec(inputs: DeploymentSpecInputs): k8s.apps.v1.Deploy
                             // later: it keeps serving meanwhile, then SIGTERM lets calls in flight finish.
                             lifecycle: { preStop: { sleep: { seconds: ENDPOINT_SETTLE_SECONDS } } },
                             // Probed every second: a rollout waits for Ready, and a TCP connect costs the server nothing.
-                            readinessProbe: { tcpSocket: { port: inputs.port }, initialDelaySeconds: 1, periodSeconds: 1, failureThreshold: 3 },
-                            livenessProbe: { tcpSocket: { port: inputs.port }, initialDelaySeconds: 10, periodSeconds: 10, failureThreshold: 6 },
+                            readinessProbe: {
+                                tcpSocket: { port: inputs.port },
+                                initialDelaySeconds: 1,
+                                periodSeconds: 1,
+                                failureThreshold: 3,
+                            },
+                            livenessProbe: {
+                                tcpSocket: { port: inputs.port },
+                                initialDelaySeconds: 10,
+                                periodSeconds: 10,
+                                failureThreshold: 6,
+                            },
                             resources: {
                                 requests: { cpu: resources.cpuRequest, memory: resources.memoryRequest },
                                 limits: { cpu: resources.cpuLimit, memory: resources.memoryLimit },
@@ -88,13 +98,25 @@ export function deploymentSpec(inputs: DeploymentSpecInputs): k8s.apps.v1.Deploy
                                 readOnlyRootFilesystem: true,
                                 capabilities: { drop: ["ALL"] },
                             },
-                            volumeMounts: [{ name: "tmp", mountPath: "/tmp" }, ...(inputs.tls ? [{ name: "tls", mountPath: TLS_MOUNT_PATH, readOnly: true }] : [])],
+                            volumeMounts: [
+                                { name: "tmp", mountPath: "/tmp" },
+                                ...(inputs.tls ? [{ name: "tls", mountPath: TLS_MOUNT_PATH, readOnly: true }] : []),
+                            ],
                         },
                     ],
                     volumes: [
                         { name: "tmp", emptyDir: { medium: "Memory", sizeLimit: "64Mi" } },
                         ...(inputs.tls
-                            ? [{ name: "tls", secret: { secretName: inputs.tls.secretName, defaultMode: 0o440, items: tlsItems(inputs.tls.withClientCa) } }]
+                            ? [
+                                  {
+                                      name: "tls",
+                                      secret: {
+                                          secretName: inputs.tls.secretName,
+                                          defaultMode: 0o440,
+                                          items: tlsItems(inputs.tls.withClientCa),
+                                      },
+                                  },
+                              ]
                             : []),
                     ],
                 },

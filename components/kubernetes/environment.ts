@@ -69,5 +69,7 @@ export function chaincodeEnvironment(input: ChaincodeEnvironmentInput): EnvVar[]
 
 /** The variables chaincodeEnvironment sets itself (with TLS and client auth on, the most it sets). */
 export function managedEnvironmentNames(): string[] {
-    return chaincodeEnvironment({ packageId: "x", port: 1, tls: true, clientAuth: true }).map((variable) => variable.name);
+    return chaincodeEnvironment({ packageId: "x", port: 1, tls: true, clientAuth: true }).map(
+        (variable) => variable.name,
+    );
 }

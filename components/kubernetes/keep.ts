@@ -11,7 +11,11 @@ export interface KeepOption {
  * favour of the state's, and so are `derived` ones the provider computes from
  * them (a Secret's `data` from `stringData`).
  */
-export function keepOptions(props: object, opts: pulumi.CustomResourceOptions & KeepOption, derived: readonly string[] = []): pulumi.CustomResourceOptions {
+export function keepOptions(
+    props: object,
+    opts: pulumi.CustomResourceOptions & KeepOption,
+    derived: readonly string[] = [],
+): pulumi.CustomResourceOptions {
     const { keep, ...rest } = opts;
     return keep ? { ...rest, ignoreChanges: [...Object.keys(props), ...derived] } : rest;
 }

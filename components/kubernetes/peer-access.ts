@@ -35,14 +35,22 @@ const NAMESPACE_NAME_LABEL = "kubernetes.io/metadata.name";
 /** Checks the access settings of a server in `namespace`; undefined when the NetworkPolicy is off. */
 export function checkPeerAccess(access: PeerAccess, namespace: string): PeerAccessSettings | undefined {
     if (!(access.enabled ?? true)) return undefined;
-    const namespaceLabels = access.peerNamespaceSelector === undefined ? undefined : parseLabelSelector("peerAccess.peerNamespaceSelector", access.peerNamespaceSelector);
-    const named = (access.peerNamespaces ?? []).map((name, i) => checkDnsLabel(`peerAccess.peerNamespaces[${i}]`, name));
+    const namespaceLabels =
+        access.peerNamespaceSelector === undefined
+            ? undefined
+            : parseLabelSelector("peerAccess.peerNamespaceSelector", access.peerNamespaceSelector);
+    const named = (access.peerNamespaces ?? []).map((name, i) =>
+        checkDnsLabel(`peerAccess.peerNamespaces[${i}]`, name),
+    );
     return {
         pods: parseLabelSelector("peerAccess.peerPodSelector", access.peerPodSelector ?? DEFAULT_PEER_POD_SELECTOR),
         namespaceLabels,
         namespaceNames: [...new Set([namespace, ...named])].sort(),
         cidrs: (access.peerCidrs ?? []).map((cidr) => checkCidr("peerAccess.peerCidrs", cidr)),
-        defaulted: access.peerPodSelector === undefined && access.peerNamespaceSelector === undefined && access.peerCidrs === undefined,
+        defaulted:
+            access.peerPodSelector === undefined &&
+            access.peerNamespaceSelector === undefined &&
+            access.peerCidrs === undefined,
     };
 }
 
@@ -63,7 +71,11 @@ export function peerNamespacesOf(endpoints: readonly string[]): string[] {
  * to the server's port, and no egress at all: a chaincode server only
  * answers the peer, it dials nothing.
  */
-export function peerAccessPolicySpec(access: PeerAccessSettings, serverPods: Record<string, string>, port: number): k8s.types.input.networking.v1.NetworkPolicySpec {
+export function peerAccessPolicySpec(
+    access: PeerAccessSettings,
+    serverPods: Record<string, string>,
+    port: number,
+): k8s.types.input.networking.v1.NetworkPolicySpec {
     const namespaceSelector = access.namespaceLabels
         ? { matchLabels: access.namespaceLabels }
         : { matchExpressions: [{ key: NAMESPACE_NAME_LABEL, operator: "In", values: access.namespaceNames }] };
@@ -72,7 +84,10 @@ export function peerAccessPolicySpec(access: PeerAccessSettings, serverPods: Rec
         policyTypes: ["Ingress", "Egress"],
         ingress: [
             {
-                from: [{ podSelector: { matchLabels: access.pods }, namespaceSelector }, ...access.cidrs.map((cidr) => ({ ipBlock: { cidr } }))],
+                from: [
+                    { podSelector: { matchLabels: access.pods }, namespaceSelector },
+                    ...access.cidrs.map((cidr) => ({ ipBlock: { cidr } })),
+                ],
                 ports: [{ protocol: "TCP", port }],
             },
         ],
@@ -83,9 +98,15 @@ export function peerAccessPolicySpec(access: PeerAccessSettings, serverPods: Rec
 /** What the NetworkPolicy admits, in words, for the preview. */
 export function describePeerAccess(access: PeerAccessSettings): string {
     const namespaces = access.namespaceLabels
-        ? `namespaces labelled ${Object.entries(access.namespaceLabels).map(([k, v]) => `${k}=${v}`).join(",") || "(any)"}`
+        ? `namespaces labelled ${
+              Object.entries(access.namespaceLabels)
+                  .map(([k, v]) => `${k}=${v}`)
+                  .join(",") || "(any)"
+          }`
         : `namespace${access.namespaceNames.length > 1 ? "s" : ""} ${access.namespaceNames.join(", ")}`;
-    const pods = Object.entries(access.pods).map(([k, v]) => `${k}=${v}`).join(",");
+    const pods = Object.entries(access.pods)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(",");
     const cidrs = access.cidrs.length ? ` and from ${access.cidrs.join(", ")}` : "";
     return `admits pods labelled ${pods} in ${namespaces}${cidrs}; no egress`;
 }

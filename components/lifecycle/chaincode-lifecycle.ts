@@ -1,11 +1,26 @@
 import * as pulumi from "@pulumi/pulumi";
 import { encodeEndorsementPolicy, type HsmSettingNames } from "../fabric";
 import { lifecycleResourceArgs } from "./fabric-resource-args";
-import { ChaincodeApproval, ChaincodeDefinition, ChaincodeInstall, type CollectionArgs, type HsmKeyArgs, type OrdererArgs, type PeerArgs } from "./providers";
+import {
+    ChaincodeApproval,
+    ChaincodeDefinition,
+    ChaincodeInstall,
+    type CollectionArgs,
+    type HsmKeyArgs,
+    type OrdererArgs,
+    type PeerArgs,
+} from "./providers";
 import { ADMIN_HSM_INPUTS } from "./providers/shared";
 import { adminKeyChecks } from "../validation/admin-key";
 import { DescribedValue, InvalidSettingError } from "../validation/errors";
-import { checkChannelName, checkOneOrdererSetting, checkSeconds, checkHost, checkHostPort, checkMspId } from "../validation/fabric";
+import {
+    checkChannelName,
+    checkOneOrdererSetting,
+    checkSeconds,
+    checkHost,
+    checkHostPort,
+    checkMspId,
+} from "../validation/fabric";
 import { checkCertificateBundlePem, checkKeyMatchesCertificate, checkPrivateKeyPem } from "../validation/pem";
 import { checkIntegerInRange } from "../validation/kubernetes";
 import { checkArgs } from "../validation/resource-error";
@@ -180,19 +195,34 @@ export class ChaincodeLifecycle extends pulumi.ComponentResource {
             plannedSequence: planned.apply((plan) => plan?.sequence) as pulumi.Output<number>,
             plannedChange: planned.apply((plan) => plan?.change) as pulumi.Output<string>,
         });
-        this.installs = declared.installs.flat().map((install) => new ChaincodeInstall(install.name, install.args, { parent: this }));
+        this.installs = declared.installs
+            .flat()
+            .map((install) => new ChaincodeInstall(install.name, install.args, { parent: this }));
         this.installedPackageId = this.installs[0].packageId;
 
         // Every approval waits for every install, so the orgs' approvals go out together (one block, not one each).
         const installs = this.installs;
-        const approvalDependencies = Promise.resolve(args.approvalsWaitFor ?? []).then((waitFor) => [...installs, ...waitFor]);
+        const approvalDependencies = Promise.resolve(args.approvalsWaitFor ?? []).then((waitFor) => [
+            ...installs,
+            ...waitFor,
+        ]);
         this.approvals = declared.approvals.map(
-            (approval) => new ChaincodeApproval(approval.name, { ...approval.args, packageId: this.installedPackageId }, { parent: this, dependsOn: approvalDependencies }),
+            (approval) =>
+                new ChaincodeApproval(
+                    approval.name,
+                    { ...approval.args, packageId: this.installedPackageId },
+                    { parent: this, dependsOn: approvalDependencies },
+                ),
         );
         this.approval = this.approvals[0];
         this.approvedSequence = this.approval.approvedSequence;
         this.approvedBy = this.approval.approvalTxId.apply(() => args.org.mspId);
-        this.definition = declared.definition && new ChaincodeDefinition(declared.definition.name, declared.definition.args, { parent: this, dependsOn: this.approvals });
+        this.definition =
+            declared.definition &&
+            new ChaincodeDefinition(declared.definition.name, declared.definition.args, {
+                parent: this,
+                dependsOn: this.approvals,
+            });
         this.registerOutputs({ installedPackageId: this.installedPackageId, approvedSequence: this.approvedSequence });
     }
 }
@@ -206,11 +236,19 @@ function checkKnownHost(setting: string, host: pulumi.Input<string> | undefined)
 function checkOrgArgs(org: FabricOrgArgs, prefix: string): void {
     checkMspId(`${prefix}mspId`, org?.mspId);
     if (!Array.isArray(org.peers) || org.peers.length === 0) {
-        throw new InvalidSettingError(`${prefix}peers`, org.peers, "at least one peer of the org ({endpoint: host:port})");
+        throw new InvalidSettingError(
+            `${prefix}peers`,
+            org.peers,
+            "at least one peer of the org ({endpoint: host:port})",
+        );
     }
     org.peers.forEach((peer, i) => {
         if (pulumi.Output.isInstance(peer?.endpoint)) {
-            throw new InvalidSettingError(`${prefix}peers[${i}].endpoint`, new DescribedValue("an Output"), "a host:port known while the program runs: the NetworkPolicy admits the peers' namespaces from it");
+            throw new InvalidSettingError(
+                `${prefix}peers[${i}].endpoint`,
+                new DescribedValue("an Output"),
+                "a host:port known while the program runs: the NetworkPolicy admits the peers' namespaces from it",
+            );
         }
         checkHostPort(`${prefix}peers[${i}].endpoint`, peer?.endpoint);
         checkKnownHost(`${prefix}peers[${i}].hostOverride`, peer.hostOverride);
@@ -238,9 +276,14 @@ function checkAdminKeySource(org: FabricOrgArgs, prefix: string): void {
     const names = {
         keyPem: `${prefix}adminKeyPem`,
         certPem: `${prefix}adminCertPem`,
-        hsmFields: Object.fromEntries(Object.keys(ADMIN_HSM_INPUTS).map((field) => [field, `${prefix}adminHsm.${field}`])) as HsmSettingNames,
+        hsmFields: Object.fromEntries(
+            Object.keys(ADMIN_HSM_INPUTS).map((field) => [field, `${prefix}adminHsm.${field}`]),
+        ) as HsmSettingNames,
     };
-    for (const rule of adminKeyChecks({ keyPem: org.adminKeyPem, hsm: org.adminHsm, certPem: org.adminCertPem }, names)) {
+    for (const rule of adminKeyChecks(
+        { keyPem: org.adminKeyPem, hsm: org.adminHsm, certPem: org.adminCertPem },
+        names,
+    )) {
         if (!rule.reads.some((value) => pulumi.Output.isInstance(value))) rule.check();
     }
 }
@@ -253,13 +296,21 @@ export function checkLifecycleArgs(args: ChaincodeLifecycleArgs): void {
     (args.otherOrgs ?? []).forEach((org, k) => {
         checkOrgArgs(org, `otherOrgs[${k}].`);
         if (actingMspIds.includes(org.mspId)) {
-            throw new InvalidSettingError(`otherOrgs[${k}].mspId`, org.mspId, `an org not listed before (${actingMspIds.join(", ")} already are)`);
+            throw new InvalidSettingError(
+                `otherOrgs[${k}].mspId`,
+                org.mspId,
+                `an org not listed before (${actingMspIds.join(", ")} already are)`,
+            );
         }
         actingMspIds.push(org.mspId);
     });
     checkOneOrdererSetting(args.orderer !== undefined, args.orderers);
     if (args.orderers !== undefined && args.orderers.length === 0) {
-        throw new InvalidSettingError("orderers", "[]", "a list of at least one orderer ({endpoint: host:port, tlsCaPem, hostOverride?}), or no orderers key (the peer gateway submits)");
+        throw new InvalidSettingError(
+            "orderers",
+            "[]",
+            "a list of at least one orderer ({endpoint: host:port, tlsCaPem, hostOverride?}), or no orderers key (the peer gateway submits)",
+        );
     }
     const orderers: Array<[string, OrdererArgs]> = [
         ...(args.orderer === undefined ? [] : [["orderer", args.orderer] as [string, OrdererArgs]]),
@@ -267,7 +318,12 @@ export function checkLifecycleArgs(args: ChaincodeLifecycleArgs): void {
     ];
     for (const [setting, target] of orderers) {
         if (!pulumi.Output.isInstance(target.endpoint)) checkHostPort(`${setting}.endpoint`, target.endpoint);
-        if (target.tlsCaPem === undefined) throw new InvalidSettingError(`${setting}.tlsCaPem`, undefined, "the PEM of the CA of the orderer's TLS certificate");
+        if (target.tlsCaPem === undefined)
+            throw new InvalidSettingError(
+                `${setting}.tlsCaPem`,
+                undefined,
+                "the PEM of the CA of the orderer's TLS certificate",
+            );
         checkKnownHost(`${setting}.hostOverride`, target.hostOverride);
     }
     (args.commitPeers ?? []).forEach((peer, i) => {
@@ -276,7 +332,11 @@ export function checkLifecycleArgs(args: ChaincodeLifecycleArgs): void {
         if (typeof peer.mspId === "string") {
             checkMspId(`commitPeers[${i}].mspId`, peer.mspId);
             if (actingMspIds.includes(peer.mspId)) {
-                throw new InvalidSettingError(`commitPeers[${i}].mspId`, peer.mspId, `a peer of another org: the first peer of ${actingMspIds.join(", ")} (this stack's orgs) endorses the commit already`);
+                throw new InvalidSettingError(
+                    `commitPeers[${i}].mspId`,
+                    peer.mspId,
+                    `a peer of another org: the first peer of ${actingMspIds.join(", ")} (this stack's orgs) endorses the commit already`,
+                );
             }
         }
     });
@@ -284,9 +344,11 @@ export function checkLifecycleArgs(args: ChaincodeLifecycleArgs): void {
     approvals.forEach((mspId, i) => {
         if (typeof mspId !== "string") return;
         checkMspId(`requiredApprovals[${i}]`, mspId);
-        if (approvals.indexOf(mspId) !== i) throw new InvalidSettingError(`requiredApprovals[${i}]`, mspId, "each MSP ID once");
+        if (approvals.indexOf(mspId) !== i)
+            throw new InvalidSettingError(`requiredApprovals[${i}]`, mspId, "each MSP ID once");
     });
-    if (typeof args.endorsementPolicy === "string") encodeEndorsementPolicy(args.endorsementPolicy, "endorsementPolicy");
+    if (typeof args.endorsementPolicy === "string")
+        encodeEndorsementPolicy(args.endorsementPolicy, "endorsementPolicy");
     const certificates: Array<[string, unknown]> = [
         ...orderers.map(([setting, target]): [string, unknown] => [`${setting}.tlsCaPem`, target.tlsCaPem]),
         ...(args.commitPeers ?? []).map((peer, i): [string, unknown] => [`commitPeers[${i}].tlsCaPem`, peer.tlsCaPem]),

@@ -5,7 +5,15 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import type { ChaincodeLifecycleArgs, FabricOrgArgs } from "./chaincode-lifecycle";
-import type { ChaincodeApprovalArgs, ChaincodeDefinitionArgs, ChaincodeInstallArgs, ChaincodeSmokeCheckArgs, PeerArgs, SignerArgs, TransportArgs } from "./providers";
+import type {
+    ChaincodeApprovalArgs,
+    ChaincodeDefinitionArgs,
+    ChaincodeInstallArgs,
+    ChaincodeSmokeCheckArgs,
+    PeerArgs,
+    SignerArgs,
+    TransportArgs,
+} from "./providers";
 import { ADMIN_HSM_INPUTS } from "./providers/shared";
 import { type NameOf, namerOf, type SettingNames } from "../setting-names";
 
@@ -36,7 +44,11 @@ export interface LifecycleDefinition {
 }
 
 /** The installs, approvals and commit of a lifecycle named `name`. */
-export function lifecycleResourceArgs(name: string, args: ChaincodeLifecycleArgs, definition: LifecycleDefinition): LifecycleResourceArgs {
+export function lifecycleResourceArgs(
+    name: string,
+    args: ChaincodeLifecycleArgs,
+    definition: LifecycleDefinition,
+): LifecycleResourceArgs {
     const orgs = actingOrgs(name, args);
     const nameOf = namerOf(args.settingNames);
     const definitionNames = namedAs(nameOf, DEFINITION_ARGUMENTS);
@@ -49,7 +61,11 @@ export function lifecycleResourceArgs(name: string, args: ChaincodeLifecycleArgs
         collections: args.collections,
         initRequired: args.initRequired,
         orderer: args.orderer,
-        orderers: args.orderers?.map((target) => ({ endpoint: target.endpoint, tlsCaPem: target.tlsCaPem, hostOverride: target.hostOverride })),
+        orderers: args.orderers?.map((target) => ({
+            endpoint: target.endpoint,
+            tlsCaPem: target.tlsCaPem,
+            hostOverride: target.hostOverride,
+        })),
         plannedSequence: definition.plannedSequence,
         plannedChange: definition.plannedChange,
     };
@@ -93,8 +109,12 @@ export function lifecycleResourceArgs(name: string, args: ChaincodeLifecycleArgs
                     ...identitySettingNames("org", nameOf),
                     ...definitionNames,
                     ...Object.fromEntries(orgs.map(({ orgPath }, k) => [`peers[${k}]`, nameOf(`${orgPath}.peers[0]`)])),
-                    "peers[0].tlsCaPem": nameOf(args.org.peers[0].tlsCaPem === undefined ? "org.peerTlsCaPem" : "org.peers[0].tlsCaPem"),
-                    ...Object.fromEntries(commitPeers.map((_, i) => [`peers[${i + actingPeers.length}]`, nameOf(`commitPeers[${i}]`)])),
+                    "peers[0].tlsCaPem": nameOf(
+                        args.org.peers[0].tlsCaPem === undefined ? "org.peerTlsCaPem" : "org.peers[0].tlsCaPem",
+                    ),
+                    ...Object.fromEntries(
+                        commitPeers.map((_, i) => [`peers[${i + actingPeers.length}]`, nameOf(`commitPeers[${i}]`)]),
+                    ),
                 },
             },
         },
@@ -140,7 +160,10 @@ export function smokeCheckArgs(name: string, request: SmokeCheckRequest): Array<
             triggers: request.triggers,
             awaitSequence: request.awaitSequence,
             commitWaitSeconds: approvesOnly ? request.commitWaitSeconds : undefined,
-            settingNames: { ...orgPeerSettingNames(org, i, "lifecycle.org", nameOf, "lifecycle.timeoutSeconds"), ...smokeNames },
+            settingNames: {
+                ...orgPeerSettingNames(org, i, "lifecycle.org", nameOf, "lifecycle.timeoutSeconds"),
+                ...smokeNames,
+            },
         },
     }));
 }
@@ -178,11 +201,18 @@ function namedAs(nameOf: NameOf, paths: Readonly<Record<string, string>>): Recor
 }
 
 /** The orgs a lifecycle acts for, `org` first: the resource-name prefix and the argument path of each. */
-function actingOrgs(name: string, args: ChaincodeLifecycleArgs): Array<{ org: FabricOrgArgs; prefix: string; orgPath: string }> {
+function actingOrgs(
+    name: string,
+    args: ChaincodeLifecycleArgs,
+): Array<{ org: FabricOrgArgs; prefix: string; orgPath: string }> {
     return [
         // The first org's resources keep the names they had before other orgs existed.
         { org: args.org, prefix: name, orgPath: "org" },
-        ...(args.otherOrgs ?? []).map((org, k) => ({ org, prefix: `${name}-${org.mspId}`, orgPath: `otherOrgs[${k}]` })),
+        ...(args.otherOrgs ?? []).map((org, k) => ({
+            org,
+            prefix: `${name}-${org.mspId}`,
+            orgPath: `otherOrgs[${k}]`,
+        })),
     ];
 }
 
@@ -209,7 +239,13 @@ function orgPeer(org: FabricOrgArgs, index: number): PeerArgs {
  * A resource's peer and identity inputs named for the user: the org at
  * `orgPath`, its peer `index`, whose CA is its own or the org's.
  */
-export function orgPeerSettingNames(org: FabricOrgArgs, index: number, orgPath: string, nameOf: NameOf, timeoutPath = "timeoutSeconds"): Record<string, string> {
+export function orgPeerSettingNames(
+    org: FabricOrgArgs,
+    index: number,
+    orgPath: string,
+    nameOf: NameOf,
+    timeoutPath = "timeoutSeconds",
+): Record<string, string> {
     const peer = `${orgPath}.peers[${index}]`;
     return {
         ...identitySettingNames(orgPath, nameOf),
@@ -223,7 +259,9 @@ export function orgPeerSettingNames(org: FabricOrgArgs, index: number, orgPath: 
 /** The signer's inputs of the org at `orgPath`, named for the user. */
 function identitySettingNames(orgPath: string, nameOf: NameOf): Record<string, string> {
     const names: Record<string, string> = {};
-    for (const key of ["mspId", "adminCertPem", "adminKeyPem", "clientTlsCertPem", "clientTlsKeyPem"]) names[key] = nameOf(`${orgPath}.${key}`);
-    for (const [field, input] of Object.entries(ADMIN_HSM_INPUTS)) names[input] = nameOf(`${orgPath}.adminHsm.${field}`);
+    for (const key of ["mspId", "adminCertPem", "adminKeyPem", "clientTlsCertPem", "clientTlsKeyPem"])
+        names[key] = nameOf(`${orgPath}.${key}`);
+    for (const [field, input] of Object.entries(ADMIN_HSM_INPUTS))
+        names[input] = nameOf(`${orgPath}.adminHsm.${field}`);
     return names;
 }

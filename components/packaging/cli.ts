@@ -50,7 +50,9 @@ function readInputFile(flag: string, file: string): string {
     try {
         return readFileSync(file, "utf8");
     } catch (err) {
-        throw new UsageError(`cannot read ${flag} ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+        throw new UsageError(
+            `cannot read ${flag} ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+        );
     }
 }
 
@@ -90,7 +92,9 @@ function parseCommandLine(argv: string[]): { input: ChaincodePackageInput; out: 
     }
     const type = options.type ?? "ccaas";
     if (!(CHAINCODE_PACKAGE_TYPES as readonly string[]).includes(type)) {
-        throw new UsageError(`invalid --type: ${JSON.stringify(type)}; expected one of ${CHAINCODE_PACKAGE_TYPES.join(", ")}`);
+        throw new UsageError(
+            `invalid --type: ${JSON.stringify(type)}; expected one of ${CHAINCODE_PACKAGE_TYPES.join(", ")}`,
+        );
     }
     if ((options["client-cert"] === undefined) !== (options["client-key"] === undefined)) {
         throw new UsageError("--client-cert and --client-key go together: give both or neither");
@@ -116,7 +120,9 @@ function parseCommandLine(argv: string[]): { input: ChaincodePackageInput; out: 
     for (const spec of options["couchdb-collection-index"] ?? []) {
         const equals = spec.indexOf("=");
         if (equals <= 0 || equals === spec.length - 1) {
-            throw new UsageError(`invalid --couchdb-collection-index: ${JSON.stringify(spec)}; expected <collection>=<file.json>`);
+            throw new UsageError(
+                `invalid --couchdb-collection-index: ${JSON.stringify(spec)}; expected <collection>=<file.json>`,
+            );
         }
         const file = spec.slice(equals + 1);
         settings.set(`couchDbIndexes[${couchDbIndexes.length}]`, `--couchdb-collection-index ${spec}`);

@@ -67,7 +67,13 @@ export function buildConnection(input: ChaincodeConnectionInput): ConnectionJson
     const rootCert = checkCertificateBundlePem("tls.rootCertPem", input.tls.rootCertPem);
     const clientAuth = input.tls.clientAuth;
     if (clientAuth === undefined) {
-        return { address, dial_timeout: dialTimeout, tls_required: true, client_auth_required: false, root_cert: rootCert };
+        return {
+            address,
+            dial_timeout: dialTimeout,
+            tls_required: true,
+            client_auth_required: false,
+            root_cert: rootCert,
+        };
     }
     requireObject("tls.clientAuth", clientAuth, "an object with clientCertPem and clientKeyPem");
     const clientCert = checkCertificatePem("tls.clientAuth.clientCertPem", clientAuth.clientCertPem);

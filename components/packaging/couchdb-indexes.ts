@@ -53,7 +53,8 @@ function definitionProblem(definition: unknown): string | undefined {
         }
     }
     const index = record.index;
-    if (typeof index !== "object" || index === null || Array.isArray(index)) return `"index" is missing or not an object`;
+    if (typeof index !== "object" || index === null || Array.isArray(index))
+        return `"index" is missing or not an object`;
     for (const key of Object.keys(index)) {
         if (key !== "fields" && key !== "partial_filter_selector") return `unexpected key "${key}" in "index"`;
     }
@@ -100,7 +101,11 @@ export function couchDbIndexFiles(indexes: readonly CouchDbIndexInput[]): TarFil
         if (index.collection !== undefined) {
             collection = checkCollectionName(`${setting}.collection`, index.collection);
             if (collection.length > MAX_COLLECTION_NAME) {
-                throw new InvalidSettingError(`${setting}.collection`, collection, `at most ${MAX_COLLECTION_NAME} characters`);
+                throw new InvalidSettingError(
+                    `${setting}.collection`,
+                    collection,
+                    `at most ${MAX_COLLECTION_NAME} characters`,
+                );
             }
         }
         let text: string;
@@ -119,7 +124,11 @@ export function couchDbIndexFiles(indexes: readonly CouchDbIndexInput[]): TarFil
         }
         const path = couchDbIndexPath(rawName, collection);
         if (files.has(path)) {
-            throw new InvalidSettingError(`${setting}.name`, index.name, `a name not used by another index of the same ${collection === undefined ? "state" : "collection"}`);
+            throw new InvalidSettingError(
+                `${setting}.name`,
+                index.name,
+                `a name not used by another index of the same ${collection === undefined ? "state" : "collection"}`,
+            );
         }
         files.set(path, Buffer.from(text, "utf8"));
     });

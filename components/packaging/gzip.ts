@@ -12,10 +12,14 @@ import { crc32 } from "./crc32";
 const MAX_STORED_BLOCK = 0xffff;
 
 const GZIP_HEADER = Buffer.from([
-    0x1f, 0x8b, // magic
+    0x1f,
+    0x8b, // magic
     0x08, // compression method: deflate
     0x00, // flags: no name, comment, extra field or header CRC
-    0x00, 0x00, 0x00, 0x00, // mtime: none
+    0x00,
+    0x00,
+    0x00,
+    0x00, // mtime: none
     0x00, // extra flags
     0xff, // OS: unknown, so the bytes do not depend on the building machine
 ]);

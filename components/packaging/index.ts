@@ -17,5 +17,10 @@ export {
 } from "./connection-json";
 export { CHAINCODE_PACKAGE_TYPES, type ChaincodePackageType } from "./metadata";
 export { couchDbIndexPath, type CouchDbIndexInput } from "./couchdb-indexes";
-export { readChaincodePackage, ChaincodePackageFormatError, type ReadChaincodePackage, type ReadCouchDbIndex } from "./reader";
+export {
+    readChaincodePackage,
+    ChaincodePackageFormatError,
+    type ReadChaincodePackage,
+    type ReadCouchDbIndex,
+} from "./reader";
 export { readTar, TarFormatError, type TarEntry } from "./tar";

@@ -97,11 +97,14 @@ export function readChaincodePackage(bytes: Uint8Array): ReadChaincodePackage {
     const connectionEntry = codeEntries.find((entry) => entry.type === "file" && entry.path === CONNECTION_FILE);
     const connectionJson = connectionEntry?.data.toString("utf8");
     const connection =
-        connectionJson === undefined ? undefined : parseJsonObject(connectionJson, `${CODE_PACKAGE_FILE}/${CONNECTION_FILE}`);
+        connectionJson === undefined
+            ? undefined
+            : parseJsonObject(connectionJson, `${CODE_PACKAGE_FILE}/${CONNECTION_FILE}`);
     const couchDbIndexes: ReadCouchDbIndex[] = [];
     for (const entry of codeEntries) {
         const index = entry.type === "file" ? parseCouchDbIndexPath(entry.path) : undefined;
-        if (index !== undefined) couchDbIndexes.push({ path: entry.path, ...index, definition: entry.data.toString("utf8") });
+        if (index !== undefined)
+            couchDbIndexes.push({ path: entry.path, ...index, definition: entry.data.toString("utf8") });
     }
 
     return {

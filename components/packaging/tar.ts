@@ -120,7 +120,8 @@ function readString(header: Buffer, offset: number, length: number): string {
 function readOctal(header: Buffer, offset: number, length: number, what: string, at: number): number {
     const text = readString(header, offset, length).trim();
     if (text === "") return 0;
-    if (!/^[0-7]+$/.test(text)) throw new TarFormatError(`bad ${what} field ${JSON.stringify(text)} in tar header at byte ${at}`);
+    if (!/^[0-7]+$/.test(text))
+        throw new TarFormatError(`bad ${what} field ${JSON.stringify(text)} in tar header at byte ${at}`);
     return parseInt(text, 8);
 }
 
@@ -163,7 +164,8 @@ export function readTar(archive: Buffer): TarEntry[] {
         const header = archive.subarray(at, at + BLOCK);
         if (header.every((byte) => byte === 0)) return entries;
         const stored = readOctal(header, 148, 8, "checksum", at);
-        if (!headerChecksumMatches(header, stored)) throw new TarFormatError(`tar header checksum mismatch at byte ${at}`);
+        if (!headerChecksumMatches(header, stored))
+            throw new TarFormatError(`tar header checksum mismatch at byte ${at}`);
         const magic = header.subarray(257, 265).toString("latin1");
         const format = magic === "ustar\u000000" ? "ustar" : magic === "ustar  \u0000" ? "gnu" : "v7";
         const typeflag = String.fromCharCode(header[156]);

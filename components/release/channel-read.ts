@@ -28,7 +28,18 @@ export async function readChannelPlan({ chaincodeName, version, lifecycle }: Cha
     const { org } = lifecycle;
     const peer = org.peers[0];
     const what = `which package ${org.mspId}'s peers run for ${chaincodeName} on ${lifecycle.channel}`;
-    const [endpoint, adminCertPem, adminKeyPem, hsm, peerTlsCaPem, hostOverride, clientTlsCertPem, clientTlsKeyPem, endorsementPolicy, requiredApprovals] = await Promise.all([
+    const [
+        endpoint,
+        adminCertPem,
+        adminKeyPem,
+        hsm,
+        peerTlsCaPem,
+        hostOverride,
+        clientTlsCertPem,
+        clientTlsKeyPem,
+        endorsementPolicy,
+        requiredApprovals,
+    ] = await Promise.all([
         knownValue(peer.endpoint),
         knownValue(org.adminCertPem),
         knownValue(org.adminKeyPem),
@@ -47,8 +58,13 @@ export async function readChannelPlan({ chaincodeName, version, lifecycle }: Cha
     if (endpoint === undefined || adminCertPem === undefined || !keyKnown) return {};
     try {
         return await lookupChannelPlan({
-            peer: targetEndpoint({ endpoint, tlsCaPem: peerTlsCaPem, hostOverride }, { clientTlsCertPem, clientTlsKeyPem }),
-            identity: hsm ? { mspId: org.mspId, certPem: adminCertPem, hsm, hsmSettings: ADMIN_HSM_INPUTS } : { mspId: org.mspId, certPem: adminCertPem, keyPem: adminKeyPem ?? "" },
+            peer: targetEndpoint(
+                { endpoint, tlsCaPem: peerTlsCaPem, hostOverride },
+                { clientTlsCertPem, clientTlsKeyPem },
+            ),
+            identity: hsm
+                ? { mspId: org.mspId, certPem: adminCertPem, hsm, hsmSettings: ADMIN_HSM_INPUTS }
+                : { mspId: org.mspId, certPem: adminCertPem, keyPem: adminKeyPem ?? "" },
             timeoutSeconds: lifecycle.timeoutSeconds,
             definition: {
                 channel: lifecycle.channel,

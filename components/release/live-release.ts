@@ -4,10 +4,25 @@
  * committed definition, where that package's server is, and whether this
  * update moves the peers to the declared package. Read-only calls only.
  */
-import { checkCommitReadiness, type CallOptions, type EncodedDefinition, type Endpoint, getInstalledPackage, type IdentityInput, queryApproved, queryCommitted } from "../fabric";
+import {
+    checkCommitReadiness,
+    type CallOptions,
+    type EncodedDefinition,
+    type Endpoint,
+    getInstalledPackage,
+    type IdentityInput,
+    queryApproved,
+    queryCommitted,
+} from "../fabric";
 import { X509Certificate } from "node:crypto";
 import { type ReadChaincodePackage, readChaincodePackage } from "../packaging/reader";
-import { describePlan, type DescribedPlan, desiredDefinition, planSequence, type SequencePlan } from "../lifecycle/providers/lifecycle-plan";
+import {
+    describePlan,
+    type DescribedPlan,
+    desiredDefinition,
+    planSequence,
+    type SequencePlan,
+} from "../lifecycle/providers/lifecycle-plan";
 import type { DefinitionInputs } from "../lifecycle/providers/shared";
 import { indexFileDigests, type LiveRelease } from "./release-plan";
 
@@ -50,7 +65,10 @@ export async function lookupChannelPlan(query: LiveReleaseQuery): Promise<Channe
 }
 
 /** The declared definition and its sequence, planned once; undefined when it is invalid (the providers fail it with their own message). */
-function plannedDefinition(definition: DefinitionInputs, committed: Committed | undefined): PlannedDefinition | undefined {
+function plannedDefinition(
+    definition: DefinitionInputs,
+    committed: Committed | undefined,
+): PlannedDefinition | undefined {
     try {
         const desired = desiredDefinition(definition);
         return { desired, sequence: planSequence(definition, desired, committed) };
@@ -90,10 +108,19 @@ async function liveReleaseOf(
 export function livePackageParts(pkg: ReadChaincodePackage): Pick<LiveRelease, "content" | "clientTls"> {
     const connection = pkg.connection;
     if (!connection || typeof connection.dial_timeout !== "string") return {};
-    const tls = connection.tls_required !== true ? "none" : connection.client_auth_required === true ? "mutual" : "server";
+    const tls =
+        connection.tls_required !== true ? "none" : connection.client_auth_required === true ? "mutual" : "server";
     const indexPaths = new Set(pkg.couchDbIndexes.map((index) => index.path));
-    const indexFiles = indexFileDigests(pkg.codeEntries.filter((entry) => entry.type === "file" && indexPaths.has(entry.path)));
-    const content = { label: pkg.label, type: pkg.type, dialTimeout: connection.dial_timeout, tls, indexFiles } as const;
+    const indexFiles = indexFileDigests(
+        pkg.codeEntries.filter((entry) => entry.type === "file" && indexPaths.has(entry.path)),
+    );
+    const content = {
+        label: pkg.label,
+        type: pkg.type,
+        dialTimeout: connection.dial_timeout,
+        tls,
+        indexFiles,
+    } as const;
     const { client_cert: certPem, client_key: keyPem } = connection;
     if (tls !== "mutual" || typeof certPem !== "string" || typeof keyPem !== "string") return { content };
     const commonName = commonNameOf(certPem);
@@ -102,7 +129,10 @@ export function livePackageParts(pkg: ReadChaincodePackage): Pick<LiveRelease, "
 
 function commonNameOf(certPem: string): string | undefined {
     try {
-        return new X509Certificate(certPem).subject.split("\n").find((part) => part.startsWith("CN="))?.slice(3);
+        return new X509Certificate(certPem).subject
+            .split("\n")
+            .find((part) => part.startsWith("CN="))
+            ?.slice(3);
     } catch {
         return undefined;
     }

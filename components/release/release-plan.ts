@@ -31,14 +31,25 @@ export interface ReleaseContent {
 }
 
 /** ReleaseContent.indexFiles of the package's CouchDB index files: path -> sha256 hex of the bytes. */
-export function indexFileDigests(files: readonly { readonly path: string; readonly data: Uint8Array }[]): Record<string, string> {
+export function indexFileDigests(
+    files: readonly { readonly path: string; readonly data: Uint8Array }[],
+): Record<string, string> {
     return Object.fromEntries(files.map((file) => [file.path, createHash("sha256").update(file.data).digest("hex")]));
 }
 
 /** The release key: the first 8 hex digits of sha256 over the content in a fixed order. */
 export function releaseKeyOf(content: ReleaseContent): string {
-    const indexFiles = Object.keys(content.indexFiles).sort().map((path) => [path, content.indexFiles[path]]);
-    const fields: unknown[] = [content.label, content.type, content.dialTimeout, content.tls, indexFiles, content.clientGeneration];
+    const indexFiles = Object.keys(content.indexFiles)
+        .sort()
+        .map((path) => [path, content.indexFiles[path]]);
+    const fields: unknown[] = [
+        content.label,
+        content.type,
+        content.dialTimeout,
+        content.tls,
+        indexFiles,
+        content.clientGeneration,
+    ];
     if (content.sharedCa !== undefined) fields.push(content.sharedCa);
     const canonical = JSON.stringify(fields);
     return createHash("sha256").update(canonical).digest("hex").slice(0, RELEASE_KEY_LENGTH);
@@ -145,11 +156,19 @@ export function planReleases(
     legacyAddress?: string,
 ): ReleasePlan {
     const declared: PlannedRelease = { key: declaredKey, role: "declared" };
-    if (!live) return { releases: [declared], summary: `${chaincodeName}: serving release ${declaredKey}; nothing is committed for this org yet` };
+    if (!live)
+        return {
+            releases: [declared],
+            summary: `${chaincodeName}: serving release ${declaredKey}; nothing is committed for this org yet`,
+        };
     // "" is the server from before releases, at the old default address.
     const liveKey = releaseKeyInAddress(template, live.address) ?? (live.address === legacyAddress ? "" : undefined);
     if (liveKey === declaredKey) {
-        return { releases: [declared], liveKey, summary: `${chaincodeName}: serving release ${declaredKey}, the one the channel runs (sequence ${live.sequence})` };
+        return {
+            releases: [declared],
+            liveKey,
+            summary: `${chaincodeName}: serving release ${declaredKey}, the one the channel runs (sequence ${live.sequence})`,
+        };
     }
     if (liveKey === undefined) {
         return {
@@ -182,7 +201,9 @@ function describeKey(key: string): string {
 }
 
 /** Where the declared release's client certificate comes from: resources of its own, or the live package. */
-export type ClientCertificateSource = { readonly from: "own" } | { readonly from: "live"; readonly certPem: string; readonly keyPem: string };
+export type ClientCertificateSource =
+    | { readonly from: "own" }
+    | { readonly from: "live"; readonly certPem: string; readonly keyPem: string };
 
 /**
  * A new release of the same client generation carries the live package's
@@ -204,11 +225,19 @@ export function declaredClientCertificate(
     if (declared.tls !== "mutual" || !client || !live?.content || liveKey === undefined) return own;
     const inherited = { from: "live", certPem: client.certPem, keyPem: client.keyPem } as const;
     if (liveKey === declaredKey) return liveIssuedItsCertificate(live, liveKey, serverNameOf) ? own : inherited;
-    const liveKeyAtDeclaredGeneration = releaseKeyOf({ ...live.content, clientGeneration: declared.clientGeneration, sharedCa: declared.sharedCa });
+    const liveKeyAtDeclaredGeneration = releaseKeyOf({
+        ...live.content,
+        clientGeneration: declared.clientGeneration,
+        sharedCa: declared.sharedCa,
+    });
     return liveKeyAtDeclaredGeneration === liveKey ? inherited : own;
 }
 
 /** Whether the live release's own resources issued its client certificate (the certificate names it). */
-export function liveIssuedItsCertificate(live: LiveRelease | undefined, liveKey: string, serverNameOf: (key: string) => string): boolean {
+export function liveIssuedItsCertificate(
+    live: LiveRelease | undefined,
+    liveKey: string,
+    serverNameOf: (key: string) => string,
+): boolean {
     return live?.clientTls !== undefined && live.clientTls.commonName === clientCommonName(serverNameOf(liveKey));
 }

@@ -79,7 +79,10 @@ export interface LeafSettings {
 export type ChaincodeTlsArgs = ChaincodeCaArgs & LeafSettings;
 
 /** How one chaincode's leaves are issued, whichever CA signs them. */
-export type LeafCertificateSettings = Pick<TlsSettings, "clientAuth" | "validityHours" | "earlyRenewalHours" | "clientValidityHours">;
+export type LeafCertificateSettings = Pick<
+    TlsSettings,
+    "clientAuth" | "validityHours" | "earlyRenewalHours" | "clientValidityHours"
+>;
 
 export interface ReleaseCertificatesArgs {
     /** Release server name: the Service the peer dials. */
@@ -133,7 +136,10 @@ export class ChaincodeTls extends pulumi.ComponentResource {
                 isCaCertificate: true,
                 validityPeriodHours: this.settings.caValidityHours,
                 allowedUses: CA_USES,
-                subject: { commonName: pulumi.interpolate`${args.serviceName} chaincode CA`, organization: this.organization },
+                subject: {
+                    commonName: pulumi.interpolate`${args.serviceName} chaincode CA`,
+                    organization: this.organization,
+                },
             },
             { parent: this },
         );
@@ -144,12 +150,19 @@ export class ChaincodeTls extends pulumi.ComponentResource {
     /** A key of the configured algorithm. */
     newKey(keyName: string, opts: pulumi.CustomResourceOptions): tls.PrivateKey {
         const props: tls.PrivateKeyArgs =
-            this.settings.algorithm === "ECDSA" ? { algorithm: "ECDSA", ecdsaCurve: "P256" } : { algorithm: "RSA", rsaBits: this.settings.rsaBits };
+            this.settings.algorithm === "ECDSA"
+                ? { algorithm: "ECDSA", ecdsaCurve: "P256" }
+                : { algorithm: "RSA", rsaBits: this.settings.rsaBits };
         return new tls.PrivateKey(keyName, props, keepOptions(props, opts));
     }
 
     /** A leaf signed by this CA. */
-    signLeaf(leafName: string, csr: tls.CertRequest, leaf: { validityHours: number; earlyRenewalHours: number; allowedUses: string[] }, opts: pulumi.CustomResourceOptions): tls.LocallySignedCert {
+    signLeaf(
+        leafName: string,
+        csr: tls.CertRequest,
+        leaf: { validityHours: number; earlyRenewalHours: number; allowedUses: string[] },
+        opts: pulumi.CustomResourceOptions,
+    ): tls.LocallySignedCert {
         const props: tls.LocallySignedCertArgs = {
             certRequestPem: csr.certRequestPem,
             caPrivateKeyPem: this.caKey.privateKeyPem,
@@ -182,7 +195,13 @@ export class ReleaseCertificates {
     /** Secret; undefined without mutual TLS. */
     public readonly clientKeyPem: pulumi.Output<string> | undefined;
 
-    constructor(prefix: string, ca: ChaincodeTls, settings: LeafCertificateSettings, args: ReleaseCertificatesArgs, opts: pulumi.CustomResourceOptions & KeepOption) {
+    constructor(
+        prefix: string,
+        ca: ChaincodeTls,
+        settings: LeafCertificateSettings,
+        args: ReleaseCertificatesArgs,
+        opts: pulumi.CustomResourceOptions & KeepOption,
+    ) {
         const organization = ca.organization;
         const sans = pulumi
             .output(args.extraSans ?? [])
@@ -201,7 +220,11 @@ export class ReleaseCertificates {
         const serverCert = ca.signLeaf(
             `${prefix}-server`,
             serverCsr,
-            { validityHours: settings.validityHours, earlyRenewalHours: settings.earlyRenewalHours, allowedUses: SERVER_USES },
+            {
+                validityHours: settings.validityHours,
+                earlyRenewalHours: settings.earlyRenewalHours,
+                allowedUses: SERVER_USES,
+            },
             opts,
         );
         this.serverCertPem = serverCert.certPem;
@@ -212,7 +235,10 @@ export class ReleaseCertificates {
             const clientKey = ca.newKey(`${prefix}-client-key`, opts);
             const clientCsr = ca.request(
                 `${prefix}-client-csr`,
-                { privateKeyPem: clientKey.privateKeyPem, subject: { commonName: clientCommonName(args.serverName), organization } },
+                {
+                    privateKeyPem: clientKey.privateKeyPem,
+                    subject: { commonName: clientCommonName(args.serverName), organization },
+                },
                 opts,
             );
             // No early renewal: a renewed client leaf is a new package, so it comes as a new release, never in place.
@@ -238,26 +264,43 @@ export interface TlsSettings {
 }
 
 /** Checks the plain arguments; throws InvalidSettingError naming the argument (`nameOf` names those its rules refer to). */
-export function checkTlsArgs(args: Omit<ChaincodeTlsArgs, "serviceName">, nameOf: NameOf = (path) => path): TlsSettings {
-        const algorithm = args.algorithm ?? "ECDSA";
-        if (!KEY_ALGORITHMS.includes(algorithm)) {
-            throw new InvalidSettingError("algorithm", algorithm, `one of ${KEY_ALGORITHMS.join(", ")}`);
-        }
-        const rsaBits = args.rsaBits ?? 2048;
-        if (![2048, 3072, 4096].includes(rsaBits)) {
-            throw new InvalidSettingError("rsaBits", rsaBits, "2048, 3072 or 4096");
-        }
-        const validityHours = checkIntegerInRange("validityHours", args.validityHours ?? 8760, 1, 876000);
-        const caValidityHours = checkIntegerInRange("caValidityHours", args.caValidityHours ?? 87600, 1, 876000);
-        const earlyRenewalHours = checkIntegerInRange(
-            "earlyRenewalHours",
-            args.earlyRenewalHours ?? 720,
-            0,
-            validityHours - 1,
-        );
-        const outlives = `at most ${nameOf("caValidityHours")} (${caValidityHours}): a leaf cannot outlive its CA`;
-        if (validityHours > caValidityHours) throw new InvalidSettingError("validityHours", validityHours, outlives);
-        const clientValidityHours = checkIntegerInRange("clientValidityHours", args.clientValidityHours ?? caValidityHours, 1, 876000);
-        if (clientValidityHours > caValidityHours) throw new InvalidSettingError("clientValidityHours", clientValidityHours, outlives);
-        return { algorithm, rsaBits, clientAuth: args.clientAuth ?? true, caValidityHours, validityHours, earlyRenewalHours, clientValidityHours };
+export function checkTlsArgs(
+    args: Omit<ChaincodeTlsArgs, "serviceName">,
+    nameOf: NameOf = (path) => path,
+): TlsSettings {
+    const algorithm = args.algorithm ?? "ECDSA";
+    if (!KEY_ALGORITHMS.includes(algorithm)) {
+        throw new InvalidSettingError("algorithm", algorithm, `one of ${KEY_ALGORITHMS.join(", ")}`);
+    }
+    const rsaBits = args.rsaBits ?? 2048;
+    if (![2048, 3072, 4096].includes(rsaBits)) {
+        throw new InvalidSettingError("rsaBits", rsaBits, "2048, 3072 or 4096");
+    }
+    const validityHours = checkIntegerInRange("validityHours", args.validityHours ?? 8760, 1, 876000);
+    const caValidityHours = checkIntegerInRange("caValidityHours", args.caValidityHours ?? 87600, 1, 876000);
+    const earlyRenewalHours = checkIntegerInRange(
+        "earlyRenewalHours",
+        args.earlyRenewalHours ?? 720,
+        0,
+        validityHours - 1,
+    );
+    const outlives = `at most ${nameOf("caValidityHours")} (${caValidityHours}): a leaf cannot outlive its CA`;
+    if (validityHours > caValidityHours) throw new InvalidSettingError("validityHours", validityHours, outlives);
+    const clientValidityHours = checkIntegerInRange(
+        "clientValidityHours",
+        args.clientValidityHours ?? caValidityHours,
+        1,
+        876000,
+    );
+    if (clientValidityHours > caValidityHours)
+        throw new InvalidSettingError("clientValidityHours", clientValidityHours, outlives);
+    return {
+        algorithm,
+        rsaBits,
+        clientAuth: args.clientAuth ?? true,
+        caValidityHours,
+        validityHours,
+        earlyRenewalHours,
+        clientValidityHours,
+    };
 }

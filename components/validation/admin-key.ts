@@ -42,7 +42,11 @@ export function adminKeyChecks(source: AdminKeySource, names: AdminKeyNames): Ad
                 reads: [source.keyPem],
                 check: () => {
                     if (source.keyPem === undefined) {
-                        throw new InvalidSettingError(names.keyPem, undefined, "the admin's private key (PEM, as a secret), or the HSM that holds it (adminHsm)");
+                        throw new InvalidSettingError(
+                            names.keyPem,
+                            undefined,
+                            "the admin's private key (PEM, as a secret), or the HSM that holds it (adminHsm)",
+                        );
                     }
                 },
             },
@@ -52,7 +56,8 @@ export function adminKeyChecks(source: AdminKeySource, names: AdminKeyNames): Ad
                 check: () => {
                     if (source.keyPem === undefined) return;
                     const keyPem = checkSigningKeyPem(names.keyPem, source.keyPem);
-                    if (typeof source.certPem === "string") checkKeyMatchesCertificate(names.keyPem, keyPem, source.certPem);
+                    if (typeof source.certPem === "string")
+                        checkKeyMatchesCertificate(names.keyPem, keyPem, source.certPem);
                 },
             },
         ];
@@ -64,7 +69,11 @@ export function adminKeyChecks(source: AdminKeySource, names: AdminKeyNames): Ad
             reads: [source.keyPem],
             check: () => {
                 if (source.keyPem !== undefined && source.keyPem !== "") {
-                    throw new InvalidSettingError(names.keyPem, new HiddenValue("set"), "one admin key: a PEM key or an HSM (adminHsm), not both");
+                    throw new InvalidSettingError(
+                        names.keyPem,
+                        new HiddenValue("set"),
+                        "one admin key: a PEM key or an HSM (adminHsm), not both",
+                    );
                 }
             },
         },
@@ -78,7 +87,8 @@ export function adminKeyChecks(source: AdminKeySource, names: AdminKeyNames): Ad
             reads: [source.certPem],
             check: () => {
                 // A certificate that does not parse is the certificate check's to name.
-                if (typeof source.certPem === "string" && parsesAsCertificate(source.certPem)) checkHsmCertificate(names.certPem, source.certPem);
+                if (typeof source.certPem === "string" && parsesAsCertificate(source.certPem))
+                    checkHsmCertificate(names.certPem, source.certPem);
             },
         },
     ];

@@ -37,9 +37,18 @@ const MAX_STRING = 80;
  * Field names whose values are never shown, wherever they sit: keys, PINs,
  * passwords, tokens, kubeconfigs. Matched on the name lower-cased.
  */
-const SECRET_FIELD = /(keypem|key_pem|privatekey|private_key|pin$|secret|password|passphrase|token|kubeconfig|credential)/;
+const SECRET_FIELD =
+    /(keypem|key_pem|privatekey|private_key|pin$|secret|password|passphrase|token|kubeconfig|credential)/;
 /** Known secret names: a field within two edits of one (a misspelling) is hidden too. */
-const SECRET_NAMES = ["adminkeypem", "adminhsmpin", "clienttlskeypem", "kubeconfig", "privatekey", "password", "passphrase"];
+const SECRET_NAMES = [
+    "adminkeypem",
+    "adminhsmpin",
+    "clienttlskeypem",
+    "kubeconfig",
+    "privatekey",
+    "password",
+    "passphrase",
+];
 
 /**
  * Renders a rejected value for a message. The one printer of values in
@@ -96,8 +105,9 @@ function render(value: unknown, seen: Set<object>): string {
     if (seen.has(object)) return "(circular)";
     seen.add(object);
     if (Array.isArray(object)) return `[${object.map((item) => render(item, seen)).join(",")}]`;
-    const fields = Object.entries(object).map(([field, fieldValue]) =>
-        `${JSON.stringify(field)}:${isSecretField(field) ? JSON.stringify(new HiddenValue().toJSON()) : render(fieldValue, seen)}`,
+    const fields = Object.entries(object).map(
+        ([field, fieldValue]) =>
+            `${JSON.stringify(field)}:${isSecretField(field) ? JSON.stringify(new HiddenValue().toJSON()) : render(fieldValue, seen)}`,
     );
     return `{${fields.join(",")}}`;
 }
@@ -105,7 +115,8 @@ function render(value: unknown, seen: Set<object>): string {
 /** A description standing for a string that is itself a secret, or undefined. */
 function hiddenContent(text: string): HiddenValue | undefined {
     if (/PRIVATE KEY|BEGIN ENCRYPTED/.test(text)) return new HiddenValue("a private key");
-    if (/client-key-data|client-certificate-data|^\s*(apiVersion:|"apiVersion")[\s\S]*kind:?\s*"?Config/m.test(text)) return new HiddenValue("a kubeconfig");
+    if (/client-key-data|client-certificate-data|^\s*(apiVersion:|"apiVersion")[\s\S]*kind:?\s*"?Config/m.test(text))
+        return new HiddenValue("a kubeconfig");
     return undefined;
 }
 
@@ -121,7 +132,11 @@ function withinTwoEdits(a: string, b: string): boolean {
     for (let i = 1; i <= a.length; i++) {
         const current = [i];
         for (let j = 1; j <= b.length; j++) {
-            current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+            current[j] = Math.min(
+                previous[j] + 1,
+                current[j - 1] + 1,
+                previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1),
+            );
         }
         previous = current;
     }

@@ -96,7 +96,8 @@ export function checkHost(setting: string, value: unknown): string {
 
 /** A subject alternative name for a server certificate: a DNS name (a leading "*." allowed), IPv4 or IPv6 (no brackets). */
 export function checkSubjectAltName(setting: string, value: unknown): string {
-    const accepted = "a DNS name (a leading '*.' allowed), an IPv4 address or an IPv6 address, e.g. 'cc.example.com' or '10.0.0.5'";
+    const accepted =
+        "a DNS name (a leading '*.' allowed), an IPv4 address or an IPv6 address, e.g. 'cc.example.com' or '10.0.0.5'";
     const san = checkString(setting, value, accepted);
     const name = san.startsWith("*.") ? san.slice(2) : san;
     if (net.isIPv4(san) || net.isIPv6(san) || isDnsName(name)) return san;
@@ -197,7 +198,11 @@ export function checkSeconds(setting: string, value: unknown, min: 0 | 1): numbe
 /** Fabric's channel name rule (configtx): lower-case letters, digits, '.' and '-', starting with a letter, at most 249 characters. */
 export function checkChannelName(setting: string, value: unknown): string {
     if (typeof value !== "string" || !/^[a-z][a-z0-9.-]*$/.test(value) || value.length > 249) {
-        throw new InvalidSettingError(setting, value, "a channel name: lower-case letters, digits, '.' and '-', starting with a letter");
+        throw new InvalidSettingError(
+            setting,
+            value,
+            "a channel name: lower-case letters, digits, '.' and '-', starting with a letter",
+        );
     }
     return value;
 }
@@ -205,6 +210,10 @@ export function checkChannelName(setting: string, value: unknown): string {
 /** The ordering service is given one way: `orderer`, or a list `orderers` (a list of one is the same as orderer), not both. */
 export function checkOneOrdererSetting(hasOrderer: boolean, orderers: readonly unknown[] | undefined): void {
     if (hasOrderer && orderers !== undefined) {
-        throw new InvalidSettingError("orderers", `(${orderers.length} orderers)`, "either orderer or orderers, not both (orderers: [the one orderer] is the same as orderer)");
+        throw new InvalidSettingError(
+            "orderers",
+            `(${orderers.length} orderers)`,
+            "either orderer or orderers, not both (orderers: [the one orderer] is the same as orderer)",
+        );
     }
 }

@@ -9,7 +9,8 @@ const DIGEST = /^sha256:[a-f0-9]{64}$/;
 // Kubernetes resource quantity, e.g. 250m, 0.5, 128Mi, 1G.
 const QUANTITY = /^[0-9]+(\.[0-9]+)?(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$/;
 // Label keys with an optional DNS prefix, and label values (may be empty).
-const LABEL_KEY = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
+const LABEL_KEY =
+    /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
 const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]{0,61})?[A-Za-z0-9])?$/;
 
 /** A namespace or Service name: an RFC 1123 label of at most 63 characters. */
@@ -27,7 +28,11 @@ export function checkDnsLabel(setting: string, value: string): string {
 /** A Secret or other object name: an RFC 1123 subdomain of at most 253 characters. */
 export function checkDnsSubdomain(setting: string, value: string): string {
     if (typeof value !== "string" || value.length > 253 || !value.split(".").every((label) => DNS_LABEL.test(label))) {
-        throw new InvalidSettingError(setting, value, "a Kubernetes object name: lower-case letters, digits, '-' and '.', at most 253 characters, e.g. 'acr-pull'");
+        throw new InvalidSettingError(
+            setting,
+            value,
+            "a Kubernetes object name: lower-case letters, digits, '-' and '.', at most 253 characters, e.g. 'acr-pull'",
+        );
     }
     return value;
 }
@@ -79,7 +84,11 @@ export function parseLabelSelector(setting: string, terms: readonly string[]): R
         const key = eq > 0 ? term.slice(0, eq) : "";
         const value = eq > 0 ? term.slice(eq + 1) : "";
         if (!LABEL_KEY.test(key) || !LABEL_VALUE.test(value)) {
-            throw new InvalidSettingError(setting, term, "label terms 'key=value' with valid Kubernetes label keys and values");
+            throw new InvalidSettingError(
+                setting,
+                term,
+                "label terms 'key=value' with valid Kubernetes label keys and values",
+            );
         }
         labels[key] = value;
     }
@@ -89,7 +98,8 @@ export function parseLabelSelector(setting: string, terms: readonly string[]): R
 /** An IPv4 or IPv6 CIDR block such as 10.0.0.0/16. */
 export function checkCidr(setting: string, value: string): string {
     const match = /^([0-9a-fA-F:.]+)\/([0-9]{1,3})$/.exec(value ?? "");
-    const ipv4 = match && /^\d{1,3}(\.\d{1,3}){3}$/.test(match[1]) && match[1].split(".").every((o) => Number(o) <= 255);
+    const ipv4 =
+        match && /^\d{1,3}(\.\d{1,3}){3}$/.test(match[1]) && match[1].split(".").every((o) => Number(o) <= 255);
     const ipv6 = match?.[1].includes(":");
     const bits = match ? Number(match[2]) : -1;
     if (!match || !(ipv4 || ipv6) || bits > (ipv4 ? 32 : 128)) {

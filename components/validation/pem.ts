@@ -97,8 +97,7 @@ export function checkCertificateBundlePem(setting: string, value: unknown): stri
  * in canonical form with its original encoding. Errors never show the value.
  */
 export function checkPrivateKeyPem(setting: string, value: unknown): string {
-    const accepted =
-        "one unencrypted PEM private key (-----BEGIN PRIVATE KEY-----, EC PRIVATE KEY or RSA PRIVATE KEY)";
+    const accepted = "one unencrypted PEM private key (-----BEGIN PRIVATE KEY-----, EC PRIVATE KEY or RSA PRIVATE KEY)";
     const blocks = typeof value === "string" ? parsePemBlocks(value) : undefined;
     if (blocks === undefined || blocks.length !== 1 || !PRIVATE_KEY_LABELS.has(blocks[0].label)) {
         throw new InvalidSettingError(setting, KEY_NOT_SHOWN, accepted);

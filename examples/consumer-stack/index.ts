@@ -20,13 +20,34 @@ const [org1, org2] = [org("org1"), org("org2")];
 // Its smoke check waits for that commit, made in this same update.
 const approving = new ExternalChaincode(
     "org2",
-    { chaincodeName: "basic", chaincodeVersion, image, namespace: "hlf-org2", peerAccess, lifecycle: { channel, org: org2, commit: false }, smokeCheck: { commitWaitSeconds: 120 } },
+    {
+        chaincodeName: "basic",
+        chaincodeVersion,
+        image,
+        namespace: "hlf-org2",
+        peerAccess,
+        lifecycle: { channel, org: org2, commit: false },
+        smokeCheck: { commitWaitSeconds: 120 },
+    },
     { providers: [cluster] },
 );
-const committing = new ExternalChaincode("org1", {
-    chaincodeName: "basic", chaincodeVersion, image, namespace: "hlf-org1", peerAccess,
-    lifecycle: { channel, org: org1, requiredApprovals: [org1.mspId, approving.lifecycle!.approvedBy], commitPeers: [{ ...org2.peers[0], mspId: org2.mspId, tlsCaPem: org2.peerTlsCaPem }] },
-}, { providers: [cluster] });
+const committing = new ExternalChaincode(
+    "org1",
+    {
+        chaincodeName: "basic",
+        chaincodeVersion,
+        image,
+        namespace: "hlf-org1",
+        peerAccess,
+        lifecycle: {
+            channel,
+            org: org1,
+            requiredApprovals: [org1.mspId, approving.lifecycle!.approvedBy],
+            commitPeers: [{ ...org2.peers[0], mspId: org2.mspId, tlsCaPem: org2.peerTlsCaPem }],
+        },
+    },
+    { providers: [cluster] },
+);
 
 export const packageIds = { [org1.mspId]: committing.packageId, [org2.mspId]: approving.packageId };
 export const committedSequence = committing.lifecycle!.definition!.committedSequence;

@@ -54,16 +54,22 @@ export function weakEndorsementPolicies(resource: ResourceView, config: Endorsem
     try {
         parsed = parsePolicy(policy);
     } catch (error) {
-        return [`${where}: endorsement policy ${JSON.stringify(policy)} does not parse: ${(error as Error).message.split("\n")[0]}`];
+        return [
+            `${where}: endorsement policy ${JSON.stringify(policy)} does not parse: ${(error as Error).message.split("\n")[0]}`,
+        ];
     }
     const named = [...orgsNamed(parsed, new Set())].sort();
     const problems: string[] = [];
     if (named.length < config.minimumOrgsNamed) {
-        problems.push(`${where}: endorsement policy ${JSON.stringify(policy)} names ${named.length} org(s) (${named.join(", ")}); expected at least ${config.minimumOrgsNamed}`);
+        problems.push(
+            `${where}: endorsement policy ${JSON.stringify(policy)} names ${named.length} org(s) (${named.join(", ")}); expected at least ${config.minimumOrgsNamed}`,
+        );
     }
     const required = fewestOrgsRequired(parsed, named);
     if (required < config.minimumOrgsRequired) {
-        problems.push(`${where}: endorsement policy ${JSON.stringify(policy)} is satisfied by ${required} org(s); expected at least ${config.minimumOrgsRequired}`);
+        problems.push(
+            `${where}: endorsement policy ${JSON.stringify(policy)} is satisfied by ${required} org(s); expected at least ${config.minimumOrgsRequired}`,
+        );
     }
     return problems;
 }

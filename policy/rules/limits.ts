@@ -8,8 +8,12 @@ export function missingLimits(resource: ResourceView): string[] {
     if (!pod) return [];
     return containersOf(pod).flatMap(({ path, name, container }) => {
         const limits = record(record(container.resources)?.limits) ?? {};
-        const missing = (["cpu", "memory"] as const).filter((kind) => limits[kind] === undefined || limits[kind] === "");
+        const missing = (["cpu", "memory"] as const).filter(
+            (kind) => limits[kind] === undefined || limits[kind] === "",
+        );
         if (missing.length === 0) return [];
-        return [`${workloadLabel(resource)}: container "${name}" has no ${missing.join(" or ")} limit (${path}.resources.limits); expected both (cpuLimit, memoryLimit)`];
+        return [
+            `${workloadLabel(resource)}: container "${name}" has no ${missing.join(" or ")} limit (${path}.resources.limits); expected both (cpuLimit, memoryLimit)`,
+        ];
     });
 }

@@ -33,14 +33,18 @@ function selects(policy: ResourceView, labels: Record<string, unknown>): boolean
     return labelsMatch && restrictsIngress;
 }
 
-export function unguardedChaincodeServers(resources: readonly ResourceView[]): Array<{ resource: ResourceView; message: string }> {
+export function unguardedChaincodeServers(
+    resources: readonly ResourceView[],
+): Array<{ resource: ResourceView; message: string }> {
     const policies = resources.filter((r) => r.type === NETWORK_POLICY);
     return resources
         .filter((r) => {
             const pod = podSpecOf(r);
             return pod !== undefined && containersOf(pod).some(({ container }) => isChaincodeServer(container));
         })
-        .filter((r) => !policies.some((p) => sameNamespace(namespaceOf(p), namespaceOf(r)) && selects(p, podLabelsOf(r))))
+        .filter(
+            (r) => !policies.some((p) => sameNamespace(namespaceOf(p), namespaceOf(r)) && selects(p, podLabelsOf(r))),
+        )
         .map((resource) => ({
             resource,
             message:

@@ -21,7 +21,8 @@ const SECRET_INPUTS: ReadonlyMap<string, readonly string[]> = new Map<string, re
     // The Kubernetes provider encrypts its kubeconfig.
     ["pulumi:providers:kubernetes", ["kubeconfig"]],
     ...Object.entries(FABRIC_SECRET_INPUTS).map(
-        ([type, keys]) => [fabricResourceType(type as keyof typeof FABRIC_SECRET_INPUTS), keys] as [string, readonly string[]],
+        ([type, keys]) =>
+            [fabricResourceType(type as keyof typeof FABRIC_SECRET_INPUTS), keys] as [string, readonly string[]],
     ),
 ]);
 
@@ -41,7 +42,12 @@ function isSecretConfigInput(type: string, path: string): boolean {
 
 function isDeclaredSecret(type: string, path: string): boolean {
     if (isSecretConfigInput(type, path)) return true;
-    return (SECRET_INPUTS.get(type) ?? []).some((prefix) => path === prefix || path.startsWith(prefix.endsWith(".") ? prefix : `${prefix}.`) || path.startsWith(`${prefix}[`));
+    return (SECRET_INPUTS.get(type) ?? []).some(
+        (prefix) =>
+            path === prefix ||
+            path.startsWith(prefix.endsWith(".") ? prefix : `${prefix}.`) ||
+            path.startsWith(`${prefix}[`),
+    );
 }
 
 function* stringsOf(value: unknown, path: string): Generator<[string, string]> {
@@ -57,7 +63,9 @@ export function plaintextKeyMaterial(resource: ResourceView): string[] {
     for (const [path, text] of stringsOf(resource.props, "")) {
         const kind = keyMaterialIn(text);
         if (kind && !isDeclaredSecret(resource.type, path)) {
-            found.push(`${resource.type} "${resource.name}": input ${path} holds ${kind} in plaintext; expected it in a Secret (or a secret input of its provider)`);
+            found.push(
+                `${resource.type} "${resource.name}": input ${path} holds ${kind} in plaintext; expected it in a Secret (or a secret input of its provider)`,
+            );
         }
     }
     return found;

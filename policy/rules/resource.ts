@@ -16,7 +16,9 @@ export function isUnknown(value: unknown): boolean {
 
 /** A plain object, or undefined for anything else (absent, unknown, a list, a scalar). */
 export function record(value: unknown): Record<string, unknown> | undefined {
-    return value !== null && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+    return value !== null && typeof value === "object" && !Array.isArray(value)
+        ? (value as Record<string, unknown>)
+        : undefined;
 }
 
 /** A list, or empty for anything else. */
@@ -33,7 +35,12 @@ export function list(value: unknown): unknown[] {
 const PROXY_TARGET = "__getSpecialProxyTarget";
 
 /** What a rule reads of a resource @pulumi/policy hands a validation. */
-export function resourceView(resource: { type: string; name: string; urn: string; props: Record<string, unknown> }): ResourceView {
+export function resourceView(resource: {
+    type: string;
+    name: string;
+    urn: string;
+    props: Record<string, unknown>;
+}): ResourceView {
     const raw = resource.props[PROXY_TARGET] as Record<string, unknown> | undefined;
     return { type: resource.type, name: resource.name, urn: resource.urn, props: raw ?? resource.props };
 }

@@ -22,7 +22,9 @@ export function chaincodeTlsGaps(resource: ResourceView): string[] {
                 return [`${where} serves without TLS (CHAINCODE_TLS_DISABLED=${String(disabled)}); expected tls: true`];
             }
             if (!env.has("CHAINCODE_CLIENT_CA_CERT")) {
-                return [`${where} accepts any client: mutual TLS is off (no CHAINCODE_CLIENT_CA_CERT); expected clientAuth: true`];
+                return [
+                    `${where} accepts any client: mutual TLS is off (no CHAINCODE_CLIENT_CA_CERT); expected clientAuth: true`,
+                ];
             }
             return [];
         });

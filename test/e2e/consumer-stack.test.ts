@@ -28,7 +28,9 @@ const EXAMPLE_DIR = join(REPO_ROOT, "examples", "consumer-stack");
 const NAMESPACES = ["hlf-org1", "hlf-org2"];
 const manifest = JSON.parse(readFileSync(join(REPO_ROOT, "package.json"), "utf8")) as { name: string; version: string };
 
-describe("a consumer project that installs the packed library (examples/consumer-stack)", { skip: nodeSuiteSkip() }, () => {
+describe("a consumer project that installs the packed library (examples/consumer-stack)", {
+    skip: nodeSuiteSkip(),
+}, () => {
     const log = (line: string) => process.stderr.write(`# ${line}\n`);
     let platform: NodePlatform;
     printLogsOnFailure(() => platform?.failureSources());
@@ -38,14 +40,21 @@ describe("a consumer project that installs the packed library (examples/consumer
 
     before(async () => {
         // The consumer's install and build overlap the platform's start.
-        const installing = PulumiWorkspace.forProjectAsync("ccaas-consumer", async (dir) => {
-            const started = process.hrtime.bigint();
-            cpSync(EXAMPLE_DIR, dir, { recursive: true, filter: (source) => !/\/(node_modules|dist)$/.test(source) && !source.endsWith(".tgz") });
-            await npm(REPO_ROOT, ["pack", "--ignore-scripts", "--pack-destination", dir]);
-            await npm(dir, ["install", "--no-audit", "--no-fund", "--prefer-offline"]);
-            await npm(dir, ["run", "build"]);
-            installSeconds = Number(process.hrtime.bigint() - started) / 1e9;
-        }, log);
+        const installing = PulumiWorkspace.forProjectAsync(
+            "ccaas-consumer",
+            async (dir) => {
+                const started = process.hrtime.bigint();
+                cpSync(EXAMPLE_DIR, dir, {
+                    recursive: true,
+                    filter: (source) => !/\/(node_modules|dist)$/.test(source) && !source.endsWith(".tgz"),
+                });
+                await npm(REPO_ROOT, ["pack", "--ignore-scripts", "--pack-destination", dir]);
+                await npm(dir, ["install", "--no-audit", "--no-fund", "--prefer-offline"]);
+                await npm(dir, ["run", "build"]);
+                installSeconds = Number(process.hrtime.bigint() - started) / 1e9;
+            },
+            log,
+        );
         const [installed, started] = await Promise.allSettled([installing, startNodePlatform(log)]);
         if (installed.status === "fulfilled") workspace = installed.value;
         if (started.status === "fulfilled") platform = started.value;
@@ -58,7 +67,11 @@ describe("a consumer project that installs the packed library (examples/consumer
         await stack.setConfig("image", `${chaincodeImage.reference}@${chaincodeImage.digest}`);
         const [selector] = platform.orgSettings(...network.orgs.map((org) => org.mspId)).peerNamespaceSelector;
         await stack.setConfig("peerNamespaceSelector[0]", selector, { path: true });
-        for (const [key, org] of [["org1", network.orgs[0]], ["org2", network.orgs[1]]] as const) await setOrg(key, org);
+        for (const [key, org] of [
+            ["org1", network.orgs[0]],
+            ["org2", network.orgs[1]],
+        ] as const)
+            await setOrg(key, org);
     });
 
     after(async () => {
@@ -80,17 +93,35 @@ describe("a consumer project that installs the packed library (examples/consumer
     }
 
     const servedReleases = () => servedReleasesIn(platform);
-    const userCall = (org: Org) => ({ peer: clientEndpoint(org.peers[0], org), identity: org.user, channel: platform.network.channel, chaincode: "basic", timeoutSeconds: 30 });
+    const userCall = (org: Org) => ({
+        peer: clientEndpoint(org.peers[0], org),
+        identity: org.user,
+        channel: platform.network.channel,
+        chaincode: "basic",
+        timeoutSeconds: 30,
+    });
 
     it("installs the package from its tarball: a copy, not a link to the source tree, without the optional peers, and imports it by name", () => {
-        process.stderr.write(`${JSON.stringify({ phase: "consumer-install-and-build", seconds: Math.round(installSeconds * 10) / 10 })}\n`);
+        process.stderr.write(
+            `${JSON.stringify({ phase: "consumer-install-and-build", seconds: Math.round(installSeconds * 10) / 10 })}\n`,
+        );
         const installed = join(workspace.projectDir, "node_modules", manifest.name);
         assert.equal(lstatSync(installed).isSymbolicLink(), false, "the package is linked, not installed");
-        assert.ok(!realpathSync(installed).startsWith(REPO_ROOT), `the package resolves into the repository: ${realpathSync(installed)}`);
-        assert.equal((JSON.parse(readFileSync(join(installed, "package.json"), "utf8")) as { version: string }).version, manifest.version);
+        assert.ok(
+            !realpathSync(installed).startsWith(REPO_ROOT),
+            `the package resolves into the repository: ${realpathSync(installed)}`,
+        );
+        assert.equal(
+            (JSON.parse(readFileSync(join(installed, "package.json"), "utf8")) as { version: string }).version,
+            manifest.version,
+        );
         assert.equal(existsSync(join(installed, "dist", "test")), false, "the tests were packed");
         for (const optional of ["@pulumi/azure-native", "@pulumi/command"]) {
-            assert.equal(existsSync(join(workspace.projectDir, "node_modules", optional)), false, `${optional} was installed though optional`);
+            assert.equal(
+                existsSync(join(workspace.projectDir, "node_modules", optional)),
+                false,
+                `${optional} was installed though optional`,
+            );
         }
         assert.match(readFileSync(join(workspace.projectDir, "index.ts"), "utf8"), /from "fabric-ccaas"/);
     });
@@ -104,18 +135,33 @@ describe("a consumer project that installs the packed library (examples/consumer
         const packageIds = outputs.packageIds as Record<string, string>;
         assert.deepEqual(Object.keys(packageIds).sort(), ["Org1MSP", "Org2MSP"]);
         assert.notEqual(packageIds.Org1MSP, packageIds.Org2MSP, "each org's package carries its own chaincode CA");
-        for (const namespace of NAMESPACES) assert.equal((await deploymentsIn(platform.node, namespace)).length, 1, namespace);
+        for (const namespace of NAMESPACES)
+            assert.equal((await deploymentsIn(platform.node, namespace)).length, 1, namespace);
         const definition = (await stack.resources()).find((r) => r.urn.endsWith("::org1-lifecycle-definition"));
         assert.deepEqual(definition?.inputs?.requiredApprovals, ["Org1MSP", "Org2MSP"]);
 
         const [org1, org2] = platform.network.orgs;
-        const init = await submit({ ...userCall(org1), fn: "InitLedger", endorsingOrganizations: ["Org1MSP", "Org2MSP"] });
+        const init = await submit({
+            ...userCall(org1),
+            fn: "InitLedger",
+            endorsingOrganizations: ["Org1MSP", "Org2MSP"],
+        });
         assert.equal(init.validationCode, 0);
-        const assets = JSON.parse((await evaluate({ ...userCall(org2), fn: "GetAllAssets" })).toString("utf8")) as Array<{ ID: string }>;
+        const assets = JSON.parse(
+            (await evaluate({ ...userCall(org2), fn: "GetAllAssets" })).toString("utf8"),
+        ) as Array<{ ID: string }>;
         assert.equal(assets.length, 6);
 
-        const secrets = { kubeconfig: platform.node.kubeconfig(), "Org1 admin key": org1.admin.keyPem, "Org2 admin key": org2.admin.keyPem };
-        assert.deepEqual(plaintextSecretsIn(await stack.exportState(), secrets), [], "the consumer's state holds secrets in plaintext");
+        const secrets = {
+            kubeconfig: platform.node.kubeconfig(),
+            "Org1 admin key": org1.admin.keyPem,
+            "Org2 admin key": org2.admin.keyPem,
+        };
+        assert.deepEqual(
+            plaintextSecretsIn(await stack.exportState(), secrets),
+            [],
+            "the consumer's state holds secrets in plaintext",
+        );
     });
 
     it("a second up changes nothing", async () => {
@@ -136,15 +182,25 @@ describe("a consumer project that installs the packed library (examples/consumer
         // commit, so it cannot know its peers switch in this update and keeps 1.0 beside 1.1.
         assert.equal(served["hlf-org1"].length, 1, `hlf-org1 serves ${served["hlf-org1"]}`);
         assert.notDeepEqual(served["hlf-org1"], servedBefore["hlf-org1"]);
-        assert.deepEqual(served["hlf-org2"].filter((name) => servedBefore["hlf-org2"].includes(name)), servedBefore["hlf-org2"], "Org2's 1.0 server was deleted");
+        assert.deepEqual(
+            served["hlf-org2"].filter((name) => servedBefore["hlf-org2"].includes(name)),
+            servedBefore["hlf-org2"],
+            "Org2's 1.0 server was deleted",
+        );
         assert.equal(served["hlf-org2"].length, 2, `hlf-org2 serves ${served["hlf-org2"]}`);
-        const assets = JSON.parse((await evaluate({ ...userCall(org2), fn: "GetAllAssets" })).toString("utf8")) as unknown[];
+        const assets = JSON.parse(
+            (await evaluate({ ...userCall(org2), fn: "GetAllAssets" })).toString("utf8"),
+        ) as unknown[];
         assert.equal(assets.length, 6, "the chaincode answers through Org2's peer after the upgrade");
 
         const retired = requireSuccess(await stack.run(["up", "--yes", "--skip-preview", "--json"]));
         reportPhase("consumer-retire-up", retired.seconds);
         const after = await servedReleases();
-        assert.deepEqual(after["hlf-org2"], served["hlf-org2"].filter((name) => !servedBefore["hlf-org2"].includes(name)), "the next up retires Org2's 1.0 server");
+        assert.deepEqual(
+            after["hlf-org2"],
+            served["hlf-org2"].filter((name) => !servedBefore["hlf-org2"].includes(name)),
+            "the next up retires Org2's 1.0 server",
+        );
         assert.ok((await evaluate({ ...userCall(org1), fn: "ReadAsset", args: ["asset1"] })).length > 0);
     });
 
@@ -152,7 +208,10 @@ describe("a consumer project that installs the packed library (examples/consumer
         const oldDir = workspace.projectDir;
         const state = await stack.exportState();
         assert.ok(!state.includes(oldDir), `the state names the project folder ${oldDir}`);
-        assert.ok((await stack.dynamicProviderCode()).length >= 8, "the dynamic resources' stored providers are in the state");
+        assert.ok(
+            (await stack.dynamicProviderCode()).length >= 8,
+            "the dynamic resources' stored providers are in the state",
+        );
         workspace.moveProject();
         assert.equal(existsSync(oldDir), false);
 
@@ -161,7 +220,14 @@ describe("a consumer project that installs the packed library (examples/consumer
         const destroyed = requireSuccess(await stack.run(["destroy", "--yes", "--json"]));
         reportPhase("consumer-destroy", destroyed.seconds);
         for (const namespace of NAMESPACES) {
-            const left = await platform.node.kubectl(["get", "namespace", namespace, "-o", "name", "--ignore-not-found"]);
+            const left = await platform.node.kubectl([
+                "get",
+                "namespace",
+                namespace,
+                "-o",
+                "name",
+                "--ignore-not-found",
+            ]);
             assert.equal(left.trim(), "", `namespace ${namespace} is still there`);
         }
         assert.deepEqual(await chaincodePods(platform.node), [], "no chaincode server pod is left");

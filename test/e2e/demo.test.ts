@@ -34,7 +34,11 @@ interface Run {
 
 function demo(home: string, ...args: string[]): Promise<Run> {
     return new Promise((resolve, reject) => {
-        const child = spawn(process.execPath, [DEMO_JS, ...args], { cwd: REPO_ROOT, env: { ...process.env, DEMO_HOME: home }, stdio: ["ignore", "pipe", "pipe"] });
+        const child = spawn(process.execPath, [DEMO_JS, ...args], {
+            cwd: REPO_ROOT,
+            env: { ...process.env, DEMO_HOME: home },
+            stdio: ["ignore", "pipe", "pipe"],
+        });
         let stdout = "";
         let stderr = "";
         child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
@@ -45,7 +49,11 @@ function demo(home: string, ...args: string[]): Promise<Run> {
 }
 
 function requireExit0(run: Run, what: string): Run {
-    assert.equal(run.code, 0, `${what} exited ${run.code}\n--- stdout\n${run.stdout.slice(-4000)}\n--- stderr\n${run.stderr.slice(-4000)}`);
+    assert.equal(
+        run.code,
+        0,
+        `${what} exited ${run.code}\n--- stdout\n${run.stdout.slice(-4000)}\n--- stderr\n${run.stderr.slice(-4000)}`,
+    );
     return run;
 }
 
@@ -83,21 +91,44 @@ describe("npm run demo: the sample chaincode deployed on one machine (a real nod
 
     it("starts everything, deploys with pulumi up and prints the six seed assets", async () => {
         first = requireExit0(await demo(home), "npm run demo");
-        for (const progress of ["checking the Fabric binaries, the full-stack toolchain", "real node ccaas-node ready", "network up in the node's pods", "pulumi up", "InitLedger"]) {
+        for (const progress of [
+            "checking the Fabric binaries, the full-stack toolchain",
+            "real node ccaas-node ready",
+            "network up in the node's pods",
+            "pulumi up",
+            "InitLedger",
+        ]) {
             assert.ok(first.stdout.includes(progress), `progress line "${progress}" shown`);
         }
         assert.match(first.stdout, /Resources:\s*\n\s*\+ \d+ created/, "pulumi up's own output is shown");
         assert.deepEqual(
             printedAssets(first.stdout),
-            SAMPLE_ASSETS.map((asset) => [asset.ID, asset.Color, String(asset.Size), asset.Owner, String(asset.AppraisedValue)]),
+            SAMPLE_ASSETS.map((asset) => [
+                asset.ID,
+                asset.Color,
+                String(asset.Size),
+                asset.Owner,
+                String(asset.AppraisedValue),
+            ]),
         );
         assert.match(first.stdout, /npm run demo -- down/);
         state = readDemoState(paths)!;
         assert.ok(state && pidAlive(state.platformPid), "the platform runs on after the command returned");
-        const pods = await RealNode.attach(paths.nodeDir).kubectl(["get", "pods", "--all-namespaces", "-l", "app.kubernetes.io/component=chaincode", "-o", "jsonpath={.items[*].status.containerStatuses[0].ready}"]);
+        const pods = await RealNode.attach(paths.nodeDir).kubectl([
+            "get",
+            "pods",
+            "--all-namespaces",
+            "-l",
+            "app.kubernetes.io/component=chaincode",
+            "-o",
+            "jsonpath={.items[*].status.containerStatuses[0].ready}",
+        ]);
         assert.equal(pods.trim(), "true", "one chaincode pod runs, Ready");
         const podLine = first.stdout.split("\n").find((line) => line.includes("chaincode pod hlf-org1"));
-        assert.ok(podLine?.includes(`${state.chaincodeImage.reference}@${state.chaincodeImage.digest}`), `the chaincode pod runs the built image: ${podLine}`);
+        assert.ok(
+            podLine?.includes(`${state.chaincodeImage.reference}@${state.chaincodeImage.digest}`),
+            `the chaincode pod runs the built image: ${podLine}`,
+        );
     });
 
     it("a second run reports what runs and changes nothing", async () => {
@@ -117,7 +148,9 @@ describe("npm run demo: the sample chaincode deployed on one machine (a real nod
         const off = requireExit0(await demo(home, "down"), "npm run demo -- down");
         assert.match(off.stdout, /pulumi destroy/);
         assert.match(off.stdout, /no process, namespace or link of the demo is left/);
-        const alive = [{ name: "platform", pid: state.platformPid }, ...state.processes].filter((entry) => pidAlive(entry.pid));
+        const alive = [{ name: "platform", pid: state.platformPid }, ...state.processes].filter((entry) =>
+            pidAlive(entry.pid),
+        );
         assert.deepEqual(alive, [], "every recorded process has exited");
         assert.deepEqual(hostChanges(hostBefore, hostSnapshot()), [], "the host is as it was before the demo");
         assert.equal(existsSync(home), false, "the demo's folder is removed");

@@ -38,7 +38,11 @@ describe("faults under the real Pulumi engine (real node + real Fabric in its po
     const assertRefusedOnce = (preview: CommandResult, message: RegExp) => {
         assert.notEqual(preview.code, 0, "the preview passed");
         const diagnostics = output(preview).split("\nDiagnostics:\n")[1] ?? "";
-        assert.equal(diagnostics.match(new RegExp(message.source, "g"))?.length, 1, `not reported once under Diagnostics: ${output(preview)}`);
+        assert.equal(
+            diagnostics.match(new RegExp(message.source, "g"))?.length,
+            1,
+            `not reported once under Diagnostics: ${output(preview)}`,
+        );
         assert.doesNotMatch(output(preview), STACK_TRACE);
         assert.doesNotMatch(output(preview), /error serializing property/);
     };
@@ -55,7 +59,14 @@ describe("faults under the real Pulumi engine (real node + real Fabric in its po
 
     async function committedSequence(): Promise<number | undefined> {
         const { org1, network } = full;
-        return (await queryCommitted({ peer: clientEndpoint(org1.peers[0], org1), identity: org1.admin, channel: network.channel, name: "basic" }))?.sequence;
+        return (
+            await queryCommitted({
+                peer: clientEndpoint(org1.peers[0], org1),
+                identity: org1.admin,
+                channel: network.channel,
+                name: "basic",
+            })
+        )?.sequence;
     }
 
     async function smokeUrn(): Promise<string> {
@@ -79,7 +90,8 @@ describe("faults under the real Pulumi engine (real node + real Fabric in its po
     });
 
     /** kubectl on the release's Deployment, out of band (what an operator or an accident does to it). */
-    const deploymentKubectl = (verb: string[], ...args: string[]) => full.node.kubectl([...verb, "-n", NAMESPACE_ORG1, `deployment/basic-${release}`, ...args]);
+    const deploymentKubectl = (verb: string[], ...args: string[]) =>
+        full.node.kubectl([...verb, "-n", NAMESPACE_ORG1, `deployment/basic-${release}`, ...args]);
 
     it("fault: three bad settings and an approval stack not up yet are refused at preview, each named once, without a stack trace; the stack stays empty", async () => {
         const cases: Array<{ set: Array<[string, string, boolean]>; message: RegExp; restore: () => Promise<void> }> = [
@@ -92,10 +104,14 @@ describe("faults under the real Pulumi engine (real node + real Fabric in its po
             {
                 set: [["commitPeers[0].endpoint", "peer0", true]],
                 message: /invalid commitPeers\[0\]\.endpoint: "peer0"; expected host:port/,
-                restore: () => org1Stack.setConfig("commitPeers[0].endpoint", full.org2.peers[0].endpoint, { path: true }),
+                restore: () =>
+                    org1Stack.setConfig("commitPeers[0].endpoint", full.org2.peers[0].endpoint, { path: true }),
             },
             {
-                set: [["tls", "false", false], ["tlsExtraSans[0]", "cc.example.com", true]],
+                set: [
+                    ["tls", "false", false],
+                    ["tlsExtraSans[0]", "cc.example.com", true],
+                ],
                 message: /invalid tlsExtraSans: .*; expected to be set only with tls: true/,
                 restore: async () => {
                     await org1Stack.removeConfig("tls");
@@ -105,7 +121,8 @@ describe("faults under the real Pulumi engine (real node + real Fabric in its po
             {
                 // The chaincode reads what the channel runs before it declares its servers, here with Org2's stack not up yet.
                 set: [],
-                message: /cannot read which package Org1MSP's peers run for basic on mychannel: a setting it needs has no value: Required output 'mspId' does not exist on stack '[^']*org2'/,
+                message:
+                    /cannot read which package Org1MSP's peers run for basic on mychannel: a setting it needs has no value: Required output 'mspId' does not exist on stack '[^']*org2'/,
                 restore: async () => undefined,
             },
         ];
@@ -124,7 +141,10 @@ describe("faults under the real Pulumi engine (real node + real Fabric in its po
         await org1Stack.setConfig("adminCertPem", testPki().expiredCertPem);
         const preview = await org1Stack.run(["preview"]);
         assert.notEqual(preview.code, 0);
-        assert.match(output(preview), /invalid adminCertPem: \(certificate CN=expired-admin, expired 2020-01-02T00:00:00\.000Z\); expected a certificate valid now: this one expired on 2020-01-02T00:00:00\.000Z; renew it/);
+        assert.match(
+            output(preview),
+            /invalid adminCertPem: \(certificate CN=expired-admin, expired 2020-01-02T00:00:00\.000Z\); expected a certificate valid now: this one expired on 2020-01-02T00:00:00\.000Z; renew it/,
+        );
         assert.deepEqual(await org1Stack.resources(), []);
         await org1Stack.setConfig("adminCertPem", full.org1.admin.certPem);
     });
@@ -134,8 +154,15 @@ describe("faults under the real Pulumi engine (real node + real Fabric in its po
         await org1Stack.setConfig("peers[0].endpoint", "127.0.0.1:1", { path: true });
         try {
             const preview = await org1Stack.run(["preview"]);
-            assertRefusedOnce(preview, /cannot read which package Org1MSP's peers run for basic on mychannel \(asked 127\.0\.0\.1:1\): [^\n]*ECONNREFUSED/);
-            assert.doesNotMatch(output(preview), /kubernetes:apps\/v1:Deployment/, "a server was declared without the read");
+            assertRefusedOnce(
+                preview,
+                /cannot read which package Org1MSP's peers run for basic on mychannel \(asked 127\.0\.0\.1:1\): [^\n]*ECONNREFUSED/,
+            );
+            assert.doesNotMatch(
+                output(preview),
+                /kubernetes:apps\/v1:Deployment/,
+                "a server was declared without the read",
+            );
         } finally {
             await org1Stack.setConfig("peers[0].endpoint", full.org1.peers[0].endpoint, { path: true });
         }
@@ -147,7 +174,12 @@ describe("faults under the real Pulumi engine (real node + real Fabric in its po
         await full.network.stopNode(peer1.name);
         const seen = await failingUp(org1Stack);
         assert.match(seen, /basic-lifecycle-install-1/);
-        assert.match(seen, new RegExp(`cannot reach ${escapeRegExp(peer1.endpoint)} \\(TLS name ${escapeRegExp(peer1.hostOverride)}\\)`));
+        assert.match(
+            seen,
+            new RegExp(
+                `cannot reach ${escapeRegExp(peer1.endpoint)} \\(TLS name ${escapeRegExp(peer1.hostOverride)}\\)`,
+            ),
+        );
         assert.equal(await committedSequence(), undefined, "nothing was committed");
 
         await full.network.startNode(peer1.name);
@@ -155,7 +187,9 @@ describe("faults under the real Pulumi engine (real node + real Fabric in its po
         const converged = await full.up(org1Stack);
         assert.equal((await org1Stack.outputs()).committedSequence, 1);
         assert.equal(await full.height(), heightBefore + 2, "one approval and one commit");
-        assert.ok(converged.steps.some((step) => nameOfUrn(step.urn) === "basic-lifecycle-install-1" && step.op === "create"));
+        assert.ok(
+            converged.steps.some((step) => nameOfUrn(step.urn) === "basic-lifecycle-install-1" && step.op === "create"),
+        );
         release = String((await org1Stack.outputs()).releaseKey);
         packageId = String((await org1Stack.outputs()).packageId);
         await assertServing();
@@ -163,12 +197,24 @@ describe("faults under the real Pulumi engine (real node + real Fabric in its po
 
     it("fault: the chaincode server is down when the smoke check runs: up fails naming the address; back up, it converges", async () => {
         await deploymentKubectl(["scale"], "--replicas=0");
-        await full.node.kubectl(["wait", "-n", NAMESPACE_ORG1, "pod", "-l", `app.kubernetes.io/instance=basic-${release}`, "--for=delete", "--timeout=60s"]);
+        await full.node.kubectl([
+            "wait",
+            "-n",
+            NAMESPACE_ORG1,
+            "pod",
+            "-l",
+            `app.kubernetes.io/instance=basic-${release}`,
+            "--for=delete",
+            "--timeout=60s",
+        ]);
         await org1Stack.setConfig("smokeWaitSeconds", "10");
         const seen = await failingUp(org1Stack, "--replace", await smokeUrn());
         assert.match(seen, /smoke check failed: peer .* could not evaluate GetAllAssets on chaincode basic/);
         // While it retried, the up output said what it waited for.
-        assert.match(seen, /smoke check of basic \(channel mychannel\) through \S+: attempt 1 did not reach the chaincode \(.+\); retrying for up to \d+ s more/);
+        assert.match(
+            seen,
+            /smoke check of basic \(channel mychannel\) through \S+: attempt 1 did not reach the chaincode \(.+\); retrying for up to \d+ s more/,
+        );
         assert.match(seen, new RegExp(escapeRegExp(`basic-${release}.${NAMESPACE_ORG1}:9999`)));
 
         await deploymentKubectl(["scale"], "--replicas=1");
@@ -176,20 +222,30 @@ describe("faults under the real Pulumi engine (real node + real Fabric in its po
         await org1Stack.setConfig("smokeWaitSeconds", "60");
         // The failed check left the last passed one in the state: the re-run asks for it again, as the first run did.
         const converged = await full.up(org1Stack, "--replace", await smokeUrn());
-        assert.ok(converged.steps.some((step) => nameOfUrn(step.urn) === "basic-smoke" && step.op !== "same"), "the smoke check ran again");
+        assert.ok(
+            converged.steps.some((step) => nameOfUrn(step.urn) === "basic-smoke" && step.op !== "same"),
+            "the smoke check ran again",
+        );
         await assertServing();
     });
 
     it("fault: a server registering under another chaincode ID is diagnosed with the real cause within the smoke check's wait", async () => {
         const wrongId = `basic_1.0:${"0".repeat(64)}`;
         // A server that registers under its own ID, under every name servers read it from (changed out of band).
-        await deploymentKubectl(["set", "env"], `CHAINCODE_ID=${wrongId}`, `CORE_CHAINCODE_ID=${wrongId}`, `CORE_CHAINCODE_ID_NAME=${wrongId}`);
+        await deploymentKubectl(
+            ["set", "env"],
+            `CHAINCODE_ID=${wrongId}`,
+            `CORE_CHAINCODE_ID=${wrongId}`,
+            `CORE_CHAINCODE_ID_NAME=${wrongId}`,
+        );
         await full.servingPods(NAMESPACE_ORG1, release, (pod) => pod.env.CHAINCODE_ID === wrongId);
         await org1Stack.setConfig("smokeWaitSeconds", "20");
         const started = Date.now();
         const seen = await failingUp(org1Stack, "--replace", await smokeUrn());
         const seconds = (Date.now() - started) / 1000;
-        log(`wrong CHAINCODE_ID diagnosed after ${seconds.toFixed(1)} s: ${seen.slice(seen.indexOf("smoke check failed"), seen.indexOf("smoke check failed") + 600)}`);
+        log(
+            `wrong CHAINCODE_ID diagnosed after ${seconds.toFixed(1)} s: ${seen.slice(seen.indexOf("smoke check failed"), seen.indexOf("smoke check failed") + 600)}`,
+        );
         assert.match(seen, /it is waiting for the chaincode server to register as /);
         assert.ok(seen.includes(packageId), "names the package ID the server must register under");
         assert.match(seen, /is the chaincode server's CHAINCODE_ID exactly the package ID/);
@@ -219,7 +275,11 @@ describe("faults under the real Pulumi engine (real node + real Fabric in its po
         assert.match(seen, /connection refused|unreachable/);
 
         await full.up(org1Stack);
-        const [pod] = await full.servingPods(NAMESPACE_ORG1, release, (p) => p.image === `${image.reference}@${image.digest}`);
+        const [pod] = await full.servingPods(
+            NAMESPACE_ORG1,
+            release,
+            (p) => p.image === `${image.reference}@${image.digest}`,
+        );
         assert.equal(pod.env.CHAINCODE_ID, packageId);
         await assertServing();
     });
@@ -244,7 +304,12 @@ describe("faults under the real Pulumi engine (real node + real Fabric in its po
         await org1Stack.setConfig("orderer.hostOverride", orderer.hostOverride, { path: true });
         await full.network.stopNode(orderer.name);
         const viaOrderer = await failingUp(org1Stack);
-        assert.match(viaOrderer, new RegExp(`cannot reach ${escapeRegExp(orderer.endpoint)} \\(TLS name ${escapeRegExp(orderer.hostOverride)}\\) \\(/orderer\\.AtomicBroadcast/Broadcast\\)`));
+        assert.match(
+            viaOrderer,
+            new RegExp(
+                `cannot reach ${escapeRegExp(orderer.endpoint)} \\(TLS name ${escapeRegExp(orderer.hostOverride)}\\) \\(/orderer\\.AtomicBroadcast/Broadcast\\)`,
+            ),
+        );
         await full.network.startNode(orderer.name);
         const heightBefore = await full.height();
         await full.up(org1Stack);
@@ -256,12 +321,17 @@ describe("faults under the real Pulumi engine (real node + real Fabric in its po
     it("fault: pulumi killed (SIGKILL) after the installs and before the commit: the documented recovery, then up converges", async () => {
         for (const stack of [org1Stack, org2Stack]) await stack.setConfig("chaincodeVersion", "1.1");
         await full.up(org2Stack);
-        const finished = (stdout: string) => Object.keys(parseEventStream(stdout.slice(0, stdout.lastIndexOf("\n") + 1)).stepSeconds);
+        const finished = (stdout: string) =>
+            Object.keys(parseEventStream(stdout.slice(0, stdout.lastIndexOf("\n") + 1)).stepSeconds);
         let killed = false;
         const interrupted = await org1Stack.run(["up", "--yes", "--skip-preview", "--json"], {
             watch: (stdout, pid) => {
                 const done = finished(stdout);
-                if (!killed && done.includes("basic-lifecycle-install-0") && done.includes("basic-lifecycle-install-1")) {
+                if (
+                    !killed &&
+                    done.includes("basic-lifecycle-install-0") &&
+                    done.includes("basic-lifecycle-install-1")
+                ) {
                     killed = true;
                     // Its plugins (the language host, the providers) would outlive it as orphans: they go too, as a CI runner's job end would take them.
                     const plugins = descendantPids(pid);
@@ -279,11 +349,24 @@ describe("faults under the real Pulumi engine (real node + real Fabric in its po
         assert.ok(killed, `the up finished before both installs were seen: exit ${interrupted.code}`);
         assert.equal(await committedSequence(), 2, "the kill came before the commit");
 
-        const pending = async () => (JSON.parse(await org1Stack.exportState()) as { deployment: { pending_operations?: Array<{ resource: { urn: string }; type: string }> } }).deployment.pending_operations ?? [];
+        const pending = async () =>
+            (
+                JSON.parse(await org1Stack.exportState()) as {
+                    deployment: { pending_operations?: Array<{ resource: { urn: string }; type: string }> };
+                }
+            ).deployment.pending_operations ?? [];
         const left = await pending();
-        log(`after SIGKILL: ${left.length} pending operation(s): ${left.map((op) => `${op.type} ${nameOfUrn(op.resource.urn)}`).join(", ")}`);
+        log(
+            `after SIGKILL: ${left.length} pending operation(s): ${left.map((op) => `${op.type} ${nameOfUrn(op.resource.urn)}`).join(", ")}`,
+        );
         const blocked = await org1Stack.run(["up", "--yes", "--skip-preview"]);
-        log(`up right after the kill: exit ${blocked.code}: ${output(blocked).split("\n").filter((line) => /error|warning|lock|pending/i.test(line)).slice(0, 6).join(" | ")}`);
+        log(
+            `up right after the kill: exit ${blocked.code}: ${output(blocked)
+                .split("\n")
+                .filter((line) => /error|warning|lock|pending/i.test(line))
+                .slice(0, 6)
+                .join(" | ")}`,
+        );
 
         // docs/troubleshooting.md: the recovery after a killed pulumi.
         requireSuccess(await org1Stack.run(["cancel", "--yes"]));
@@ -294,7 +377,7 @@ describe("faults under the real Pulumi engine (real node + real Fabric in its po
         const outputs = await org1Stack.outputs();
         assert.equal(outputs.committedSequence, 3);
         assert.match(String(outputs.packageId), /^basic_1\.1:/);
-        assert.ok(await full.height() <= heightBefore + 2, "at most one approval and one commit after the kill");
+        assert.ok((await full.height()) <= heightBefore + 2, "at most one approval and one commit after the kill");
         await assertServing();
     });
 

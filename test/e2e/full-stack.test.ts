@@ -19,7 +19,13 @@ import { after, before, describe, it } from "node:test";
 import { TLS_CERT_FILE } from "../../components/kubernetes/environment";
 import { approveForMyOrg, commitDefinition, evaluate, submit } from "../../components/fabric";
 import { clientEndpoint, type FabricNetwork, type Org } from "../../testenv/network";
-import { changedSteps, nameOfUrn, parseEventStream, parsePreview, withoutDebugDiagnostics } from "./support/engine-events";
+import {
+    changedSteps,
+    nameOfUrn,
+    parseEventStream,
+    parsePreview,
+    withoutDebugDiagnostics,
+} from "./support/engine-events";
 import { FullStack, NAMESPACE_ORG1, NAMESPACE_ORG2 } from "./support/full-stack";
 import { nodeSuiteSkip } from "./support/node-platform";
 import { LoadLoop, type LoadResult } from "./support/load";
@@ -35,7 +41,9 @@ const OUT_OF_BAND_VERSION = "1.1-out-of-band";
 
 const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
 
-describe("the program under the real Pulumi engine (real node + real Fabric in its pods, one stack per org)", { skip: nodeSuiteSkip() }, () => {
+describe("the program under the real Pulumi engine (real node + real Fabric in its pods, one stack per org)", {
+    skip: nodeSuiteSkip(),
+}, () => {
     let full: FullStack;
     printLogsOnFailure(() => full?.failureSources());
     let network: FabricNetwork;
@@ -55,7 +63,8 @@ describe("the program under the real Pulumi engine (real node + real Fabric in i
     const secretValues = () => full.secretValues();
     const up = (target: PulumiStack, ...extra: string[]) => full.up(target, ...extra);
     const deploymentsIn = (namespace: string) => full.deploymentsIn(namespace);
-    const servingPods: FullStack["servingPods"] = (namespace, release, accept) => full.servingPods(namespace, release, accept);
+    const servingPods: FullStack["servingPods"] = (namespace, release, accept) =>
+        full.servingPods(namespace, release, accept);
     /** Each org's image now: `<registry>/<repository>:<tag>` and its digest. */
     let image: { reference: string; digest: string };
 
@@ -65,9 +74,9 @@ describe("the program under the real Pulumi engine (real node + real Fabric in i
     }
 
     async function deploymentAnnotations(namespace: string, release: string): Promise<Record<string, string>> {
-        const deployment = await full.node.getJson<{ spec: { template: { metadata: { annotations?: Record<string, string> } } } }>([
-            "deployment", "-n", namespace, `basic-${release}`,
-        ]);
+        const deployment = await full.node.getJson<{
+            spec: { template: { metadata: { annotations?: Record<string, string> } } };
+        }>(["deployment", "-n", namespace, `basic-${release}`]);
         return deployment.spec.template.metadata.annotations ?? {};
     }
 
@@ -104,13 +113,23 @@ describe("the program under the real Pulumi engine (real node + real Fabric in i
         packageIdOrg1 = String(outputs.packageId);
         releaseOrg1 = String(outputs.releaseKey);
         assert.notEqual(packageIdOrg1, packageIdOrg2, "each org's package carries its own chaincode CA");
-        assert.ok(org1Up.steps.some((step) => nameOfUrn(step.urn) === "basic-smoke" && step.op === "create"), "the smoke check ran inside up");
+        assert.ok(
+            org1Up.steps.some((step) => nameOfUrn(step.urn) === "basic-smoke" && step.op === "create"),
+            "the smoke check ran inside up",
+        );
 
         // org2 only approves: its own smoke check waited for org1's commit, and its next up makes it through org2's peer.
-        const smokeOf = async (stack: PulumiStack) => (await stack.resources()).find((r) => nameOfUrn(r.urn) === "basic-smoke")?.outputs;
-        assert.equal((await smokeOf(org2Stack))?.pending, "basic is approved at sequence 1 and nothing is committed yet (another org's stack commits)");
+        const smokeOf = async (stack: PulumiStack) =>
+            (await stack.resources()).find((r) => nameOfUrn(r.urn) === "basic-smoke")?.outputs;
+        assert.equal(
+            (await smokeOf(org2Stack))?.pending,
+            "basic is approved at sequence 1 and nothing is committed yet (another org's stack commits)",
+        );
         const org2Check = await up(org2Stack);
-        assert.deepEqual(org2Check.steps.filter((step) => step.op !== "same").map((step) => `${step.op} ${nameOfUrn(step.urn)}`), ["update basic-smoke"]);
+        assert.deepEqual(
+            org2Check.steps.filter((step) => step.op !== "same").map((step) => `${step.op} ${nameOfUrn(step.urn)}`),
+            ["update basic-smoke"],
+        );
         const org2Smoke = await smokeOf(org2Stack);
         assert.equal(org2Smoke?.pending, undefined);
         assert.match(String(org2Smoke?.responseSha256), /^[0-9a-f]{64}$/);
@@ -129,10 +148,27 @@ describe("the program under the real Pulumi engine (real node + real Fabric in i
 
         // The API server's own Pod Security admission guards the namespace the stack created: the chaincode pods were
         // admitted under "restricted", a pod without the hardening is refused.
-        const admitted = await full.node.kubectl(["get", "pods", "-n", NAMESPACE_ORG1, "-l", `app.kubernetes.io/instance=basic-${releaseOrg1}`, "-o", "name"]);
+        const admitted = await full.node.kubectl([
+            "get",
+            "pods",
+            "-n",
+            NAMESPACE_ORG1,
+            "-l",
+            `app.kubernetes.io/instance=basic-${releaseOrg1}`,
+            "-o",
+            "name",
+        ]);
         assert.notEqual(admitted.trim(), "", "no chaincode pod was admitted");
         await assert.rejects(
-            full.node.kubectl(["run", "unhardened", "-n", NAMESPACE_ORG1, "--image=registry.example.com/probe:1", "--restart=Never", "--dry-run=server"]),
+            full.node.kubectl([
+                "run",
+                "unhardened",
+                "-n",
+                NAMESPACE_ORG1,
+                "--image=registry.example.com/probe:1",
+                "--restart=Never",
+                "--dry-run=server",
+            ]),
             /violates PodSecurity "restricted:latest"/,
         );
 
@@ -150,21 +186,41 @@ describe("the program under the real Pulumi engine (real node + real Fabric in i
 
         const init = await submit({ ...userCall(), fn: "InitLedger", endorsingOrganizations: ["Org1MSP"] });
         assert.equal(init.validationCode, 0);
-        const assets = JSON.parse((await evaluate({ ...userCall(), fn: "GetAllAssets" })).toString("utf8")) as Array<{ ID: string }>;
-        assert.deepEqual(assets.map((asset) => asset.ID), ["asset1", "asset2", "asset3", "asset4", "asset5", "asset6"]);
+        const assets = JSON.parse((await evaluate({ ...userCall(), fn: "GetAllAssets" })).toString("utf8")) as Array<{
+            ID: string;
+        }>;
+        assert.deepEqual(
+            assets.map((asset) => asset.ID),
+            ["asset1", "asset2", "asset3", "asset4", "asset5", "asset6"],
+        );
     });
 
     it("2. nothing changed: preview --expect-no-changes passes, a second up changes nothing and sends no Fabric transaction", async () => {
         const heightBefore = await height();
         const preview = await org1Stack.run(["preview", "--expect-no-changes"]);
         assert.equal(preview.code, 0, describeFailure(preview));
-        assert.deepEqual(plaintextSecretsIn(preview.stdout + preview.stderr, secretValues()), [], "the preview display shows secrets");
+        assert.deepEqual(
+            plaintextSecretsIn(preview.stdout + preview.stderr, secretValues()),
+            [],
+            "the preview display shows secrets",
+        );
         reportPhase("preview", preview.seconds);
         // The diff view prints every input, and refresh reads every resource back: neither may show a secret.
-        for (const args of [["preview", "--diff"], ["refresh", "--yes", "--diff"]]) {
+        for (const args of [
+            ["preview", "--diff"],
+            ["refresh", "--yes", "--diff"],
+        ]) {
             const shown = requireSuccess(await org1Stack.run(args));
-            assert.deepEqual(plaintextSecretsIn(shown.stdout + shown.stderr, secretValues()), [], `pulumi ${args.join(" ")} shows secrets`);
-            assert.match(shown.stdout, /basic-lifecycle-definition|Resources:/, `pulumi ${args.join(" ")} printed nothing to scan`);
+            assert.deepEqual(
+                plaintextSecretsIn(shown.stdout + shown.stderr, secretValues()),
+                [],
+                `pulumi ${args.join(" ")} shows secrets`,
+            );
+            assert.match(
+                shown.stdout,
+                /basic-lifecycle-definition|Resources:/,
+                `pulumi ${args.join(" ")} printed nothing to scan`,
+            );
         }
         const again = await up(org1Stack);
         reportPhase("noop-up", again.result.seconds, again.stepSeconds);
@@ -176,21 +232,52 @@ describe("the program under the real Pulumi engine (real node + real Fabric in i
         const [pod] = await servingPods(NAMESPACE_ORG1, releaseOrg1);
         const before = await full.node.getJson<any>(["pod", "-n", NAMESPACE_ORG1, pod.name]);
         const containerId = String(before.status.containerStatuses[0].containerID).replace(/^containerd:\/\//, "");
-        await full.node.exec(["ctr", "--address", full.node.layout.containerdSocket, "--namespace", "k8s.io", "tasks", "kill", "--signal", "SIGKILL", containerId]);
+        await full.node.exec([
+            "ctr",
+            "--address",
+            full.node.layout.containerdSocket,
+            "--namespace",
+            "k8s.io",
+            "tasks",
+            "kill",
+            "--signal",
+            "SIGKILL",
+            containerId,
+        ]);
         const restarts = before.status.containerStatuses[0].restartCount + 1;
-        await full.node.kubectl(["wait", "-n", NAMESPACE_ORG1, `pod/${pod.name}`, `--for=jsonpath={.status.containerStatuses[0].restartCount}=${restarts}`, "--timeout=60s"], { timeoutMs: 70_000 });
+        await full.node.kubectl(
+            [
+                "wait",
+                "-n",
+                NAMESPACE_ORG1,
+                `pod/${pod.name}`,
+                `--for=jsonpath={.status.containerStatuses[0].restartCount}=${restarts}`,
+                "--timeout=60s",
+            ],
+            { timeoutMs: 70_000 },
+        );
         await servingPods(NAMESPACE_ORG1, releaseOrg1);
         // The peer's stream to the killed server broke; the next call makes it dial the Service again.
-        const asset = JSON.parse((await evaluate({ ...userCall(), fn: "ReadAsset", args: ["asset1"] })).toString("utf8")) as { ID: string };
+        const asset = JSON.parse(
+            (await evaluate({ ...userCall(), fn: "ReadAsset", args: ["asset1"] })).toString("utf8"),
+        ) as { ID: string };
         assert.equal(asset.ID, "asset1");
     });
 
     /** Traffic through org1's gateway, endorsed by org1 alone, so only org1's chaincode server serves it. */
     const startLoad = (prefix: string) =>
-        new LoadLoop({ call: { ...userCall() }, endorsingOrganizations: ["Org1MSP"], prefix, maxSeconds: 600, maxCalls: 20_000 });
+        new LoadLoop({
+            call: { ...userCall() },
+            endorsingOrganizations: ["Org1MSP"],
+            prefix,
+            maxSeconds: 600,
+            maxCalls: 20_000,
+        });
 
     function reportLoad(phase: string, load: LoadResult, switchSeconds: number): void {
-        process.stderr.write(`${JSON.stringify({ phase, calls: load.calls, failedCalls: load.failedCalls, resubmitted: load.resubmitted, switchSeconds: Math.round(switchSeconds * 10) / 10, loadSeconds: load.seconds })}\n`);
+        process.stderr.write(
+            `${JSON.stringify({ phase, calls: load.calls, failedCalls: load.failedCalls, resubmitted: load.resubmitted, switchSeconds: Math.round(switchSeconds * 10) / 10, loadSeconds: load.seconds })}\n`,
+        );
         assert.ok(load.calls > 20, `the load loop ran only ${load.calls} calls`);
         assert.equal(load.failedCalls, 0, `calls failed during ${phase}: ${load.failures.join("; ")}`);
     }
@@ -207,16 +294,36 @@ describe("the program under the real Pulumi engine (real node + real Fabric in i
         const step = (name: string) => preview.steps.find((candidate) => nameOfUrn(candidate.urn) === name)?.op;
         // The sequence is known at preview, read from the channel: what a PR comment says the approval and the commit do.
         for (const name of ["basic-lifecycle-approval", "basic-lifecycle-definition"]) {
-            const planned = (JSON.parse(previewJson) as { steps: Array<{ urn: string; newState?: { inputs?: Record<string, unknown> } }> }).steps.find((candidate) => nameOfUrn(candidate.urn) === name)?.newState?.inputs;
-            assert.equal(planned?.plannedSequence, 2, `${name} in the preview: ${JSON.stringify(planned?.plannedSequence)}`);
+            const planned = (
+                JSON.parse(previewJson) as {
+                    steps: Array<{ urn: string; newState?: { inputs?: Record<string, unknown> } }>;
+                }
+            ).steps.find((candidate) => nameOfUrn(candidate.urn) === name)?.newState?.inputs;
+            assert.equal(
+                planned?.plannedSequence,
+                2,
+                `${name} in the preview: ${JSON.stringify(planned?.plannedSequence)}`,
+            );
             assert.equal(planned?.plannedChange, 'sequence 1 → 2: version ("1.0" vs "1.1") (committed vs declared)');
         }
-        const newRelease = preview.steps.map((candidate) => /^basic-([0-9a-f]{8})-server-deployment$/.exec(nameOfUrn(candidate.urn))?.[1]).find((key) => key && key !== oldOrg1);
-        assert.ok(newRelease, `no new release in the preview: ${preview.steps.map((c) => `${c.op} ${nameOfUrn(c.urn)}`).join(", ")}`);
+        const newRelease = preview.steps
+            .map((candidate) => /^basic-([0-9a-f]{8})-server-deployment$/.exec(nameOfUrn(candidate.urn))?.[1])
+            .find((key) => key && key !== oldOrg1);
+        assert.ok(
+            newRelease,
+            `no new release in the preview: ${preview.steps.map((c) => `${c.op} ${nameOfUrn(c.urn)}`).join(", ")}`,
+        );
         assert.equal(step(`basic-${newRelease}-server-deployment`), "create");
-        const changedLive = preview.steps.filter((candidate) => nameOfUrn(candidate.urn).startsWith(`basic-${oldOrg1}-`) && candidate.op !== "same");
+        const changedLive = preview.steps.filter(
+            (candidate) => nameOfUrn(candidate.urn).startsWith(`basic-${oldOrg1}-`) && candidate.op !== "same",
+        );
         assert.deepEqual(changedLive, [], "the live server must be kept as it is");
-        assert.match(preview.messages.join("\n"), new RegExp(`release ${newRelease} starts beside release ${oldOrg1}, which this org's peers run for the committed sequence 1`));
+        assert.match(
+            preview.messages.join("\n"),
+            new RegExp(
+                `release ${newRelease} starts beside release ${oldOrg1}, which this org's peers run for the committed sequence 1`,
+            ),
+        );
 
         // org2 has not approved 1.1: org1's commit is refused, and nothing of 1.0 is lost, however often it is tried.
         for (let attempt = 0; attempt < 2; attempt++) {
@@ -230,7 +337,12 @@ describe("the program under the real Pulumi engine (real node + real Fabric in i
         const org2Up = await up(org2Stack);
         releaseOrg2 = String((await org2Stack.outputs()).releaseKey);
         assert.notEqual(releaseOrg2, oldOrg2);
-        assert.ok(!org2Up.steps.some((candidate) => candidate.op === "delete" && nameOfUrn(candidate.urn).startsWith(`basic-${oldOrg2}-`)), "org2 retired its server before the commit");
+        assert.ok(
+            !org2Up.steps.some(
+                (candidate) => candidate.op === "delete" && nameOfUrn(candidate.urn).startsWith(`basic-${oldOrg2}-`),
+            ),
+            "org2 retired its server before the commit",
+        );
         assert.deepEqual(await deploymentsIn(NAMESPACE_ORG2), [`basic-${oldOrg2}`, `basic-${releaseOrg2}`].sort());
 
         const committing = await up(org1Stack);
@@ -238,18 +350,33 @@ describe("the program under the real Pulumi engine (real node + real Fabric in i
         const outputs = await org1Stack.outputs();
         assert.equal(outputs.committedSequence, 2);
         assert.equal(outputs.releaseKey, newRelease);
-        assert.ok(committing.steps.some((candidate) => candidate.op === "delete" && nameOfUrn(candidate.urn) === `basic-${oldOrg1}-server-deployment`), "the commit's up retires the 1.0 server");
+        assert.ok(
+            committing.steps.some(
+                (candidate) =>
+                    candidate.op === "delete" && nameOfUrn(candidate.urn) === `basic-${oldOrg1}-server-deployment`,
+            ),
+            "the commit's up retires the 1.0 server",
+        );
         assert.deepEqual(await deploymentsIn(NAMESPACE_ORG1), [`basic-${newRelease}`]);
 
         const retiring = await up(org2Stack);
-        assert.ok(retiring.steps.some((candidate) => candidate.op === "delete" && nameOfUrn(candidate.urn) === `basic-${oldOrg2}-server-deployment`));
+        assert.ok(
+            retiring.steps.some(
+                (candidate) =>
+                    candidate.op === "delete" && nameOfUrn(candidate.urn) === `basic-${oldOrg2}-server-deployment`,
+            ),
+        );
         assert.deepEqual(await deploymentsIn(NAMESPACE_ORG2), [`basic-${releaseOrg2}`]);
 
         releaseOrg1 = newRelease;
         packageIdOrg1 = String(outputs.packageId);
         packageIdOrg2 = String((await org2Stack.outputs()).packageId);
         assert.match(packageIdOrg1, /^basic_1\.1:/);
-        reportLoad("upgrade-under-load", await load.stop({ afterMoreCalls: MORE_CALLS_AFTER_SWITCH }), committing.result.seconds);
+        reportLoad(
+            "upgrade-under-load",
+            await load.stop({ afterMoreCalls: MORE_CALLS_AFTER_SWITCH }),
+            committing.result.seconds,
+        );
     });
 
     it("4. client certificate renewal under load (tlsClientGeneration 2): a new package beside the live one, org1's re-approval switches its peers, its up retires the old server; 0 failed calls", async () => {
@@ -263,17 +390,30 @@ describe("the program under the real Pulumi engine (real node + real Fabric in i
         assert.notEqual(releaseOrg1, old);
         assert.notEqual(outputs.packageId, packageIdOrg1, "the renewed client certificate is a new package");
         assert.equal(outputs.committedSequence, 2, "a new package alone is no new definition");
-        assert.ok(await height() > heightBefore, "the re-approval is a transaction");
-        assert.ok(renewal.steps.some((candidate) => candidate.op === "delete" && nameOfUrn(candidate.urn) === `basic-${old}-server-deployment`));
+        assert.ok((await height()) > heightBefore, "the re-approval is a transaction");
+        assert.ok(
+            renewal.steps.some(
+                (candidate) =>
+                    candidate.op === "delete" && nameOfUrn(candidate.urn) === `basic-${old}-server-deployment`,
+            ),
+        );
         assert.deepEqual(await deploymentsIn(NAMESPACE_ORG1), [`basic-${releaseOrg1}`]);
         const [pod] = await servingPods(NAMESPACE_ORG1, releaseOrg1);
         assert.equal(pod.env.CHAINCODE_ID, outputs.packageId);
         packageIdOrg1 = String(outputs.packageId);
-        reportLoad("renewal-under-load", await load.stop({ afterMoreCalls: MORE_CALLS_AFTER_SWITCH }), renewal.result.seconds);
+        reportLoad(
+            "renewal-under-load",
+            await load.stop({ afterMoreCalls: MORE_CALLS_AFTER_SWITCH }),
+            renewal.result.seconds,
+        );
     });
 
     /** Sets a new image on org1's stack and rolls its server in place under load; the pods then run it. */
-    async function rollImageUnderLoad(phase: string, next: { reference: string; digest: string }, replicas: number): Promise<void> {
+    async function rollImageUnderLoad(
+        phase: string,
+        next: { reference: string; digest: string },
+        replicas: number,
+    ): Promise<void> {
         await setImage(org1Stack, next);
         const preview = requireSuccess(await org1Stack.run(["preview", "--json"]));
         const changed = changedSteps(parsePreview(preview.stdout));
@@ -285,9 +425,17 @@ describe("the program under the real Pulumi engine (real node + real Fabric in i
         const podsBefore = (await servingPods(NAMESPACE_ORG1, releaseOrg1)).map((pod) => pod.name);
         const load = startLoad(phase);
         const roll = await up(org1Stack);
-        const pods = await servingPods(NAMESPACE_ORG1, releaseOrg1, (pod) => pod.image === `${next.reference}@${next.digest}`);
+        const pods = await servingPods(
+            NAMESPACE_ORG1,
+            releaseOrg1,
+            (pod) => pod.image === `${next.reference}@${next.digest}`,
+        );
         assert.equal(pods.length, replicas);
-        assert.deepEqual(pods.filter((pod) => podsBefore.includes(pod.name)), [], "every pod was replaced");
+        assert.deepEqual(
+            pods.filter((pod) => podsBefore.includes(pod.name)),
+            [],
+            "every pod was replaced",
+        );
         for (const pod of pods) {
             assert.ok(pod.imageID.endsWith(next.digest), `the kubelet ran ${pod.imageID}`);
             assert.equal(pod.env.CHAINCODE_ID, packageIdOrg1, "the same package after a new image");
@@ -302,15 +450,28 @@ describe("the program under the real Pulumi engine (real node + real Fabric in i
 
     it("6. a renewed server certificate under load: no new package, no lifecycle transaction, the pods roll in place with the new certificate; 0 failed calls", async () => {
         const resources = await org1Stack.resources();
-        const serverCert = resources.find((r) => r.type === "tls:index/locallySignedCert:LocallySignedCert" && nameOfUrn(r.urn) === `basic-${releaseOrg1}-tls-server`);
+        const serverCert = resources.find(
+            (r) =>
+                r.type === "tls:index/locallySignedCert:LocallySignedCert" &&
+                nameOfUrn(r.urn) === `basic-${releaseOrg1}-tls-server`,
+        );
         assert.ok(serverCert, `no server LocallySignedCert among ${resources.map((r) => r.urn).join(", ")}`);
-        const annotationBefore = (await deploymentAnnotations(NAMESPACE_ORG1, releaseOrg1))["fabric-ccaas.io/tls-cert-sha256"];
+        const annotationBefore = (await deploymentAnnotations(NAMESPACE_ORG1, releaseOrg1))[
+            "fabric-ccaas.io/tls-cert-sha256"
+        ];
         const load = startLoad("server-cert");
         const renewal = await up(org1Stack, "--replace", serverCert.urn);
-        const lifecycleSteps = renewal.steps.filter((step) => /-lifecycle-(install-\d+|approval|definition)$/.test(nameOfUrn(step.urn)));
+        const lifecycleSteps = renewal.steps.filter((step) =>
+            /-lifecycle-(install-\d+|approval|definition)$/.test(nameOfUrn(step.urn)),
+        );
         assert.deepEqual(
             lifecycleSteps.map((step) => `${step.op} ${nameOfUrn(step.urn)}`).sort(),
-            ["basic-lifecycle-approval", "basic-lifecycle-definition", "basic-lifecycle-install-0", "basic-lifecycle-install-1"].map((name) => `same ${name}`),
+            [
+                "basic-lifecycle-approval",
+                "basic-lifecycle-definition",
+                "basic-lifecycle-install-0",
+                "basic-lifecycle-install-1",
+            ].map((name) => `same ${name}`),
             "an install on each of org1's two peers, the approval and the definition: all unchanged",
         );
         // (The load moves the ledger; the lifecycle steps above say that no definition or approval did.)
@@ -318,15 +479,25 @@ describe("the program under the real Pulumi engine (real node + real Fabric in i
         assert.equal(outputs.packageId, packageIdOrg1);
         assert.deepEqual([outputs.approvedSequence, outputs.committedSequence], [2, 2]);
 
-        const annotationAfter = (await deploymentAnnotations(NAMESPACE_ORG1, releaseOrg1))["fabric-ccaas.io/tls-cert-sha256"];
+        const annotationAfter = (await deploymentAnnotations(NAMESPACE_ORG1, releaseOrg1))[
+            "fabric-ccaas.io/tls-cert-sha256"
+        ];
         assert.match(annotationAfter, /^[0-9a-f]{64}$/);
         assert.notEqual(annotationAfter, annotationBefore);
-        const [pod] = await servingPods(NAMESPACE_ORG1, releaseOrg1, (p) => p.annotations["fabric-ccaas.io/tls-cert-sha256"] === annotationAfter);
+        const [pod] = await servingPods(
+            NAMESPACE_ORG1,
+            releaseOrg1,
+            (p) => p.annotations["fabric-ccaas.io/tls-cert-sha256"] === annotationAfter,
+        );
         const mounted = await full.node.kubectl(["exec", "-n", NAMESPACE_ORG1, pod.name, "--", "cat", TLS_CERT_FILE]);
         assert.equal(sha256(mounted), annotationAfter, "the new pod has the renewed certificate");
         const certPem = (await org1Stack.resources()).find((r) => r.urn === serverCert.urn)?.outputs?.certPem;
         assert.equal(sha256(String(certPem)), annotationAfter);
-        reportLoad("server-cert-renewal-under-load", await load.stop({ afterMoreCalls: MORE_CALLS_AFTER_SWITCH }), renewal.result.seconds);
+        reportLoad(
+            "server-cert-renewal-under-load",
+            await load.stop({ afterMoreCalls: MORE_CALLS_AFTER_SWITCH }),
+            renewal.result.seconds,
+        );
     });
 
     it("7. two replicas, then a new image under load: both pods roll, one at a time; 0 failed calls", async () => {
@@ -342,7 +513,11 @@ describe("the program under the real Pulumi engine (real node + real Fabric in i
         const early = await org1Stack.run(["up", "--yes", "--skip-preview"]);
         assert.notEqual(early.code, 0, "org1 committed before org2 approved");
         assert.match(early.stdout + early.stderr, /not approved by Org2MSP/);
-        assert.deepEqual(plaintextSecretsIn(early.stdout + early.stderr, secretValues()), [], "a failed up's display shows secrets");
+        assert.deepEqual(
+            plaintextSecretsIn(early.stdout + early.stderr, secretValues()),
+            [],
+            "a failed up's display shows secrets",
+        );
 
         await up(org2Stack);
         assert.equal((await org2Stack.outputs()).approvedSequence, 3);
@@ -350,14 +525,25 @@ describe("the program under the real Pulumi engine (real node + real Fabric in i
         const outputs = await org1Stack.outputs();
         assert.equal(outputs.committedSequence, 3);
         assert.equal(outputs.approvedSequence, 3);
-        const asset = JSON.parse((await evaluate({ ...userCall(), fn: "ReadAsset", args: ["asset3"] })).toString("utf8")) as { Owner: string };
+        const asset = JSON.parse(
+            (await evaluate({ ...userCall(), fn: "ReadAsset", args: ["asset3"] })).toString("utf8"),
+        ) as { Owner: string };
         assert.equal(asset.Owner, "Jin Soo", "the ledger survives a new definition");
     });
 
     it("9. a definition changed out of band (sequence 4, another version): refresh shows the drift", async () => {
         const definition = { name: "basic", version: OUT_OF_BAND_VERSION, sequence: 4, endorsementPolicy: NEW_POLICY };
-        for (const [org, packageId] of [[org1, packageIdOrg1], [org2, packageIdOrg2]] as const) {
-            const approved = await approveForMyOrg({ peer: clientEndpoint(org.peers[0], org), identity: org.admin, channel: network.channel, definition, packageId });
+        for (const [org, packageId] of [
+            [org1, packageIdOrg1],
+            [org2, packageIdOrg2],
+        ] as const) {
+            const approved = await approveForMyOrg({
+                peer: clientEndpoint(org.peers[0], org),
+                identity: org.admin,
+                channel: network.channel,
+                definition,
+                packageId,
+            });
             assert.equal(approved.validationCode, 0);
         }
         const committed = await commitDefinition({
@@ -386,7 +572,11 @@ describe("the program under the real Pulumi engine (real node + real Fabric in i
         for (const target of [org1Stack, org2Stack]) {
             const code = await target.dynamicProviderCode();
             assert.ok(code.length >= 4, `${target.name}: ${code.length} stored providers`);
-            assert.deepEqual(code.filter((text) => text.includes(REPO_ROOT) || text.includes(full.workspace.projectDir)), [], `${target.name}'s stored providers name a path of the checkout`);
+            assert.deepEqual(
+                code.filter((text) => text.includes(REPO_ROOT) || text.includes(full.workspace.projectDir)),
+                [],
+                `${target.name}'s stored providers name a path of the checkout`,
+            );
         }
         full.workspace.moveProject({ copyLinks: true });
         requireSuccess(await org1Stack.run(["refresh", "--yes"]));
@@ -394,17 +584,43 @@ describe("the program under the real Pulumi engine (real node + real Fabric in i
         const destroyReport = parseEventStream(destroyed.stdout);
         reportPhase("destroy", destroyed.seconds, destroyReport.stepSeconds);
         const messages = destroyReport.messages.join("\n");
-        assert.match(messages, /Fabric cannot remove a committed chaincode definition; basic stays committed at sequence 4/);
+        assert.match(
+            messages,
+            /Fabric cannot remove a committed chaincode definition; basic stays committed at sequence 4/,
+        );
         assert.match(messages, /Fabric has no uninstall; package basic_1\.1:[0-9a-f]{64} stays installed/);
         requireSuccess(await org2Stack.run(["destroy", "--yes"]));
 
         for (const namespace of [NAMESPACE_ORG1, NAMESPACE_ORG2]) {
-            const left = await full.node.kubectl(["get", "deploy,svc,secret,netpol,pdb", "-n", namespace, "-o", "name", "--ignore-not-found"]);
+            const left = await full.node.kubectl([
+                "get",
+                "deploy,svc,secret,netpol,pdb",
+                "-n",
+                namespace,
+                "-o",
+                "name",
+                "--ignore-not-found",
+            ]);
             assert.equal(left.trim(), "", `left in ${namespace}: ${left}`);
-            const namespaces = await full.node.kubectl(["get", "namespace", namespace, "-o", "name", "--ignore-not-found"]);
+            const namespaces = await full.node.kubectl([
+                "get",
+                "namespace",
+                namespace,
+                "-o",
+                "name",
+                "--ignore-not-found",
+            ]);
             assert.equal(namespaces.trim(), "", `namespace ${namespace} is still there`);
         }
-        const pods = await full.node.kubectl(["get", "pods", "--all-namespaces", "-l", "app.kubernetes.io/component=chaincode", "-o", "name"]);
+        const pods = await full.node.kubectl([
+            "get",
+            "pods",
+            "--all-namespaces",
+            "-l",
+            "app.kubernetes.io/component=chaincode",
+            "-o",
+            "name",
+        ]);
         assert.equal(pods.trim(), "", "no chaincode server pod is left");
     });
 });

@@ -37,7 +37,8 @@ describe("the program on a real node: imageBuild with docker, the chaincode serv
     let outputs: Record<string, any>;
     let dockerPath: Record<string, string>;
 
-    const up = async () => requireSuccess(await stack.run(["up", "--yes", "--skip-preview"], { env: dockerPath, timeoutMs: 15 * 60_000 }));
+    const up = async () =>
+        requireSuccess(await stack.run(["up", "--yes", "--skip-preview"], { env: dockerPath, timeoutMs: 15 * 60_000 }));
 
     /** From a client pod to the address in the package (what the peers dial). */
     const connects = (namespace: string, pod: string) => {
@@ -46,13 +47,24 @@ describe("the program on a real node: imageBuild with docker, the chaincode serv
     };
 
     const serverPod = async (): Promise<any> => {
-        const pods = await node.getJson<{ items: any[] }>(["pods", "-n", NAMESPACE, "-l", "app.kubernetes.io/component=chaincode"]);
+        const pods = await node.getJson<{ items: any[] }>([
+            "pods",
+            "-n",
+            NAMESPACE,
+            "-l",
+            "app.kubernetes.io/component=chaincode",
+        ]);
         const live = pods.items.filter((pod) => !pod.metadata.deletionTimestamp);
-        assert.equal(live.length, 1, `one chaincode server pod, found ${live.map((pod) => pod.metadata.name).join(", ")}`);
+        assert.equal(
+            live.length,
+            1,
+            `one chaincode server pod, found ${live.map((pod) => pod.metadata.name).join(", ")}`,
+        );
         return live[0];
     };
 
-    const inServer = async (...command: string[]) => node.kubectl(["exec", "-n", NAMESPACE, (await serverPod()).metadata.name, "--", ...command]);
+    const inServer = async (...command: string[]) =>
+        node.kubectl(["exec", "-n", NAMESPACE, (await serverPod()).metadata.name, "--", ...command]);
 
     let releaseHost: (() => void) | undefined;
 
@@ -63,7 +75,8 @@ describe("the program on a real node: imageBuild with docker, the chaincode serv
         // podman as docker first, before the toolchain's PATH (the engine and its plugins).
         dockerPath = { PATH: `${node.dockerCommandDir()}:${toolchainEnv().PATH ?? ""}` };
         stack = await workspace.initStack("realnode");
-        const set = (key: string, value: string, flags?: { secret?: boolean; path?: boolean }) => stack.setConfig(key, value, flags);
+        const set = (key: string, value: string, flags?: { secret?: boolean; path?: boolean }) =>
+            stack.setConfig(key, value, flags);
         await set("chaincodeName", "basic");
         await set("namespace", NAMESPACE);
         await set("kubeconfig", node.kubeconfig(), { secret: true });
@@ -73,12 +86,19 @@ describe("the program on a real node: imageBuild with docker, the chaincode serv
         await set("imageBuildContext", CHAINCODE_CONTEXT);
         await set("imageBuildArgs[0]", `NODE_IMAGE=${node.images.node}`, { path: true });
         await set("peerNamespaceSelector[0]", `kubernetes.io/metadata.name=${PEERS_NS}`, { path: true });
-        await node.kubectl(["apply", "-f", "-"], { input: clientPod(PEERS_NS, "peer0", { "app.kubernetes.io/component": "peer" }, node.images.node) });
+        await node.kubectl(["apply", "-f", "-"], {
+            input: clientPod(PEERS_NS, "peer0", { "app.kubernetes.io/component": "peer" }, node.images.node),
+        });
         await node.kubectl(["apply", "-f", "-"], { input: clientPod(OTHER_NS, "stranger", {}, node.images.node) });
         await up();
         outputs = await stack.outputs();
-        for (const [namespace, pod] of [[PEERS_NS, "peer0"], [OTHER_NS, "stranger"]]) {
-            await node.kubectl(["wait", "-n", namespace, `pod/${pod}`, "--for=condition=Ready", "--timeout=120s"], { timeoutMs: 130_000 });
+        for (const [namespace, pod] of [
+            [PEERS_NS, "peer0"],
+            [OTHER_NS, "stranger"],
+        ]) {
+            await node.kubectl(["wait", "-n", namespace, `pod/${pod}`, "--for=condition=Ready", "--timeout=120s"], {
+                timeoutMs: 130_000,
+            });
         }
     });
 
@@ -111,13 +131,20 @@ describe("the program on a real node: imageBuild with docker, the chaincode serv
         await assert.rejects(inServer("touch", "/probe"), /Read-only file system/);
         await inServer("touch", "/tmp/probe");
         assert.match(await inServer("cat", TLS_KEY_FILE), /-----BEGIN (EC )?PRIVATE KEY-----/);
-        await assert.rejects(inServer("ls", "/var/run/secrets/kubernetes.io/serviceaccount"), /No such file or directory/);
+        await assert.rejects(
+            inServer("ls", "/var/run/secrets/kubernetes.io/serviceaccount"),
+            /No such file or directory/,
+        );
         const namespace = await node.getJson<any>(["namespace", NAMESPACE]);
         assert.equal(namespace.metadata.labels["pod-security.kubernetes.io/enforce"], "restricted");
     });
 
     it("the product's NetworkPolicy admits the peer's pod at the package's address and keeps a foreign pod out", async () => {
-        assert.match(String(outputs.connectionAddress), new RegExp(`\\.${NAMESPACE}(\\.svc(\\.cluster\\.local)?)?:9999$`), "the address peers dial: a Service name");
+        assert.match(
+            String(outputs.connectionAddress),
+            new RegExp(`\\.${NAMESPACE}(\\.svc(\\.cluster\\.local)?)?:9999$`),
+            "the address peers dial: a Service name",
+        );
         await eventually("the peer's pod", true, () => connects(PEERS_NS, "peer0"));
         await eventually("the foreign pod", false, () => connects(OTHER_NS, "stranger"));
     });

@@ -18,7 +18,14 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { describeMissing, hostChanges, type HostSnapshot, hostSnapshot, missingNodePrerequisites, RealNode } from "../../testenv/node";
+import {
+    describeMissing,
+    hostChanges,
+    type HostSnapshot,
+    hostSnapshot,
+    missingNodePrerequisites,
+    RealNode,
+} from "../../testenv/node";
 import { holdHost } from "../../testenv/node/host-lock";
 import { REPO_ROOT } from "../../testenv/pulumi/workspace";
 import { testPki } from "../support/pki";
@@ -114,7 +121,9 @@ spec:
   egress: []
 `;
 
-describe("a real node (kubelet, containerd, runc, CNI bridge, CoreDNS, kube-proxy, kube-router, registry)", { skip }, () => {
+describe("a real node (kubelet, containerd, runc, CNI bridge, CoreDNS, kube-proxy, kube-router, registry)", {
+    skip,
+}, () => {
     let node: RealNode;
     let beforeNode: HostSnapshot;
     let digest: string;
@@ -123,16 +132,28 @@ describe("a real node (kubelet, containerd, runc, CNI bridge, CoreDNS, kube-prox
 
     /** From a client pod to the chaincode Service, by its name. */
     const connects = (namespace: string, pod: string) =>
-        connectsFrom(node, { namespace, name: pod, container: "client" }, `basic.${CHAINCODE_NS}.svc.cluster.local`, 9999);
+        connectsFrom(
+            node,
+            { namespace, name: pod, container: "client" },
+            `basic.${CHAINCODE_NS}.svc.cluster.local`,
+            9999,
+        );
 
     const chaincodePod = async (): Promise<string> => {
-        const pods = await node.getJson<{ items: { metadata: { name: string; deletionTimestamp?: string } }[] }>(["pods", "-n", CHAINCODE_NS, "-l", "app=basic"]);
+        const pods = await node.getJson<{ items: { metadata: { name: string; deletionTimestamp?: string } }[] }>([
+            "pods",
+            "-n",
+            CHAINCODE_NS,
+            "-l",
+            "app=basic",
+        ]);
         const live = pods.items.filter((pod) => !pod.metadata.deletionTimestamp);
         assert.equal(live.length, 1, `one chaincode pod, found ${live.map((pod) => pod.metadata.name).join(", ")}`);
         return live[0].metadata.name;
     };
 
-    const inChaincode = async (...command: string[]) => node.kubectl(["exec", "-n", CHAINCODE_NS, await chaincodePod(), "-c", "chaincode", "--", ...command]);
+    const inChaincode = async (...command: string[]) =>
+        node.kubectl(["exec", "-n", CHAINCODE_NS, await chaincodePod(), "-c", "chaincode", "--", ...command]);
 
     let releaseHost: (() => void) | undefined;
 
@@ -148,12 +169,23 @@ describe("a real node (kubelet, containerd, runc, CNI bridge, CoreDNS, kube-prox
             buildArgs: { NODE_IMAGE: node.images.node },
         });
         image = `${reference}@${digest}`;
-        await node.kubectl(["apply", "-f", "-"], { input: chaincodeManifests(image, { cert: pki.serverCertPem, key: pki.serverKeyPem }) });
-        await node.kubectl(["apply", "-f", "-"], { input: clientPod(PEERS_NS, "peer0", { "app.kubernetes.io/component": "peer" }, node.images.node) });
+        await node.kubectl(["apply", "-f", "-"], {
+            input: chaincodeManifests(image, { cert: pki.serverCertPem, key: pki.serverKeyPem }),
+        });
+        await node.kubectl(["apply", "-f", "-"], {
+            input: clientPod(PEERS_NS, "peer0", { "app.kubernetes.io/component": "peer" }, node.images.node),
+        });
         await node.kubectl(["apply", "-f", "-"], { input: clientPod(OTHER_NS, "stranger", {}, node.images.node) });
-        await node.kubectl(["rollout", "status", "-n", CHAINCODE_NS, "deployment/basic", "--timeout=180s"], { timeoutMs: 200_000 });
-        for (const [namespace, pod] of [[PEERS_NS, "peer0"], [OTHER_NS, "stranger"]]) {
-            await node.kubectl(["wait", "-n", namespace, `pod/${pod}`, "--for=condition=Ready", "--timeout=120s"], { timeoutMs: 130_000 });
+        await node.kubectl(["rollout", "status", "-n", CHAINCODE_NS, "deployment/basic", "--timeout=180s"], {
+            timeoutMs: 200_000,
+        });
+        for (const [namespace, pod] of [
+            [PEERS_NS, "peer0"],
+            [OTHER_NS, "stranger"],
+        ]) {
+            await node.kubectl(["wait", "-n", namespace, `pod/${pod}`, "--for=condition=Ready", "--timeout=120s"], {
+                timeoutMs: 130_000,
+            });
         }
     });
 
@@ -181,21 +213,55 @@ describe("a real node (kubelet, containerd, runc, CNI bridge, CoreDNS, kube-prox
 
     it("restricted Pod Security refuses a pod that would run as root", async () => {
         const rootPod = clientPod(CHAINCODE_NS, "as-root", {}, node.images.busybox).split("---\n")[1];
-        await assert.rejects(node.kubectl(["apply", "-f", "-"], { input: rootPod }), /violates PodSecurity "restricted:latest"/);
+        await assert.rejects(
+            node.kubectl(["apply", "-f", "-"], { input: rootPod }),
+            /violates PodSecurity "restricted:latest"/,
+        );
     });
 
     it("the kubelet restarts a killed container, and it is Ready again", async () => {
         const podName = await chaincodePod();
         const before = await node.getJson<any>(["pod", "-n", CHAINCODE_NS, podName]);
         const containerId = String(before.status.containerStatuses[0].containerID).replace(/^containerd:\/\//, "");
-        await node.exec(["ctr", "--address", node.layout.containerdSocket, "--namespace", "k8s.io", "tasks", "kill", "--signal", "SIGKILL", containerId]);
-        await node.kubectl(["wait", "-n", CHAINCODE_NS, `pod/${podName}`, "--for=jsonpath={.status.containerStatuses[0].restartCount}=1", "--timeout=60s"], { timeoutMs: 70_000 });
-        await node.kubectl(["wait", "-n", CHAINCODE_NS, `pod/${podName}`, "--for=condition=Ready", "--timeout=60s"], { timeoutMs: 70_000 });
+        await node.exec([
+            "ctr",
+            "--address",
+            node.layout.containerdSocket,
+            "--namespace",
+            "k8s.io",
+            "tasks",
+            "kill",
+            "--signal",
+            "SIGKILL",
+            containerId,
+        ]);
+        await node.kubectl(
+            [
+                "wait",
+                "-n",
+                CHAINCODE_NS,
+                `pod/${podName}`,
+                "--for=jsonpath={.status.containerStatuses[0].restartCount}=1",
+                "--timeout=60s",
+            ],
+            { timeoutMs: 70_000 },
+        );
+        await node.kubectl(["wait", "-n", CHAINCODE_NS, `pod/${podName}`, "--for=condition=Ready", "--timeout=60s"], {
+            timeoutMs: 70_000,
+        });
         assert.ok(await connects(PEERS_NS, "peer0"), "the restarted server accepts connections through its Service");
     });
 
     it("a Service name resolves through cluster DNS and kube-proxy routes it to the pod", async () => {
-        const lookup = await node.kubectl(["exec", "-n", PEERS_NS, "peer0", "--", "nslookup", `basic.${CHAINCODE_NS}.svc.cluster.local`]);
+        const lookup = await node.kubectl([
+            "exec",
+            "-n",
+            PEERS_NS,
+            "peer0",
+            "--",
+            "nslookup",
+            `basic.${CHAINCODE_NS}.svc.cluster.local`,
+        ]);
         const service = await node.getJson<any>(["service", "-n", CHAINCODE_NS, "basic"]);
         assert.match(lookup, new RegExp(`Address:\\s*${service.spec.clusterIP.replace(/\./g, "\\.")}`));
         assert.equal(await connects(PEERS_NS, "peer0"), true);
@@ -204,7 +270,13 @@ describe("a real node (kubelet, containerd, runc, CNI bridge, CoreDNS, kube-prox
     it("kube-router enforces the NetworkPolicy: the peers get in, a foreign pod does not, the chaincode cannot connect out", async () => {
         // Out of the chaincode to the API server's Service address (by address: a DNS lookup is egress too).
         const kubernetes = await node.getJson<any>(["service", "-n", "default", "kubernetes"]);
-        const outbound = async () => connectsFrom(node, { namespace: CHAINCODE_NS, name: await chaincodePod(), container: "chaincode" }, kubernetes.spec.clusterIP, 443);
+        const outbound = async () =>
+            connectsFrom(
+                node,
+                { namespace: CHAINCODE_NS, name: await chaincodePod(), container: "chaincode" },
+                kubernetes.spec.clusterIP,
+                443,
+            );
         // Without a policy everything connects: what the policy must change.
         await eventually("the foreign pod, no policy", true, () => connects(OTHER_NS, "stranger"));
         await eventually("the chaincode connecting out, no policy", true, outbound);
@@ -220,10 +292,14 @@ describe("a real node (kubelet, containerd, runc, CNI bridge, CoreDNS, kube-prox
 
     it("delete leaves no process, mount, namespace, link, route, iptables rule or cgroup behind", async () => {
         const daemons = node.pids();
-        assert.ok(node.processesInside().length >= daemons.length, "the node's daemons, shims and containers run inside it");
+        assert.ok(
+            node.processesInside().length >= daemons.length,
+            "the node's daemons, shims and containers run inside it",
+        );
         await node.delete();
         assert.deepEqual(node.processesInside(), []);
-        for (const daemon of daemons) assert.throws(() => process.kill(daemon.pid, 0), `${daemon.name} (pid ${daemon.pid}) is gone`);
+        for (const daemon of daemons)
+            assert.throws(() => process.kill(daemon.pid, 0), `${daemon.name} (pid ${daemon.pid}) is gone`);
         assert.deepEqual(hostChanges(beforeNode, hostSnapshot()), []);
     });
 });

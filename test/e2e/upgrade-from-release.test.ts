@@ -39,14 +39,19 @@ const SECRET_RENAME_OPS = new Set(["create-replacement", "replace", "delete-repl
  * A StackReference is read on every run. New since that release: a server's ServiceAccount (nothing running uses it
  * yet) and the approving stack's smoke check (it evaluates through the org's peer: no transaction).
  */
-const NEW_SINCE_RELEASE = new Set(["kubernetes:core/v1:ServiceAccount", "pulumi-nodejs:dynamic/fabric:ChaincodeSmokeCheck"]);
+const NEW_SINCE_RELEASE = new Set([
+    "kubernetes:core/v1:ServiceAccount",
+    "pulumi-nodejs:dynamic/fabric:ChaincodeSmokeCheck",
+]);
 const unchanging = (step: { op: string; type: string }) =>
     UNCHANGING_OPS.has(step.op) ||
     (step.op === "read" && step.type === "pulumi:pulumi:StackReference") ||
     (step.op === "create" && NEW_SINCE_RELEASE.has(step.type)) ||
     (step.type === SECRET && SECRET_RENAME_OPS.has(step.op));
 
-describe(`upgrading the org stacks from the release ${PREVIOUS_RELEASE} to this checkout (real node)`, { skip: nodeSuiteSkip() }, () => {
+describe(`upgrading the org stacks from the release ${PREVIOUS_RELEASE} to this checkout (real node)`, {
+    skip: nodeSuiteSkip(),
+}, () => {
     const log = (line: string) => process.stderr.write(`# ${line}\n`);
     let platform: NodePlatform;
     printLogsOnFailure(() => platform?.failureSources());
@@ -58,13 +63,23 @@ describe(`upgrading the org stacks from the release ${PREVIOUS_RELEASE} to this 
     before(async () => {
         previous = mkdtempSync(join(tmpdir(), "previous-release-"));
         rmSync(previous, { recursive: true });
-        const git = (args: string[]) => execFileSync("git", args, { cwd: REPO_ROOT, stdio: ["ignore", "ignore", "inherit"] });
-        assert.doesNotThrow(() => git(["cat-file", "-e", `${PREVIOUS_RELEASE}^{commit}`]), `the clone lacks ${PREVIOUS_RELEASE}: a shallow clone? git fetch --unshallow`);
+        const git = (args: string[]) =>
+            execFileSync("git", args, { cwd: REPO_ROOT, stdio: ["ignore", "ignore", "inherit"] });
+        assert.doesNotThrow(
+            () => git(["cat-file", "-e", `${PREVIOUS_RELEASE}^{commit}`]),
+            `the clone lacks ${PREVIOUS_RELEASE}: a shallow clone? git fetch --unshallow`,
+        );
         git(["worktree", "add", "--detach", previous, PREVIOUS_RELEASE]);
         // The release's build and the platform's start overlap: one is npm and tsc, the other mostly waiting.
         const build = (async () => {
-            await execFileAsync("npm", ["ci", "--ignore-scripts", "--prefer-offline", "--no-audit", "--no-fund"], { cwd: previous, maxBuffer: 64 * 1024 * 1024 });
-            await execFileAsync(join(previous, "node_modules", ".bin", "tsc"), ["-p", "."], { cwd: previous, maxBuffer: 64 * 1024 * 1024 });
+            await execFileAsync("npm", ["ci", "--ignore-scripts", "--prefer-offline", "--no-audit", "--no-fund"], {
+                cwd: previous,
+                maxBuffer: 64 * 1024 * 1024,
+            });
+            await execFileAsync(join(previous, "node_modules", ".bin", "tsc"), ["-p", "."], {
+                cwd: previous,
+                maxBuffer: 64 * 1024 * 1024,
+            });
         })();
         const [built, started] = await Promise.allSettled([build, startNodePlatform(log)]);
         if (started.status === "fulfilled") platform = started.value;
@@ -75,14 +90,29 @@ describe(`upgrading the org stacks from the release ${PREVIOUS_RELEASE} to this 
         workspace = PulumiWorkspace.create(log, previous);
         const kubeconfig = node.kubeconfig();
         const cluster = (org: typeof org1) => platform.orgSettings(org.mspId);
-        org2Stack = await createOrgStack(workspace, "org2", { network, org: org2, kubeconfig, namespace: NAMESPACE_ORG2, commit: false, cluster: cluster(org2) });
-        org1Stack = await createOrgStack(workspace, "org1", { network, org: org1, kubeconfig, commitOrgs: [org2], approvalStacks: [org2Stack.qualifiedName], cluster: cluster(org1) });
+        org2Stack = await createOrgStack(workspace, "org2", {
+            network,
+            org: org2,
+            kubeconfig,
+            namespace: NAMESPACE_ORG2,
+            commit: false,
+            cluster: cluster(org2),
+        });
+        org1Stack = await createOrgStack(workspace, "org1", {
+            network,
+            org: org1,
+            kubeconfig,
+            commitOrgs: [org2],
+            approvalStacks: [org2Stack.qualifiedName],
+            cluster: cluster(org1),
+        });
     });
 
     after(async () => {
         await platform?.stop();
         workspace?.remove();
-        if (previous && existsSync(previous)) execFileSync("git", ["worktree", "remove", "--force", previous], { cwd: REPO_ROOT });
+        if (previous && existsSync(previous))
+            execFileSync("git", ["worktree", "remove", "--force", previous], { cwd: REPO_ROOT });
     });
 
     it("the previous release deploys both org stacks", async () => {
@@ -96,8 +126,17 @@ describe(`upgrading the org stacks from the release ${PREVIOUS_RELEASE} to this 
         const podsBefore = await chaincodePods(node);
         assert.equal(podsBefore.length, 2, podsBefore.join(", "));
         const load = new LoadLoop({
-            call: { peer: clientEndpoint(org1.peers[0], org1), identity: org1.user, channel: network.channel, chaincode: "basic", timeoutSeconds: 30 },
-            endorsingOrganizations: ["Org1MSP"], prefix: "library-upgrade", maxSeconds: 600, maxCalls: 20_000,
+            call: {
+                peer: clientEndpoint(org1.peers[0], org1),
+                identity: org1.user,
+                channel: network.channel,
+                chaincode: "basic",
+                timeoutSeconds: 30,
+            },
+            endorsingOrganizations: ["Org1MSP"],
+            prefix: "library-upgrade",
+            maxSeconds: 600,
+            maxCalls: 20_000,
         });
         // Every lifecycle transaction the stacks made: the same IDs afterwards mean the upgrade sent none.
         const transactionIds = async () =>
@@ -112,21 +151,47 @@ describe(`upgrading the org stacks from the release ${PREVIOUS_RELEASE} to this 
         for (const stack of [org2Stack, org1Stack]) {
             const preview = requireSuccess(await stack.run(["preview", "--json", "--diff"]));
             const planned = parsePreview(preview.stdout).steps.filter((step) => !unchanging(step));
-            assert.deepEqual(planned.map((step) => `${step.op} ${step.urn}`), [], `${stack.name}: the upgrade plan`);
-            const up = parseEventStream(requireSuccess(await stack.run(["up", "--yes", "--skip-preview", "--json"])).stdout);
-            const changed = up.steps.filter((step) => step.op !== "same" && !(step.op !== "update" && unchanging(step)));
-            assert.ok(changed.every((step) => step.op === "update"), `${stack.name}: ${changed.map((step) => `${step.op} ${step.urn}`).join(", ")}`);
-            log(`${stack.name}: the upgrade updated ${changed.map((step) => `${step.urn.split("::").pop()} (${step.diffs.join(", ")})`).join("; ") || "nothing"}`);
+            assert.deepEqual(
+                planned.map((step) => `${step.op} ${step.urn}`),
+                [],
+                `${stack.name}: the upgrade plan`,
+            );
+            const up = parseEventStream(
+                requireSuccess(await stack.run(["up", "--yes", "--skip-preview", "--json"])).stdout,
+            );
+            const changed = up.steps.filter(
+                (step) => step.op !== "same" && !(step.op !== "update" && unchanging(step)),
+            );
+            assert.ok(
+                changed.every((step) => step.op === "update"),
+                `${stack.name}: ${changed.map((step) => `${step.op} ${step.urn}`).join(", ")}`,
+            );
+            log(
+                `${stack.name}: the upgrade updated ${changed.map((step) => `${step.urn.split("::").pop()} (${step.diffs.join(", ")})`).join("; ") || "nothing"}`,
+            );
         }
         assert.deepEqual(await transactionIds(), transactionsBefore, "the upgrade sent a lifecycle transaction");
         const loaded = await load.stop({ afterMoreCalls: 20 });
-        process.stderr.write(`${JSON.stringify({ phase: "library-upgrade-under-load", calls: loaded.calls, failedCalls: loaded.failedCalls, loadSeconds: loaded.seconds })}\n`);
+        process.stderr.write(
+            `${JSON.stringify({ phase: "library-upgrade-under-load", calls: loaded.calls, failedCalls: loaded.failedCalls, loadSeconds: loaded.seconds })}\n`,
+        );
         assert.ok(loaded.calls > 20, `the load loop ran only ${loaded.calls} calls`);
         assert.equal(loaded.failedCalls, 0, `calls failed during the upgrade: ${loaded.failures.join("; ")}`);
         const podsAfter = await chaincodePods(node);
         assert.equal(podsAfter.length, 2, podsAfter.join(", "));
-        assert.deepEqual(podsAfter.filter((pod) => podsBefore.includes(pod)), [], "each server rolled onto its renamed Secret");
-        const assets = await evaluate({ peer: clientEndpoint(org1.peers[0], org1), identity: org1.user, channel: network.channel, chaincode: "basic", fn: "GetAllAssets", timeoutSeconds: 30 });
+        assert.deepEqual(
+            podsAfter.filter((pod) => podsBefore.includes(pod)),
+            [],
+            "each server rolled onto its renamed Secret",
+        );
+        const assets = await evaluate({
+            peer: clientEndpoint(org1.peers[0], org1),
+            identity: org1.user,
+            channel: network.channel,
+            chaincode: "basic",
+            fn: "GetAllAssets",
+            timeoutSeconds: 30,
+        });
         assert.ok(assets.length > 0);
     });
 });

@@ -45,7 +45,13 @@ describe("asset-transfer-basic as a TLS chaincode server on a real Fabric networ
     let address: string;
     let server: ServerProcess | undefined;
 
-    const call = () => ({ peer: clientEndpoint(org1.peers[0], org1), identity: org1.user, channel: network.channel, chaincode: NAME, timeoutSeconds: 30 });
+    const call = () => ({
+        peer: clientEndpoint(org1.peers[0], org1),
+        identity: org1.user,
+        channel: network.channel,
+        chaincode: NAME,
+        timeoutSeconds: 30,
+    });
 
     /** The chaincode server with the good settings, any of which a case may override. */
     async function startServer(overrides: NodeJS.ProcessEnv = {}): Promise<ServerProcess> {
@@ -87,7 +93,10 @@ describe("asset-transfer-basic as a TLS chaincode server on a real Fabric networ
             label: "basic_1.0",
             address,
             dialTimeout: DIAL_TIMEOUT,
-            tls: { rootCertPem: pki.serverCa.certPem, clientAuth: { clientCertPem: pki.client.certPem, clientKeyPem: pki.client.keyPem } },
+            tls: {
+                rootCertPem: pki.serverCa.certPem,
+                clientAuth: { clientCertPem: pki.client.certPem, clientKeyPem: pki.client.keyPem },
+            },
         });
     });
 
@@ -100,19 +109,37 @@ describe("asset-transfer-basic as a TLS chaincode server on a real Fabric networ
     it("installs the package on every peer, starts the server with its ID, approves for both orgs and commits", async () => {
         for (const org of network.orgs) {
             for (const node of org.peers) {
-                const installed = await installChaincode({ peer: clientEndpoint(node, org), identity: org.admin, packageBytes: pkg.bytes });
+                const installed = await installChaincode({
+                    peer: clientEndpoint(node, org),
+                    identity: org.admin,
+                    packageBytes: pkg.bytes,
+                });
                 assert.equal(installed.packageId, pkg.packageId, node.name);
             }
         }
         const running = await startServer();
-        assert.match(running.stdout, new RegExp(`listening on ${address} \\(chaincode ID ${pkg.packageId}; TLS on, client auth on\\)`));
+        assert.match(
+            running.stdout,
+            new RegExp(`listening on ${address} \\(chaincode ID ${pkg.packageId}; TLS on, client auth on\\)`),
+        );
 
         const definition = { name: NAME, version: "1.0", sequence: 1, endorsementPolicy: POLICY };
         for (const org of network.orgs) {
-            const approved = await approveForMyOrg({ peer: clientEndpoint(org.peers[0], org), identity: org.admin, channel: network.channel, definition, packageId: pkg.packageId });
+            const approved = await approveForMyOrg({
+                peer: clientEndpoint(org.peers[0], org),
+                identity: org.admin,
+                channel: network.channel,
+                definition,
+                packageId: pkg.packageId,
+            });
             assert.equal(approved.validationCode, 0);
         }
-        const readiness = await checkCommitReadiness({ peer: clientEndpoint(org1.peers[0], org1), identity: org1.admin, channel: network.channel, definition });
+        const readiness = await checkCommitReadiness({
+            peer: clientEndpoint(org1.peers[0], org1),
+            identity: org1.admin,
+            channel: network.channel,
+            definition,
+        });
         assert.deepEqual(readiness.approvals, { Org1MSP: true, Org2MSP: true });
         const committed = await commitDefinition({
             peers: [clientEndpoint(org1.peers[0], org1), clientEndpoint(org2.peers[0], org2)],
@@ -128,13 +155,21 @@ describe("asset-transfer-basic as a TLS chaincode server on a real Fabric networ
         assert.equal(init.validationCode, 0);
 
         const raw = (await evaluate({ ...call(), fn: "GetAllAssets" })).toString("utf8");
-        assert.ok(raw.startsWith('[{"AppraisedValue":300,"Color":"blue","ID":"asset1","Owner":"Tomoko","Size":5},'), raw);
+        assert.ok(
+            raw.startsWith('[{"AppraisedValue":300,"Color":"blue","ID":"asset1","Owner":"Tomoko","Size":5},'),
+            raw,
+        );
         const assets = JSON.parse(raw) as Array<{ ID: string; Owner: string }>;
         assert.deepEqual(
             assets.map((asset) => `${asset.ID}:${asset.Owner}`),
             ["asset1:Tomoko", "asset2:Brad", "asset3:Jin Soo", "asset4:Max", "asset5:Adriana", "asset6:Michel"],
         );
-        const onOrg2 = await evaluate({ ...call(), peer: clientEndpoint(org2.peers[0], org2), identity: org2.user, fn: "GetAllAssets" });
+        const onOrg2 = await evaluate({
+            ...call(),
+            peer: clientEndpoint(org2.peers[0], org2),
+            identity: org2.user,
+            fn: "GetAllAssets",
+        });
         assert.equal(onOrg2.toString("utf8"), raw, "every peer returns identical bytes");
     });
 
@@ -142,7 +177,9 @@ describe("asset-transfer-basic as a TLS chaincode server on a real Fabric networ
         const transfer = await submit({ ...call(), fn: "TransferAsset", args: ["asset1", "Christopher"] });
         assert.equal(transfer.validationCode, 0);
         assert.equal(transfer.result.toString("utf8"), "Tomoko");
-        const asset = JSON.parse((await evaluate({ ...call(), fn: "ReadAsset", args: ["asset1"] })).toString("utf8")) as { Owner: string };
+        const asset = JSON.parse(
+            (await evaluate({ ...call(), fn: "ReadAsset", args: ["asset1"] })).toString("utf8"),
+        ) as { Owner: string };
         assert.equal(asset.Owner, "Christopher");
     });
 
@@ -157,9 +194,14 @@ describe("asset-transfer-basic as a TLS chaincode server on a real Fabric networ
 
     it("fails within the dial timeout, the peer logging the TLS reason, when the server's certificate is not from root_cert's CA", async () => {
         await stopServer();
-        await startServer({ CHAINCODE_TLS_CERT_FILE: pki.strangerServer.certFile, CHAINCODE_TLS_KEY_FILE: pki.strangerServer.keyFile });
+        await startServer({
+            CHAINCODE_TLS_CERT_FILE: pki.strangerServer.certFile,
+            CHAINCODE_TLS_KEY_FILE: pki.strangerServer.keyFile,
+        });
         const logBefore = readFileSync(org1.peers[0].logFile, "utf8").length;
-        await assert.rejects(evaluate({ ...call(), fn: "GetAllAssets" }), (error: unknown) => assertCannotConnect(error));
+        await assert.rejects(evaluate({ ...call(), fn: "GetAllAssets" }), (error: unknown) =>
+            assertCannotConnect(error),
+        );
         const peerLog = readFileSync(org1.peers[0].logFile, "utf8").slice(logBefore);
         assert.ok(
             peerLog.includes(`x509: certificate signed by unknown authority remoteaddress=${address}`),
@@ -171,15 +213,27 @@ describe("asset-transfer-basic as a TLS chaincode server on a real Fabric networ
         await stopServer();
         await startServer({ CHAINCODE_CLIENT_CA_CERT_FILE: pki.strangerCa.certFile });
         // Node closes the TLS 1.3 connection without an alert, so the peer can only report the dial deadline.
-        await assert.rejects(evaluate({ ...call(), fn: "GetAllAssets" }), (error: unknown) => assertCannotConnect(error));
+        await assert.rejects(evaluate({ ...call(), fn: "GetAllAssets" }), (error: unknown) =>
+            assertCannotConnect(error),
+        );
     });
 
     /** The peer's answer when it cannot open a TLS connection to the chaincode within dial_timeout. */
     function assertCannotConnect(error: unknown): true {
         assert.ok(error instanceof FabricCallError, String(error));
         assert.ok(error.message.includes(org1.peers[0].endpoint), error.message);
-        assert.ok(error.message.includes(`could not launch chaincode ${pkg.packageId}: connection to ${pkg.packageId} failed`), error.message);
-        assert.ok(error.message.includes(`error creating grpc connection to ${address}: failed to create new connection: context deadline exceeded`), error.message);
+        assert.ok(
+            error.message.includes(
+                `could not launch chaincode ${pkg.packageId}: connection to ${pkg.packageId} failed`,
+            ),
+            error.message,
+        );
+        assert.ok(
+            error.message.includes(
+                `error creating grpc connection to ${address}: failed to create new connection: context deadline exceeded`,
+            ),
+            error.message,
+        );
         return true;
     }
 
@@ -194,18 +248,26 @@ describe("asset-transfer-basic as a TLS chaincode server on a real Fabric networ
             evaluateOnPeer({ ...call(), fn: "GetAllAssets", timeoutSeconds: PEER_STARTUP_TIMEOUT_SECONDS + 30 }),
             (error: unknown) => {
                 assert.ok(error instanceof FabricCallError, String(error));
-                assert.ok(error.message.includes(`timeout expired while starting chaincode ${pkg.packageId}`), error.message);
+                assert.ok(
+                    error.message.includes(`timeout expired while starting chaincode ${pkg.packageId}`),
+                    error.message,
+                );
                 return true;
             },
         );
         const peerLog = readFileSync(org1.peers[0].logFile, "utf8").slice(logBefore);
-        assert.ok(peerLog.includes(`peer will not accept external chaincode connection ${wrongId}`), "the peer log names the ID it refused");
+        assert.ok(
+            peerLog.includes(`peer will not accept external chaincode connection ${wrongId}`),
+            "the peer log names the ID it refused",
+        );
     });
 
     it("works again once the server runs with the package ID and the right certificates", async () => {
         await stopServer();
         await startServer();
-        const asset = JSON.parse((await evaluate({ ...call(), fn: "ReadAsset", args: ["asset2"] })).toString("utf8")) as { Owner: string };
+        const asset = JSON.parse(
+            (await evaluate({ ...call(), fn: "ReadAsset", args: ["asset2"] })).toString("utf8"),
+        ) as { Owner: string };
         assert.equal(asset.Owner, "Brad");
     });
 });

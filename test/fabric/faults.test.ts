@@ -7,7 +7,13 @@
 import assert from "node:assert/strict";
 import { spawn, type ChildProcess } from "node:child_process";
 import { after, before, describe, it } from "node:test";
-import { getChannelHeight, queryAllInstalled, queryApproved, queryCommitted, type Endpoint } from "../../components/fabric";
+import {
+    getChannelHeight,
+    queryAllInstalled,
+    queryApproved,
+    queryCommitted,
+    type Endpoint,
+} from "../../components/fabric";
 import { buildChaincodePackage, type ChaincodePackage } from "../../components/packaging";
 import {
     chaincodeApprovalProvider,
@@ -34,10 +40,19 @@ describe("faults against a real network", () => {
     let chaincodePort = 0;
     let server: ChildProcess | undefined;
 
-    const peerInputs = (peer: PeerNode) => ({ peerEndpoint: peer.endpoint, peerTlsCaPem: peer.tlsCaPem, peerHostOverride: peer.hostOverride });
+    const peerInputs = (peer: PeerNode) => ({
+        peerEndpoint: peer.endpoint,
+        peerTlsCaPem: peer.tlsCaPem,
+        peerHostOverride: peer.hostOverride,
+    });
     const admin = (org: Org) => ({ mspId: org.mspId, adminCertPem: org.admin.certPem, adminKeyPem: org.admin.keyPem });
-    const endpoint = (peer: PeerNode): Endpoint => ({ address: peer.endpoint, tlsCaPem: peer.tlsCaPem, hostOverride: peer.hostOverride });
-    const height = () => getChannelHeight({ peer: endpoint(org1.peers[0]), identity: org1.admin, channel: network.channel });
+    const endpoint = (peer: PeerNode): Endpoint => ({
+        address: peer.endpoint,
+        tlsCaPem: peer.tlsCaPem,
+        hostOverride: peer.hostOverride,
+    });
+    const height = () =>
+        getChannelHeight({ peer: endpoint(org1.peers[0]), identity: org1.admin, channel: network.channel });
     const install = (peer: PeerNode, org: Org): ChaincodeInstallInputs => ({
         ...peerInputs(peer),
         ...admin(org),
@@ -48,9 +63,16 @@ describe("faults against a real network", () => {
         ...approvalFields(network, { version: "1.0", endorsementPolicy: POLICY, packageId: pkg.packageId }),
         ...peerInputs(org.peers[0]),
         ...admin(org),
-        ...(viaOrderer ? { ordererEndpoint: network.orderer.endpoint, ordererTlsCaPem: network.orderer.tlsCaPem, ordererHostOverride: network.orderer.hostOverride } : {}),
+        ...(viaOrderer
+            ? {
+                  ordererEndpoint: network.orderer.endpoint,
+                  ordererTlsCaPem: network.orderer.tlsCaPem,
+                  ordererHostOverride: network.orderer.hostOverride,
+              }
+            : {}),
     });
-    const approved = (org: Org) => queryApproved({ peer: endpoint(org.peers[0]), identity: org.admin, channel: network.channel, name: "basic" });
+    const approved = (org: Org) =>
+        queryApproved({ peer: endpoint(org.peers[0]), identity: org.admin, channel: network.channel, name: "basic" });
 
     before(async () => {
         network = await startNetwork();
@@ -76,13 +98,22 @@ describe("faults against a real network", () => {
     async function startServer(chaincodeId: string): Promise<void> {
         assertChaincodeServerBuilt();
         server = spawn(process.execPath, [CHAINCODE_SERVER], {
-            env: { PATH: process.env.PATH, CHAINCODE_ID: chaincodeId, CHAINCODE_SERVER_ADDRESS: `127.0.0.1:${chaincodePort}`, CHAINCODE_TLS_DISABLED: "true" },
+            env: {
+                PATH: process.env.PATH,
+                CHAINCODE_ID: chaincodeId,
+                CHAINCODE_SERVER_ADDRESS: `127.0.0.1:${chaincodePort}`,
+                CHAINCODE_TLS_DISABLED: "true",
+            },
             stdio: ["ignore", "pipe", "pipe"],
         });
         let output = "";
         server.stdout!.setEncoding("utf8").on("data", (chunk: string) => (output += chunk));
         server.stderr!.setEncoding("utf8").on("data", (chunk: string) => (output += chunk));
-        await waitFor(() => output.includes("listening on"), 20_000, () => `chaincode server did not start: ${output}`);
+        await waitFor(
+            () => output.includes("listening on"),
+            20_000,
+            () => `chaincode server did not start: ${output}`,
+        );
     }
 
     it("fault: a peer stopped between the first and second install is named, and the re-run installs once", async () => {
@@ -90,7 +121,12 @@ describe("faults against a real network", () => {
         const peer1 = org1.peers[1];
         await network.stopNode(peer1.name);
         await assert.rejects(chaincodeInstallProvider.create(install(peer1, org1)), (error: Error) => {
-            assert.match(error.message, new RegExp(`cannot reach ${peer1.endpoint.replace(/\./g, "\\.")} \\(TLS name ${peer1.hostOverride.replace(/\./g, "\\.")}\\)`));
+            assert.match(
+                error.message,
+                new RegExp(
+                    `cannot reach ${peer1.endpoint.replace(/\./g, "\\.")} \\(TLS name ${peer1.hostOverride.replace(/\./g, "\\.")}\\)`,
+                ),
+            );
             assert.match(error.message, /ECONNREFUSED|No connection established/);
             return true;
         });
@@ -124,7 +160,12 @@ describe("faults against a real network", () => {
     it("fault: the orderer stopped before the approval with the orderer setting names the orderer endpoint", async () => {
         await network.stopNode(network.orderer.name);
         await assert.rejects(chaincodeApprovalProvider.create(approval(org2, true)), (error: Error) => {
-            assert.match(error.message, new RegExp(`cannot reach ${network.orderer.endpoint} \\(TLS name ${network.orderer.hostOverride.replace(/\./g, "\\.")}\\) \\(/orderer\\.AtomicBroadcast/Broadcast\\)`));
+            assert.match(
+                error.message,
+                new RegExp(
+                    `cannot reach ${network.orderer.endpoint} \\(TLS name ${network.orderer.hostOverride.replace(/\./g, "\\.")}\\) \\(/orderer\\.AtomicBroadcast/Broadcast\\)`,
+                ),
+            );
             return true;
         });
         await network.startNode(network.orderer.name);
@@ -136,14 +177,31 @@ describe("faults against a real network", () => {
     it("fault: the orderer stopped before the commit fails naming the ordering service; the re-run commits once", async () => {
         const inputs = definitionInputs(network, org1, { version: "1.0", endorsementPolicy: POLICY });
         await network.stopNode(network.orderer.name);
-        await assert.rejects(chaincodeDefinitionProvider.create(inputs), /the ordering service did not take the transaction/);
+        await assert.rejects(
+            chaincodeDefinitionProvider.create(inputs),
+            /the ordering service did not take the transaction/,
+        );
         await network.startNode(network.orderer.name);
         const before = await height();
         const { outs } = await chaincodeDefinitionProvider.create(inputs);
         assert.equal(outs.committedSequence, 1);
         assert.equal(await height(), before + 1, "one commit transaction");
-        assert.equal((await queryCommitted({ peer: endpoint(org2.peers[0]), identity: org2.admin, channel: network.channel, name: "basic" }))?.sequence, 1);
-        assert.equal((await chaincodeDefinitionProvider.diff("id", outs, inputs)).changes, false, "a further re-run sends nothing");
+        assert.equal(
+            (
+                await queryCommitted({
+                    peer: endpoint(org2.peers[0]),
+                    identity: org2.admin,
+                    channel: network.channel,
+                    name: "basic",
+                })
+            )?.sequence,
+            1,
+        );
+        assert.equal(
+            (await chaincodeDefinitionProvider.diff("id", outs, inputs)).changes,
+            false,
+            "a further re-run sends nothing",
+        );
     });
 
     it("fault: a server registering under another chaincode ID is diagnosed within the smoke check's wait", async () => {
@@ -161,7 +219,10 @@ describe("faults against a real network", () => {
         };
         const started = Date.now();
         await assert.rejects(chaincodeSmokeCheckProvider.create(inputs), (error: Error) => {
-            assert.match(error.message, /while the peer answers other calls: it is waiting for the chaincode server to register as /);
+            assert.match(
+                error.message,
+                /while the peer answers other calls: it is waiting for the chaincode server to register as /,
+            );
             assert.ok(error.message.includes(pkg.packageId), "names the package ID the server must use");
             assert.match(error.message, /is the chaincode server's CHAINCODE_ID exactly the package ID/);
             assert.doesNotMatch(error.message, /the peer itself is unreachable/);
@@ -178,13 +239,26 @@ describe("faults against a real network", () => {
         assert.equal(outs.responseLength, 2);
     });
     it("fault: an orderers list on a Raft channel is tried in order: none reachable names each, an unreachable first one falls through", async () => {
-        const closed = [await freePort(), await freePort()].map((port) => ({ endpoint: `127.0.0.1:${port}`, tlsCaPem: network.orderer.tlsCaPem }));
-        const live = { endpoint: network.orderer.endpoint, tlsCaPem: network.orderer.tlsCaPem, hostOverride: network.orderer.hostOverride };
-        const upgrade = (orderers: Array<{ endpoint: string; tlsCaPem: string; hostOverride?: string }>): ChaincodeApprovalInputs => ({ ...approval(org2, false), version: "1.1", orderers });
+        const closed = [await freePort(), await freePort()].map((port) => ({
+            endpoint: `127.0.0.1:${port}`,
+            tlsCaPem: network.orderer.tlsCaPem,
+        }));
+        const live = {
+            endpoint: network.orderer.endpoint,
+            tlsCaPem: network.orderer.tlsCaPem,
+            hostOverride: network.orderer.hostOverride,
+        };
+        const upgrade = (
+            orderers: Array<{ endpoint: string; tlsCaPem: string; hostOverride?: string }>,
+        ): ChaincodeApprovalInputs => ({ ...approval(org2, false), version: "1.1", orderers });
         const before = await height();
         await assert.rejects(chaincodeApprovalProvider.create(upgrade(closed)), (error: Error) => {
             assert.match(error.message, /no orderer accepted transaction [0-9a-f]{64}; tried 2 in order:/);
-            for (const target of closed) assert.ok(error.message.includes(`cannot reach ${target.endpoint} (/orderer.AtomicBroadcast/Broadcast)`), error.message);
+            for (const target of closed)
+                assert.ok(
+                    error.message.includes(`cannot reach ${target.endpoint} (/orderer.AtomicBroadcast/Broadcast)`),
+                    error.message,
+                );
             return true;
         });
         assert.equal(await height(), before, "nothing was ordered");
@@ -195,14 +269,31 @@ describe("faults against a real network", () => {
     });
     it("fault: the same approval and commit sent twice at once (a re-run racing an earlier transaction) both converge", async () => {
         const upgrade: ChaincodeApprovalInputs = { ...approval(org1, false), version: "1.1" };
-        const approvals = await Promise.all([chaincodeApprovalProvider.create(upgrade), chaincodeApprovalProvider.create(upgrade)]);
-        assert.deepEqual(approvals.map(({ outs }) => outs.approvedSequence), [2, 2]);
+        const approvals = await Promise.all([
+            chaincodeApprovalProvider.create(upgrade),
+            chaincodeApprovalProvider.create(upgrade),
+        ]);
+        assert.deepEqual(
+            approvals.map(({ outs }) => outs.approvedSequence),
+            [2, 2],
+        );
         assert.equal((await approved(org1))?.version, "1.1");
 
         const definition = definitionInputs(network, org1, { version: "1.1", endorsementPolicy: POLICY });
-        const commits = await Promise.all([chaincodeDefinitionProvider.create(definition), chaincodeDefinitionProvider.create(definition)]);
-        assert.deepEqual(commits.map(({ outs }) => outs.committedSequence), [2, 2]);
-        const committed = await queryCommitted({ peer: endpoint(org2.peers[0]), identity: org2.admin, channel: network.channel, name: "basic" });
+        const commits = await Promise.all([
+            chaincodeDefinitionProvider.create(definition),
+            chaincodeDefinitionProvider.create(definition),
+        ]);
+        assert.deepEqual(
+            commits.map(({ outs }) => outs.committedSequence),
+            [2, 2],
+        );
+        const committed = await queryCommitted({
+            peer: endpoint(org2.peers[0]),
+            identity: org2.admin,
+            channel: network.channel,
+            name: "basic",
+        });
         assert.equal(committed?.sequence, 2);
         assert.equal(committed?.version, "1.1");
     });

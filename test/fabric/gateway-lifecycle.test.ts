@@ -8,7 +8,11 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { getChannelHeight, queryCommitted } from "../../components/fabric";
 import { buildChaincodePackage, type ChaincodePackage } from "../../components/packaging";
-import { chaincodeApprovalProvider, chaincodeDefinitionProvider, chaincodeInstallProvider } from "../../components/lifecycle/providers";
+import {
+    chaincodeApprovalProvider,
+    chaincodeDefinitionProvider,
+    chaincodeInstallProvider,
+} from "../../components/lifecycle/providers";
 import { clientEndpoint, startNetwork, type FabricNetwork, type Org } from "../../testenv/network";
 import { approvalFields, definitionInputs } from "../support/definition-inputs";
 import { printLogsOnFailure } from "../support/failure-logs";
@@ -30,7 +34,8 @@ describe("the lifecycle through the Gateway client (mutual TLS, discovery)", () 
         adminCertPem: org.admin.certPem,
         adminKeyPem: org.admin.keyPem,
     });
-    const height = (org: Org) => getChannelHeight({ peer: clientEndpoint(org.peers[0], org), identity: org.admin, channel: network.channel });
+    const height = (org: Org) =>
+        getChannelHeight({ peer: clientEndpoint(org.peers[0], org), identity: org.admin, channel: network.channel });
 
     before(async () => {
         network = await startNetwork({ clientAuthRequired: true });
@@ -43,7 +48,11 @@ describe("the lifecycle through the Gateway client (mutual TLS, discovery)", () 
 
     it("each org approves through its own peer's gateway", async () => {
         for (const org of network.orgs) {
-            await chaincodeInstallProvider.create({ ...connection(org), packageBase64: pkg.bytes.toString("base64"), packageId: pkg.packageId });
+            await chaincodeInstallProvider.create({
+                ...connection(org),
+                packageBase64: pkg.bytes.toString("base64"),
+                packageId: pkg.packageId,
+            });
             const before = await height(org);
             const { outs } = await chaincodeApprovalProvider.create({
                 ...connection(org),
@@ -57,7 +66,12 @@ describe("the lifecycle through the Gateway client (mutual TLS, discovery)", () 
 
     it("commits listing only the committing org's peer: the gateway gathers the other org's endorsement", async () => {
         const [org1, org2] = network.orgs;
-        const own = { endpoint: org1.peers[0].endpoint, tlsCaPem: org1.peers[0].tlsCaPem, hostOverride: org1.peers[0].hostOverride, mspId: org1.mspId };
+        const own = {
+            endpoint: org1.peers[0].endpoint,
+            tlsCaPem: org1.peers[0].tlsCaPem,
+            hostOverride: org1.peers[0].hostOverride,
+            mspId: org1.mspId,
+        };
         const inputs = {
             ...definitionInputs(network, org1, { version: "1.0", endorsementPolicy: POLICY }),
             peers: [own],
@@ -68,7 +82,12 @@ describe("the lifecycle through the Gateway client (mutual TLS, discovery)", () 
         assert.equal(outs.committedSequence, 1);
         assert.match(outs.commitTxId, /^[0-9a-f]{64}$/);
         // LifecycleEndorsement is MAJORITY of two orgs: the commit is VALID only with Org2's endorsement too.
-        const committed = await queryCommitted({ peer: clientEndpoint(org2.peers[0], org2), identity: org2.admin, channel: network.channel, name: "basic" });
+        const committed = await queryCommitted({
+            peer: clientEndpoint(org2.peers[0], org2),
+            identity: org2.admin,
+            channel: network.channel,
+            name: "basic",
+        });
         assert.equal(committed?.sequence, 1);
         assert.deepEqual(committed?.approvals, { Org1MSP: true, Org2MSP: true });
     });

@@ -8,9 +8,21 @@
  */
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { type Endpoint, getChannelHeight, type HsmKey, queryAllInstalled, queryApproved, queryCommitted } from "../../components/fabric";
+import {
+    type Endpoint,
+    getChannelHeight,
+    type HsmKey,
+    queryAllInstalled,
+    queryApproved,
+    queryCommitted,
+} from "../../components/fabric";
 import { buildChaincodePackage, type ChaincodePackage } from "../../components/packaging";
-import { chaincodeApprovalProvider, chaincodeDefinitionProvider, chaincodeInstallProvider, type ChaincodeApprovalInputs } from "../../components/lifecycle/providers";
+import {
+    chaincodeApprovalProvider,
+    chaincodeDefinitionProvider,
+    chaincodeInstallProvider,
+    type ChaincodeApprovalInputs,
+} from "../../components/lifecycle/providers";
 import { type FabricNetwork, type Org, startNetwork } from "../../testenv/network";
 import { checkedCreate } from "../support/checked-create";
 import { approvalFields, definitionInputs } from "../support/definition-inputs";
@@ -28,8 +40,16 @@ describe("org admins with their keys in an HSM (SoftHSM) against real peers", { 
     let untouchedToken: HsmKey;
     let pkg: ChaincodePackage;
 
-    const endpoint = (org: Org): Endpoint => ({ address: org.peers[0].endpoint, tlsCaPem: org.peers[0].tlsCaPem, hostOverride: org.peers[0].hostOverride });
-    const peerInputs = (org: Org) => ({ peerEndpoint: org.peers[0].endpoint, peerTlsCaPem: org.peers[0].tlsCaPem, peerHostOverride: org.peers[0].hostOverride });
+    const endpoint = (org: Org): Endpoint => ({
+        address: org.peers[0].endpoint,
+        tlsCaPem: org.peers[0].tlsCaPem,
+        hostOverride: org.peers[0].hostOverride,
+    });
+    const peerInputs = (org: Org) => ({
+        peerEndpoint: org.peers[0].endpoint,
+        peerTlsCaPem: org.peers[0].tlsCaPem,
+        peerHostOverride: org.peers[0].hostOverride,
+    });
     /** The admin as the providers take it with signer: hsm: the certificate, and where the key is. */
     const hsmAdmin = (org: Org, hsm = tokens.get(org.mspId)!) => ({
         mspId: org.mspId,
@@ -44,7 +64,8 @@ describe("org admins with their keys in an HSM (SoftHSM) against real peers", { 
         network = await startNetwork();
         [org1, org2] = network.orgs;
         // Every token before the first signature: the library lists its slots once, when it is initialised.
-        for (const org of network.orgs) tokens.set(org.mspId, importKeyToSoftHsm(org.admin.keyPem, `${org.mspId.toLowerCase()}-admin`));
+        for (const org of network.orgs)
+            tokens.set(org.mspId, importKeyToSoftHsm(org.admin.keyPem, `${org.mspId.toLowerCase()}-admin`));
         untouchedToken = importKeyToSoftHsm(org1.admin.keyPem, "org1msp-admin");
         pkg = buildChaincodePackage({ label: "basic_1.0", address: "127.0.0.1:9999" });
     });
@@ -55,20 +76,47 @@ describe("org admins with their keys in an HSM (SoftHSM) against real peers", { 
 
     it("installs, approves for both orgs (through the gateway and through the orderer) and commits, every signature made in the HSM", async () => {
         for (const org of [org1, org2]) {
-            const installed = await checkedCreate(chaincodeInstallProvider, { ...peerInputs(org), ...hsmAdmin(org), packageBase64: pkg.bytes.toString("base64"), packageId: pkg.packageId });
+            const installed = await checkedCreate(chaincodeInstallProvider, {
+                ...peerInputs(org),
+                ...hsmAdmin(org),
+                packageBase64: pkg.bytes.toString("base64"),
+                packageId: pkg.packageId,
+            });
             assert.equal(installed.id, `${pkg.packageId}@${org.peers[0].endpoint}`);
             // Read back with the PEM identity: what the HSM-signed install left on the peer.
-            assert.ok((await queryAllInstalled({ peer: endpoint(org), identity: org.admin })).some((entry) => entry.packageId === pkg.packageId), org.mspId);
+            assert.ok(
+                (await queryAllInstalled({ peer: endpoint(org), identity: org.admin })).some(
+                    (entry) => entry.packageId === pkg.packageId,
+                ),
+                org.mspId,
+            );
         }
         const fields = approvalFields(network, { version: "1.0", endorsementPolicy: POLICY, packageId: pkg.packageId });
         await checkedCreate(chaincodeApprovalProvider, { ...fields, ...peerInputs(org1), ...hsmAdmin(org1) });
-        const viaOrderer = { ordererEndpoint: network.orderer.endpoint, ordererTlsCaPem: network.orderer.tlsCaPem, ordererHostOverride: network.orderer.hostOverride };
-        await checkedCreate(chaincodeApprovalProvider, { ...fields, ...peerInputs(org2), ...hsmAdmin(org2), ...viaOrderer });
-        const { adminKeyPem: _pem, ...commit } = definitionInputs(network, org1, { version: "1.0", endorsementPolicy: POLICY });
+        const viaOrderer = {
+            ordererEndpoint: network.orderer.endpoint,
+            ordererTlsCaPem: network.orderer.tlsCaPem,
+            ordererHostOverride: network.orderer.hostOverride,
+        };
+        await checkedCreate(chaincodeApprovalProvider, {
+            ...fields,
+            ...peerInputs(org2),
+            ...hsmAdmin(org2),
+            ...viaOrderer,
+        });
+        const { adminKeyPem: _pem, ...commit } = definitionInputs(network, org1, {
+            version: "1.0",
+            endorsementPolicy: POLICY,
+        });
         const committed = await checkedCreate(chaincodeDefinitionProvider, { ...commit, ...hsmAdmin(org1) });
         assert.equal(committed.outs.committedSequence, 1);
 
-        const onChannel = await queryCommitted({ peer: endpoint(org2), identity: org2.admin, channel: network.channel, name: "basic" });
+        const onChannel = await queryCommitted({
+            peer: endpoint(org2),
+            identity: org2.admin,
+            channel: network.channel,
+            name: "basic",
+        });
         assert.equal(onChannel?.sequence, 1);
         assert.deepEqual(onChannel?.approvals, { Org1MSP: true, Org2MSP: true });
     });
@@ -84,15 +132,39 @@ describe("org admins with their keys in an HSM (SoftHSM) against real peers", { 
             ...hsmAdmin(org1, { ...untouchedToken, pin: "not-the-pin" }),
         };
         await assert.rejects(checkedCreate(chaincodeApprovalProvider, approval), (error: Error) => {
-            assert.match(error.message, /invalid adminHsmPin: \(a PIN, not shown\); expected the user PIN of token "fabric-test-\d+" \(the token said: CKR_PIN_INCORRECT\)/);
+            assert.match(
+                error.message,
+                /invalid adminHsmPin: \(a PIN, not shown\); expected the user PIN of token "fabric-test-\d+" \(the token said: CKR_PIN_INCORRECT\)/,
+            );
             assert.ok(!error.message.includes("not-the-pin"));
             return true;
         });
         assert.equal(await height(), before, "nothing was submitted");
-        assert.equal(await queryApproved({ peer: endpoint(org1), identity: org1.admin, channel: network.channel, name: "basic-hsm" }), undefined);
+        assert.equal(
+            await queryApproved({
+                peer: endpoint(org1),
+                identity: org1.admin,
+                channel: network.channel,
+                name: "basic-hsm",
+            }),
+            undefined,
+        );
 
-        const created = await checkedCreate(chaincodeApprovalProvider, { ...approval, adminHsmPin: untouchedToken.pin });
+        const created = await checkedCreate(chaincodeApprovalProvider, {
+            ...approval,
+            adminHsmPin: untouchedToken.pin,
+        });
         assert.equal(created.outs.approvedSequence, 1);
-        assert.equal((await queryApproved({ peer: endpoint(org1), identity: org1.admin, channel: network.channel, name: "basic-hsm" }))?.packageId, pkg.packageId);
+        assert.equal(
+            (
+                await queryApproved({
+                    peer: endpoint(org1),
+                    identity: org1.admin,
+                    channel: network.channel,
+                    name: "basic-hsm",
+                })
+            )?.packageId,
+            pkg.packageId,
+        );
     });
 });

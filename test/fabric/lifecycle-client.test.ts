@@ -69,15 +69,27 @@ describe("Fabric lifecycle client against a real network (mutual TLS)", () => {
     it("installs on all three peers and gets the locally computed package ID", async () => {
         for (const org of network.orgs) {
             for (const peer of org.peers) {
-                const result = await installChaincode({ peer: clientEndpoint(peer, org), identity: org.admin, packageBytes: pkg.bytes });
-                assert.deepEqual(result, { packageId: pkg.packageId, label: "basic_1.0", alreadyInstalled: false }, peer.name);
+                const result = await installChaincode({
+                    peer: clientEndpoint(peer, org),
+                    identity: org.admin,
+                    packageBytes: pkg.bytes,
+                });
+                assert.deepEqual(
+                    result,
+                    { packageId: pkg.packageId, label: "basic_1.0", alreadyInstalled: false },
+                    peer.name,
+                );
             }
         }
     });
 
     it("treats re-installing as success with the same package ID", async () => {
         const peer = org2.peers[0];
-        const result = await installChaincode({ peer: clientEndpoint(peer, org2), identity: org2.admin, packageBytes: pkg.bytes });
+        const result = await installChaincode({
+            peer: clientEndpoint(peer, org2),
+            identity: org2.admin,
+            packageBytes: pkg.bytes,
+        });
         assert.deepEqual(result, { packageId: pkg.packageId, label: "basic_1.0", alreadyInstalled: true });
     });
 
@@ -86,47 +98,81 @@ describe("Fabric lifecycle client against a real network (mutual TLS)", () => {
         const one = await queryInstalled({ peer, identity: org1.admin, packageId: pkg.packageId });
         assert.deepEqual(one, { packageId: pkg.packageId, label: "basic_1.0", references: {} });
         const all = await queryAllInstalled({ peer: clientEndpoint(org1.peers[0], org1), identity: org1.admin });
-        assert.deepEqual(all.map((installed) => installed.packageId), [pkg.packageId]);
+        assert.deepEqual(
+            all.map((installed) => installed.packageId),
+            [pkg.packageId],
+        );
         const bytes = await getInstalledPackage({ peer, identity: org1.admin, packageId: pkg.packageId });
         assert.ok(bytes?.equals(pkg.bytes), "the peer must hand back exactly the bytes we installed");
-        assert.equal(await queryInstalled({ peer, identity: org1.admin, packageId: `basic_1.0:${"0".repeat(64)}` }), undefined);
-        assert.equal(await getInstalledPackage({ peer, identity: org1.admin, packageId: `basic_1.0:${"0".repeat(64)}` }), undefined);
+        assert.equal(
+            await queryInstalled({ peer, identity: org1.admin, packageId: `basic_1.0:${"0".repeat(64)}` }),
+            undefined,
+        );
+        assert.equal(
+            await getInstalledPackage({ peer, identity: org1.admin, packageId: `basic_1.0:${"0".repeat(64)}` }),
+            undefined,
+        );
     });
 
     it("refuses to assemble a transaction from peers whose answers differ", async () => {
         // peer1 gets a second package, so the two Org1 peers answer QueryInstalledChaincodes differently
         // (asked on the channel, so each answer is a signed ProposalResponsePayload).
         const extra = buildChaincodePackage({ label: "extra_1.0", address: "127.0.0.1:1" });
-        await installChaincode({ peer: clientEndpoint(org1.peers[1], org1), identity: org1.admin, packageBytes: extra.bytes });
+        await installChaincode({
+            peer: clientEndpoint(org1.peers[1], org1),
+            identity: org1.admin,
+            packageBytes: extra.bytes,
+        });
         const identity = createSigningIdentity(org1.admin);
-        const proposal = await buildSignedProposal(identity, { channel: network.channel, chaincodeName: "_lifecycle", args: [Buffer.from("QueryInstalledChaincodes"), new Uint8Array()] });
+        const proposal = await buildSignedProposal(identity, {
+            channel: network.channel,
+            chaincodeName: "_lifecycle",
+            args: [Buffer.from("QueryInstalledChaincodes"), new Uint8Array()],
+        });
         await withConnections({}, async (connections) => {
-            await assert.rejects(endorse(connections, [clientEndpoint(org1.peers[0], org1), clientEndpoint(org1.peers[1], org1)], proposal), (error: unknown) => {
-                assert.ok(error instanceof EndorsementMismatchError, String(error));
-                assert.equal(error.txId, proposal.txId);
-                assert.ok(error.message.includes(org1.peers[0].endpoint) && error.message.includes(org1.peers[1].endpoint));
-                return true;
-            });
+            await assert.rejects(
+                endorse(
+                    connections,
+                    [clientEndpoint(org1.peers[0], org1), clientEndpoint(org1.peers[1], org1)],
+                    proposal,
+                ),
+                (error: unknown) => {
+                    assert.ok(error instanceof EndorsementMismatchError, String(error));
+                    assert.equal(error.txId, proposal.txId);
+                    assert.ok(
+                        error.message.includes(org1.peers[0].endpoint) &&
+                            error.message.includes(org1.peers[1].endpoint),
+                    );
+                    return true;
+                },
+            );
         });
     });
 
     it("fails with the peer's access-denied message when another org's admin installs", async () => {
         const peer = org1.peers[0];
-        await assert.rejects(installChaincode({ peer: clientEndpoint(peer, org2), identity: org2.admin, packageBytes: pkg.bytes }), (error: unknown) => {
-            assert.ok(error instanceof FabricCallError, String(error));
-            assert.match(error.message, /access denied/);
-            assert.ok(error.message.includes(peer.endpoint), error.message);
-            assert.match(error.txId ?? "", /^[0-9a-f]{64}$/);
-            assert.ok(error.message.includes(error.txId!));
-            return true;
-        });
+        await assert.rejects(
+            installChaincode({ peer: clientEndpoint(peer, org2), identity: org2.admin, packageBytes: pkg.bytes }),
+            (error: unknown) => {
+                assert.ok(error instanceof FabricCallError, String(error));
+                assert.match(error.message, /access denied/);
+                assert.ok(error.message.includes(peer.endpoint), error.message);
+                assert.match(error.txId ?? "", /^[0-9a-f]{64}$/);
+                assert.ok(error.message.includes(error.txId!));
+                return true;
+            },
+        );
     });
 
     it("fails within the deadline naming the endpoint when the peer's port is closed", async () => {
         const closed = `127.0.0.1:${await freePort()}`;
         const started = Date.now();
         await assert.rejects(
-            queryAllInstalled({ peer: { ...clientEndpoint(org1.peers[0], org1), address: closed }, identity: org1.admin, timeoutSeconds: 5 }),
+            queryAllInstalled({
+                peer: { ...clientEndpoint(org1.peers[0], org1), address: closed },
+                identity: org1.admin,
+                timeoutSeconds: 5,
+            }),
             (error: unknown) => {
                 assert.ok(error instanceof FabricUnavailableError, String(error));
                 assert.ok(error.message.startsWith(`cannot reach ${closed}`), error.message);
@@ -139,29 +185,54 @@ describe("Fabric lifecycle client against a real network (mutual TLS)", () => {
     it("fails naming the endpoint when mutual TLS is required and no client certificate is given", async () => {
         const peer = org1.peers[0];
         const { clientCertPem: _c, clientKeyPem: _k, ...withoutClientCert } = clientEndpoint(peer, org1);
-        await assert.rejects(queryAllInstalled({ peer: withoutClientCert, identity: org1.admin, timeoutSeconds: 10 }), (error: unknown) => {
-            assert.ok(error instanceof FabricUnavailableError, String(error));
-            assert.ok(error.message.includes(peer.endpoint), error.message);
-            assert.match(error.message, /requires mutual TLS: set clientCertPem and clientKeyPem/);
-            return true;
-        });
+        await assert.rejects(
+            queryAllInstalled({ peer: withoutClientCert, identity: org1.admin, timeoutSeconds: 10 }),
+            (error: unknown) => {
+                assert.ok(error instanceof FabricUnavailableError, String(error));
+                assert.ok(error.message.includes(peer.endpoint), error.message);
+                assert.match(error.message, /requires mutual TLS: set clientCertPem and clientKeyPem/);
+                return true;
+            },
+        );
     });
 
     it("approves for Org1 through the peer gateway; readiness then names Org2MSP as missing", async () => {
         const peer = clientEndpoint(org1.peers[0], org1);
-        assert.equal(await queryApproved({ peer, identity: org1.admin, channel: network.channel, name: "basic" }), undefined);
-        const result = await approveForMyOrg({ peer, identity: org1.admin, channel: network.channel, definition: definition(), packageId: pkg.packageId });
+        assert.equal(
+            await queryApproved({ peer, identity: org1.admin, channel: network.channel, name: "basic" }),
+            undefined,
+        );
+        const result = await approveForMyOrg({
+            peer,
+            identity: org1.admin,
+            channel: network.channel,
+            definition: definition(),
+            packageId: pkg.packageId,
+        });
         assert.equal(result.validationCode, 0);
         assert.match(result.txId, /^[0-9a-f]{64}$/);
 
-        const readiness = await checkCommitReadiness({ peer, identity: org1.admin, channel: network.channel, definition: definition() });
+        const readiness = await checkCommitReadiness({
+            peer,
+            identity: org1.admin,
+            channel: network.channel,
+            definition: definition(),
+        });
         assert.deepEqual(readiness.approvals, { Org1MSP: true, Org2MSP: false });
         // Fabric 3: an org that approved nothing at the sequence differs in the whole parameter structure.
         assert.deepEqual(readiness.mismatches, READINESS_NAMES_MISMATCHES ? { Org2MSP: ["ChaincodeParameters"] } : {});
-        const otherPolicy = await checkCommitReadiness({ peer, identity: org1.admin, channel: network.channel, definition: { ...definition(), endorsementPolicy: "OR('Org1MSP.member')" } });
+        const otherPolicy = await checkCommitReadiness({
+            peer,
+            identity: org1.admin,
+            channel: network.channel,
+            definition: { ...definition(), endorsementPolicy: "OR('Org1MSP.member')" },
+        });
         assert.deepEqual(otherPolicy.approvals, { Org1MSP: false, Org2MSP: false });
         // Fabric 3: Org1 approved another policy, which lives in the validation group of its parameters.
-        assert.deepEqual(otherPolicy.mismatches, READINESS_NAMES_MISMATCHES ? { Org1MSP: ["ValidationInfo"], Org2MSP: ["ChaincodeParameters"] } : {});
+        assert.deepEqual(
+            otherPolicy.mismatches,
+            READINESS_NAMES_MISMATCHES ? { Org1MSP: ["ValidationInfo"], Org2MSP: ["ChaincodeParameters"] } : {},
+        );
 
         const approved = await queryApproved({ peer, identity: org1.admin, channel: network.channel, name: "basic" });
         assert.equal(approved?.packageId, pkg.packageId);
@@ -172,10 +243,19 @@ describe("Fabric lifecycle client against a real network (mutual TLS)", () => {
     it("surfaces the peer's refusal to approve unchanged content twice", async () => {
         const peer = clientEndpoint(org1.peers[0], org1);
         await assert.rejects(
-            approveForMyOrg({ peer, identity: org1.admin, channel: network.channel, definition: definition(), packageId: pkg.packageId }),
+            approveForMyOrg({
+                peer,
+                identity: org1.admin,
+                channel: network.channel,
+                definition: definition(),
+                packageId: pkg.packageId,
+            }),
             (error: unknown) => {
                 assert.ok(error instanceof FabricCallError, String(error));
-                assert.match(error.message, /attempted to redefine uncommitted sequence \(1\) for namespace basic with unchanged content/);
+                assert.match(
+                    error.message,
+                    /attempted to redefine uncommitted sequence \(1\) for namespace basic with unchanged content/,
+                );
                 assert.equal(error.status, 500);
                 return true;
             },
@@ -194,8 +274,16 @@ describe("Fabric lifecycle client against a real network (mutual TLS)", () => {
             submit: { orderer: clientEndpoint(network.orderer, org2), waitVia: "deliver" },
         });
         assert.equal(result.validationCode, 0);
-        assert.ok(result.blockNumber >= heightBefore, `block ${result.blockNumber} should be new (height was ${heightBefore})`);
-        const readiness = await checkCommitReadiness({ peer, identity: org2.admin, channel: network.channel, definition: definition() });
+        assert.ok(
+            result.blockNumber >= heightBefore,
+            `block ${result.blockNumber} should be new (height was ${heightBefore})`,
+        );
+        const readiness = await checkCommitReadiness({
+            peer,
+            identity: org2.admin,
+            channel: network.channel,
+            definition: definition(),
+        });
         assert.deepEqual(readiness.approvals, { Org1MSP: true, Org2MSP: true });
     });
 
@@ -209,7 +297,12 @@ describe("Fabric lifecycle client against a real network (mutual TLS)", () => {
         assert.equal(result.validationCode, 0);
         for (const org of network.orgs) {
             for (const node of org.peers) {
-                const committed = await queryCommitted({ peer: clientEndpoint(node, org), identity: org.admin, channel: network.channel, name: "basic" });
+                const committed = await queryCommitted({
+                    peer: clientEndpoint(node, org),
+                    identity: org.admin,
+                    channel: network.channel,
+                    name: "basic",
+                });
                 assert.equal(committed?.sequence, 1, node.name);
                 assert.equal(committed?.version, "1.0");
                 assert.equal(committed?.endorsementPlugin, "escc");
@@ -218,29 +311,66 @@ describe("Fabric lifecycle client against a real network (mutual TLS)", () => {
                 assert.deepEqual(committed?.approvals, { Org1MSP: true, Org2MSP: true });
             }
         }
-        const all = await queryAllCommitted({ peer: clientEndpoint(org2.peers[0], org2), identity: org2.user, channel: network.channel });
-        assert.deepEqual(all.map((committed) => `${committed.name}@${committed.sequence}`), ["basic@1"]);
-        assert.equal(await queryCommitted({ peer: clientEndpoint(org2.peers[0], org2), identity: org2.user, channel: network.channel, name: "nothere" }), undefined);
-        const installed = await queryInstalled({ peer: clientEndpoint(org1.peers[0], org1), identity: org1.admin, packageId: pkg.packageId });
+        const all = await queryAllCommitted({
+            peer: clientEndpoint(org2.peers[0], org2),
+            identity: org2.user,
+            channel: network.channel,
+        });
+        assert.deepEqual(
+            all.map((committed) => `${committed.name}@${committed.sequence}`),
+            ["basic@1"],
+        );
+        assert.equal(
+            await queryCommitted({
+                peer: clientEndpoint(org2.peers[0], org2),
+                identity: org2.user,
+                channel: network.channel,
+                name: "nothere",
+            }),
+            undefined,
+        );
+        const installed = await queryInstalled({
+            peer: clientEndpoint(org1.peers[0], org1),
+            identity: org1.admin,
+            packageId: pkg.packageId,
+        });
         assert.deepEqual(installed?.references, { [network.channel]: [{ name: "basic", version: "1.0" }] });
     });
 
     it("evaluates and submits chaincode functions through the gateway, surfacing the chaincode's own errors", async () => {
         assertChaincodeServerBuilt();
         server = spawn(process.execPath, [CHAINCODE_SERVER], {
-            env: { PATH: process.env.PATH, CHAINCODE_ID: pkg.packageId, CHAINCODE_SERVER_ADDRESS: `127.0.0.1:${chaincodePort}`, CHAINCODE_TLS_DISABLED: "true" },
+            env: {
+                PATH: process.env.PATH,
+                CHAINCODE_ID: pkg.packageId,
+                CHAINCODE_SERVER_ADDRESS: `127.0.0.1:${chaincodePort}`,
+                CHAINCODE_TLS_DISABLED: "true",
+            },
             stdio: ["ignore", "pipe", "pipe"],
         });
         server.stdout!.setEncoding("utf8").on("data", (chunk: string) => (serverOutput += chunk));
         server.stderr!.setEncoding("utf8").on("data", (chunk: string) => (serverOutput += chunk));
-        await waitFor(() => serverOutput.includes("listening on"), 20_000, () => `chaincode server did not start: ${serverOutput}`);
+        await waitFor(
+            () => serverOutput.includes("listening on"),
+            20_000,
+            () => `chaincode server did not start: ${serverOutput}`,
+        );
 
-        const call = { peer: clientEndpoint(org1.peers[0], org1), identity: org1.user, channel: network.channel, chaincode: "basic" };
+        const call = {
+            peer: clientEndpoint(org1.peers[0], org1),
+            identity: org1.user,
+            channel: network.channel,
+            chaincode: "basic",
+        };
         const submitted = await submit({ ...call, fn: "InitLedger" });
         assert.equal(submitted.validationCode, 0);
-        const assets = JSON.parse((await evaluate({ ...call, fn: "GetAllAssets" })).toString("utf8")) as Array<{ ID: string }>;
+        const assets = JSON.parse((await evaluate({ ...call, fn: "GetAllAssets" })).toString("utf8")) as Array<{
+            ID: string;
+        }>;
         assert.ok(assets.length > 0, "InitLedger should have written assets");
-        const first = JSON.parse((await evaluate({ ...call, fn: "ReadAsset", args: [assets[0].ID] })).toString("utf8")) as { ID: string };
+        const first = JSON.parse(
+            (await evaluate({ ...call, fn: "ReadAsset", args: [assets[0].ID] })).toString("utf8"),
+        ) as { ID: string };
         assert.equal(first.ID, assets[0].ID);
 
         await assert.rejects(evaluate({ ...call, fn: "ReadAsset", args: ["no-such-asset"] }), (error: unknown) => {

@@ -32,7 +32,10 @@ describe("the live release as the program reads it (real network)", () => {
         label: "basic_1.0",
         address: ADDRESS_1_0,
         dialTimeout: "5s",
-        tls: { rootCertPem: pki.caCertPem, clientAuth: { clientCertPem: pki.clientCertPem, clientKeyPem: pki.clientKeyPem } },
+        tls: {
+            rootCertPem: pki.caCertPem,
+            clientAuth: { clientCertPem: pki.clientCertPem, clientKeyPem: pki.clientKeyPem },
+        },
     });
     const package2 = buildChaincodePackage({ label: "basic_1.1", address: "basic-1111bbbb.hlf-org1:9999" });
 
@@ -40,7 +43,13 @@ describe("the live release as the program reads it (real network)", () => {
         peer: clientEndpoint(org1.peers[0], org1),
         identity: org1.admin,
         commits: true,
-        definition: { channel: network.channel, name: "basic", version: overrides.version ?? "1.0", sequence: "auto", endorsementPolicy: POLICY },
+        definition: {
+            channel: network.channel,
+            name: "basic",
+            version: overrides.version ?? "1.0",
+            sequence: "auto",
+            endorsementPolicy: POLICY,
+        },
         ...overrides,
     });
     const approve = async (org: Org, version: string, sequence: number, packageId: string) => {
@@ -59,7 +68,11 @@ describe("the live release as the program reads it (real network)", () => {
         [org1, org2] = network.orgs;
         for (const org of [org1, org2]) {
             for (const pkg of [package1, package2]) {
-                await installChaincode({ peer: clientEndpoint(org.peers[0], org), identity: org.admin, packageBytes: pkg.bytes });
+                await installChaincode({
+                    peer: clientEndpoint(org.peers[0], org),
+                    identity: org.admin,
+                    packageBytes: pkg.bytes,
+                });
             }
         }
     });
@@ -70,7 +83,10 @@ describe("the live release as the program reads it (real network)", () => {
 
     it("is undefined while nothing is committed; the plan is the first sequence", async () => {
         assert.equal(await lookupLiveRelease(query()), undefined);
-        assert.deepEqual((await lookupChannelPlan(query())).plan, { sequence: 1, change: `sequence 1: the first definition of basic on ${network.channel}` });
+        assert.deepEqual((await lookupChannelPlan(query())).plan, {
+            sequence: 1,
+            change: `sequence 1: the first definition of basic on ${network.channel}`,
+        });
     });
 
     it("names the committed package and its address; the same definition with a new package switches in this update", async () => {
@@ -83,21 +99,52 @@ describe("the live release as the program reads it (real network)", () => {
             definition: { name: "basic", version: "1.0", sequence: 1, endorsementPolicy: POLICY },
         });
         assert.equal(committed.validationCode, 0);
-        const heightBefore = await getChannelHeight({ peer: clientEndpoint(org1.peers[0], org1), identity: org1.admin, channel: network.channel });
+        const heightBefore = await getChannelHeight({
+            peer: clientEndpoint(org1.peers[0], org1),
+            identity: org1.admin,
+            channel: network.channel,
+        });
 
         const live = await lookupLiveRelease(query());
         const { content, clientTls, ...identity } = live!;
-        assert.deepEqual(identity, { packageId: package1.packageId, address: ADDRESS_1_0, sequence: 1, replacedInThisUpdate: true });
+        assert.deepEqual(identity, {
+            packageId: package1.packageId,
+            address: ADDRESS_1_0,
+            sequence: 1,
+            replacedInThisUpdate: true,
+        });
         // What the release key is made of, and the client certificate, as the peer returns the installed package.
-        assert.deepEqual(content, { label: "basic_1.0", type: "ccaas", dialTimeout: "5s", tls: "mutual", indexFiles: {} });
+        assert.deepEqual(content, {
+            label: "basic_1.0",
+            type: "ccaas",
+            dialTimeout: "5s",
+            tls: "mutual",
+            indexFiles: {},
+        });
         assert.equal(clientTls?.certPem.trim(), pki.clientCertPem.trim());
         assert.equal(clientTls?.keyPem.trim(), pki.clientKeyPem.trim());
-        assert.equal(clientTls?.commonName, new X509Certificate(pki.clientCertPem).subject.split("\n").find((part) => part.startsWith("CN="))?.slice(3));
+        assert.equal(
+            clientTls?.commonName,
+            new X509Certificate(pki.clientCertPem).subject
+                .split("\n")
+                .find((part) => part.startsWith("CN="))
+                ?.slice(3),
+        );
         // What a preview shows for the approvals and the commit: read from the peer, no transaction.
-        assert.deepEqual((await lookupChannelPlan(query())).plan, { sequence: 1, change: "sequence 1: the committed definition, unchanged" });
+        assert.deepEqual((await lookupChannelPlan(query())).plan, {
+            sequence: 1,
+            change: "sequence 1: the committed definition, unchanged",
+        });
         const upgraded = (await lookupChannelPlan(query({ version: "1.1" }))).plan;
-        assert.deepEqual(upgraded, { sequence: 2, change: 'sequence 1 → 2: version ("1.0" vs "1.1") (committed vs declared)' });
-        const heightAfter = await getChannelHeight({ peer: clientEndpoint(org1.peers[0], org1), identity: org1.admin, channel: network.channel });
+        assert.deepEqual(upgraded, {
+            sequence: 2,
+            change: 'sequence 1 → 2: version ("1.0" vs "1.1") (committed vs declared)',
+        });
+        const heightAfter = await getChannelHeight({
+            peer: clientEndpoint(org1.peers[0], org1),
+            identity: org1.admin,
+            channel: network.channel,
+        });
         assert.equal(heightAfter, heightBefore, "the look-up sent a transaction");
     });
 
@@ -108,16 +155,22 @@ describe("the live release as the program reads it (real network)", () => {
         assert.equal(pending?.replacedInThisUpdate, false);
 
         assert.equal(
-            (await lookupLiveRelease(query({ version: "1.1", approvedInThisUpdate: ["Org2MSP"] })))?.replacedInThisUpdate,
+            (await lookupLiveRelease(query({ version: "1.1", approvedInThisUpdate: ["Org2MSP"] })))
+                ?.replacedInThisUpdate,
             true,
             "a stack that approves for Org2 itself sends that approval before its commit",
         );
 
         await approve(org2, "1.1", 2, package2.packageId);
-        assert.equal((await lookupLiveRelease(query({ version: "1.1" })))?.replacedInThisUpdate, true, "the commit can go in now");
+        assert.equal(
+            (await lookupLiveRelease(query({ version: "1.1" })))?.replacedInThisUpdate,
+            true,
+            "the commit can go in now",
+        );
         assert.equal((await lookupLiveRelease(query({ version: "1.1", commits: false })))?.replacedInThisUpdate, false);
         assert.equal(
-            (await lookupLiveRelease(query({ version: "1.1", requiredApprovals: ["Org1MSP", "Org2MSP", "Org3MSP"] })))?.replacedInThisUpdate,
+            (await lookupLiveRelease(query({ version: "1.1", requiredApprovals: ["Org1MSP", "Org2MSP", "Org3MSP"] })))
+                ?.replacedInThisUpdate,
             false,
             "an org that has not approved (here one the channel does not have) holds the commit back",
         );
@@ -134,19 +187,37 @@ describe("the live release as the program reads it (real network)", () => {
             clientTlsCertPem: org.clientTls.certPem,
             clientTlsKeyPem: org.clientTls.keyPem,
         });
-        const declare = async (name: string, version: string, lifecycle: { commit?: boolean; otherOrgs?: Org[] } = {}) => {
+        const declare = async (
+            name: string,
+            version: string,
+            lifecycle: { commit?: boolean; otherOrgs?: Org[] } = {},
+        ) => {
             const chaincode = new ExternalChaincode(name, {
                 chaincodeName: "basic",
                 chaincodeVersion: version,
                 namespace: "hlf-org1",
                 image: "registry.example.com/basic:1.1",
                 tls: { clientAuth: true },
-                lifecycle: { channel: network.channel, org: orgArgs(org1), endorsementPolicy: POLICY, commit: lifecycle.commit, otherOrgs: lifecycle.otherOrgs?.map(orgArgs) },
+                lifecycle: {
+                    channel: network.channel,
+                    org: orgArgs(org1),
+                    endorsementPolicy: POLICY,
+                    commit: lifecycle.commit,
+                    otherOrgs: lifecycle.otherOrgs?.map(orgArgs),
+                },
             });
             await registrationsSettled();
-            return { chaincode, servers: (await chaincode.releases).map((release) => `${release.role} ${release.key}`) };
+            return {
+                chaincode,
+                servers: (await chaincode.releases).map((release) => `${release.role} ${release.key}`),
+            };
         };
-        const height = () => getChannelHeight({ peer: clientEndpoint(org1.peers[0], org1), identity: org1.admin, channel: network.channel });
+        const height = () =>
+            getChannelHeight({
+                peer: clientEndpoint(org1.peers[0], org1),
+                identity: org1.admin,
+                channel: network.channel,
+            });
 
         before(() => {
             mocks = installMocks();
@@ -157,9 +228,20 @@ describe("the live release as the program reads it (real network)", () => {
             // Org1 and Org2 approved 1.1 at sequence 2 (above); 1.2 is approved by neither, so 1.0 stays live.
             const { chaincode, servers } = await declare("library", "1.2");
             assert.deepEqual(servers, [`declared ${chaincode.releaseKey}`, "live 0000aaaa"]);
-            const live = mocks.resources.find((r) => r.type === "kubernetes:apps/v1:Deployment" && r.inputs.metadata.name === "basic-0000aaaa");
-            const env = Object.fromEntries(live!.inputs.spec.template.spec.containers[0].env.map((e: { name: string; value: string }) => [e.name, e.value]));
-            assert.equal(env.CHAINCODE_ID, package1.packageId, "the live server registers as the package the peers run");
+            const live = mocks.resources.find(
+                (r) => r.type === "kubernetes:apps/v1:Deployment" && r.inputs.metadata.name === "basic-0000aaaa",
+            );
+            const env = Object.fromEntries(
+                live!.inputs.spec.template.spec.containers[0].env.map((e: { name: string; value: string }) => [
+                    e.name,
+                    e.value,
+                ]),
+            );
+            assert.equal(
+                env.CHAINCODE_ID,
+                package1.packageId,
+                "the live server registers as the package the peers run",
+            );
             const approval = mocks.resources.find((r) => r.name === "library-lifecycle-approval");
             assert.equal(approval?.inputs.plannedSequence, 2, "the approval carries the planned sequence");
             assert.match(await promiseOf(chaincode.releaseSummary), /starts beside release 0000aaaa/);
@@ -168,14 +250,24 @@ describe("the live release as the program reads it (real network)", () => {
 
         it("retires the live release in the same update when it approves for every other required org itself (otherOrgs) and commits", async () => {
             // 1.3 is approved by nobody; this stack approves for Org1 and Org2, then commits.
-            assert.deepEqual((await declare("both-orgs", "1.3", { otherOrgs: [org2] })).servers.map((server) => server.split(" ")[0]), ["declared"]);
-            assert.deepEqual((await declare("approve-only", "1.3", { commit: false })).servers.map((server) => server.split(" ")[0]), ["declared", "live"]);
+            assert.deepEqual(
+                (await declare("both-orgs", "1.3", { otherOrgs: [org2] })).servers.map(
+                    (server) => server.split(" ")[0],
+                ),
+                ["declared"],
+            );
+            assert.deepEqual(
+                (await declare("approve-only", "1.3", { commit: false })).servers.map((server) => server.split(" ")[0]),
+                ["declared", "live"],
+            );
         });
     });
 
     it("a peer that cannot be reached is named with the cause", async () => {
         await assert.rejects(
-            lookupLiveRelease(query({ peer: { ...clientEndpoint(org1.peers[0], org1), address: "127.0.0.1:1" }, timeoutSeconds: 3 })),
+            lookupLiveRelease(
+                query({ peer: { ...clientEndpoint(org1.peers[0], org1), address: "127.0.0.1:1" }, timeoutSeconds: 3 }),
+            ),
             (err: Error) => /127\.0\.0\.1:1/.test(err.message),
         );
     });

@@ -40,7 +40,8 @@ function processesUsing(dataDir: string): number[] {
     for (const entry of fs.readdirSync("/proc")) {
         if (!/^\d+$/.test(entry) || Number(entry) === process.pid || !pidAlive(Number(entry))) continue;
         try {
-            if (fs.readFileSync(`/proc/${entry}/environ`, "utf8").split("\0").includes(marker)) found.push(Number(entry));
+            if (fs.readFileSync(`/proc/${entry}/environ`, "utf8").split("\0").includes(marker))
+                found.push(Number(entry));
         } catch {
             // gone meanwhile, or not ours to read
         }
@@ -56,7 +57,9 @@ function portOf(endpoint: string): number {
 function portsOf(network: FabricNetwork): number[] {
     const { orderer } = network;
     return [
-        orderer.endpoint, orderer.adminEndpoint, orderer.operationsUrl,
+        orderer.endpoint,
+        orderer.adminEndpoint,
+        orderer.operationsUrl,
         ...network.peers.flatMap((peer) => [peer.endpoint, peer.chaincodeEndpoint, peer.operationsUrl]),
     ].map(portOf);
 }
@@ -71,7 +74,12 @@ async function metric(operationsUrl: string, name: string, channel: string): Pro
 }
 
 /** Completes a TLS handshake with `servername` checked against the cert; client cert of the peer's org when given. */
-function tlsHandshake(endpoint: string, caPem: string, checkAs: string, client?: { certPem: string; keyPem: string }): Promise<void> {
+function tlsHandshake(
+    endpoint: string,
+    caPem: string,
+    checkAs: string,
+    client?: { certPem: string; keyPem: string },
+): Promise<void> {
     return new Promise((resolve, reject) => {
         const socket = tls.connect({
             host: "127.0.0.1",
@@ -96,7 +104,10 @@ function tlsHandshake(endpoint: string, caPem: string, checkAs: string, client?:
 function templatedCcaasPackage(dir: string): string {
     const root = path.join(dir, "pkg");
     fs.mkdirSync(path.join(root, "code"), { recursive: true });
-    fs.writeFileSync(path.join(root, "code", "connection.json"), JSON.stringify({ address: "{{.peername}}.chaincode.test:7052", dial_timeout: "10s", tls_required: false }));
+    fs.writeFileSync(
+        path.join(root, "code", "connection.json"),
+        JSON.stringify({ address: "{{.peername}}.chaincode.test:7052", dial_timeout: "10s", tls_required: false }),
+    );
     execFileSync("tar", ["-czf", path.join(root, "code.tar.gz"), "-C", path.join(root, "code"), "connection.json"]);
     fs.writeFileSync(path.join(root, "metadata.json"), JSON.stringify({ type: "ccaas", label: "netcheck" }));
     const file = path.join(dir, "netcheck.tgz");
@@ -109,7 +120,9 @@ function releasedConnection(network: FabricNetwork, peerName: string, label: str
     const builds = path.join(network.dataDir, "nodes", peerName, "production", "externalbuilder", "builds");
     const build = fs.readdirSync(builds).find((entry) => entry.startsWith(`${label}`));
     assert.ok(build, `no ${label} build under ${builds}`);
-    return JSON.parse(fs.readFileSync(path.join(builds, build, "release", "chaincode", "server", "connection.json"), "utf8"));
+    return JSON.parse(
+        fs.readFileSync(path.join(builds, build, "release", "chaincode", "server", "connection.json"), "utf8"),
+    );
 }
 
 describe("a started network (client auth off)", () => {
@@ -140,7 +153,10 @@ describe("a started network (client auth off)", () => {
         for (const org of network.orgs) {
             assert.match(org.admin.certPem, /BEGIN CERTIFICATE/);
             assert.match(org.admin.keyPem, /PRIVATE KEY/);
-            assert.ok(fs.existsSync(path.join(org.admin.mspDir, "signcerts")), `${org.mspId} admin MSP dir ${org.admin.mspDir}`);
+            assert.ok(
+                fs.existsSync(path.join(org.admin.mspDir, "signcerts")),
+                `${org.mspId} admin MSP dir ${org.admin.mspDir}`,
+            );
         }
     });
 
@@ -158,7 +174,11 @@ describe("a started network (client auth off)", () => {
 
     it("every peer knows the two others on the channel through gossip (anchor peers in the genesis block)", async () => {
         for (const peer of network.peers) {
-            assert.equal(await metric(peer.operationsUrl, "gossip_membership_total_peers_known", network.channel), 2, peer.name);
+            assert.equal(
+                await metric(peer.operationsUrl, "gossip_membership_total_peers_known", network.channel),
+                2,
+                peer.name,
+            );
         }
     });
 
@@ -171,13 +191,20 @@ describe("a started network (client auth off)", () => {
             await tlsHandshake(network.orderer.endpoint, network.orderer.tlsCaPem, checkAs, org1.clientTls);
         }
         // A name the cert does not carry is refused, so the checks above mean something.
-        await assert.rejects(tlsHandshake(network.peers[0].endpoint, network.peers[0].tlsCaPem, "elsewhere.example.org"), /altnames|Hostname/i);
+        await assert.rejects(
+            tlsHandshake(network.peers[0].endpoint, network.peers[0].tlsCaPem, "elsewhere.example.org"),
+            /altnames|Hostname/i,
+        );
     });
 
     it("a peer accepts a client without a TLS client cert when client auth is off", async () => {
         const peer = network.peers[0];
         const env = { ...peerCliEnv(network, peer), CORE_PEER_TLS_CLIENTAUTHREQUIRED: "false" };
-        const result = spawnSync(path.join(network.binDir, "peer"), ["channel", "getinfo", "-c", network.channel], { env, encoding: "utf8", timeout: 30_000 });
+        const result = spawnSync(path.join(network.binDir, "peer"), ["channel", "getinfo", "-c", network.channel], {
+            env,
+            encoding: "utf8",
+            timeout: 30_000,
+        });
         assert.equal(result.status, 0, result.stderr);
     });
 
@@ -198,12 +225,18 @@ describe("start and stop", () => {
             const pids = [network.orderer.pid, ...network.peers.map((peer) => peer.pid)];
             const ports = portsOf(network);
             assert.ok(pids.every(pidAlive), `cycle ${cycle}: all node processes run`);
-            assert.deepEqual(processesUsing(network.dataDir).sort(), [...pids].sort(), `cycle ${cycle}: exactly the reported PIDs run`);
-            for (const port of ports) assert.equal(await canBind(port), false, `cycle ${cycle}: port ${port} is in use while up`);
+            assert.deepEqual(
+                processesUsing(network.dataDir).sort(),
+                [...pids].sort(),
+                `cycle ${cycle}: exactly the reported PIDs run`,
+            );
+            for (const port of ports)
+                assert.equal(await canBind(port), false, `cycle ${cycle}: port ${port} is in use while up`);
 
             await network.stop();
             assert.deepEqual(pids.filter(pidAlive), [], `cycle ${cycle}: PIDs gone`);
-            for (const port of ports) assert.equal(await canBind(port), true, `cycle ${cycle}: port ${port} free again`);
+            for (const port of ports)
+                assert.equal(await canBind(port), true, `cycle ${cycle}: port ${port} free again`);
             assert.equal(fs.existsSync(network.dataDir), false, `cycle ${cycle}: data dir removed`);
             await network.stop(); // a second stop is harmless
         }
@@ -219,7 +252,8 @@ describe("start and stop", () => {
         const { pids, dataDir } = JSON.parse(child.stdout) as { pids: number[]; dataDir: string };
         assert.equal(pids.length, 1 + peerCount);
         // SIGKILLed at exit; give the kernel a moment to tear them down.
-        for (let wait = 0; wait < 50 && pids.some(pidAlive); wait++) await new Promise((resolve) => setTimeout(resolve, 100));
+        for (let wait = 0; wait < 50 && pids.some(pidAlive); wait++)
+            await new Promise((resolve) => setTimeout(resolve, 100));
         assert.deepEqual(pids.filter(pidAlive), []);
         assert.equal(fs.existsSync(dataDir), false, "data dir removed at exit");
     });
@@ -234,7 +268,11 @@ describe("start and stop", () => {
             assert.equal((await ordererChannelInfo(network.orderer, network.channel)).status, "active");
             const peer = network.peers[2];
             const env = { ...peerCliEnv(network, peer), CORE_PEER_TLS_CLIENTAUTHREQUIRED: "false" };
-            const result = spawnSync(path.join(network.binDir, "peer"), ["channel", "getinfo", "-c", network.channel], { env, encoding: "utf8", timeout: 30_000 });
+            const result = spawnSync(path.join(network.binDir, "peer"), ["channel", "getinfo", "-c", network.channel], {
+                env,
+                encoding: "utf8",
+                timeout: 30_000,
+            });
             assert.notEqual(result.status, 0, "getinfo without a client cert must fail");
         } finally {
             await network.stop();
@@ -243,7 +281,11 @@ describe("start and stop", () => {
 });
 
 describe("failures name the component and its log", () => {
-    async function expectComponentFailure(start: Promise<FabricNetwork>, component: string, problem: RegExp): Promise<void> {
+    async function expectComponentFailure(
+        start: Promise<FabricNetwork>,
+        component: string,
+        problem: RegExp,
+    ): Promise<void> {
         let caught: unknown;
         try {
             const network = await start;
@@ -262,8 +304,14 @@ describe("failures name the component and its log", () => {
             assert.ok(fs.existsSync(caught.logFile), "the named log file is kept");
             const tail = caught.logTail.split("\n");
             assert.ok(tail.length >= 1 && tail.length <= 20, `a tail of up to 20 lines, got ${tail.length}`);
-            assert.ok(tail.every((line) => caught.message.includes(line)), "shows the log's tail");
-            assert.ok(fs.readFileSync(caught.logFile, "utf8").includes(tail.join("\n")), "the tail is a piece of the log");
+            assert.ok(
+                tail.every((line) => caught.message.includes(line)),
+                "shows the log's tail",
+            );
+            assert.ok(
+                fs.readFileSync(caught.logFile, "utf8").includes(tail.join("\n")),
+                "the tail is a piece of the log",
+            );
             assert.deepEqual(processesUsing(dataDir), [], "no process of the failed start is left");
             assert.deepEqual(fs.readdirSync(dataDir), ["logs"], "only the logs are kept");
         } finally {
@@ -278,8 +326,17 @@ describe("failures name the component and its log", () => {
         const squatter = net.createServer((socket) => socket.destroy());
         await new Promise<void>((resolve) => squatter.listen({ host: "127.0.0.1", port: taken }, resolve));
         try {
-            await expectComponentFailure(startNetwork({ basePort }), "peer1.org1.example.com", new RegExp(`127\\.0\\.0\\.1:${taken}.*address already in use`, "s"));
-            for (const port of [basePort, basePort + 1, basePort + 2, portLayout(basePort, peerCount).peers[0].listen]) {
+            await expectComponentFailure(
+                startNetwork({ basePort }),
+                "peer1.org1.example.com",
+                new RegExp(`127\\.0\\.0\\.1:${taken}.*address already in use`, "s"),
+            );
+            for (const port of [
+                basePort,
+                basePort + 1,
+                basePort + 2,
+                portLayout(basePort, peerCount).peers[0].listen,
+            ]) {
                 assert.equal(await canBind(port), true, `port ${port} released`);
             }
         } finally {
@@ -293,7 +350,10 @@ describe("failures name the component and its log", () => {
             await assert.rejects(startNetwork({ cacheDir: emptyCache }), (error: Error) => {
                 assert.match(error.message, /binary "peer" is missing/);
                 const version = process.env.FABRIC_VERSION ?? defaultFabricVersion;
-                assert.ok(error.message.includes(path.join(emptyCache, "fabric", version, "bin", "peer")), error.message);
+                assert.ok(
+                    error.message.includes(path.join(emptyCache, "fabric", version, "bin", "peer")),
+                    error.message,
+                );
                 assert.match(error.message, /npm run fabric:build/);
                 return true;
             });
@@ -333,7 +393,11 @@ describe("failures name the component and its log", () => {
 describe("the CLI for people", () => {
     let home: string;
     const cli = (...args: string[]) =>
-        spawnSync(process.execPath, [cliScript, ...args], { env: { ...process.env, FABRIC_NETWORK_HOME: home }, encoding: "utf8", timeout: 120_000 });
+        spawnSync(process.execPath, [cliScript, ...args], {
+            env: { ...process.env, FABRIC_NETWORK_HOME: home },
+            encoding: "utf8",
+            timeout: 120_000,
+        });
     before(() => {
         home = fs.mkdtempSync(path.join(os.tmpdir(), "network-cli-home-"));
     });
@@ -349,11 +413,17 @@ describe("the CLI for people", () => {
         assert.match(up.stdout, /client auth required/);
         assert.match(up.stdout, /admin MSP .*Admin@org1\.example\.com\/msp/);
         assert.match(up.stdout, /admin MSP .*Admin@org2\.example\.com\/msp/);
-        const state = JSON.parse(fs.readFileSync(path.join(home, "state.json"), "utf8")) as { processes: { name: string; pid: number }[]; plan: { dataDir: string } };
+        const state = JSON.parse(fs.readFileSync(path.join(home, "state.json"), "utf8")) as {
+            processes: { name: string; pid: number }[];
+            plan: { dataDir: string };
+        };
         const pids = state.processes.map((record) => record.pid);
         assert.equal(pids.length, 1 + peerCount);
         assert.ok(pids.every(pidAlive), "the nodes outlive the up command");
-        assert.ok(!fs.readFileSync(path.join(home, "state.json"), "utf8").includes("PRIVATE KEY"), "no keys in the state file");
+        assert.ok(
+            !fs.readFileSync(path.join(home, "state.json"), "utf8").includes("PRIVATE KEY"),
+            "no keys in the state file",
+        );
 
         const again = cli("up");
         assert.notEqual(again.status, 0);
@@ -361,8 +431,16 @@ describe("the CLI for people", () => {
 
         const status = cli("status");
         assert.equal(status.status, 0, status.stdout + status.stderr);
-        for (const name of ["orderer.example.com", "peer0.org1.example.com", "peer1.org1.example.com", "peer0.org2.example.com"]) {
-            assert.match(status.stdout, new RegExp(`^${name.replace(/\./g, "\\.")}  pid \\d+  healthy  channel mychannel: .*height 1$`, "m"));
+        for (const name of [
+            "orderer.example.com",
+            "peer0.org1.example.com",
+            "peer1.org1.example.com",
+            "peer0.org2.example.com",
+        ]) {
+            assert.match(
+                status.stdout,
+                new RegExp(`^${name.replace(/\./g, "\\.")}  pid \\d+  healthy  channel mychannel: .*height 1$`, "m"),
+            );
         }
 
         const down = cli("down");

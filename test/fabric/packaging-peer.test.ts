@@ -76,7 +76,10 @@ describe(`packages against Fabric ${fabric.version}`, () => {
                 ],
             },
         ],
-        ["external type with a path", { label: "cc+build.7-rc_1", type: "external", path: "github.com/x/cc", address: "[::1]:9999" }],
+        [
+            "external type with a path",
+            { label: "cc+build.7-rc_1", type: "external", path: "github.com/x/cc", address: "[::1]:9999" },
+        ],
     ];
 
     for (const [what, input] of variants) {

@@ -55,10 +55,19 @@ describe("Fabric dynamic providers against a real network", () => {
     const approvals = new Map<string, ChaincodeApprovalOutputs>();
     let definition: ChaincodeDefinitionOutputs;
 
-    const peerInputs = (peer: PeerNode) => ({ peerEndpoint: peer.endpoint, peerTlsCaPem: peer.tlsCaPem, peerHostOverride: peer.hostOverride });
+    const peerInputs = (peer: PeerNode) => ({
+        peerEndpoint: peer.endpoint,
+        peerTlsCaPem: peer.tlsCaPem,
+        peerHostOverride: peer.hostOverride,
+    });
     const admin = (org: Org) => ({ mspId: org.mspId, adminCertPem: org.admin.certPem, adminKeyPem: org.admin.keyPem });
-    const endpoint = (peer: PeerNode): Endpoint => ({ address: peer.endpoint, tlsCaPem: peer.tlsCaPem, hostOverride: peer.hostOverride });
-    const height = () => getChannelHeight({ peer: endpoint(org1.peers[0]), identity: org1.admin, channel: network.channel });
+    const endpoint = (peer: PeerNode): Endpoint => ({
+        address: peer.endpoint,
+        tlsCaPem: peer.tlsCaPem,
+        hostOverride: peer.hostOverride,
+    });
+    const height = () =>
+        getChannelHeight({ peer: endpoint(org1.peers[0]), identity: org1.admin, channel: network.channel });
 
     const installInputs = (peer: PeerNode, org: Org, pkg: ChaincodePackage): ChaincodeInstallInputs => ({
         ...peerInputs(peer),
@@ -70,7 +79,13 @@ describe("Fabric dynamic providers against a real network", () => {
     let packageId = "";
     /** Org2 submits its approvals through the orderer, Org1 through its peer's gateway. */
     const submission = (org: Org) =>
-        org === org2 ? { ordererEndpoint: network.orderer.endpoint, ordererTlsCaPem: network.orderer.tlsCaPem, ordererHostOverride: network.orderer.hostOverride } : {};
+        org === org2
+            ? {
+                  ordererEndpoint: network.orderer.endpoint,
+                  ordererTlsCaPem: network.orderer.tlsCaPem,
+                  ordererHostOverride: network.orderer.hostOverride,
+              }
+            : {};
     const approvalInputs = (org: Org, overrides: Partial<ChaincodeApprovalInputs> = {}): ChaincodeApprovalInputs => ({
         channel: network.channel,
         name: "basic",
@@ -91,7 +106,11 @@ describe("Fabric dynamic providers against a real network", () => {
         [org1, org2] = network.orgs;
         chaincodePort = await freePort();
         packageA = buildChaincodePackage({ label: "basic_1.0", address: `127.0.0.1:${chaincodePort}` });
-        packageB = buildChaincodePackage({ label: "basic_1.0", address: `127.0.0.1:${chaincodePort}`, dialTimeout: "20s" });
+        packageB = buildChaincodePackage({
+            label: "basic_1.0",
+            address: `127.0.0.1:${chaincodePort}`,
+            dialTimeout: "20s",
+        });
         assert.notEqual(packageA.packageId, packageB.packageId);
         packageId = packageA.packageId;
     });
@@ -106,29 +125,67 @@ describe("Fabric dynamic providers against a real network", () => {
 
     it("stops bad input at check, before anything reaches the network", async () => {
         const heightBefore = await height();
-        const install = await chaincodeInstallProvider.check({}, {
-            ...installInputs(org1.peers[0], org1, packageA),
-            packageId: `other_1.0:${packageA.packageId.split(":")[1]}`,
-            adminCertPem: org1.admin.keyPem,
-        });
-        assert.deepEqual(install.failures.map((failure) => failure.property).sort(), ["adminCertPem", "adminKeyPem", "packageBase64"]);
-        assert.match(install.failures.find((f) => f.property === "packageBase64")!.reason, /label is "basic_1.0" but packageId has label "other_1.0"/);
-        assert.ok(install.failures.every((failure) => !failure.reason.includes("PRIVATE KEY")), "no key material in failures");
+        const install = await chaincodeInstallProvider.check(
+            {},
+            {
+                ...installInputs(org1.peers[0], org1, packageA),
+                packageId: `other_1.0:${packageA.packageId.split(":")[1]}`,
+                adminCertPem: org1.admin.keyPem,
+            },
+        );
+        assert.deepEqual(install.failures.map((failure) => failure.property).sort(), [
+            "adminCertPem",
+            "adminKeyPem",
+            "packageBase64",
+        ]);
+        assert.match(
+            install.failures.find((f) => f.property === "packageBase64")!.reason,
+            /label is "basic_1.0" but packageId has label "other_1.0"/,
+        );
+        assert.ok(
+            install.failures.every((failure) => !failure.reason.includes("PRIVATE KEY")),
+            "no key material in failures",
+        );
 
-        const wrongKey = await chaincodeInstallProvider.check({}, { ...installInputs(org1.peers[0], org1, packageA), adminKeyPem: org2.admin.keyPem });
-        assert.deepEqual(wrongKey.failures.map((failure) => failure.property), ["adminKeyPem"]);
+        const wrongKey = await chaincodeInstallProvider.check(
+            {},
+            { ...installInputs(org1.peers[0], org1, packageA), adminKeyPem: org2.admin.keyPem },
+        );
+        assert.deepEqual(
+            wrongKey.failures.map((failure) => failure.property),
+            ["adminKeyPem"],
+        );
         assert.match(wrongKey.failures[0].reason, /the private key of the certificate/);
 
-        const approval = await chaincodeApprovalProvider.check({}, approvalInputs(org1, { endorsementPolicy: "OR('Org1MSP.member'", sequence: 0 }));
-        assert.deepEqual(approval.failures.map((failure) => failure.property).sort(), ["endorsementPolicy", "sequence"]);
+        const approval = await chaincodeApprovalProvider.check(
+            {},
+            approvalInputs(org1, { endorsementPolicy: "OR('Org1MSP.member'", sequence: 0 }),
+        );
+        assert.deepEqual(approval.failures.map((failure) => failure.property).sort(), [
+            "endorsementPolicy",
+            "sequence",
+        ]);
         assert.match(approval.failures.find((f) => f.property === "endorsementPolicy")!.reason, /at character 20/);
 
-        const commit = await chaincodeDefinitionProvider.check({}, definitionInputs({ endorsementPolicy: "OR('Org1MSP.owner')", collections: [{ name: "c", policy: "AND('Org1MSP.member', 'Org2MSP.member')" }] }));
-        assert.deepEqual(commit.failures.map((failure) => failure.property).sort(), ["collections", "endorsementPolicy"]);
+        const commit = await chaincodeDefinitionProvider.check(
+            {},
+            definitionInputs({
+                endorsementPolicy: "OR('Org1MSP.owner')",
+                collections: [{ name: "c", policy: "AND('Org1MSP.member', 'Org2MSP.member')" }],
+            }),
+        );
+        assert.deepEqual(commit.failures.map((failure) => failure.property).sort(), [
+            "collections",
+            "endorsementPolicy",
+        ]);
         assert.match(commit.failures.find((f) => f.property === "endorsementPolicy")!.reason, /unknown role 'owner'/);
 
         assert.equal(await height(), heightBefore, "no transaction was sent");
-        assert.deepEqual(await queryAllInstalled({ peer: endpoint(org1.peers[0]), identity: org1.admin }), [], "nothing was installed");
+        assert.deepEqual(
+            await queryAllInstalled({ peer: endpoint(org1.peers[0]), identity: org1.admin }),
+            [],
+            "nothing was installed",
+        );
     });
 
     it("installs on all three peers; a re-run has no changes and installing again is harmless", async () => {
@@ -140,15 +197,28 @@ describe("Fabric dynamic providers against a real network", () => {
                 assert.equal(outs.label, "basic_1.0");
                 // The bytes (with the peer's client key) are not kept twice: the outputs hold only their ID.
                 assert.equal("packageBase64" in outs, false);
-                assert.deepEqual(await chaincodeInstallProvider.diff(id, outs, inputs), { changes: false, replaces: [] });
+                assert.deepEqual(await chaincodeInstallProvider.diff(id, outs, inputs), {
+                    changes: false,
+                    replaces: [],
+                });
                 const again = await chaincodeInstallProvider.create(inputs);
                 assert.equal(again.outs.packageId, packageA.packageId);
                 const read = await chaincodeInstallProvider.read(id, outs);
                 assert.equal(read.id, id);
                 // A state from before keeps the bytes in its outputs; a refresh drops them.
-                const legacy = await chaincodeInstallProvider.read(id, { ...outs, packageBase64: inputs.packageBase64 } as ChaincodeInstallOutputs);
+                const legacy = await chaincodeInstallProvider.read(id, {
+                    ...outs,
+                    packageBase64: inputs.packageBase64,
+                } as ChaincodeInstallOutputs);
                 assert.equal("packageBase64" in legacy.props, false);
-                assert.deepEqual(await chaincodeInstallProvider.diff(id, { ...outs, packageBase64: inputs.packageBase64 } as ChaincodeInstallOutputs, inputs), { changes: false, replaces: [] });
+                assert.deepEqual(
+                    await chaincodeInstallProvider.diff(
+                        id,
+                        { ...outs, packageBase64: inputs.packageBase64 } as ChaincodeInstallOutputs,
+                        inputs,
+                    ),
+                    { changes: false, replaces: [] },
+                );
             }
         }
     });
@@ -156,7 +226,12 @@ describe("Fabric dynamic providers against a real network", () => {
     it("fails an install whose packageId does not belong to the package, naming both IDs", async () => {
         const inputs = { ...installInputs(org1.peers[0], org1, packageA), packageId: packageB.packageId };
         await assert.rejects(chaincodeInstallProvider.create(inputs), (error: unknown) => {
-            assert.match(String(error), new RegExp(`installed the package as ${packageA.packageId}, but the package ID computed locally is ${packageB.packageId}`));
+            assert.match(
+                String(error),
+                new RegExp(
+                    `installed the package as ${packageA.packageId}, but the package ID computed locally is ${packageB.packageId}`,
+                ),
+            );
             return true;
         });
     });
@@ -167,41 +242,73 @@ describe("Fabric dynamic providers against a real network", () => {
         assert.deepEqual(moved, { changes: true, replaces: ["peerEndpoint"] });
         const repackaged = await chaincodeInstallProvider.diff("x", olds, installInputs(org1.peers[0], org1, packageB));
         assert.deepEqual(repackaged.replaces, ["packageId"]);
-        const rekeyed = await chaincodeInstallProvider.diff("x", olds, { ...installInputs(org1.peers[0], org1, packageA), timeoutSeconds: 10 });
+        const rekeyed = await chaincodeInstallProvider.diff("x", olds, {
+            ...installInputs(org1.peers[0], org1, packageA),
+            timeoutSeconds: 10,
+        });
         assert.deepEqual(rekeyed, { changes: true, replaces: [] });
     });
 
     it("refuses an approval and a commit planned for another sequence than the channel now needs, naming both, and sends nothing", async () => {
         const heightBefore = await height();
         const stale = { plannedSequence: 3, plannedChange: "sequence 2 → 3: endorsementPolicy (…)" };
-        const refusal = /the channel mychannel changed after this run planned chaincode basic: planned sequence 3 \(sequence 2 → 3: endorsementPolicy \(…\)\), but it now needs sequence 1\. Nothing was sent; run the update again/;
-        await assert.rejects(checkedCreate(chaincodeApprovalProvider, approvalInputs(org1, stale)), (error: Error) => refusal.test(error.message));
-        await assert.rejects(checkedCreate(chaincodeDefinitionProvider, definitionInputs(stale)), (error: Error) => refusal.test(error.message));
+        const refusal =
+            /the channel mychannel changed after this run planned chaincode basic: planned sequence 3 \(sequence 2 → 3: endorsementPolicy \(…\)\), but it now needs sequence 1\. Nothing was sent; run the update again/;
+        await assert.rejects(checkedCreate(chaincodeApprovalProvider, approvalInputs(org1, stale)), (error: Error) =>
+            refusal.test(error.message),
+        );
+        await assert.rejects(checkedCreate(chaincodeDefinitionProvider, definitionInputs(stale)), (error: Error) =>
+            refusal.test(error.message),
+        );
         assert.equal(await height(), heightBefore, "a stale plan sent a transaction");
     });
 
     it("approves for Org1; committing before Org2 approved fails naming Org2MSP and sends nothing", async () => {
-        const { outs } = await checkedCreate(chaincodeApprovalProvider, approvalInputs(org1, { plannedSequence: 1, plannedChange: "sequence 1: the first definition of basic on mychannel" }));
+        const { outs } = await checkedCreate(
+            chaincodeApprovalProvider,
+            approvalInputs(org1, {
+                plannedSequence: 1,
+                plannedChange: "sequence 1: the first definition of basic on mychannel",
+            }),
+        );
         assert.equal(outs.approvedSequence, 1);
         assert.match(outs.approvalTxId, /^[0-9a-f]{64}$/);
         approvals.set(org1.mspId, outs);
 
         const heightBefore = await height();
-        const { outcome, text } = await withStderrCaptured(() => checkedCreate(chaincodeDefinitionProvider, definitionInputs({ readinessWaitSeconds: 2 })));
+        const { outcome, text } = await withStderrCaptured(() =>
+            checkedCreate(chaincodeDefinitionProvider, definitionInputs({ readinessWaitSeconds: 2 })),
+        );
         // While it waits, the provider says what for (these notes reach the up output).
-        assert.match(text, /commit of basic sequence 1 on mychannel: waiting for the approval of Org2MSP \(readiness check 1; giving up in [12] s\)/);
-        await assert.rejects(outcome.status === "rejected" ? Promise.reject(outcome.reason) : Promise.resolve(), (error: unknown) => {
-            const message = String(error);
-            assert.match(message, /cannot commit chaincode basic sequence 1 on channel mychannel: not approved by Org2MSP \(readiness: Org1MSP approved, Org2MSP not approved; (\d+) readiness check\(s\) in 2 s\)/);
-            const checks = Number(/(\d+) readiness check/.exec(message)![1]);
-            assert.ok(checks >= 2, `readiness was asked ${checks} time(s): it must be asked again before giving up`);
-            assert.ok(!/not approved by Org1MSP/.test(message));
-            // Fabric 3's readiness says Org2 approved nothing at the sequence; Fabric 2.5's says nothing more.
-            if (fabricMajor() >= 3) assert.match(message, /\nOrg2MSP has approved no definition at sequence 1\./);
-            else assert.doesNotMatch(message, /Org2MSP has approved/);
-            assert.doesNotMatch(message, /ChaincodeParameters/, "Fabric's structure name is put in the definition's words");
-            return true;
-        });
+        assert.match(
+            text,
+            /commit of basic sequence 1 on mychannel: waiting for the approval of Org2MSP \(readiness check 1; giving up in [12] s\)/,
+        );
+        await assert.rejects(
+            outcome.status === "rejected" ? Promise.reject(outcome.reason) : Promise.resolve(),
+            (error: unknown) => {
+                const message = String(error);
+                assert.match(
+                    message,
+                    /cannot commit chaincode basic sequence 1 on channel mychannel: not approved by Org2MSP \(readiness: Org1MSP approved, Org2MSP not approved; (\d+) readiness check\(s\) in 2 s\)/,
+                );
+                const checks = Number(/(\d+) readiness check/.exec(message)![1]);
+                assert.ok(
+                    checks >= 2,
+                    `readiness was asked ${checks} time(s): it must be asked again before giving up`,
+                );
+                assert.ok(!/not approved by Org1MSP/.test(message));
+                // Fabric 3's readiness says Org2 approved nothing at the sequence; Fabric 2.5's says nothing more.
+                if (fabricMajor() >= 3) assert.match(message, /\nOrg2MSP has approved no definition at sequence 1\./);
+                else assert.doesNotMatch(message, /Org2MSP has approved/);
+                assert.doesNotMatch(
+                    message,
+                    /ChaincodeParameters/,
+                    "Fabric's structure name is put in the definition's words",
+                );
+                return true;
+            },
+        );
         assert.equal(await height(), heightBefore, "the failed commit sent no transaction");
     });
 
@@ -216,7 +323,12 @@ describe("Fabric dynamic providers against a real network", () => {
         assert.equal(created.id, "mychannel/basic");
         assert.equal(definition.committedSequence, 1);
         assert.deepEqual(definition.approvals, { Org1MSP: true, Org2MSP: true });
-        const committed = await queryCommitted({ peer: endpoint(org2.peers[0]), identity: org2.admin, channel: network.channel, name: "basic" });
+        const committed = await queryCommitted({
+            peer: endpoint(org2.peers[0]),
+            identity: org2.admin,
+            channel: network.channel,
+            name: "basic",
+        });
         assert.equal(committed?.sequence, 1);
         assert.equal(formatApplicationPolicy(committed!.validationParameter), POLICY_1);
     });
@@ -233,7 +345,10 @@ describe("Fabric dynamic providers against a real network", () => {
             const created = await chaincodeApprovalProvider.create(news);
             assert.equal(created.outs.approvedSequence, 1);
         }
-        assert.deepEqual(await chaincodeDefinitionProvider.diff("id", definition, definitionInputs()), { changes: false, replaces: [] });
+        assert.deepEqual(await chaincodeDefinitionProvider.diff("id", definition, definitionInputs()), {
+            changes: false,
+            replaces: [],
+        });
         const updated = await chaincodeDefinitionProvider.update("id", definition, definitionInputs());
         assert.equal(updated.outs.committedSequence, 1);
         assert.equal(updated.outs.commitTxId, definition.commitTxId);
@@ -254,7 +369,10 @@ describe("Fabric dynamic providers against a real network", () => {
             assert.equal(approval.props.packageId, packageA.packageId);
             assert.deepEqual(approval.props, approvals.get(org.mspId));
         }
-        const { packageBase64: _bytes, ...install } = { ...installInputs(org2.peers[0], org2, packageA), label: "basic_1.0" };
+        const { packageBase64: _bytes, ...install } = {
+            ...installInputs(org2.peers[0], org2, packageA),
+            label: "basic_1.0",
+        };
         assert.deepEqual((await chaincodeInstallProvider.read("id", install)).props, install);
     });
 
@@ -263,49 +381,92 @@ describe("Fabric dynamic providers against a real network", () => {
         const diff = await chaincodeApprovalProvider.diff("id", approvals.get("Org1MSP")!, approvalInputs(org1));
         assert.deepEqual(diff, { changes: true, replaces: [] });
         for (const org of network.orgs) {
-            const { outs } = await chaincodeApprovalProvider.update("id", approvals.get(org.mspId)!, approvalInputs(org));
+            const { outs } = await chaincodeApprovalProvider.update(
+                "id",
+                approvals.get(org.mspId)!,
+                approvalInputs(org),
+            );
             assert.equal(outs.approvedSequence, 2);
             assert.notEqual(outs.approvalTxId, approvals.get(org.mspId)!.approvalTxId);
             approvals.set(org.mspId, outs);
         }
-        assert.deepEqual(await chaincodeDefinitionProvider.diff("id", definition, definitionInputs()), { changes: true, replaces: [] });
+        assert.deepEqual(await chaincodeDefinitionProvider.diff("id", definition, definitionInputs()), {
+            changes: true,
+            replaces: [],
+        });
         definition = (await chaincodeDefinitionProvider.update("id", definition, definitionInputs())).outs;
         assert.equal(definition.committedSequence, 2);
-        const committed = await queryCommitted({ peer: endpoint(org1.peers[0]), identity: org1.admin, channel: network.channel, name: "basic" });
+        const committed = await queryCommitted({
+            peer: endpoint(org1.peers[0]),
+            identity: org1.admin,
+            channel: network.channel,
+            name: "basic",
+        });
         assert.equal(committed?.sequence, 2);
         assert.equal(formatApplicationPolicy(committed!.validationParameter), POLICY_2);
     });
 
     it("a new package ID alone re-approves the current sequence without a bump; the definition sends nothing", async () => {
-        for (const org of network.orgs) for (const peer of org.peers) await chaincodeInstallProvider.create(installInputs(peer, org, packageB));
+        for (const org of network.orgs)
+            for (const peer of org.peers) await chaincodeInstallProvider.create(installInputs(peer, org, packageB));
         packageId = packageB.packageId;
         for (const org of network.orgs) {
             const before = await height();
-            const { outs } = await chaincodeApprovalProvider.update("id", approvals.get(org.mspId)!, approvalInputs(org));
+            const { outs } = await chaincodeApprovalProvider.update(
+                "id",
+                approvals.get(org.mspId)!,
+                approvalInputs(org),
+            );
             assert.equal(outs.approvedSequence, 2, "same sequence");
             assert.equal(await height(), before + 1, "exactly one approval transaction");
-            const approved = await queryApproved({ peer: endpoint(org.peers[0]), identity: org.admin, channel: network.channel, name: "basic", sequence: 2 });
+            const approved = await queryApproved({
+                peer: endpoint(org.peers[0]),
+                identity: org.admin,
+                channel: network.channel,
+                name: "basic",
+                sequence: 2,
+            });
             assert.equal(approved?.packageId, packageB.packageId);
             approvals.set(org.mspId, outs);
         }
         const heightBefore = await height();
-        assert.deepEqual(await chaincodeDefinitionProvider.diff("id", definition, definitionInputs()), { changes: false, replaces: [] });
+        assert.deepEqual(await chaincodeDefinitionProvider.diff("id", definition, definitionInputs()), {
+            changes: false,
+            replaces: [],
+        });
         const updated = await chaincodeDefinitionProvider.update("id", definition, definitionInputs());
         assert.equal(updated.outs.committedSequence, 2);
         assert.equal(await height(), heightBefore);
     });
 
     it("an explicit sequence below the committed one fails at update, naming the committed sequence", async () => {
-        await assert.rejects(chaincodeApprovalProvider.update("id", approvals.get("Org1MSP")!, approvalInputs(org1, { sequence: 1 })), /invalid sequence: 1; expected at least 2, the sequence committed for chaincode basic on channel mychannel/);
-        await assert.rejects(chaincodeDefinitionProvider.update("id", definition, definitionInputs({ sequence: 2, version: "9.9" })), /sequence 2 is already committed .* with a different definition \(differs in: version \("1.0" vs "9.9"\)\)/);
+        await assert.rejects(
+            chaincodeApprovalProvider.update("id", approvals.get("Org1MSP")!, approvalInputs(org1, { sequence: 1 })),
+            /invalid sequence: 1; expected at least 2, the sequence committed for chaincode basic on channel mychannel/,
+        );
+        await assert.rejects(
+            chaincodeDefinitionProvider.update("id", definition, definitionInputs({ sequence: 2, version: "9.9" })),
+            /sequence 2 is already committed .* with a different definition \(differs in: version \("1.0" vs "9.9"\)\)/,
+        );
     });
 
     it("read shows a definition changed out of band, so refresh reports drift", async () => {
         const changed = { name: "basic", version: "1.1", sequence: 3, endorsementPolicy: POLICY_1 };
         for (const org of network.orgs) {
-            await approveForMyOrg({ peer: endpoint(org.peers[0]), identity: org.admin, channel: network.channel, definition: changed, packageId: packageB.packageId });
+            await approveForMyOrg({
+                peer: endpoint(org.peers[0]),
+                identity: org.admin,
+                channel: network.channel,
+                definition: changed,
+                packageId: packageB.packageId,
+            });
         }
-        await commitDefinition({ peers: network.orgs.map((org) => endpoint(org.peers[0])), identity: org1.admin, channel: network.channel, definition: changed });
+        await commitDefinition({
+            peers: network.orgs.map((org) => endpoint(org.peers[0])),
+            identity: org1.admin,
+            channel: network.channel,
+            definition: changed,
+        });
 
         const read = await chaincodeDefinitionProvider.read("mychannel/basic", definition);
         assert.equal(read.props.committedSequence, 3);
@@ -331,9 +492,22 @@ describe("Fabric dynamic providers against a real network", () => {
         const heightBefore = await height();
         await chaincodeDefinitionProvider.delete("mychannel/basic", definition);
         await chaincodeApprovalProvider.delete("id", approvals.get("Org1MSP")!);
-        await chaincodeInstallProvider.delete("id", { ...installInputs(org1.peers[0], org1, packageB), label: "basic_1.0" });
+        await chaincodeInstallProvider.delete("id", {
+            ...installInputs(org1.peers[0], org1, packageB),
+            label: "basic_1.0",
+        });
         assert.equal(await height(), heightBefore);
-        assert.equal((await queryCommitted({ peer: endpoint(org1.peers[0]), identity: org1.admin, channel: network.channel, name: "basic" }))?.sequence, 4);
+        assert.equal(
+            (
+                await queryCommitted({
+                    peer: endpoint(org1.peers[0]),
+                    identity: org1.admin,
+                    channel: network.channel,
+                    name: "basic",
+                })
+            )?.sequence,
+            4,
+        );
     });
 
     /** A smoke check of basic through org1's first peer, as org1's user. */
@@ -357,21 +531,38 @@ describe("Fabric dynamic providers against a real network", () => {
         assert.deepEqual((await chaincodeSmokeCheckProvider.check({}, inputs)).failures, []);
         await assert.rejects(chaincodeSmokeCheckProvider.create(inputs), (error: unknown) => {
             const message = String(error);
-            assert.match(message, new RegExp(`smoke check failed: peer ${org1.peers[0].endpoint} could not evaluate GetAllAssets on chaincode basic`));
+            assert.match(
+                message,
+                new RegExp(
+                    `smoke check failed: peer ${org1.peers[0].endpoint} could not evaluate GetAllAssets on chaincode basic`,
+                ),
+            );
             assert.match(message, /could not launch chaincode/);
             assert.match(message, /connection refused/);
-            assert.match(message, new RegExp(`nothing listens at the chaincode address \\(127.0.0.1:${chaincodePort}\\)`));
+            assert.match(
+                message,
+                new RegExp(`nothing listens at the chaincode address \\(127.0.0.1:${chaincodePort}\\)`),
+            );
             return true;
         });
 
         server = spawn(process.execPath, [CHAINCODE_SERVER], {
-            env: { PATH: process.env.PATH, CHAINCODE_ID: packageB.packageId, CHAINCODE_SERVER_ADDRESS: `127.0.0.1:${chaincodePort}`, CHAINCODE_TLS_DISABLED: "true" },
+            env: {
+                PATH: process.env.PATH,
+                CHAINCODE_ID: packageB.packageId,
+                CHAINCODE_SERVER_ADDRESS: `127.0.0.1:${chaincodePort}`,
+                CHAINCODE_TLS_DISABLED: "true",
+            },
             stdio: ["ignore", "pipe", "pipe"],
         });
         let output = "";
         server.stdout!.setEncoding("utf8").on("data", (chunk: string) => (output += chunk));
         server.stderr!.setEncoding("utf8").on("data", (chunk: string) => (output += chunk));
-        await waitFor(() => output.includes("listening on"), 20_000, () => `chaincode server did not start: ${output}`);
+        await waitFor(
+            () => output.includes("listening on"),
+            20_000,
+            () => `chaincode server did not start: ${output}`,
+        );
 
         const { outs } = await chaincodeSmokeCheckProvider.create({ ...inputs, waitSeconds: 30 });
         // What GetAllAssets returned on an empty ledger, as a hash: no ledger data in the state.
@@ -381,18 +572,34 @@ describe("Fabric dynamic providers against a real network", () => {
     });
 
     it("an approving stack's smoke check waits for the commit of its sequence: pending (and re-run by the next update) until the channel runs it, then checked", async () => {
-        const committedNow = (await queryCommitted({ peer: endpoint(org1.peers[0]), identity: org1.admin, channel: network.channel, name: "basic" }))!.sequence;
+        const committedNow = (await queryCommitted({
+            peer: endpoint(org1.peers[0]),
+            identity: org1.admin,
+            channel: network.channel,
+            name: "basic",
+        }))!.sequence;
         const inputs: ChaincodeSmokeCheckInputs = { ...smokeInputs(), waitSeconds: 30 };
         const early = await chaincodeSmokeCheckProvider.create({ ...inputs, awaitSequence: committedNow + 1 });
-        assert.equal(early.outs.pending, `basic is approved at sequence ${committedNow + 1} and the channel runs sequence ${committedNow} (another org's stack commits)`);
+        assert.equal(
+            early.outs.pending,
+            `basic is approved at sequence ${committedNow + 1} and the channel runs sequence ${committedNow} (another org's stack commits)`,
+        );
         assert.equal(early.outs.responseSha256, "");
         const unchanged = { ...inputs, awaitSequence: committedNow + 1 };
-        assert.equal((await chaincodeSmokeCheckProvider.diff("id", early.outs, unchanged)).changes, true, "the next update runs the pending check");
+        assert.equal(
+            (await chaincodeSmokeCheckProvider.diff("id", early.outs, unchanged)).changes,
+            true,
+            "the next update runs the pending check",
+        );
 
         const committed = { ...inputs, awaitSequence: committedNow };
         const { outs } = await chaincodeSmokeCheckProvider.update("id", early.outs, committed);
         assert.equal(outs.pending, undefined);
         assert.equal(outs.responseSha256, createHash("sha256").update("[]").digest("hex"));
-        assert.equal((await chaincodeSmokeCheckProvider.diff("id", outs, committed)).changes, false, "a check made stays made");
+        assert.equal(
+            (await chaincodeSmokeCheckProvider.diff("id", outs, committed)).changes,
+            false,
+            "a check made stays made",
+        );
     });
 });

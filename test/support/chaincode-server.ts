@@ -4,16 +4,31 @@ import { join } from "node:path";
 
 export { freePort } from "../../chaincode/asset-transfer-basic/test/server-process";
 
-export const CHAINCODE_SERVER = join(__dirname, "..", "..", "..", "chaincode", "asset-transfer-basic", "dist", "server.js");
+export const CHAINCODE_SERVER = join(
+    __dirname,
+    "..",
+    "..",
+    "..",
+    "chaincode",
+    "asset-transfer-basic",
+    "dist",
+    "server.js",
+);
 
 /** `npm run test:fabric` builds the server first; run by hand, say how. */
 export function assertChaincodeServerBuilt(): void {
     if (!existsSync(CHAINCODE_SERVER)) {
-        throw new Error(`the chaincode server is not built (${CHAINCODE_SERVER} missing): run "npm run build" (or "npm --prefix chaincode/asset-transfer-basic run build")`);
+        throw new Error(
+            `the chaincode server is not built (${CHAINCODE_SERVER} missing): run "npm run build" (or "npm --prefix chaincode/asset-transfer-basic run build")`,
+        );
     }
 }
 
-export async function waitFor(condition: () => boolean, timeoutMs: number, describeFailure: () => string): Promise<void> {
+export async function waitFor(
+    condition: () => boolean,
+    timeoutMs: number,
+    describeFailure: () => string,
+): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while (!condition()) {
         if (Date.now() > deadline) throw new Error(describeFailure());

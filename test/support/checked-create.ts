@@ -2,7 +2,10 @@
 import assert from "node:assert/strict";
 
 export async function checkedCreate<I, O>(
-    provider: { check(olds: object, news: I): Promise<{ inputs: I; failures: unknown[] }>; create(inputs: I): Promise<{ id: string; outs: O }> },
+    provider: {
+        check(olds: object, news: I): Promise<{ inputs: I; failures: unknown[] }>;
+        create(inputs: I): Promise<{ id: string; outs: O }>;
+    },
     inputs: I,
 ): Promise<{ id: string; outs: O }> {
     const checked = await provider.check({}, inputs);

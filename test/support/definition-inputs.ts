@@ -12,7 +12,12 @@ export function definitionInputs(
         channel: network.channel,
         name: "basic",
         sequence: "auto",
-        peers: network.orgs.map((org) => ({ endpoint: org.peers[0].endpoint, tlsCaPem: org.peers[0].tlsCaPem, hostOverride: org.peers[0].hostOverride, mspId: org.mspId })),
+        peers: network.orgs.map((org) => ({
+            endpoint: org.peers[0].endpoint,
+            tlsCaPem: org.peers[0].tlsCaPem,
+            hostOverride: org.peers[0].hostOverride,
+            mspId: org.mspId,
+        })),
         mspId: committer.mspId,
         adminCertPem: committer.admin.certPem,
         adminKeyPem: committer.admin.keyPem,
@@ -21,6 +26,9 @@ export function definitionInputs(
 }
 
 /** The definition fields of an approval of `basic` for `packageId`; the caller adds the org's peer and admin. */
-export function approvalFields(network: FabricNetwork, fields: { version: string; endorsementPolicy: string; packageId: string }) {
+export function approvalFields(
+    network: FabricNetwork,
+    fields: { version: string; endorsementPolicy: string; packageId: string },
+) {
     return { channel: network.channel, name: "basic", sequence: "auto" as const, ...fields };
 }

@@ -5,7 +5,9 @@ import { type KeyObject, verify } from "node:crypto";
 /** Order n of the P-256 group. */
 export const P256_ORDER = BigInt("0xFFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632551");
 /** Order n of the P-384 group. */
-export const P384_ORDER = BigInt("0xFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFC7634D81F4372DDF581A0DB248B0A77AECEC196ACCC52973");
+export const P384_ORDER = BigInt(
+    "0xFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFC7634D81F4372DDF581A0DB248B0A77AECEC196ACCC52973",
+);
 
 /** r and s of a DER ECDSA signature (SEQUENCE of two INTEGERs); throws on anything else. */
 export function decodeDerSignature(der: Uint8Array): { r: bigint; s: bigint } {
@@ -30,7 +32,13 @@ export function decodeDerSignature(der: Uint8Array): { r: bigint; s: bigint } {
 }
 
 /** What a peer checks of an ECDSA signature: DER, 0 < r < n, s <= n/2 (low S), verified over SHA-256(message) by `publicKey`. */
-export function assertFabricEcdsaSignature(signature: Uint8Array, message: Uint8Array, publicKey: KeyObject, order: bigint, label: string): void {
+export function assertFabricEcdsaSignature(
+    signature: Uint8Array,
+    message: Uint8Array,
+    publicKey: KeyObject,
+    order: bigint,
+    label: string,
+): void {
     const { r, s } = decodeDerSignature(signature);
     assert.ok(s <= order >> 1n, `${label} has high S`);
     assert.ok(r > 0n && r < order, `${label}: r is outside 1..n-1`);

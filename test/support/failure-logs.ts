@@ -39,12 +39,22 @@ export function failureLogs({ network, kubelet, podLogDir }: FailureLogSources, 
         const lines = logTail(peer.logFile, 2000).split("\n");
         const chaincode = lines.filter((line) => CHAINCODE_LINE.test(line)).slice(-LINES);
         const shown = chaincode.length > 0 ? chaincode : lines.slice(-LINES);
-        parts.push(`${peer.name} (${peer.logFile}), ${chaincode.length > 0 ? "its last chaincode lines" : "its last lines"}:`, ...shown.map((line) => `  ${line}`));
+        parts.push(
+            `${peer.name} (${peer.logFile}), ${chaincode.length > 0 ? "its last chaincode lines" : "its last lines"}:`,
+            ...shown.map((line) => `  ${line}`),
+        );
     }
     // An orderer's warnings and errors say why a transaction was not ordered (a BFT consenter down, no quorum).
     for (const orderer of network?.orderers ?? []) {
-        const warnings = logTail(orderer.logFile, 2000).split("\n").filter((line) => ORDERER_PROBLEM.test(line)).slice(-LINES);
-        if (warnings.length > 0) parts.push(`${orderer.name} (${orderer.logFile}), its last warnings and errors:`, ...warnings.map((line) => `  ${line}`));
+        const warnings = logTail(orderer.logFile, 2000)
+            .split("\n")
+            .filter((line) => ORDERER_PROBLEM.test(line))
+            .slice(-LINES);
+        if (warnings.length > 0)
+            parts.push(
+                `${orderer.name} (${orderer.logFile}), its last warnings and errors:`,
+                ...warnings.map((line) => `  ${line}`),
+            );
     }
     for (const deployment of kubelet?.running() ?? []) {
         const output = kubelet!.output(deployment).trimEnd().split("\n").slice(-LINES);
@@ -64,7 +74,10 @@ function chaincodeContainerLogs(podLogDir: string | undefined): [string, string]
     for (const podDir of fs.readdirSync(podLogDir)) {
         const containerDir = join(podLogDir, podDir, "chaincode");
         if (!fs.existsSync(containerDir)) continue;
-        const latest = fs.readdirSync(containerDir).sort((a, b) => Number.parseInt(a, 10) - Number.parseInt(b, 10)).at(-1);
+        const latest = fs
+            .readdirSync(containerDir)
+            .sort((a, b) => Number.parseInt(a, 10) - Number.parseInt(b, 10))
+            .at(-1);
         const [namespace, pod] = podDir.split("_");
         if (latest) found.push([`${namespace}/${pod}`, join(containerDir, latest)]);
     }

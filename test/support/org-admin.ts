@@ -21,17 +21,47 @@ const KEY_ARGS: Readonly<Record<AdminKeyType, string[]>> = {
 export function issueOrgAdmin(network: FabricNetwork, org: Org, keyType: AdminKeyType): IdentityPem {
     const caDir = join(network.dataDir, "crypto", "peerOrganizations", org.domain, "ca");
     const dir = mkdtempSync(join(tmpdir(), "org-admin-"));
-    const openssl = (...args: string[]) => execFileSync("openssl", args, { cwd: dir, stdio: ["ignore", "pipe", "pipe"] });
+    const openssl = (...args: string[]) =>
+        execFileSync("openssl", args, { cwd: dir, stdio: ["ignore", "pipe", "pipe"] });
     try {
         openssl("genpkey", ...KEY_ARGS[keyType], "-out", "key.pem");
         const name = `Admin-${keyType}@${org.domain}`;
-        openssl("req", "-new", "-key", "key.pem", "-subj", `/C=US/ST=California/L=San Francisco/OU=admin/CN=${name}`, "-out", "admin.csr");
-        writeFileSync(join(dir, "ext.cnf"), "keyUsage=critical,digitalSignature\nbasicConstraints=critical,CA:FALSE\nauthorityKeyIdentifier=keyid\n");
         openssl(
-            "x509", "-req", "-in", "admin.csr", "-CA", join(caDir, `ca.${org.domain}-cert.pem`), "-CAkey", join(caDir, "priv_sk"),
-            "-days", "2", "-sha256", "-extfile", "ext.cnf", "-out", "admin.pem",
+            "req",
+            "-new",
+            "-key",
+            "key.pem",
+            "-subj",
+            `/C=US/ST=California/L=San Francisco/OU=admin/CN=${name}`,
+            "-out",
+            "admin.csr",
         );
-        return { mspId: org.mspId, certPem: readFileSync(join(dir, "admin.pem"), "utf8"), keyPem: readFileSync(join(dir, "key.pem"), "utf8") };
+        writeFileSync(
+            join(dir, "ext.cnf"),
+            "keyUsage=critical,digitalSignature\nbasicConstraints=critical,CA:FALSE\nauthorityKeyIdentifier=keyid\n",
+        );
+        openssl(
+            "x509",
+            "-req",
+            "-in",
+            "admin.csr",
+            "-CA",
+            join(caDir, `ca.${org.domain}-cert.pem`),
+            "-CAkey",
+            join(caDir, "priv_sk"),
+            "-days",
+            "2",
+            "-sha256",
+            "-extfile",
+            "ext.cnf",
+            "-out",
+            "admin.pem",
+        );
+        return {
+            mspId: org.mspId,
+            certPem: readFileSync(join(dir, "admin.pem"), "utf8"),
+            keyPem: readFileSync(join(dir, "key.pem"), "utf8"),
+        };
     } finally {
         rmSync(dir, { recursive: true, force: true });
     }

@@ -31,7 +31,9 @@ function openssl(dir: string, ...args: string[]): void {
     try {
         execFileSync("openssl", args, { cwd: dir, stdio: ["ignore", "ignore", "pipe"], timeout: 30_000 });
     } catch (err) {
-        throw new Error(`the packaging tests need the openssl CLI to make test certificates: openssl ${args.join(" ")} failed: ${(err as Error).message}`);
+        throw new Error(
+            `the packaging tests need the openssl CLI to make test certificates: openssl ${args.join(" ")} failed: ${(err as Error).message}`,
+        );
     }
 }
 
@@ -41,17 +43,49 @@ function newKey(dir: string, file: string): void {
 
 function newCa(dir: string, name: string): void {
     newKey(dir, `${name}.key`);
-    openssl(dir, "req", "-x509", "-new", "-key", `${name}.key`, "-subj", `/CN=${name}`, "-days", "3650",
-        "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign",
-        "-out", `${name}.pem`);
+    openssl(
+        dir,
+        "req",
+        "-x509",
+        "-new",
+        "-key",
+        `${name}.key`,
+        "-subj",
+        `/CN=${name}`,
+        "-days",
+        "3650",
+        "-addext",
+        "basicConstraints=critical,CA:TRUE",
+        "-addext",
+        "keyUsage=critical,keyCertSign,cRLSign",
+        "-out",
+        `${name}.pem`,
+    );
 }
 
 function newLeaf(dir: string, name: string, ca: string, serial: string, usage: string): void {
     newKey(dir, `${name}.key`);
     openssl(dir, "req", "-new", "-key", `${name}.key`, "-subj", `/CN=${name}`, "-out", `${name}.csr`);
     writeFileSync(join(dir, `${name}.ext`), `subjectAltName=DNS:${name}\nextendedKeyUsage=${usage}\n`);
-    openssl(dir, "x509", "-req", "-in", `${name}.csr`, "-CA", `${ca}.pem`, "-CAkey", `${ca}.key`, "-set_serial", serial,
-        "-days", "365", "-extfile", `${name}.ext`, "-out", `${name}.pem`);
+    openssl(
+        dir,
+        "x509",
+        "-req",
+        "-in",
+        `${name}.csr`,
+        "-CA",
+        `${ca}.pem`,
+        "-CAkey",
+        `${ca}.key`,
+        "-set_serial",
+        serial,
+        "-days",
+        "365",
+        "-extfile",
+        `${name}.ext`,
+        "-out",
+        `${name}.pem`,
+    );
 }
 
 /** A leaf of `ca` valid only from 2020-01-01 to 2020-01-02 (openssl ca takes explicit dates, x509 -req does not). */
@@ -60,9 +94,30 @@ function expiredLeaf(dir: string, name: string, ca: string): void {
     openssl(dir, "req", "-new", "-key", `${name}.key`, "-subj", `/CN=${name}`, "-out", `${name}.csr`);
     writeFileSync(join(dir, "index.txt"), "");
     writeFileSync(join(dir, "serial.txt"), "1004\n");
-    writeFileSync(join(dir, "ca.cnf"), "[ca]\ndefault_ca = test\n[test]\ndatabase = index.txt\nnew_certs_dir = .\nserial = serial.txt\ndefault_md = sha256\npolicy = any\n[any]\ncommonName = supplied\n");
-    openssl(dir, "ca", "-batch", "-config", "ca.cnf", "-cert", `${ca}.pem`, "-keyfile", `${ca}.key`, "-in", `${name}.csr`,
-        "-out", `${name}.pem`, "-startdate", "20200101000000Z", "-enddate", "20200102000000Z", "-notext");
+    writeFileSync(
+        join(dir, "ca.cnf"),
+        "[ca]\ndefault_ca = test\n[test]\ndatabase = index.txt\nnew_certs_dir = .\nserial = serial.txt\ndefault_md = sha256\npolicy = any\n[any]\ncommonName = supplied\n",
+    );
+    openssl(
+        dir,
+        "ca",
+        "-batch",
+        "-config",
+        "ca.cnf",
+        "-cert",
+        `${ca}.pem`,
+        "-keyfile",
+        `${ca}.key`,
+        "-in",
+        `${name}.csr`,
+        "-out",
+        `${name}.pem`,
+        "-startdate",
+        "20200101000000Z",
+        "-enddate",
+        "20200102000000Z",
+        "-notext",
+    );
 }
 
 /** The test PKI, made on first use. */
@@ -100,9 +155,25 @@ export function testPki(): TestPki {
 export function selfSignedCertificate(keyType: "P-384" | "Ed25519"): string {
     const dir = mkdtempSync(join(tmpdir(), "self-signed-"));
     try {
-        const keyArgs = keyType === "P-384" ? ["-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-384"] : ["-algorithm", "ed25519"];
+        const keyArgs =
+            keyType === "P-384"
+                ? ["-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-384"]
+                : ["-algorithm", "ed25519"];
         openssl(dir, "genpkey", ...keyArgs, "-out", "key.pem");
-        openssl(dir, "req", "-new", "-x509", "-key", "key.pem", "-subj", `/CN=${keyType}`, "-days", "1", "-out", "cert.pem");
+        openssl(
+            dir,
+            "req",
+            "-new",
+            "-x509",
+            "-key",
+            "key.pem",
+            "-subj",
+            `/CN=${keyType}`,
+            "-days",
+            "1",
+            "-out",
+            "cert.pem",
+        );
         return readFileSync(join(dir, "cert.pem"), "utf8");
     } finally {
         rmSync(dir, { recursive: true, force: true });

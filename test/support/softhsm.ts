@@ -24,7 +24,8 @@ export function softHsmMissing(): string | undefined {
         : !hasPkcs11js()
           ? "the npm package pkcs11js did not build (npm rebuild pkcs11js, with Node's headers: npm_config_nodedir)"
           : undefined;
-    if (missing && process.env.CCAAS_REQUIRE_HSM === "1") throw new Error(`HSM tests required (CCAAS_REQUIRE_HSM=1), but ${missing}`);
+    if (missing && process.env.CCAAS_REQUIRE_HSM === "1")
+        throw new Error(`HSM tests required (CCAAS_REQUIRE_HSM=1), but ${missing}`);
     return missing;
 }
 
@@ -47,18 +48,33 @@ export function importKeyToSoftHsm(keyPem: string, keyId: string, pin = "fabric-
     if (!store) {
         store = mkdtempSync(join(tmpdir(), "softhsm-"));
         mkdirSync(join(store, "tokens"));
-        writeFileSync(join(store, "softhsm2.conf"), `directories.tokendir = ${join(store, "tokens")}\nobjectstore.backend = file\nlog.level = ERROR\n`);
+        writeFileSync(
+            join(store, "softhsm2.conf"),
+            `directories.tokendir = ${join(store, "tokens")}\nobjectstore.backend = file\nlog.level = ERROR\n`,
+        );
         process.env.SOFTHSM2_CONF = join(store, "softhsm2.conf");
     }
     tokens += 1;
     const tokenLabel = `fabric-test-${tokens}`;
-    const util = (...args: string[]) => execFileSync("softhsm2-util", args, { env: process.env, stdio: ["ignore", "pipe", "pipe"] });
+    const util = (...args: string[]) =>
+        execFileSync("softhsm2-util", args, { env: process.env, stdio: ["ignore", "pipe", "pipe"] });
     util("--init-token", "--free", "--label", tokenLabel, "--pin", pin, "--so-pin", "so-5678");
     const keyFile = join(store, `${tokenLabel}.pem`);
     // softhsm2-util imports PKCS#8 only.
     writeFileSync(keyFile, createPrivateKey(keyPem).export({ type: "pkcs8", format: "pem" }), { mode: 0o600 });
     try {
-        util("--import", keyFile, "--token", tokenLabel, "--label", keyId, "--id", Buffer.from(keyId).toString("hex"), "--pin", pin);
+        util(
+            "--import",
+            keyFile,
+            "--token",
+            tokenLabel,
+            "--label",
+            keyId,
+            "--id",
+            Buffer.from(keyId).toString("hex"),
+            "--pin",
+            pin,
+        );
     } finally {
         rmSync(keyFile);
     }

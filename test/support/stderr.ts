@@ -1,5 +1,7 @@
 /** What a call writes to this process's stderr (a provider's progress notes), the writes still passed through. */
-export async function withStderrCaptured<T>(action: () => Promise<T>): Promise<{ outcome: PromiseSettledResult<T>; text: string }> {
+export async function withStderrCaptured<T>(
+    action: () => Promise<T>,
+): Promise<{ outcome: PromiseSettledResult<T>; text: string }> {
     const write = process.stderr.write.bind(process.stderr);
     let text = "";
     process.stderr.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {

@@ -1,7 +1,13 @@
 import { before, describe, it } from "node:test";
 import * as assert from "node:assert/strict";
 import { createHash } from "node:crypto";
-import { type MockRecorder, installMocks, isSecretOutput, promiseOf, registrationsSettled } from "./support/pulumiMocks";
+import {
+    type MockRecorder,
+    installMocks,
+    isSecretOutput,
+    promiseOf,
+    registrationsSettled,
+} from "./support/pulumiMocks";
 
 // Mocks must be in place before any component module registers resources.
 const mocks: MockRecorder = installMocks();
@@ -27,7 +33,11 @@ describe("ExternalChaincode graph (mocks)", () => {
     /** A resource of the declared release, by the part of its name after the release prefix. */
     const release = (suffix: string) => `basic-${cc.releaseKey}-${suffix}`;
     before(async () => {
-        cc = new ExternalChaincode("basic", { chaincodeName: "basic", namespace: "hlf1", image: "registry.example.com/basic:1.0" });
+        cc = new ExternalChaincode("basic", {
+            chaincodeName: "basic",
+            namespace: "hlf1",
+            image: "registry.example.com/basic:1.0",
+        });
         packageId = await promiseOf(cc.packageId);
         await promiseOf((await cc.service).deploymentName);
     });
@@ -35,8 +45,11 @@ describe("ExternalChaincode graph (mocks)", () => {
     it("computes the package ID from the package bytes and passes it as CHAINCODE_ID", async () => {
         const bytes = Buffer.from(await promiseOf(cc.packageBase64), "base64");
         assert.equal(packageId, `basic_1.0:${createHash("sha256").update(bytes).digest("hex")}`);
-        const env = envOf(mocks.resources.find((r) => r.type === DEPLOYMENT && r.name === release("server-deployment"))!.inputs);
-        for (const name of ["CHAINCODE_ID", "CORE_CHAINCODE_ID", "CORE_CHAINCODE_ID_NAME"]) assert.equal(env[name], packageId);
+        const env = envOf(
+            mocks.resources.find((r) => r.type === DEPLOYMENT && r.name === release("server-deployment"))!.inputs,
+        );
+        for (const name of ["CHAINCODE_ID", "CORE_CHAINCODE_ID", "CORE_CHAINCODE_ID_NAME"])
+            assert.equal(env[name], packageId);
         assert.equal(env.CHAINCODE_SERVER_ADDRESS, "0.0.0.0:9999");
         assert.equal(env.CORE_CHAINCODE_TLS_CLIENT_CACERT_FILE, "/etc/hyperledger/chaincode/tls/client-ca.crt");
     });
@@ -69,7 +82,12 @@ describe("ExternalChaincode graph (mocks)", () => {
     it("issues the server certificate for every name the peer may dial", () => {
         const csr = mocks.resources.find((r) => r.name === release("tls-server-csr"))!;
         const server = `basic-${cc.releaseKey}`;
-        assert.deepEqual(csr.inputs.dnsNames, [server, `${server}.hlf1`, `${server}.hlf1.svc`, `${server}.hlf1.svc.cluster.local`]);
+        assert.deepEqual(csr.inputs.dnsNames, [
+            server,
+            `${server}.hlf1`,
+            `${server}.hlf1.svc`,
+            `${server}.hlf1.svc.cluster.local`,
+        ]);
         const key = mocks.resources.find((r) => r.name === release("tls-server-key"))!;
         assert.equal(key.inputs.algorithm, "ECDSA");
         assert.equal(key.inputs.ecdsaCurve, "P256");
@@ -79,7 +97,9 @@ describe("ExternalChaincode graph (mocks)", () => {
     });
 
     it("hardens the Deployment: probes, a drain before stop, limits, non-root, read-only root filesystem, labels", () => {
-        const deployment = mocks.resources.find((r) => r.type === DEPLOYMENT && r.name === release("server-deployment"))!.inputs;
+        const deployment = mocks.resources.find(
+            (r) => r.type === DEPLOYMENT && r.name === release("server-deployment"),
+        )!.inputs;
         const pod = deployment.spec.template.spec;
         const container = pod.containers[0];
         assert.deepEqual(container.readinessProbe.tcpSocket, { port: 9999 });
@@ -95,16 +115,28 @@ describe("ExternalChaincode graph (mocks)", () => {
         assert.equal(container.securityContext.allowPrivilegeEscalation, false);
         assert.deepEqual(container.securityContext.capabilities.drop, ["ALL"]);
         assert.equal(pod.automountServiceAccountToken, false);
-        assert.ok(container.volumeMounts.some((m: any) => m.mountPath === "/etc/hyperledger/chaincode/tls" && m.readOnly));
+        assert.ok(
+            container.volumeMounts.some((m: any) => m.mountPath === "/etc/hyperledger/chaincode/tls" && m.readOnly),
+        );
         assert.equal(deployment.metadata.labels["app.kubernetes.io/name"], "basic");
         assert.equal(deployment.metadata.labels["app.kubernetes.io/component"], "chaincode");
-        assert.match(deployment.spec.template.metadata.annotations["fabric-ccaas.io/tls-cert-sha256"], /^[0-9a-f]{64}$/);
+        assert.match(
+            deployment.spec.template.metadata.annotations["fabric-ccaas.io/tls-cert-sha256"],
+            /^[0-9a-f]{64}$/,
+        );
     });
 
     it("names the TLS Secret by its contents, so a renewed certificate is a new Secret the pods roll onto (never one replaced under the same name)", () => {
-        const deployment = mocks.resources.find((r) => r.type === DEPLOYMENT && r.name === release("server-deployment"))!.inputs;
-        const secret = mocks.resources.find((r) => r.type === "kubernetes:core/v1:Secret" && r.name === release("server-tls"))!.inputs;
-        const expected = createHash("sha256").update(`${secret.stringData["tls.crt"]}\n${secret.stringData["client-ca.crt"] ?? ""}`).digest("hex").slice(0, 10);
+        const deployment = mocks.resources.find(
+            (r) => r.type === DEPLOYMENT && r.name === release("server-deployment"),
+        )!.inputs;
+        const secret = mocks.resources.find(
+            (r) => r.type === "kubernetes:core/v1:Secret" && r.name === release("server-tls"),
+        )!.inputs;
+        const expected = createHash("sha256")
+            .update(`${secret.stringData["tls.crt"]}\n${secret.stringData["client-ca.crt"] ?? ""}`)
+            .digest("hex")
+            .slice(0, 10);
         assert.equal(secret.metadata.name, `${deployment.metadata.name}-tls-${expected}`);
         const volume = deployment.spec.template.spec.volumes.find((v: any) => v.name === "tls");
         assert.equal(volume.secret.secretName, secret.metadata.name);
@@ -118,10 +150,16 @@ describe("ExternalChaincode graph (mocks)", () => {
         // The rollout is awaited on the Deployment; the Service skips the provider's fixed 10 s endpoint settle.
         assert.equal(service.metadata.annotations["pulumi.com/skipAwait"], "true");
         const deployment = mocks.resources.find((r) => r.name === release("server-deployment"))!.inputs;
-        assert.equal(deployment.metadata.annotations?.["pulumi.com/skipAwait"], undefined, "the Deployment's rollout is still awaited");
+        assert.equal(
+            deployment.metadata.annotations?.["pulumi.com/skipAwait"],
+            undefined,
+            "the Deployment's rollout is still awaited",
+        );
         const policy = mocks.resources.find((r) => r.name === release("server-peers"))!.inputs;
         assert.deepEqual(policy.spec.policyTypes, ["Ingress", "Egress"]);
-        assert.deepEqual(policy.spec.ingress[0].from[0].podSelector.matchLabels, { "app.kubernetes.io/component": "peer" });
+        assert.deepEqual(policy.spec.ingress[0].from[0].podSelector.matchLabels, {
+            "app.kubernetes.io/component": "peer",
+        });
         assert.deepEqual(policy.spec.podSelector.matchLabels, service.spec.selector);
     });
 
@@ -141,7 +179,11 @@ describe("ExternalChaincode graph (mocks)", () => {
             .map((r) => `${r.type}/${r.inputs.metadata.namespace}/${r.inputs.metadata.name}`);
         assert.equal(new Set(k8sNames).size, k8sNames.length, "no two Kubernetes objects share a name");
         assert.equal(created("other").filter((r) => r.type === "kubernetes:core/v1:Namespace").length, 0);
-        assert.equal(created("other").filter((r) => r.name.includes("client")).length, 0, "no client leaf without mutual TLS");
+        assert.equal(
+            created("other").filter((r) => r.name.includes("client")).length,
+            0,
+            "no client leaf without mutual TLS",
+        );
         assert.notEqual(await promiseOf(second.packageId), packageId);
     });
 
@@ -157,16 +199,40 @@ describe("ExternalChaincode graph (mocks)", () => {
             ["bad-timeout", { dialTimeout: "10 seconds" }, /invalid dialTimeout: "10 seconds"/],
             ["bad-digest", { imageDigest: "sha256:xyz" }, /invalid imageDigest: "sha256:xyz"/],
             ["bad-validity", { tls: { validityHours: 0 } }, /invalid tls\.validityHours: 0/],
-            ["bad-shared-algorithm", { tls: { ca: sharedCa, algorithm: "RSA" } }, /invalid tls\.algorithm: "RSA"; expected ECDSA, the algorithm of the shared CA shared-ca/],
-            ["bad-shared-lifetime", { tls: { ca: sharedCa, caValidityHours: 24 } }, /invalid tls\.caValidityHours: 24; expected 87600, the lifetime of the shared CA shared-ca/],
-            ["bad-shared-leaf", { tls: { ca: sharedCa, validityHours: 90000 } }, /invalid tls\.validityHours: 90000; expected at most tls\.caValidityHours \(87600\)/],
+            [
+                "bad-shared-algorithm",
+                { tls: { ca: sharedCa, algorithm: "RSA" } },
+                /invalid tls\.algorithm: "RSA"; expected ECDSA, the algorithm of the shared CA shared-ca/,
+            ],
+            [
+                "bad-shared-lifetime",
+                { tls: { ca: sharedCa, caValidityHours: 24 } },
+                /invalid tls\.caValidityHours: 24; expected 87600, the lifetime of the shared CA shared-ca/,
+            ],
+            [
+                "bad-shared-leaf",
+                { tls: { ca: sharedCa, validityHours: 90000 } },
+                /invalid tls\.validityHours: 90000; expected at most tls\.caValidityHours \(87600\)/,
+            ],
             ["bad-cpu", { resources: { cpuRequest: "lots" } }, /invalid resources\.cpuRequest: "lots"/],
             // A caller's own names for the arguments, in the setting and in the rule that refers to another.
-            ["mapped-names", { tls: { validityHours: 90000 }, settingNames: { tls: "certificates", "tls.caValidityHours": "caHours" } }, /invalid certificates\.validityHours: 90000; expected at most caHours \(87600\)/],
+            [
+                "mapped-names",
+                {
+                    tls: { validityHours: 90000 },
+                    settingNames: { tls: "certificates", "tls.caValidityHours": "caHours" },
+                },
+                /invalid certificates\.validityHours: 90000; expected at most caHours \(87600\)/,
+            ],
         ];
         for (const [name, override, message] of cases) {
             assert.throws(
-                () => new ExternalChaincode(name, { chaincodeName: "basic", image: "registry.example.com/basic:1.0", ...override } as any),
+                () =>
+                    new ExternalChaincode(name, {
+                        chaincodeName: "basic",
+                        image: "registry.example.com/basic:1.0",
+                        ...override,
+                    } as any),
                 (err: Error) => message.test(err.message),
                 name,
             );

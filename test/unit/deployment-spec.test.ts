@@ -5,13 +5,21 @@
  */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { deploymentSpec, type DeploymentSpecInputs, ENDPOINT_SETTLE_SECONDS } from "../../components/kubernetes/deployment-spec";
+import {
+    deploymentSpec,
+    type DeploymentSpecInputs,
+    ENDPOINT_SETTLE_SECONDS,
+} from "../../components/kubernetes/deployment-spec";
 import { TLS_MOUNT_PATH } from "../../components/kubernetes/environment";
 
 const inputs: DeploymentSpecInputs = {
     name: "basic-0a1b2c3d",
     namespace: "hlf1",
-    labels: { "app.kubernetes.io/name": "basic", "app.kubernetes.io/instance": "basic-0a1b2c3d", "app.kubernetes.io/component": "chaincode" },
+    labels: {
+        "app.kubernetes.io/name": "basic",
+        "app.kubernetes.io/instance": "basic-0a1b2c3d",
+        "app.kubernetes.io/component": "chaincode",
+    },
     selector: { "app.kubernetes.io/name": "basic", "app.kubernetes.io/instance": "basic-0a1b2c3d" },
     replicas: 2,
     port: 9999,
@@ -31,12 +39,27 @@ const specOf = (overrides: Partial<DeploymentSpecInputs> = {}): any => deploymen
 describe("deploymentSpec (no mocks)", () => {
     it("runs as the given non-root user with a read-only root, no capabilities, no privilege escalation and no API token", () => {
         const pod = specOf().template.spec;
-        assert.deepEqual(pod.securityContext, { runAsNonRoot: true, runAsUser: 10001, runAsGroup: 10001, fsGroup: 10001, seccompProfile: { type: "RuntimeDefault" } });
+        assert.deepEqual(pod.securityContext, {
+            runAsNonRoot: true,
+            runAsUser: 10001,
+            runAsGroup: 10001,
+            fsGroup: 10001,
+            seccompProfile: { type: "RuntimeDefault" },
+        });
         assert.equal(pod.automountServiceAccountToken, false);
         assert.equal(pod.enableServiceLinks, false);
         const [container] = pod.containers;
-        assert.deepEqual(container.securityContext, { runAsNonRoot: true, allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ["ALL"] } });
-        assert.deepEqual(pod.volumes[0], { name: "tmp", emptyDir: { medium: "Memory", sizeLimit: "64Mi" } }, "the one writable place is a memory /tmp");
+        assert.deepEqual(container.securityContext, {
+            runAsNonRoot: true,
+            allowPrivilegeEscalation: false,
+            readOnlyRootFilesystem: true,
+            capabilities: { drop: ["ALL"] },
+        });
+        assert.deepEqual(
+            pod.volumes[0],
+            { name: "tmp", emptyDir: { medium: "Memory", sizeLimit: "64Mi" } },
+            "the one writable place is a memory /tmp",
+        );
     });
 
     it("rolls without an empty Service: a new pod counts only after the endpoints settle, an old one drains as long before SIGTERM", () => {
@@ -53,14 +76,30 @@ describe("deploymentSpec (no mocks)", () => {
         const mutual = specOf().template.spec;
         const tlsVolume = mutual.volumes.find((volume: { name: string }) => volume.name === "tls");
         assert.equal(tlsVolume.secret.defaultMode, 0o440);
-        assert.deepEqual(tlsVolume.secret.items.map((item: { key: string }) => item.key), ["tls.crt", "tls.key", "client-ca.crt"]);
-        assert.deepEqual(mutual.containers[0].volumeMounts[1], { name: "tls", mountPath: TLS_MOUNT_PATH, readOnly: true });
+        assert.deepEqual(
+            tlsVolume.secret.items.map((item: { key: string }) => item.key),
+            ["tls.crt", "tls.key", "client-ca.crt"],
+        );
+        assert.deepEqual(mutual.containers[0].volumeMounts[1], {
+            name: "tls",
+            mountPath: TLS_MOUNT_PATH,
+            readOnly: true,
+        });
 
         const server = specOf({ tls: { secretName: "s", withClientCa: false } }).template.spec;
-        assert.deepEqual(server.volumes[1].secret.items.map((item: { key: string }) => item.key), ["tls.crt", "tls.key"]);
+        assert.deepEqual(
+            server.volumes[1].secret.items.map((item: { key: string }) => item.key),
+            ["tls.crt", "tls.key"],
+        );
 
         const plain = specOf({ tls: undefined }).template.spec;
-        assert.deepEqual(plain.volumes.map((volume: { name: string }) => volume.name), ["tmp"]);
-        assert.deepEqual(plain.containers[0].volumeMounts.map((mount: { name: string }) => mount.name), ["tmp"]);
+        assert.deepEqual(
+            plain.volumes.map((volume: { name: string }) => volume.name),
+            ["tmp"],
+        );
+        assert.deepEqual(
+            plain.containers[0].volumeMounts.map((mount: { name: string }) => mount.name),
+            ["tmp"],
+        );
     });
 });

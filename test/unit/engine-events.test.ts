@@ -7,15 +7,32 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { parseEventStream, withoutDebugDiagnostics } from "../e2e/support/engine-events";
 
-const URN_DEPLOYMENT = "urn:pulumi:org1::fabric-ccaas::fabric-ccaas:index:ExternalChaincode$kubernetes:apps/v1:Deployment::basic-server-deployment";
+const URN_DEPLOYMENT =
+    "urn:pulumi:org1::fabric-ccaas::fabric-ccaas:index:ExternalChaincode$kubernetes:apps/v1:Deployment::basic-server-deployment";
 const URN_SMOKE = "urn:pulumi:org1::fabric-ccaas::pulumi-nodejs:dynamic:Resource::basic-smoke";
 
 const stream = [
-    { sequence: 1, timestamp: 100, resourcePreEvent: { metadata: { op: "create", urn: URN_DEPLOYMENT, type: "kubernetes:apps/v1:Deployment" } } },
+    {
+        sequence: 1,
+        timestamp: 100,
+        resourcePreEvent: { metadata: { op: "create", urn: URN_DEPLOYMENT, type: "kubernetes:apps/v1:Deployment" } },
+    },
     { sequence: 2, timestamp: 100, diagnosticEvent: { message: "Waiting for app ReplicaSet to be available" } },
-    { sequence: 3, timestamp: 142, resOutputsEvent: { metadata: { op: "create", urn: URN_DEPLOYMENT, type: "kubernetes:apps/v1:Deployment" } } },
-    { sequence: 4, timestamp: 142, resourcePreEvent: { metadata: { op: "create", urn: URN_SMOKE, type: "pulumi-nodejs:dynamic:Resource" } } },
-    { sequence: 5, timestamp: 145, resOutputsEvent: { metadata: { op: "create", urn: URN_SMOKE, type: "pulumi-nodejs:dynamic:Resource" } } },
+    {
+        sequence: 3,
+        timestamp: 142,
+        resOutputsEvent: { metadata: { op: "create", urn: URN_DEPLOYMENT, type: "kubernetes:apps/v1:Deployment" } },
+    },
+    {
+        sequence: 4,
+        timestamp: 142,
+        resourcePreEvent: { metadata: { op: "create", urn: URN_SMOKE, type: "pulumi-nodejs:dynamic:Resource" } },
+    },
+    {
+        sequence: 5,
+        timestamp: 145,
+        resOutputsEvent: { metadata: { op: "create", urn: URN_SMOKE, type: "pulumi-nodejs:dynamic:Resource" } },
+    },
     { sequence: 6, timestamp: 146, summaryEvent: { resourceChanges: { create: 2 } } },
 ]
     .map((event) => JSON.stringify(event))
@@ -45,8 +62,16 @@ describe("the engine event stream of pulumi up --json", () => {
     });
 
     it("drops the SDK's debug diagnostics and keeps every other line", () => {
-        const debug = JSON.stringify({ sequence: 7, timestamp: 146, diagnosticEvent: { prefix: "debug: ", message: "RegisterResource RPC finished: ...", severity: "debug" } });
-        const warning = JSON.stringify({ sequence: 8, timestamp: 146, diagnosticEvent: { prefix: "warning: ", message: "expected version >=4.32.0", severity: "warning" } });
+        const debug = JSON.stringify({
+            sequence: 7,
+            timestamp: 146,
+            diagnosticEvent: { prefix: "debug: ", message: "RegisterResource RPC finished: ...", severity: "debug" },
+        });
+        const warning = JSON.stringify({
+            sequence: 8,
+            timestamp: 146,
+            diagnosticEvent: { prefix: "warning: ", message: "expected version >=4.32.0", severity: "warning" },
+        });
         const kept = withoutDebugDiagnostics(["Updating (org1)", debug, warning, stream].join("\n"));
         assert.equal(kept, ["Updating (org1)", warning, stream].join("\n"));
     });

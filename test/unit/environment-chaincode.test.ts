@@ -3,7 +3,13 @@ import * as assert from "node:assert/strict";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { chaincodeEnvironment, TLS_CERT_FILE, TLS_CLIENT_CA_FILE, TLS_KEY_FILE, TLS_MOUNT_PATH } from "../../components/kubernetes/environment";
+import {
+    chaincodeEnvironment,
+    TLS_CERT_FILE,
+    TLS_CLIENT_CA_FILE,
+    TLS_KEY_FILE,
+    TLS_MOUNT_PATH,
+} from "../../components/kubernetes/environment";
 import { readServerConfig } from "../../chaincode/asset-transfer-basic/src/server-config";
 import { testPki } from "../support/pki";
 
@@ -21,7 +27,11 @@ function mountedEnvironment(dir: string, tls: boolean, clientAuth: boolean): Nod
 }
 
 describe("the Deployment's environment starts our Node chaincode server", () => {
-    for (const [tls, clientAuth] of [[true, true], [true, false], [false, false]] as const) {
+    for (const [tls, clientAuth] of [
+        [true, true],
+        [true, false],
+        [false, false],
+    ] as const) {
         it(`with TLS ${tls ? "on" : "off"} and client auth ${clientAuth ? "on" : "off"}`, () => {
             const dir = mkdtempSync(join(tmpdir(), "cc-env-"));
             try {

@@ -8,7 +8,12 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { peer } from "@hyperledger/fabric-protos";
-import { collectionsFromCliJson, compileSignaturePolicy, encodeCollections, InvalidSettingError } from "../../components/fabric";
+import {
+    collectionsFromCliJson,
+    compileSignaturePolicy,
+    encodeCollections,
+    InvalidSettingError,
+} from "../../components/fabric";
 
 interface Vector {
     input: string;
@@ -16,7 +21,8 @@ interface Vector {
     error?: string;
 }
 const vectorsFile = join(__dirname, "..", "..", "..", "test", "data", "policy-vectors.json");
-const collections = (JSON.parse(readFileSync(vectorsFile, "utf8")) as { vectors: { collections: Vector[] } }).vectors.collections;
+const collections = (JSON.parse(readFileSync(vectorsFile, "utf8")) as { vectors: { collections: Vector[] } }).vectors
+    .collections;
 
 describe("collection encoding matches the peer CLI", () => {
     it("has vectors to compare with", () => assert.ok(collections.filter((vector) => vector.base64).length >= 4));
@@ -36,14 +42,19 @@ describe("collection encoding matches the peer CLI", () => {
 
     it("applies the CLI's defaults: requiredPeerCount 0, maxPeerCount 1", () => {
         const bytes = encodeCollections([{ name: "c1", policy: "OR('Org1MSP.member')" }]);
-        const config = peer.CollectionConfigPackage.deserializeBinary(bytes).getConfigList()[0].getStaticCollectionConfig()!;
+        const config = peer.CollectionConfigPackage.deserializeBinary(bytes)
+            .getConfigList()[0]
+            .getStaticCollectionConfig()!;
         assert.equal(config.getRequiredPeerCount(), 0);
         assert.equal(config.getMaximumPeerCount(), 1);
         assert.equal(config.getBlockToLive(), 0);
         assert.equal(config.getMemberOnlyRead(), false);
         assert.equal(config.hasEndorsementPolicy(), false);
         const member = config.getMemberOrgsPolicy()!.getSignaturePolicy()!;
-        assert.equal(Buffer.from(member.serializeBinary()).toString("hex"), Buffer.from(compileSignaturePolicy("OR('Org1MSP.member')").serializeBinary()).toString("hex"));
+        assert.equal(
+            Buffer.from(member.serializeBinary()).toString("hex"),
+            Buffer.from(compileSignaturePolicy("OR('Org1MSP.member')").serializeBinary()).toString("hex"),
+        );
     });
 
     it("encodes no collections as empty bytes", () => {
@@ -55,27 +66,58 @@ describe("collection encoding matches the peer CLI", () => {
 describe("collection checks name the field", () => {
     const base = { name: "private", policy: "OR('Org1MSP.member', 'Org2MSP.member')" };
     const cases: Array<[string, object, string, RegExp]> = [
-        ["an AND member policy (the peer requires ORs)", { policy: "AND('Org1MSP.member', 'Org2MSP.member')" }, "collections[0].policy", /OR-only/],
-        ["a malformed member policy", { policy: "OR('Org1MSP.owner')" }, "collections[0].policy", /unknown role 'owner'/],
-        ["a channel reference as member policy", { policy: "/Channel/Application/Readers" }, "collections[0].policy", /OR-only/],
-        ["maxPeerCount below requiredPeerCount", { requiredPeerCount: 2, maxPeerCount: 1 }, "collections[0].maxPeerCount", /not less than requiredPeerCount \(2\)/],
+        [
+            "an AND member policy (the peer requires ORs)",
+            { policy: "AND('Org1MSP.member', 'Org2MSP.member')" },
+            "collections[0].policy",
+            /OR-only/,
+        ],
+        [
+            "a malformed member policy",
+            { policy: "OR('Org1MSP.owner')" },
+            "collections[0].policy",
+            /unknown role 'owner'/,
+        ],
+        [
+            "a channel reference as member policy",
+            { policy: "/Channel/Application/Readers" },
+            "collections[0].policy",
+            /OR-only/,
+        ],
+        [
+            "maxPeerCount below requiredPeerCount",
+            { requiredPeerCount: 2, maxPeerCount: 1 },
+            "collections[0].maxPeerCount",
+            /not less than requiredPeerCount \(2\)/,
+        ],
         ["a negative requiredPeerCount", { requiredPeerCount: -1 }, "collections[0].requiredPeerCount", /whole number/],
         ["a fractional blockToLive", { blockToLive: 1.5 }, "collections[0].blockToLive", /whole number/],
         ["a name starting with _", { name: "_private" }, "collections[0].name", /collection name/],
-        ["a malformed endorsement policy", { endorsementPolicy: "OR('Org1MSP.member'" }, "collections[0].endorsementPolicy", /at character 20/],
+        [
+            "a malformed endorsement policy",
+            { endorsementPolicy: "OR('Org1MSP.member'" },
+            "collections[0].endorsementPolicy",
+            /at character 20/,
+        ],
     ];
     for (const [what, change, setting, message] of cases) {
         it(`rejects ${what}`, () => {
-            assert.throws(() => encodeCollections([{ ...base, ...change }]), (error: unknown) => {
-                assert.ok(error instanceof InvalidSettingError, String(error));
-                assert.equal(error.setting, setting);
-                assert.match(error.message, message);
-                return true;
-            });
+            assert.throws(
+                () => encodeCollections([{ ...base, ...change }]),
+                (error: unknown) => {
+                    assert.ok(error instanceof InvalidSettingError, String(error));
+                    assert.equal(error.setting, setting);
+                    assert.match(error.message, message);
+                    return true;
+                },
+            );
         });
     }
 
     it("rejects duplicate names", () => {
-        assert.throws(() => encodeCollections([base, base]), /invalid collections\[1\]\.name: "private"; expected a name not used by another collection/);
+        assert.throws(
+            () => encodeCollections([base, base]),
+            /invalid collections\[1\]\.name: "private"; expected a name not used by another collection/,
+        );
     });
 });

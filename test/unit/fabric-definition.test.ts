@@ -37,7 +37,14 @@ describe("definition encoding", () => {
 
     it("lists the fields that differ, with both values", () => {
         const a = encodeDefinition({ ...base, endorsementPolicy: "OR('Org1MSP.member')" });
-        const b = encodeDefinition({ ...base, sequence: 2, version: "2.0", endorsementPolicy: "AND('Org1MSP.member', 'Org2MSP.member')", initRequired: true, collections: [{ name: "c", policy: "OR('Org1MSP.member')" }] });
+        const b = encodeDefinition({
+            ...base,
+            sequence: 2,
+            version: "2.0",
+            endorsementPolicy: "AND('Org1MSP.member', 'Org2MSP.member')",
+            initRequired: true,
+            collections: [{ name: "c", policy: "OR('Org1MSP.member')" }],
+        });
         assert.deepEqual(definitionDifferences(a, b), [
             'version ("1.0" vs "2.0")',
             "endorsementPolicy (OR('Org1MSP.member') vs AND('Org1MSP.member', 'Org2MSP.member'))",
@@ -62,7 +69,10 @@ describe("definition encoding", () => {
         const args = applyDefinition(new peer.lifecycle.CommitChaincodeDefinitionArgs(), encodeDefinition(base));
         assert.equal(args.hasCollections(), false);
         assert.equal(args.getName(), "basic");
-        const withCollections = applyDefinition(new peer.lifecycle.CommitChaincodeDefinitionArgs(), encodeDefinition({ ...base, collections: [{ name: "c", policy: "OR('A.member')" }] }));
+        const withCollections = applyDefinition(
+            new peer.lifecycle.CommitChaincodeDefinitionArgs(),
+            encodeDefinition({ ...base, collections: [{ name: "c", policy: "OR('A.member')" }] }),
+        );
         assert.equal(withCollections.getCollections()!.getConfigList().length, 1);
     });
 
@@ -73,15 +83,22 @@ describe("definition encoding", () => {
         ["sequence 0", { sequence: 0 }, "definition.sequence"],
         ["a fractional sequence", { sequence: 1.5 }, "definition.sequence"],
         ["an unknown role", { endorsementPolicy: "OR('Org1MSP.owner')" }, "definition.endorsementPolicy"],
-        ["a malformed collection", { collections: [{ name: "c", policy: "AND('A.member', 'B.member')" }] }, "definition.collections[0].policy"],
+        [
+            "a malformed collection",
+            { collections: [{ name: "c", policy: "AND('A.member', 'B.member')" }] },
+            "definition.collections[0].policy",
+        ],
     ];
     for (const [what, change, setting] of bad) {
         it(`rejects ${what}, naming ${setting}`, () => {
-            assert.throws(() => encodeDefinition({ ...base, ...change }), (error: unknown) => {
-                assert.ok(error instanceof InvalidSettingError, String(error));
-                assert.equal(error.setting, setting);
-                return true;
-            });
+            assert.throws(
+                () => encodeDefinition({ ...base, ...change }),
+                (error: unknown) => {
+                    assert.ok(error instanceof InvalidSettingError, String(error));
+                    assert.equal(error.setting, setting);
+                    return true;
+                },
+            );
         });
     }
 });

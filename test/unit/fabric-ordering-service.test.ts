@@ -46,7 +46,10 @@ describe("the ordering service of a channel config", () => {
     });
 
     it("reads a Raft channel as etcdraft with no BFT consenters", () => {
-        assert.deepEqual(orderingServiceOf(configWith("etcdraft", undefined)), { consensusType: "etcdraft", consenterCount: 0 });
+        assert.deepEqual(orderingServiceOf(configWith("etcdraft", undefined)), {
+            consensusType: "etcdraft",
+            consenterCount: 0,
+        });
     });
 
     it("refuses a config without an orderer section, saying what is missing", () => {
@@ -64,7 +67,10 @@ describe("the BFT quorum (Fabric's computeBFTQuorum)", () => {
         for (let consenters = 4; consenters <= 31; consenters++) {
             const faults = Math.floor((consenters - 1) / 3);
             assert.ok(consenters - faults >= bftQuorum(consenters), `${consenters} consenters survive ${faults} down`);
-            assert.ok(2 * bftQuorum(consenters) - consenters >= faults + 1, `two quorums of ${consenters} share ${faults + 1}`);
+            assert.ok(
+                2 * bftQuorum(consenters) - consenters >= faults + 1,
+                `two quorums of ${consenters} share ${faults + 1}`,
+            );
         }
     });
 });

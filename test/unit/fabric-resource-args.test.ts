@@ -12,7 +12,10 @@ import { testPki } from "../support/pki";
 const pki = testPki();
 const org1: FabricOrgArgs = {
     mspId: "Org1MSP",
-    peers: [{ endpoint: "peer0.org1:7051" }, { endpoint: "peer1.org1:8051", tlsCaPem: "peer1-ca", hostOverride: "peer1" }],
+    peers: [
+        { endpoint: "peer0.org1:7051" },
+        { endpoint: "peer1.org1:8051", tlsCaPem: "peer1-ca", hostOverride: "peer1" },
+    ],
     peerTlsCaPem: "org1-ca",
     adminCertPem: pki.clientCertPem,
     adminKeyPem: pki.clientKeyPem,
@@ -25,7 +28,11 @@ const org2: FabricOrgArgs = {
     adminHsm: { library: "/usr/lib/softhsm/libsofthsm2.so", tokenLabel: "org2", keyId: "admin", pin: "1234" },
 };
 const definition = { chaincodeName: "basic", version: "1.1", packageBase64: "UEsDBA==", packageId: "basic_1.1:abc" };
-const lifecycle = (extra: Partial<ChaincodeLifecycleArgs> = {}): ChaincodeLifecycleArgs => ({ channel: "mychannel", org: org1, ...extra });
+const lifecycle = (extra: Partial<ChaincodeLifecycleArgs> = {}): ChaincodeLifecycleArgs => ({
+    channel: "mychannel",
+    org: org1,
+    ...extra,
+});
 
 describe("the lifecycle's resources", () => {
     it("installs on every peer of every acting org, each peer with its own TLS CA or its org's", () => {
@@ -60,19 +67,38 @@ describe("the lifecycle's resources", () => {
         );
     });
 
-    it("names them as the caller's users know them when given its names: a prefix mapped to \"\" stands for its fields", () => {
-        const settingNames = { org: "", timeoutSeconds: "fabricTimeoutSeconds", "org.adminHsm.pin": "adminHsmPin", commitPeers: "endorsers" };
+    it('names them as the caller\'s users know them when given its names: a prefix mapped to "" stands for its fields', () => {
+        const settingNames = {
+            org: "",
+            timeoutSeconds: "fabricTimeoutSeconds",
+            "org.adminHsm.pin": "adminHsmPin",
+            commitPeers: "endorsers",
+        };
         const commitPeer = { endpoint: "peer0.org3:11051", mspId: "Org3MSP", tlsCaPem: "org3-ca" };
-        const declared = lifecycleResourceArgs("cc", lifecycle({ settingNames, commitPeers: [commitPeer] }), definition);
+        const declared = lifecycleResourceArgs(
+            "cc",
+            lifecycle({ settingNames, commitPeers: [commitPeer] }),
+            definition,
+        );
         const install = declared.installs[0][1].args.settingNames as Record<string, string>;
-        assert.deepEqual([install.peerEndpoint, install.peerTlsCaPem, install.adminHsmPin, install.timeoutSeconds], ["peers[1].endpoint", "peers[1].tlsCaPem", "adminHsmPin", "fabricTimeoutSeconds"]);
+        assert.deepEqual(
+            [install.peerEndpoint, install.peerTlsCaPem, install.adminHsmPin, install.timeoutSeconds],
+            ["peers[1].endpoint", "peers[1].tlsCaPem", "adminHsmPin", "fabricTimeoutSeconds"],
+        );
         const commit = declared.definition!.args.settingNames as Record<string, string>;
-        assert.deepEqual([commit["peers[0]"], commit["peers[0].tlsCaPem"], commit["peers[1]"], commit.name], ["peers[0]", "peerTlsCaPem", "endorsers[0]", "chaincodeName"]);
+        assert.deepEqual(
+            [commit["peers[0]"], commit["peers[0].tlsCaPem"], commit["peers[1]"], commit.name],
+            ["peers[0]", "peerTlsCaPem", "endorsers[0]", "chaincodeName"],
+        );
     });
 
     it("commits through the first peer of each acting org, then the commit peers, each named as written", () => {
         const commitPeer = { endpoint: "peer0.org3:11051", mspId: "Org3MSP", tlsCaPem: "org3-ca" };
-        const { definition: commit } = lifecycleResourceArgs("cc", lifecycle({ otherOrgs: [org2], commitPeers: [commitPeer] }), definition);
+        const { definition: commit } = lifecycleResourceArgs(
+            "cc",
+            lifecycle({ otherOrgs: [org2], commitPeers: [commitPeer] }),
+            definition,
+        );
         assert.ok(commit);
         assert.equal(commit.name, "cc-definition");
         assert.deepEqual(commit.args.peers, [
@@ -99,9 +125,16 @@ describe("the lifecycle's resources", () => {
 
     it("carries the orderer as given and the definition's fields to approvals and commit alike", () => {
         const orderer = { endpoint: "orderer:7050", tlsCaPem: "orderer-ca" };
-        const declared = lifecycleResourceArgs("cc", lifecycle({ orderer, sequence: 3, endorsementPolicy: "OR('Org1MSP.member')" }), definition);
+        const declared = lifecycleResourceArgs(
+            "cc",
+            lifecycle({ orderer, sequence: 3, endorsementPolicy: "OR('Org1MSP.member')" }),
+            definition,
+        );
         for (const args of [declared.approvals[0].args, declared.definition!.args]) {
-            assert.deepEqual([args.orderer, args.sequence, args.endorsementPolicy, args.name, args.version], [orderer, 3, "OR('Org1MSP.member')", "basic", "1.1"]);
+            assert.deepEqual(
+                [args.orderer, args.sequence, args.endorsementPolicy, args.name, args.version],
+                [orderer, 3, "OR('Org1MSP.member')", "basic", "1.1"],
+            );
         }
     });
 });
@@ -125,9 +158,16 @@ describe("the smoke checks", () => {
                 ["cc-smoke-peer1", "peer1.org1:8051", "peer1-ca"],
             ],
         );
-        assert.equal(checks[0].args.commitWaitSeconds, undefined, "a committing stack does not wait for another's commit");
+        assert.equal(
+            checks[0].args.commitWaitSeconds,
+            undefined,
+            "a committing stack does not wait for another's commit",
+        );
         const names = checks[1].args.settingNames as Record<string, string>;
-        assert.deepEqual([names.waitSeconds, names.peerEndpoint, names.timeoutSeconds], ["smokeCheck.waitSeconds", "lifecycle.org.peers[1].endpoint", "lifecycle.timeoutSeconds"]);
+        assert.deepEqual(
+            [names.waitSeconds, names.peerEndpoint, names.timeoutSeconds],
+            ["smokeCheck.waitSeconds", "lifecycle.org.peers[1].endpoint", "lifecycle.timeoutSeconds"],
+        );
     });
 
     it("a stack that only approves waits for the sequence it approved, as long as it was told", () => {

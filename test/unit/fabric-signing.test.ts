@@ -3,11 +3,31 @@
  * peer checks before it even looks at the function being called.
  */
 import assert from "node:assert/strict";
-import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes, verify, X509Certificate } from "node:crypto";
+import {
+    createHash,
+    createPrivateKey,
+    createPublicKey,
+    generateKeyPairSync,
+    randomBytes,
+    verify,
+    X509Certificate,
+} from "node:crypto";
 import { describe, it } from "node:test";
 import { common, msp, peer } from "@hyperledger/fabric-protos";
-import { buildSignedProposal, computeTxId, createSigningIdentity, InvalidSettingError, signForFabric } from "../../components/fabric";
-import { assertFabricEcdsaSignature, decodeDerSignature, encodeDerSignature, P256_ORDER, P384_ORDER } from "../support/der-signature";
+import {
+    buildSignedProposal,
+    computeTxId,
+    createSigningIdentity,
+    InvalidSettingError,
+    signForFabric,
+} from "../../components/fabric";
+import {
+    assertFabricEcdsaSignature,
+    decodeDerSignature,
+    encodeDerSignature,
+    P256_ORDER,
+    P384_ORDER,
+} from "../support/der-signature";
 import { testPki } from "../support/pki";
 
 describe("low-S ECDSA P-256 signatures", () => {
@@ -18,7 +38,13 @@ describe("low-S ECDSA P-256 signatures", () => {
         // signatures in a row only happen when normalisation works.
         for (let i = 0; i < 300; i++) {
             const message = randomBytes(64);
-            assertFabricEcdsaSignature(await signForFabric(privateKey, message), message, publicKey, P256_ORDER, `signature ${i}`);
+            assertFabricEcdsaSignature(
+                await signForFabric(privateKey, message),
+                message,
+                publicKey,
+                P256_ORDER,
+                `signature ${i}`,
+            );
         }
     });
 
@@ -36,7 +62,13 @@ describe("P-384 and Ed25519 signatures, as Fabric verifies them", () => {
         const { privateKey, publicKey } = generateKeyPairSync("ec", { namedCurve: "secp384r1" });
         for (let i = 0; i < 100; i++) {
             const message = randomBytes(64);
-            assertFabricEcdsaSignature(await signForFabric(privateKey, message), message, publicKey, P384_ORDER, `signature ${i}`);
+            assertFabricEcdsaSignature(
+                await signForFabric(privateKey, message),
+                message,
+                publicKey,
+                P384_ORDER,
+                `signature ${i}`,
+            );
         }
     });
 
@@ -68,7 +100,11 @@ describe("signing identity from PEM", () => {
 
     it("rejects a key that does not belong to the certificate, naming the setting and hiding the key", () => {
         assert.throws(
-            () => createSigningIdentity({ mspId: "Org1MSP", certPem: pki.clientCertPem, keyPem: pki.unrelatedKeyPem }, "approval.admin"),
+            () =>
+                createSigningIdentity(
+                    { mspId: "Org1MSP", certPem: pki.clientCertPem, keyPem: pki.unrelatedKeyPem },
+                    "approval.admin",
+                ),
             (error: unknown) => {
                 assert.ok(error instanceof InvalidSettingError);
                 assert.equal(error.setting, "approval.admin.keyPem");
@@ -81,28 +117,44 @@ describe("signing identity from PEM", () => {
     });
 
     it("rejects text that is not a certificate or not a key", () => {
-        assert.throws(() => createSigningIdentity({ mspId: "Org1MSP", certPem: pki.clientKeyPem, keyPem: pki.clientKeyPem }), (error: unknown) => {
-            assert.ok(error instanceof InvalidSettingError);
-            assert.equal(error.setting, "identity.certPem");
-            assert.ok(!error.message.includes(pki.clientKeyPem.split("\n")[1]), "the key must not be echoed");
-            return true;
-        });
-        assert.throws(() => createSigningIdentity({ mspId: "Org1MSP", certPem: pki.clientCertPem, keyPem: pki.clientCertPem }), (error: unknown) => {
-            assert.ok(error instanceof InvalidSettingError);
-            assert.equal(error.setting, "identity.keyPem");
-            return true;
-        });
-        assert.throws(() => createSigningIdentity({ mspId: "Org 1", certPem: pki.clientCertPem, keyPem: pki.clientKeyPem }), /invalid identity.mspId: "Org 1"/);
+        assert.throws(
+            () => createSigningIdentity({ mspId: "Org1MSP", certPem: pki.clientKeyPem, keyPem: pki.clientKeyPem }),
+            (error: unknown) => {
+                assert.ok(error instanceof InvalidSettingError);
+                assert.equal(error.setting, "identity.certPem");
+                assert.ok(!error.message.includes(pki.clientKeyPem.split("\n")[1]), "the key must not be echoed");
+                return true;
+            },
+        );
+        assert.throws(
+            () => createSigningIdentity({ mspId: "Org1MSP", certPem: pki.clientCertPem, keyPem: pki.clientCertPem }),
+            (error: unknown) => {
+                assert.ok(error instanceof InvalidSettingError);
+                assert.equal(error.setting, "identity.keyPem");
+                return true;
+            },
+        );
+        assert.throws(
+            () => createSigningIdentity({ mspId: "Org 1", certPem: pki.clientCertPem, keyPem: pki.clientKeyPem }),
+            /invalid identity.mspId: "Org 1"/,
+        );
     });
 
     it("rejects a key type Fabric MSPs do not verify, naming those they do", () => {
-        const rsa = generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey.export({ type: "pkcs8", format: "pem" }).toString();
+        const rsa = generateKeyPairSync("rsa", { modulusLength: 2048 })
+            .privateKey.export({ type: "pkcs8", format: "pem" })
+            .toString();
         assert.throws(
             () => createSigningIdentity({ mspId: "Org1MSP", certPem: pki.clientCertPem, keyPem: rsa }),
             /invalid identity\.keyPem: \(a private key, not shown\); expected an ECDSA P-256 or P-384 private key, or an Ed25519 one \(Fabric 3\.0 or later\)/,
         );
-        const p521 = generateKeyPairSync("ec", { namedCurve: "secp521r1" }).privateKey.export({ type: "pkcs8", format: "pem" }).toString();
-        assert.throws(() => createSigningIdentity({ mspId: "Org1MSP", certPem: pki.clientCertPem, keyPem: p521 }), /ECDSA P-256 or P-384/);
+        const p521 = generateKeyPairSync("ec", { namedCurve: "secp521r1" })
+            .privateKey.export({ type: "pkcs8", format: "pem" })
+            .toString();
+        assert.throws(
+            () => createSigningIdentity({ mspId: "Org1MSP", certPem: pki.clientCertPem, keyPem: p521 }),
+            /ECDSA P-256 or P-384/,
+        );
     });
 });
 
@@ -113,17 +165,30 @@ describe("transaction ID and proposal", () => {
     it("computes txid = hex(sha256(nonce || creator))", () => {
         const nonce = Buffer.from("000102030405060708090a0b0c0d0e0f1011121314151617", "hex");
         const creator = Buffer.from("creator bytes");
-        const expected = createHash("sha256").update(Buffer.concat([nonce, creator])).digest("hex");
+        const expected = createHash("sha256")
+            .update(Buffer.concat([nonce, creator]))
+            .digest("hex");
         assert.equal(computeTxId(nonce, creator), expected);
         assert.notEqual(computeTxId(nonce, Buffer.from("other")), expected);
     });
 
     it("builds a signed _lifecycle proposal the peer can check", async () => {
         const args = Buffer.from([8, 1]);
-        const built = await buildSignedProposal(identity, { channel: "", chaincodeName: "_lifecycle", args: [Buffer.from("InstallChaincode"), args] });
+        const built = await buildSignedProposal(identity, {
+            channel: "",
+            chaincodeName: "_lifecycle",
+            args: [Buffer.from("InstallChaincode"), args],
+        });
         const signed = built.signedProposal;
         const publicKey = createPublicKey(createPrivateKey(pki.clientKeyPem));
-        assert.ok(verify("sha256", signed.getProposalBytes_asU8(), { key: publicKey, dsaEncoding: "der" }, signed.getSignature_asU8()));
+        assert.ok(
+            verify(
+                "sha256",
+                signed.getProposalBytes_asU8(),
+                { key: publicKey, dsaEncoding: "der" },
+                signed.getSignature_asU8(),
+            ),
+        );
 
         const proposal = peer.Proposal.deserializeBinary(signed.getProposalBytes_asU8());
         const header = common.Header.deserializeBinary(proposal.getHeader_asU8());
@@ -134,7 +199,10 @@ describe("transaction ID and proposal", () => {
         assert.equal(channelHeader.getEpoch(), 0);
         assert.equal(signatureHeader.getNonce_asU8().length, 24);
         assert.deepEqual(Buffer.from(signatureHeader.getCreator_asU8()), identity.creator);
-        assert.equal(channelHeader.getTxId(), computeTxId(signatureHeader.getNonce_asU8(), signatureHeader.getCreator_asU8()));
+        assert.equal(
+            channelHeader.getTxId(),
+            computeTxId(signatureHeader.getNonce_asU8(), signatureHeader.getCreator_asU8()),
+        );
         assert.equal(channelHeader.getTxId(), built.txId);
         const extension = peer.ChaincodeHeaderExtension.deserializeBinary(channelHeader.getExtension_asU8());
         assert.equal(extension.getChaincodeId()!.getName(), "_lifecycle");
@@ -152,13 +220,21 @@ describe("transaction ID and proposal", () => {
 
     it("never reuses a transaction ID", async () => {
         const ids = new Set<string>();
-        for (let i = 0; i < 50; i++) ids.add((await buildSignedProposal(identity, { channel: "c", chaincodeName: "cc", args: [] })).txId);
+        for (let i = 0; i < 50; i++)
+            ids.add((await buildSignedProposal(identity, { channel: "c", chaincodeName: "cc", args: [] })).txId);
         assert.equal(ids.size, 50);
     });
 
     it("keeps transient data out of the payload that goes into the transaction", async () => {
-        const built = await buildSignedProposal(identity, { channel: "c", chaincodeName: "cc", args: [Buffer.from("f")], transient: { secret: Buffer.from("s3cret") } });
-        const sent = peer.ChaincodeProposalPayload.deserializeBinary(peer.Proposal.deserializeBinary(built.signedProposal.getProposalBytes_asU8()).getPayload_asU8());
+        const built = await buildSignedProposal(identity, {
+            channel: "c",
+            chaincodeName: "cc",
+            args: [Buffer.from("f")],
+            transient: { secret: Buffer.from("s3cret") },
+        });
+        const sent = peer.ChaincodeProposalPayload.deserializeBinary(
+            peer.Proposal.deserializeBinary(built.signedProposal.getProposalBytes_asU8()).getPayload_asU8(),
+        );
         assert.equal(Buffer.from(sent.getTransientmapMap().get("secret") as Uint8Array).toString(), "s3cret");
         const forTransaction = peer.ChaincodeProposalPayload.deserializeBinary(built.payloadForTransaction);
         assert.equal(forTransaction.getTransientmapMap().getLength(), 0);

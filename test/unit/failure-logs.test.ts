@@ -12,10 +12,26 @@ describe("the logs a failed real-network test reports", () => {
         try {
             const busy = join(dir, "peer0.log");
             const quiet = join(dir, "peer1.log");
-            writeFileSync(busy, ["gossip: alive", "[chaincode] Launch -> external builder ccaas detected", "ledger: committed block 7", "[chaincode] could not launch chaincode basic_1.0:ab: connection refused"].join("\n"));
+            writeFileSync(
+                busy,
+                [
+                    "gossip: alive",
+                    "[chaincode] Launch -> external builder ccaas detected",
+                    "ledger: committed block 7",
+                    "[chaincode] could not launch chaincode basic_1.0:ab: connection refused",
+                ].join("\n"),
+            );
             writeFileSync(quiet, "gossip: alive\nledger: committed block 7\n");
-            const network = { peers: [{ name: "peer0.org1", logFile: busy }, { name: "peer1.org1", logFile: quiet }] } as unknown as FabricNetwork;
-            const kubelet = { running: () => ["hlf-org1/basic-0d9d15e8"], output: () => "stdout: listening on 127.0.0.1:40000\nstderr: TLS handshake failed" };
+            const network = {
+                peers: [
+                    { name: "peer0.org1", logFile: busy },
+                    { name: "peer1.org1", logFile: quiet },
+                ],
+            } as unknown as FabricNetwork;
+            const kubelet = {
+                running: () => ["hlf-org1/basic-0d9d15e8"],
+                output: () => "stdout: listening on 127.0.0.1:40000\nstderr: TLS handshake failed",
+            };
             const report = failureLogs({ network, kubelet }, "3. upgrade");
             assert.equal(
                 report,
@@ -42,9 +58,21 @@ describe("the logs a failed real-network test reports", () => {
         try {
             const down = join(dir, "orderer0.log");
             const quiet = join(dir, "orderer1.log");
-            writeFileSync(down, ["2026-12-06 03:00:00.000 UTC 0001 INFO [orderer.consensus.smartbft] start", "2026-12-06 03:00:01.000 UTC 0002 WARN [orderer.common.cluster] could not connect to orderer3: connection refused"].join("\n"));
+            writeFileSync(
+                down,
+                [
+                    "2026-12-06 03:00:00.000 UTC 0001 INFO [orderer.consensus.smartbft] start",
+                    "2026-12-06 03:00:01.000 UTC 0002 WARN [orderer.common.cluster] could not connect to orderer3: connection refused",
+                ].join("\n"),
+            );
             writeFileSync(quiet, "2026-12-06 03:00:00.000 UTC 0001 INFO [orderer.consensus.smartbft] start\n");
-            const network = { peers: [], orderers: [{ name: "orderer0", logFile: down }, { name: "orderer1", logFile: quiet }] } as unknown as FabricNetwork;
+            const network = {
+                peers: [],
+                orderers: [
+                    { name: "orderer0", logFile: down },
+                    { name: "orderer1", logFile: quiet },
+                ],
+            } as unknown as FabricNetwork;
             assert.equal(
                 failureLogs({ network }, "bft"),
                 [

@@ -25,7 +25,8 @@ describe("holdHost", () => {
     });
 
     /** Whether the host could be taken so right now (flock without waiting). */
-    const free = (use: "alone" | "shared") => spawnSync("flock", ["--nonblock", use === "alone" ? "--exclusive" : "--shared", cache, "true"]).status === 0;
+    const free = (use: "alone" | "shared") =>
+        spawnSync("flock", ["--nonblock", use === "alone" ? "--exclusive" : "--shared", cache, "true"]).status === 0;
 
     it("lets shared holders run together, keeps the one alone out until both are gone, and keeps everyone out while it holds the host", async () => {
         const [first, second] = await Promise.all([holdHost("shared"), holdHost("shared")]);
@@ -45,8 +46,24 @@ describe("holdHost", () => {
 
 describe("the e2e tier's order (testenv/node/e2e-tier.ts)", () => {
     it("runs the suites that hold the host alone first, then the longest, then the rest by name, test files only", () => {
-        const names = ["upgrade-from-release.test.js", "consumer-stack.test.js", "faults.test.js", "real-node.test.js", "demo.test.js", "full-stack.test.js", "support", "many-chaincodes.test.js.map"];
-        assert.deepEqual(e2eFiles(names), ["demo.test.js", "real-node.test.js", "full-stack.test.js", "faults.test.js", "consumer-stack.test.js", "upgrade-from-release.test.js"]);
+        const names = [
+            "upgrade-from-release.test.js",
+            "consumer-stack.test.js",
+            "faults.test.js",
+            "real-node.test.js",
+            "demo.test.js",
+            "full-stack.test.js",
+            "support",
+            "many-chaincodes.test.js.map",
+        ];
+        assert.deepEqual(e2eFiles(names), [
+            "demo.test.js",
+            "real-node.test.js",
+            "full-stack.test.js",
+            "faults.test.js",
+            "consumer-stack.test.js",
+            "upgrade-from-release.test.js",
+        ]);
     });
 });
 

@@ -29,14 +29,33 @@ describe("the library entry point (components/index.ts)", () => {
         const mocks = installMocks();
         const library = await import("../../components");
         await registrationsSettled();
-        assert.deepEqual(mocks.resources.map((r) => `${r.type} ${r.name}`), [], "importing the library registered resources");
+        assert.deepEqual(
+            mocks.resources.map((r) => `${r.type} ${r.name}`),
+            [],
+            "importing the library registered resources",
+        );
         // The values of the public face, pinned: a new export is a decision, not an accident. (Types are erased.)
         assert.deepEqual(Object.keys(library).sort(), [
-            "AksCluster", "ChaincodeApproval", "ChaincodeDefinition", "ChaincodeImage", "ChaincodeInstall", "ChaincodeLifecycle", "ChaincodeService",
-            "ChaincodeSmokeCheck", "ChaincodeTls", "ExternalChaincode", "InvalidSettingError", "ReleaseCertificates", "declareChaincodes",
-            "existingClusterProvider", "lookupChannelPlan", "lookupLiveRelease",
+            "AksCluster",
+            "ChaincodeApproval",
+            "ChaincodeDefinition",
+            "ChaincodeImage",
+            "ChaincodeInstall",
+            "ChaincodeLifecycle",
+            "ChaincodeService",
+            "ChaincodeSmokeCheck",
+            "ChaincodeTls",
+            "ExternalChaincode",
+            "InvalidSettingError",
+            "ReleaseCertificates",
+            "declareChaincodes",
+            "existingClusterProvider",
+            "lookupChannelPlan",
+            "lookupLiveRelease",
         ]);
-        const optional = Object.keys(require.cache).filter((file) => /node_modules\/@pulumi\/(azure-native|command)\//.test(file));
+        const optional = Object.keys(require.cache).filter((file) =>
+            /node_modules\/@pulumi\/(azure-native|command)\//.test(file),
+        );
         assert.deepEqual(optional, [], "importing the library loaded an optional peer");
     });
 
@@ -48,7 +67,9 @@ describe("the library entry point (components/index.ts)", () => {
         assert.equal(typeof packaging.buildChaincodePackage, "function");
         for (const subpath of ["fabric", "packaging"]) {
             const dir = join(REPO_ROOT, "components", subpath);
-            const sources = readdirSync(dir).filter((file) => file.endsWith(".ts")).map((file) => readFileSync(join(dir, file), "utf8"));
+            const sources = readdirSync(dir)
+                .filter((file) => file.endsWith(".ts"))
+                .map((file) => readFileSync(join(dir, file), "utf8"));
             assert.ok(!sources.some((text) => /from "@pulumi\//.test(text)), `${subpath} imports Pulumi`);
         }
     });
@@ -79,29 +100,55 @@ describe("the library entry point (components/index.ts)", () => {
     it("resolves by its package name to the compiled entry point and its declarations", () => {
         assert.equal(LIBRARY_PACKAGE, manifest.name, "the provider shell loads its code under the package's name");
         assert.equal(require.resolve(manifest.name), join(REPO_ROOT, manifest.main));
-        assert.equal(require.resolve(`${manifest.name}/providers/install`), join(REPO_ROOT, "dist", "components", "lifecycle", "providers", "install.js"));
+        assert.equal(
+            require.resolve(`${manifest.name}/providers/install`),
+            join(REPO_ROOT, "dist", "components", "lifecycle", "providers", "install.js"),
+        );
         assert.match(readFileSync(join(REPO_ROOT, manifest.types), "utf8"), /export \* from "\.\/chaincode"/);
-        assert.match(readFileSync(join(REPO_ROOT, "dist", "components", "chaincode", "index.d.ts"), "utf8"), /ExternalChaincode/);
+        assert.match(
+            readFileSync(join(REPO_ROOT, "dist", "components", "chaincode", "index.d.ts"), "utf8"),
+            /ExternalChaincode/,
+        );
     });
 });
 
 describe("the npm package", () => {
-    const packed = JSON.parse(execFileSync("npm", ["pack", "--dry-run", "--json", "--ignore-scripts"], { cwd: REPO_ROOT, encoding: "utf8" })) as Array<{ files: Array<{ path: string }> }>;
+    const packed = JSON.parse(
+        execFileSync("npm", ["pack", "--dry-run", "--json", "--ignore-scripts"], { cwd: REPO_ROOT, encoding: "utf8" }),
+    ) as Array<{ files: Array<{ path: string }> }>;
     const files = packed[0].files.map((file) => file.path);
 
     it("holds the compiled library with its declarations, and none of the program, tests, test environment or sample chaincode", () => {
-        for (const required of ["package.json", "README.md", "dist/components/index.js", "dist/components/index.d.ts", "dist/components/lifecycle/providers/install.js", "dist/components/packaging/cli.js"]) {
+        for (const required of [
+            "package.json",
+            "README.md",
+            "dist/components/index.js",
+            "dist/components/index.d.ts",
+            "dist/components/lifecycle/providers/install.js",
+            "dist/components/packaging/cli.js",
+        ]) {
             assert.ok(files.includes(required), `the package lacks ${required}`);
         }
-        const outside = files.filter((file) => !file.startsWith("dist/components/") && !["package.json", "README.md"].includes(file));
+        const outside = files.filter(
+            (file) => !file.startsWith("dist/components/") && !["package.json", "README.md"].includes(file),
+        );
         assert.deepEqual(outside, [], "files outside the library");
-        assert.deepEqual(files.filter((file) => file.endsWith(".map") || file.endsWith(".ts") && !file.endsWith(".d.ts")), [], "sources or source maps");
+        assert.deepEqual(
+            files.filter((file) => file.endsWith(".map") || (file.endsWith(".ts") && !file.endsWith(".d.ts"))),
+            [],
+            "sources or source maps",
+        );
         const compiled = files.filter((file) => file.endsWith(".js")).map((file) => file.replace(/\.js$/, ""));
-        assert.deepEqual(compiled.filter((file) => !files.includes(`${file}.d.ts`)), [], "modules without declarations");
+        assert.deepEqual(
+            compiled.filter((file) => !files.includes(`${file}.d.ts`)),
+            [],
+            "modules without declarations",
+        );
     });
 
     it("runs nothing when a consumer installs it", () => {
-        for (const hook of ["preinstall", "install", "postinstall"]) assert.equal(manifest.scripts[hook], undefined, `a ${hook} script`);
+        for (const hook of ["preinstall", "install", "postinstall"])
+            assert.equal(manifest.scripts[hook], undefined, `a ${hook} script`);
     });
 
     it("declares every @pulumi package the library imports as a peer, tested at the range's floor, and only the AKS and image-build ones optional", () => {
@@ -110,22 +157,32 @@ describe("the npm package", () => {
             for (const entry of readdirSync(dir, { withFileTypes: true })) {
                 const path = join(dir, entry.name);
                 if (entry.isDirectory()) walk(path);
-                else if (entry.name.endsWith(".ts")) for (const match of readFileSync(path, "utf8").matchAll(/from "(@pulumi\/[a-z-]+)/g)) imported.add(match[1]);
+                else if (entry.name.endsWith(".ts"))
+                    for (const match of readFileSync(path, "utf8").matchAll(/from "(@pulumi\/[a-z-]+)/g))
+                        imported.add(match[1]);
             }
         };
         walk(join(REPO_ROOT, "components"));
         assert.deepEqual([...imported].sort(), Object.keys(manifest.peerDependencies).sort());
         for (const [name, range] of Object.entries(manifest.peerDependencies)) {
-            assert.equal(range, `^${manifest.devDependencies[name]}`, `${name}: the range starts at the version the tests run`);
+            assert.equal(
+                range,
+                `^${manifest.devDependencies[name]}`,
+                `${name}: the range starts at the version the tests run`,
+            );
         }
-        const optional = Object.entries(manifest.peerDependenciesMeta).filter(([, meta]) => meta.optional).map(([name]) => name);
+        const optional = Object.entries(manifest.peerDependenciesMeta)
+            .filter(([, meta]) => meta.optional)
+            .map(([name]) => name);
         assert.deepEqual(optional.sort(), ["@pulumi/azure-native", "@pulumi/command"]);
     });
 
     it("names the missing optional peer, the component that needs it and the install command", () => {
         assert.throws(
             () => requireOptionalPeer("@pulumi/not-installed-here", "", "AksCluster"),
-            (error: Error) => error.message === 'AksCluster needs the optional peer dependency @pulumi/not-installed-here, which is not installed: npm install @pulumi/not-installed-here@"*"',
+            (error: Error) =>
+                error.message ===
+                'AksCluster needs the optional peer dependency @pulumi/not-installed-here, which is not installed: npm install @pulumi/not-installed-here@"*"',
         );
     });
 });
@@ -142,9 +199,26 @@ describe("declareChaincodes: several chaincodes in one stack (mocks)", () => {
         ]);
         await Promise.all(chaincodes.map((chaincode) => chaincode.service));
         await registrationsSettled();
-        assert.deepEqual(mocks.byType("kubernetes:core/v1:Namespace").map((r) => r.name).sort(), ["audit-ns", "basic-ns"]);
-        const tokensServer = mocks.resources.find((r) => r.type === "kubernetes:apps/v1:Deployment" && r.name.startsWith("tokens-"))!;
-        assert.ok(dependsOn(tokensServer, "basic-ns"), `the second chaincode's server waits for the namespace: ${tokensServer.dependencies}`);
-        assert.deepEqual(mocks.byType("tls:index/selfSignedCert:SelfSignedCert").map((r) => r.name).sort(), ["audit-tls-ca", "shared-tls-ca"]);
+        assert.deepEqual(
+            mocks
+                .byType("kubernetes:core/v1:Namespace")
+                .map((r) => r.name)
+                .sort(),
+            ["audit-ns", "basic-ns"],
+        );
+        const tokensServer = mocks.resources.find(
+            (r) => r.type === "kubernetes:apps/v1:Deployment" && r.name.startsWith("tokens-"),
+        )!;
+        assert.ok(
+            dependsOn(tokensServer, "basic-ns"),
+            `the second chaincode's server waits for the namespace: ${tokensServer.dependencies}`,
+        );
+        assert.deepEqual(
+            mocks
+                .byType("tls:index/selfSignedCert:SelfSignedCert")
+                .map((r) => r.name)
+                .sort(),
+            ["audit-tls-ca", "shared-tls-ca"],
+        );
     });
 });

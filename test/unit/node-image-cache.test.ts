@@ -12,7 +12,10 @@ import { buildInputsDigest } from "../../testenv/node/images";
 
 describe("the node's image cache key", () => {
     let context: string;
-    const build = (buildArgs: Record<string, string> = { NODE_IMAGE: "100.72.0.2:5000/ccaas/node:22" }, labels?: Record<string, string>) => ({
+    const build = (
+        buildArgs: Record<string, string> = { NODE_IMAGE: "100.72.0.2:5000/ccaas/node:22" },
+        labels?: Record<string, string>,
+    ) => ({
         context,
         reference: "100.72.0.2:5000/asset-transfer-basic:1.0",
         buildArgs,
@@ -23,7 +26,9 @@ describe("the node's image cache key", () => {
         context = mkdtempSync(join(tmpdir(), "image-context-"));
         writeFileSync(join(context, "Dockerfile"), "ARG NODE_IMAGE\nFROM $NODE_IMAGE\nCOPY src ./src\n");
         writeFileSync(join(context, ".dockerignore"), "node_modules\n*.md\n");
-        cpSync(join(__dirname, "..", "..", "..", "chaincode", "asset-transfer-basic", "src"), join(context, "src"), { recursive: true });
+        cpSync(join(__dirname, "..", "..", "..", "chaincode", "asset-transfer-basic", "src"), join(context, "src"), {
+            recursive: true,
+        });
     });
 
     after(() => rmSync(context, { recursive: true, force: true }));
@@ -38,7 +43,10 @@ describe("the node's image cache key", () => {
 
     it("changes with a source file, the Dockerfile, a build argument or a label", () => {
         const key = buildInputsDigest(build(), "100.72.0.2:5000");
-        assert.notEqual(buildInputsDigest(build({ NODE_IMAGE: "100.72.0.2:5000/ccaas/node:24" }), "100.72.0.2:5000"), key);
+        assert.notEqual(
+            buildInputsDigest(build({ NODE_IMAGE: "100.72.0.2:5000/ccaas/node:24" }), "100.72.0.2:5000"),
+            key,
+        );
         assert.notEqual(buildInputsDigest(build(undefined, { variant: "2" }), "100.72.0.2:5000"), key);
         writeFileSync(join(context, "src", "extra.ts"), "export const extra = 1;\n");
         const withSource = buildInputsDigest(build(), "100.72.0.2:5000");

@@ -54,7 +54,10 @@ describe("gzipStored", () => {
             const gz = gzipStored(data);
             assert.deepEqual(zlib.gunzipSync(gz), data);
             const types = deflateBlockTypes(gz);
-            assert.ok(types.every((type) => type === 0), `block types ${types}`);
+            assert.ok(
+                types.every((type) => type === 0),
+                `block types ${types}`,
+            );
             assert.equal(types.length, Math.max(1, Math.ceil(length / 65_535)));
             assert.equal(gz.readUInt32LE(gz.length - 8), zlib.crc32(data));
             assert.equal(gz.readUInt32LE(gz.length - 4), length);
@@ -84,7 +87,10 @@ describe("writeTar / readTar", () => {
         assert.deepEqual(archive.subarray(archive.length - 1024), Buffer.alloc(1024), "missing end-of-archive blocks");
         const file = join(dir, "t.tar");
         writeFileSync(file, archive);
-        const listing = execFileSync("tar", ["--numeric-owner", "-tvf", file], { encoding: "utf8", env: { ...process.env, TZ: "UTC" } });
+        const listing = execFileSync("tar", ["--numeric-owner", "-tvf", file], {
+            encoding: "utf8",
+            env: { ...process.env, TZ: "UTC" },
+        });
         const lines = listing.trim().split("\n");
         assert.equal(lines.length, 3);
         lines.forEach((line, i) => {
@@ -97,7 +103,10 @@ describe("writeTar / readTar", () => {
 
     it("reads back paths (including a prefix-split long path), types, modes, owners and contents", () => {
         const entries = readTar(writeTar(files));
-        assert.deepEqual(entries.map((e) => e.path), files.map((f) => f.path));
+        assert.deepEqual(
+            entries.map((e) => e.path),
+            files.map((f) => f.path),
+        );
         for (const [i, entry] of entries.entries()) {
             assert.equal(entry.type, "file");
             assert.equal(entry.typeflag, "0");
@@ -115,7 +124,13 @@ describe("writeTar / readTar", () => {
         const file = join(dir, "gnu.tar");
         execFileSync("tar", ["-cf", file, "-C", src, "sub"]);
         const entries = readTar(readFileSync(file));
-        assert.deepEqual(entries.map((e) => [e.path, e.type]), [["sub/", "directory"], ["sub/f.json", "file"]]);
+        assert.deepEqual(
+            entries.map((e) => [e.path, e.type]),
+            [
+                ["sub/", "directory"],
+                ["sub/f.json", "file"],
+            ],
+        );
         assert.equal(entries[1].data.toString(), "{}");
     });
 

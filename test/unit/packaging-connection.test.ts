@@ -20,14 +20,19 @@ describe("connection.json", () => {
 
     it("without TLS: address, dial_timeout (default 10s) and JSON booleans, in that order", () => {
         const pkg = buildChaincodePackage({ label: "basic", address: "mycc:7052" });
-        assert.equal(pkg.connectionJson, '{"address":"mycc:7052","dial_timeout":"10s","tls_required":false,"client_auth_required":false}');
+        assert.equal(
+            pkg.connectionJson,
+            '{"address":"mycc:7052","dial_timeout":"10s","tls_required":false,"client_auth_required":false}',
+        );
         assert.equal(pkg.containsPrivateKey, false);
         assert.equal(readChaincodePackage(pkg.bytes).connectionJson, pkg.connectionJson);
     });
 
     it("keeps a given Go dial timeout", () => {
         for (const dialTimeout of ["500ms", "1m30s"]) {
-            const connection = JSON.parse(buildChaincodePackage({ label: "b", address: "mycc:7052", dialTimeout }).connectionJson);
+            const connection = JSON.parse(
+                buildChaincodePackage({ label: "b", address: "mycc:7052", dialTimeout }).connectionJson,
+            );
             assert.equal(connection.dial_timeout, dialTimeout);
         }
     });
@@ -35,7 +40,13 @@ describe("connection.json", () => {
     it("with TLS: tls_required true (a boolean), root_cert the CA PEM, no client fields", () => {
         const pkg = buildChaincodePackage({ label: "b", address: "mycc:7052", tls: { rootCertPem: pki.caCertPem } });
         const connection = JSON.parse(pkg.connectionJson);
-        assert.deepEqual(Object.keys(connection), ["address", "dial_timeout", "tls_required", "client_auth_required", "root_cert"]);
+        assert.deepEqual(Object.keys(connection), [
+            "address",
+            "dial_timeout",
+            "tls_required",
+            "client_auth_required",
+            "root_cert",
+        ]);
         assert.equal(connection.tls_required, true);
         assert.equal(connection.client_auth_required, false);
         assert.equal(connection.root_cert, normalizePem(pki.caCertPem));
@@ -46,11 +57,20 @@ describe("connection.json", () => {
         const pkg = buildChaincodePackage({
             label: "b",
             address: "mycc:7052",
-            tls: { rootCertPem: pki.caCertPem, clientAuth: { clientCertPem: pki.clientCertPem, clientKeyPem: pki.clientKeyPem } },
+            tls: {
+                rootCertPem: pki.caCertPem,
+                clientAuth: { clientCertPem: pki.clientCertPem, clientKeyPem: pki.clientKeyPem },
+            },
         });
         const connection = JSON.parse(pkg.connectionJson);
         assert.deepEqual(Object.keys(connection), [
-            "address", "dial_timeout", "tls_required", "client_auth_required", "root_cert", "client_key", "client_cert",
+            "address",
+            "dial_timeout",
+            "tls_required",
+            "client_auth_required",
+            "root_cert",
+            "client_key",
+            "client_cert",
         ]);
         assert.equal(connection.client_auth_required, true);
         assert.equal(connection.client_key, normalizePem(pki.clientKeyPem));
@@ -60,15 +80,22 @@ describe("connection.json", () => {
 
     it("gives the same package for CRLF PEMs, PEMs without a trailing newline and with surrounding text", () => {
         const base = { label: "b", address: "mycc:7052" };
-        const tls = (root: string, cert: string, key: string) => ({ rootCertPem: root, clientAuth: { clientCertPem: cert, clientKeyPem: key } });
-        const reference = buildChaincodePackage({ ...base, tls: tls(pki.caCertPem, pki.clientCertPem, pki.clientKeyPem) });
+        const tls = (root: string, cert: string, key: string) => ({
+            rootCertPem: root,
+            clientAuth: { clientCertPem: cert, clientKeyPem: key },
+        });
+        const reference = buildChaincodePackage({
+            ...base,
+            tls: tls(pki.caCertPem, pki.clientCertPem, pki.clientKeyPem),
+        });
         const crlf = (pem: string) => pem.replace(/\n/g, "\r\n");
         const variants = [
             tls(crlf(pki.caCertPem), crlf(pki.clientCertPem), crlf(pki.clientKeyPem)),
             tls(pki.caCertPem.trimEnd(), pki.clientCertPem.trimEnd(), pki.clientKeyPem.trimEnd()),
             tls(`issuer=CN = test-ca\n${pki.caCertPem}\n`, `\n\n${pki.clientCertPem}`, `${pki.clientKeyPem}\n\n`),
         ];
-        for (const variant of variants) assert.equal(buildChaincodePackage({ ...base, tls: variant }).packageId, reference.packageId);
+        for (const variant of variants)
+            assert.equal(buildChaincodePackage({ ...base, tls: variant }).packageId, reference.packageId);
     });
 
     it("does not change when the server's leaf certificate is renewed: only the CA goes in", () => {
@@ -78,11 +105,23 @@ describe("connection.json", () => {
         const withCa = buildChaincodePackage({ label: "b", address: "mycc:7052", tls: { rootCertPem: pki.caCertPem } });
         assert.ok(!withCa.connectionJson.includes(normalizePem(pki.serverCertPem)!.split("\n")[1]));
         assert.ok(!withCa.connectionJson.includes(normalizePem(pki.renewedServerCertPem)!.split("\n")[1]));
-        const pinnedOld = buildChaincodePackage({ label: "b", address: "mycc:7052", tls: { rootCertPem: pki.serverCertPem } });
-        const pinnedNew = buildChaincodePackage({ label: "b", address: "mycc:7052", tls: { rootCertPem: pki.renewedServerCertPem } });
+        const pinnedOld = buildChaincodePackage({
+            label: "b",
+            address: "mycc:7052",
+            tls: { rootCertPem: pki.serverCertPem },
+        });
+        const pinnedNew = buildChaincodePackage({
+            label: "b",
+            address: "mycc:7052",
+            tls: { rootCertPem: pki.renewedServerCertPem },
+        });
         assert.notEqual(pinnedOld.packageId, pinnedNew.packageId);
         assert.notEqual(withCa.packageId, pinnedOld.packageId);
-        const otherCa = buildChaincodePackage({ label: "b", address: "mycc:7052", tls: { rootCertPem: pki.otherCaCertPem } });
+        const otherCa = buildChaincodePackage({
+            label: "b",
+            address: "mycc:7052",
+            tls: { rootCertPem: pki.otherCaCertPem },
+        });
         assert.notEqual(otherCa.packageId, withCa.packageId);
     });
 
@@ -114,22 +153,39 @@ describe("package input validation", () => {
         ["dial timeout without unit", { ...base, dialTimeout: "10" }, "dialTimeout", /Go duration/],
         ["zero dial timeout", { ...base, dialTimeout: "0s" }, "dialTimeout", /positive/],
         ["TLS without a root cert", { ...base, tls: { rootCertPem: "" } }, "tls.rootCertPem", /X\.509/],
-        ["TLS with a key as root cert", { ...base, tls: { rootCertPem: pki.clientKeyPem } }, "tls.rootCertPem", /X\.509/],
+        [
+            "TLS with a key as root cert",
+            { ...base, tls: { rootCertPem: pki.clientKeyPem } },
+            "tls.rootCertPem",
+            /X\.509/,
+        ],
         [
             "client auth without a cert",
-            { ...base, tls: { rootCertPem: pki.caCertPem, clientAuth: { clientCertPem: "", clientKeyPem: pki.clientKeyPem } } },
+            {
+                ...base,
+                tls: { rootCertPem: pki.caCertPem, clientAuth: { clientCertPem: "", clientKeyPem: pki.clientKeyPem } },
+            },
             "tls.clientAuth.clientCertPem",
             /X\.509/,
         ],
         [
             "client auth without a key",
-            { ...base, tls: { rootCertPem: pki.caCertPem, clientAuth: { clientCertPem: pki.clientCertPem, clientKeyPem: "" } } },
+            {
+                ...base,
+                tls: { rootCertPem: pki.caCertPem, clientAuth: { clientCertPem: pki.clientCertPem, clientKeyPem: "" } },
+            },
             "tls.clientAuth.clientKeyPem",
             /private key/,
         ],
         [
             "client auth with another key",
-            { ...base, tls: { rootCertPem: pki.caCertPem, clientAuth: { clientCertPem: pki.clientCertPem, clientKeyPem: pki.unrelatedKeyPem } } },
+            {
+                ...base,
+                tls: {
+                    rootCertPem: pki.caCertPem,
+                    clientAuth: { clientCertPem: pki.clientCertPem, clientKeyPem: pki.unrelatedKeyPem },
+                },
+            },
             "tls.clientAuth.clientKeyPem",
             /CN=peer0-client/,
         ],
@@ -153,7 +209,10 @@ describe("package input validation", () => {
         const keyLine = pki.unrelatedKeyPem.split("\n")[1];
         const err = rejection({
             ...base,
-            tls: { rootCertPem: pki.caCertPem, clientAuth: { clientCertPem: pki.clientCertPem, clientKeyPem: pki.unrelatedKeyPem } },
+            tls: {
+                rootCertPem: pki.caCertPem,
+                clientAuth: { clientCertPem: pki.clientCertPem, clientKeyPem: pki.unrelatedKeyPem },
+            },
         });
         assert.ok(!err.message.includes(keyLine.slice(0, 16)));
         assert.ok(!JSON.stringify(err.value).includes(keyLine.slice(0, 16)));

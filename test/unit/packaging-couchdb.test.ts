@@ -1,7 +1,12 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { gunzipSync } from "node:zlib";
-import { buildChaincodePackage, readChaincodePackage, readTar, type CouchDbIndexInput } from "../../components/packaging";
+import {
+    buildChaincodePackage,
+    readChaincodePackage,
+    readTar,
+    type CouchDbIndexInput,
+} from "../../components/packaging";
 import { InvalidSettingError } from "../../components/validation/errors";
 
 const base = { label: "basic_1.0", address: "mycc:7052" };
@@ -68,17 +73,50 @@ describe("CouchDB indexes in code.tar.gz", () => {
     const bad: Array<[string, CouchDbIndexInput[], string, RegExp]> = [
         ["invalid JSON", [{ name: "x", definition: "{index:" }], "couchDbIndexes[0].definition", /valid JSON/],
         ["a JSON array", [{ name: "x", definition: "[]" }], "couchDbIndexes[0].definition", /not a JSON object/],
-        ["no index field", [{ name: "x", definition: { name: "x" } }], "couchDbIndexes[0].definition", /"index" is missing/],
-        ["index without fields", [{ name: "x", definition: { index: {} } }], "couchDbIndexes[0].definition", /"index\.fields"/],
-        ["an unknown key", [{ name: "x", definition: { index: { fields: ["a"] }, view: 1 } }], "couchDbIndexes[0].definition", /unexpected top-level key "view"/],
-        ["type other than json", [{ name: "x", definition: { index: { fields: ["a"] }, type: "text" } }], "couchDbIndexes[0].definition", /"type" is not "json"/],
-        ["a bad sort", [{ name: "x", definition: { index: { fields: [{ a: "up" }] } } }], "couchDbIndexes[0].definition", /asc/],
+        [
+            "no index field",
+            [{ name: "x", definition: { name: "x" } }],
+            "couchDbIndexes[0].definition",
+            /"index" is missing/,
+        ],
+        [
+            "index without fields",
+            [{ name: "x", definition: { index: {} } }],
+            "couchDbIndexes[0].definition",
+            /"index\.fields"/,
+        ],
+        [
+            "an unknown key",
+            [{ name: "x", definition: { index: { fields: ["a"] }, view: 1 } }],
+            "couchDbIndexes[0].definition",
+            /unexpected top-level key "view"/,
+        ],
+        [
+            "type other than json",
+            [{ name: "x", definition: { index: { fields: ["a"] }, type: "text" } }],
+            "couchDbIndexes[0].definition",
+            /"type" is not "json"/,
+        ],
+        [
+            "a bad sort",
+            [{ name: "x", definition: { index: { fields: [{ a: "up" }] } } }],
+            "couchDbIndexes[0].definition",
+            /asc/,
+        ],
         ["a name with a slash", [{ name: "../x", definition: color }], "couchDbIndexes[0].name", /index file name/],
         ["an empty name", [{ name: "", definition: color }], "couchDbIndexes[0].name", /index file name/],
-        ["a bad collection", [{ name: "x", collection: "_c", definition: color }], "couchDbIndexes[0].collection", /collection name/],
+        [
+            "a bad collection",
+            [{ name: "x", collection: "_c", definition: color }],
+            "couchDbIndexes[0].collection",
+            /collection name/,
+        ],
         [
             "a duplicate name",
-            [{ name: "x", definition: color }, { name: "x.json", definition: owner }],
+            [
+                { name: "x", definition: color },
+                { name: "x.json", definition: owner },
+            ],
             "couchDbIndexes[1].name",
             /not used by another index/,
         ],

@@ -18,7 +18,10 @@ function fullInput(): ChaincodePackageInput {
         label: "basic_1.0",
         address: "basic.chaincode.svc.cluster.local:7052",
         dialTimeout: "1m30s",
-        tls: { rootCertPem: pki.caCertPem, clientAuth: { clientCertPem: pki.clientCertPem, clientKeyPem: pki.clientKeyPem } },
+        tls: {
+            rootCertPem: pki.caCertPem,
+            clientAuth: { clientCertPem: pki.clientCertPem, clientKeyPem: pki.clientKeyPem },
+        },
         couchDbIndexes: [
             { name: "indexOwner", definition: '{"index":{"fields":["owner"]}}' },
             { name: "byColor", collection: "private", definition: { index: { fields: [{ color: "asc" }] } } },

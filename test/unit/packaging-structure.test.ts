@@ -49,12 +49,20 @@ describe("package structure", () => {
         label: "basic_1.0",
         address: "basic.chaincode.svc.cluster.local:7052",
         tls: { rootCertPem: pki.caCertPem },
-        couchDbIndexes: [{ name: "indexOwner", definition: '{"index":{"fields":["owner"]},"ddoc":"indexOwnerDoc","name":"indexOwner","type":"json"}' }],
+        couchDbIndexes: [
+            {
+                name: "indexOwner",
+                definition: '{"index":{"fields":["owner"]},"ddoc":"indexOwnerDoc","name":"indexOwner","type":"json"}',
+            },
+        ],
     });
 
     it("is a gzip'd ustar archive with exactly metadata.json then code.tar.gz, regular files, 0644, owner 0, mtime 0", () => {
         const entries = listTar(gunzipSync(pkg.bytes));
-        assert.deepEqual(entries.map((e) => e.name), ["metadata.json", "code.tar.gz"]);
+        assert.deepEqual(
+            entries.map((e) => e.name),
+            ["metadata.json", "code.tar.gz"],
+        );
         for (const entry of entries) {
             assert.equal(entry.type, "0", `${entry.name} is not a regular file`);
             assert.equal(parseInt(entry.mode, 8), 0o644);
@@ -68,10 +76,13 @@ describe("package structure", () => {
 
     it("holds a valid gzip'd tar as code.tar.gz with connection.json first and the index, no directory entries", () => {
         const entries = listTar(gunzipSync(pkg.codeTarGz));
-        assert.deepEqual(entries.map((e) => [e.name, e.type]), [
-            ["connection.json", "0"],
-            ["META-INF/statedb/couchdb/indexes/indexOwner.json", "0"],
-        ]);
+        assert.deepEqual(
+            entries.map((e) => [e.name, e.type]),
+            [
+                ["connection.json", "0"],
+                ["META-INF/statedb/couchdb/indexes/indexOwner.json", "0"],
+            ],
+        );
         for (const entry of entries) assert.equal(parseInt(entry.mode, 8), 0o644);
         assert.equal(entries[0].data.toString(), pkg.connectionJson);
     });
@@ -80,7 +91,9 @@ describe("package structure", () => {
         const file = join(dir, "basic.tgz");
         writeFileSync(file, pkg.bytes);
         const env = { ...process.env, TZ: "UTC" };
-        const outer = execFileSync("tar", ["--numeric-owner", "-tzvf", file], { encoding: "utf8", env }).trim().split("\n");
+        const outer = execFileSync("tar", ["--numeric-owner", "-tzvf", file], { encoding: "utf8", env })
+            .trim()
+            .split("\n");
         assert.equal(outer.length, 2);
         assert.match(outer[0], /^-rw-r--r-- 0\/0 +\d+ 1970-01-01 00:00 metadata\.json$/);
         assert.match(outer[1], /^-rw-r--r-- 0\/0 +\d+ 1970-01-01 00:00 code\.tar\.gz$/);
@@ -93,7 +106,12 @@ describe("package structure", () => {
 
     it("writes metadata.json as {type, label} with type ccaas by default, path only when given", () => {
         assert.equal(pkg.metadataJson, '{"type":"ccaas","label":"basic_1.0"}');
-        const withPath = buildChaincodePackage({ label: "x", type: "external", path: "github.com/x/cc", address: "x:1" });
+        const withPath = buildChaincodePackage({
+            label: "x",
+            type: "external",
+            path: "github.com/x/cc",
+            address: "x:1",
+        });
         assert.equal(withPath.metadataJson, '{"type":"external","label":"x","path":"github.com/x/cc"}');
     });
 
@@ -126,7 +144,10 @@ describe("readChaincodePackage", () => {
         assert.deepEqual(read.codeTarGz, pkg.codeTarGz);
         assert.equal(read.connectionJson, pkg.connectionJson);
         assert.deepEqual(read.connection, JSON.parse(pkg.connectionJson));
-        assert.deepEqual(read.entries.map((e) => e.path), ["metadata.json", "code.tar.gz"]);
+        assert.deepEqual(
+            read.entries.map((e) => e.path),
+            ["metadata.json", "code.tar.gz"],
+        );
         assert.deepEqual(read.couchDbIndexes, [
             {
                 path: "META-INF/statedb/couchdb/collections/private/indexes/byColor.json",
@@ -155,12 +176,15 @@ describe("readChaincodePackage", () => {
         });
         assert.throws(
             () => readChaincodePackage(bytes),
-            (err: unknown) => err instanceof ChaincodePackageFormatError && /META-INF\/ is not a regular file/.test(err.message),
+            (err: unknown) =>
+                err instanceof ChaincodePackageFormatError && /META-INF\/ is not a regular file/.test(err.message),
         );
     });
 
     it("rejects missing files, bad labels and non-gzip input", () => {
-        const noCode = systemTgz("no-code", ["metadata.json"], (root) => writeFileSync(join(root, "metadata.json"), '{"type":"ccaas","label":"x"}'));
+        const noCode = systemTgz("no-code", ["metadata.json"], (root) =>
+            writeFileSync(join(root, "metadata.json"), '{"type":"ccaas","label":"x"}'),
+        );
         assert.throws(() => readChaincodePackage(noCode), /code\.tar\.gz is missing/);
         assert.throws(() => readChaincodePackage(Buffer.from("plain text")), /not gzip data/);
         const good = buildChaincodePackage({ label: "x", address: "x:1" });
@@ -168,6 +192,9 @@ describe("readChaincodePackage", () => {
         const at = badLabel.indexOf('"label":"x"');
         badLabel.write('"label":"-"', at);
         // Only file data changes, so the tar header checksum stays valid.
-        assert.throws(() => readChaincodePackage(gzipSync(badLabel)), /not a valid chaincode package: invalid metadata\.json label: "-"/);
+        assert.throws(
+            () => readChaincodePackage(gzipSync(badLabel)),
+            /not a valid chaincode package: invalid metadata\.json label: "-"/,
+        );
     });
 });

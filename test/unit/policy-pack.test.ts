@@ -25,7 +25,12 @@ async function resourcesOf(config: Record<string, string>): Promise<ResourceView
     const { mocks, run } = loadProgram({ config, secretKeys: ["adminKeyPem"] });
     await run();
     await registrationsSettled();
-    return mocks.resources.map((r) => ({ type: r.type, name: r.name, urn: `urn:pulumi:test::fabric-ccaas::${r.type}::${r.name}`, props: r.inputs }));
+    return mocks.resources.map((r) => ({
+        type: r.type,
+        name: r.name,
+        urn: `urn:pulumi:test::fabric-ccaas::${r.type}::${r.name}`,
+        props: r.inputs,
+    }));
 }
 
 const RESOURCE_RULES = { unpinnedImages, chaincodeTlsGaps, podSecurityGaps, missingLimits, plaintextKeyMaterial };
@@ -41,8 +46,14 @@ function violations(resources: ResourceView[]): string[] {
 describe("the policy pack's rules on what the program declares", () => {
     it("find nothing in a stack with a pinned image, TLS, mutual TLS, a NetworkPolicy and a two-org policy", async () => {
         const resources = await resourcesOf(goodStack());
-        assert.ok(resources.some((r) => r.type === "kubernetes:apps/v1:Deployment"), "the stack declares a Deployment");
-        assert.ok(resources.some((r) => r.type === "pulumi-nodejs:dynamic/fabric:ChaincodeApproval"), "and an approval");
+        assert.ok(
+            resources.some((r) => r.type === "kubernetes:apps/v1:Deployment"),
+            "the stack declares a Deployment",
+        );
+        assert.ok(
+            resources.some((r) => r.type === "pulumi-nodejs:dynamic/fabric:ChaincodeApproval"),
+            "and an approval",
+        );
         assert.deepEqual(violations(resources), []);
     });
 
@@ -50,21 +61,37 @@ describe("the policy pack's rules on what the program declares", () => {
         const { imageDigest: _, ...config } = goodStack();
         const found = violations(await resourcesOf(config));
         assert.equal(found.length, 1, found.join("\n"));
-        assert.match(found[0], /Deployment "basic-.*": container "chaincode" \(spec\.template\.spec\.containers\[0\]\.image\) runs "registry\.example\.com\/basic:1\.0", which is not pinned by digest/);
+        assert.match(
+            found[0],
+            /Deployment "basic-.*": container "chaincode" \(spec\.template\.spec\.containers\[0\]\.image\) runs "registry\.example\.com\/basic:1\.0", which is not pinned by digest/,
+        );
     });
 
     it("find a server without TLS, and one without mutual TLS", async () => {
         const plaintext = violations(await resourcesOf({ ...goodStack(), tls: "false" }));
-        assert.ok(plaintext.some((v) => /chaincode server "chaincode" serves without TLS \(CHAINCODE_TLS_DISABLED=true\); expected tls: true/.test(v)), plaintext.join("\n"));
+        assert.ok(
+            plaintext.some((v) =>
+                /chaincode server "chaincode" serves without TLS \(CHAINCODE_TLS_DISABLED=true\); expected tls: true/.test(
+                    v,
+                ),
+            ),
+            plaintext.join("\n"),
+        );
         const oneWay = violations(await resourcesOf({ ...goodStack(), clientAuth: "false" }));
         assert.deepEqual(oneWay.filter((v) => /mutual TLS/.test(v)).length, 1, oneWay.join("\n"));
-        assert.match(oneWay.join("\n"), /accepts any client: mutual TLS is off \(no CHAINCODE_CLIENT_CA_CERT\); expected clientAuth: true/);
+        assert.match(
+            oneWay.join("\n"),
+            /accepts any client: mutual TLS is off \(no CHAINCODE_CLIENT_CA_CERT\); expected clientAuth: true/,
+        );
     });
 
     it("find a chaincode server with no NetworkPolicy in front of it", async () => {
         const found = violations(await resourcesOf({ ...goodStack(), networkPolicy: "false" }));
         assert.equal(found.length, 1, found.join("\n"));
-        assert.match(found[0], /Deployment "basic-.*" in namespace "hlf-chaincode" serves a chaincode with no NetworkPolicy selecting its pods/);
+        assert.match(
+            found[0],
+            /Deployment "basic-.*" in namespace "hlf-chaincode" serves a chaincode with no NetworkPolicy selecting its pods/,
+        );
     });
 
     it("find a single-org endorsement policy, and one org enough to satisfy a two-org policy when so configured", async () => {
@@ -72,22 +99,36 @@ describe("the policy pack's rules on what the program declares", () => {
         const found = resources.flatMap((r) => weakEndorsementPolicies(r, DEFAULT_ENDORSEMENT_CONFIG));
         // The approval and the definition carry the policy.
         assert.equal(found.length, 2, found.join("\n"));
-        assert.match(found[0], /endorsement policy "OR\('Org1MSP\.peer'\)" names 1 org\(s\) \(Org1MSP\); expected at least 2/);
+        assert.match(
+            found[0],
+            /endorsement policy "OR\('Org1MSP\.peer'\)" names 1 org\(s\) \(Org1MSP\); expected at least 2/,
+        );
         const either = await resourcesOf({ ...goodStack(), endorsementPolicy: "OR('Org1MSP.peer','Org2MSP.peer')" });
-        assert.deepEqual(either.flatMap((r) => weakEndorsementPolicies(r, DEFAULT_ENDORSEMENT_CONFIG)), []);
-        const strict = either.flatMap((r) => weakEndorsementPolicies(r, { minimumOrgsNamed: 2, minimumOrgsRequired: 2 }));
+        assert.deepEqual(
+            either.flatMap((r) => weakEndorsementPolicies(r, DEFAULT_ENDORSEMENT_CONFIG)),
+            [],
+        );
+        const strict = either.flatMap((r) =>
+            weakEndorsementPolicies(r, { minimumOrgsNamed: 2, minimumOrgsRequired: 2 }),
+        );
         assert.equal(strict.length, 2);
         assert.match(strict[0], /is satisfied by 1 org\(s\); expected at least 2/);
     });
 
     it("count the fewest orgs that satisfy nested gates, and take a channel policy reference as the channel's business", () => {
         const approval = (endorsementPolicy: string): ResourceView => ({
-            type: "pulumi-nodejs:dynamic/fabric:ChaincodeApproval", name: "a", urn: "u", props: { name: "basic", channel: "ch", endorsementPolicy },
+            type: "pulumi-nodejs:dynamic/fabric:ChaincodeApproval",
+            name: "a",
+            urn: "u",
+            props: { name: "basic", channel: "ch", endorsementPolicy },
         });
         const config = { minimumOrgsNamed: 3, minimumOrgsRequired: 2 };
         assert.deepEqual(weakEndorsementPolicies(approval("OutOf(2, 'A.peer', 'B.peer', 'C.member')"), config), []);
         assert.equal(weakEndorsementPolicies(approval("OR(AND('A.peer','B.peer'), 'C.peer')"), config).length, 1);
-        assert.deepEqual(weakEndorsementPolicies(approval("AND('A.peer', OR('B.peer','A.admin'), 'C.peer')"), config), []);
+        assert.deepEqual(
+            weakEndorsementPolicies(approval("AND('A.peer', OR('B.peer','A.admin'), 'C.peer')"), config),
+            [],
+        );
         assert.deepEqual(weakEndorsementPolicies(approval("/Channel/Application/Endorsement"), config), []);
         assert.match(weakEndorsementPolicies(approval("AND('A.peer'"), config)[0], /does not parse/);
     });
@@ -96,30 +137,79 @@ describe("the policy pack's rules on what the program declares", () => {
         const keyPem = testPki().clientKeyPem;
         const found = violations(await resourcesOf({ ...goodStack(), env: JSON.stringify([`LEAKED_KEY=${keyPem}`]) }));
         assert.equal(found.length, 1, found.join("\n"));
-        assert.match(found[0], /kubernetes:apps\/v1:Deployment "basic-.*": input spec\.template\.spec\.containers\[0\]\.env\[\d+\]\.value holds a PEM private key in plaintext/);
-        const secret: ResourceView = { type: "kubernetes:core/v1:Secret", name: "s", urn: "u", props: { stringData: { "tls.key": keyPem } } };
+        assert.match(
+            found[0],
+            /kubernetes:apps\/v1:Deployment "basic-.*": input spec\.template\.spec\.containers\[0\]\.env\[\d+\]\.value holds a PEM private key in plaintext/,
+        );
+        const secret: ResourceView = {
+            type: "kubernetes:core/v1:Secret",
+            name: "s",
+            urn: "u",
+            props: { stringData: { "tls.key": keyPem } },
+        };
         assert.deepEqual(plaintextKeyMaterial(secret), []);
-        const configMap: ResourceView = { type: "kubernetes:core/v1:ConfigMap", name: "c", urn: "u", props: { data: { "tls.key": Buffer.from(keyPem).toString("base64") } } };
+        const configMap: ResourceView = {
+            type: "kubernetes:core/v1:ConfigMap",
+            name: "c",
+            urn: "u",
+            props: { data: { "tls.key": Buffer.from(keyPem).toString("base64") } },
+        };
         assert.match(plaintextKeyMaterial(configMap)[0], /input data\.tls\.key holds a base64-encoded PEM private key/);
     });
 
     it("hold the restricted Pod Security fields and the limits on any workload", () => {
         const pod: ResourceView = {
-            type: "kubernetes:core/v1:Pod", name: "p", urn: "u",
-            props: { spec: { hostNetwork: true, containers: [{ name: "c", image: "x", securityContext: { privileged: true, capabilities: { add: ["SYS_ADMIN"] } } }] } },
+            type: "kubernetes:core/v1:Pod",
+            name: "p",
+            urn: "u",
+            props: {
+                spec: {
+                    hostNetwork: true,
+                    containers: [
+                        {
+                            name: "c",
+                            image: "x",
+                            securityContext: { privileged: true, capabilities: { add: ["SYS_ADMIN"] } },
+                        },
+                    ],
+                },
+            },
         };
         const gaps = podSecurityGaps(pod).join("\n");
-        for (const expected of [/spec\.hostNetwork is true/, /privileged is true/, /allowPrivilegeEscalation is null; expected false/, /runAsNonRoot \(or the pod's\) is null; expected true/, /capabilities\.drop does not include "ALL"/, /capabilities\.add has \["SYS_ADMIN"\]/, /seccompProfile\.type \(or the pod's\) is null; expected RuntimeDefault or Localhost/]) {
+        for (const expected of [
+            /spec\.hostNetwork is true/,
+            /privileged is true/,
+            /allowPrivilegeEscalation is null; expected false/,
+            /runAsNonRoot \(or the pod's\) is null; expected true/,
+            /capabilities\.drop does not include "ALL"/,
+            /capabilities\.add has \["SYS_ADMIN"\]/,
+            /seccompProfile\.type \(or the pod's\) is null; expected RuntimeDefault or Localhost/,
+        ]) {
             assert.match(gaps, expected);
         }
-        assert.match(missingLimits(pod)[0], /container "c" has no cpu or memory limit \(spec\.containers\[0\]\.resources\.limits\)/);
+        assert.match(
+            missingLimits(pod)[0],
+            /container "c" has no cpu or memory limit \(spec\.containers\[0\]\.resources\.limits\)/,
+        );
     });
 
     it("run at preview on resources with values only known at up, as @pulumi/policy hands them over (its proxy throws on reading an unknown)", async () => {
         const unknown = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
-        const asHandedOver = (r: ResourceView) => ({ ...r, props: unknownCheckingProxy(r.props) as Record<string, unknown> });
-        const csr: ResourceView = { type: "tls:index/certRequest:CertRequest", name: "csr", urn: "u", props: { privateKeyPem: unknown, subject: { commonName: "basic" } } };
-        assert.throws(() => plaintextKeyMaterial(asHandedOver(csr)), /can't be known during preview/, "the proxy as the rules would meet it");
+        const asHandedOver = (r: ResourceView) => ({
+            ...r,
+            props: unknownCheckingProxy(r.props) as Record<string, unknown>,
+        });
+        const csr: ResourceView = {
+            type: "tls:index/certRequest:CertRequest",
+            name: "csr",
+            urn: "u",
+            props: { privateKeyPem: unknown, subject: { commonName: "basic" } },
+        };
+        assert.throws(
+            () => plaintextKeyMaterial(asHandedOver(csr)),
+            /can't be known during preview/,
+            "the proxy as the rules would meet it",
+        );
         assert.deepEqual(plaintextKeyMaterial(resourceView(asHandedOver(csr))), []);
 
         const { imageDigest: _, ...config } = goodStack();

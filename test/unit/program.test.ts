@@ -15,7 +15,10 @@ function runProgram(config: Record<string, string>, secretKeys: string[] = []) {
 describe("the program (index.ts) under mocks", () => {
     it("stops on a bad setting before declaring any resource", async () => {
         const { mocks, load } = runProgram({ image: "registry.example.com/basic:1.0", port: "eighty" });
-        assert.throws(load, (err: Error) => err.constructor.name === "RunError" && /invalid port: "eighty"/.test(err.message));
+        assert.throws(
+            load,
+            (err: Error) => err.constructor.name === "RunError" && /invalid port: "eighty"/.test(err.message),
+        );
         await registrationsSettled();
         assert.equal(mocks.resources.length, 0);
     });
@@ -24,12 +27,31 @@ describe("the program (index.ts) under mocks", () => {
         const pki = testPki();
         for (const [config, secretKeys, key] of [
             [lifecycleStack(), [], "adminKeyPem"],
-            [{ ...lifecycleStack(), otherOrgs: JSON.stringify([{ mspId: "Org2MSP", peers: [{ endpoint: "127.0.0.1:9051" }], adminCertPem: pki.clientCertPem, adminKeyPem: pki.clientKeyPem }]) }, ["adminKeyPem"], "otherOrgs"],
+            [
+                {
+                    ...lifecycleStack(),
+                    otherOrgs: JSON.stringify([
+                        {
+                            mspId: "Org2MSP",
+                            peers: [{ endpoint: "127.0.0.1:9051" }],
+                            adminCertPem: pki.clientCertPem,
+                            adminKeyPem: pki.clientKeyPem,
+                        },
+                    ]),
+                },
+                ["adminKeyPem"],
+                "otherOrgs",
+            ],
         ] as const) {
             const { mocks, load } = runProgram(config, [...secretKeys]);
             assert.throws(load, (err: Error) => {
                 assert.equal(err.constructor.name, "RunError");
-                assert.match(err.message, new RegExp(`invalid ${key}: \\(stored as plain text in the stack's file, not shown\\); expected .*pulumi config set (--path )?--secret`));
+                assert.match(
+                    err.message,
+                    new RegExp(
+                        `invalid ${key}: \\(stored as plain text in the stack's file, not shown\\); expected .*pulumi config set (--path )?--secret`,
+                    ),
+                );
                 assert.ok(!err.message.includes("PRIVATE KEY"), err.message);
                 return true;
             });
@@ -40,7 +62,10 @@ describe("the program (index.ts) under mocks", () => {
 
     it("deploys into AKS and exports what the user needs next", async () => {
         const { mocks, run } = runProgram({
-            image: "registry.example.com/basic:1.0", aksCreate: "true", aksLocation: "westeurope", namespace: "hlf1",
+            image: "registry.example.com/basic:1.0",
+            aksCreate: "true",
+            aksLocation: "westeurope",
+            namespace: "hlf1",
             aksAdminGroupObjectIds: JSON.stringify(["0b8d9c52-1f3e-4a6b-9d2c-7e5f4a3b2c1d"]),
         });
         const program = await run();
@@ -61,9 +86,13 @@ describe("the program (index.ts) under mocks", () => {
 
     it("exports no absent value (no AKS, no load balancer), so no preview warns about an undefined output", async () => {
         const program = await runProgram({ image: "registry.example.com/basic:1.0" }).run();
-        const undefinedKeys = Object.entries(program).filter(([, value]) => value === undefined).map(([key]) => key);
+        const undefinedKeys = Object.entries(program)
+            .filter(([, value]) => value === undefined)
+            .map(([key]) => key);
         assert.deepEqual(undefinedKeys, []);
-        assert.ok(!("kubeconfig" in program) && !("registryLoginServer" in program) && !("loadBalancerAddress" in program));
+        assert.ok(
+            !("kubeconfig" in program) && !("registryLoginServer" in program) && !("loadBalancerAddress" in program),
+        );
         assert.ok("packageId" in program);
         await registrationsSettled();
     });
@@ -72,10 +101,17 @@ describe("the program (index.ts) under mocks", () => {
 describe("the program's plan of the definition (read from the channel before declaring)", () => {
     it("gives every approval and the commit the planned sequence and its reason, which the preview shows", async () => {
         const plan = { sequence: 2, change: 'sequence 1 → 2: version ("1.0" vs "1.1") (committed vs declared)' };
-        const { mocks, run } = loadProgram({ config: { ...lifecycleStack(), chaincodeVersion: "1.1" }, secretKeys: ["adminKeyPem"], plan });
+        const { mocks, run } = loadProgram({
+            config: { ...lifecycleStack(), chaincodeVersion: "1.1" },
+            secretKeys: ["adminKeyPem"],
+            plan,
+        });
         await promiseOf((await run()).committedSequence);
         await registrationsSettled();
-        const planned = [...mocks.byType("pulumi-nodejs:dynamic/fabric:ChaincodeApproval"), ...mocks.byType("pulumi-nodejs:dynamic/fabric:ChaincodeDefinition")];
+        const planned = [
+            ...mocks.byType("pulumi-nodejs:dynamic/fabric:ChaincodeApproval"),
+            ...mocks.byType("pulumi-nodejs:dynamic/fabric:ChaincodeDefinition"),
+        ];
         assert.equal(planned.length, 2);
         for (const resource of planned) {
             assert.equal(resource.inputs.plannedSequence, 2, resource.name);
@@ -100,50 +136,101 @@ describe("the program with several chaincodes (chaincodes)", () => {
     ];
 
     it("declares one chaincode per item, the stack's keys their defaults, a shared namespace created once, and exports each by name", async () => {
-        const { mocks, run } = runProgram({ ...lifecycleStack(), namespace: "hlf-shared", replicas: "1", chaincodes: JSON.stringify(chaincodes) }, ["adminKeyPem"]);
+        const { mocks, run } = runProgram(
+            { ...lifecycleStack(), namespace: "hlf-shared", replicas: "1", chaincodes: JSON.stringify(chaincodes) },
+            ["adminKeyPem"],
+        );
         const program = await run();
         const outputs = program.chaincodes as Record<string, Record<string, any>>;
         assert.deepEqual(Object.keys(outputs), ["assets", "ledger", "tokens"]);
-        const packageIds = (await Promise.all(Object.values(outputs).map((one) => promiseOf(one.packageId)))) as string[];
-        assert.deepEqual(packageIds.map((id) => id.slice(0, id.indexOf(":"))), ["assets_1.0", "ledger_2.1", "tokens_1.0"]);
+        const packageIds = (await Promise.all(
+            Object.values(outputs).map((one) => promiseOf(one.packageId)),
+        )) as string[];
+        assert.deepEqual(
+            packageIds.map((id) => id.slice(0, id.indexOf(":"))),
+            ["assets_1.0", "ledger_2.1", "tokens_1.0"],
+        );
         await Promise.all(Object.values(outputs).map((one) => promiseOf(one.committedSequence)));
         await registrationsSettled();
 
-        assert.deepEqual(mocks.byType("fabric-ccaas:index:ExternalChaincode").map((r) => r.name).sort(), ["assets", "ledger", "tokens"]);
-        assert.deepEqual(mocks.byType("kubernetes:core/v1:Namespace").map((r) => `${r.name} ${r.inputs.metadata.name}`).sort(), ["assets-ns hlf-shared", "tokens-ns hlf-tokens"]);
-        const deployments = Object.fromEntries(mocks.byType("kubernetes:apps/v1:Deployment").map((r) => [r.name.replace(/-[0-9a-f]{8}-server-deployment$/, ""), r]));
+        assert.deepEqual(
+            mocks
+                .byType("fabric-ccaas:index:ExternalChaincode")
+                .map((r) => r.name)
+                .sort(),
+            ["assets", "ledger", "tokens"],
+        );
+        assert.deepEqual(
+            mocks
+                .byType("kubernetes:core/v1:Namespace")
+                .map((r) => `${r.name} ${r.inputs.metadata.name}`)
+                .sort(),
+            ["assets-ns hlf-shared", "tokens-ns hlf-tokens"],
+        );
+        const deployments = Object.fromEntries(
+            mocks
+                .byType("kubernetes:apps/v1:Deployment")
+                .map((r) => [r.name.replace(/-[0-9a-f]{8}-server-deployment$/, ""), r]),
+        );
         assert.deepEqual(Object.keys(deployments).sort(), ["assets", "ledger", "tokens"]);
         assert.ok(dependsOn(deployments.ledger, "assets-ns"), "ledger's server waits for the namespace assets creates");
         assert.equal(deployments.ledger.inputs.metadata.namespace, "hlf-shared");
         assert.equal(deployments.ledger.inputs.spec.replicas, 2);
         assert.equal(deployments.assets.inputs.spec.replicas, 1);
         assert.equal(deployments.tokens.inputs.spec.template.spec.containers[0].image, "registry.example.com/tokens:3");
-        assert.equal(deployments.assets.inputs.spec.template.spec.containers[0].image, "registry.example.com/basic:1.0");
+        assert.equal(
+            deployments.assets.inputs.spec.template.spec.containers[0].image,
+            "registry.example.com/basic:1.0",
+        );
         // Each chaincode's lifecycle is its own: nothing of one waits for another's.
         assert.ok(!dependsOn(mocks.named("ledger-lifecycle-approval"), "assets-lifecycle-approval"));
-        assert.deepEqual(mocks.byType("pulumi-nodejs:dynamic/fabric:ChaincodeDefinition").map((r) => r.inputs.name).sort(), ["assets", "ledger", "tokens"]);
+        assert.deepEqual(
+            mocks
+                .byType("pulumi-nodejs:dynamic/fabric:ChaincodeDefinition")
+                .map((r) => r.inputs.name)
+                .sort(),
+            ["assets", "ledger", "tokens"],
+        );
         assert.equal(mocks.byType("kubernetes:core/v1:Service").length, 3);
     });
 
     it("issues the certificates of the chaincodes with tlsSharedCa from one CA, and the others from their own", async () => {
-        const items = [{ chaincodeName: "assets", tlsSharedCa: true }, { chaincodeName: "ledger", tlsSharedCa: true }, { chaincodeName: "tokens" }];
+        const items = [
+            { chaincodeName: "assets", tlsSharedCa: true },
+            { chaincodeName: "ledger", tlsSharedCa: true },
+            { chaincodeName: "tokens" },
+        ];
         const { mocks, run } = runProgram({ ...lifecycleStack(), chaincodes: JSON.stringify(items) }, ["adminKeyPem"]);
         const outputs = (await run()).chaincodes as Record<string, Record<string, any>>;
         await Promise.all(Object.values(outputs).map((one) => promiseOf(one.committedSequence)));
         await registrationsSettled();
 
-        assert.deepEqual(mocks.byType("tls:index/selfSignedCert:SelfSignedCert").map((r) => r.name).sort(), ["shared-tls-ca", "tokens-tls-ca"]);
+        assert.deepEqual(
+            mocks
+                .byType("tls:index/selfSignedCert:SelfSignedCert")
+                .map((r) => r.name)
+                .sort(),
+            ["shared-tls-ca", "tokens-tls-ca"],
+        );
         // Every leaf is signed with the key of its chaincode's CA: the shared one for assets and ledger.
         const leaves = mocks.byType("tls:index/locallySignedCert:LocallySignedCert");
         assert.equal(leaves.length, 6, "a server and a client leaf per chaincode");
         for (const leaf of leaves) {
             const signer = leaf.name.startsWith("tokens-") ? "tokens-tls-ca-key" : "shared-tls-ca-key";
-            assert.ok(dependsOn(leaf, signer) && !dependsOn(leaf, signer === "shared-tls-ca-key" ? "tokens-tls-ca-key" : "shared-tls-ca-key"), `${leaf.name} is signed by ${signer}`);
+            assert.ok(
+                dependsOn(leaf, signer) &&
+                    !dependsOn(leaf, signer === "shared-tls-ca-key" ? "tokens-tls-ca-key" : "shared-tls-ca-key"),
+                `${leaf.name} is signed by ${signer}`,
+            );
         }
         // The packages carry the CA that signed: their bytes depend on the shared CA's certificate.
         const installs = mocks.byType("pulumi-nodejs:dynamic/fabric:ChaincodeInstall");
         assert.ok(installs.filter((r) => /^(assets|ledger)-/.test(r.name)).every((r) => dependsOn(r, "shared-tls-ca")));
-        assert.ok(installs.filter((r) => r.name.startsWith("tokens-")).every((r) => dependsOn(r, "tokens-tls-ca") && !dependsOn(r, "shared-tls-ca")));
+        assert.ok(
+            installs
+                .filter((r) => r.name.startsWith("tokens-"))
+                .every((r) => dependsOn(r, "tokens-tls-ca") && !dependsOn(r, "shared-tls-ca")),
+        );
         // On the shared CA, the release is another one than on an own CA: switching never replaces a live server in place.
         const ownCa = await runProgram({ ...lifecycleStack(), chaincodeName: "assets" }, ["adminKeyPem"]).run();
         await registrationsSettled();
@@ -155,8 +242,12 @@ describe("the program with several chaincodes (chaincodes)", () => {
         const pki = testPki();
         const stack = { ...lifecycleStack(), chaincodeVersion: "1.2", replicas: "2", tls: "true" };
         const { chaincodeVersion: _version, replicas: _replicas, ...stackLevel } = stack;
-        const read = (config: Record<string, string>) => readSettings({ get: (key) => config[key] }, { adminKeyPem: pki.clientKeyPem });
-        const asList = read({ ...stackLevel, chaincodes: JSON.stringify([{ chaincodeName: "basic", chaincodeVersion: "1.2", replicas: 2 }]) });
+        const read = (config: Record<string, string>) =>
+            readSettings({ get: (key) => config[key] }, { adminKeyPem: pki.clientKeyPem });
+        const asList = read({
+            ...stackLevel,
+            chaincodes: JSON.stringify([{ chaincodeName: "basic", chaincodeVersion: "1.2", replicas: 2 }]),
+        });
         assert.equal(asList.chaincodes.length, 1);
         assert.deepEqual(asList, read(stack));
     });
@@ -164,10 +255,13 @@ describe("the program with several chaincodes (chaincodes)", () => {
 
 describe("the defaults Pulumi.yaml documents", () => {
     // The AKS and image-build keys apply only with aksCreate / imageBuild true; the lifecycle keys only with a channel.
-    const onlyWithAnother = /^(aks[A-Z]|imageBuild[A-Z]|sequence$|initRequired$|commit$|fabricTimeoutSeconds$|signer$|smoke)/;
+    const onlyWithAnother =
+        /^(aks[A-Z]|imageBuild[A-Z]|sequence$|initRequired$|commit$|fabricTimeoutSeconds$|signer$|smoke)/;
 
     it("deploy exactly what the program deploys when the keys are unset", async () => {
-        const defaults = Object.fromEntries(Object.entries(documentedDefaults()).filter(([key]) => !onlyWithAnother.test(key)));
+        const defaults = Object.fromEntries(
+            Object.entries(documentedDefaults()).filter(([key]) => !onlyWithAnother.test(key)),
+        );
         assert.ok(Object.keys(defaults).length >= 20, `found ${Object.keys(defaults).length} literal defaults`);
         const image = { image: "registry.example.com/basic:1.0" };
         const deployed = async (config: Record<string, string>) => {
@@ -182,14 +276,33 @@ describe("the defaults Pulumi.yaml documents", () => {
     });
 
     it("are what the settings hold for the lifecycle keys when they are unset (so stacks from before keep their inputs)", () => {
-        const lifecycleDefaults = Object.fromEntries(Object.entries(documentedDefaults()).filter(([key]) => onlyWithAnother.test(key) && !/^(aks|imageBuild)/.test(key)));
-        assert.deepEqual(Object.keys(lifecycleDefaults).sort(), ["commit", "fabricTimeoutSeconds", "initRequired", "sequence", "signer", "smokeCheck", "smokeFunction", "smokeWaitSeconds"]);
+        const lifecycleDefaults = Object.fromEntries(
+            Object.entries(documentedDefaults()).filter(
+                ([key]) => onlyWithAnother.test(key) && !/^(aks|imageBuild)/.test(key),
+            ),
+        );
+        assert.deepEqual(Object.keys(lifecycleDefaults).sort(), [
+            "commit",
+            "fabricTimeoutSeconds",
+            "initRequired",
+            "sequence",
+            "signer",
+            "smokeCheck",
+            "smokeFunction",
+            "smokeWaitSeconds",
+        ]);
         const pki = testPki();
         const stack = lifecycleStack();
         const read = (config: Record<string, string>) => {
-            const { lifecycle, smokeCheck } = readSettings({ get: (key) => config[key] }, { adminKeyPem: pki.clientKeyPem }).chaincodes[0];
+            const { lifecycle, smokeCheck } = readSettings(
+                { get: (key) => config[key] },
+                { adminKeyPem: pki.clientKeyPem },
+            ).chaincodes[0];
             // "auto" and true are the components' own defaults: set, they read as given.
-            return { lifecycle: { ...lifecycle, sequence: lifecycle?.sequence ?? "auto", commit: lifecycle?.commit ?? true }, smokeCheck: { ...smokeCheck, enabled: smokeCheck?.enabled ?? true } };
+            return {
+                lifecycle: { ...lifecycle, sequence: lifecycle?.sequence ?? "auto", commit: lifecycle?.commit ?? true },
+                smokeCheck: { ...smokeCheck, enabled: smokeCheck?.enabled ?? true },
+            };
         };
         assert.deepEqual(read({ ...stack, ...lifecycleDefaults }), read(stack));
     });
@@ -199,22 +312,32 @@ describe("the program with the Fabric lifecycle", () => {
     it("reads the org's secrets as secrets and exports the committed sequence", async () => {
         const pki = testPki();
         const cert = { certPem: pki.clientCertPem, keyPem: pki.clientKeyPem };
-        const { mocks, run } = runProgram({
-            image: "registry.example.com/basic:1.0",
-            channel: "mychannel",
-            mspId: "Org1MSP",
-            peers: JSON.stringify([{ endpoint: "127.0.0.1:7051", hostOverride: "peer0.org1.example.com" }]),
-            peerTlsCaPem: cert.certPem,
-            adminCertPem: cert.certPem,
-            adminKeyPem: cert.keyPem,
-            endorsementPolicy: "OR('Org1MSP.member')",
-        }, ["adminKeyPem"]);
+        const { mocks, run } = runProgram(
+            {
+                image: "registry.example.com/basic:1.0",
+                channel: "mychannel",
+                mspId: "Org1MSP",
+                peers: JSON.stringify([{ endpoint: "127.0.0.1:7051", hostOverride: "peer0.org1.example.com" }]),
+                peerTlsCaPem: cert.certPem,
+                adminCertPem: cert.certPem,
+                adminKeyPem: cert.keyPem,
+                endorsementPolicy: "OR('Org1MSP.member')",
+            },
+            ["adminKeyPem"],
+        );
         const program = await run();
         await promiseOf(program.committedSequence);
         await registrationsSettled();
         // The commit endorses through this org's first peer, named as the user wrote it when a check fails.
         const definition = mocks.named("basic-lifecycle-definition");
-        assert.deepEqual(definition.inputs.peers, [{ endpoint: "127.0.0.1:7051", tlsCaPem: cert.certPem, hostOverride: "peer0.org1.example.com", mspId: "Org1MSP" }]);
+        assert.deepEqual(definition.inputs.peers, [
+            {
+                endpoint: "127.0.0.1:7051",
+                tlsCaPem: cert.certPem,
+                hostOverride: "peer0.org1.example.com",
+                mspId: "Org1MSP",
+            },
+        ]);
         assert.equal(definition.inputs.settingNames["peers[0].tlsCaPem"], "peerTlsCaPem");
         assert.equal(definition.inputs.sequence, "auto");
         const install = mocks.named("basic-lifecycle-install-0");
@@ -226,11 +349,22 @@ describe("the program with the Fabric lifecycle", () => {
 
     it("signer: hsm gives every Fabric resource where the HSM holds the key, the PIN as a secret, and no PEM key; a plain-text PIN is refused", async () => {
         const { adminKeyPem: _pem, ...stack } = lifecycleStack();
-        const hsm = { signer: "hsm", adminHsmLibrary: "/usr/lib/softhsm/libsofthsm2.so", adminHsmTokenLabel: "fabric", adminHsmKeyId: "org1-admin", adminHsmPin: "1234" };
+        const hsm = {
+            signer: "hsm",
+            adminHsmLibrary: "/usr/lib/softhsm/libsofthsm2.so",
+            adminHsmTokenLabel: "fabric",
+            adminHsmKeyId: "org1-admin",
+            adminHsmPin: "1234",
+        };
         const { mocks, run } = runProgram({ ...stack, ...hsm }, ["adminHsmPin"]);
         await run();
         await registrationsSettled();
-        for (const name of ["basic-lifecycle-install-0", "basic-lifecycle-approval", "basic-lifecycle-definition", "basic-smoke"]) {
+        for (const name of [
+            "basic-lifecycle-install-0",
+            "basic-lifecycle-approval",
+            "basic-lifecycle-definition",
+            "basic-smoke",
+        ]) {
             const resource = mocks.named(name);
             assert.equal(resource.inputs.adminHsmLibrary, "/usr/lib/softhsm/libsofthsm2.so", name);
             assert.equal(resource.inputs.adminHsmTokenLabel, "fabric", name);
@@ -240,15 +374,27 @@ describe("the program with the Fabric lifecycle", () => {
             assert.equal(resource.inputs.adminKeyPem, undefined, name);
         }
         const plain = runProgram({ ...stack, ...hsm }, []);
-        assert.throws(plain.load, /invalid adminHsmPin: \(stored as plain text in the stack's file, not shown\); expected a secret: pulumi config set --secret adminHsmPin/);
+        assert.throws(
+            plain.load,
+            /invalid adminHsmPin: \(stored as plain text in the stack's file, not shown\); expected a secret: pulumi config set --secret adminHsmPin/,
+        );
         await registrationsSettled();
         assert.equal(plain.mocks.resources.length, 0);
     });
 
     it("acts for the orgs of otherOrgs too, their keys passed on as secrets", async () => {
         const pki = testPki();
-        const org2 = { mspId: "Org2MSP", peers: [{ endpoint: "127.0.0.1:9051" }], peerTlsCaPem: pki.caCertPem, adminCertPem: pki.clientCertPem, adminKeyPem: pki.clientKeyPem };
-        const { mocks, run } = runProgram({ ...lifecycleStack(), otherOrgs: JSON.stringify([org2]) }, ["adminKeyPem", "otherOrgs"]);
+        const org2 = {
+            mspId: "Org2MSP",
+            peers: [{ endpoint: "127.0.0.1:9051" }],
+            peerTlsCaPem: pki.caCertPem,
+            adminCertPem: pki.clientCertPem,
+            adminKeyPem: pki.clientKeyPem,
+        };
+        const { mocks, run } = runProgram({ ...lifecycleStack(), otherOrgs: JSON.stringify([org2]) }, [
+            "adminKeyPem",
+            "otherOrgs",
+        ]);
         const program = await run();
         await promiseOf(program.committedSequence);
         await registrationsSettled();
@@ -258,16 +404,29 @@ describe("the program with the Fabric lifecycle", () => {
             assert.equal(resource.inputs.adminKeyPem, pki.clientKeyPem, name);
             assert.ok(resource.secretPaths.includes("adminKeyPem"), `${name}: the key reaches the engine as a secret`);
         }
-        assert.deepEqual(mocks.named("basic-lifecycle-definition").inputs.peers.map((p: { mspId: string }) => p.mspId), ["Org1MSP", "Org2MSP"]);
+        assert.deepEqual(
+            mocks.named("basic-lifecycle-definition").inputs.peers.map((p: { mspId: string }) => p.mspId),
+            ["Org1MSP", "Org2MSP"],
+        );
     });
 
     it("an org of otherOrgs with signer: hsm signs in its HSM: its resources get where the key is, the PIN as a secret, errors named under its prefix", async () => {
         const pki = testPki();
         const org2 = {
-            mspId: "Org2MSP", peers: [{ endpoint: "127.0.0.1:9051" }], peerTlsCaPem: pki.caCertPem, adminCertPem: pki.clientCertPem,
-            signer: "hsm", adminHsmLibrary: "/usr/lib/softhsm/libsofthsm2.so", adminHsmTokenLabel: "org2", adminHsmKeyId: "org2-admin", adminHsmPin: "5678",
+            mspId: "Org2MSP",
+            peers: [{ endpoint: "127.0.0.1:9051" }],
+            peerTlsCaPem: pki.caCertPem,
+            adminCertPem: pki.clientCertPem,
+            signer: "hsm",
+            adminHsmLibrary: "/usr/lib/softhsm/libsofthsm2.so",
+            adminHsmTokenLabel: "org2",
+            adminHsmKeyId: "org2-admin",
+            adminHsmPin: "5678",
         };
-        const { mocks, run } = runProgram({ ...lifecycleStack(), otherOrgs: JSON.stringify([org2]) }, ["adminKeyPem", "otherOrgs"]);
+        const { mocks, run } = runProgram({ ...lifecycleStack(), otherOrgs: JSON.stringify([org2]) }, [
+            "adminKeyPem",
+            "otherOrgs",
+        ]);
         await run();
         await registrationsSettled();
         for (const name of ["basic-lifecycle-Org2MSP-install-0", "basic-lifecycle-Org2MSP-approval"]) {
@@ -278,11 +437,18 @@ describe("the program with the Fabric lifecycle", () => {
             assert.equal(resource.inputs.adminKeyPem, undefined, name);
             assert.equal(resource.inputs.settingNames.adminHsmPin, "otherOrgs[0].adminHsmPin", name);
         }
-        assert.equal(mocks.named("basic-lifecycle-install-0").inputs.adminKeyPem, pki.clientKeyPem, "the stack's own org keeps its PEM key");
+        assert.equal(
+            mocks.named("basic-lifecycle-install-0").inputs.adminKeyPem,
+            pki.clientKeyPem,
+            "the stack's own org keeps its PEM key",
+        );
     });
 
     it("commits only after the orgs of the referenced stacks approved (StackReference)", async () => {
-        const { mocks, run } = runProgram({ ...lifecycleStack(), approvalStacks: JSON.stringify(["acme/fabric-ccaas/org2"]) }, ["adminKeyPem"]);
+        const { mocks, run } = runProgram(
+            { ...lifecycleStack(), approvalStacks: JSON.stringify(["acme/fabric-ccaas/org2"]) },
+            ["adminKeyPem"],
+        );
         const program = await run();
         await promiseOf(program.committedSequence);
         await registrationsSettled();

@@ -27,7 +27,9 @@ const recorder = installMocks();
 /** additionalSecretOutputs per resource name, as registered with the engine (which applies them to the state). */
 const secretOutputsByName = new Map<string, string[]>();
 {
-    const monitor = (pulumi.runtime as unknown as { getMonitor(): { registerResource: (req: any, callback: any) => unknown } }).getMonitor();
+    const monitor = (
+        pulumi.runtime as unknown as { getMonitor(): { registerResource: (req: any, callback: any) => unknown } }
+    ).getMonitor();
     const register = monitor.registerResource.bind(monitor);
     monitor.registerResource = (req: any, callback: any) => {
         secretOutputsByName.set(req.getName(), req.getAdditionalsecretoutputsList());
@@ -51,7 +53,12 @@ describe("dynamic resources in a program", () => {
             packageId: pkg.packageId,
         });
         assert.equal(await promiseOf(install.packageId), pkg.packageId);
-        assert.deepEqual([...(secretOutputsByName.get("peer0") ?? [])].sort(), ["adminHsmPin", "adminKeyPem", "clientTlsKeyPem", "packageBase64"]);
+        assert.deepEqual([...(secretOutputsByName.get("peer0") ?? [])].sort(), [
+            "adminHsmPin",
+            "adminKeyPem",
+            "clientTlsKeyPem",
+            "packageBase64",
+        ]);
         const recorded = recorder.one("pulumi-nodejs:dynamic/fabric:ChaincodeInstall");
         assert.equal(recorded.inputs.packageId, pkg.packageId);
         // The inputs themselves reach the engine as secrets, so the state's inputs are ciphertext too.
@@ -75,25 +82,60 @@ describe("dynamic resources in a program", () => {
         const recorded = recorder.named("flat-approval");
         const { inputs } = recorded;
         assert.deepEqual(
-            [inputs.peerEndpoint, inputs.peerTlsCaPem, inputs.peerHostOverride, inputs.ordererEndpoint, inputs.ordererTlsCaPem],
+            [
+                inputs.peerEndpoint,
+                inputs.peerTlsCaPem,
+                inputs.peerHostOverride,
+                inputs.ordererEndpoint,
+                inputs.ordererTlsCaPem,
+            ],
             ["peer0.org1.example.com:7051", pki.caCertPem, "peer0", "orderer.example.com:7050", pki.caCertPem],
         );
-        assert.deepEqual([inputs.adminHsmLibrary, inputs.adminHsmTokenLabel, inputs.adminHsmKeyId, inputs.adminHsmPin], [hsm.library, hsm.tokenLabel, hsm.keyId, hsm.pin]);
-        assert.equal(["peer", "orderer", "adminHsm"].some((key) => key in inputs), false, "no nested argument reaches the state");
-        assert.ok(recorded.secretPaths.includes("adminHsmPin"), "the PIN, given in plain inside adminHsm, reaches the engine as a secret");
+        assert.deepEqual(
+            [inputs.adminHsmLibrary, inputs.adminHsmTokenLabel, inputs.adminHsmKeyId, inputs.adminHsmPin],
+            [hsm.library, hsm.tokenLabel, hsm.keyId, hsm.pin],
+        );
+        assert.equal(
+            ["peer", "orderer", "adminHsm"].some((key) => key in inputs),
+            false,
+            "no nested argument reaches the state",
+        );
+        assert.ok(
+            recorded.secretPaths.includes("adminHsmPin"),
+            "the PIN, given in plain inside adminHsm, reaches the engine as a secret",
+        );
     });
 
     it("serialises providers that capture no secret and no Pulumi runtime", async () => {
-        const approval = new ChaincodeApproval("org1", { ...connection, ...admin, channel: "mychannel", name: "basic", version: "1.0" });
+        const approval = new ChaincodeApproval("org1", {
+            ...connection,
+            ...admin,
+            channel: "mychannel",
+            name: "basic",
+            version: "1.0",
+        });
         await promiseOf(approval.urn);
         await registrationsSettled();
         const recorded = recorder.named("org1");
         assert.equal(recorded.inputs.sequence, "auto", "sequence defaults to auto");
-        assert.deepEqual(recorded.secretPaths.includes("adminKeyPem"), true, "a secret input reaches the engine marked secret");
+        assert.deepEqual(
+            recorded.secretPaths.includes("adminKeyPem"),
+            true,
+            "a secret input reaches the engine marked secret",
+        );
         const provider = recorded.inputs.__provider as string;
-        assert.ok(provider.includes('"approval"') && provider.includes('"fabric-ccaas"'), "the provider loads its implementation through the package by name");
-        assert.ok(!provider.includes(REPO_ROOT) && !provider.includes("/components/lifecycle/providers/"), "the serialised provider holds no path of this checkout");
-        assert.ok(!provider.includes("PRIVATE KEY") && !provider.includes(pki.clientKeyPem.split("\n")[1]), "no key material in the serialised provider");
+        assert.ok(
+            provider.includes('"approval"') && provider.includes('"fabric-ccaas"'),
+            "the provider loads its implementation through the package by name",
+        );
+        assert.ok(
+            !provider.includes(REPO_ROOT) && !provider.includes("/components/lifecycle/providers/"),
+            "the serialised provider holds no path of this checkout",
+        );
+        assert.ok(
+            !provider.includes("PRIVATE KEY") && !provider.includes(pki.clientKeyPem.split("\n")[1]),
+            "no key material in the serialised provider",
+        );
         assert.ok(!/require\("@pulumi\/pulumi/.test(provider), "the Pulumi runtime is not captured");
         assert.ok(provider.length < 10_000, `the serialised provider is small (${provider.length} bytes)`);
     });
@@ -108,10 +150,18 @@ describe("dynamic resources in a program", () => {
             const serialized = await pulumi.runtime.serializeFunction(() => provider, { allowSecrets: false });
             const copy = movedProjectCopy();
             try {
-                const result = await inDirectory(copy, () => loadSerialized(serialized.text).check({}, { peerEndpoint: "no port" }));
-                assert.ok(result.failures.some((failure) => failure.property === "mspId"), JSON.stringify(result.failures));
+                const result = await inDirectory(copy, () =>
+                    loadSerialized(serialized.text).check({}, { peerEndpoint: "no port" }),
+                );
+                assert.ok(
+                    result.failures.some((failure) => failure.property === "mspId"),
+                    JSON.stringify(result.failures),
+                );
                 const loadedFromCopy = Object.keys(require.cache).filter((file) => file.startsWith(join(copy, "dist")));
-                assert.ok(loadedFromCopy.some((file) => file.includes("/components/lifecycle/providers/")), `no provider module was loaded from the copy: ${loadedFromCopy.join(", ")}`);
+                assert.ok(
+                    loadedFromCopy.some((file) => file.includes("/components/lifecycle/providers/")),
+                    `no provider module was loaded from the copy: ${loadedFromCopy.join(", ")}`,
+                );
             } finally {
                 rmSync(copy, { recursive: true, force: true });
             }
@@ -119,12 +169,17 @@ describe("dynamic resources in a program", () => {
     }
 
     it("names the package and the project directory when the provider's code is not installed there", async () => {
-        const serialized = await pulumi.runtime.serializeFunction(() => chaincodeInstallProvider, { allowSecrets: false });
+        const serialized = await pulumi.runtime.serializeFunction(() => chaincodeInstallProvider, {
+            allowSecrets: false,
+        });
         const empty = realpathSync(mkdtempSync(join(tmpdir(), "no-package-")));
         try {
             await assert.rejects(
                 inDirectory(empty, () => loadSerialized(serialized.text).check({}, {})),
-                (error: Error) => error.message.includes("fabric-ccaas/providers/install") && error.message.includes(empty) && error.message.includes("npm install fabric-ccaas"),
+                (error: Error) =>
+                    error.message.includes("fabric-ccaas/providers/install") &&
+                    error.message.includes(empty) &&
+                    error.message.includes("npm install fabric-ccaas"),
             );
         } finally {
             rmSync(empty, { recursive: true, force: true });
@@ -132,17 +187,42 @@ describe("dynamic resources in a program", () => {
     });
 
     it("declares the definition and smoke check with their defaults and secret keys", async () => {
-        const definition = new ChaincodeDefinition("commit", { ...admin, channel: "mychannel", name: "basic", version: "1.0", peers: [{ endpoint: "peer0:7051", tlsCaPem: pki.caCertPem }] });
-        const smoke = new ChaincodeSmokeCheck("smoke", { ...connection, ...admin, channel: "mychannel", chaincodeName: "basic" });
+        const definition = new ChaincodeDefinition("commit", {
+            ...admin,
+            channel: "mychannel",
+            name: "basic",
+            version: "1.0",
+            peers: [{ endpoint: "peer0:7051", tlsCaPem: pki.caCertPem }],
+        });
+        const smoke = new ChaincodeSmokeCheck("smoke", {
+            ...connection,
+            ...admin,
+            channel: "mychannel",
+            chaincodeName: "basic",
+        });
         await promiseOf(pulumi.all([definition.urn, smoke.urn]));
-        assert.deepEqual([...(secretOutputsByName.get("commit") ?? [])].sort(), ["adminHsmPin", "adminKeyPem", "clientTlsKeyPem"]);
-        assert.deepEqual([...(secretOutputsByName.get("smoke") ?? [])].sort(), ["adminHsmPin", "adminKeyPem", "clientTlsKeyPem"]);
+        assert.deepEqual([...(secretOutputsByName.get("commit") ?? [])].sort(), [
+            "adminHsmPin",
+            "adminKeyPem",
+            "clientTlsKeyPem",
+        ]);
+        assert.deepEqual([...(secretOutputsByName.get("smoke") ?? [])].sort(), [
+            "adminHsmPin",
+            "adminKeyPem",
+            "clientTlsKeyPem",
+        ]);
         assert.ok(recorder.one("pulumi-nodejs:dynamic/fabric:ChaincodeSmokeCheck").secretPaths.includes("adminKeyPem"));
         assert.equal(recorder.one("pulumi-nodejs:dynamic/fabric:ChaincodeDefinition").inputs.sequence, "auto");
     });
 
     it("wraps the keys of approval, commit and smoke check as secrets when a library user passes plain strings", async () => {
-        const plain = { ...connection, ...admin, adminKeyPem: pki.clientKeyPem, clientTlsCertPem: pki.clientCertPem, clientTlsKeyPem: pki.clientKeyPem };
+        const plain = {
+            ...connection,
+            ...admin,
+            adminKeyPem: pki.clientKeyPem,
+            clientTlsCertPem: pki.clientCertPem,
+            clientTlsKeyPem: pki.clientKeyPem,
+        };
         const definitionFields = { channel: "mychannel", name: "plain", version: "1.0" };
         const resources = [
             new ChaincodeApproval("plain-approval", { ...plain, ...definitionFields, packageId: pkg.packageId }),

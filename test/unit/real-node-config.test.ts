@@ -36,7 +36,7 @@ function ipToNumber(ip: string): number {
 function inCidr(ip: string, cidr: string): boolean {
     const [base, bits] = cidr.split("/");
     const mask = bits === "0" ? 0 : (0xffffffff << (32 - Number(bits))) >>> 0;
-    return ((ipToNumber(ip) & mask) >>> 0) === ((ipToNumber(base) & mask) >>> 0);
+    return (ipToNumber(ip) & mask) >>> 0 === (ipToNumber(base) & mask) >>> 0;
 }
 
 describe("real node addresses", () => {
@@ -48,7 +48,8 @@ describe("real node addresses", () => {
                 assert.equal(seen.has(value), false, `${value} is used by two slots`);
                 seen.add(value);
             }
-            for (const ip of [a.hostIp, a.nodeIp, a.podGateway, a.apiServiceIp, a.dnsServiceIp]) assert.ok(inCidr(ip, "100.64.0.0/10"), ip);
+            for (const ip of [a.hostIp, a.nodeIp, a.podGateway, a.apiServiceIp, a.dnsServiceIp])
+                assert.ok(inCidr(ip, "100.64.0.0/10"), ip);
             assert.ok(inCidr(a.hostIp, `${a.nodeIp}/30`), "host and node share the /30 link");
             assert.ok(inCidr(a.podGateway, a.podCidr));
             assert.ok(inCidr(a.apiServiceIp, a.serviceCidr) && inCidr(a.dnsServiceIp, a.serviceCidr));
@@ -118,7 +119,11 @@ describe("real node configuration files", () => {
     });
 
     it("the kubelet uses cgroupfs in the node's own cgroup subtree, the node's DNS, and its folder for logs and resolv.conf", () => {
-        const yaml = kubeletConfig(a, l, "/ccaas-node3", { caFile: `${ROOT}/pki/ca.crt`, servingCertFile: `${ROOT}/pki/k.crt`, servingKeyFile: `${ROOT}/pki/k.key` });
+        const yaml = kubeletConfig(a, l, "/ccaas-node3", {
+            caFile: `${ROOT}/pki/ca.crt`,
+            servingCertFile: `${ROOT}/pki/k.crt`,
+            servingKeyFile: `${ROOT}/pki/k.key`,
+        });
         assert.match(yaml, /^cgroupDriver: cgroupfs$/m);
         assert.match(yaml, /^cgroupRoot: "\/ccaas-node3"$/m);
         assert.match(yaml, new RegExp(`^  - ${a.dnsServiceIp.replace(/\./g, "\\.")}$`, "m"));
@@ -151,12 +156,26 @@ describe("real node configuration files", () => {
 });
 
 describe("host changes", () => {
-    const empty: HostSnapshot = { links: [], addresses: [], routes: [], namedNetworkNamespaces: [], mounts: [], iptables: [], nftables: [], cgroups: [] };
+    const empty: HostSnapshot = {
+        links: [],
+        addresses: [],
+        routes: [],
+        namedNetworkNamespaces: [],
+        mounts: [],
+        iptables: [],
+        nftables: [],
+        cgroups: [],
+    };
 
     it("lists what a node added or removed, and nothing when the host is as it was", () => {
         const before = { ...empty, links: ["lo", "eth0"], iptables: ["-A INPUT -j ACCEPT"] };
         assert.deepEqual(hostChanges(before, { ...before }), []);
-        const after = { ...before, links: ["lo", "eth0", "ccaasnode0"], iptables: [], cgroups: ["/sys/fs/cgroup/pids/ccaas-node0"] };
+        const after = {
+            ...before,
+            links: ["lo", "eth0", "ccaasnode0"],
+            iptables: [],
+            cgroups: ["/sys/fs/cgroup/pids/ccaas-node0"],
+        };
         assert.deepEqual(hostChanges(before, after).sort(), [
             "+ cgroups: /sys/fs/cgroup/pids/ccaas-node0",
             "+ links: ccaasnode0",

@@ -12,13 +12,27 @@ const mocks = installMocks();
 import { ExternalChaincode, type ExternalChaincodeArgs } from "../../components/chaincode/external-chaincode";
 import { livePackageParts } from "../../components/release/live-release";
 import { readChaincodePackage } from "../../components/packaging";
-import { clientCommonName, declaredClientCertificate, type LiveRelease, releaseKeyOf } from "../../components/release/release-plan";
+import {
+    clientCommonName,
+    declaredClientCertificate,
+    type LiveRelease,
+    releaseKeyOf,
+} from "../../components/release/release-plan";
 
-const INDEX = { name: "byOwner", definition: { index: { fields: ["owner"] }, ddoc: "byOwnerDoc", name: "byOwner", type: "json" } };
+const INDEX = {
+    name: "byOwner",
+    definition: { index: { fields: ["owner"] }, ddoc: "byOwnerDoc", name: "byOwner", type: "json" },
+};
 const CLIENT_KEY = "tls:index/privateKey:PrivateKey";
 
 async function declare(name: string, args: Partial<ExternalChaincodeArgs>) {
-    const cc = new ExternalChaincode(name, { chaincodeName: "basic", namespace: name, image: "registry.example.com/basic:1.0", couchDbIndexes: [INDEX], ...args });
+    const cc = new ExternalChaincode(name, {
+        chaincodeName: "basic",
+        namespace: name,
+        image: "registry.example.com/basic:1.0",
+        couchDbIndexes: [INDEX],
+        ...args,
+    });
     const packageBase64 = await promiseOf(cc.packageBase64);
     await registrationsSettled();
     const resources = mocks.resources.filter((r) => r.name.startsWith(`${name}-`));
@@ -26,14 +40,32 @@ async function declare(name: string, args: Partial<ExternalChaincodeArgs>) {
 }
 
 /** What lookupChannelPlan reads of a live release: its package as the peer returns it. */
-async function liveOf(version: string, namespace: string, commonName?: (key: string) => string): Promise<{ live: LiveRelease; key: string }> {
+async function liveOf(
+    version: string,
+    namespace: string,
+    commonName?: (key: string) => string,
+): Promise<{ live: LiveRelease; key: string }> {
     const { cc, pkg } = await declare(`probe-${namespace}`, { chaincodeVersion: version, namespace });
     const parts = livePackageParts(pkg);
-    const clientTls = parts.clientTls && { ...parts.clientTls, ...(commonName === undefined ? {} : { commonName: commonName(cc.releaseKey) }) };
-    return { key: cc.releaseKey, live: { packageId: pkg.packageId, address: String(pkg.connection!.address), sequence: 1, replacedInThisUpdate: false, ...parts, clientTls } };
+    const clientTls = parts.clientTls && {
+        ...parts.clientTls,
+        ...(commonName === undefined ? {} : { commonName: commonName(cc.releaseKey) }),
+    };
+    return {
+        key: cc.releaseKey,
+        live: {
+            packageId: pkg.packageId,
+            address: String(pkg.connection!.address),
+            sequence: 1,
+            replacedInThisUpdate: false,
+            ...parts,
+            clientTls,
+        },
+    };
 }
 
-const clientKeysOf = (resources: { type: string; name: string }[], key: string) => resources.filter((r) => r.type === CLIENT_KEY && r.name.includes(`-${key}-tls-client`));
+const clientKeysOf = (resources: { type: string; name: string }[], key: string) =>
+    resources.filter((r) => r.type === CLIENT_KEY && r.name.includes(`-${key}-tls-client`));
 
 describe("the client certificate of a release (mocks)", () => {
     it("reads back from a package what its release key is made of", async () => {
@@ -48,9 +80,16 @@ describe("the client certificate of a release (mocks)", () => {
 
     it("carries the live package's certificate into a new version: nothing issued, the same certificate and key in the new package", async () => {
         const { live, key: liveKey } = await liveOf("1.0", "upgrade");
-        const { cc, pkg, resources } = await declare("upgrade", { chaincodeVersion: "1.1", channelPlan: { liveRelease: live } });
+        const { cc, pkg, resources } = await declare("upgrade", {
+            chaincodeVersion: "1.1",
+            channelPlan: { liveRelease: live },
+        });
         assert.notEqual(cc.releaseKey, liveKey);
-        assert.deepEqual(clientKeysOf(resources, cc.releaseKey), [], "a new client key was issued for the same generation");
+        assert.deepEqual(
+            clientKeysOf(resources, cc.releaseKey),
+            [],
+            "a new client key was issued for the same generation",
+        );
         assert.equal(pkg.connection!.client_cert, live.clientTls!.certPem);
         assert.equal(pkg.connection!.client_key, live.clientTls!.keyPem);
         // The live server (kept beside) needs no client certificate of its own either: this one was not issued for it.
@@ -59,7 +98,11 @@ describe("the client certificate of a release (mocks)", () => {
 
     it("issues a new certificate for a new client generation (a renewal)", async () => {
         const { live } = await liveOf("1.0", "renewal");
-        const { cc, resources } = await declare("renewal", { chaincodeVersion: "1.0", tls: { clientGeneration: 2 }, channelPlan: { liveRelease: live } });
+        const { cc, resources } = await declare("renewal", {
+            chaincodeVersion: "1.0",
+            tls: { clientGeneration: 2 },
+            channelPlan: { liveRelease: live },
+        });
         assert.equal(clientKeysOf(resources, cc.releaseKey).length, 1);
     });
 
@@ -69,29 +112,69 @@ describe("the client certificate of a release (mocks)", () => {
         assert.equal(same.cc.releaseKey, key);
         assert.equal(clientKeysOf(same.resources, key).length, 1, "the release's own client key is still declared");
 
-        const beside = await declare("beside", { chaincodeVersion: "1.1", namespace: "owner", channelPlan: { liveRelease: live } });
-        assert.equal(clientKeysOf(beside.resources, key).length, 1, "the live release's own client key is kept while it serves");
+        const beside = await declare("beside", {
+            chaincodeVersion: "1.1",
+            namespace: "owner",
+            channelPlan: { liveRelease: live },
+        });
+        assert.equal(
+            clientKeysOf(beside.resources, key).length,
+            1,
+            "the live release's own client key is kept while it serves",
+        );
         assert.deepEqual(clientKeysOf(beside.resources, beside.cc.releaseKey), []);
     });
 
     it("carries a certificate on again when the live release itself carried it (its certificate names an earlier release)", async () => {
         const { live, key } = await liveOf("1.0", "carried", () => clientCommonName("basic-0123abcd"));
-        const { cc, pkg, resources } = await declare("carried", { chaincodeVersion: "1.0", channelPlan: { liveRelease: live } });
+        const { cc, pkg, resources } = await declare("carried", {
+            chaincodeVersion: "1.0",
+            channelPlan: { liveRelease: live },
+        });
         assert.equal(cc.releaseKey, key);
         assert.deepEqual(clientKeysOf(resources, key), []);
         assert.equal(pkg.packageId, live.packageId, "the live package, byte for byte");
     });
 
     it("issues its own without mutual TLS, without a live release, or when the live package's content does not match", () => {
-        const content = { label: "basic_1.1", type: "ccaas", dialTimeout: "10s", tls: "mutual", indexFiles: {}, clientGeneration: 1 } as const;
+        const content = {
+            label: "basic_1.1",
+            type: "ccaas",
+            dialTimeout: "10s",
+            tls: "mutual",
+            indexFiles: {},
+            clientGeneration: 1,
+        } as const;
         const clientTls = { certPem: "c", keyPem: "k", commonName: "x" };
-        const live: LiveRelease = { packageId: "p", address: "a", sequence: 1, replacedInThisUpdate: false, content: { ...content, label: "basic_1.0" }, clientTls };
+        const live: LiveRelease = {
+            packageId: "p",
+            address: "a",
+            sequence: 1,
+            replacedInThisUpdate: false,
+            content: { ...content, label: "basic_1.0" },
+            clientTls,
+        };
         const liveKey = releaseKeyOf({ ...content, label: "basic_1.0" });
         const serverName = (k: string) => `basic-${k}`;
         assert.equal(declaredClientCertificate("new", content, live, liveKey, serverName).from, "live");
-        assert.equal(declaredClientCertificate("new", { ...content, tls: "server" }, live, liveKey, serverName).from, "own");
+        assert.equal(
+            declaredClientCertificate("new", { ...content, tls: "server" }, live, liveKey, serverName).from,
+            "own",
+        );
         assert.equal(declaredClientCertificate("new", content, undefined, undefined, serverName).from, "own");
-        assert.equal(declaredClientCertificate("new", content, { ...live, content: { ...live.content!, dialTimeout: "5s" } }, liveKey, serverName).from, "own");
-        assert.equal(declaredClientCertificate("new", { ...content, sharedCa: "consortium" }, live, liveKey, serverName).from, "own");
+        assert.equal(
+            declaredClientCertificate(
+                "new",
+                content,
+                { ...live, content: { ...live.content!, dialTimeout: "5s" } },
+                liveKey,
+                serverName,
+            ).from,
+            "own",
+        );
+        assert.equal(
+            declaredClientCertificate("new", { ...content, sharedCa: "consortium" }, live, liveKey, serverName).from,
+            "own",
+        );
     });
 });

@@ -16,7 +16,12 @@ const DEPLOYMENT = "kubernetes:apps/v1:Deployment";
 const LIVE_PACKAGE = `basic_1.0:${"ab".repeat(32)}`;
 
 async function declare(name: string, args: Partial<ExternalChaincodeArgs>) {
-    const cc = new ExternalChaincode(name, { chaincodeName: "basic", namespace: name, image: "registry.example.com/basic:1.1", ...args });
+    const cc = new ExternalChaincode(name, {
+        chaincodeName: "basic",
+        namespace: name,
+        image: "registry.example.com/basic:1.1",
+        ...args,
+    });
     await promiseOf(cc.packageId);
     await registrationsSettled();
     return { cc, resources: mocks.resources.filter((r) => r.name === name || r.name.startsWith(`${name}-`)) };
@@ -34,14 +39,31 @@ describe("releases side by side (mocks)", () => {
     it("keep the live release's server, unchanged, beside the new one until the commit", async () => {
         const { cc, resources } = await declare("pending", {
             chaincodeVersion: "1.1",
-            channelPlan: { liveRelease: { packageId: LIVE_PACKAGE, address: `basic-${firstKey}.pending:9999`, sequence: 1, replacedInThisUpdate: false } },
+            channelPlan: {
+                liveRelease: {
+                    packageId: LIVE_PACKAGE,
+                    address: `basic-${firstKey}.pending:9999`,
+                    sequence: 1,
+                    replacedInThisUpdate: false,
+                },
+            },
         });
         assert.notEqual(cc.releaseKey, firstKey, "a new version is a new release");
-        assert.deepEqual((await cc.releases).map((r) => r.role), ["declared", "live"]);
+        assert.deepEqual(
+            (await cc.releases).map((r) => r.role),
+            ["declared", "live"],
+        );
         const deployments = resources.filter((r) => r.type === DEPLOYMENT);
-        assert.deepEqual(deployments.map((d) => d.inputs.metadata.name).sort(), [`basic-${cc.releaseKey}`, `basic-${firstKey}`].sort());
+        assert.deepEqual(
+            deployments.map((d) => d.inputs.metadata.name).sort(),
+            [`basic-${cc.releaseKey}`, `basic-${firstKey}`].sort(),
+        );
         const live = deployments.find((d) => d.inputs.metadata.name === `basic-${firstKey}`)!;
-        assert.equal(envOf(live).CHAINCODE_ID, LIVE_PACKAGE, "the live server keeps registering as the package the peers run");
+        assert.equal(
+            envOf(live).CHAINCODE_ID,
+            LIVE_PACKAGE,
+            "the live server keeps registering as the package the peers run",
+        );
         assert.equal(envOf(deployments.find((d) => d !== live)!).CHAINCODE_ID, await promiseOf(cc.packageId));
 
         // Every object of the live release ignores what the program gives now (a new image, say).
@@ -49,8 +71,10 @@ describe("releases side by side (mocks)", () => {
         for (const resource of custom.filter((r) => r.name.startsWith(`pending-${firstKey}-`))) {
             // apiVersion and kind are fixed by the Kubernetes SDK, never by us.
             const given = Object.keys(resource.inputs).filter((key) => key !== "apiVersion" && key !== "kind");
-            assert.ok(given.length > 0 && given.every((key) => resource.ignoreChanges.includes(key)),
-                `${resource.name} is not kept as it is: ignores ${resource.ignoreChanges}`);
+            assert.ok(
+                given.length > 0 && given.every((key) => resource.ignoreChanges.includes(key)),
+                `${resource.name} is not kept as it is: ignores ${resource.ignoreChanges}`,
+            );
         }
         // The provider turns stringData into data; a changed data would replace the Secret, and the Deployment with it.
         const liveSecret = custom.find((r) => r.name === `pending-${firstKey}-server-tls`)!;
@@ -60,36 +84,75 @@ describe("releases side by side (mocks)", () => {
         }
 
         // No two objects share a Kubernetes name, and each release has its own address.
-        const names = resources.filter((r) => r.type.startsWith("kubernetes:")).map((r) => `${r.type} ${r.inputs.metadata.name}`);
+        const names = resources
+            .filter((r) => r.type.startsWith("kubernetes:"))
+            .map((r) => `${r.type} ${r.inputs.metadata.name}`);
         assert.equal(new Set(names).size, names.length, names.join(", "));
         const connection = readChaincodePackage(Buffer.from(await promiseOf(cc.packageBase64), "base64")).connection!;
         assert.equal(connection.address, `basic-${cc.releaseKey}.pending:9999`);
-        assert.equal(resources.filter((r) => r.type === "kubernetes:core/v1:Namespace").length, 1, "one namespace for every release");
-        assert.equal(resources.filter((r) => r.type === "tls:index/selfSignedCert:SelfSignedCert").length, 1, "one CA for every release");
+        assert.equal(
+            resources.filter((r) => r.type === "kubernetes:core/v1:Namespace").length,
+            1,
+            "one namespace for every release",
+        );
+        assert.equal(
+            resources.filter((r) => r.type === "tls:index/selfSignedCert:SelfSignedCert").length,
+            1,
+            "one CA for every release",
+        );
     });
 
     it("declare only the new server when this update moves the peers to it (the old one is deleted at its end)", async () => {
         const { cc, resources } = await declare("switching", {
             chaincodeVersion: "1.1",
-            channelPlan: { liveRelease: { packageId: LIVE_PACKAGE, address: `basic-${firstKey}.switching:9999`, sequence: 1, replacedInThisUpdate: true } },
+            channelPlan: {
+                liveRelease: {
+                    packageId: LIVE_PACKAGE,
+                    address: `basic-${firstKey}.switching:9999`,
+                    sequence: 1,
+                    replacedInThisUpdate: true,
+                },
+            },
         });
-        assert.deepEqual((await cc.releases).map((r) => r.role), ["declared"]);
-        assert.deepEqual(resources.filter((r) => r.type === DEPLOYMENT).map((d) => d.inputs.metadata.name), [`basic-${cc.releaseKey}`]);
+        assert.deepEqual(
+            (await cc.releases).map((r) => r.role),
+            ["declared"],
+        );
+        assert.deepEqual(
+            resources.filter((r) => r.type === DEPLOYMENT).map((d) => d.inputs.metadata.name),
+            [`basic-${cc.releaseKey}`],
+        );
     });
 
     it("keep the server from before releases under its old resource names, and the namespace under an alias", async () => {
         const { cc, resources } = await declare("legacy", {
-            channelPlan: { liveRelease: { packageId: LIVE_PACKAGE, address: "basic.legacy:9999", sequence: 1, replacedInThisUpdate: false } },
+            channelPlan: {
+                liveRelease: {
+                    packageId: LIVE_PACKAGE,
+                    address: "basic.legacy:9999",
+                    sequence: 1,
+                    replacedInThisUpdate: false,
+                },
+            },
         });
         const legacyServer = resources.find((r) => r.name === "legacy-server-deployment");
         assert.ok(legacyServer, `no legacy-server-deployment among ${resources.map((r) => r.name).join(", ")}`);
         assert.equal(legacyServer.inputs.metadata.name, "basic");
-        assert.ok(resources.some((r) => r.name === "legacy-tls-server"), "the old server certificate keeps its name");
+        assert.ok(
+            resources.some((r) => r.name === "legacy-tls-server"),
+            "the old server certificate keeps its name",
+        );
         assert.ok(resources.some((r) => r.name === `legacy-${cc.releaseKey}-server-deployment`));
         const namespace = resources.find((r) => r.type === "kubernetes:core/v1:Namespace")!;
         assert.equal(namespace.name, "legacy-ns");
-        assert.ok(namespace.aliases.some((alias) => alias.endsWith("ExternalChaincode$fabric-ccaas:index:ChaincodeService::legacy-server::legacy-server-ns")),
-            `the namespace would be replaced: aliases ${namespace.aliases}`);
+        assert.ok(
+            namespace.aliases.some((alias) =>
+                alias.endsWith(
+                    "ExternalChaincode$fabric-ccaas:index:ChaincodeService::legacy-server::legacy-server-ns",
+                ),
+            ),
+            `the namespace would be replaced: aliases ${namespace.aliases}`,
+        );
     });
 
     it("renew the client certificate through a new release (generation), never in place", async () => {
@@ -97,15 +160,27 @@ describe("releases side by side (mocks)", () => {
         const { cc: second, resources } = await declare("gen2", { namespace: "gen1", tls: { clientGeneration: 2 } });
         assert.notEqual(second.releaseKey, first.releaseKey);
         const client = resources.find((r) => r.name === `gen2-${second.releaseKey}-tls-client`)!;
-        assert.equal(client.inputs.earlyRenewalHours, 0, "the provider must never renew the packaged certificate in place");
-        assert.equal(client.inputs.validityPeriodHours, 87600, "the client certificate lives as long as the CA by default");
+        assert.equal(
+            client.inputs.earlyRenewalHours,
+            0,
+            "the provider must never renew the packaged certificate in place",
+        );
+        assert.equal(
+            client.inputs.validityPeriodHours,
+            87600,
+            "the client certificate lives as long as the CA by default",
+        );
         const server = resources.find((r) => r.name === `gen2-${second.releaseKey}-tls-server`)!;
         assert.equal(server.inputs.earlyRenewalHours, 720, "the server leaf is outside the package: renewed in place");
     });
 
     it("a new image alone is no new release", async () => {
         const { cc: a } = await declare("image-a", { namespace: "img", createNamespace: false });
-        const { cc: b } = await declare("image-b", { namespace: "img", createNamespace: false, image: "registry.example.com/basic:9" });
+        const { cc: b } = await declare("image-b", {
+            namespace: "img",
+            createNamespace: false,
+            image: "registry.example.com/basic:9",
+        });
         assert.equal(a.releaseKey, b.releaseKey);
     });
 });

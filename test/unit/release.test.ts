@@ -10,7 +10,14 @@ import {
     type ReleaseContent,
 } from "../../components/release/release-plan";
 
-const content: ReleaseContent = { label: "basic_1.0", type: "ccaas", dialTimeout: "10s", tls: "mutual", indexFiles: {}, clientGeneration: 1 };
+const content: ReleaseContent = {
+    label: "basic_1.0",
+    type: "ccaas",
+    dialTimeout: "10s",
+    tls: "mutual",
+    indexFiles: {},
+    clientGeneration: 1,
+};
 const template = defaultAddressTemplate("basic", "hlf1", 9999);
 
 describe("release keys", () => {
@@ -58,10 +65,17 @@ describe("release addresses", () => {
 });
 
 describe("which servers a stack declares", () => {
-    const live = (address: string, replacedInThisUpdate = false) => ({ packageId: "basic_1.0:aa", address, sequence: 1, replacedInThisUpdate });
+    const live = (address: string, replacedInThisUpdate = false) => ({
+        packageId: "basic_1.0:aa",
+        address,
+        sequence: 1,
+        replacedInThisUpdate,
+    });
 
     it("only the declared one when nothing is committed, or the channel runs it", () => {
-        assert.deepEqual(planReleases("basic", template, "0000aaaa", undefined).releases, [{ key: "0000aaaa", role: "declared" }]);
+        assert.deepEqual(planReleases("basic", template, "0000aaaa", undefined).releases, [
+            { key: "0000aaaa", role: "declared" },
+        ]);
         const same = planReleases("basic", template, "0000aaaa", live("basic-0000aaaa.hlf1:9999"));
         assert.deepEqual(same.releases, [{ key: "0000aaaa", role: "declared" }]);
     });
@@ -72,7 +86,10 @@ describe("which servers a stack declares", () => {
             { key: "1111bbbb", role: "declared" },
             { key: "0000aaaa", role: "live", packageId: "basic_1.0:aa" },
         ]);
-        assert.match(plan.summary, /release 1111bbbb starts beside release 0000aaaa, which this org's peers run for the committed sequence 1/);
+        assert.match(
+            plan.summary,
+            /release 1111bbbb starts beside release 0000aaaa, which this org's peers run for the committed sequence 1/,
+        );
     });
 
     it("not the live one when this update switches the peers to the declared package", () => {
@@ -83,13 +100,25 @@ describe("which servers a stack declares", () => {
 
     it("the server from before releases, under its old names, while the channel runs its package", () => {
         const plan = planReleases("basic", template, "1111bbbb", live("basic.hlf1:9999"), "basic.hlf1:9999");
-        assert.deepEqual(plan.releases.map((r) => [r.key, r.role]), [["1111bbbb", "declared"], ["", "live"]]);
+        assert.deepEqual(
+            plan.releases.map((r) => [r.key, r.role]),
+            [
+                ["1111bbbb", "declared"],
+                ["", "live"],
+            ],
+        );
         assert.match(plan.summary, /beside the server from before releases/);
     });
 
     it("nothing it does not own: a live package at a foreign address is named, not served", () => {
         const plan = planReleases("basic", template, "1111bbbb", live("cc.elsewhere:7052"), "basic.hlf1:9999");
-        assert.deepEqual(plan.releases.map((r) => r.role), ["declared"]);
-        assert.match(plan.summary, /runs package basic_1\.0:aa at cc\.elsewhere:7052 .*not served by this stack's address scheme/);
+        assert.deepEqual(
+            plan.releases.map((r) => r.role),
+            ["declared"],
+        );
+        assert.match(
+            plan.summary,
+            /runs package basic_1\.0:aa at cc\.elsewhere:7052 .*not served by this stack's address scheme/,
+        );
     });
 });

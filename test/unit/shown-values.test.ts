@@ -10,13 +10,20 @@ import { describe, it } from "node:test";
 import { describeValue, InvalidSettingError } from "../../components/validation/errors";
 
 const PIN = "492817";
-const KEY = "-----BEGIN PRIVATE KEY-----\nMIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQg\n-----END PRIVATE KEY-----\n";
-const KUBECONFIG = "apiVersion: v1\nkind: Config\nusers:\n- name: admin\n  user:\n    client-key-data: c2VjcmV0LWJ5dGVz\n";
+const KEY =
+    "-----BEGIN PRIVATE KEY-----\nMIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQg\n-----END PRIVATE KEY-----\n";
+const KUBECONFIG =
+    "apiVersion: v1\nkind: Config\nusers:\n- name: admin\n  user:\n    client-key-data: c2VjcmV0LWJ5dGVz\n";
 const TOKEN = "ghp_s3cr3tT0kenValue";
 
 describe("values shown in messages", () => {
     it("hides secret fields inside objects and lists, misspelled ones included, and shows the rest", () => {
-        const shown = describeValue({ mspId: "Org2MSP", adminHsmPin: PIN, peers: [{ endpoint: "peer0:7051", adminHsmPim: PIN }], nested: { clientTlsKeyPm: KEY } });
+        const shown = describeValue({
+            mspId: "Org2MSP",
+            adminHsmPin: PIN,
+            peers: [{ endpoint: "peer0:7051", adminHsmPim: PIN }],
+            nested: { clientTlsKeyPm: KEY },
+        });
         assert.doesNotMatch(shown, new RegExp(PIN));
         assert.doesNotMatch(shown, /PRIVATE KEY/);
         assert.match(shown, /"mspId":"Org2MSP"/);
@@ -33,7 +40,10 @@ describe("values shown in messages", () => {
 
     it("renders JSON text of a structured config value through the same redaction", () => {
         const shown = describeValue(JSON.stringify([{ mspId: "Org2MSP", adminKeyPem: KEY, password: "hunter22" }]));
-        assert.equal(shown, '[{"mspId":"Org2MSP","adminKeyPem":"(a secret, not shown)","password":"(a secret, not shown)"}]');
+        assert.equal(
+            shown,
+            '[{"mspId":"Org2MSP","adminKeyPem":"(a secret, not shown)","password":"(a secret, not shown)"}]',
+        );
     });
 
     it("shows a number too large for a double, a bigint and a cycle without throwing", () => {
@@ -60,14 +70,23 @@ describe("values shown in messages", () => {
         };
         const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)];
         const secretPlacements: Array<[string, string]> = [
-            ["adminHsmPin", PIN], ["adminHsmPim", PIN], ["adminkeypem", KEY], ["anything", KEY], ["kubeconfig", "plain-looking-but-secret"],
-            ["cfg", KUBECONFIG], ["token", TOKEN], ["clientTlsKeyPem", KEY], ["password", TOKEN],
+            ["adminHsmPin", PIN],
+            ["adminHsmPim", PIN],
+            ["adminkeypem", KEY],
+            ["anything", KEY],
+            ["kubeconfig", "plain-looking-but-secret"],
+            ["cfg", KUBECONFIG],
+            ["token", TOKEN],
+            ["clientTlsKeyPem", KEY],
+            ["password", TOKEN],
         ];
         const harmless = ["Org1MSP", "peer0:7051", 42, true, null, "mychannel"];
         const build = (depth: number, secret: [string, string]): unknown => {
             if (depth === 0) return { [secret[0]]: secret[1] };
             const inner = build(depth - 1, secret);
-            return random() < 0.5 ? [pick(harmless), inner] : { [pick(["peers", "orgs", "spec", "x"])]: inner, mspId: pick(harmless) };
+            return random() < 0.5
+                ? [pick(harmless), inner]
+                : { [pick(["peers", "orgs", "spec", "x"])]: inner, mspId: pick(harmless) };
         };
         for (let i = 0; i < 2000; i++) {
             const secret = pick(secretPlacements);
@@ -76,7 +95,11 @@ describe("values shown in messages", () => {
             const shown = describeValue(asText ? JSON.stringify(value) : value);
             const message = new InvalidSettingError("otherOrgs", value, "a list of orgs").message;
             for (const text of [shown, message]) {
-                assert.equal(text.includes(secret[1].trim().split("\n")[1] ?? secret[1]), false, `case ${i} (seed 20261207) shows a secret: ${text}`);
+                assert.equal(
+                    text.includes(secret[1].trim().split("\n")[1] ?? secret[1]),
+                    false,
+                    `case ${i} (seed 20261207) shows a secret: ${text}`,
+                );
                 assert.equal(text.includes(secret[1]), false, `case ${i} (seed 20261207) shows a secret: ${text}`);
             }
         }

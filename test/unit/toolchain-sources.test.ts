@@ -7,7 +7,16 @@
  */
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readlinkSync, rmSync, writeFileSync } from "node:fs";
+import {
+    chmodSync,
+    existsSync,
+    mkdirSync,
+    mkdtempSync,
+    readFileSync,
+    readlinkSync,
+    rmSync,
+    writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, it } from "node:test";
@@ -52,9 +61,18 @@ describe("toolchain sources: on PATH, acquired, built, missing", () => {
         standIn("go", 'echo "go must not run" >&2; exit 9');
         const run = toolchain("pulumi-resource-tls");
         assert.equal(run.code, 0, run.out);
-        assert.equal(readlinkSync(join(cache, "toolchain", "pulumi-resource-tls-5.5.1", "bin", "pulumi-resource-tls")), plugin);
-        assert.equal(provenance("pulumi-resource-tls", "5.5.1"), `pulumi-resource-tls 5.5.1: found on PATH (${plugin}), linked, not built.`);
-        assert.ok(existsSync(join(cache, "toolchain", "bin", "pulumi-resource-tls")), "linked into the toolchain's bin");
+        assert.equal(
+            readlinkSync(join(cache, "toolchain", "pulumi-resource-tls-5.5.1", "bin", "pulumi-resource-tls")),
+            plugin,
+        );
+        assert.equal(
+            provenance("pulumi-resource-tls", "5.5.1"),
+            `pulumi-resource-tls 5.5.1: found on PATH (${plugin}), linked, not built.`,
+        );
+        assert.ok(
+            existsSync(join(cache, "toolchain", "bin", "pulumi-resource-tls")),
+            "linked into the toolchain's bin",
+        );
         assert.doesNotMatch(run.out, /go must not run/);
     });
 
@@ -70,7 +88,10 @@ describe("toolchain sources: on PATH, acquired, built, missing", () => {
         );
         const run = toolchain("pulumi-resource-tls");
         assert.equal(run.code, 0, run.out);
-        assert.equal(provenance("pulumi-resource-tls", "5.5.1"), `pulumi-resource-tls 5.5.1: acquired with \`pulumi plugin install resource tls 5.5.1\` (${cli}), not built.`);
+        assert.equal(
+            provenance("pulumi-resource-tls", "5.5.1"),
+            `pulumi-resource-tls 5.5.1: acquired with \`pulumi plugin install resource tls 5.5.1\` (${cli}), not built.`,
+        );
         const binary = join(cache, "toolchain", "bin", "pulumi-resource-tls");
         assert.equal(spawnSync(binary, { encoding: "utf8" }).stdout, "acquired-tls\n");
         assert.match(run.out, /\[pulumi-resource-tls\] path\n[\s\S]*\[pulumi-resource-tls\] acquire\n/);
@@ -90,8 +111,15 @@ describe("toolchain sources: on PATH, acquired, built, missing", () => {
         );
         const run = toolchain("pulumi-resource-command");
         assert.equal(run.code, 0, run.out);
-        assert.match(provenance("pulumi-resource-command", "1.2.1"), /^pulumi-resource-command 1\.2\.1: built from Go module github\.com\/pulumi\/pulumi-command\/provider@[0-9a-f]{40} on \d{4}-\d\d-\d\d\.$/);
-        assert.match(run.out, /`pulumi plugin install resource command 1\.2\.1` failed/ , "the acquisition was tried first");
+        assert.match(
+            provenance("pulumi-resource-command", "1.2.1"),
+            /^pulumi-resource-command 1\.2\.1: built from Go module github\.com\/pulumi\/pulumi-command\/provider@[0-9a-f]{40} on \d{4}-\d\d-\d\d\.$/,
+        );
+        assert.match(
+            run.out,
+            /`pulumi plugin install resource command 1\.2\.1` failed/,
+            "the acquisition was tried first",
+        );
     });
 
     it("names each source that failed and why, exits 1, and leaves no partial component", () => {
@@ -102,7 +130,10 @@ describe("toolchain sources: on PATH, acquired, built, missing", () => {
             run.out,
             /\[pulumi-resource-tls\] MISSING after \d+s: path: pulumi-resource-tls is not on PATH; acquire: no pulumi CLI on PATH or in the toolchain to run `pulumi plugin install` with; build: its recipe failed \(exit 1; the lines above say why\)/,
         );
-        assert.match(run.out, /pulumi-resource-tls has no build recipe here: put the plugin on PATH or let `pulumi plugin install resource tls 5\.5\.1` fetch it/);
+        assert.match(
+            run.out,
+            /pulumi-resource-tls has no build recipe here: put the plugin on PATH or let `pulumi plugin install resource tls 5\.5\.1` fetch it/,
+        );
         assert.match(run.out, /toolchain: FAILED components: pulumi-resource-tls/);
         assert.equal(existsSync(join(cache, "toolchain", "pulumi-resource-tls-5.5.1")), false);
         assert.equal(existsSync(join(cache, "toolchain", "pulumi-resource-tls-5.5.1.partial")), false);
@@ -113,6 +144,9 @@ describe("toolchain sources: on PATH, acquired, built, missing", () => {
         const script = standIn("pulumi-resource-pulumi-nodejs", "exit 0");
         const run = toolchain("pulumi");
         assert.equal(run.code, 0, run.out);
-        assert.equal(provenance("pulumi", "3.259.0"), `pulumi 3.259.0: found on PATH (${cli} ${script}), linked, not built.`);
+        assert.equal(
+            provenance("pulumi", "3.259.0"),
+            `pulumi 3.259.0: found on PATH (${cli} ${script}), linked, not built.`,
+        );
     });
 });

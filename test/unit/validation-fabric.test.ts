@@ -36,7 +36,10 @@ describe("checkChaincodeLabel (Fabric's ^[[:alnum:]][[:alnum:]_.+-]*$)", () => {
     }
     it("rejects non-strings", () => assertRejects(() => checkChaincodeLabel("label", 7), "label", 7, /label/));
     it("puts the value in the message", () =>
-        assert.throws(() => checkChaincodeLabel("cc.label", "_x"), /^InvalidSettingError: invalid cc\.label: "_x"; expected/));
+        assert.throws(
+            () => checkChaincodeLabel("cc.label", "_x"),
+            /^InvalidSettingError: invalid cc\.label: "_x"; expected/,
+        ));
 });
 
 describe("chaincode name, version and collection name", () => {
@@ -44,26 +47,50 @@ describe("chaincode name, version and collection name", () => {
         for (const good of ["basic", "asset-transfer", "a_b-c9"]) assert.equal(checkChaincodeName("name", good), good);
     });
     it("rejects names Fabric rejects", () => {
-        for (const bad of ["-a", "a-", "a--b", "a.b", "", "a b"]) assertRejects(() => checkChaincodeName("name", bad), "name", bad, /chaincode name/);
+        for (const bad of ["-a", "a-", "a--b", "a.b", "", "a b"])
+            assertRejects(() => checkChaincodeName("name", bad), "name", bad, /chaincode name/);
     });
     it("accepts and rejects versions", () => {
         assert.equal(checkChaincodeVersion("version", "1.0+build_2-x"), "1.0+build_2-x");
-        for (const bad of ["", "1.0 beta", "v/1"]) assertRejects(() => checkChaincodeVersion("version", bad), "version", bad, /version/);
+        for (const bad of ["", "1.0 beta", "v/1"])
+            assertRejects(() => checkChaincodeVersion("version", bad), "version", bad, /version/);
     });
     it("accepts and rejects collection names", () => {
         for (const good of ["private", "-x", "org1_private-data"]) assert.equal(checkCollectionName("c", good), good);
-        for (const bad of ["_x", "", "a.b", "a/b"]) assertRejects(() => checkCollectionName("c", bad), "c", bad, /collection name/);
+        for (const bad of ["_x", "", "a.b", "a/b"])
+            assertRejects(() => checkCollectionName("c", bad), "c", bad, /collection name/);
     });
 });
 
 describe("hosts, ports and host:port addresses", () => {
     it("accepts DNS names, IPv4 and bracketed IPv6 hosts", () => {
-        for (const good of ["mycc", "mycc.chaincode.svc.cluster.local", "peer0_basic", "127.0.0.1", "[::1]", "[2001:db8::7]", "a".repeat(63)]) {
+        for (const good of [
+            "mycc",
+            "mycc.chaincode.svc.cluster.local",
+            "peer0_basic",
+            "127.0.0.1",
+            "[::1]",
+            "[2001:db8::7]",
+            "a".repeat(63),
+        ]) {
             assert.equal(checkHost("host", good), good);
         }
     });
     it("rejects hosts that cannot be dialled", () => {
-        for (const bad of ["", "-mycc", "mycc-", "my cc", "my..cc", "a".repeat(64), "999.1.1.1", "1.2.3", "::1", "[mycc]", "{{.peername}}", "my/cc"]) {
+        for (const bad of [
+            "",
+            "-mycc",
+            "mycc-",
+            "my cc",
+            "my..cc",
+            "a".repeat(64),
+            "999.1.1.1",
+            "1.2.3",
+            "::1",
+            "[mycc]",
+            "{{.peername}}",
+            "my/cc",
+        ]) {
             assertRejects(() => checkHost("host", bad), "host", bad, /DNS name/);
         }
     });
@@ -80,7 +107,17 @@ describe("hosts, ports and host:port addresses", () => {
         assert.equal(checkHostPort("address", "10.0.0.2:7052"), "10.0.0.2:7052");
     });
     it("rejects bad addresses, naming the whole address", () => {
-        for (const bad of ["mycc", "mycc:", ":7052", "mycc:0", "mycc:65536", "::1:7052", "mycc:7052:1", "http://mycc:7052", "my cc:7052"]) {
+        for (const bad of [
+            "mycc",
+            "mycc:",
+            ":7052",
+            "mycc:0",
+            "mycc:65536",
+            "::1:7052",
+            "mycc:7052:1",
+            "http://mycc:7052",
+            "my cc:7052",
+        ]) {
             assertRejects(() => checkHostPort("address", bad), "address", bad, /host:port/);
         }
     });
@@ -105,7 +142,23 @@ describe("checkGoDuration (time.ParseDuration syntax, positive)", () => {
             assert.ok(Math.abs(goDurationMilliseconds("dialTimeout", text) - ms) < 1e-9);
         });
     }
-    for (const bad of ["", "10", "0s", "0", "-1s", "+1s", "1 s", "1sec", "s", ".s", "1.2.3s", "1d", "10S", "3000000h"]) {
-        it(`rejects ${JSON.stringify(bad)}`, () => assertRejects(() => checkGoDuration("dialTimeout", bad), "dialTimeout", bad, /Go duration/));
+    for (const bad of [
+        "",
+        "10",
+        "0s",
+        "0",
+        "-1s",
+        "+1s",
+        "1 s",
+        "1sec",
+        "s",
+        ".s",
+        "1.2.3s",
+        "1d",
+        "10S",
+        "3000000h",
+    ]) {
+        it(`rejects ${JSON.stringify(bad)}`, () =>
+            assertRejects(() => checkGoDuration("dialTimeout", bad), "dialTimeout", bad, /Go duration/));
     }
 });

@@ -28,7 +28,10 @@ describe("PEM normalisation", () => {
     it("gives the same text for CRLF, no trailing newline, other line widths and surrounding text", () => {
         const canonical = normalizePem(pki.caCertPem);
         assert.ok(canonical);
-        const body = pki.caCertPem.split("\n").filter((line) => !line.startsWith("-----") && line !== "").join("");
+        const body = pki.caCertPem
+            .split("\n")
+            .filter((line) => !line.startsWith("-----") && line !== "")
+            .join("");
         const variants = [
             pki.caCertPem.replace(/\n/g, "\r\n"),
             pki.caCertPem.trimEnd(),
@@ -42,7 +45,8 @@ describe("PEM normalisation", () => {
         const canonical = normalizePem(pki.caCertPem.replace(/\n/g, "\r\n"))!;
         assert.ok(!canonical.includes("\r"));
         assert.ok(canonical.endsWith("-----END CERTIFICATE-----\n") && !canonical.endsWith("\n\n"));
-        for (const line of canonical.split("\n").filter((l) => l && !l.startsWith("-----"))) assert.ok(line.length <= 64);
+        for (const line of canonical.split("\n").filter((l) => l && !l.startsWith("-----")))
+            assert.ok(line.length <= 64);
         assert.equal(new X509Certificate(canonical).fingerprint256, new X509Certificate(pki.caCertPem).fingerprint256);
     });
 
@@ -57,19 +61,31 @@ describe("certificate validators", () => {
     const pki = testPki();
 
     it("accepts one certificate and returns it canonical", () => {
-        assert.equal(checkCertificatePem("cert", pki.serverCertPem.replace(/\n/g, "\r\n")), normalizePem(pki.serverCertPem));
+        assert.equal(
+            checkCertificatePem("cert", pki.serverCertPem.replace(/\n/g, "\r\n")),
+            normalizePem(pki.serverCertPem),
+        );
     });
 
     it("accepts a bundle in order and rejects a bundle where one certificate is required", () => {
         const bundle = pki.caCertPem + pki.otherCaCertPem;
-        assert.equal(checkCertificateBundlePem("ca", bundle), normalizePem(pki.caCertPem)! + normalizePem(pki.otherCaCertPem)!);
+        assert.equal(
+            checkCertificateBundlePem("ca", bundle),
+            normalizePem(pki.caCertPem)! + normalizePem(pki.otherCaCertPem)!,
+        );
         const err = rejection(() => checkCertificatePem("cert", bundle));
         assert.equal(err.setting, "cert");
         assert.match(err.accepted, /one PEM-encoded X\.509 certificate/);
     });
 
     it("rejects keys, garbage and non-X.509 DER, naming the setting", () => {
-        for (const bad of ["", "hello", pki.clientKeyPem, "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n", 42]) {
+        for (const bad of [
+            "",
+            "hello",
+            pki.clientKeyPem,
+            "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n",
+            42,
+        ]) {
             const err = rejection(() => checkCertificateBundlePem("tls.rootCertPem", bad));
             assert.equal(err.setting, "tls.rootCertPem");
             assert.match(err.message, /^invalid tls\.rootCertPem: .*; expected .*X\.509 certificate/);
@@ -88,7 +104,12 @@ describe("private key validators", () => {
 
     it("rejects certificates, two keys and garbage without showing the value", () => {
         const bodyOfKey = pki.clientKeyPem.split("\n")[1];
-        for (const bad of [pki.caCertPem, pki.clientKeyPem + pki.unrelatedKeyPem, "garbage", pki.clientKeyPem.replace(bodyOfKey, bodyOfKey.slice(0, 20))]) {
+        for (const bad of [
+            pki.caCertPem,
+            pki.clientKeyPem + pki.unrelatedKeyPem,
+            "garbage",
+            pki.clientKeyPem.replace(bodyOfKey, bodyOfKey.slice(0, 20)),
+        ]) {
             const err = rejection(() => checkPrivateKeyPem("tls.clientAuth.clientKeyPem", bad));
             assert.equal(err.setting, "tls.clientAuth.clientKeyPem");
             assert.ok(!err.message.includes(bodyOfKey.slice(0, 16)), "key material leaked into the message");

@@ -18,7 +18,9 @@ describe("the pull-request workflow (.github/workflows/pulumi.yml)", () => {
 
     it("lists every stack of the checkout but the e2e tier's local one", () => {
         const listed = JSON.parse(runStepOutputs(workflow, "stacks", "list").stacks) as string[];
-        const files = readdirSync(REPO_ROOT).flatMap((file) => /^Pulumi\.(.+)\.yaml$/.exec(file)?.[1] ?? []).filter((stack) => stack !== "local");
+        const files = readdirSync(REPO_ROOT)
+            .flatMap((file) => /^Pulumi\.(.+)\.yaml$/.exec(file)?.[1] ?? [])
+            .filter((stack) => stack !== "local");
         assert.deepEqual([...listed].sort(), files.sort());
         assert.ok(listed.includes("dev"));
         assert.ok(!listed.includes("local"));
@@ -27,7 +29,8 @@ describe("the pull-request workflow (.github/workflows/pulumi.yml)", () => {
     it("lists the stacks that only approve (commit: false) before the committing ones, so a one-at-a-time up commits after their approvals", () => {
         const dir = mkdtempSync(join(tmpdir(), "ccaas-stacks-"));
         try {
-            const stackFile = (stack: string, config: string) => writeFileSync(join(dir, `Pulumi.${stack}.yaml`), `config:\n${config}`);
+            const stackFile = (stack: string, config: string) =>
+                writeFileSync(join(dir, `Pulumi.${stack}.yaml`), `config:\n${config}`);
             stackFile("a-commits", "  fabric-ccaas:chaincodeName: basic\n");
             stackFile("m-approves", '  fabric-ccaas:commit: "false"\n');
             stackFile("z-approves", "  fabric-ccaas:commit: false\n");
@@ -45,12 +48,29 @@ describe("the pull-request workflow (.github/workflows/pulumi.yml)", () => {
         assert.deepEqual(Object.keys(workflow.on).sort(), ["pull_request", "push", "schedule", "workflow_dispatch"]);
         const preview = pulumiStepOf(workflow, "preview").with ?? {};
         assert.equal(preview["comment-on-pr"], true);
-        assert.deepEqual(pulumiCommandOf(pulumiStepOf(workflow, "preview")), ["preview", "--diff", "--policy-pack", join(REPO_ROOT, "policy")]);
+        assert.deepEqual(pulumiCommandOf(pulumiStepOf(workflow, "preview")), [
+            "preview",
+            "--diff",
+            "--policy-pack",
+            join(REPO_ROOT, "policy"),
+        ]);
         assert.match(String(workflow.jobs.preview.if), /github\.event_name == 'pull_request'/);
         // preview --refresh reads the live objects back and writes nothing, so an unrepaired drift fails every night.
-        assert.deepEqual(pulumiCommandOf(pulumiStepOf(workflow, "drift")), ["preview", "--refresh", "--diff", "--expect-no-changes"]);
+        assert.deepEqual(pulumiCommandOf(pulumiStepOf(workflow, "drift")), [
+            "preview",
+            "--refresh",
+            "--diff",
+            "--expect-no-changes",
+        ]);
         assert.match(String(workflow.jobs.drift.if), /schedule/);
-        assert.deepEqual(pulumiCommandOf(pulumiStepOf(workflow, "up")), ["up", "--yes", "--skip-preview", "--refresh", "--policy-pack", join(REPO_ROOT, "policy")]);
+        assert.deepEqual(pulumiCommandOf(pulumiStepOf(workflow, "up")), [
+            "up",
+            "--yes",
+            "--skip-preview",
+            "--refresh",
+            "--policy-pack",
+            join(REPO_ROOT, "policy"),
+        ]);
         assert.equal(workflow.jobs.up.environment, "production");
         assert.equal(workflow.jobs.up.strategy?.["max-parallel"], 1);
         assert.match(String(workflow.jobs.up.if), /github\.event_name == 'push' && github\.ref == 'refs\/heads\/main'/);
@@ -60,8 +80,14 @@ describe("the pull-request workflow (.github/workflows/pulumi.yml)", () => {
         const check = workflow.jobs.check;
         assert.deepEqual(check.needs, ["stacks", "up"]);
         assert.equal(check.if, `${workflow.jobs.up.if} && needs.stacks.outputs.approving != '[]'`);
-        assert.match(String(check.strategy?.matrix?.stack), /^\$\{\{ fromJSON\(needs\.stacks\.outputs\.approving\) \}\}$/);
-        assert.deepEqual(pulumiCommandOf(pulumiStepOf(workflow, "check")), pulumiCommandOf(pulumiStepOf(workflow, "up")));
+        assert.match(
+            String(check.strategy?.matrix?.stack),
+            /^\$\{\{ fromJSON\(needs\.stacks\.outputs\.approving\) \}\}$/,
+        );
+        assert.deepEqual(
+            pulumiCommandOf(pulumiStepOf(workflow, "check")),
+            pulumiCommandOf(pulumiStepOf(workflow, "up")),
+        );
         for (const job of ["preview", "drift", "up", "check"]) {
             const uses = workflow.jobs[job].steps.map((step) => step.uses?.split("@")[0]).filter(Boolean);
             assert.deepEqual(uses.slice(-3), ["azure/login", "azure/use-kubelogin", "pulumi/actions"], job);
@@ -73,14 +99,23 @@ describe("the pull-request workflow (.github/workflows/pulumi.yml)", () => {
         for (const job of ["preview", "drift", "up", "check"]) {
             const steps = workflow.jobs[job].steps;
             const login = steps.findIndex((step) => step.uses?.startsWith("azure/login@"));
-            const token = steps.findIndex((step) => /^az account get-access-token --resource 6dae42f8-4368-4678-94ff-3960e28e3630 --output none$/.test(step.run?.trim() ?? ""));
+            const token = steps.findIndex((step) =>
+                /^az account get-access-token --resource 6dae42f8-4368-4678-94ff-3960e28e3630 --output none$/.test(
+                    step.run?.trim() ?? "",
+                ),
+            );
             const pulumi = steps.findIndex((step) => step.uses?.startsWith("pulumi/actions@"));
-            assert.ok(login >= 0 && login < token && token < pulumi, `${job}: azure/login, then the AKS token, then pulumi (steps ${login}, ${token}, ${pulumi})`);
+            assert.ok(
+                login >= 0 && login < token && token < pulumi,
+                `${job}: azure/login, then the AKS token, then pulumi (steps ${login}, ${token}, ${pulumi})`,
+            );
         }
     });
 
     it("asks for the production approval once per deployment (the up job), and keeps the PR comment's summary", () => {
-        const gated = Object.entries(workflow.jobs).filter(([, job]) => job.environment !== undefined).map(([name]) => name);
+        const gated = Object.entries(workflow.jobs)
+            .filter(([, job]) => job.environment !== undefined)
+            .map(([name]) => name);
         assert.deepEqual(gated, ["up"]);
         const preview = pulumiStepOf(workflow, "preview").with ?? {};
         assert.equal(preview["always-include-summary"], true);
@@ -89,15 +124,24 @@ describe("the pull-request workflow (.github/workflows/pulumi.yml)", () => {
 
     it("turns on no output that carries keys, and takes the passphrase from the secret store", () => {
         for (const text of workflowStrings(workflow)) {
-            assert.doesNotMatch(text, /--debug|--verbose|(^|\s)-v=?\d|--logtostderr|--json|--event-log|PULUMI_DEBUG|TF_LOG|--show-secrets/, `the workflow turns on output that carries keys: ${text}`);
+            assert.doesNotMatch(
+                text,
+                /--debug|--verbose|(^|\s)-v=?\d|--logtostderr|--json|--event-log|PULUMI_DEBUG|TF_LOG|--show-secrets/,
+                `the workflow turns on output that carries keys: ${text}`,
+            );
         }
         for (const job of ["preview", "drift", "up"]) {
-            for (const input of Object.keys(pulumiStepOf(workflow, job).with ?? {})) assert.doesNotMatch(input, /debug|log|verbos/i, `${job}: ${input}`);
+            for (const input of Object.keys(pulumiStepOf(workflow, job).with ?? {}))
+                assert.doesNotMatch(input, /debug|log|verbos/i, `${job}: ${input}`);
         }
         // Only the Pulumi steps get the passphrase: not the workflow, a job, `npm ci` or its install scripts.
         assert.equal(workflow.env?.PULUMI_CONFIG_PASSPHRASE, undefined);
         for (const [name, job] of Object.entries(workflow.jobs)) {
-            assert.equal((job as { env?: Record<string, string> }).env?.PULUMI_CONFIG_PASSPHRASE, undefined, `job ${name}`);
+            assert.equal(
+                (job as { env?: Record<string, string> }).env?.PULUMI_CONFIG_PASSPHRASE,
+                undefined,
+                `job ${name}`,
+            );
             for (const step of job.steps) {
                 const given = step.env?.PULUMI_CONFIG_PASSPHRASE;
                 if (step.uses?.startsWith("pulumi/actions@")) {
@@ -109,7 +153,14 @@ describe("the pull-request workflow (.github/workflows/pulumi.yml)", () => {
     });
 
     it("refuses a pulumi/actions input it cannot map to the command line", () => {
-        assert.throws(() => pulumiCommandOf({ uses: "pulumi/actions@v6", with: { command: "preview", "target-dependents": true } }), /input target-dependents .*does not know what it runs/);
-        assert.throws(() => pulumiCommandOf({ uses: "pulumi/actions@v6", with: { command: "destroy" } }), /command "destroy"/);
+        assert.throws(
+            () =>
+                pulumiCommandOf({ uses: "pulumi/actions@v6", with: { command: "preview", "target-dependents": true } }),
+            /input target-dependents .*does not know what it runs/,
+        );
+        assert.throws(
+            () => pulumiCommandOf({ uses: "pulumi/actions@v6", with: { command: "destroy" } }),
+            /command "destroy"/,
+        );
     });
 });

@@ -55,9 +55,12 @@ function missingPrerequisites(): string[] {
     if (node.length > 0) missing.push(`this machine cannot run the demo's Kubernetes node: ${describeMissing(node)}`);
     const tools = missingToolchainBinaries(PLATFORM_ENGINE_BINARIES);
     if (tools.length > 0) {
-        missing.push(`the full-stack toolchain in ${toolchainBinDir()} lacks ${tools.join(", ")}: run \`npm run toolchain\` (docs/testing.md, "The full-stack tier"; \`bash testenv/toolchain/build.sh --check\` lists what is missing)`);
+        missing.push(
+            `the full-stack toolchain in ${toolchainBinDir()} lacks ${tools.join(", ")}: run \`npm run toolchain\` (docs/testing.md, "The full-stack tier"; \`bash testenv/toolchain/build.sh --check\` lists what is missing)`,
+        );
     }
-    if (!fs.existsSync(path.join(CHAINCODE_CONTEXT, "Dockerfile"))) missing.push(`the sample chaincode's Dockerfile is missing from ${CHAINCODE_CONTEXT}`);
+    if (!fs.existsSync(path.join(CHAINCODE_CONTEXT, "Dockerfile")))
+        missing.push(`the sample chaincode's Dockerfile is missing from ${CHAINCODE_CONTEXT}`);
     return missing;
 }
 
@@ -69,7 +72,11 @@ function platformAlive(state: DemoState | undefined): boolean {
 async function startPlatform(paths: DemoPaths): Promise<DemoState> {
     fs.mkdirSync(paths.home, { recursive: true });
     const logFd = fs.openSync(paths.logFile, "a");
-    const child = spawn(process.execPath, [PLATFORM_JS], { detached: true, stdio: ["ignore", logFd, logFd], env: { ...toolchainEnv(), DEMO_HOME: paths.home } });
+    const child = spawn(process.execPath, [PLATFORM_JS], {
+        detached: true,
+        stdio: ["ignore", logFd, logFd],
+        env: { ...toolchainEnv(), DEMO_HOME: paths.home },
+    });
     fs.closeSync(logFd);
     child.unref();
     let exited = false;
@@ -86,8 +93,12 @@ async function startPlatform(paths: DemoPaths): Promise<DemoState> {
         showNewLines();
         const state = readDemoState(paths);
         if (state) return state;
-        if (exited || child.exitCode !== null) throw new DemoError(`the local platform stopped while starting; its log is ${paths.logFile}`);
-        if (Date.now() > deadline) throw new DemoError(`the local platform was not ready within ${PLATFORM_START_MS / 1000} s; its log is ${paths.logFile}`);
+        if (exited || child.exitCode !== null)
+            throw new DemoError(`the local platform stopped while starting; its log is ${paths.logFile}`);
+        if (Date.now() > deadline)
+            throw new DemoError(
+                `the local platform was not ready within ${PLATFORM_START_MS / 1000} s; its log is ${paths.logFile}`,
+            );
         await sleep(200);
     }
 }
@@ -114,8 +125,14 @@ function writeShellEnv(paths: DemoPaths, workspace: PulumiWorkspace): string {
 }
 
 async function runPulumi(stack: PulumiStack, args: readonly string[], what: string): Promise<void> {
-    const result = await stack.run(args, { onOutput: (chunk) => process.stdout.write(chunk), timeoutMs: UP_TIMEOUT_MS });
-    if (result.code !== 0) throw new DemoError(`${what} failed (exit ${result.code}); the output above says why. \`npm run demo -- down\` removes everything the demo made.`);
+    const result = await stack.run(args, {
+        onOutput: (chunk) => process.stdout.write(chunk),
+        timeoutMs: UP_TIMEOUT_MS,
+    });
+    if (result.code !== 0)
+        throw new DemoError(
+            `${what} failed (exit ${result.code}); the output above says why. \`npm run demo -- down\` removes everything the demo made.`,
+        );
 }
 
 /** The sample chaincode through the official Gateway client, as Org1's User1 on peer0.org1 (what a client application does). */
@@ -128,9 +145,13 @@ function withBasicContract<T>(network: FabricNetwork, operation: (contract: Cont
 async function printAssets(network: FabricNetwork): Promise<void> {
     const bytes = await withBasicContract(network, (contract) => contract.evaluateTransaction("GetAllAssets"));
     const assets = JSON.parse(Buffer.from(bytes).toString("utf8")) as Array<Record<string, unknown>>;
-    print(`GetAllAssets through ${network.orgs[0].peers[0].name}'s gateway, as ${network.orgs[0].mspId}'s User1: ${assets.length} assets`);
+    print(
+        `GetAllAssets through ${network.orgs[0].peers[0].name}'s gateway, as ${network.orgs[0].mspId}'s User1: ${assets.length} assets`,
+    );
     const columns = ["ID", "Color", "Size", "Owner", "AppraisedValue"];
-    const widths = columns.map((column) => Math.max(column.length, ...assets.map((asset) => String(asset[column]).length)));
+    const widths = columns.map((column) =>
+        Math.max(column.length, ...assets.map((asset) => String(asset[column]).length)),
+    );
     const row = (cells: string[]) => `    ${cells.map((cell, i) => cell.padEnd(widths[i])).join("  ")}`.trimEnd();
     print(row(columns));
     for (const asset of assets) print(row(columns.map((column) => String(asset[column]))));
@@ -140,10 +161,23 @@ async function printRunning(paths: DemoPaths, state: DemoState): Promise<void> {
     const network = attachNetwork(paths.networkStateFile);
     print(`Running (started ${state.startedAt}; the platform is PID ${state.platformPid}, its log ${paths.logFile}):`);
     print(`    Kubernetes node at ${state.apiServerUrl}  kubeconfig ${state.kubeconfigPath}`);
-    for (const node of [...network.orderers, ...network.peers]) print(`    ${node.name.padEnd(24)} pid ${node.pid}  ${node.endpoint} (in its pod's network)`);
-    const pods = await RealNode.attach(paths.nodeDir).kubectl(["get", "pods", "--all-namespaces", "-l", "app.kubernetes.io/component=chaincode", "-o", "custom-columns=NAMESPACE:.metadata.namespace,POD:.metadata.name,READY:.status.containerStatuses[0].ready,IMAGE:.spec.containers[0].image", "--no-headers"]);
-    for (const pod of pods.split("\n").filter(Boolean)) print(`    chaincode pod ${pod.trim().split(/\s+/).join("  ")}`);
-    print(`    channel ${network.channel} at height ${await channelHeight(network, network.peers[0], network.channel)}`);
+    for (const node of [...network.orderers, ...network.peers])
+        print(`    ${node.name.padEnd(24)} pid ${node.pid}  ${node.endpoint} (in its pod's network)`);
+    const pods = await RealNode.attach(paths.nodeDir).kubectl([
+        "get",
+        "pods",
+        "--all-namespaces",
+        "-l",
+        "app.kubernetes.io/component=chaincode",
+        "-o",
+        "custom-columns=NAMESPACE:.metadata.namespace,POD:.metadata.name,READY:.status.containerStatuses[0].ready,IMAGE:.spec.containers[0].image",
+        "--no-headers",
+    ]);
+    for (const pod of pods.split("\n").filter(Boolean))
+        print(`    chaincode pod ${pod.trim().split(/\s+/).join("  ")}`);
+    print(
+        `    channel ${network.channel} at height ${await channelHeight(network, network.peers[0], network.channel)}`,
+    );
 }
 
 function printNextSteps(envFile: string): void {
@@ -151,7 +185,9 @@ function printNextSteps(envFile: string): void {
     print("Try next:");
     print(`    source ${envFile}      # pulumi on the demo's stack, from its project folder`);
     print("    pulumi preview                                  # nothing to change");
-    print('    pulumi config set chaincodeVersion 1.1 && pulumi up   # an upgrade: the new release starts beside the live one');
+    print(
+        "    pulumi config set chaincodeVersion 1.1 && pulumi up   # an upgrade: the new release starts beside the live one",
+    );
     print("    pulumi config set replicas 2 && pulumi preview  # what a change would do, before it is made");
     print("    npm run demo -- down                            # destroy the stack and stop everything");
 }
@@ -175,15 +211,22 @@ async function up(paths: DemoPaths): Promise<void> {
 
     step("checking the Fabric binaries, the full-stack toolchain and what a Kubernetes node needs ...");
     const missing = missingPrerequisites();
-    if (missing.length > 0) throw new DemoError(`cannot start the demo:\n${missing.map((line) => `  - ${line}`).join("\n")}`);
-    print(`    Fabric ${locateFabric(undefined, undefined).version}; toolchain in ${toolchainBinDir()}; the node's parts present`);
+    if (missing.length > 0)
+        throw new DemoError(`cannot start the demo:\n${missing.map((line) => `  - ${line}`).join("\n")}`);
+    print(
+        `    Fabric ${locateFabric(undefined, undefined).version}; toolchain in ${toolchainBinDir()}; the node's parts present`,
+    );
 
-    step("starting the platform in the background (a real Kubernetes node, the Fabric network in its pods, the chaincode image) ...");
+    step(
+        "starting the platform in the background (a real Kubernetes node, the Fabric network in its pods, the chaincode image) ...",
+    );
     const state = await startPlatform(paths);
     const network = attachNetwork(paths.networkStateFile);
     const [org1, org2] = network.orgs;
 
-    step(`writing the stack "${STACK}" (Pulumi.local.yaml plus the network's endpoints, TLS CAs and admins; keys as secrets)`);
+    step(
+        `writing the stack "${STACK}" (Pulumi.local.yaml plus the network's endpoints, TLS CAs and admins; keys as secrets)`,
+    );
     const workspace = workspaceOf(paths);
     const stack = await createOrgStack(workspace, STACK, {
         network,
@@ -191,7 +234,11 @@ async function up(paths: DemoPaths): Promise<void> {
         otherOrgs: [org2],
         kubeconfig: fs.readFileSync(state.kubeconfigPath, "utf8"),
         // The image the platform built, and both orgs' peers (their namespaces carry the network's label).
-        cluster: { image: state.chaincodeImage.reference, imageDigest: state.chaincodeImage.digest, peerNamespaceSelector: [NETWORK_NAMESPACE_LABEL] },
+        cluster: {
+            image: state.chaincodeImage.reference,
+            imageDigest: state.chaincodeImage.digest,
+            peerNamespaceSelector: [NETWORK_NAMESPACE_LABEL],
+        },
     });
 
     step("pulumi up");
@@ -241,20 +288,29 @@ async function down(paths: DemoPaths): Promise<void> {
     }
     if (platformAlive(state) && fs.existsSync(path.join(paths.pulumiDir, "backend"))) {
         step("pulumi destroy");
-        await runPulumi(workspaceOf(paths).stack(STACK), ["destroy", "--yes", "--skip-preview"], "pulumi destroy").catch((error: Error) => print(`    ${error.message} (stopping the platform anyway)`));
+        await runPulumi(
+            workspaceOf(paths).stack(STACK),
+            ["destroy", "--yes", "--skip-preview"],
+            "pulumi destroy",
+        ).catch((error: Error) => print(`    ${error.message} (stopping the platform anyway)`));
     }
     if (state && platformAlive(state)) {
         step(`stopping the local platform (PID ${state.platformPid}) and everything it runs ...`);
         process.kill(state.platformPid, "SIGTERM");
-        if (!(await waitUntil(() => !pidAlive(state.platformPid), PLATFORM_STOP_MS))) process.kill(state.platformPid, "SIGKILL");
+        if (!(await waitUntil(() => !pidAlive(state.platformPid), PLATFORM_STOP_MS)))
+            process.kill(state.platformPid, "SIGKILL");
     }
     await removeLeftovers(paths, state);
     const running = (state?.processes ?? []).filter((entry) => pidAlive(entry.pid));
     const link = state && fs.existsSync(`/sys/class/net/${state.hostLink}`) ? state.hostLink : undefined;
     if (running.length > 0 || link) {
-        throw new DemoError(`still there after down: ${running.map((entry) => `${entry.name} (pid ${entry.pid})`).join(", ") || "no process"}; ${link ? `the node's link ${link}` : "no link"}`);
+        throw new DemoError(
+            `still there after down: ${running.map((entry) => `${entry.name} (pid ${entry.pid})`).join(", ") || "no process"}; ${link ? `the node's link ${link}` : "no link"}`,
+        );
     }
-    print(`stopped ${1 + (state?.processes.length ?? 0)} processes (the platform, ${state?.processes.map((entry) => entry.name).join(", ") ?? "nothing recorded"}) and deleted the node; no process, namespace or link of the demo is left; removed ${paths.home}`);
+    print(
+        `stopped ${1 + (state?.processes.length ?? 0)} processes (the platform, ${state?.processes.map((entry) => entry.name).join(", ") ?? "nothing recorded"}) and deleted the node; no process, namespace or link of the demo is left; removed ${paths.home}`,
+    );
 }
 
 async function status(paths: DemoPaths): Promise<boolean> {
@@ -274,7 +330,8 @@ async function status(paths: DemoPaths): Promise<boolean> {
 async function main(argv: string[]): Promise<number> {
     const paths = demoPaths();
     const [command = "up", ...rest] = argv;
-    if (rest.length > 0) throw new DemoError(`unexpected arguments: ${rest.join(" ")}\nusage: npm run demo [-- up|down|status]`);
+    if (rest.length > 0)
+        throw new DemoError(`unexpected arguments: ${rest.join(" ")}\nusage: npm run demo [-- up|down|status]`);
     switch (command) {
         case "up":
             await up(paths);

@@ -36,11 +36,19 @@ async function main(paths: DemoPaths): Promise<void> {
     }
 
     try {
-        log("starting a real Kubernetes node, then the Fabric network (two orgs, three peers, a Raft orderer, mutual TLS) in its pods, and building the chaincode image ...");
-        platform = await startNodePlatform({ nodeDir: paths.nodeDir, networkDir: paths.networkDir, log: (line) => log(`  ${line}`) });
+        log(
+            "starting a real Kubernetes node, then the Fabric network (two orgs, three peers, a Raft orderer, mutual TLS) in its pods, and building the chaincode image ...",
+        );
+        platform = await startNodePlatform({
+            nodeDir: paths.nodeDir,
+            networkDir: paths.networkDir,
+            log: (line) => log(`  ${line}`),
+        });
         const { node, launched, chaincodeImage } = platform;
         writeNetworkState(paths.networkStateFile, launched);
-        log(`Fabric ${launched.network.version} network up in the node's pods; image ${chaincodeImage.reference}@${chaincodeImage.digest} (${seconds()} s)`);
+        log(
+            `Fabric ${launched.network.version} network up in the node's pods; image ${chaincodeImage.reference}@${chaincodeImage.digest} (${seconds()} s)`,
+        );
         writeDemoState(paths, {
             platformPid: process.pid,
             startedAt: new Date(started).toISOString(),
@@ -48,7 +56,10 @@ async function main(paths: DemoPaths): Promise<void> {
             apiServerUrl: node.addresses.apiServerUrl,
             hostLink: node.addresses.hostLink,
             chaincodeImage,
-            processes: [...launched.processes.map(({ name, pid }) => ({ name, pid })), ...node.pids().map(({ name, pid }) => ({ name, pid }))],
+            processes: [
+                ...launched.processes.map(({ name, pid }) => ({ name, pid })),
+                ...node.pids().map(({ name, pid }) => ({ name, pid })),
+            ],
         });
         log(`ready (${seconds()} s)`);
         // Nothing else holds the event loop: this keeps the process alive until a signal stops it.

@@ -51,7 +51,9 @@ export function readDemoState(paths: DemoPaths): DemoState | undefined {
         return JSON.parse(fs.readFileSync(paths.stateFile, "utf8")) as DemoState;
     } catch (error) {
         if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
-        throw new Error(`${paths.stateFile} is not a demo state file (${(error as Error).message}); remove ${paths.home} by hand`);
+        throw new Error(
+            `${paths.stateFile} is not a demo state file (${(error as Error).message}); remove ${paths.home} by hand`,
+        );
     }
 }
 

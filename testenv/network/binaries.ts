@@ -50,7 +50,11 @@ export function cacheRoot(cacheDir?: string): string {
 export function locateFabric(versionOption: string | undefined, cacheDir: string | undefined): FabricInstall {
     const version = versionOption ?? testedFabricVersion();
     if (!/^\d+\.\d+\.\d+$/.test(version)) {
-        throw new InvalidSettingError("Fabric version (opts.version or FABRIC_VERSION)", version, 'a release such as "2.5.16" or "3.1.5"');
+        throw new InvalidSettingError(
+            "Fabric version (opts.version or FABRIC_VERSION)",
+            version,
+            'a release such as "2.5.16" or "3.1.5"',
+        );
     }
     const cache = cacheRoot(cacheDir);
     const root = path.join(cache, "fabric", version);

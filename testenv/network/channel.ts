@@ -37,11 +37,15 @@ function participationRequest(
             (response) => {
                 const chunks: Buffer[] = [];
                 response.on("data", (chunk: Buffer) => chunks.push(chunk));
-                response.on("end", () => resolve({ status: response.statusCode ?? 0, text: Buffer.concat(chunks).toString("utf8") }));
+                response.on("end", () =>
+                    resolve({ status: response.statusCode ?? 0, text: Buffer.concat(chunks).toString("utf8") }),
+                );
                 response.on("error", reject);
             },
         );
-        request.on("timeout", () => request.destroy(new Error(`no answer from https://${orderer.adminEndpoint}${urlPath} within 15 s`)));
+        request.on("timeout", () =>
+            request.destroy(new Error(`no answer from https://${orderer.adminEndpoint}${urlPath} within 15 s`)),
+        );
         request.on("error", reject);
         request.end(body?.bytes);
     });
@@ -64,10 +68,18 @@ export async function joinOrderer(orderer: OrdererNode, blockFile: string): Prom
     try {
         answer = await participationRequest(orderer, "POST", urlPath, configBlockForm(fs.readFileSync(blockFile)));
     } catch (error) {
-        throw new ComponentError(orderer.name, `channel join at https://${orderer.adminEndpoint}${urlPath} failed: ${(error as Error).message}`, orderer.logFile);
+        throw new ComponentError(
+            orderer.name,
+            `channel join at https://${orderer.adminEndpoint}${urlPath} failed: ${(error as Error).message}`,
+            orderer.logFile,
+        );
     }
     if (answer.status !== 201) {
-        throw new ComponentError(orderer.name, `channel join at https://${orderer.adminEndpoint}${urlPath} answered HTTP ${answer.status}: ${answer.text.trim()}`, orderer.logFile);
+        throw new ComponentError(
+            orderer.name,
+            `channel join at https://${orderer.adminEndpoint}${urlPath} answered HTTP ${answer.status}: ${answer.text.trim()}`,
+            orderer.logFile,
+        );
     }
 }
 
@@ -76,7 +88,9 @@ export async function ordererChannelInfo(orderer: OrdererNode, channel: string):
     const urlPath = `/participation/v1/channels/${encodeURIComponent(channel)}`;
     const answer = await participationRequest(orderer, "GET", urlPath);
     if (answer.status !== 200) {
-        throw new Error(`${orderer.name}: GET https://${orderer.adminEndpoint}${urlPath} answered HTTP ${answer.status}: ${answer.text.trim()}`);
+        throw new Error(
+            `${orderer.name}: GET https://${orderer.adminEndpoint}${urlPath} answered HTTP ${answer.status}: ${answer.text.trim()}`,
+        );
     }
     return JSON.parse(answer.text) as OrdererChannelInfo;
 }
@@ -96,8 +110,17 @@ export async function confirmPeerJoined(network: PeerCliNetwork, peer: PeerNode,
     try {
         height = await channelHeight(network, peer, channel);
     } catch (error) {
-        throw new ComponentError(peer.name, `does not report channel ${channel} after joining: ${(error as Error).message}`, peer.logFile);
+        throw new ComponentError(
+            peer.name,
+            `does not report channel ${channel} after joining: ${(error as Error).message}`,
+            peer.logFile,
+        );
     }
-    if (height < 1) throw new ComponentError(peer.name, `reports height ${height} on channel ${channel} after joining`, peer.logFile);
+    if (height < 1)
+        throw new ComponentError(
+            peer.name,
+            `reports height ${height} on channel ${channel} after joining`,
+            peer.logFile,
+        );
     return height;
 }

@@ -25,12 +25,19 @@ function print(line = ""): void {
 }
 
 function describeRecorded(state: NetworkState): FabricNetwork {
-    return describeNetwork(state.plan, state.install, state.processes, wholeNetworkOnly(async () => undefined));
+    return describeNetwork(
+        state.plan,
+        state.install,
+        state.processes,
+        wholeNetworkOnly(async () => undefined),
+    );
 }
 
 function printSummary(network: FabricNetwork, stateFile: string): void {
     const { orderer } = network;
-    print(`channel ${network.channel}, ${network.consensus} ordering, client auth ${network.clientAuthRequired ? "required" : "off"}; TLS on every endpoint`);
+    print(
+        `channel ${network.channel}, ${network.consensus} ordering, client auth ${network.clientAuthRequired ? "required" : "off"}; TLS on every endpoint`,
+    );
     print();
     print(`${orderer.mspId}: TLS CA ${orderer.tlsCaFile}`);
     print(`  admin TLS client cert ${orderer.adminClientTls.certFile}  key ${orderer.adminClientTls.keyFile}`);
@@ -46,7 +53,9 @@ function printSummary(network: FabricNetwork, stateFile: string): void {
         print(`  TLS CA ${org.tlsCaFile}`);
         print(`  client TLS cert ${org.clientTls.certFile}  key ${org.clientTls.keyFile}`);
         for (const peer of org.peers) {
-            print(`  ${peer.name}  grpc ${peer.endpoint}  chaincode ${peer.chaincodeEndpoint}  ops ${peer.operationsUrl}`);
+            print(
+                `  ${peer.name}  grpc ${peer.endpoint}  chaincode ${peer.chaincodeEndpoint}  ops ${peer.operationsUrl}`,
+            );
             print(`    log ${peer.logFile}`);
         }
     }
@@ -79,7 +88,9 @@ async function up(args: string[]): Promise<void> {
     if (previous) {
         const running = previous.processes.filter(isRunning);
         if (running.length > 0) {
-            throw new Error(`a network is already up (${running.map((record) => `${record.name} pid ${record.pid}`).join(", ")}); run \`npm run fabric -- down\` first`);
+            throw new Error(
+                `a network is already up (${running.map((record) => `${record.name} pid ${record.pid}`).join(", ")}); run \`npm run fabric -- down\` first`,
+            );
         }
         await teardown(previous, stateFile); // left over from a reboot or a kill: only its data remains
     }
@@ -110,14 +121,18 @@ async function down(): Promise<void> {
     }
     const running = state.processes.filter(isRunning);
     await teardown(state, stateFile);
-    print(`stopped ${running.map((record) => `${record.name} (pid ${record.pid})`).join(", ") || "nothing (no recorded process was running)"}`);
+    print(
+        `stopped ${running.map((record) => `${record.name} (pid ${record.pid})`).join(", ") || "nothing (no recorded process was running)"}`,
+    );
     print(`removed ${state.plan.dataDir}`);
 }
 
 async function health(operationsUrl: string): Promise<string> {
     try {
         const response = await fetch(`${operationsUrl}/healthz`, { signal: AbortSignal.timeout(2000) });
-        return response.status === 200 ? "healthy" : `unhealthy (HTTP ${response.status} ${(await response.text()).trim()})`;
+        return response.status === 200
+            ? "healthy"
+            : `unhealthy (HTTP ${response.status} ${(await response.text()).trim()})`;
     } catch (error) {
         return `unreachable (${(error as Error).message})`;
     }
@@ -131,13 +146,17 @@ async function status(): Promise<boolean> {
         return true;
     }
     const network = describeRecorded(state);
-    print(`Fabric ${network.version} network started ${state.startedAt}, channel ${network.channel}, data ${network.dataDir}`);
+    print(
+        `Fabric ${network.version} network started ${state.startedAt}, channel ${network.channel}, data ${network.dataDir}`,
+    );
     let allWell = true;
     const report = async (name: string, operationsUrl: string, channelInfo: () => Promise<string>) => {
         const record = state.processes.find((candidate) => candidate.name === name);
         const running = record !== undefined && isRunning(record);
         const healthText = running ? await health(operationsUrl) : "not running";
-        const channelText = running ? await channelInfo().catch((error: Error) => `channel unknown: ${error.message.split("\n")[0]}`) : "";
+        const channelText = running
+            ? await channelInfo().catch((error: Error) => `channel unknown: ${error.message.split("\n")[0]}`)
+            : "";
         allWell &&= healthText === "healthy" && !channelText.startsWith("channel unknown");
         return `${name}  pid ${record?.pid ?? "?"}  ${healthText}  ${channelText}`.trimEnd();
     };
@@ -149,7 +168,11 @@ async function status(): Promise<boolean> {
             }),
         ),
         ...network.peers.map((peer) =>
-            report(peer.name, peer.operationsUrl, async () => `channel ${network.channel}: height ${await channelHeight(network, peer, network.channel)}`),
+            report(
+                peer.name,
+                peer.operationsUrl,
+                async () => `channel ${network.channel}: height ${await channelHeight(network, peer, network.channel)}`,
+            ),
         ),
     ]);
     for (const line of lines) print(line);
@@ -168,7 +191,9 @@ async function main(argv: string[]): Promise<number> {
         case "status":
             return (await status()) ? 0 : 1;
         default:
-            process.stderr.write(`${command === undefined ? "no command given" : `unknown command "${command}"`}\n${usage}\n`);
+            process.stderr.write(
+                `${command === undefined ? "no command given" : `unknown command "${command}"`}\n${usage}\n`,
+            );
             return 2;
     }
 }

@@ -9,7 +9,13 @@ export const channelProfile = "TwoOrgsApplicationChannel";
 
 // Short batches and a fast Raft tick keep tests quick; a single consenter has no followers to destabilise.
 const batchTimeout = "500ms";
-const raftOptions = { TickInterval: "100ms", ElectionTick: 10, HeartbeatTick: 1, MaxInflightBlocks: 5, SnapshotIntervalSize: "16 MB" };
+const raftOptions = {
+    TickInterval: "100ms",
+    ElectionTick: 10,
+    HeartbeatTick: 1,
+    MaxInflightBlocks: 5,
+    SnapshotIntervalSize: "16 MB",
+};
 // Fabric's sample SmartBFT options, with requests batched and forwarded sooner (the sample waits 200 ms and 5 s) for quick tests.
 const smartBftOptions = {
     RequestBatchMaxCount: 100,
@@ -77,7 +83,14 @@ function consensusSection(plan: NetworkPlan) {
     return {
         OrdererType: "etcdraft",
         EtcdRaft: {
-            Consenters: [{ Host: orderer.ip, Port: orderer.ports.listen, ClientTLSCert: tlsCertOf(orderer), ServerTLSCert: tlsCertOf(orderer) }],
+            Consenters: [
+                {
+                    Host: orderer.ip,
+                    Port: orderer.ports.listen,
+                    ClientTLSCert: tlsCertOf(orderer),
+                    ServerTLSCert: tlsCertOf(orderer),
+                },
+            ],
             Options: raftOptions,
         },
     };
@@ -144,9 +157,13 @@ export function renderConfigtx(plan: NetworkPlan, version: string): string {
 export async function createChannelBlock(plan: NetworkPlan, configtxgen: string, version: string): Promise<void> {
     await fs.writeFile(path.join(plan.configDir, "configtx.yaml"), renderConfigtx(plan, version));
     await runTool(configtxgen, [
-        "-configPath", plan.configDir,
-        "-profile", channelProfile,
-        "-channelID", plan.channel,
-        "-outputBlock", plan.channelBlockFile,
+        "-configPath",
+        plan.configDir,
+        "-profile",
+        channelProfile,
+        "-channelID",
+        plan.channel,
+        "-outputBlock",
+        plan.channelBlockFile,
     ]);
 }

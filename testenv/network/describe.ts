@@ -40,7 +40,9 @@ export type NetworkControl = Pick<FabricNetwork, "stop" | "stopNode" | "startNod
 /** Node control for a network this process did not start (the CLI's): only the whole network stops. */
 export function wholeNetworkOnly(stop: () => Promise<void>): NetworkControl {
     const refuse = async (name: string) => {
-        throw new Error(`${name}: single nodes can be stopped and started only in the process that started the network`);
+        throw new Error(
+            `${name}: single nodes can be stopped and started only in the process that started the network`,
+        );
     };
     return { stop, stopNode: refuse, startNode: refuse };
 }

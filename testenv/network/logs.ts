@@ -28,14 +28,23 @@ export function logTail(logFile: string, lines = logTailLines): string {
 export class ComponentError extends Error {
     readonly logTail: string;
 
-    constructor(readonly component: string, problem: string, readonly logFile: string) {
+    constructor(
+        readonly component: string,
+        problem: string,
+        readonly logFile: string,
+    ) {
         const tail = logTail(logFile);
-        super(`${component}: ${problem}\n  log file: ${logFile}\n  last ${logTailLines} lines of the log:\n${indent(tail)}`);
+        super(
+            `${component}: ${problem}\n  log file: ${logFile}\n  last ${logTailLines} lines of the log:\n${indent(tail)}`,
+        );
         this.name = "ComponentError";
         this.logTail = tail;
     }
 }
 
 function indent(text: string): string {
-    return text.split("\n").map((line) => `    ${line}`).join("\n");
+    return text
+        .split("\n")
+        .map((line) => `    ${line}`)
+        .join("\n");
 }

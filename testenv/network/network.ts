@@ -9,7 +9,15 @@ import { generateCryptoMaterial } from "./crypto";
 import { describeNetwork } from "./describe";
 import { ordererEnv, peerEnv, writeNodeConfig } from "./node-config";
 import { findFreePortBlock, portCount, checkBasePort } from "./ports";
-import { isRunning, killNow, launch, type LaunchedProcess, processNamed, type ProcessRecord, stopProcesses } from "./processes";
+import {
+    isRunning,
+    killNow,
+    launch,
+    type LaunchedProcess,
+    processNamed,
+    type ProcessRecord,
+    stopProcesses,
+} from "./processes";
 import { waitForMetric, waitHealthy, waitListening } from "./readiness";
 import { type NetworkPlan, nodesToPlace, ordererCount, ordererNamed, peerCount, planNetwork } from "./topology";
 import type { Consensus, FabricNetwork, StartOptions } from "./types";
@@ -27,11 +35,19 @@ function checkOptions(opts: StartOptions): { channel: string; consensus: Consens
     }
     // Fabric's own rule for channel names (common/configtx ValidateChannelID).
     if (!/^[a-z][a-z0-9.-]{0,248}$/.test(channel)) {
-        throw new InvalidSettingError("channel", channel, "a name of 1 to 249 characters from a-z, 0-9, '.' and '-', starting with a letter");
+        throw new InvalidSettingError(
+            "channel",
+            channel,
+            "a name of 1 to 249 characters from a-z, 0-9, '.' and '-', starting with a letter",
+        );
     }
     if (opts.basePort !== undefined) checkBasePort(opts.basePort, peerCount, ordererCount(consensus));
     if (opts.logSpec !== undefined && !/^[A-Za-z0-9_.:=,-]+$/.test(opts.logSpec)) {
-        throw new InvalidSettingError("logSpec", opts.logSpec, 'a Fabric logging spec such as "info" or "info:gossip=debug"');
+        throw new InvalidSettingError(
+            "logSpec",
+            opts.logSpec,
+            'a Fabric logging spec such as "info" or "info:gossip=debug"',
+        );
     }
     return { channel, consensus };
 }
@@ -39,7 +55,11 @@ function checkOptions(opts: StartOptions): { channel: string; consensus: Consens
 /** SmartBFT ordering arrived in Fabric 3.0. */
 function requireConsensusSupported(consensus: Consensus, version: string): void {
     if (consensus === "BFT" && fabricMajor(version) < 3) {
-        throw new InvalidSettingError("consensus", consensus, `"etcdraft" on Fabric ${version} (BFT ordering needs Fabric 3.0 or later)`);
+        throw new InvalidSettingError(
+            "consensus",
+            consensus,
+            `"etcdraft" on Fabric ${version} (BFT ordering needs Fabric 3.0 or later)`,
+        );
     }
 }
 
@@ -109,7 +129,12 @@ function nodeNames(plan: NetworkPlan): string[] {
 async function waitNodeServing(network: FabricNetwork, proc: LaunchedProcess): Promise<void> {
     const orderer = network.orderers.find((candidate) => candidate.name === proc.name);
     if (orderer) {
-        const ordererAdminTls = { caPem: orderer.tlsCaPem, certPem: orderer.adminClientTls.certPem, keyPem: orderer.adminClientTls.keyPem, servername: orderer.hostOverride };
+        const ordererAdminTls = {
+            caPem: orderer.tlsCaPem,
+            certPem: orderer.adminClientTls.certPem,
+            keyPem: orderer.adminClientTls.keyPem,
+            servername: orderer.hostOverride,
+        };
         await waitHealthy(proc, orderer.operationsUrl, startDeadlineMs);
         await waitListening(proc, orderer.endpoint, ordererAdminTls, startDeadlineMs);
         await waitListening(proc, orderer.adminEndpoint, ordererAdminTls, startDeadlineMs);
@@ -118,7 +143,12 @@ async function waitNodeServing(network: FabricNetwork, proc: LaunchedProcess): P
     const org = network.orgs.find((candidate) => candidate.peers.some((peer) => peer.name === proc.name))!;
     const peer = org.peers.find((candidate) => candidate.name === proc.name)!;
     await waitHealthy(proc, peer.operationsUrl, startDeadlineMs);
-    const credentials = { caPem: peer.tlsCaPem, certPem: org.clientTls.certPem, keyPem: org.clientTls.keyPem, servername: peer.hostOverride };
+    const credentials = {
+        caPem: peer.tlsCaPem,
+        certPem: org.clientTls.certPem,
+        keyPem: org.clientTls.keyPem,
+        servername: peer.hostOverride,
+    };
     await waitListening(proc, peer.endpoint, credentials, startDeadlineMs);
 }
 
@@ -135,7 +165,11 @@ async function waitUntilServing(network: FabricNetwork, processes: readonly Laun
  */
 async function waitUntilChannelReady(network: FabricNetwork, processes: readonly LaunchedProcess[]): Promise<void> {
     await settleAll(network.peers.map((peer) => confirmPeerJoined(network, peer, network.channel)));
-    await Promise.all([...network.orderers, ...network.peers].map((node) => waitNodeOnChannel(network, processNamed(processes, node.name))));
+    await Promise.all(
+        [...network.orderers, ...network.peers].map((node) =>
+            waitNodeOnChannel(network, processNamed(processes, node.name)),
+        ),
+    );
 }
 
 /**
@@ -149,8 +183,18 @@ async function waitNodeOnChannel(network: FabricNetwork, proc: LaunchedProcess):
     if (orderer) {
         const leader =
             network.consensus === "BFT"
-                ? { metric: "consensus_BFT_leader_id", labels: { channel }, accept: (value: number) => value >= 1, what: `BFT leader on channel ${channel}` }
-                : { metric: "consensus_etcdraft_is_leader", labels: { channel }, accept: (value: number) => value === 1, what: `Raft leader on channel ${channel}` };
+                ? {
+                      metric: "consensus_BFT_leader_id",
+                      labels: { channel },
+                      accept: (value: number) => value >= 1,
+                      what: `BFT leader on channel ${channel}`,
+                  }
+                : {
+                      metric: "consensus_etcdraft_is_leader",
+                      labels: { channel },
+                      accept: (value: number) => value === 1,
+                      what: `Raft leader on channel ${channel}`,
+                  };
         await waitForMetric(proc, orderer.operationsUrl, leader, startDeadlineMs);
         return;
     }
@@ -227,11 +271,23 @@ export async function launchNetwork(opts: StartOptions = {}): Promise<LaunchedNe
         const ports = portCount(peerCount, ordererCount(consensus));
         const basePort = opts.basePort ?? (await findFreePortBlock(ports));
         const hosts = opts.placeNodes ? await opts.placeNodes(nodesToPlace(consensus)) : undefined;
-        const plan = planNetwork({ dataDir, basePort, channel, clientAuthRequired: opts.clientAuthRequired ?? false, logSpec: opts.logSpec ?? "info", consensus, hosts });
+        const plan = planNetwork({
+            dataDir,
+            basePort,
+            channel,
+            clientAuthRequired: opts.clientAuthRequired ?? false,
+            logSpec: opts.logSpec ?? "info",
+            consensus,
+            hosts,
+        });
         const faultTarget = opts.testFaults?.corruptChannelBlockFor;
         const names = nodeNames(plan);
         if (faultTarget !== undefined && !names.includes(faultTarget)) {
-            throw new InvalidSettingError("testFaults.corruptChannelBlockFor", faultTarget, `one of ${names.join(", ")}`);
+            throw new InvalidSettingError(
+                "testFaults.corruptChannelBlockFor",
+                faultTarget,
+                `one of ${names.join(", ")}`,
+            );
         }
         log(`Fabric ${install.version} (${consensus}): data in ${dataDir}, ports ${basePort}-${basePort + ports - 1}`);
 

@@ -18,7 +18,9 @@ const dockerEndpointLine = /^(\s*)endpoint: unix:\/\/\/var\/run\/docker\.sock\s*
 export function renderCoreYaml(sampleCoreYaml: string): string {
     const matches = sampleCoreYaml.match(new RegExp(dockerEndpointLine.source, "gm")) ?? [];
     if (matches.length !== 1) {
-        throw new Error(`sample core.yaml has ${matches.length} vm.endpoint docker lines where exactly 1 was expected; cannot disable the Docker health check`);
+        throw new Error(
+            `sample core.yaml has ${matches.length} vm.endpoint docker lines where exactly 1 was expected; cannot disable the Docker health check`,
+        );
     }
     return sampleCoreYaml.replace(dockerEndpointLine, '$1endpoint: ""');
 }
@@ -36,7 +38,8 @@ export async function writeNodeConfig(plan: NetworkPlan, install: FabricInstall)
 }
 
 /** Fabric's default log format without the terminal colour codes, which only clutter a log file. */
-const plainLogFormat = "%{time:2006-01-02 15:04:05.000 MST} %{id:04x} %{level:.4s} [%{module}] %{shortfunc} -> %{message}";
+const plainLogFormat =
+    "%{time:2006-01-02 15:04:05.000 MST} %{id:04x} %{level:.4s} [%{module}] %{shortfunc} -> %{message}";
 
 /**
  * Variables every node gets: its config dir, and nothing inherited from the
@@ -44,9 +47,17 @@ const plainLogFormat = "%{time:2006-01-02 15:04:05.000 MST} %{id:04x} %{level:.4
  */
 function baseEnv(plan: NetworkPlan): NodeJS.ProcessEnv {
     const inherited = Object.fromEntries(
-        Object.entries(process.env).filter(([key]) => !/^(CORE_|ORDERER_|FABRIC_|CHAINCODE_AS_A_SERVICE_)/.test(key) && !/^(https?|no|all)_proxy$/i.test(key)),
+        Object.entries(process.env).filter(
+            ([key]) =>
+                !/^(CORE_|ORDERER_|FABRIC_|CHAINCODE_AS_A_SERVICE_)/.test(key) && !/^(https?|no|all)_proxy$/i.test(key),
+        ),
     );
-    return { ...inherited, FABRIC_CFG_PATH: plan.configDir, FABRIC_LOGGING_SPEC: plan.logSpec, FABRIC_LOGGING_FORMAT: plainLogFormat };
+    return {
+        ...inherited,
+        FABRIC_CFG_PATH: plan.configDir,
+        FABRIC_LOGGING_SPEC: plan.logSpec,
+        FABRIC_LOGGING_FORMAT: plainLogFormat,
+    };
 }
 
 /** orderer.yaml lists are overridden as "[a, b]". */
@@ -144,7 +155,11 @@ export function peerEnv(plan: NetworkPlan, peer: PeerPlan, install: FabricInstal
         CORE_OPERATIONS_LISTENADDRESS: addressOf(peer, peer.ports.operations),
         CORE_METRICS_PROVIDER: "prometheus",
         CORE_CHAINCODE_EXTERNALBUILDERS: JSON.stringify([
-            { name: "ccaas_builder", path: install.ccaasDir, propagateEnvironment: ["CHAINCODE_AS_A_SERVICE_BUILDER_CONFIG"] },
+            {
+                name: "ccaas_builder",
+                path: install.ccaasDir,
+                propagateEnvironment: ["CHAINCODE_AS_A_SERVICE_BUILDER_CONFIG"],
+            },
         ]),
         CHAINCODE_AS_A_SERVICE_BUILDER_CONFIG: JSON.stringify({ peername: peer.builderPeerName }),
         // Small enough that a chaincode that never connects fails a test instead of hanging it.

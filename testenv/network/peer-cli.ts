@@ -35,7 +35,12 @@ export function peerCliEnv(network: PeerCliNetwork, peer: PeerNode, as: "admin" 
 }
 
 /** Runs the peer CLI against `peer` as its org admin. */
-export function runPeerCli(network: PeerCliNetwork, peer: PeerNode, args: readonly string[], timeoutMs = 30_000): Promise<ToolRun> {
+export function runPeerCli(
+    network: PeerCliNetwork,
+    peer: PeerNode,
+    args: readonly string[],
+    timeoutMs = 30_000,
+): Promise<ToolRun> {
     return runTool(path.join(network.binDir, "peer"), args, { env: peerCliEnv(network, peer), timeoutMs });
 }
 
@@ -45,6 +50,7 @@ export async function channelHeight(network: PeerCliNetwork, peer: PeerNode, cha
     const match = /Blockchain info: (\{.*\})/.exec(stdout);
     if (!match) throw new Error(`peer channel getinfo on ${peer.name} printed no blockchain info: ${stdout.trim()}`);
     const info = JSON.parse(match[1]) as { height?: number };
-    if (typeof info.height !== "number") throw new Error(`peer channel getinfo on ${peer.name} printed no height: ${match[1]}`);
+    if (typeof info.height !== "number")
+        throw new Error(`peer channel getinfo on ${peer.name} printed no height: ${match[1]}`);
     return info.height;
 }

@@ -2,9 +2,18 @@ import * as net from "node:net";
 import { InvalidSettingError } from "../../components/validation/errors";
 
 /** The loopback ports of one orderer; `cluster` (consenter to consenter) only where the ordering service has several. */
-export interface OrdererPorts { listen: number; admin: number; operations: number; cluster?: number; }
+export interface OrdererPorts {
+    listen: number;
+    admin: number;
+    operations: number;
+    cluster?: number;
+}
 /** The loopback ports of one peer (gossip shares the listen port). */
-export interface PeerPorts { listen: number; chaincode: number; operations: number; }
+export interface PeerPorts {
+    listen: number;
+    chaincode: number;
+    operations: number;
+}
 
 export interface PortLayout {
     /** In the order of the topology's orderers. */
@@ -14,7 +23,10 @@ export interface PortLayout {
 }
 
 /** How many orderers, and whether they talk to each other on a cluster port of their own. */
-export interface OrdererCount { count: number; clusterPort: boolean; }
+export interface OrdererCount {
+    count: number;
+    clusterPort: boolean;
+}
 export const singleOrderer: OrdererCount = { count: 1, clusterPort: false };
 
 export const portsPerNode = 3;
@@ -34,7 +46,12 @@ export function portLayout(basePort: number, peerCount: number, orderers: Ordere
     const ordererPorts: OrdererPorts[] = [];
     for (let i = 0; i < orderers.count; i++) {
         const first = basePort + perOrderer * i;
-        ordererPorts.push({ listen: first, admin: first + 1, operations: first + 2, ...(orderers.clusterPort ? { cluster: first + 3 } : {}) });
+        ordererPorts.push({
+            listen: first,
+            admin: first + 1,
+            operations: first + 2,
+            ...(orderers.clusterPort ? { cluster: first + 3 } : {}),
+        });
     }
     const peersFrom = basePort + perOrderer * orderers.count;
     const peers: PeerPorts[] = [];
@@ -88,7 +105,9 @@ export async function findFreePortBlock(count: number): Promise<number> {
     let probes = 0;
     for (let offset = 0; offset < count; ) {
         if (++probes > maxProbes) {
-            throw new Error(`no ${count} consecutive free loopback ports found between ${searchFloor} and ${searchCeiling} after ${maxProbes} probes`);
+            throw new Error(
+                `no ${count} consecutive free loopback ports found between ${searchFloor} and ${searchCeiling} after ${maxProbes} probes`,
+            );
         }
         if (await canBind(base + offset)) {
             offset++;

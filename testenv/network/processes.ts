@@ -87,7 +87,10 @@ export function pidAlive(pid: number): boolean {
 
 /** Every PID in /proc now. */
 export function allPids(): number[] {
-    return fs.readdirSync("/proc").map(Number).filter((pid) => Number.isInteger(pid) && pid > 0);
+    return fs
+        .readdirSync("/proc")
+        .map(Number)
+        .filter((pid) => Number.isInteger(pid) && pid > 0);
 }
 
 /** /proc/<pid>/stat after the command name (state, ppid, ...); undefined once the process is gone. */
@@ -145,7 +148,9 @@ export async function stopProcesses(records: readonly (ProcessRecord | LaunchedP
     }
     // Our own children are gone once Node has reaped them; wait for that so their PIDs are free.
     const reapDeadline = () => sleep(killGraceMs, undefined, { ref: false });
-    await Promise.all(records.map((record) => ("exited" in record ? Promise.race([record.exited, reapDeadline()]) : undefined)));
+    await Promise.all(
+        records.map((record) => ("exited" in record ? Promise.race([record.exited, reapDeadline()]) : undefined)),
+    );
 }
 
 /** Every process descended from `pid` (children, their children, ...), read from /proc now. */

@@ -28,7 +28,11 @@ async function pollUntil(proc: LaunchedProcess, what: string, deadlineMs: number
         }
         if (seen === true) return;
         if (Date.now() >= end) {
-            throw new ComponentError(proc.name, `no ${what} within ${deadlineMs} ms (last seen: ${seen})`, proc.logFile);
+            throw new ComponentError(
+                proc.name,
+                `no ${what} within ${deadlineMs} ms (last seen: ${seen})`,
+                proc.logFile,
+            );
         }
         await sleep(100);
     }
@@ -81,8 +85,15 @@ function completesTlsHandshake(endpoint: string, credentials: TlsProbeCredential
 }
 
 /** Waits until the endpoint completes a TLS handshake (a peer's /healthz answers before its gRPC server listens). */
-export function waitListening(proc: LaunchedProcess, endpoint: string, credentials: TlsProbeCredentials, deadlineMs: number): Promise<void> {
-    return pollUntil(proc, `TLS listener on ${endpoint}`, deadlineMs, () => completesTlsHandshake(endpoint, credentials));
+export function waitListening(
+    proc: LaunchedProcess,
+    endpoint: string,
+    credentials: TlsProbeCredentials,
+    deadlineMs: number,
+): Promise<void> {
+    return pollUntil(proc, `TLS listener on ${endpoint}`, deadlineMs, () =>
+        completesTlsHandshake(endpoint, credentials),
+    );
 }
 
 /** The value of one sample in Prometheus text format, or undefined when absent. */
@@ -106,7 +117,12 @@ export interface MetricWait {
 }
 
 /** Polls the operations endpoint's /metrics until the sample is accepted. */
-export function waitForMetric(proc: LaunchedProcess, operationsUrl: string, wait: MetricWait, deadlineMs: number): Promise<void> {
+export function waitForMetric(
+    proc: LaunchedProcess,
+    operationsUrl: string,
+    wait: MetricWait,
+    deadlineMs: number,
+): Promise<void> {
     const url = `${operationsUrl}/metrics`;
     return pollUntil(proc, wait.what, deadlineMs, async () => {
         const response = await fetch(url, { signal: AbortSignal.timeout(2000) });

@@ -66,5 +66,10 @@ export async function teardown(state: NetworkState, file: string): Promise<void>
 export function attachNetwork(file = stateFilePath()): FabricNetwork {
     const state = readState(file);
     if (!state) throw new Error(`no network is up: ${file} does not exist (start one with \`npm run fabric -- up\`)`);
-    return describeNetwork(state.plan, state.install, state.processes, wholeNetworkOnly(() => teardown(state, file)));
+    return describeNetwork(
+        state.plan,
+        state.install,
+        state.processes,
+        wholeNetworkOnly(() => teardown(state, file)),
+    );
 }

@@ -8,7 +8,12 @@ export interface ToolRun {
 
 /** A short-lived Fabric CLI (cryptogen, configtxgen, osnadmin, peer) that failed; carries its output. */
 export class ToolError extends Error {
-    constructor(readonly tool: string, readonly args: readonly string[], problem: string, readonly output: string) {
+    constructor(
+        readonly tool: string,
+        readonly args: readonly string[],
+        problem: string,
+        readonly output: string,
+    ) {
         super(`${path.basename(tool)} ${args.join(" ")}: ${problem}${output ? `\n${output.trimEnd()}` : ""}`);
         this.name = "ToolError";
     }
@@ -25,7 +30,13 @@ export function runTool(
         execFile(
             tool,
             args,
-            { env: options.env ?? process.env, cwd: options.cwd, timeout: timeoutMs, killSignal: "SIGKILL", maxBuffer: 16 * 1024 * 1024 },
+            {
+                env: options.env ?? process.env,
+                cwd: options.cwd,
+                timeout: timeoutMs,
+                killSignal: "SIGKILL",
+                maxBuffer: 16 * 1024 * 1024,
+            },
             (error, stdout, stderr) => {
                 if (!error) {
                     resolve({ stdout, stderr });

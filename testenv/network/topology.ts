@@ -120,9 +120,18 @@ const loopback: NodeSite = { ip: "127.0.0.1", enter: [] };
 
 /** The nodes of the topology (orderers first, then peers), before any is planned: what a placer places. */
 export function nodesToPlace(consensus: Consensus): NodeToPlace[] {
-    const orderers = ordererHostnames(consensus).map((hostname): NodeToPlace => ({ name: `${hostname}.${ordererShape.domain}`, role: "orderer", mspId: ordererShape.mspId }));
+    const orderers = ordererHostnames(consensus).map(
+        (hostname): NodeToPlace => ({
+            name: `${hostname}.${ordererShape.domain}`,
+            role: "orderer",
+            mspId: ordererShape.mspId,
+        }),
+    );
     const peers = peerOrgShapes.flatMap((shape) =>
-        Array.from({ length: shape.peerCount }, (_, i): NodeToPlace => ({ name: `peer${i}.${shape.domain}`, role: "peer", mspId: `${shape.name}MSP` })),
+        Array.from(
+            { length: shape.peerCount },
+            (_, i): NodeToPlace => ({ name: `peer${i}.${shape.domain}`, role: "peer", mspId: `${shape.name}MSP` }),
+        ),
     );
     return [...orderers, ...peers];
 }

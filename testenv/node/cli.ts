@@ -8,7 +8,9 @@ import { describeMissing, missingNodePrerequisites } from "./prerequisites";
 
 const [command] = process.argv.slice(2);
 if (command !== "check") {
-    process.stderr.write(`node: unknown command ${JSON.stringify(command ?? "")}\nusage: node dist/testenv/node/cli.js check\n`);
+    process.stderr.write(
+        `node: unknown command ${JSON.stringify(command ?? "")}\nusage: node dist/testenv/node/cli.js check\n`,
+    );
     process.exit(2);
 }
 const missing = missingNodePrerequisites();

@@ -96,7 +96,12 @@ export interface KubeletFiles {
     readonly servingKeyFile: string;
 }
 
-export function kubeletConfig(addresses: NodeAddresses, layout: NodeLayout, cgroupRoot: string, files: KubeletFiles): string {
+export function kubeletConfig(
+    addresses: NodeAddresses,
+    layout: NodeLayout,
+    cgroupRoot: string,
+    files: KubeletFiles,
+): string {
     return `apiVersion: kubelet.config.k8s.io/v1beta1
 kind: KubeletConfiguration
 address: ${addresses.nodeIp}
@@ -338,7 +343,12 @@ ${dnsPorts("  ")}`;
 
 /** DNS over UDP and TCP, as the Service and its endpoints list them. */
 function dnsPorts(indent: string): string {
-    return ["udp", "tcp"].map((protocol) => `${indent}- name: ${protocol === "udp" ? "dns" : "dns-tcp"}\n${indent}  port: 53\n${indent}  protocol: ${protocol.toUpperCase()}\n`).join("");
+    return ["udp", "tcp"]
+        .map(
+            (protocol) =>
+                `${indent}- name: ${protocol === "udp" ? "dns" : "dns-tcp"}\n${indent}  port: 53\n${indent}  protocol: ${protocol.toUpperCase()}\n`,
+        )
+        .join("");
 }
 
 function toml(value: string): string {

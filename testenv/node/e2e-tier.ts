@@ -14,7 +14,13 @@ import { REPO_ROOT } from "../pulumi/workspace";
 
 const E2E_DIR = join(REPO_ROOT, "dist", "test", "e2e");
 /** Files run in this order first, the rest after them by name. */
-const FIRST = ["demo.test.js", "real-node.test.js", "full-stack.test.js", "faults.test.js", "pull-request-workflow.test.js"];
+const FIRST = [
+    "demo.test.js",
+    "real-node.test.js",
+    "full-stack.test.js",
+    "faults.test.js",
+    "pull-request-workflow.test.js",
+];
 const FILES_AT_ONCE = 2;
 
 export function e2eFiles(names: readonly string[]): string[] {

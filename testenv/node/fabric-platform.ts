@@ -12,7 +12,13 @@ import { fabricPodPlacer, NETWORK_NAMESPACE_LABEL, peerNamespace } from "./fabri
 import { RealNode } from "./node";
 
 /** The toolchain binaries the program needs under the engine on the platform (the node checks its own). */
-export const PLATFORM_ENGINE_BINARIES = ["pulumi", "pulumi-language-nodejs", "pulumi-resource-kubernetes", "pulumi-resource-tls", "pulumi-resource-command"];
+export const PLATFORM_ENGINE_BINARIES = [
+    "pulumi",
+    "pulumi-language-nodejs",
+    "pulumi-resource-kubernetes",
+    "pulumi-resource-tls",
+    "pulumi-resource-command",
+];
 
 export const CHAINCODE_CONTEXT = join(REPO_ROOT, "chaincode", "asset-transfer-basic");
 
@@ -46,7 +52,12 @@ export interface NodeOrgSettings {
 
 async function buildChaincode(node: RealNode, tag: string, labels?: Record<string, string>): Promise<PushedImage> {
     const reference = `${node.addresses.registryHost}/asset-transfer-basic:${tag}`;
-    const digest = await node.buildImage({ context: CHAINCODE_CONTEXT, reference, buildArgs: { NODE_IMAGE: node.images.node }, labels });
+    const digest = await node.buildImage({
+        context: CHAINCODE_CONTEXT,
+        reference,
+        buildArgs: { NODE_IMAGE: node.images.node },
+        labels,
+    });
     return { reference, digest };
 }
 
@@ -65,7 +76,12 @@ export async function startNodePlatform(options: NodePlatformOptions): Promise<N
     try {
         const [built, networkStart] = await Promise.allSettled([
             buildChaincode(node, "1.0"),
-            launchNetwork({ clientAuthRequired: true, placeNodes: fabricPodPlacer(node), dataDir: options.networkDir, log: (line) => log(`fabric: ${line}`) }),
+            launchNetwork({
+                clientAuthRequired: true,
+                placeNodes: fabricPodPlacer(node),
+                dataDir: options.networkDir,
+                log: (line) => log(`fabric: ${line}`),
+            }),
         ]);
         if (networkStart.status === "fulfilled") network = networkStart.value.network;
         if (built.status === "rejected") throw built.reason;
@@ -83,7 +99,11 @@ export async function startNodePlatform(options: NodePlatformOptions): Promise<N
                 image: chaincodeImage.reference,
                 imageDigest: chaincodeImage.digest,
                 // One org's peers by their namespace's name; several orgs' by the label all their namespaces carry.
-                peerNamespaceSelector: [mspIds.length === 1 ? `kubernetes.io/metadata.name=${peerNamespace(mspIds[0])}` : NETWORK_NAMESPACE_LABEL],
+                peerNamespaceSelector: [
+                    mspIds.length === 1
+                        ? `kubernetes.io/metadata.name=${peerNamespace(mspIds[0])}`
+                        : NETWORK_NAMESPACE_LABEL,
+                ],
             }),
             failureSources: () => ({ network: started, podLogDir: node.layout.podLogs }),
             async stop() {

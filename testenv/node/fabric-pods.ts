@@ -35,14 +35,22 @@ function podName(node: NodeToPlace): string {
 
 function manifest(nodes: readonly NodeToPlace[], image: string): string {
     const [partOfKey, partOfValue] = NETWORK_NAMESPACE_LABEL.split("=");
-    const namespaces = [...new Set(nodes.map(namespaceOf))].map((name) => ({ apiVersion: "v1", kind: "Namespace", metadata: { name, labels: { [partOfKey]: partOfValue } } }));
+    const namespaces = [...new Set(nodes.map(namespaceOf))].map((name) => ({
+        apiVersion: "v1",
+        kind: "Namespace",
+        metadata: { name, labels: { [partOfKey]: partOfValue } },
+    }));
     const pods = nodes.map((node) => ({
         apiVersion: "v1",
         kind: "Pod",
         metadata: {
             name: podName(node),
             namespace: namespaceOf(node),
-            labels: { [COMPONENT_LABEL]: node.role, "app.kubernetes.io/name": `fabric-${node.role}`, "app.kubernetes.io/instance": podName(node) },
+            labels: {
+                [COMPONENT_LABEL]: node.role,
+                "app.kubernetes.io/name": `fabric-${node.role}`,
+                "app.kubernetes.io/instance": podName(node),
+            },
         },
         spec: {
             terminationGracePeriodSeconds: 0,
@@ -63,7 +71,9 @@ export function fabricPodPlacer(node: RealNode): NodePlacer {
 async function placeInPods(node: RealNode, nodes: readonly NodeToPlace[]): Promise<Record<string, NodeHost>> {
     await node.kubectl(["apply", "-f", "-"], { input: manifest(nodes, node.images.busybox) });
     for (const namespace of new Set(nodes.map(namespaceOf))) {
-        await node.kubectl(["wait", "-n", namespace, "pod", "--all", "--for=condition=Ready", "--timeout=120s"], { timeoutMs: 130_000 });
+        await node.kubectl(["wait", "-n", namespace, "pod", "--all", "--for=condition=Ready", "--timeout=120s"], {
+            timeoutMs: 130_000,
+        });
     }
     const dir = join(node.layout.root, "fabric-pods");
     fs.mkdirSync(dir, { recursive: true });
@@ -71,19 +81,39 @@ async function placeInPods(node: RealNode, nodes: readonly NodeToPlace[]): Promi
     for (const fabricNode of nodes) {
         const namespace = namespaceOf(fabricNode);
         const name = podName(fabricNode);
-        const pod = await node.getJson<{ metadata: { uid: string }; status: { podIP?: string } }>(["pod", "-n", namespace, name]);
+        const pod = await node.getJson<{ metadata: { uid: string }; status: { podIP?: string } }>([
+            "pod",
+            "-n",
+            namespace,
+            name,
+        ]);
         const pid = node.podProcess(pod.metadata.uid);
-        if (!pod.status.podIP || pid === undefined) throw new Error(`pod ${namespace}/${name} is Ready but has ${pod.status.podIP ? "no process" : "no address"}`);
+        if (!pod.status.podIP || pid === undefined)
+            throw new Error(
+                `pod ${namespace}/${name} is Ready but has ${pod.status.podIP ? "no process" : "no address"}`,
+            );
         // The kubelet's resolv.conf for this pod: cluster DNS, the pod's search domains.
         const resolvConf = join(dir, `${name}.resolv.conf`);
-        fs.writeFileSync(resolvConf, await node.kubectl(["exec", "-n", namespace, name, "--", "cat", "/etc/resolv.conf"]));
+        fs.writeFileSync(
+            resolvConf,
+            await node.kubectl(["exec", "-n", namespace, name, "--", "cat", "/etc/resolv.conf"]),
+        );
         hosts[fabricNode.name] = {
             ip: pod.status.podIP,
             enter: [
-                "nsenter", `--net=/proc/${pid}/ns/net`, "--",
+                "nsenter",
+                `--net=/proc/${pid}/ns/net`,
+                "--",
                 // A private mount namespace (gone with the process) where /etc/resolv.conf is the pod's.
-                "unshare", "--mount", "--propagation", "private", "--",
-                "sh", "-c", 'mount --bind "$0" /etc/resolv.conf && exec "$@"', resolvConf,
+                "unshare",
+                "--mount",
+                "--propagation",
+                "private",
+                "--",
+                "sh",
+                "-c",
+                'mount --bind "$0" /etc/resolv.conf && exec "$@"',
+                resolvConf,
             ],
         };
     }

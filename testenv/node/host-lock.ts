@@ -18,9 +18,13 @@ export function holdHost(use: HostUse, log: (line: string) => void = () => undef
     // A folder, made first: flock would create a missing path as a file.
     const lockTarget = dirname(dirname(toolchainBinDir()));
     mkdirSync(lockTarget, { recursive: true });
-    const holder = spawn("flock", [use === "alone" ? "--exclusive" : "--shared", lockTarget, "sh", "-c", "echo held; exec cat >/dev/null"], {
-        stdio: ["pipe", "pipe", "inherit"],
-    });
+    const holder = spawn(
+        "flock",
+        [use === "alone" ? "--exclusive" : "--shared", lockTarget, "sh", "-c", "echo held; exec cat >/dev/null"],
+        {
+            stdio: ["pipe", "pipe", "inherit"],
+        },
+    );
     const waitStarted = Date.now();
     return new Promise((resolve, reject) => {
         let said = "";
@@ -31,10 +35,15 @@ export function holdHost(use: HostUse, log: (line: string) => void = () => undef
             // Held while this process runs, without keeping it running.
             holder.unref();
             for (const stream of [holder.stdin, holder.stdout]) (stream as unknown as { unref?: () => void }).unref?.();
-            if (waited >= 1) log(`waited ${waited.toFixed(0)} s for the host (${use === "alone" ? "alone: every other node suite to end" : "a suite that holds it alone to end"})`);
+            if (waited >= 1)
+                log(
+                    `waited ${waited.toFixed(0)} s for the host (${use === "alone" ? "alone: every other node suite to end" : "a suite that holds it alone to end"})`,
+                );
             resolve(() => holder.stdin.end());
         });
         holder.on("error", reject);
-        holder.on("exit", (code, signal) => reject(new Error(`flock on ${lockTarget} ended (${signal ?? `exit ${code}`}) before it held the host`)));
+        holder.on("exit", (code, signal) =>
+            reject(new Error(`flock on ${lockTarget} ended (${signal ?? `exit ${code}`}) before it held the host`)),
+        );
     });
 }

@@ -26,9 +26,10 @@ export function hostSnapshot(): HostSnapshot {
         links: lines("ip", ["-o", "link", "show"]).map((line) => line.split(":")[1]?.trim().split("@")[0] ?? line),
         addresses: lines("ip", ["-o", "address", "show"]).map((line) => line.replace(/\s+valid_lft.*$/, "")),
         // Without the countdown the kernel keeps on some IPv6 routes.
-        routes: [...lines("ip", ["-4", "route", "show", "table", "all"]), ...lines("ip", ["-6", "route", "show", "table", "all"])].map((route) =>
-            route.replace(/\s+expires \d+sec/, ""),
-        ),
+        routes: [
+            ...lines("ip", ["-4", "route", "show", "table", "all"]),
+            ...lines("ip", ["-6", "route", "show", "table", "all"]),
+        ].map((route) => route.replace(/\s+expires \d+sec/, "")),
         namedNetworkNamespaces: fs.existsSync("/run/netns") ? fs.readdirSync("/run/netns").sort() : [],
         mounts: fs
             .readFileSync("/proc/self/mountinfo", "utf8")
@@ -70,7 +71,11 @@ function rules(command: string): string[] {
 
 function lines(command: string, args: string[], optional = false): string[] {
     try {
-        return execFileSync(command, args, { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"], env: { ...process.env, PATH: `${process.env.PATH}:/usr/sbin:/sbin` } })
+        return execFileSync(command, args, {
+            encoding: "utf8",
+            stdio: ["ignore", "pipe", "ignore"],
+            env: { ...process.env, PATH: `${process.env.PATH}:/usr/sbin:/sbin` },
+        })
             .split("\n")
             .filter(Boolean);
     } catch (error) {

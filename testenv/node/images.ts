@@ -35,7 +35,11 @@ export interface NodeImages {
  * Builds the node's images: the pause image straight into containerd, the
  * others pushed to the node's registry (which must be serving).
  */
-export async function buildNodeImages(sandbox: NodeSandbox, imagesDir: string, containerdSocket: string): Promise<NodeImages> {
+export async function buildNodeImages(
+    sandbox: NodeSandbox,
+    imagesDir: string,
+    containerdSocket: string,
+): Promise<NodeImages> {
     const registry = sandbox.addresses.registryHost;
     const busyboxRoot = stageBusybox(join(imagesDir, "busybox-rootfs"));
     const busybox = `${registry}/ccaas/busybox:1`;
@@ -43,7 +47,10 @@ export async function buildNodeImages(sandbox: NodeSandbox, imagesDir: string, c
     await sandbox.exec(["buildah", "push", "--quiet", busybox]);
 
     // The sandbox image: the same files, a command that blocks until the sandbox is killed.
-    await buildFromScratch(sandbox, busyboxRoot, PAUSE_IMAGE, ["--entrypoint", '["/bin/busybox","sleep","2147483647"]']);
+    await buildFromScratch(sandbox, busyboxRoot, PAUSE_IMAGE, [
+        "--entrypoint",
+        '["/bin/busybox","sleep","2147483647"]',
+    ]);
     const archive = join(imagesDir, "pause.tar");
     fs.rmSync(archive, { force: true });
     await sandbox.exec(["buildah", "push", "--quiet", PAUSE_IMAGE, `oci-archive:${archive}:${PAUSE_IMAGE}`]);
@@ -53,13 +60,26 @@ export async function buildNodeImages(sandbox: NodeSandbox, imagesDir: string, c
     const nodeVersion = process.versions.node;
     const node = `${registry}/ccaas/node:${nodeVersion}`;
     const nodeRoot = stageNode(join(imagesDir, "node-rootfs"), busyboxRoot);
-    const nodeEnv = ["PATH=/usr/local/bin:/usr/bin:/bin", "HOME=/root", ...(fs.existsSync(CA_BUNDLE) ? [`NODE_EXTRA_CA_CERTS=${CA_BUNDLE}`] : [])];
-    await buildFromScratch(sandbox, nodeRoot, node, [...nodeEnv.flatMap((value) => ["--env", value]), "--cmd", '["node"]']);
+    const nodeEnv = [
+        "PATH=/usr/local/bin:/usr/bin:/bin",
+        "HOME=/root",
+        ...(fs.existsSync(CA_BUNDLE) ? [`NODE_EXTRA_CA_CERTS=${CA_BUNDLE}`] : []),
+    ];
+    await buildFromScratch(sandbox, nodeRoot, node, [
+        ...nodeEnv.flatMap((value) => ["--env", value]),
+        "--cmd",
+        '["node"]',
+    ]);
     await sandbox.exec(["buildah", "push", "--quiet", node], { timeoutMs: 300_000 });
     return { busybox, node };
 }
 
-async function buildFromScratch(sandbox: NodeSandbox, rootfs: string, reference: string, config: string[]): Promise<void> {
+async function buildFromScratch(
+    sandbox: NodeSandbox,
+    rootfs: string,
+    reference: string,
+    config: string[],
+): Promise<void> {
     const container = (await sandbox.exec(["buildah", "from", "--quiet", "scratch"])).trim();
     try {
         await sandbox.exec(["buildah", "copy", "--quiet", container, `${rootfs}/`, "/"], { timeoutMs: 300_000 });
@@ -74,7 +94,9 @@ async function buildFromScratch(sandbox: NodeSandbox, rootfs: string, reference:
 /** busybox as /bin/busybox, with the links a shell script and env(1) need, a writable /tmp and a passwd for uid 0. */
 function stageBusybox(root: string): string {
     if (!fs.existsSync(BUSYBOX_BINARY)) {
-        throw new Error(`${BUSYBOX_BINARY} is missing: the node's images need a static busybox (Debian's busybox-static)`);
+        throw new Error(
+            `${BUSYBOX_BINARY} is missing: the node's images need a static busybox (Debian's busybox-static)`,
+        );
     }
     fs.rmSync(root, { recursive: true, force: true });
     for (const dir of ["bin", "usr/bin", "etc", "root"]) fs.mkdirSync(join(root, dir), { recursive: true });
@@ -82,7 +104,8 @@ function stageBusybox(root: string): string {
     fs.chmodSync(join(root, "tmp"), 0o1777);
     fs.copyFileSync(BUSYBOX_BINARY, join(root, "bin", "busybox"));
     fs.chmodSync(join(root, "bin", "busybox"), 0o755);
-    for (const applet of ["sh", "nc", "wget", "id", "cat", "ls", "sleep", "touch", "nslookup", "kill"]) fs.symlinkSync("busybox", join(root, "bin", applet));
+    for (const applet of ["sh", "nc", "wget", "id", "cat", "ls", "sleep", "touch", "nslookup", "kill"])
+        fs.symlinkSync("busybox", join(root, "bin", applet));
     fs.symlinkSync("/bin/busybox", join(root, "usr", "bin", "env"));
     fs.writeFileSync(join(root, "etc", "passwd"), "root:x:0:0:root:/root:/bin/sh\n");
     fs.writeFileSync(join(root, "etc", "group"), "root:x:0:\n");
@@ -134,7 +157,9 @@ function npmTarball(): string {
     const tarball = join(cache, `npm-${NPM_VERSION}.tgz`);
     if (!fs.existsSync(tarball)) {
         fs.mkdirSync(cache, { recursive: true });
-        execFileSync("npm", ["pack", `npm@${NPM_VERSION}`, "--pack-destination", cache, "--silent"], { stdio: ["ignore", "ignore", "pipe"] });
+        execFileSync("npm", ["pack", `npm@${NPM_VERSION}`, "--pack-destination", cache, "--silent"], {
+            stdio: ["ignore", "ignore", "pipe"],
+        });
     }
     return tarball;
 }
@@ -161,16 +186,46 @@ export async function buildAndPush(sandbox: NodeSandbox, build: ImageBuild): Pro
     const cache = join(cacheRoot(), "node-images");
     const archive = join(cache, `${buildInputsDigest(build, sandbox.addresses.registryHost)}.oci.tar`);
     if (!fs.existsSync(archive)) {
-        const buildArgs = Object.entries(build.buildArgs ?? {}).flatMap(([name, value]) => ["--build-arg", `${name}=${value}`]);
+        const buildArgs = Object.entries(build.buildArgs ?? {}).flatMap(([name, value]) => [
+            "--build-arg",
+            `${name}=${value}`,
+        ]);
         const labels = Object.entries(build.labels ?? {}).flatMap(([name, value]) => ["--label", `${name}=${value}`]);
-        await sandbox.exec(["podman", "build", "--quiet", "--network", "host", ...buildArgs, ...labels, "--tag", build.reference, build.context], { network: false, timeoutMs: 600_000 });
+        await sandbox.exec(
+            [
+                "podman",
+                "build",
+                "--quiet",
+                "--network",
+                "host",
+                ...buildArgs,
+                ...labels,
+                "--tag",
+                build.reference,
+                build.context,
+            ],
+            { network: false, timeoutMs: 600_000 },
+        );
         fs.mkdirSync(cache, { recursive: true });
         // Written aside and renamed: a reader (another node) never sees half an archive.
         const partial = `${archive}.${process.pid}.partial`;
-        await sandbox.exec(["podman", "save", "--quiet", "--format", "oci-archive", "--output", partial, build.reference], { network: false, timeoutMs: 300_000 });
+        await sandbox.exec(
+            ["podman", "save", "--quiet", "--format", "oci-archive", "--output", partial, build.reference],
+            { network: false, timeoutMs: 300_000 },
+        );
         fs.renameSync(partial, archive);
     }
-    await sandbox.exec(["skopeo", "copy", "--quiet", "--dest-tls-verify=false", `oci-archive:${archive}`, `docker://${build.reference}`], { network: false, timeoutMs: 300_000 });
+    await sandbox.exec(
+        [
+            "skopeo",
+            "copy",
+            "--quiet",
+            "--dest-tls-verify=false",
+            `oci-archive:${archive}`,
+            `docker://${build.reference}`,
+        ],
+        { network: false, timeoutMs: 300_000 },
+    );
     return registryDigest(build.reference);
 }
 
@@ -184,19 +239,29 @@ export function buildInputsDigest(build: ImageBuild, registryHost: string): stri
     const hash = createHash("sha256").update("ccaas-node-image-1\n");
     const ignored = new Set(readIgnoreEntries(join(build.context, ".dockerignore")));
     for (const file of contextFiles(build.context, build.context, ignored)) {
-        hash.update(`${relative(build.context, file)}\0`).update(fs.readFileSync(file)).update("\0");
+        hash.update(`${relative(build.context, file)}\0`)
+            .update(fs.readFileSync(file))
+            .update("\0");
     }
     hash.update(fs.readFileSync(join(build.context, "Dockerfile")));
-    const args = Object.entries(build.buildArgs ?? {}).map(([name, value]) => `${name}=${value.split(registryHost).join("<registry>")}`);
+    const args = Object.entries(build.buildArgs ?? {}).map(
+        ([name, value]) => `${name}=${value.split(registryHost).join("<registry>")}`,
+    );
     const labels = Object.entries(build.labels ?? {}).map(([name, value]) => `${name}=${value}`);
-    hash.update(JSON.stringify({ args: args.sort(), labels: labels.sort(), node: process.versions.node, npm: NPM_VERSION }));
+    hash.update(
+        JSON.stringify({ args: args.sort(), labels: labels.sort(), node: process.versions.node, npm: NPM_VERSION }),
+    );
     if (fs.existsSync(CA_BUNDLE)) hash.update(fs.readFileSync(CA_BUNDLE));
     return hash.digest("hex").slice(0, 32);
 }
 
 function readIgnoreEntries(file: string): string[] {
     if (!fs.existsSync(file)) return [];
-    return fs.readFileSync(file, "utf8").split("\n").map((line) => line.trim()).filter((line) => line && !line.startsWith("#"));
+    return fs
+        .readFileSync(file, "utf8")
+        .split("\n")
+        .map((line) => line.trim())
+        .filter((line) => line && !line.startsWith("#"));
 }
 
 /** Files under dir, sorted, without the ignored entries (matched by their path from the context, or by name for patterns like "*.md"). */
@@ -205,7 +270,9 @@ function contextFiles(context: string, dir: string, ignored: ReadonlySet<string>
     for (const entry of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
         const path = join(dir, entry.name);
         const fromContext = relative(context, path);
-        const byPattern = [...ignored].some((pattern) => pattern.startsWith("*.") && entry.name.endsWith(pattern.slice(1)));
+        const byPattern = [...ignored].some(
+            (pattern) => pattern.startsWith("*.") && entry.name.endsWith(pattern.slice(1)),
+        );
         if (ignored.has(fromContext) || byPattern) continue;
         if (entry.isDirectory()) files.push(...contextFiles(context, path, ignored));
         else if (entry.isFile()) files.push(path);
@@ -230,6 +297,7 @@ export async function registryDigest(reference: string): Promise<string> {
         },
     });
     const digest = response.headers.get("docker-content-digest");
-    if (!response.ok || !digest) throw new Error(`the registry ${host} has no manifest for ${repository}:${tag} (HTTP ${response.status})`);
+    if (!response.ok || !digest)
+        throw new Error(`the registry ${host} has no manifest for ${repository}:${tag} (HTTP ${response.status})`);
     return digest;
 }

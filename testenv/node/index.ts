@@ -5,4 +5,10 @@ export { hostChanges, type HostSnapshot, hostSnapshot } from "./host-state";
 export type { NodeImages } from "./images";
 export { RealNode, type RealNodeOptions } from "./node";
 export { describeMissing, type MissingPart, missingNodePrerequisites } from "./prerequisites";
-export { COMPONENT_LABEL, fabricPodPlacer, NETWORK_NAMESPACE_LABEL, ORDERER_NAMESPACE, peerNamespace } from "./fabric-pods";
+export {
+    COMPONENT_LABEL,
+    fabricPodPlacer,
+    NETWORK_NAMESPACE_LABEL,
+    ORDERER_NAMESPACE,
+    peerNamespace,
+} from "./fabric-pods";

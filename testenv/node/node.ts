@@ -88,7 +88,8 @@ export class RealNode {
     /** Starts a node; a failed start removes everything it made. */
     static async create(options: RealNodeOptions = {}): Promise<RealNode> {
         const missing = missingNodePrerequisites();
-        if (missing.length > 0) throw new Error(`a real node cannot start on this machine: ${describeMissing(missing)}`);
+        if (missing.length > 0)
+            throw new Error(`a real node cannot start on this machine: ${describeMissing(missing)}`);
         const log = options.log ?? (() => undefined);
         const started = Date.now();
         const root = options.dir ?? fs.mkdtempSync(join(tmpdir(), "ccaas-node-"));
@@ -102,10 +103,15 @@ export class RealNode {
             node = new RealNode({ slot: addresses.slot, root, sandbox: sandbox.record, processes: [] }, sandbox, log);
             node.saveRecord();
             await node.boot();
-            log(`real node ${NODE_NAME} ready at ${addresses.apiServerUrl} in ${((Date.now() - started) / 1000).toFixed(1)} s (folder ${root})`);
+            log(
+                `real node ${NODE_NAME} ready at ${addresses.apiServerUrl} in ${((Date.now() - started) / 1000).toFixed(1)} s (folder ${root})`,
+            );
             return node;
         } catch (error) {
-            if (node) await node.delete().catch((cleanup: Error) => log(`while removing the failed node: ${cleanup.message}`));
+            if (node)
+                await node
+                    .delete()
+                    .catch((cleanup: Error) => log(`while removing the failed node: ${cleanup.message}`));
             else {
                 fs.rmSync(root, { recursive: true, force: true });
                 releaseSlot(addresses.slot);
@@ -182,7 +188,11 @@ export class RealNode {
         const dir = join(this.layout.root, "bin");
         fs.mkdirSync(dir, { recursive: true });
         const enter = this.sandbox.enterArgs({ network: false }).slice(0, -1).join(" ");
-        fs.writeFileSync(join(dir, "docker"), `#!/bin/sh\n# podman as docker, inside the real node's mount namespace (testenv/node).\nexec nsenter ${enter} --wd="$PWD" -- podman "$@"\n`, { mode: 0o755 });
+        fs.writeFileSync(
+            join(dir, "docker"),
+            `#!/bin/sh\n# podman as docker, inside the real node's mount namespace (testenv/node).\nexec nsenter ${enter} --wd="$PWD" -- podman "$@"\n`,
+            { mode: 0o755 },
+        );
         return dir;
     }
 
@@ -250,12 +260,24 @@ export class RealNode {
             file: "apiserver",
             commonName: "kube-apiserver",
             serverNames: [
-                `IP:${a.nodeIp}`, `IP:${a.apiServiceIp}`, "DNS:kubernetes", "DNS:kubernetes.default", "DNS:kubernetes.default.svc",
+                `IP:${a.nodeIp}`,
+                `IP:${a.apiServiceIp}`,
+                "DNS:kubernetes",
+                "DNS:kubernetes.default",
+                "DNS:kubernetes.default.svc",
                 `DNS:kubernetes.default.svc.${CLUSTER_DOMAIN}`,
             ],
         });
-        const apiserverToKubelet = pki.issue({ file: "apiserver-kubelet-client", commonName: "kube-apiserver-kubelet-client", groups: ["system:masters"] });
-        const kubeletServing = pki.issue({ file: "kubelet-serving", commonName: NODE_NAME, serverNames: [`IP:${a.nodeIp}`, `DNS:${NODE_NAME}`] });
+        const apiserverToKubelet = pki.issue({
+            file: "apiserver-kubelet-client",
+            commonName: "kube-apiserver-kubelet-client",
+            groups: ["system:masters"],
+        });
+        const kubeletServing = pki.issue({
+            file: "kubelet-serving",
+            commonName: NODE_NAME,
+            serverNames: [`IP:${a.nodeIp}`, `DNS:${NODE_NAME}`],
+        });
         const users = {
             admin: { commonName: "ccaas-node-admin", groups: ["system:masters"] },
             kubelet: { commonName: `system:node:${NODE_NAME}`, groups: ["system:nodes"] },
@@ -268,33 +290,80 @@ export class RealNode {
         const caPem = fs.readFileSync(pki.caCertFile, "utf8");
         const kubeconfigOf: Record<string, string> = {};
         for (const [user, subject] of Object.entries(users)) {
-            const leaf = pki.issue({ file: `user-${user}`, commonName: subject.commonName, groups: "groups" in subject ? subject.groups : [] });
+            const leaf = pki.issue({
+                file: `user-${user}`,
+                commonName: subject.commonName,
+                groups: "groups" in subject ? subject.groups : [],
+            });
             const path = join(l.kubeconfigs, `${user}.yaml`);
-            const contents = kubeconfig(a.apiServerUrl, caPem, { name: user, certPem: fs.readFileSync(leaf.certFile, "utf8"), keyPem: fs.readFileSync(leaf.keyFile, "utf8") });
+            const contents = kubeconfig(a.apiServerUrl, caPem, {
+                name: user,
+                certPem: fs.readFileSync(leaf.certFile, "utf8"),
+                keyPem: fs.readFileSync(leaf.keyFile, "utf8"),
+            });
             fs.writeFileSync(path, contents, { mode: 0o600 });
             kubeconfigOf[user] = path;
         }
 
         this.log("starting etcd and the API server");
         this.start("etcd", "etcd", [
-            "--name", NODE_NAME, "--data-dir", l.etcdData,
-            "--listen-client-urls", "http://127.0.0.1:2379", "--advertise-client-urls", "http://127.0.0.1:2379",
-            "--listen-peer-urls", "http://127.0.0.1:2380", "--initial-advertise-peer-urls", "http://127.0.0.1:2380",
-            "--initial-cluster", `${NODE_NAME}=http://127.0.0.1:2380`, "--listen-metrics-urls", "http://127.0.0.1:2381",
+            "--name",
+            NODE_NAME,
+            "--data-dir",
+            l.etcdData,
+            "--listen-client-urls",
+            "http://127.0.0.1:2379",
+            "--advertise-client-urls",
+            "http://127.0.0.1:2379",
+            "--listen-peer-urls",
+            "http://127.0.0.1:2380",
+            "--initial-advertise-peer-urls",
+            "http://127.0.0.1:2380",
+            "--initial-cluster",
+            `${NODE_NAME}=http://127.0.0.1:2380`,
+            "--listen-metrics-urls",
+            "http://127.0.0.1:2381",
             // The node's data lives as long as one test: durability buys nothing and costs every write.
             "--unsafe-no-fsync",
         ]);
         this.start("kube-apiserver", "kube-apiserver", [
-            "--etcd-servers", "http://127.0.0.1:2379",
-            "--bind-address", a.nodeIp, "--secure-port", "6443", "--advertise-address", a.nodeIp,
-            "--service-cluster-ip-range", a.serviceCidr,
-            "--client-ca-file", pki.caCertFile, "--tls-cert-file", apiserver.certFile, "--tls-private-key-file", apiserver.keyFile,
-            "--kubelet-client-certificate", apiserverToKubelet.certFile, "--kubelet-client-key", apiserverToKubelet.keyFile,
-            "--kubelet-certificate-authority", pki.caCertFile, "--kubelet-preferred-address-types", "InternalIP",
-            "--service-account-issuer", `https://kubernetes.default.svc.${CLUSTER_DOMAIN}`,
-            "--service-account-key-file", sa.publicKeyFile, "--service-account-signing-key-file", sa.privateKeyFile,
-            "--authorization-mode", "Node,RBAC", "--enable-admission-plugins", "NodeRestriction",
-            "--cert-dir", join(l.root, "apiserver"), "--profiling=false",
+            "--etcd-servers",
+            "http://127.0.0.1:2379",
+            "--bind-address",
+            a.nodeIp,
+            "--secure-port",
+            "6443",
+            "--advertise-address",
+            a.nodeIp,
+            "--service-cluster-ip-range",
+            a.serviceCidr,
+            "--client-ca-file",
+            pki.caCertFile,
+            "--tls-cert-file",
+            apiserver.certFile,
+            "--tls-private-key-file",
+            apiserver.keyFile,
+            "--kubelet-client-certificate",
+            apiserverToKubelet.certFile,
+            "--kubelet-client-key",
+            apiserverToKubelet.keyFile,
+            "--kubelet-certificate-authority",
+            pki.caCertFile,
+            "--kubelet-preferred-address-types",
+            "InternalIP",
+            "--service-account-issuer",
+            `https://kubernetes.default.svc.${CLUSTER_DOMAIN}`,
+            "--service-account-key-file",
+            sa.publicKeyFile,
+            "--service-account-signing-key-file",
+            sa.privateKeyFile,
+            "--authorization-mode",
+            "Node,RBAC",
+            "--enable-admission-plugins",
+            "NodeRestriction",
+            "--cert-dir",
+            join(l.root, "apiserver"),
+            "--profiling=false",
         ]);
         await this.waitFor("the API server to serve", ["etcd", "kube-apiserver"], 90_000, async () => {
             await this.kubectl(["get", "--raw", "/readyz"], { timeoutMs: 5_000 });
@@ -302,13 +371,38 @@ export class RealNode {
         });
         await this.kubectl(["apply", "--server-side", "-f", "-"], { input: systemManifests(a) });
 
-        const controlPlaneAuth = (user: string) => ["--kubeconfig", kubeconfigOf[user], "--authentication-kubeconfig", kubeconfigOf[user], "--authorization-kubeconfig", kubeconfigOf[user]];
+        const controlPlaneAuth = (user: string) => [
+            "--kubeconfig",
+            kubeconfigOf[user],
+            "--authentication-kubeconfig",
+            kubeconfigOf[user],
+            "--authorization-kubeconfig",
+            kubeconfigOf[user],
+        ];
         this.start("kube-controller-manager", "kube-controller-manager", [
-            ...controlPlaneAuth("controller-manager"), "--bind-address", "127.0.0.1", "--leader-elect=false",
-            "--service-account-private-key-file", sa.privateKeyFile, "--root-ca-file", pki.caCertFile, "--use-service-account-credentials",
-            "--allocate-node-cidrs", "--cluster-cidr", a.podCidr, "--node-cidr-mask-size", "24", "--service-cluster-ip-range", a.serviceCidr,
+            ...controlPlaneAuth("controller-manager"),
+            "--bind-address",
+            "127.0.0.1",
+            "--leader-elect=false",
+            "--service-account-private-key-file",
+            sa.privateKeyFile,
+            "--root-ca-file",
+            pki.caCertFile,
+            "--use-service-account-credentials",
+            "--allocate-node-cidrs",
+            "--cluster-cidr",
+            a.podCidr,
+            "--node-cidr-mask-size",
+            "24",
+            "--service-cluster-ip-range",
+            a.serviceCidr,
         ]);
-        this.start("kube-scheduler", "kube-scheduler", [...controlPlaneAuth("scheduler"), "--bind-address", "127.0.0.1", "--leader-elect=false"]);
+        this.start("kube-scheduler", "kube-scheduler", [
+            ...controlPlaneAuth("scheduler"),
+            "--bind-address",
+            "127.0.0.1",
+            "--leader-elect=false",
+        ]);
 
         this.log("starting containerd and the image registry");
         this.start("containerd", "containerd", ["--config", l.containerdConfig]);
@@ -317,26 +411,52 @@ export class RealNode {
             await this.sandbox.exec(["ctr", "--address", l.containerdSocket, "version"], { timeoutMs: 5_000 });
             return true;
         });
-        await this.waitFor("the registry to serve", ["registry"], 30_000, async () => (await fetch(`http://${a.registryHost}/v2/`)).ok);
+        await this.waitFor(
+            "the registry to serve",
+            ["registry"],
+            30_000,
+            async () => (await fetch(`http://${a.registryHost}/v2/`)).ok,
+        );
 
         this.log("building the node's images (pause, busybox, node)");
         this.imagesBuilt = await buildNodeImages(this.sandbox, join(l.root, "images"), l.containerdSocket);
         this.saveRecord();
 
         this.log("starting the kubelet, kube-proxy, CoreDNS and kube-router");
-        const kubeletFiles = { caFile: pki.caCertFile, servingCertFile: kubeletServing.certFile, servingKeyFile: kubeletServing.keyFile };
+        const kubeletFiles = {
+            caFile: pki.caCertFile,
+            servingCertFile: kubeletServing.certFile,
+            servingKeyFile: kubeletServing.keyFile,
+        };
         fs.writeFileSync(l.kubeletConfig, kubeletConfig(a, l, this.sandbox.record.cgroupRoot, kubeletFiles));
         this.start("kubelet", "kubelet", [
-            "--config", l.kubeletConfig, "--kubeconfig", kubeconfigOf.kubelet, "--hostname-override", NODE_NAME,
-            "--node-ip", a.nodeIp, "--root-dir", l.kubeletRoot, "--cert-dir", join(l.kubeletRoot, "pki"),
+            "--config",
+            l.kubeletConfig,
+            "--kubeconfig",
+            kubeconfigOf.kubelet,
+            "--hostname-override",
+            NODE_NAME,
+            "--node-ip",
+            a.nodeIp,
+            "--root-dir",
+            l.kubeletRoot,
+            "--cert-dir",
+            join(l.kubeletRoot, "pki"),
         ]);
         fs.writeFileSync(l.kubeProxyConfig, kubeProxyConfig(a, kubeconfigOf["kube-proxy"]));
         this.start("kube-proxy", "kube-proxy", ["--config", l.kubeProxyConfig]);
         fs.writeFileSync(l.corefile, corefile(a, kubeconfigOf.coredns));
         this.start("coredns", "coredns", ["-conf", l.corefile]);
         await this.waitFor("the node to be Ready", ["kubelet", "containerd"], 120_000, async () => {
-            const node = await this.getJson<{ status?: { conditions?: { type: string; status: string }[] } }>(["node", NODE_NAME]);
-            return node.status?.conditions?.some((condition) => condition.type === "Ready" && condition.status === "True") ?? false;
+            const node = await this.getJson<{ status?: { conditions?: { type: string; status: string }[] } }>([
+                "node",
+                NODE_NAME,
+            ]);
+            return (
+                node.status?.conditions?.some(
+                    (condition) => condition.type === "Ready" && condition.status === "True",
+                ) ?? false
+            );
         });
         // Through the cluster DNS Service: CoreDNS answers and kube-proxy routes the Service address to it.
         const resolver = new Resolver({ timeout: 1000, tries: 1 });
@@ -346,12 +466,28 @@ export class RealNode {
         );
         // After kube-proxy's first sync: both rewrite the filter table, and a sync that loses the race waits 30 s to retry.
         this.start("kube-router", "kube-router", [
-            "--kubeconfig", kubeconfigOf["kube-router"], "--hostname-override", NODE_NAME,
+            "--kubeconfig",
+            kubeconfigOf["kube-router"],
+            "--hostname-override",
+            NODE_NAME,
             // Only the NetworkPolicy firewall: routes, Services and the CNI are the bridge's and kube-proxy's.
-            "--run-firewall=true", "--run-router=false", "--run-service-proxy=false", "--enable-cni=false",
-            "--service-cluster-ip-range", a.serviceCidr, "--health-port", "20244", "--metrics-port", "0",
+            "--run-firewall=true",
+            "--run-router=false",
+            "--run-service-proxy=false",
+            "--enable-cni=false",
+            "--service-cluster-ip-range",
+            a.serviceCidr,
+            "--health-port",
+            "20244",
+            "--metrics-port",
+            "0",
         ]);
-        await this.waitFor("kube-router's firewall", ["kube-router"], 60_000, async () => (await fetch(`http://${a.nodeIp}:20244/healthz`)).ok);
+        await this.waitFor(
+            "kube-router's firewall",
+            ["kube-router"],
+            60_000,
+            async () => (await fetch(`http://${a.nodeIp}:20244/healthz`)).ok,
+        );
         await this.waitFor("the default service account", ["kube-controller-manager"], 60_000, async () => {
             await this.kubectl(["get", "serviceaccount", "default", "--namespace", "default"], { timeoutMs: 5_000 });
             return true;
@@ -365,14 +501,19 @@ export class RealNode {
         const logFile = join(this.layout.logs, `${name}.log`);
         const logFd = fs.openSync(logFile, "a");
         try {
-            const child = spawn("nsenter", [...this.sandbox.enterArgs({ workdir: this.layout.root }), binary, ...args], {
-                cwd: this.layout.root,
-                env: this.env,
-                stdio: ["ignore", logFd, logFd],
-                detached: true,
-            });
+            const child = spawn(
+                "nsenter",
+                [...this.sandbox.enterArgs({ workdir: this.layout.root }), binary, ...args],
+                {
+                    cwd: this.layout.root,
+                    env: this.env,
+                    stdio: ["ignore", logFd, logFd],
+                    detached: true,
+                },
+            );
             child.on("error", () => undefined);
-            if (child.pid === undefined) throw new ComponentError(name, `could not start ${binary} inside the node`, logFile);
+            if (child.pid === undefined)
+                throw new ComponentError(name, `could not start ${binary} inside the node`, logFile);
             child.unref();
             // nsenter execs the daemon: the PID is the daemon's.
             this.processes.push({ name, pid: child.pid, binary: fs.realpathSync(binary), logFile });
@@ -383,7 +524,12 @@ export class RealNode {
     }
 
     /** Polls `ready` until it holds; fails naming what did not come up, with the log of any watched daemon that died. */
-    private async waitFor(what: string, watched: readonly string[], timeoutMs: number, ready: () => Promise<boolean>): Promise<void> {
+    private async waitFor(
+        what: string,
+        watched: readonly string[],
+        timeoutMs: number,
+        ready: () => Promise<boolean>,
+    ): Promise<void> {
         const deadline = Date.now() + timeoutMs;
         let lastError = "";
         for (;;) {
@@ -396,11 +542,16 @@ export class RealNode {
             for (const name of watched) {
                 const daemon = [...this.processes].reverse().find((record) => record.name === name);
                 // nsenter has exec'd once /proc/<pid>/exe is the daemon; before that it is nsenter itself.
-                if (daemon && !isRunning(daemon) && !isStarting(daemon)) throw new ComponentError(name, `exited while waiting for ${what}`, daemon.logFile);
+                if (daemon && !isRunning(daemon) && !isStarting(daemon))
+                    throw new ComponentError(name, `exited while waiting for ${what}`, daemon.logFile);
             }
             if (Date.now() > deadline) {
-                const logs = watched.map((name) => this.processes.find((record) => record.name === name)?.logFile).filter(Boolean);
-                throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}: ${lastError.slice(0, 500)} (logs: ${logs.join(", ")})`);
+                const logs = watched
+                    .map((name) => this.processes.find((record) => record.name === name)?.logFile)
+                    .filter(Boolean);
+                throw new Error(
+                    `timed out after ${timeoutMs / 1000} s waiting for ${what}: ${lastError.slice(0, 500)} (logs: ${logs.join(", ")})`,
+                );
             }
             await sleep(250);
         }
@@ -420,7 +571,17 @@ export class RealNode {
 
 /** Writes the files every daemon reads before the first starts. */
 function prepareFolders(l: NodeLayout, a: NodeAddresses): void {
-    for (const dir of [l.logs, l.kubeconfigs, l.cniConfig, l.cniState, l.podLogs, l.containersConfig, l.registryData, l.etcdData, l.containerdRegistries]) {
+    for (const dir of [
+        l.logs,
+        l.kubeconfigs,
+        l.cniConfig,
+        l.cniState,
+        l.podLogs,
+        l.containersConfig,
+        l.registryData,
+        l.etcdData,
+        l.containerdRegistries,
+    ]) {
         fs.mkdirSync(dir, { recursive: true });
     }
     fs.chmodSync(l.etcdData, 0o700);

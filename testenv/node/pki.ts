@@ -39,8 +39,21 @@ export class NodePki {
         const pki = new NodePki(dir);
         pki.openssl("genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", pki.caKeyFile);
         pki.openssl(
-            "req", "-x509", "-new", "-key", pki.caKeyFile, "-subj", "/CN=ccaas-node-ca", "-days", "3",
-            "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign", "-out", pki.caCertFile,
+            "req",
+            "-x509",
+            "-new",
+            "-key",
+            pki.caKeyFile,
+            "-subj",
+            "/CN=ccaas-node-ca",
+            "-days",
+            "3",
+            "-addext",
+            "basicConstraints=critical,CA:TRUE",
+            "-addext",
+            "keyUsage=critical,keyCertSign,cRLSign",
+            "-out",
+            pki.caCertFile,
         );
         return pki;
     }
@@ -65,8 +78,21 @@ export class NodePki {
         this.openssl("genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", keyFile);
         this.openssl("req", "-new", "-key", keyFile, "-subj", subject, "-out", csrFile);
         this.openssl(
-            "x509", "-req", "-in", csrFile, "-CA", this.caCertFile, "-CAkey", this.caKeyFile, "-CAcreateserial",
-            "-days", "2", "-extfile", extFile, "-out", certFile,
+            "x509",
+            "-req",
+            "-in",
+            csrFile,
+            "-CA",
+            this.caCertFile,
+            "-CAkey",
+            this.caKeyFile,
+            "-CAcreateserial",
+            "-days",
+            "2",
+            "-extfile",
+            extFile,
+            "-out",
+            certFile,
         );
         fs.rmSync(csrFile);
         fs.rmSync(extFile);
@@ -87,7 +113,9 @@ export class NodePki {
             execFileSync("openssl", args, { cwd: this.dir, stdio: ["ignore", "ignore", "pipe"], timeout: 30_000 });
         } catch (error) {
             const stderr = (error as { stderr?: Buffer }).stderr?.toString().trim();
-            throw new Error(`the node's certificates need the openssl CLI: openssl ${args[0]} failed: ${stderr || (error as Error).message}`);
+            throw new Error(
+                `the node's certificates need the openssl CLI: openssl ${args[0]} failed: ${stderr || (error as Error).message}`,
+            );
         }
     }
 }

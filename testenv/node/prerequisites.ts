@@ -28,7 +28,15 @@ export const NODE_DEBIAN_PACKAGES: Readonly<Record<string, readonly string[]>> =
 
 /** Toolchain binaries (npm run toolchain) the node starts. */
 export const NODE_TOOLCHAIN_BINARIES = [
-    "etcd", "kube-apiserver", "kube-controller-manager", "kube-scheduler", "kubelet", "kube-proxy", "kubectl", "coredns", "kube-router",
+    "etcd",
+    "kube-apiserver",
+    "kube-controller-manager",
+    "kube-scheduler",
+    "kubelet",
+    "kube-proxy",
+    "kubectl",
+    "coredns",
+    "kube-router",
 ] as const;
 
 const CNI_PLUGINS = ["bridge", "host-local", "loopback"];
@@ -45,27 +53,48 @@ export function missingNodePrerequisites(env: NodeJS.ProcessEnv = process.env): 
         missing.push({ what: "root", unblock: "run as root: a node creates namespaces, a veth link and cgroups" });
     }
     if (!fs.existsSync("/sys/fs/cgroup") || cgroupHierarchies().length === 0) {
-        missing.push({ what: "cgroups", unblock: "mount the cgroup hierarchies under /sys/fs/cgroup (v1 controllers or v2)" });
+        missing.push({
+            what: "cgroups",
+            unblock: "mount the cgroup hierarchies under /sys/fs/cgroup (v1 controllers or v2)",
+        });
     }
     if (!fs.existsSync("/proc/sys/net/bridge/bridge-nf-call-iptables")) {
-        missing.push({ what: "br_netfilter", unblock: "load the kernel's br_netfilter module (modprobe br_netfilter): NetworkPolicy and Services need bridged traffic in iptables" });
+        missing.push({
+            what: "br_netfilter",
+            unblock:
+                "load the kernel's br_netfilter module (modprobe br_netfilter): NetworkPolicy and Services need bridged traffic in iptables",
+        });
     }
     for (const [pkg, commands] of Object.entries(NODE_DEBIAN_PACKAGES)) {
         const absent = commands.filter((command) => !onPath(command, env));
-        if (absent.length > 0) missing.push({ what: `${absent.join(", ")} (Debian's ${pkg})`, unblock: `apt-get install ${pkg}` });
+        if (absent.length > 0)
+            missing.push({ what: `${absent.join(", ")} (Debian's ${pkg})`, unblock: `apt-get install ${pkg}` });
     }
     const absentPlugins = CNI_PLUGINS.filter((plugin) => !fs.existsSync(join(CNI_PLUGINS_DIR, plugin)));
     if (absentPlugins.length > 0) {
-        missing.push({ what: `CNI plugins ${absentPlugins.join(", ")} in ${CNI_PLUGINS_DIR}`, unblock: "apt-get install containernetworking-plugins" });
+        missing.push({
+            what: `CNI plugins ${absentPlugins.join(", ")} in ${CNI_PLUGINS_DIR}`,
+            unblock: "apt-get install containernetworking-plugins",
+        });
     }
-    if (!fs.existsSync(BUSYBOX_BINARY)) missing.push({ what: `${BUSYBOX_BINARY} (Debian's busybox-static)`, unblock: "apt-get install busybox-static" });
+    if (!fs.existsSync(BUSYBOX_BINARY))
+        missing.push({
+            what: `${BUSYBOX_BINARY} (Debian's busybox-static)`,
+            unblock: "apt-get install busybox-static",
+        });
     if (!fs.existsSync("/etc/containers/policy.json")) {
-        missing.push({ what: "/etc/containers/policy.json", unblock: "apt-get install golang-github-containers-common (comes with buildah)" });
+        missing.push({
+            what: "/etc/containers/policy.json",
+            unblock: "apt-get install golang-github-containers-common (comes with buildah)",
+        });
     }
     const bin = toolchainBinDir(env);
     const absentTools = NODE_TOOLCHAIN_BINARIES.filter((name) => !fs.existsSync(join(bin, name)));
     if (absentTools.length > 0) {
-        missing.push({ what: `${absentTools.join(", ")} in ${bin}`, unblock: "npm run toolchain (builds them from the Go module proxy)" });
+        missing.push({
+            what: `${absentTools.join(", ")} in ${bin}`,
+            unblock: "npm run toolchain (builds them from the Go module proxy)",
+        });
     }
     return missing;
 }

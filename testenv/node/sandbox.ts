@@ -53,7 +53,8 @@ export class NodeSandbox {
         });
         holder.unref();
         const holderPid = holder.pid;
-        if (holderPid === undefined) throw new Error("could not start unshare (util-linux) to hold the node's namespaces");
+        if (holderPid === undefined)
+            throw new Error("could not start unshare (util-linux) to hold the node's namespaces");
         let sandbox: NodeSandbox | undefined;
         try {
             const namespaces = await waitForOwnNamespaces(holderPid);
@@ -74,13 +75,17 @@ export class NodeSandbox {
 
     /** True while the holder runs and still holds the namespaces recorded. */
     alive(): boolean {
-        return pidAlive(this.record.holderPid) && namespaceOf(this.record.holderPid, "net") === this.record.netNamespace;
+        return (
+            pidAlive(this.record.holderPid) && namespaceOf(this.record.holderPid, "net") === this.record.netNamespace
+        );
     }
 
     /** The nsenter arguments that run a command in the node's network and mount namespaces. */
     enterArgs(options: { network?: boolean; workdir?: string } = {}): string[] {
         return [
-            "--target", String(this.record.holderPid), "--mount",
+            "--target",
+            String(this.record.holderPid),
+            "--mount",
             ...(options.network === false ? [] : ["--net"]),
             ...(options.workdir ? [`--wd=${options.workdir}`] : []),
             "--",
@@ -88,7 +93,10 @@ export class NodeSandbox {
     }
 
     /** Runs a command inside; rejects with its stderr. `network: false` keeps the host's network (a build that fetches packages). */
-    async exec(args: readonly string[], options: { network?: boolean; env?: NodeJS.ProcessEnv; timeoutMs?: number; input?: string } = {}): Promise<string> {
+    async exec(
+        args: readonly string[],
+        options: { network?: boolean; env?: NodeJS.ProcessEnv; timeoutMs?: number; input?: string } = {},
+    ): Promise<string> {
         const child = run("nsenter", [...this.enterArgs(options), ...args], {
             env: options.env ?? process.env,
             timeout: options.timeoutMs ?? 60_000,
@@ -99,7 +107,9 @@ export class NodeSandbox {
             return (await child).stdout;
         } catch (error) {
             const failure = error as Error & { stderr?: string };
-            throw new Error(`${args.join(" ")} (in the node's namespaces) failed: ${failure.stderr?.trim() || failure.message}`);
+            throw new Error(
+                `${args.join(" ")} (in the node's namespaces) failed: ${failure.stderr?.trim() || failure.message}`,
+            );
         }
     }
 
@@ -112,7 +122,9 @@ export class NodeSandbox {
     processesInside(): number[] {
         const pids = allPids().filter((pid) => pid !== this.record.holderPid);
         const inCgroups = new Set(pids.filter((pid) => this.inCgroupSubtree(pid)));
-        const podNetworks = new Set([...inCgroups].map((pid) => namespaceOf(pid, "net")).filter((ns) => ns !== undefined));
+        const podNetworks = new Set(
+            [...inCgroups].map((pid) => namespaceOf(pid, "net")).filter((ns) => ns !== undefined),
+        );
         return pids.filter((pid) => {
             if (inCgroups.has(pid) || namespaceOf(pid, "mnt") === this.record.mountNamespace) return true;
             const net = namespaceOf(pid, "net");
@@ -136,25 +148,33 @@ export class NodeSandbox {
         let inside = this.processesInside();
         while (inside.length > 0) {
             for (const pid of inside) signal(pid, "SIGKILL");
-            if (Date.now() > deadline) throw new Error(`processes ${inside.join(", ")} inside the node survive SIGKILL`);
+            if (Date.now() > deadline)
+                throw new Error(`processes ${inside.join(", ")} inside the node survive SIGKILL`);
             await sleep(50);
             inside = this.processesInside();
         }
         await removeCgroupSubtree(this.record.cgroupRoot, deadline);
         if (this.alive()) killHolder(this.record.holderPid);
-        while (pidAlive(this.record.holderPid) && namespaceOf(this.record.holderPid, "net") === this.record.netNamespace) {
-            if (Date.now() > deadline) throw new Error(`the node's namespace holder (pid ${this.record.holderPid}) survives SIGKILL`);
+        while (
+            pidAlive(this.record.holderPid) &&
+            namespaceOf(this.record.holderPid, "net") === this.record.netNamespace
+        ) {
+            if (Date.now() > deadline)
+                throw new Error(`the node's namespace holder (pid ${this.record.holderPid}) survives SIGKILL`);
             await sleep(20);
         }
         // The link goes with the namespace; wait until the kernel has removed the host's end.
         while (fs.existsSync(`/sys/class/net/${this.addresses.hostLink}`)) {
-            if (Date.now() > deadline) throw new Error(`the host link ${this.addresses.hostLink} outlives the node's namespace`);
+            if (Date.now() > deadline)
+                throw new Error(`the host link ${this.addresses.hostLink} outlives the node's namespace`);
             await sleep(20);
         }
     }
 
     private inCgroupSubtree(pid: number): boolean {
-        return cgroupsOf(pid).some((path) => path === this.record.cgroupRoot || path.startsWith(`${this.record.cgroupRoot}/`));
+        return cgroupsOf(pid).some(
+            (path) => path === this.record.cgroupRoot || path.startsWith(`${this.record.cgroupRoot}/`),
+        );
     }
 
     private async setUp(containersConfig: string): Promise<void> {
@@ -162,7 +182,18 @@ export class NodeSandbox {
         // The mount namespace starts as a private copy of the host's: shadow what a node writes by default.
         for (const dir of SHADOWED) await this.exec(["mount", "-t", "tmpfs", "-o", "mode=0755", "tmpfs", dir]);
         await this.exec(["mount", "--bind", containersConfig, "/etc/containers"]);
-        await run("ip", ["link", "add", a.hostLink, "type", "veth", "peer", "name", "eth0", "netns", String(this.record.holderPid)]);
+        await run("ip", [
+            "link",
+            "add",
+            a.hostLink,
+            "type",
+            "veth",
+            "peer",
+            "name",
+            "eth0",
+            "netns",
+            String(this.record.holderPid),
+        ]);
         await run("ip", ["address", "add", `${a.hostIp}/${a.linkPrefix}`, "dev", a.hostLink]);
         await run("ip", ["link", "set", a.hostLink, "up"]);
         for (const command of [
@@ -195,7 +226,8 @@ async function waitForOwnNamespaces(pid: number): Promise<{ netNamespace: string
         if (net && mnt && net !== hostNet && mnt !== hostMnt && readComm(pid) === "sleep") {
             return { netNamespace: net, mountNamespace: mnt };
         }
-        if (!pidAlive(pid)) throw new Error("unshare --net --mount exited: creating namespaces needs root (CAP_SYS_ADMIN)");
+        if (!pidAlive(pid))
+            throw new Error("unshare --net --mount exited: creating namespaces needs root (CAP_SYS_ADMIN)");
         if (Date.now() > deadline) throw new Error(`unshare (pid ${pid}) did not enter new namespaces within 10 s`);
         await sleep(10);
     }
@@ -253,7 +285,10 @@ export function cgroupHierarchies(): string[] {
         if (!after) continue;
         const type = after.split(" ")[0];
         const mountPoint = before.split(" ")[4];
-        if ((type === "cgroup" || type === "cgroup2") && (mountPoint === CGROUP_MOUNT || mountPoint.startsWith(`${CGROUP_MOUNT}/`))) {
+        if (
+            (type === "cgroup" || type === "cgroup2") &&
+            (mountPoint === CGROUP_MOUNT || mountPoint.startsWith(`${CGROUP_MOUNT}/`))
+        ) {
             hierarchies.push(mountPoint);
         }
     }
@@ -267,7 +302,8 @@ function createCgroupSubtree(root: string): void {
         // A v1 cpuset cgroup admits no task until it has CPUs and memory nodes: give it its parent's.
         for (const file of ["cpuset.cpus", "cpuset.mems"]) {
             const parent = join(hierarchy, file);
-            if (fs.existsSync(parent) && fs.existsSync(join(dir, file))) fs.writeFileSync(join(dir, file), fs.readFileSync(parent));
+            if (fs.existsSync(parent) && fs.existsSync(join(dir, file)))
+                fs.writeFileSync(join(dir, file), fs.readFileSync(parent));
         }
     }
 }
@@ -280,7 +316,8 @@ async function removeCgroupSubtree(root: string, deadline: number): Promise<void
         const dirs: string[] = [];
         const walk = (dir: string) => {
             dirs.push(dir);
-            for (const entry of fs.readdirSync(dir, { withFileTypes: true })) if (entry.isDirectory()) walk(join(dir, entry.name));
+            for (const entry of fs.readdirSync(dir, { withFileTypes: true }))
+                if (entry.isDirectory()) walk(join(dir, entry.name));
         };
         walk(top);
         for (const dir of dirs.reverse()) {
@@ -291,7 +328,8 @@ async function removeCgroupSubtree(root: string, deadline: number): Promise<void
                 } catch (error) {
                     const code = (error as NodeJS.ErrnoException).code;
                     if (code === "ENOENT") break;
-                    if (code !== "EBUSY" || Date.now() > deadline) throw new Error(`cannot remove the node's cgroup ${dir}: ${(error as Error).message}`);
+                    if (code !== "EBUSY" || Date.now() > deadline)
+                        throw new Error(`cannot remove the node's cgroup ${dir}: ${(error as Error).message}`);
                     await sleep(50);
                 }
             }

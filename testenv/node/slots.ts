@@ -21,7 +21,10 @@ export interface SlotClaims {
 }
 
 /** The first slot with neither a host link nor a live claim, claimed for this node. */
-export function claimSlot({ dir: claims = SLOT_CLAIMS, hostLinks = () => fs.readdirSync("/sys/class/net") }: SlotClaims = {}): number {
+export function claimSlot({
+    dir: claims = SLOT_CLAIMS,
+    hostLinks = () => fs.readdirSync("/sys/class/net"),
+}: SlotClaims = {}): number {
     const links = new Set(hostLinks());
     for (let slot = 0; slot < NODE_SLOTS; slot++) {
         if (links.has(nodeAddresses(slot).hostLink)) continue;
@@ -38,7 +41,9 @@ export function claimSlot({ dir: claims = SLOT_CLAIMS, hostLinks = () => fs.read
         fs.rmSync(away, { recursive: true, force: true });
         if (made(claims, claim)) return slot;
     }
-    throw new Error(`all ${NODE_SLOTS} node slots are taken (claims in ${claims}, host links ccaasnode0..${NODE_SLOTS - 1}): stop a node first`);
+    throw new Error(
+        `all ${NODE_SLOTS} node slots are taken (claims in ${claims}, host links ccaasnode0..${NODE_SLOTS - 1}): stop a node first`,
+    );
 }
 
 /** Makes the claim's folder; false when another node holds it. */

@@ -38,14 +38,20 @@ export interface OrgStackOptions {
     };
 }
 
-export async function createOrgStack(workspace: PulumiWorkspace, name: string, options: OrgStackOptions): Promise<PulumiStack> {
+export async function createOrgStack(
+    workspace: PulumiWorkspace,
+    name: string,
+    options: OrgStackOptions,
+): Promise<PulumiStack> {
     const { network, org } = options;
     const stack = await workspace.initStack(name, LOCAL_STACK_FILE);
-    const set = (key: string, value: string, flags?: { secret?: boolean; path?: boolean }) => stack.setConfig(key, value, flags);
+    const set = (key: string, value: string, flags?: { secret?: boolean; path?: boolean }) =>
+        stack.setConfig(key, value, flags);
     if (options.namespace) await set("namespace", options.namespace);
     await set("image", options.cluster.image);
     await set("imageDigest", options.cluster.imageDigest);
-    for (const [index, label] of options.cluster.peerNamespaceSelector.entries()) await set(`peerNamespaceSelector[${index}]`, label, { path: true });
+    for (const [index, label] of options.cluster.peerNamespaceSelector.entries())
+        await set(`peerNamespaceSelector[${index}]`, label, { path: true });
     await set("kubeconfig", options.kubeconfig, { secret: true });
     await set("channel", network.channel);
     await set("mspId", org.mspId);
@@ -89,7 +95,8 @@ export async function createOrgStack(workspace: PulumiWorkspace, name: string, o
         await set(`${prefix}.clientTlsKeyPem`, other.clientTls.keyPem, { path: true, secret: true });
     }
     for (const [i, chaincode] of (options.chaincodes ?? []).entries()) {
-        for (const [key, value] of Object.entries(chaincode)) await set(`chaincodes[${i}].${key}`, value, { path: true });
+        for (const [key, value] of Object.entries(chaincode))
+            await set(`chaincodes[${i}].${key}`, value, { path: true });
     }
     return stack;
 }

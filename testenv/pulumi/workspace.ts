@@ -8,7 +8,18 @@
  * the repository; another project (the consumer example) is a folder of its own.
  */
 import { spawn } from "node:child_process";
-import { copyFileSync, cpSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, realpathSync, renameSync, rmSync, symlinkSync } from "node:fs";
+import {
+    copyFileSync,
+    cpSync,
+    lstatSync,
+    mkdirSync,
+    mkdtempSync,
+    readdirSync,
+    realpathSync,
+    renameSync,
+    rmSync,
+    symlinkSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { toolchainEnv } from "../kube";
@@ -50,7 +61,12 @@ export class PulumiWorkspace {
     private currentProjectDir: string;
     private readonly env: NodeJS.ProcessEnv;
 
-    private constructor(readonly root: string, readonly projectName: string, private readonly log: (line: string) => void, passphrase = "e2e-passphrase") {
+    private constructor(
+        readonly root: string,
+        readonly projectName: string,
+        private readonly log: (line: string) => void,
+        passphrase = "e2e-passphrase",
+    ) {
         this.currentProjectDir = join(root, "project");
         const backendDir = join(root, "backend");
         const homeDir = join(root, "home");
@@ -69,7 +85,11 @@ export class PulumiWorkspace {
     }
 
     /** Our program. `log` gets one line per command: its arguments (never a value: those go through stdin), exit code and seconds. */
-    static create(log: (line: string) => void = () => undefined, checkout = REPO_ROOT, location: WorkspaceLocation = {}): PulumiWorkspace {
+    static create(
+        log: (line: string) => void = () => undefined,
+        checkout = REPO_ROOT,
+        location: WorkspaceLocation = {},
+    ): PulumiWorkspace {
         const root = location.root ?? mkdtempSync(join(tmpdir(), "pulumi-e2e-"));
         const workspace = new PulumiWorkspace(root, PROJECT_NAME, log, location.passphrase);
         workspace.linkProjectTo(checkout);
@@ -85,18 +105,30 @@ export class PulumiWorkspace {
     }
 
     /** Another project: `populate` fills the (empty) project folder, e.g. with a copy of an example. */
-    static forProject(projectName: string, populate: (projectDir: string) => void, log: (line: string) => void = () => undefined): PulumiWorkspace {
+    static forProject(
+        projectName: string,
+        populate: (projectDir: string) => void,
+        log: (line: string) => void = () => undefined,
+    ): PulumiWorkspace {
         const workspace = new PulumiWorkspace(mkdtempSync(join(tmpdir(), "pulumi-e2e-")), projectName, log);
         populate(workspace.projectDir);
         return workspace;
     }
 
     /** forProject with a populate step that runs while the caller's other work goes on (installs, builds). */
-    static async forProjectAsync(projectName: string, populate: (projectDir: string) => Promise<void>, log: (line: string) => void = () => undefined): Promise<PulumiWorkspace> {
+    static async forProjectAsync(
+        projectName: string,
+        populate: (projectDir: string) => Promise<void>,
+        log: (line: string) => void = () => undefined,
+    ): Promise<PulumiWorkspace> {
         let populating: Promise<void> = Promise.resolve();
-        const workspace = PulumiWorkspace.forProject(projectName, (dir) => {
-            populating = populate(dir);
-        }, log);
+        const workspace = PulumiWorkspace.forProject(
+            projectName,
+            (dir) => {
+                populating = populate(dir);
+            },
+            log,
+        );
         try {
             await populating;
         } catch (error) {
@@ -123,7 +155,8 @@ export class PulumiWorkspace {
             mkdirSync(target);
             for (const entry of readdirSync(this.currentProjectDir)) {
                 const from = join(this.currentProjectDir, entry);
-                if (lstatSync(from).isSymbolicLink() && entry !== "node_modules") cpSync(realpathSync(from), join(target, entry), { recursive: true });
+                if (lstatSync(from).isSymbolicLink() && entry !== "node_modules")
+                    cpSync(realpathSync(from), join(target, entry), { recursive: true });
                 else renameSync(from, join(target, entry));
             }
             rmSync(this.currentProjectDir, { recursive: true, force: true });
@@ -151,7 +184,11 @@ export class PulumiWorkspace {
         const command = `pulumi ${args.join(" ")}`;
         const started = process.hrtime.bigint();
         return new Promise((resolve, reject) => {
-            const child = spawn("pulumi", args, { cwd: this.currentProjectDir, env: { ...this.env, ...options.env }, stdio: ["pipe", "pipe", "pipe"] });
+            const child = spawn("pulumi", args, {
+                cwd: this.currentProjectDir,
+                env: { ...this.env, ...options.env },
+                stdio: ["pipe", "pipe", "pipe"],
+            });
             let stdout = "";
             let stderr = "";
             child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
@@ -192,7 +229,10 @@ export class PulumiStack {
     /** How another stack of the same backend names it in a StackReference. */
     readonly qualifiedName: string;
 
-    constructor(private readonly workspace: PulumiWorkspace, readonly name: string) {
+    constructor(
+        private readonly workspace: PulumiWorkspace,
+        readonly name: string,
+    ) {
         this.qualifiedName = `organization/${workspace.projectName}/${name}`;
     }
 
@@ -212,7 +252,9 @@ export class PulumiStack {
 
     /** Stack outputs, secrets shown. */
     async outputs(): Promise<Record<string, unknown>> {
-        return JSON.parse(requireSuccess(await this.run(["stack", "output", "--json", "--show-secrets"])).stdout) as Record<string, unknown>;
+        return JSON.parse(
+            requireSuccess(await this.run(["stack", "output", "--json", "--show-secrets"])).stdout,
+        ) as Record<string, unknown>;
     }
 
     /** The state as `pulumi stack export` prints it: secrets stay encrypted. */
@@ -222,7 +264,9 @@ export class PulumiStack {
 
     /** The serialised provider code of each dynamic resource in the state: what refresh and destroy run. */
     async dynamicProviderCode(): Promise<string[]> {
-        return (await this.resources()).flatMap((r) => [r.inputs?.__provider, r.outputs?.__provider]).filter((code): code is string => typeof code === "string");
+        return (await this.resources())
+            .flatMap((r) => [r.inputs?.__provider, r.outputs?.__provider])
+            .filter((code): code is string => typeof code === "string");
     }
 
     /** The resources in the state. */

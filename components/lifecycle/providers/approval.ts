@@ -5,10 +5,34 @@
  * current sequence; an approval that already exists is never sent again.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { type ApprovedDefinition, approveForMyOrg, definitionDifferences, queryApproved, queryCommitted } from "../../fabric";
+import {
+    type ApprovedDefinition,
+    approveForMyOrg,
+    definitionDifferences,
+    queryApproved,
+    queryCommitted,
+} from "../../fabric";
 import { InvalidSettingError } from "../../validation/errors";
-import { compact, definitionFieldsFromNetwork, desiredDefinition, planSequence, requirePlanStillHolds } from "./lifecycle-plan";
-import { type DefinitionArgs, type OrdererConnectionArgs, type PeerConnectionArgs, type SignerArgs, type TransportArgs, type SettingNamesArgs, flatProviderInputs, withSecretInputs, withSecretOutputs, FABRIC_RESOURCE_MODULE, FABRIC_SECRET_INPUTS } from "./resource-args";
+import {
+    compact,
+    definitionFieldsFromNetwork,
+    desiredDefinition,
+    planSequence,
+    requirePlanStillHolds,
+} from "./lifecycle-plan";
+import {
+    type DefinitionArgs,
+    type OrdererConnectionArgs,
+    type PeerConnectionArgs,
+    type SignerArgs,
+    type TransportArgs,
+    type SettingNamesArgs,
+    flatProviderInputs,
+    withSecretInputs,
+    withSecretOutputs,
+    FABRIC_RESOURCE_MODULE,
+    FABRIC_SECRET_INPUTS,
+} from "./resource-args";
 import {
     adminIdentity,
     type AdminInputs,
@@ -35,7 +59,12 @@ import {
     type SettingNamesInputs,
 } from "./shared";
 
-export interface ChaincodeApprovalInputs extends DefinitionInputs, PeerConnectionInputs, AdminInputs, OrdererInputs, SettingNamesInputs {
+export interface ChaincodeApprovalInputs
+    extends DefinitionInputs,
+        PeerConnectionInputs,
+        AdminInputs,
+        OrdererInputs,
+        SettingNamesInputs {
     /** Package the org's peers run; empty approves the definition without a package (chaincode unavailable to this org). */
     packageId?: string;
 }
@@ -65,8 +94,16 @@ export const chaincodeApprovalLogic: ProviderMethods<ChaincodeApprovalInputs, Ch
         checkAdmin(collector, news);
         checkOrderer(collector, news);
         collector.check("packageId", news.packageId, () => {
-            if (news.packageId !== undefined && news.packageId !== "" && !/^[A-Za-z0-9][A-Za-z0-9_.+-]*:[0-9a-f]{64}$/.test(news.packageId)) {
-                throw new InvalidSettingError("packageId", news.packageId, "label:sha256 as the peer reports it (e.g. from ChaincodeInstall), or empty for no package");
+            if (
+                news.packageId !== undefined &&
+                news.packageId !== "" &&
+                !/^[A-Za-z0-9][A-Za-z0-9_.+-]*:[0-9a-f]{64}$/.test(news.packageId)
+            ) {
+                throw new InvalidSettingError(
+                    "packageId",
+                    news.packageId,
+                    "label:sha256 as the peer reports it (e.g. from ChaincodeInstall), or empty for no package",
+                );
             }
         });
         return { inputs: news, failures: collector.failures };
@@ -80,10 +117,19 @@ export const chaincodeApprovalLogic: ProviderMethods<ChaincodeApprovalInputs, Ch
     },
 
     async read(id, props) {
-        const approved = await queryApproved({ ...callOptions(props), peer: peerEndpoint(props), identity: adminIdentity(props), channel: props.channel, name: props.name });
+        const approved = await queryApproved({
+            ...callOptions(props),
+            peer: peerEndpoint(props),
+            identity: adminIdentity(props),
+            channel: props.channel,
+            name: props.name,
+        });
         if (!approved) return { id: "", props };
         const fields = definitionFieldsFromNetwork(props, approved);
-        return { id, props: compact({ ...fields, packageId: approved.packageId ?? "", approvedSequence: approved.sequence }) };
+        return {
+            id,
+            props: compact({ ...fields, packageId: approved.packageId ?? "", approvedSequence: approved.sequence }),
+        };
     },
 
     async update(_id, olds, news) {
@@ -100,7 +146,12 @@ export const chaincodeApprovalLogic: ProviderMethods<ChaincodeApprovalInputs, Ch
 
 /** Approves unless this org's approval for the planned sequence already matches exactly. */
 async function approve(inputs: ChaincodeApprovalInputs, previousTxId: string): Promise<ChaincodeApprovalOutputs> {
-    const common = { ...callOptions(inputs), peer: peerEndpoint(inputs), identity: adminIdentity(inputs), channel: inputs.channel };
+    const common = {
+        ...callOptions(inputs),
+        peer: peerEndpoint(inputs),
+        identity: adminIdentity(inputs),
+        channel: inputs.channel,
+    };
     const desired = desiredDefinition(inputs);
     const committed = await queryCommitted({ ...common, name: inputs.name });
     const { sequence } = planSequence(inputs, desired, committed);
@@ -108,23 +159,43 @@ async function approve(inputs: ChaincodeApprovalInputs, previousTxId: string): P
     const target = { ...desired, sequence };
     const packageId = inputs.packageId || undefined;
 
-    const matches = (approved: ApprovedDefinition | undefined) => approved !== undefined && definitionDifferences(approved, target).length === 0 && approved.packageId === packageId;
+    const matches = (approved: ApprovedDefinition | undefined) =>
+        approved !== undefined &&
+        definitionDifferences(approved, target).length === 0 &&
+        approved.packageId === packageId;
     const unchanged = compact({ ...inputs, approvedSequence: sequence, approvalTxId: previousTxId });
     if (matches(await queryApproved({ ...common, name: inputs.name, sequence }))) return unchanged;
     try {
-        const result = await approveForMyOrg({ ...common, definition: target, packageId, submit: submitOptions(inputs) });
+        const result = await approveForMyOrg({
+            ...common,
+            definition: target,
+            packageId,
+            submit: submitOptions(inputs),
+        });
         return compact({ ...inputs, approvedSequence: sequence, approvalTxId: result.txId });
     } catch (error) {
         // An identical approval sent before (one that orderers took while too few were up to order it) may land first: that is the goal reached.
-        if (!matches(await queryApproved({ ...common, name: inputs.name, sequence }).catch(() => undefined))) throw error;
-        note(`${inputs.mspId}'s approval of ${inputs.name} sequence ${sequence} reached channel ${inputs.channel} by an earlier transaction; this one was not needed (${(error as Error).message.split("\n")[0]})`);
+        if (!matches(await queryApproved({ ...common, name: inputs.name, sequence }).catch(() => undefined)))
+            throw error;
+        note(
+            `${inputs.mspId}'s approval of ${inputs.name} sequence ${sequence} reached channel ${inputs.channel} by an earlier transaction; this one was not needed (${(error as Error).message.split("\n")[0]})`,
+        );
         return unchanged;
     }
 }
 
-export const chaincodeApprovalProvider = providerShell<ChaincodeApprovalInputs, ChaincodeApprovalOutputs>("approval", "chaincodeApprovalLogic");
+export const chaincodeApprovalProvider = providerShell<ChaincodeApprovalInputs, ChaincodeApprovalOutputs>(
+    "approval",
+    "chaincodeApprovalLogic",
+);
 
-export interface ChaincodeApprovalArgs extends DefinitionArgs, PeerConnectionArgs, TransportArgs, SignerArgs, OrdererConnectionArgs, SettingNamesArgs {
+export interface ChaincodeApprovalArgs
+    extends DefinitionArgs,
+        PeerConnectionArgs,
+        TransportArgs,
+        SignerArgs,
+        OrdererConnectionArgs,
+        SettingNamesArgs {
     /** Package ID the org's peers run (from ChaincodeInstall). Defaults to none (approve without a package). */
     readonly packageId?: pulumi.Input<string>;
 }
@@ -156,7 +227,12 @@ export class ChaincodeApproval extends pulumi.dynamic.Resource {
         super(
             chaincodeApprovalProvider,
             name,
-            { ...withSecretInputs(flatProviderInputs(args), secrets), sequence: args.sequence ?? "auto", approvedSequence: undefined, approvalTxId: undefined },
+            {
+                ...withSecretInputs(flatProviderInputs(args), secrets),
+                sequence: args.sequence ?? "auto",
+                approvedSequence: undefined,
+                approvalTxId: undefined,
+            },
             withSecretOutputs(opts, secrets),
             FABRIC_RESOURCE_MODULE,
             "ChaincodeApproval",

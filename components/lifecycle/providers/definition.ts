@@ -7,11 +7,38 @@
  * definition, so deleting this resource only removes it from the state.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { checkCommitReadiness, commitDefinition, definitionDifferences, type EncodedDefinition, type Endpoint, formatApplicationPolicy, queryApproved, queryCommitted } from "../../fabric";
+import {
+    checkCommitReadiness,
+    commitDefinition,
+    definitionDifferences,
+    type EncodedDefinition,
+    type Endpoint,
+    formatApplicationPolicy,
+    queryApproved,
+    queryCommitted,
+} from "../../fabric";
 import { InvalidSettingError } from "../../validation/errors";
 import { checkSeconds, checkHostPort } from "../../validation/fabric";
-import { compact, definitionFieldsFromNetwork, desiredDefinition, planSequence, requirePlanStillHolds } from "./lifecycle-plan";
-import { type DefinitionArgs, type OrdererConnectionArgs, type PeerArgs, type SignerArgs, type TransportArgs, type SettingNamesArgs, flatProviderInputs, withSecretInputs, withSecretOutputs, FABRIC_RESOURCE_MODULE, FABRIC_SECRET_INPUTS } from "./resource-args";
+import {
+    compact,
+    definitionFieldsFromNetwork,
+    desiredDefinition,
+    planSequence,
+    requirePlanStillHolds,
+} from "./lifecycle-plan";
+import {
+    type DefinitionArgs,
+    type OrdererConnectionArgs,
+    type PeerArgs,
+    type SignerArgs,
+    type TransportArgs,
+    type SettingNamesArgs,
+    flatProviderInputs,
+    withSecretInputs,
+    withSecretOutputs,
+    FABRIC_RESOURCE_MODULE,
+    FABRIC_SECRET_INPUTS,
+} from "./resource-args";
 import {
     adminIdentity,
     type AdminInputs,
@@ -89,17 +116,30 @@ export const chaincodeDefinitionLogic: ProviderMethods<ChaincodeDefinitionInputs
         });
         collector.check("peers", news.peers, () => {
             if (!Array.isArray(news.peers) || news.peers.length === 0) {
-                throw new InvalidSettingError("peers", news.peers, "a list of endorsing peers, one per org ({endpoint, tlsCaPem, hostOverride, mspId})");
+                throw new InvalidSettingError(
+                    "peers",
+                    news.peers,
+                    "a list of endorsing peers, one per org ({endpoint, tlsCaPem, hostOverride, mspId})",
+                );
             }
         });
         (Array.isArray(news.peers) ? news.peers : []).forEach((peer, index) => {
-            collector.check(`peers[${index}].endpoint`, peer?.endpoint, () => checkHostPort(`peers[${index}].endpoint`, peer.endpoint));
+            collector.check(`peers[${index}].endpoint`, peer?.endpoint, () =>
+                checkHostPort(`peers[${index}].endpoint`, peer.endpoint),
+            );
             checkTls(collector, `peers[${index}].tlsCaPem`, peer?.tlsCaPem);
         });
         collector.check("requiredApprovals", news.requiredApprovals, () => {
             const orgs = news.requiredApprovals;
-            if (orgs !== undefined && (!Array.isArray(orgs) || orgs.some((org) => typeof org !== "string" || !/^[A-Za-z0-9.-]+$/.test(org)))) {
-                throw new InvalidSettingError("requiredApprovals", orgs, "a list of MSP IDs, e.g. [\"Org1MSP\", \"Org2MSP\"]");
+            if (
+                orgs !== undefined &&
+                (!Array.isArray(orgs) || orgs.some((org) => typeof org !== "string" || !/^[A-Za-z0-9.-]+$/.test(org)))
+            ) {
+                throw new InvalidSettingError(
+                    "requiredApprovals",
+                    orgs,
+                    'a list of MSP IDs, e.g. ["Org1MSP", "Org2MSP"]',
+                );
             }
         });
         return { inputs: news, failures: collector.failures };
@@ -112,10 +152,19 @@ export const chaincodeDefinitionLogic: ProviderMethods<ChaincodeDefinitionInputs
     },
 
     async read(id, props) {
-        const committed = await queryCommitted({ ...callOptions(props), peer: endpoints(props)[0], identity: adminIdentity(props), channel: props.channel, name: props.name });
+        const committed = await queryCommitted({
+            ...callOptions(props),
+            peer: endpoints(props)[0],
+            identity: adminIdentity(props),
+            channel: props.channel,
+            name: props.name,
+        });
         if (!committed) return { id: "", props };
         const fields = definitionFieldsFromNetwork(props, committed);
-        return { id, props: compact({ ...fields, committedSequence: committed.sequence, approvals: committed.approvals }) };
+        return {
+            id,
+            props: compact({ ...fields, committedSequence: committed.sequence, approvals: committed.approvals }),
+        };
     },
 
     async update(_id, olds, news) {
@@ -142,7 +191,12 @@ async function commit(inputs: ChaincodeDefinitionInputs, previousTxId: string): 
     const plan = planSequence(inputs, desired, committed);
     requirePlanStillHolds(inputs, plan.sequence);
     if (plan.matchesCommitted && committed) {
-        return compact({ ...inputs, committedSequence: committed.sequence, approvals: committed.approvals, commitTxId: previousTxId });
+        return compact({
+            ...inputs,
+            committedSequence: committed.sequence,
+            approvals: committed.approvals,
+            commitTxId: previousTxId,
+        });
     }
     const target = { ...desired, sequence: plan.sequence };
     // Another org's approval may be committed on its own peer a moment before the block reaches
@@ -154,7 +208,11 @@ async function commit(inputs: ChaincodeDefinitionInputs, previousTxId: string): 
         const readiness = await checkCommitReadiness({ ...common, definition: target });
         const required = inputs.requiredApprovals?.length ? inputs.requiredApprovals : Object.keys(readiness.approvals);
         const missing = required.filter((org) => readiness.approvals[org] !== true);
-        if (missing.length > 0 && Date.now() - lastNote >= PROGRESS_NOTE_MS && Date.now() + READINESS_POLL_MS <= deadline) {
+        if (
+            missing.length > 0 &&
+            Date.now() - lastNote >= PROGRESS_NOTE_MS &&
+            Date.now() + READINESS_POLL_MS <= deadline
+        ) {
             lastNote = Date.now();
             note(
                 `commit of ${inputs.name} sequence ${target.sequence} on ${inputs.channel}: waiting for the approval of ${missing.join(", ")} ` +
@@ -164,7 +222,10 @@ async function commit(inputs: ChaincodeDefinitionInputs, previousTxId: string): 
         if (missing.length === 0) {
             try {
                 // Only its own peer listed: the gateway finds the approving orgs' peers through discovery, so no other org's peer need be listed.
-                const endorsingOrganizations = peers.length === 1 ? Object.keys(readiness.approvals).filter((org) => readiness.approvals[org]) : undefined;
+                const endorsingOrganizations =
+                    peers.length === 1
+                        ? Object.keys(readiness.approvals).filter((org) => readiness.approvals[org])
+                        : undefined;
                 const result = await commitDefinition({
                     ...callOptions(inputs),
                     peers,
@@ -174,16 +235,38 @@ async function commit(inputs: ChaincodeDefinitionInputs, previousTxId: string): 
                     definition: target,
                     submit: submitOptions(inputs),
                 });
-                return compact({ ...inputs, committedSequence: plan.sequence, approvals: readiness.approvals, commitTxId: result.txId });
+                return compact({
+                    ...inputs,
+                    committedSequence: plan.sequence,
+                    approvals: readiness.approvals,
+                    commitTxId: result.txId,
+                });
             } catch (error) {
                 // An identical commit sent before (one that orderers took while too few were up to order it) may land first: that is the goal reached.
                 const now = await queryCommitted({ ...common, name: inputs.name }).catch(() => undefined);
-                if (!now || now.sequence !== plan.sequence || !planSequence(inputs, desired, now).matchesCommitted) throw error;
-                note(`${inputs.name} sequence ${plan.sequence} was committed on channel ${inputs.channel} by an earlier transaction; this one was not needed (${(error as Error).message.split("\n")[0]})`);
-                return compact({ ...inputs, committedSequence: now.sequence, approvals: now.approvals, commitTxId: previousTxId });
+                if (!now || now.sequence !== plan.sequence || !planSequence(inputs, desired, now).matchesCommitted)
+                    throw error;
+                note(
+                    `${inputs.name} sequence ${plan.sequence} was committed on channel ${inputs.channel} by an earlier transaction; this one was not needed (${(error as Error).message.split("\n")[0]})`,
+                );
+                return compact({
+                    ...inputs,
+                    committedSequence: now.sequence,
+                    approvals: now.approvals,
+                    commitTxId: previousTxId,
+                });
             }
         }
-        if (Date.now() + READINESS_POLL_MS > deadline) throw new Error(await notReadyMessage(inputs, target, readiness, missing, `${checks} readiness check(s) in ${waitSeconds} s`));
+        if (Date.now() + READINESS_POLL_MS > deadline)
+            throw new Error(
+                await notReadyMessage(
+                    inputs,
+                    target,
+                    readiness,
+                    missing,
+                    `${checks} readiness check(s) in ${waitSeconds} s`,
+                ),
+            );
         await new Promise((resolve) => setTimeout(resolve, READINESS_POLL_MS));
     }
 }
@@ -192,11 +275,16 @@ async function commit(inputs: ChaincodeDefinitionInputs, previousTxId: string): 
 async function notReadyMessage(
     inputs: ChaincodeDefinitionInputs,
     target: EncodedDefinition,
-    readiness: { approvals: Readonly<Record<string, boolean>>; mismatches: Readonly<Record<string, readonly string[]>> },
+    readiness: {
+        approvals: Readonly<Record<string, boolean>>;
+        mismatches: Readonly<Record<string, readonly string[]>>;
+    },
     missing: string[],
     asked: string,
 ): Promise<string> {
-    const status = Object.entries(readiness.approvals).map(([org, approved]) => `${org} ${approved ? "approved" : "not approved"}`).join(", ");
+    const status = Object.entries(readiness.approvals)
+        .map(([org, approved]) => `${org} ${approved ? "approved" : "not approved"}`)
+        .join(", ");
     const lines = [
         `cannot commit chaincode ${inputs.name} sequence ${target.sequence} on channel ${inputs.channel}: ` +
             `not approved by ${missing.join(", ")} (readiness: ${status || "no orgs reported"}; ${asked}).`,
@@ -249,7 +337,8 @@ async function ownApprovalDetail(inputs: ChaincodeDefinitionInputs, target: Enco
             name: inputs.name,
         });
         if (!approved) return `${inputs.mspId} has approved no definition of ${inputs.name}.`;
-        if (approved.sequence !== target.sequence) return `${inputs.mspId}'s latest approval is for sequence ${approved.sequence}, not ${target.sequence}.`;
+        if (approved.sequence !== target.sequence)
+            return `${inputs.mspId}'s latest approval is for sequence ${approved.sequence}, not ${target.sequence}.`;
         const differences = definitionDifferences(approved, target);
         return `${inputs.mspId} approved sequence ${target.sequence} with different ${differences.join("; ")} (approved vs wanted).`;
     } catch (error) {
@@ -257,9 +346,17 @@ async function ownApprovalDetail(inputs: ChaincodeDefinitionInputs, target: Enco
     }
 }
 
-export const chaincodeDefinitionProvider = providerShell<ChaincodeDefinitionInputs, ChaincodeDefinitionOutputs>("definition", "chaincodeDefinitionLogic");
+export const chaincodeDefinitionProvider = providerShell<ChaincodeDefinitionInputs, ChaincodeDefinitionOutputs>(
+    "definition",
+    "chaincodeDefinitionLogic",
+);
 
-export interface ChaincodeDefinitionArgs extends DefinitionArgs, TransportArgs, SignerArgs, OrdererConnectionArgs, SettingNamesArgs {
+export interface ChaincodeDefinitionArgs
+    extends DefinitionArgs,
+        TransportArgs,
+        SignerArgs,
+        OrdererConnectionArgs,
+        SettingNamesArgs {
     /** Endorsing peers, one per org (enough to satisfy /Channel/Application/LifecycleEndorsement); the first answers queries. */
     readonly peers: pulumi.Input<pulumi.Input<PeerArgs>[]>;
     /** MSP IDs that must have approved before committing. Defaults to every org of the channel. */
@@ -295,7 +392,13 @@ export class ChaincodeDefinition extends pulumi.dynamic.Resource {
         super(
             chaincodeDefinitionProvider,
             name,
-            { ...withSecretInputs(flatProviderInputs(args), secrets), sequence: args.sequence ?? "auto", committedSequence: undefined, approvals: undefined, commitTxId: undefined },
+            {
+                ...withSecretInputs(flatProviderInputs(args), secrets),
+                sequence: args.sequence ?? "auto",
+                committedSequence: undefined,
+                approvals: undefined,
+                commitTxId: undefined,
+            },
             withSecretOutputs(opts, secrets),
             FABRIC_RESOURCE_MODULE,
             "ChaincodeDefinition",

@@ -4,9 +4,27 @@
  * chaincode. Each is also exported as its plain provider object (used by
  * tests and by callers composing their own resources).
  */
-export { ChaincodeInstall, ChaincodeInstallArgs, chaincodeInstallProvider, ChaincodeInstallInputs, ChaincodeInstallOutputs } from "./install";
-export { ChaincodeApproval, ChaincodeApprovalArgs, chaincodeApprovalProvider, ChaincodeApprovalInputs, ChaincodeApprovalOutputs } from "./approval";
-export { ChaincodeDefinition, ChaincodeDefinitionArgs, chaincodeDefinitionProvider, ChaincodeDefinitionInputs, ChaincodeDefinitionOutputs } from "./definition";
+export {
+    ChaincodeInstall,
+    ChaincodeInstallArgs,
+    chaincodeInstallProvider,
+    ChaincodeInstallInputs,
+    ChaincodeInstallOutputs,
+} from "./install";
+export {
+    ChaincodeApproval,
+    ChaincodeApprovalArgs,
+    chaincodeApprovalProvider,
+    ChaincodeApprovalInputs,
+    ChaincodeApprovalOutputs,
+} from "./approval";
+export {
+    ChaincodeDefinition,
+    ChaincodeDefinitionArgs,
+    chaincodeDefinitionProvider,
+    ChaincodeDefinitionInputs,
+    ChaincodeDefinitionOutputs,
+} from "./definition";
 export {
     ChaincodeSmokeCheck,
     ChaincodeSmokeCheckArgs,

@@ -26,7 +26,17 @@ import {
     checkConnection,
     type SettingNamesInputs,
 } from "./shared";
-import { type PeerConnectionArgs, type SignerArgs, type TransportArgs, type SettingNamesArgs, flatProviderInputs, withSecretInputs, withSecretOutputs, FABRIC_RESOURCE_MODULE, FABRIC_SECRET_INPUTS } from "./resource-args";
+import {
+    type PeerConnectionArgs,
+    type SignerArgs,
+    type TransportArgs,
+    type SettingNamesArgs,
+    flatProviderInputs,
+    withSecretInputs,
+    withSecretOutputs,
+    FABRIC_RESOURCE_MODULE,
+    FABRIC_SECRET_INPUTS,
+} from "./resource-args";
 
 export interface ChaincodeInstallInputs extends PeerConnectionInputs, AdminInputs, SettingNamesInputs {
     /** The package file, base64. */
@@ -55,7 +65,9 @@ export const chaincodeInstallLogic: ProviderMethods<ChaincodeInstallInputs, Chai
         const collector = new FailureCollector(news.settingNames);
         checkConnection(collector, news);
         checkAdmin(collector, news);
-        collector.check("packageBase64", [news.packageBase64, news.packageId], () => checkPackage(news.packageBase64, news.packageId));
+        collector.check("packageBase64", [news.packageBase64, news.packageId], () =>
+            checkPackage(news.packageBase64, news.packageId),
+        );
         return { inputs: news, failures: collector.failures };
     },
 
@@ -67,7 +79,12 @@ export const chaincodeInstallLogic: ProviderMethods<ChaincodeInstallInputs, Chai
     },
 
     async read(id, props) {
-        const installed = await queryInstalled({ ...callOptions(props), peer: peerEndpoint(props), identity: adminIdentity(props), packageId: props.packageId });
+        const installed = await queryInstalled({
+            ...callOptions(props),
+            peer: peerEndpoint(props),
+            identity: adminIdentity(props),
+            packageId: props.packageId,
+        });
         // Gone from the peer (e.g. its volume was wiped): drop it from state so the next `up` installs again.
         if (!installed) return { id: "", props };
         // A state written before the outputs left the bytes out loses them here too.
@@ -90,7 +107,10 @@ export const chaincodeInstallLogic: ProviderMethods<ChaincodeInstallInputs, Chai
     },
 };
 
-function installedOutputs({ packageBase64: _bytes, ...inputs }: ChaincodeInstallInputs, label: string): ChaincodeInstallOutputs {
+function installedOutputs(
+    { packageBase64: _bytes, ...inputs }: ChaincodeInstallInputs,
+    label: string,
+): ChaincodeInstallOutputs {
     return { ...inputs, label };
 }
 
@@ -112,15 +132,27 @@ async function install(inputs: ChaincodeInstallInputs): Promise<string> {
 
 /** The package must be a valid chaincode package whose own ID is `packageId`. */
 function checkPackage(packageBase64: string, packageId: string): void {
-    if (typeof packageBase64 !== "string" || packageBase64.length === 0 || !/^[A-Za-z0-9+/]+={0,2}$/.test(packageBase64)) {
-        throw new InvalidSettingError("packageBase64", new HiddenValue("the package bytes"), "the chaincode package file encoded as base64");
+    if (
+        typeof packageBase64 !== "string" ||
+        packageBase64.length === 0 ||
+        !/^[A-Za-z0-9+/]+={0,2}$/.test(packageBase64)
+    ) {
+        throw new InvalidSettingError(
+            "packageBase64",
+            new HiddenValue("the package bytes"),
+            "the chaincode package file encoded as base64",
+        );
     }
     const bytes = Buffer.from(packageBase64, "base64");
     let label: string;
     try {
         label = readChaincodePackage(bytes).label;
     } catch (error) {
-        throw new InvalidSettingError("packageBase64", new HiddenValue("the package bytes"), `a chaincode package (${(error as Error).message})`);
+        throw new InvalidSettingError(
+            "packageBase64",
+            new HiddenValue("the package bytes"),
+            `a chaincode package (${(error as Error).message})`,
+        );
     }
     const actual = computePackageId(label, bytes);
     if (packageId === actual) return;
@@ -129,11 +161,18 @@ function checkPackage(packageBase64: string, packageId: string): void {
         expectedLabel !== label
             ? `the package's label is "${label}" but packageId has label "${expectedLabel}"`
             : "the package's SHA-256 differs from the one in packageId (the package was rebuilt with other content)";
-    throw new InvalidSettingError("packageId", packageId, `${actual}, the ID of the package given in packageBase64: ${reason}`);
+    throw new InvalidSettingError(
+        "packageId",
+        packageId,
+        `${actual}, the ID of the package given in packageBase64: ${reason}`,
+    );
 }
 
 /** The serialisable provider: loads `chaincodeInstallLogic` through the package inside the provider process (see providerShell). */
-export const chaincodeInstallProvider = providerShell<ChaincodeInstallInputs, ChaincodeInstallOutputs>("install", "chaincodeInstallLogic");
+export const chaincodeInstallProvider = providerShell<ChaincodeInstallInputs, ChaincodeInstallOutputs>(
+    "install",
+    "chaincodeInstallLogic",
+);
 
 export interface ChaincodeInstallArgs extends PeerConnectionArgs, TransportArgs, SignerArgs, SettingNamesArgs {
     /** The package file, base64 (secret when its connection.json carries a client key). Changing it replaces the install. */
@@ -164,6 +203,13 @@ export class ChaincodeInstall extends pulumi.dynamic.Resource {
 
     constructor(name: string, args: ChaincodeInstallArgs, opts?: pulumi.CustomResourceOptions) {
         const secrets = FABRIC_SECRET_INPUTS.ChaincodeInstall;
-        super(chaincodeInstallProvider, name, { ...withSecretInputs(flatProviderInputs(args), secrets), label: undefined }, withSecretOutputs(opts, secrets), FABRIC_RESOURCE_MODULE, "ChaincodeInstall");
+        super(
+            chaincodeInstallProvider,
+            name,
+            { ...withSecretInputs(flatProviderInputs(args), secrets), label: undefined },
+            withSecretOutputs(opts, secrets),
+            FABRIC_RESOURCE_MODULE,
+            "ChaincodeInstall",
+        );
     }
 }

@@ -3,7 +3,14 @@
  * definition gets, and how a definition read from a peer is shown in state.
  * No Pulumi imports (runs in the provider process).
  */
-import { type CommittedDefinition, decodeCollections, definitionDifferences, type EncodedDefinition, encodeDefinition, formatApplicationPolicy } from "../../fabric";
+import {
+    type CommittedDefinition,
+    decodeCollections,
+    definitionDifferences,
+    type EncodedDefinition,
+    encodeDefinition,
+    formatApplicationPolicy,
+} from "../../fabric";
 import { bytesEqual } from "../../fabric/chaincode-definition";
 import { InvalidSettingError } from "../../validation/errors";
 import { type DefinitionInputs, definitionOf } from "./shared";
@@ -19,16 +26,27 @@ export interface SequencePlan {
  * next one. An explicit number must be the committed sequence (unchanged
  * definition) or the next one.
  */
-export function planSequence(inputs: DefinitionInputs, desired: EncodedDefinition, committed: CommittedDefinition | undefined): SequencePlan {
+export function planSequence(
+    inputs: DefinitionInputs,
+    desired: EncodedDefinition,
+    committed: CommittedDefinition | undefined,
+): SequencePlan {
     const current = committed?.sequence ?? 0;
     const differences = committed ? definitionDifferences(committed, desired) : undefined;
     const unchanged = differences !== undefined && differences.length === 0;
     const where = `chaincode ${inputs.name} on channel ${inputs.channel}`;
-    if (inputs.sequence === "auto") return unchanged ? { sequence: current, matchesCommitted: true } : { sequence: current + 1, matchesCommitted: false };
+    if (inputs.sequence === "auto")
+        return unchanged
+            ? { sequence: current, matchesCommitted: true }
+            : { sequence: current + 1, matchesCommitted: false };
 
     const requested = inputs.sequence as number;
     if (requested < current) {
-        throw new InvalidSettingError("sequence", requested, `at least ${current}, the sequence committed for ${where} (or "auto")`);
+        throw new InvalidSettingError(
+            "sequence",
+            requested,
+            `at least ${current}, the sequence committed for ${where} (or "auto")`,
+        );
     }
     if (requested === current) {
         if (unchanged) return { sequence: current, matchesCommitted: true };
@@ -39,7 +57,11 @@ export function planSequence(inputs: DefinitionInputs, desired: EncodedDefinitio
         );
     }
     if (requested > current + 1) {
-        throw new InvalidSettingError("sequence", requested, `${current + 1} or "auto": Fabric accepts only the next sequence after the committed ${current} for ${where}`);
+        throw new InvalidSettingError(
+            "sequence",
+            requested,
+            `${current + 1} or "auto": Fabric accepts only the next sequence after the committed ${current} for ${where}`,
+        );
     }
     return { sequence: requested, matchesCommitted: false };
 }
@@ -56,9 +78,16 @@ export function describePlan(
     committed: CommittedDefinition | undefined,
     { sequence, matchesCommitted }: SequencePlan = planSequence(inputs, desired, committed),
 ): DescribedPlan {
-    if (!committed) return { sequence, change: `sequence ${sequence}: the first definition of ${inputs.name} on ${inputs.channel}` };
+    if (!committed)
+        return {
+            sequence,
+            change: `sequence ${sequence}: the first definition of ${inputs.name} on ${inputs.channel}`,
+        };
     if (matchesCommitted) return { sequence, change: `sequence ${sequence}: the committed definition, unchanged` };
-    return { sequence, change: `sequence ${committed.sequence} → ${sequence}: ${definitionDifferences(committed, desired).join("; ")} (committed vs declared)` };
+    return {
+        sequence,
+        change: `sequence ${committed.sequence} → ${sequence}: ${definitionDifferences(committed, desired).join("; ")} (committed vs declared)`,
+    };
 }
 
 /**
@@ -67,7 +96,8 @@ export function describePlan(
  * the channel meanwhile, and acting on it would not be what the plan showed.
  */
 export function requirePlanStillHolds(inputs: DefinitionInputs, sequence: number): void {
-    if (inputs.sequence !== "auto" || inputs.plannedSequence === undefined || inputs.plannedSequence === sequence) return;
+    if (inputs.sequence !== "auto" || inputs.plannedSequence === undefined || inputs.plannedSequence === sequence)
+        return;
     throw new Error(
         `the channel ${inputs.channel} changed after this run planned chaincode ${inputs.name}: planned sequence ${inputs.plannedSequence} ` +
             `(${inputs.plannedChange ?? "no reason given"}), but it now needs sequence ${sequence}. Nothing was sent; run the update again to plan from what the channel holds now`,
@@ -90,11 +120,21 @@ export function definitionFieldsFromNetwork<T extends DefinitionInputs>(props: T
         ...props,
         version: found.version,
         sequence: props.sequence === "auto" ? "auto" : found.sequence,
-        endorsementPolicy: ours && bytesEqual(ours.validationParameter, found.validationParameter) ? props.endorsementPolicy : formatApplicationPolicy(found.validationParameter),
-        collections: ours && bytesEqual(ours.collections, found.collections) ? props.collections : decodeCollections(found.collections),
+        endorsementPolicy:
+            ours && bytesEqual(ours.validationParameter, found.validationParameter)
+                ? props.endorsementPolicy
+                : formatApplicationPolicy(found.validationParameter),
+        collections:
+            ours && bytesEqual(ours.collections, found.collections)
+                ? props.collections
+                : decodeCollections(found.collections),
         initRequired: (props.initRequired ?? false) === found.initRequired ? props.initRequired : found.initRequired,
-        endorsementPlugin: ours && ours.endorsementPlugin === found.endorsementPlugin ? props.endorsementPlugin : found.endorsementPlugin,
-        validationPlugin: ours && ours.validationPlugin === found.validationPlugin ? props.validationPlugin : found.validationPlugin,
+        endorsementPlugin:
+            ours && ours.endorsementPlugin === found.endorsementPlugin
+                ? props.endorsementPlugin
+                : found.endorsementPlugin,
+        validationPlugin:
+            ours && ours.validationPlugin === found.validationPlugin ? props.validationPlugin : found.validationPlugin,
     };
 }
 

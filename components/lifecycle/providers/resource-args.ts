@@ -24,7 +24,10 @@ export function fabricResourceType(resource: keyof typeof FABRIC_SECRET_INPUTS):
 }
 
 /** Adds state keys that must stay secret even when the provider echoes them back as outputs. */
-export function withSecretOutputs(opts: pulumi.CustomResourceOptions | undefined, keys: readonly string[]): pulumi.CustomResourceOptions {
+export function withSecretOutputs(
+    opts: pulumi.CustomResourceOptions | undefined,
+    keys: readonly string[],
+): pulumi.CustomResourceOptions {
     return { ...opts, additionalSecretOutputs: [...new Set([...(opts?.additionalSecretOutputs ?? []), ...keys])] };
 }
 
@@ -57,7 +60,9 @@ export function flatProviderInputs(args: NestedArguments & object): Record<strin
     const { peer, orderer, adminHsm, ...rest } = args;
     const nested: Record<keyof typeof FLAT_INPUTS, object | undefined> = { peer, orderer, adminHsm };
     const flat: Record<string, unknown> = { ...rest };
-    for (const [argument, fields] of Object.entries(FLAT_INPUTS) as Array<[keyof typeof FLAT_INPUTS, Record<string, string>]>) {
+    for (const [argument, fields] of Object.entries(FLAT_INPUTS) as Array<
+        [keyof typeof FLAT_INPUTS, Record<string, string>]
+    >) {
         const given = nested[argument] as Record<string, unknown> | undefined;
         if (given === undefined) continue;
         for (const [field, input] of Object.entries(fields)) if (given[field] !== undefined) flat[input] = given[field];

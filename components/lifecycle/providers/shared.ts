@@ -22,8 +22,21 @@ import {
 } from "../../fabric";
 import { adminKeyChecks } from "../../validation/admin-key";
 import { InvalidSettingError } from "../../validation/errors";
-import { checkChannelName, checkOneOrdererSetting, checkSeconds, checkChaincodeVersion, checkHost, checkHostPort, checkMspId } from "../../validation/fabric";
-import { checkCertificateBundlePem, checkCertificatePem, checkKeyMatchesCertificate, checkPrivateKeyPem } from "../../validation/pem";
+import {
+    checkChannelName,
+    checkOneOrdererSetting,
+    checkSeconds,
+    checkChaincodeVersion,
+    checkHost,
+    checkHostPort,
+    checkMspId,
+} from "../../validation/fabric";
+import {
+    checkCertificateBundlePem,
+    checkCertificatePem,
+    checkKeyMatchesCertificate,
+    checkPrivateKeyPem,
+} from "../../validation/pem";
 
 /** How the engine marks a value that is not known yet (during preview). */
 export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
@@ -43,7 +56,11 @@ export interface CheckFailure {
 /** The provider methods as Pulumi calls them (structurally `pulumi.dynamic.ResourceProvider`). */
 export interface ProviderMethods<Inputs, Outputs> {
     check(olds: Partial<Outputs>, news: Inputs): Promise<{ inputs: Inputs; failures: CheckFailure[] }>;
-    diff(id: string, olds: Outputs, news: Inputs): Promise<{ changes: boolean; replaces: string[]; deleteBeforeReplace?: boolean }>;
+    diff(
+        id: string,
+        olds: Outputs,
+        news: Inputs,
+    ): Promise<{ changes: boolean; replaces: string[]; deleteBeforeReplace?: boolean }>;
     create(inputs: Inputs): Promise<{ id: string; outs: Outputs }>;
     read(id: string, props: Outputs): Promise<{ id: string; props: Outputs }>;
     update(id: string, olds: Outputs, news: Inputs): Promise<{ outs: Outputs }>;
@@ -63,7 +80,10 @@ export const LIBRARY_PACKAGE = "fabric-ccaas";
  * machine or CI runner, and refresh and destroy use whatever version is
  * installed there.
  */
-export function providerShell<Inputs, Outputs>(providerModule: string, exportName: string): ProviderMethods<Inputs, Outputs> {
+export function providerShell<Inputs, Outputs>(
+    providerModule: string,
+    exportName: string,
+): ProviderMethods<Inputs, Outputs> {
     const load = (): ProviderMethods<Inputs, Outputs> => {
         const { createRequire } = require("node:module") as typeof import("node:module");
         const path = require("node:path") as typeof import("node:path");
@@ -110,9 +130,15 @@ export class FailureCollector {
         } catch (error) {
             if (error instanceof InvalidSettingError) {
                 const setting = userSettingName(error.setting, this.settingNames);
-                this.failures.push({ property: userSettingName(property, this.settingNames), reason: new InvalidSettingError(setting, error.value, error.accepted).message });
+                this.failures.push({
+                    property: userSettingName(property, this.settingNames),
+                    reason: new InvalidSettingError(setting, error.value, error.accepted).message,
+                });
             } else {
-                this.failures.push({ property: userSettingName(property, this.settingNames), reason: (error as Error).message });
+                this.failures.push({
+                    property: userSettingName(property, this.settingNames),
+                    reason: (error as Error).message,
+                });
             }
         }
     }
@@ -126,7 +152,8 @@ export class FailureCollector {
 export function userSettingName(property: string, settingNames: Readonly<Record<string, string>>): string {
     let best = "";
     for (const prefix of Object.keys(settingNames)) {
-        const boundary = property.length === prefix.length || property[prefix.length] === "." || property[prefix.length] === "[";
+        const boundary =
+            property.length === prefix.length || property[prefix.length] === "." || property[prefix.length] === "[";
         if (property.startsWith(prefix) && boundary && prefix.length > best.length) best = prefix;
     }
     if (!best) return NESTED_ARGUMENT_OF[property] ?? property;
@@ -177,7 +204,12 @@ export interface AdminInputs {
 export const FLAT_INPUTS = {
     peer: { endpoint: "peerEndpoint", tlsCaPem: "peerTlsCaPem", hostOverride: "peerHostOverride" },
     orderer: { endpoint: "ordererEndpoint", tlsCaPem: "ordererTlsCaPem", hostOverride: "ordererHostOverride" },
-    adminHsm: { library: "adminHsmLibrary", tokenLabel: "adminHsmTokenLabel", keyId: "adminHsmKeyId", pin: "adminHsmPin" },
+    adminHsm: {
+        library: "adminHsmLibrary",
+        tokenLabel: "adminHsmTokenLabel",
+        keyId: "adminHsmKeyId",
+        pin: "adminHsmPin",
+    },
 } as const;
 
 /** The HSM inputs by HsmKey field. */
@@ -185,12 +217,16 @@ export const ADMIN_HSM_INPUTS: HsmSettingNames = FLAT_INPUTS.adminHsm;
 
 /** A flat input's nested argument path, e.g. peerEndpoint -> peer.endpoint. */
 const NESTED_ARGUMENT_OF: Readonly<Record<string, string>> = Object.fromEntries(
-    Object.entries(FLAT_INPUTS).flatMap(([argument, fields]) => Object.entries(fields).map(([field, flat]) => [flat, `${argument}.${field}`])),
+    Object.entries(FLAT_INPUTS).flatMap(([argument, fields]) =>
+        Object.entries(fields).map(([field, flat]) => [flat, `${argument}.${field}`]),
+    ),
 );
 
 /** True when the admin's key is in an HSM (any adminHsm input given). */
 export function adminKeyInHsm(inputs: AdminInputs): boolean {
-    return Object.values(ADMIN_HSM_INPUTS).some((key) => inputs[key as keyof AdminInputs] !== undefined && inputs[key as keyof AdminInputs] !== "");
+    return Object.values(ADMIN_HSM_INPUTS).some(
+        (key) => inputs[key as keyof AdminInputs] !== undefined && inputs[key as keyof AdminInputs] !== "",
+    );
 }
 
 export interface OrdererInputs {
@@ -221,7 +257,11 @@ export function checkConnection(collector: FailureCollector, inputs: PeerConnect
     collector.check("peerEndpoint", inputs.peerEndpoint, () => checkHostPort("peerEndpoint", inputs.peerEndpoint));
     collector.check("insecurePlaintext", inputs.insecurePlaintext, () => {
         if (inputs.insecurePlaintext === true) {
-            throw new InvalidSettingError("insecurePlaintext", true, "not set: admin-signed lifecycle requests are never sent in plaintext gRPC; give the TLS CA of the peers and orderers");
+            throw new InvalidSettingError(
+                "insecurePlaintext",
+                true,
+                "not set: admin-signed lifecycle requests are never sent in plaintext gRPC; give the TLS CA of the peers and orderers",
+            );
         }
     });
     checkTls(collector, "peerTlsCaPem", inputs.peerTlsCaPem);
@@ -238,19 +278,36 @@ export function checkConnection(collector: FailureCollector, inputs: PeerConnect
 export function checkTls(collector: FailureCollector, property: string, caPem: string | undefined): void {
     collector.check(property, caPem, () => {
         if (caPem === undefined || caPem === "") {
-            throw new InvalidSettingError(property, caPem, "the PEM of the CA that signed the TLS certificate (admin-signed requests go over TLS only)");
+            throw new InvalidSettingError(
+                property,
+                caPem,
+                "the PEM of the CA that signed the TLS certificate (admin-signed requests go over TLS only)",
+            );
         }
         checkCertificateBundlePem(property, caPem);
     });
 }
 
-export function checkClientTls(collector: FailureCollector, inputs: { clientTlsCertPem?: string; clientTlsKeyPem?: string; insecurePlaintext?: boolean }): void {
+export function checkClientTls(
+    collector: FailureCollector,
+    inputs: { clientTlsCertPem?: string; clientTlsKeyPem?: string; insecurePlaintext?: boolean },
+): void {
     const { clientTlsCertPem: cert, clientTlsKeyPem: key } = inputs;
     if (!cert && !key) return;
     collector.check("clientTlsCertPem", cert, () => {
-        if (!cert) throw new InvalidSettingError("clientTlsCertPem", cert, "the client TLS certificate that goes with clientTlsKeyPem");
+        if (!cert)
+            throw new InvalidSettingError(
+                "clientTlsCertPem",
+                cert,
+                "the client TLS certificate that goes with clientTlsKeyPem",
+            );
         checkCertificatePem("clientTlsCertPem", cert);
-        if (inputs.insecurePlaintext) throw new InvalidSettingError("clientTlsCertPem", "(set)", "no client certificate when insecurePlaintext is true (mutual TLS needs TLS)");
+        if (inputs.insecurePlaintext)
+            throw new InvalidSettingError(
+                "clientTlsCertPem",
+                "(set)",
+                "no client certificate when insecurePlaintext is true (mutual TLS needs TLS)",
+            );
     });
     collector.check("clientTlsKeyPem", [cert, key], () => {
         if (!key) throw new InvalidSettingError("clientTlsKeyPem", undefined, "the private key of clientTlsCertPem");
@@ -261,35 +318,58 @@ export function checkClientTls(collector: FailureCollector, inputs: { clientTlsC
 
 export function checkAdmin(collector: FailureCollector, inputs: AdminInputs): void {
     collector.check("mspId", inputs.mspId, () => checkMspId("mspId", inputs.mspId));
-    collector.check("adminCertPem", inputs.adminCertPem, () => checkCertificatePem("adminCertPem", inputs.adminCertPem));
+    collector.check("adminCertPem", inputs.adminCertPem, () =>
+        checkCertificatePem("adminCertPem", inputs.adminCertPem),
+    );
     // The HSM itself is opened at the first signature, not here: a preview may run where the HSM is not.
-    const source = { keyPem: inputs.adminKeyPem, hsm: adminKeyInHsm(inputs) ? hsmKeyOf(inputs) : undefined, certPem: inputs.adminCertPem };
-    for (const rule of adminKeyChecks(source, ADMIN_KEY_INPUT_NAMES)) collector.check(rule.setting, rule.reads, rule.check);
+    const source = {
+        keyPem: inputs.adminKeyPem,
+        hsm: adminKeyInHsm(inputs) ? hsmKeyOf(inputs) : undefined,
+        certPem: inputs.adminCertPem,
+    };
+    for (const rule of adminKeyChecks(source, ADMIN_KEY_INPUT_NAMES))
+        collector.check(rule.setting, rule.reads, rule.check);
 }
 
 /** The admin key's inputs by the names the rule uses; the collector renames them as the user wrote them. */
 const ADMIN_KEY_INPUT_NAMES = { keyPem: "adminKeyPem", certPem: "adminCertPem", hsmFields: ADMIN_HSM_INPUTS };
 
 function hsmKeyOf(inputs: AdminInputs): HsmKey {
-    return { library: inputs.adminHsmLibrary ?? "", tokenLabel: inputs.adminHsmTokenLabel ?? "", keyId: inputs.adminHsmKeyId ?? "", pin: inputs.adminHsmPin ?? "" };
+    return {
+        library: inputs.adminHsmLibrary ?? "",
+        tokenLabel: inputs.adminHsmTokenLabel ?? "",
+        keyId: inputs.adminHsmKeyId ?? "",
+        pin: inputs.adminHsmPin ?? "",
+    };
 }
 
-export function checkOrderer(collector: FailureCollector, inputs: OrdererInputs & { insecurePlaintext?: boolean }): void {
+export function checkOrderer(
+    collector: FailureCollector,
+    inputs: OrdererInputs & { insecurePlaintext?: boolean },
+): void {
     const single = inputs.ordererEndpoint !== undefined && inputs.ordererEndpoint !== "";
     if (single) {
-        collector.check("ordererEndpoint", inputs.ordererEndpoint, () => checkHostPort("ordererEndpoint", inputs.ordererEndpoint));
+        collector.check("ordererEndpoint", inputs.ordererEndpoint, () =>
+            checkHostPort("ordererEndpoint", inputs.ordererEndpoint),
+        );
         checkTls(collector, "ordererTlsCaPem", inputs.ordererTlsCaPem);
         checkOptionalHost(collector, "ordererHostOverride", inputs.ordererHostOverride);
     }
     collector.check("orderers", inputs.orderers, () => {
         if (inputs.orderers === undefined) return;
         if (!Array.isArray(inputs.orderers) || inputs.orderers.length === 0) {
-            throw new InvalidSettingError("orderers", inputs.orderers, "a list of orderers, each {endpoint: host:port, tlsCaPem, hostOverride?}");
+            throw new InvalidSettingError(
+                "orderers",
+                inputs.orderers,
+                "a list of orderers, each {endpoint: host:port, tlsCaPem, hostOverride?}",
+            );
         }
         checkOneOrdererSetting(single, inputs.orderers);
     });
     (Array.isArray(inputs.orderers) ? inputs.orderers : []).forEach((target, index) => {
-        collector.check(`orderers[${index}].endpoint`, target?.endpoint, () => checkHostPort(`orderers[${index}].endpoint`, target?.endpoint));
+        collector.check(`orderers[${index}].endpoint`, target?.endpoint, () =>
+            checkHostPort(`orderers[${index}].endpoint`, target?.endpoint),
+        );
         checkTls(collector, `orderers[${index}].tlsCaPem`, target?.tlsCaPem);
         checkOptionalHost(collector, `orderers[${index}].hostOverride`, target?.hostOverride);
     });
@@ -313,11 +393,19 @@ export function peerEndpoint(inputs: PeerConnectionInputs): Endpoint {
     return endpointOf(inputs.peerEndpoint, inputs.peerTlsCaPem, inputs.peerHostOverride, inputs);
 }
 
-export function targetEndpoint(target: PeerTargetInputs, tls: { clientTlsCertPem?: string; clientTlsKeyPem?: string }): Endpoint {
+export function targetEndpoint(
+    target: PeerTargetInputs,
+    tls: { clientTlsCertPem?: string; clientTlsKeyPem?: string },
+): Endpoint {
     return endpointOf(target.endpoint, target.tlsCaPem, target.hostOverride, tls);
 }
 
-function endpointOf(address: string, tlsCaPem: string | undefined, hostOverride: string | undefined, tls: { clientTlsCertPem?: string; clientTlsKeyPem?: string }): Endpoint {
+function endpointOf(
+    address: string,
+    tlsCaPem: string | undefined,
+    hostOverride: string | undefined,
+    tls: { clientTlsCertPem?: string; clientTlsKeyPem?: string },
+): Endpoint {
     return {
         address,
         tlsCaPem: tlsCaPem || undefined,
@@ -328,7 +416,13 @@ function endpointOf(address: string, tlsCaPem: string | undefined, hostOverride:
 }
 
 export function adminIdentity(inputs: AdminInputs): IdentityPem | IdentityHsm {
-    if (adminKeyInHsm(inputs)) return { mspId: inputs.mspId, certPem: inputs.adminCertPem, hsm: hsmKeyOf(inputs), hsmSettings: ADMIN_HSM_INPUTS };
+    if (adminKeyInHsm(inputs))
+        return {
+            mspId: inputs.mspId,
+            certPem: inputs.adminCertPem,
+            hsm: hsmKeyOf(inputs),
+            hsmSettings: ADMIN_HSM_INPUTS,
+        };
     return { mspId: inputs.mspId, certPem: inputs.adminCertPem, keyPem: inputs.adminKeyPem ?? "" };
 }
 
@@ -336,10 +430,16 @@ export function callOptions(inputs: { timeoutSeconds?: number }): CallOptions {
     return { timeoutSeconds: inputs.timeoutSeconds };
 }
 
-export function submitOptions(inputs: OrdererInputs & { clientTlsCertPem?: string; clientTlsKeyPem?: string }): SubmitOptions {
+export function submitOptions(
+    inputs: OrdererInputs & { clientTlsCertPem?: string; clientTlsKeyPem?: string },
+): SubmitOptions {
     return {
-        orderer: inputs.ordererEndpoint ? endpointOf(inputs.ordererEndpoint, inputs.ordererTlsCaPem, inputs.ordererHostOverride, inputs) : undefined,
-        orderers: inputs.orderers?.map((target) => endpointOf(target.endpoint, target.tlsCaPem, target.hostOverride, inputs)),
+        orderer: inputs.ordererEndpoint
+            ? endpointOf(inputs.ordererEndpoint, inputs.ordererTlsCaPem, inputs.ordererHostOverride, inputs)
+            : undefined,
+        orderers: inputs.orderers?.map((target) =>
+            endpointOf(target.endpoint, target.tlsCaPem, target.hostOverride, inputs),
+        ),
         commitTimeoutSeconds: inputs.commitTimeoutSeconds,
     };
 }
@@ -367,23 +467,61 @@ export interface DefinitionInputs {
 /** Input keys by group, as the Args interfaces group them (resource-args.ts): each provider's diff is built from these. */
 export const PEER_KEYS = ["peerEndpoint", "peerTlsCaPem", "peerHostOverride"] as const;
 export const TRANSPORT_KEYS = ["insecurePlaintext", "clientTlsCertPem", "clientTlsKeyPem"] as const;
-export const SIGNER_KEYS = ["mspId", "adminCertPem", "adminKeyPem", "adminHsmLibrary", "adminHsmTokenLabel", "adminHsmKeyId", "adminHsmPin", "timeoutSeconds"] as const;
-export const ORDERER_KEYS = ["ordererEndpoint", "ordererTlsCaPem", "ordererHostOverride", "orderers", "commitTimeoutSeconds"] as const;
+export const SIGNER_KEYS = [
+    "mspId",
+    "adminCertPem",
+    "adminKeyPem",
+    "adminHsmLibrary",
+    "adminHsmTokenLabel",
+    "adminHsmKeyId",
+    "adminHsmPin",
+    "timeoutSeconds",
+] as const;
+export const ORDERER_KEYS = [
+    "ordererEndpoint",
+    "ordererTlsCaPem",
+    "ordererHostOverride",
+    "orderers",
+    "commitTimeoutSeconds",
+] as const;
 
-export const DEFINITION_FIELDS = ["name", "version", "sequence", "endorsementPolicy", "collections", "initRequired", "endorsementPlugin", "validationPlugin"] as const;
+export const DEFINITION_FIELDS = [
+    "name",
+    "version",
+    "sequence",
+    "endorsementPolicy",
+    "collections",
+    "initRequired",
+    "endorsementPlugin",
+    "validationPlugin",
+] as const;
 
 export function checkDefinition(collector: FailureCollector, inputs: DefinitionInputs): void {
     collector.check("channel", inputs.channel, () => {
         checkChannelName("channel", inputs.channel);
     });
     collector.check("sequence", inputs.sequence, () => {
-        if (inputs.sequence !== "auto" && !(typeof inputs.sequence === "number" && Number.isSafeInteger(inputs.sequence) && inputs.sequence >= 1)) {
-            throw new InvalidSettingError("sequence", inputs.sequence, 'a whole number from 1, or "auto" (computed from the committed definition)');
+        if (
+            inputs.sequence !== "auto" &&
+            !(typeof inputs.sequence === "number" && Number.isSafeInteger(inputs.sequence) && inputs.sequence >= 1)
+        ) {
+            throw new InvalidSettingError(
+                "sequence",
+                inputs.sequence,
+                'a whole number from 1, or "auto" (computed from the committed definition)',
+            );
         }
     });
     collector.check("plannedSequence", inputs.plannedSequence, () => {
-        if (inputs.plannedSequence !== undefined && !(Number.isSafeInteger(inputs.plannedSequence) && inputs.plannedSequence >= 1)) {
-            throw new InvalidSettingError("plannedSequence", inputs.plannedSequence, "a whole number from 1 (the sequence planned from the channel), or none");
+        if (
+            inputs.plannedSequence !== undefined &&
+            !(Number.isSafeInteger(inputs.plannedSequence) && inputs.plannedSequence >= 1)
+        ) {
+            throw new InvalidSettingError(
+                "plannedSequence",
+                inputs.plannedSequence,
+                "a whole number from 1 (the sequence planned from the channel), or none",
+            );
         }
     });
     collector.check("name", inputs.name, () => checkDefinitionName(inputs.name, "name"));
@@ -401,7 +539,11 @@ export function checkDefinition(collector: FailureCollector, inputs: DefinitionI
         collector.check(plugin, inputs[plugin], () => {
             const value = inputs[plugin];
             if (value !== undefined && value !== "" && !/^[A-Za-z0-9_.-]+$/.test(value)) {
-                throw new InvalidSettingError(plugin, value, "a plugin name as configured on the peers (e.g. escc / vscc)");
+                throw new InvalidSettingError(
+                    plugin,
+                    value,
+                    "a plugin name as configured on the peers (e.g. escc / vscc)",
+                );
             }
         });
     }

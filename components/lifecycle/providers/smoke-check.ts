@@ -6,10 +6,26 @@
 import { checkSeconds } from "../../validation/fabric";
 import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "node:crypto";
-import { DEFAULT_TIMEOUT_SECONDS, evaluateOnPeer, FabricTimeoutError, queryCommitted, checkDefinitionName } from "../../fabric";
+import {
+    DEFAULT_TIMEOUT_SECONDS,
+    evaluateOnPeer,
+    FabricTimeoutError,
+    queryCommitted,
+    checkDefinitionName,
+} from "../../fabric";
 import { InvalidSettingError } from "../../validation/errors";
 import { compact } from "./lifecycle-plan";
-import { type PeerConnectionArgs, type SignerArgs, type TransportArgs, type SettingNamesArgs, flatProviderInputs, withSecretInputs, withSecretOutputs, FABRIC_RESOURCE_MODULE, FABRIC_SECRET_INPUTS } from "./resource-args";
+import {
+    type PeerConnectionArgs,
+    type SignerArgs,
+    type TransportArgs,
+    type SettingNamesArgs,
+    flatProviderInputs,
+    withSecretInputs,
+    withSecretOutputs,
+    FABRIC_RESOURCE_MODULE,
+    FABRIC_SECRET_INPUTS,
+} from "./resource-args";
 import {
     adminIdentity,
     type AdminInputs,
@@ -73,7 +89,16 @@ function smokeRetryPauseMs(attempt: number): number {
 /** How long the peer may take to answer the probe after a timed-out evaluation. */
 const PROBE_SECONDS = 5;
 const INPUT_KEYS = [
-    "channel", "chaincodeName", "fn", "args", "expectedPackageId", "chaincodeAddress", "waitSeconds", "triggers", "awaitSequence", "commitWaitSeconds",
+    "channel",
+    "chaincodeName",
+    "fn",
+    "args",
+    "expectedPackageId",
+    "chaincodeAddress",
+    "waitSeconds",
+    "triggers",
+    "awaitSequence",
+    "commitWaitSeconds",
     ...PEER_KEYS,
     ...TRANSPORT_KEYS,
     ...SIGNER_KEYS,
@@ -84,12 +109,19 @@ export const chaincodeSmokeCheckLogic: ProviderMethods<ChaincodeSmokeCheckInputs
         const collector = new FailureCollector(news.settingNames);
         checkConnection(collector, news);
         checkAdmin(collector, news);
-        collector.check("chaincodeName", news.chaincodeName, () => checkDefinitionName(news.chaincodeName, "chaincodeName"));
+        collector.check("chaincodeName", news.chaincodeName, () =>
+            checkDefinitionName(news.chaincodeName, "chaincodeName"),
+        );
         collector.check("fn", news.fn, () => {
-            if (news.fn !== undefined && (typeof news.fn !== "string" || news.fn.trim() === "")) throw new InvalidSettingError("fn", news.fn, "a chaincode function name, e.g. GetAllAssets");
+            if (news.fn !== undefined && (typeof news.fn !== "string" || news.fn.trim() === ""))
+                throw new InvalidSettingError("fn", news.fn, "a chaincode function name, e.g. GetAllAssets");
         });
         collector.check("args", news.args, () => {
-            if (news.args !== undefined && (!Array.isArray(news.args) || news.args.some((arg) => typeof arg !== "string"))) throw new InvalidSettingError("args", news.args, "a list of strings");
+            if (
+                news.args !== undefined &&
+                (!Array.isArray(news.args) || news.args.some((arg) => typeof arg !== "string"))
+            )
+                throw new InvalidSettingError("args", news.args, "a list of strings");
         });
         collector.check("commitWaitSeconds", news.commitWaitSeconds, () => {
             const wait = news.commitWaitSeconds;
@@ -109,7 +141,10 @@ export const chaincodeSmokeCheckLogic: ProviderMethods<ChaincodeSmokeCheckInputs
     },
 
     async create(inputs) {
-        return { id: `${inputs.channel}/${inputs.chaincodeName}@${inputs.peerEndpoint}`, outs: await smokeCheck(inputs) };
+        return {
+            id: `${inputs.channel}/${inputs.chaincodeName}@${inputs.peerEndpoint}`,
+            outs: await smokeCheck(inputs),
+        };
     },
 
     async read(id, props) {
@@ -129,7 +164,9 @@ export const chaincodeSmokeCheckLogic: ProviderMethods<ChaincodeSmokeCheckInputs
 async function smokeCheck(inputs: ChaincodeSmokeCheckInputs): Promise<ChaincodeSmokeCheckOutputs> {
     const pending = await commitAwaited(inputs);
     if (pending) {
-        note(`smoke check of ${inputs.chaincodeName} (channel ${inputs.channel}) through ${inputs.peerEndpoint} is pending: ${pending}; the next pulumi up of this stack runs it`);
+        note(
+            `smoke check of ${inputs.chaincodeName} (channel ${inputs.channel}) through ${inputs.peerEndpoint} is pending: ${pending}; the next pulumi up of this stack runs it`,
+        );
         return compact({ ...inputs, responseLength: 0, responseSha256: "", pending });
     }
     const fn = inputs.fn || DEFAULT_SMOKE_FUNCTION;
@@ -151,9 +188,14 @@ async function smokeCheck(inputs: ChaincodeSmokeCheckInputs): Promise<ChaincodeS
                 fn,
                 args: inputs.args ?? [],
             });
-            return compact({ ...inputs, responseLength: response.length, responseSha256: createHash("sha256").update(response).digest("hex") });
+            return compact({
+                ...inputs,
+                responseLength: response.length,
+                responseSha256: createHash("sha256").update(response).digest("hex"),
+            });
         } catch (error) {
-            const message = error instanceof FabricTimeoutError ? await diagnoseHang(inputs, error) : (error as Error).message;
+            const message =
+                error instanceof FabricTimeoutError ? await diagnoseHang(inputs, error) : (error as Error).message;
             // A chaincode that answered with its own error is reachable: retrying will not help.
             const pauseMs = smokeRetryPauseMs(attempts);
             if (Date.now() + pauseMs >= deadline || !isReachabilityProblem(message)) {
@@ -173,19 +215,31 @@ async function smokeCheck(inputs: ChaincodeSmokeCheckInputs): Promise<ChaincodeS
 async function commitAwaited(inputs: ChaincodeSmokeCheckInputs): Promise<string | undefined> {
     const awaited = inputs.awaitSequence;
     if (awaited === undefined) return undefined;
-    const call = { ...callOptions(inputs), peer: peerEndpoint(inputs), identity: adminIdentity(inputs), channel: inputs.channel, name: inputs.chaincodeName };
+    const call = {
+        ...callOptions(inputs),
+        peer: peerEndpoint(inputs),
+        identity: adminIdentity(inputs),
+        channel: inputs.channel,
+        name: inputs.chaincodeName,
+    };
     const deadline = Date.now() + (inputs.commitWaitSeconds ?? 0) * 1000;
     for (let asked = 1; ; asked++) {
         let committed: Awaited<ReturnType<typeof queryCommitted>>;
         try {
             committed = await queryCommitted(call);
         } catch (error) {
-            throw new Error(`smoke check: cannot ask peer ${inputs.peerEndpoint} which definition of ${inputs.chaincodeName} channel ${inputs.channel} runs: ${(error as Error).message}`);
+            throw new Error(
+                `smoke check: cannot ask peer ${inputs.peerEndpoint} which definition of ${inputs.chaincodeName} channel ${inputs.channel} runs: ${(error as Error).message}`,
+            );
         }
         if (committed && committed.sequence >= awaited) return undefined;
         const now = committed ? `the channel runs sequence ${committed.sequence}` : "nothing is committed yet";
-        if (Date.now() + COMMIT_POLL_MS >= deadline) return `${inputs.chaincodeName} is approved at sequence ${awaited} and ${now} (another org's stack commits)`;
-        if (asked === 1) note(`smoke check of ${inputs.chaincodeName} through ${inputs.peerEndpoint}: waiting up to ${inputs.commitWaitSeconds} s for the commit of sequence ${awaited} (${now})`);
+        if (Date.now() + COMMIT_POLL_MS >= deadline)
+            return `${inputs.chaincodeName} is approved at sequence ${awaited} and ${now} (another org's stack commits)`;
+        if (asked === 1)
+            note(
+                `smoke check of ${inputs.chaincodeName} through ${inputs.peerEndpoint}: waiting up to ${inputs.commitWaitSeconds} s for the commit of sequence ${awaited} (${now})`,
+            );
         await new Promise((resolve) => setTimeout(resolve, COMMIT_POLL_MS));
     }
 }
@@ -200,7 +254,13 @@ const COMMIT_POLL_MS = 1000;
  */
 async function diagnoseHang(inputs: ChaincodeSmokeCheckInputs, timeout: FabricTimeoutError): Promise<string> {
     try {
-        await queryCommitted({ timeoutSeconds: PROBE_SECONDS, peer: peerEndpoint(inputs), identity: adminIdentity(inputs), channel: inputs.channel, name: inputs.chaincodeName });
+        await queryCommitted({
+            timeoutSeconds: PROBE_SECONDS,
+            peer: peerEndpoint(inputs),
+            identity: adminIdentity(inputs),
+            channel: inputs.channel,
+            name: inputs.chaincodeName,
+        });
     } catch (probe) {
         return `${timeout.message}; the peer does not answer a lifecycle query either (${(probe as Error).message})`;
     }
@@ -214,7 +274,12 @@ function isReachabilityProblem(message: string): boolean {
     );
 }
 
-export function smokeCheckFailure(inputs: ChaincodeSmokeCheckInputs, fn: string, attempts: number, peerMessage: string): string {
+export function smokeCheckFailure(
+    inputs: ChaincodeSmokeCheckInputs,
+    fn: string,
+    attempts: number,
+    peerMessage: string,
+): string {
     const hints = smokeCheckHints(peerMessage, inputs);
     return [
         `smoke check failed: peer ${inputs.peerEndpoint} could not evaluate ${fn} on chaincode ${inputs.chaincodeName} (channel ${inputs.channel}) after ${attempts} attempt(s).`,
@@ -225,28 +290,56 @@ export function smokeCheckFailure(inputs: ChaincodeSmokeCheckInputs, fn: string,
 }
 
 /** What to check, chosen from the peer's message. */
-export function smokeCheckHints(peerMessage: string, context: { expectedPackageId?: string; chaincodeAddress?: string; fn?: string }): string[] {
+export function smokeCheckHints(
+    peerMessage: string,
+    context: { expectedPackageId?: string; chaincodeAddress?: string; fn?: string },
+): string[] {
     const address = context.chaincodeAddress ? ` (${context.chaincodeAddress})` : "";
     const chaincodeId = `is the chaincode server's CHAINCODE_ID exactly the package ID${context.expectedPackageId ? ` ${context.expectedPackageId}` : ""}? The peer only accepts a server registering under that ID.`;
-    const tls = "TLS between peer and chaincode: root_cert in connection.json must be the CA that signed the server certificate, the certificate's SANs must include the host the peer dials, and with client auth the server must trust the client certificate's CA.";
+    const tls =
+        "TLS between peer and chaincode: root_cert in connection.json must be the CA that signed the server certificate, the certificate's SANs must include the host the peer dials, and with client auth the server must trust the client certificate's CA.";
     const dns = `address${address}: the peer resolves and dials the host:port in connection.json; check the Service name, namespace, port and any NetworkPolicy between peer and chaincode.`;
     const hints: string[] = [];
-    if (/no such host|name resolution|lookup /i.test(peerMessage)) hints.push(`DNS: the peer cannot resolve the chaincode host${address}. ${dns}`);
-    if (/connection refused/i.test(peerMessage)) hints.push(`nothing listens at the chaincode address${address}: is the chaincode Deployment ready and listening on that port (Service port/targetPort)?`);
+    if (/no such host|name resolution|lookup /i.test(peerMessage))
+        hints.push(`DNS: the peer cannot resolve the chaincode host${address}. ${dns}`);
+    if (/connection refused/i.test(peerMessage))
+        hints.push(
+            `nothing listens at the chaincode address${address}: is the chaincode Deployment ready and listening on that port (Service port/targetPort)?`,
+        );
     if (/x509|certificate|tls:|handshake|authentication handshake/i.test(peerMessage)) hints.push(tls);
-    if (/timeout expired while starting chaincode|registration failed|not registered|will not accept external chaincode|waiting for chaincode registration/i.test(peerMessage)) hints.push(chaincodeId);
-    if (/i\/o timeout|deadline exceeded/i.test(peerMessage)) hints.push(`the peer's dial timed out${address}: a NetworkPolicy or firewall may drop peer-to-chaincode traffic; dial_timeout in connection.json may be too short.`);
-    if (/exists, but chaincode is not installed/i.test(peerMessage)) hints.push("the package is not installed on this peer: add a ChaincodeInstall for it (same package ID as approved).");
-    if (/has been successfully defined on channel|namespace .* is not defined/i.test(peerMessage)) hints.push("the chaincode is not committed on this channel yet: the ChaincodeDefinition must be committed first.");
-    if (/cannot reach|does not answer a lifecycle query/i.test(peerMessage)) hints.push("the peer itself is unreachable from here: check peerEndpoint, peerTlsCaPem and peerHostOverride.");
+    if (
+        /timeout expired while starting chaincode|registration failed|not registered|will not accept external chaincode|waiting for chaincode registration/i.test(
+            peerMessage,
+        )
+    )
+        hints.push(chaincodeId);
+    if (/i\/o timeout|deadline exceeded/i.test(peerMessage))
+        hints.push(
+            `the peer's dial timed out${address}: a NetworkPolicy or firewall may drop peer-to-chaincode traffic; dial_timeout in connection.json may be too short.`,
+        );
+    if (/exists, but chaincode is not installed/i.test(peerMessage))
+        hints.push(
+            "the package is not installed on this peer: add a ChaincodeInstall for it (same package ID as approved).",
+        );
+    if (/has been successfully defined on channel|namespace .* is not defined/i.test(peerMessage))
+        hints.push(
+            "the chaincode is not committed on this channel yet: the ChaincodeDefinition must be committed first.",
+        );
+    if (/cannot reach|does not answer a lifecycle query/i.test(peerMessage))
+        hints.push("the peer itself is unreachable from here: check peerEndpoint, peerTlsCaPem and peerHostOverride.");
     if (hints.length === 0 && !isReachabilityProblem(peerMessage)) {
-        hints.push(`the chaincode answered but ${context.fn ?? "the function"} failed: choose a read-only function that exists and succeeds on an empty ledger (fn, args).`);
+        hints.push(
+            `the chaincode answered but ${context.fn ?? "the function"} failed: choose a read-only function that exists and succeeds on an empty ledger (fn, args).`,
+        );
     }
     if (hints.length === 0) hints.push(chaincodeId, tls, `DNS/${dns}`);
     return hints;
 }
 
-export const chaincodeSmokeCheckProvider = providerShell<ChaincodeSmokeCheckInputs, ChaincodeSmokeCheckOutputs>("smoke-check", "chaincodeSmokeCheckLogic");
+export const chaincodeSmokeCheckProvider = providerShell<ChaincodeSmokeCheckInputs, ChaincodeSmokeCheckOutputs>(
+    "smoke-check",
+    "chaincodeSmokeCheckLogic",
+);
 
 export interface ChaincodeSmokeCheckArgs extends PeerConnectionArgs, TransportArgs, SignerArgs, SettingNamesArgs {
     /** Channel name. */
@@ -297,7 +390,12 @@ export class ChaincodeSmokeCheck extends pulumi.dynamic.Resource {
         super(
             chaincodeSmokeCheckProvider,
             name,
-            { ...withSecretInputs(flatProviderInputs(args), secrets), responseLength: undefined, responseSha256: undefined, pending: undefined },
+            {
+                ...withSecretInputs(flatProviderInputs(args), secrets),
+                responseLength: undefined,
+                responseSha256: undefined,
+                pending: undefined,
+            },
             withSecretOutputs(opts, secrets),
             FABRIC_RESOURCE_MODULE,
             "ChaincodeSmokeCheck",

@@ -60,7 +60,8 @@ export function parseEventStream(stdout: string): EngineReport {
             if (event.resourcePreEvent) startedAt.set(event.resourcePreEvent.metadata.urn, event.timestamp);
             const finished = event.resOutputsEvent?.metadata.urn;
             const started = finished === undefined ? undefined : startedAt.get(finished);
-            if (finished !== undefined && started !== undefined) stepSeconds[nameOfUrn(finished)] = event.timestamp - started;
+            if (finished !== undefined && started !== undefined)
+                stepSeconds[nameOfUrn(finished)] = event.timestamp - started;
         }
         if (event.diagnosticEvent) messages.push(event.diagnosticEvent.message);
         if (event.summaryEvent) changes = event.summaryEvent.resourceChanges ?? {};
@@ -78,21 +79,44 @@ export function parseEventStream(stdout: string): EngineReport {
 export function withoutDebugDiagnostics(stdout: string): string {
     return stdout
         .split("\n")
-        .filter((line) => !(line.startsWith('{"') && (JSON.parse(line) as { diagnosticEvent?: { severity?: string } }).diagnosticEvent?.severity === "debug"))
+        .filter(
+            (line) =>
+                !(
+                    line.startsWith('{"') &&
+                    (JSON.parse(line) as { diagnosticEvent?: { severity?: string } }).diagnosticEvent?.severity ===
+                        "debug"
+                ),
+        )
         .join("\n");
 }
 
 /** Parses `pulumi preview --json`. */
 export function parsePreview(stdout: string): EngineReport {
     const preview = JSON.parse(stdout) as {
-        steps?: Array<StepMetadata & { newState?: { type: string; outputs?: Record<string, unknown> }; oldState?: { type: string; outputs?: Record<string, unknown> } }>;
+        steps?: Array<
+            StepMetadata & {
+                newState?: { type: string; outputs?: Record<string, unknown> };
+                oldState?: { type: string; outputs?: Record<string, unknown> };
+            }
+        >;
         diagnostics?: Array<{ message: string }>;
         changeSummary?: Record<string, number>;
     };
     const steps = (preview.steps ?? []).map((step) =>
-        toStep({ ...step, type: step.newState?.type ?? step.oldState?.type ?? typeOfUrn(step.urn), old: step.oldState, new: step.newState }),
+        toStep({
+            ...step,
+            type: step.newState?.type ?? step.oldState?.type ?? typeOfUrn(step.urn),
+            old: step.oldState,
+            new: step.newState,
+        }),
     );
-    return { steps, messages: (preview.diagnostics ?? []).map((d) => d.message), changes: preview.changeSummary ?? {}, stepSeconds: {}, stepStartedAt: {} };
+    return {
+        steps,
+        messages: (preview.diagnostics ?? []).map((d) => d.message),
+        changes: preview.changeSummary ?? {},
+        stepSeconds: {},
+        stepStartedAt: {},
+    };
 }
 
 /** Steps that change something: neither "same" nor a read. */
@@ -116,10 +140,17 @@ function toStep(metadata: StepMetadata): ResourceStep {
     const before = metadata.old?.outputs ?? {};
     const after = metadata.new?.outputs ?? {};
     // A refresh reports "same" even when the read found other values: compare the outputs.
-    const changedOutputs = metadata.old && metadata.new
-        ? [...new Set([...Object.keys(before), ...Object.keys(after)])]
-              .filter((key) => JSON.stringify(before[key]) !== JSON.stringify(after[key]))
-              .sort()
-        : [];
-    return { op: metadata.op, urn: metadata.urn, type: metadata.type || typeOfUrn(metadata.urn), diffs, changedOutputs };
+    const changedOutputs =
+        metadata.old && metadata.new
+            ? [...new Set([...Object.keys(before), ...Object.keys(after)])]
+                  .filter((key) => JSON.stringify(before[key]) !== JSON.stringify(after[key]))
+                  .sort()
+            : [];
+    return {
+        op: metadata.op,
+        urn: metadata.urn,
+        type: metadata.type || typeOfUrn(metadata.urn),
+        diffs,
+        changedOutputs,
+    };
 }

@@ -10,7 +10,12 @@ import type { HsmKey } from "../../../components/fabric";
 import { channelHeight, clientEndpoint, type FabricNetwork, type Org } from "../../../testenv/network";
 import type { RealNode } from "../../../testenv/node";
 import { createOrgStack } from "../../../testenv/pulumi/org-stack";
-import { type CommandResult, type PulumiStack, PulumiWorkspace, requireSuccess } from "../../../testenv/pulumi/workspace";
+import {
+    type CommandResult,
+    type PulumiStack,
+    PulumiWorkspace,
+    requireSuccess,
+} from "../../../testenv/pulumi/workspace";
 import type { FailureLogSources } from "../../support/failure-logs";
 import { importKeyToSoftHsm, softHsmMissing } from "../../support/softhsm";
 import { type EngineReport, parseEventStream } from "./engine-events";
@@ -22,15 +27,27 @@ export const NAMESPACE_ORG2 = "hlf-org2";
 /** The chaincode Deployments in a namespace. */
 export async function deploymentsIn(node: RealNode, namespace: string): Promise<string[]> {
     const list = await node.kubectl(["get", "deployments", "-n", namespace, "-o", "name"]);
-    return list.split("\n").filter(Boolean).map((line) => line.replace("deployment.apps/", "")).sort();
+    return list
+        .split("\n")
+        .filter(Boolean)
+        .map((line) => line.replace("deployment.apps/", ""))
+        .sort();
 }
 
 /** Every chaincode server pod by "<namespace>/<name>", with its UID and restarts: equal lists mean nothing was restarted. */
 export async function chaincodePods(node: RealNode): Promise<string[]> {
-    const list = await node.getJson<{ items: any[] }>(["pods", "--all-namespaces", "-l", "app.kubernetes.io/component=chaincode"]);
+    const list = await node.getJson<{ items: any[] }>([
+        "pods",
+        "--all-namespaces",
+        "-l",
+        "app.kubernetes.io/component=chaincode",
+    ]);
     return list.items
         .filter((pod) => pod.metadata.deletionTimestamp === undefined)
-        .map((pod) => `${pod.metadata.namespace}/${pod.metadata.name} uid ${pod.metadata.uid} restarts ${pod.status?.containerStatuses?.[0]?.restartCount ?? 0}`)
+        .map(
+            (pod) =>
+                `${pod.metadata.namespace}/${pod.metadata.name} uid ${pod.metadata.uid} restarts ${pod.status?.containerStatuses?.[0]?.restartCount ?? 0}`,
+        )
         .sort();
 }
 
@@ -53,7 +70,12 @@ function servingPod(pod: any): ServingPod {
         name: pod.metadata.name,
         image: container.image,
         imageID: status?.imageID ?? "",
-        env: Object.fromEntries((container.env ?? []).map((variable: { name: string; value?: string }) => [variable.name, variable.value ?? ""])),
+        env: Object.fromEntries(
+            (container.env ?? []).map((variable: { name: string; value?: string }) => [
+                variable.name,
+                variable.value ?? "",
+            ]),
+        ),
         annotations: pod.metadata.annotations ?? {},
         ready: status?.ready === true,
         terminating: pod.metadata.deletionTimestamp !== undefined,
@@ -100,8 +122,23 @@ export class FullStack {
         const workspace = PulumiWorkspace.create(log);
         const kubeconfig = node.kubeconfig();
         const cluster = (org: Org) => platform.orgSettings(org.mspId);
-        const org2Stack = await createOrgStack(workspace, "org2", { network, org: org2, kubeconfig, namespace: NAMESPACE_ORG2, commit: false, adminHsm: org2Hsm, cluster: cluster(org2) });
-        const org1Stack = await createOrgStack(workspace, "org1", { network, org: org1, kubeconfig, commitOrgs: [org2], approvalStacks: [org2Stack.qualifiedName], cluster: cluster(org1) });
+        const org2Stack = await createOrgStack(workspace, "org2", {
+            network,
+            org: org2,
+            kubeconfig,
+            namespace: NAMESPACE_ORG2,
+            commit: false,
+            adminHsm: org2Hsm,
+            cluster: cluster(org2),
+        });
+        const org1Stack = await createOrgStack(workspace, "org1", {
+            network,
+            org: org1,
+            kubeconfig,
+            commitOrgs: [org2],
+            approvalStacks: [org2Stack.qualifiedName],
+            cluster: cluster(org1),
+        });
         return new FullStack(platform, workspace, org1Stack, org2Stack, org2Hsm);
     }
 
@@ -112,7 +149,13 @@ export class FullStack {
 
     /** A client call as Org1's User1 through org1's first peer. */
     userCall() {
-        return { peer: clientEndpoint(this.org1.peers[0], this.org1), identity: this.org1.user, channel: this.network.channel, chaincode: "basic", timeoutSeconds: 30 };
+        return {
+            peer: clientEndpoint(this.org1.peers[0], this.org1),
+            identity: this.org1.user,
+            channel: this.network.channel,
+            chaincode: "basic",
+            timeoutSeconds: 30,
+        };
     }
 
     height(): Promise<number> {
@@ -140,20 +183,38 @@ export class FullStack {
      * A release's pods once its rollout is over: every live pod Ready, and `accept` holds for each
      * (bounded wait). A rollout that never ends fails naming what the pods showed.
      */
-    async servingPods(namespace: string, release: string, accept: (pod: ServingPod) => boolean = () => true): Promise<ServingPod[]> {
+    async servingPods(
+        namespace: string,
+        release: string,
+        accept: (pod: ServingPod) => boolean = () => true,
+    ): Promise<ServingPod[]> {
         const deadline = Date.now() + 180_000;
         let seen = "";
         while (Date.now() < deadline) {
-            const list = await this.node.getJson<{ items: any[] }>(["pods", "-n", namespace, "-l", `app.kubernetes.io/instance=basic-${release}`]);
+            const list = await this.node.getJson<{ items: any[] }>([
+                "pods",
+                "-n",
+                namespace,
+                "-l",
+                `app.kubernetes.io/instance=basic-${release}`,
+            ]);
             const pods = list.items.map(servingPod);
             const deployment = await this.node.getJson<any>(["deployment", "-n", namespace, `basic-${release}`]);
             const { replicas } = deployment.spec;
-            const rolledOut = deployment.status?.updatedReplicas === replicas && deployment.status?.replicas === replicas;
+            const rolledOut =
+                deployment.status?.updatedReplicas === replicas && deployment.status?.replicas === replicas;
             seen = JSON.stringify(pods.map(({ name, ready, terminating }) => ({ name, ready, terminating })));
-            if (rolledOut && pods.length === replicas && pods.every((pod) => pod.ready && !pod.terminating && accept(pod))) return pods;
+            if (
+                rolledOut &&
+                pods.length === replicas &&
+                pods.every((pod) => pod.ready && !pod.terminating && accept(pod))
+            )
+                return pods;
             await sleep(500);
         }
-        assert.fail(`the pods of ${namespace}/basic-${release} did not settle as expected within 180 s; last seen: ${seen}`);
+        assert.fail(
+            `the pods of ${namespace}/basic-${release} did not settle as expected within 180 s; last seen: ${seen}`,
+        );
     }
 
     /** `pulumi up` with the engine's event stream; fails the test with the command's output unless it exits 0. */

@@ -73,11 +73,19 @@ export class LoadLoop {
 
     private async run(): Promise<void> {
         const deadline = this.started + this.options.maxSeconds * 1000;
-        for (let i = 0; !(this.stopping && this.calls >= this.stopAt) && Date.now() < deadline && this.calls < this.options.maxCalls; i++) {
+        for (
+            let i = 0;
+            !(this.stopping && this.calls >= this.stopAt) &&
+            Date.now() < deadline &&
+            this.calls < this.options.maxCalls;
+            i++
+        ) {
             const id = `${this.options.prefix}-${i}`;
             await this.attempt(`CreateAsset ${id}`, () => this.create(id));
             await this.attempt(`ReadAsset ${id}`, async () => {
-                const asset = JSON.parse((await evaluate({ ...this.options.call, fn: "ReadAsset", args: [id] })).toString("utf8")) as { ID?: string };
+                const asset = JSON.parse(
+                    (await evaluate({ ...this.options.call, fn: "ReadAsset", args: [id] })).toString("utf8"),
+                ) as { ID?: string };
                 if (asset.ID !== id) throw new Error(`read back ${JSON.stringify(asset)}`);
             });
             await sleep(PACE_MS);
@@ -108,7 +116,10 @@ export class LoadLoop {
             await call();
         } catch (err) {
             this.failedCalls++;
-            if (this.failures.length < 10) this.failures.push(`${what} at +${((Date.now() - this.started) / 1000).toFixed(1)} s: ${(err as Error).message}`);
+            if (this.failures.length < 10)
+                this.failures.push(
+                    `${what} at +${((Date.now() - this.started) / 1000).toFixed(1)} s: ${(err as Error).message}`,
+                );
         }
     }
 }

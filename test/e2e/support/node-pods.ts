@@ -40,9 +40,30 @@ spec:
 }
 
 /** A TCP connection from a pod's container: true when made, false when refused, unreachable or unanswered. */
-export async function connectsFrom(node: RealNode, pod: { namespace: string; name: string; container: string }, host: string, port: number): Promise<boolean> {
+export async function connectsFrom(
+    node: RealNode,
+    pod: { namespace: string; name: string; container: string },
+    host: string,
+    port: number,
+): Promise<boolean> {
     try {
-        await node.kubectl(["exec", "-n", pod.namespace, pod.name, "-c", pod.container, "--", "node", "-e", TCP_PROBE, host, String(port)], { timeoutMs: 20_000 });
+        await node.kubectl(
+            [
+                "exec",
+                "-n",
+                pod.namespace,
+                pod.name,
+                "-c",
+                pod.container,
+                "--",
+                "node",
+                "-e",
+                TCP_PROBE,
+                host,
+                String(port),
+            ],
+            { timeoutMs: 20_000 },
+        );
         return true;
     } catch (error) {
         if (/command terminated with exit code [12]/.test((error as Error).message)) return false;
@@ -51,7 +72,12 @@ export async function connectsFrom(node: RealNode, pod: { namespace: string; nam
 }
 
 /** Polls until `probe` gives `want` (a policy applies within seconds), then checks once more that it holds. */
-export async function eventually(what: string, want: boolean, probe: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> {
+export async function eventually(
+    what: string,
+    want: boolean,
+    probe: () => Promise<boolean>,
+    timeoutMs = 60_000,
+): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     let last: boolean | undefined;
     while (Date.now() < deadline) {

@@ -8,6 +8,10 @@ export function reportPhase(phase: string, seconds: number, stepSeconds: Readonl
         .filter(([, s]) => s >= 1)
         .sort(([, a], [, b]) => b - a)
         .slice(0, 4);
-    const line = { phase, seconds: Math.round(seconds * 10) / 10, ...(slowest.length > 0 ? { slowest: Object.fromEntries(slowest) } : {}) };
+    const line = {
+        phase,
+        seconds: Math.round(seconds * 10) / 10,
+        ...(slowest.length > 0 ? { slowest: Object.fromEntries(slowest) } : {}),
+    };
     process.stderr.write(`${JSON.stringify(line)}\n`);
 }

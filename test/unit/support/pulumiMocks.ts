@@ -80,7 +80,12 @@ export function installMocks(
     void pulumi.runtime.setMocks(
         {
             newResource(args: pulumi.runtime.MockResourceArgs) {
-                const seen = pending.get(`${args.type}::${args.name}`) ?? { secretPaths: [], dependencies: [], ignoreChanges: [], aliases: [] };
+                const seen = pending.get(`${args.type}::${args.name}`) ?? {
+                    secretPaths: [],
+                    dependencies: [],
+                    ignoreChanges: [],
+                    aliases: [],
+                };
                 resources.push({
                     type: args.type,
                     name: args.name,
@@ -94,13 +99,16 @@ export function installMocks(
             call(args: pulumi.runtime.MockCallArgs) {
                 if (args.token.includes("listManagedClusterUserCredentials")) {
                     // AKS's own exec format asks for a device code; the local-account one carries a token.
-                    const user = args.inputs.format === "exec"
-                        ? "{exec: {apiVersion: client.authentication.k8s.io/v1beta1, command: kubelogin, args: [get-token, --login, devicecode]}}"
-                        : "{token: secret-token}";
+                    const user =
+                        args.inputs.format === "exec"
+                            ? "{exec: {apiVersion: client.authentication.k8s.io/v1beta1, command: kubelogin, args: [get-token, --login, devicecode]}}"
+                            : "{token: secret-token}";
                     const kubeconfig =
                         "apiVersion: v1\nkind: Config\nclusters: [{name: aks, cluster: {server: 'https://aks.example:443'}}]\n" +
                         `contexts: [{name: aks, context: {cluster: aks, user: u}}]\ncurrent-context: aks\nusers: [{name: u, user: ${user}}]\n`;
-                    return { kubeconfigs: [{ name: "clusterUser", value: Buffer.from(kubeconfig).toString("base64") }] };
+                    return {
+                        kubeconfigs: [{ name: "clusterUser", value: Buffer.from(kubeconfig).toString("base64") }],
+                    };
                 }
                 return args.inputs;
             },
@@ -147,7 +155,10 @@ export function installMocks(
     };
 }
 
-function computedOutputs(args: pulumi.runtime.MockResourceArgs, cert: { certPem: string; keyPem: string }): Record<string, unknown> {
+function computedOutputs(
+    args: pulumi.runtime.MockResourceArgs,
+    cert: { certPem: string; keyPem: string },
+): Record<string, unknown> {
     switch (args.type) {
         case "tls:index/privateKey:PrivateKey":
             return { privateKeyPem: cert.keyPem, publicKeyPem: "public" };
@@ -161,7 +172,13 @@ function computedOutputs(args: pulumi.runtime.MockResourceArgs, cert: { certPem:
                 name: `${args.name}-cluster`,
                 id: `/subscriptions/${MOCK_SUBSCRIPTION}/resourceGroups/rg/providers/Microsoft.ContainerService/managedClusters/${args.name}`,
                 // Azure creates the nodes' kubelet identity with the cluster.
-                identityProfile: { kubeletidentity: { objectId: MOCK_KUBELET_OBJECT_ID, clientId: "kubelet-client", resourceId: "kubelet-identity" } },
+                identityProfile: {
+                    kubeletidentity: {
+                        objectId: MOCK_KUBELET_OBJECT_ID,
+                        clientId: "kubelet-client",
+                        resourceId: "kubelet-identity",
+                    },
+                },
             };
         case "azure-native:containerregistry:Registry":
             return {
@@ -199,7 +216,12 @@ export function registrationsSettled(): Promise<void> {
 
 /** Resolves an Output in tests (mocks resolve every value, known or not). */
 export function promiseOf<T>(output: pulumi.Output<T>): Promise<T> {
-    return new Promise((resolve) => output.apply((value) => { resolve(value); return value; }));
+    return new Promise((resolve) =>
+        output.apply((value) => {
+            resolve(value);
+            return value;
+        }),
+    );
 }
 
 export async function isSecretOutput(output: pulumi.Output<unknown>): Promise<boolean> {
