@@ -16,7 +16,8 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { evaluate, submit } from "../../components/fabric";
 import { clientEndpoint, type Org } from "../../testenv/network";
-import { parseEventStream } from "./support/engine-events";
+import { nameOfUrn, parseEventStream, parsePreview } from "./support/engine-events";
+import { LoadLoop, type LoadResult } from "./support/load";
 import { chaincodePods, deploymentsIn } from "./support/full-stack";
 import { type NodePlatform, nodeSuiteSkip, startNodePlatform } from "./support/node-platform";
 import { reportPhase } from "./support/phases";
@@ -170,38 +171,81 @@ describe("a consumer project that installs the packed library (examples/consumer
         assert.deepEqual(Object.keys(parseEventStream(result.stdout).changes), ["same"]);
     });
 
-    it("upgrade: the approving org's 1.0 server stays up until its peers switch (the component reads the channel itself); the next up retires it", async () => {
+    it("upgrade under load: the preview shows each org's running server kept; the approving org's 1.0 server stays up until its peers switch (the component reads the channel itself), the next up retires it; 0 failed calls", async () => {
         const [org1, org2] = platform.network.orgs;
         const servedBefore = await servedReleases();
-        await stack.setConfig("chaincodeVersion", "1.1");
-        const upgraded = requireSuccess(await stack.run(["up", "--yes", "--skip-preview", "--json"]));
-        reportPhase("consumer-upgrade-up", upgraded.seconds);
-        assert.equal((await stack.outputs()).committedSequence, 2);
-        const served = await servedReleases();
-        // Org1 commits after Org2's approval in this update, so its 1.0 server goes at the end; Org2's stack does not
-        // commit, so it cannot know its peers switch in this update and keeps 1.0 beside 1.1.
-        assert.equal(served["hlf-org1"].length, 1, `hlf-org1 serves ${served["hlf-org1"]}`);
-        assert.notDeepEqual(served["hlf-org1"], servedBefore["hlf-org1"]);
-        assert.deepEqual(
-            served["hlf-org2"].filter((name) => servedBefore["hlf-org2"].includes(name)),
-            servedBefore["hlf-org2"],
-            "Org2's 1.0 server was deleted",
-        );
-        assert.equal(served["hlf-org2"].length, 2, `hlf-org2 serves ${served["hlf-org2"]}`);
-        const assets = JSON.parse(
-            (await evaluate({ ...userCall(org2), fn: "GetAllAssets" })).toString("utf8"),
-        ) as unknown[];
-        assert.equal(assets.length, 6, "the chaincode answers through Org2's peer after the upgrade");
+        // Traffic through Org2's gateway, endorsed by both orgs (the channel's MAJORITY), so both orgs' servers serve it.
+        const load = new LoadLoop({
+            call: userCall(org2),
+            endorsingOrganizations: ["Org1MSP", "Org2MSP"],
+            prefix: "library-upgrade",
+            maxSeconds: 600,
+            maxCalls: 20_000,
+        });
+        let result: LoadResult | undefined;
+        try {
+            await stack.setConfig("chaincodeVersion", "1.1");
 
-        const retired = requireSuccess(await stack.run(["up", "--yes", "--skip-preview", "--json"]));
-        reportPhase("consumer-retire-up", retired.seconds);
-        const after = await servedReleases();
-        assert.deepEqual(
-            after["hlf-org2"],
-            served["hlf-org2"].filter((name) => !servedBefore["hlf-org2"].includes(name)),
-            "the next up retires Org2's 1.0 server",
+            const preview = parsePreview(requireSuccess(await stack.run(["preview", "--json"])).stdout);
+            for (const [component, namespace] of [
+                ["org1", "hlf-org1"],
+                ["org2", "hlf-org2"],
+            ] as const) {
+                const [liveKey] = servedBefore[namespace].map((deployment) => deployment.slice("basic-".length));
+                const touched = preview.steps.filter(
+                    (step) => nameOfUrn(step.urn).startsWith(`${component}-${liveKey}-`) && step.op !== "same",
+                );
+                assert.deepEqual(touched, [], `the preview changes ${component}'s running server`);
+                assert.ok(
+                    preview.messages.some((message) =>
+                        new RegExp(
+                            `release [0-9a-f]{8} starts beside release ${liveKey}, which this org's peers run`,
+                        ).test(message),
+                    ),
+                    `the preview does not say ${component} keeps release ${liveKey}: ${preview.messages.join(" | ")}`,
+                );
+            }
+
+            const upgraded = requireSuccess(await stack.run(["up", "--yes", "--skip-preview", "--json"]));
+            reportPhase("consumer-upgrade-up", upgraded.seconds);
+            assert.equal((await stack.outputs()).committedSequence, 2);
+            const served = await servedReleases();
+            // Org1 commits after Org2's approval in this update, so its 1.0 server goes at the end; Org2's stack does not
+            // commit, so it cannot know its peers switch in this update and keeps 1.0 beside 1.1.
+            assert.equal(served["hlf-org1"].length, 1, `hlf-org1 serves ${served["hlf-org1"]}`);
+            assert.notDeepEqual(served["hlf-org1"], servedBefore["hlf-org1"]);
+            assert.deepEqual(
+                served["hlf-org2"].filter((name) => servedBefore["hlf-org2"].includes(name)),
+                servedBefore["hlf-org2"],
+                "Org2's 1.0 server was deleted",
+            );
+            assert.equal(served["hlf-org2"].length, 2, `hlf-org2 serves ${served["hlf-org2"]}`);
+            const assets = JSON.parse(
+                (await evaluate({ ...userCall(org2), fn: "GetAllAssets" })).toString("utf8"),
+            ) as unknown[];
+            assert.equal(assets.length, 6, "the chaincode answers through Org2's peer after the upgrade");
+
+            const retired = requireSuccess(await stack.run(["up", "--yes", "--skip-preview", "--json"]));
+            reportPhase("consumer-retire-up", retired.seconds);
+            const after = await servedReleases();
+            assert.deepEqual(
+                after["hlf-org2"],
+                served["hlf-org2"].filter((name) => !servedBefore["hlf-org2"].includes(name)),
+                "the next up retires Org2's 1.0 server",
+            );
+            assert.ok((await evaluate({ ...userCall(org1), fn: "ReadAsset", args: ["asset1"] })).length > 0);
+
+            // Traffic goes on through whatever serves now, then the loop reports.
+            result = await load.stop({ afterMoreCalls: 10 });
+        } finally {
+            // A failed step stops the traffic too, so nothing outlives the test.
+            if (!result) await load.stop();
+        }
+        process.stderr.write(
+            `${JSON.stringify({ phase: "library-upgrade-under-load", calls: result.calls, failedCalls: result.failedCalls, resubmitted: result.resubmitted, loadSeconds: result.seconds })}\n`,
         );
-        assert.ok((await evaluate({ ...userCall(org1), fn: "ReadAsset", args: ["asset1"] })).length > 0);
+        assert.ok(result.calls > 20, `the load loop ran only ${result.calls} calls`);
+        assert.equal(result.failedCalls, 0, `calls failed during the library upgrade: ${result.failures.join("; ")}`);
     });
 
     it("refresh and destroy work after the project moved to another folder: the state (stored provider code included) names no path of the old one", async () => {
