@@ -14,6 +14,11 @@ const isConfigSecret = (pulumi.runtime as unknown as { isConfigSecret?: (fullKey
 const source = {
     get: (key: string) => config.get(key),
     isSecret: isConfigSecret && ((key: string) => isConfigSecret(`${config.name}:${key}`)),
+    // The keys of this program's namespace; other namespaces (kubernetes:, azure-native:) are their providers'.
+    keys: () =>
+        Object.keys(pulumi.runtime.allConfig())
+            .filter((fullKey) => fullKey.startsWith(`${config.name}:`))
+            .map((fullKey) => fullKey.slice(config.name.length + 1)),
 };
 const settings = (() => {
     try {

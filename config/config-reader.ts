@@ -5,6 +5,8 @@ export interface ConfigSource {
     get(key: string): string | undefined;
     /** Whether the stack stores the key encrypted (`pulumi config set --secret`); a source that cannot tell leaves it out. */
     isSecret?(key: string): boolean;
+    /** Every key the stack sets in the program's namespace; a source that cannot list them leaves it out. */
+    keys?(): readonly string[];
 }
 
 export type FieldType = "string" | "number" | "boolean" | "array";

@@ -25,6 +25,7 @@ import { SERVICE_TYPES } from "../components/kubernetes/chaincode-service";
 import { checkTlsArgs } from "../components/tls/chaincode-tls";
 import { AKS_CONFIG_NAMES, chaincodeConfigNames, IMAGE_CONFIG_NAMES } from "./config-names";
 import { checkObjectList, ConfigReader, type ConfigSource } from "./config-reader";
+import { checkKnownKeys } from "./known-keys";
 import { HiddenValue, InvalidSettingError } from "../components/validation/errors";
 import { checkKubeconfig } from "../components/validation/kubeconfig";
 
@@ -355,6 +356,7 @@ export const CHAINCODE_KEYS = [
  * InvalidSettingError before any resource is declared.
  */
 export function readSettings(config: ConfigSource, secrets: LifecycleSecrets = {}): ProgramSettings {
+    if (config.keys) checkKnownKeys(config.keys(), CONFIG_KEYS);
     const read = new ConfigReader(config, SECRET_KEYS);
     requireStoredEncrypted(read, config);
     const items = readChaincodeItems(read);

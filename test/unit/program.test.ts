@@ -461,3 +461,18 @@ async function pulumiIsSecret(output: any): Promise<boolean> {
     const pulumi = await import("@pulumi/pulumi");
     return pulumi.isSecret(output);
 }
+
+describe("the program's config keys", () => {
+    it("stops before declaring anything on a key it does not read, naming the nearest one", async () => {
+        const { mocks, load } = runProgram({ image: "registry.example.com/basic:1.0", replica: "3" });
+        assert.throws(
+            load,
+            /invalid replica: \(set, not shown\); expected a key this program reads: did you mean replicas\?/,
+        );
+        await registrationsSettled();
+        assert.deepEqual(
+            mocks.resources.map((r) => r.name),
+            [],
+        );
+    });
+});

@@ -58,6 +58,29 @@ describe("readSettings", () => {
         );
     });
 
+    it("refuses a key the program does not read, naming the nearest one it reads, never showing the value", () => {
+        const listing = (values: Record<string, string>) => ({ ...source(values), keys: () => Object.keys(values) });
+        assert.throws(
+            () => readSettings(listing({ ...base, replica: "3" })),
+            /^InvalidSettingError: invalid replica: \(set, not shown\); expected a key this program reads: did you mean replicas\? \(every key is listed in Pulumi\.yaml and docs\/configuration\.md; pulumi config rm replica removes it\)$/,
+        );
+        assert.throws(() => readSettings(listing({ ...base, TlsAlgorithm: "RSA" })), /did you mean tlsAlgorithm\?/);
+        assert.throws(() => readSettings(listing({ ...base, cpuLimti: "1" })), /did you mean cpuLimit\?/);
+        const secret =
+            "-----BEGIN PRIVATE KEY-----\nMIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQg\n-----END PRIVATE KEY-----";
+        assert.throws(
+            () => readSettings(listing({ ...base, adminKeyPm: secret })),
+            (error: Error) => /did you mean adminKeyPem\?/.test(error.message) && !error.message.includes("MIGH"),
+        );
+        // Far from every key: no guess, still refused.
+        assert.throws(
+            () => readSettings(listing({ ...base, colour: "blue" })),
+            (error: Error) => /^invalid colour: /.test(error.message) && !error.message.includes("did you mean"),
+        );
+        // Every key the program reads passes.
+        assert.equal(readSettings(listing({ ...base, replicas: "3" })).chaincodes[0].replicas, 3);
+    });
+
     it("names the key, the value and what is accepted for every malformed value", () => {
         const cases: Array<[Record<string, string>, RegExp]> = [
             [{ image: "" }, /invalid image: \(not set\); expected the chaincode server's container image/],
