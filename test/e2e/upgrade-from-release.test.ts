@@ -173,7 +173,7 @@ describe(`upgrading the org stacks from the release ${PREVIOUS_RELEASE} to this 
         assert.deepEqual(await transactionIds(), transactionsBefore, "the upgrade sent a lifecycle transaction");
         const loaded = await load.stop({ afterMoreCalls: 20 });
         process.stderr.write(
-            `${JSON.stringify({ phase: "library-upgrade-under-load", calls: loaded.calls, failedCalls: loaded.failedCalls, loadSeconds: loaded.seconds })}\n`,
+            `${JSON.stringify({ phase: "release-upgrade-under-load", calls: loaded.calls, failedCalls: loaded.failedCalls, loadSeconds: loaded.seconds })}\n`,
         );
         assert.ok(loaded.calls > 20, `the load loop ran only ${loaded.calls} calls`);
         assert.equal(loaded.failedCalls, 0, `calls failed during the upgrade: ${loaded.failures.join("; ")}`);
