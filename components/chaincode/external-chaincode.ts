@@ -53,7 +53,7 @@ import {
     checkHostPort,
     checkSubjectAltName,
 } from "../validation/fabric";
-import { checkDnsLabel, checkIntegerInRange } from "../validation/kubernetes";
+import { checkDnsLabel, checkIntegerInRange, checkServiceName, KUBERNETES_NAMESPACES } from "../validation/kubernetes";
 import { checkArgs } from "../validation/resource-error";
 import { childSettingNames, namerOf, namingSettings, type SettingNames } from "../setting-names";
 
@@ -572,7 +572,7 @@ export function checkExternalChaincodeArgs(args: ExternalChaincodeArgs) {
     const nameOf = namerOf(args.settingNames);
     return namingSettings(nameOf, () => {
         const own = checkChaincodeArgs(args);
-        const service = checkServiceArgs(serviceArgs(args, own, own.serverName, "", undefined));
+        const service = checkServiceArgs(serviceArgs(args, own, own.serverName, "", undefined), nameOf);
         const tlsEnabled = args.tls?.enabled ?? true;
         if (tlsEnabled && args.tls?.ca) checkSharedCa(args.tls, args.tls.ca);
         const tlsArgs = tlsArgsOf(args);
@@ -583,6 +583,13 @@ export function checkExternalChaincodeArgs(args: ExternalChaincodeArgs) {
             namingSettings(namerOf(lifecycleSettingNames(args)), () => checkLifecycleArgs(lifecycle));
         }
         checkSmokeCheck(args.smokeCheck ?? {});
+        if (args.lifecycle && (args.smokeCheck?.enabled ?? true) && args.replicas === 0) {
+            throw new InvalidSettingError(
+                "replicas",
+                0,
+                `at least 1 while the smoke check runs (a server must answer it); ${nameOf("smokeCheck.enabled")}: false deploys no server without failing`,
+            );
+        }
         return { ...own, commonLabels: service.commonLabels, tlsEnabled, tlsArgs, leafSettings };
     });
 }
@@ -631,6 +638,20 @@ function checkSmokeCheck(smoke: SmokeCheckSettings): void {
     if (smoke.commitWaitSeconds !== undefined) checkSeconds("smokeCheck.commitWaitSeconds", smoke.commitWaitSeconds, 0);
 }
 
+/** The Service name a chaincode gets by default, refused under the chaincode's name. */
+function checkDefaultServiceName(chaincodeName: string): string {
+    const serviceName = defaultServiceName(chaincodeName);
+    try {
+        return checkServiceName("serviceName", serviceName);
+    } catch {
+        throw new InvalidSettingError(
+            "chaincodeName",
+            chaincodeName,
+            `a name whose Service name (${serviceName}: lower case, '_' as '-') starts with a letter and has at most 63 characters, or a serviceName of its own`,
+        );
+    }
+}
+
 /** The resources of a dependsOn option, as a list (a promise or Output of a list cannot be passed on). */
 export function dependenciesOf(
     dependsOn: pulumi.ComponentResourceOptions["dependsOn"],
@@ -647,12 +668,27 @@ export function checkChaincodeArgs(args: ExternalChaincodeArgs) {
     const version = checkChaincodeVersion("chaincodeVersion", args.chaincodeVersion ?? "1.0");
     const label = checkChaincodeLabel("label", args.label ?? `${args.chaincodeName}_${version}`);
     const namespace = checkDnsLabel("namespace", args.namespace ?? DEFAULT_NAMESPACE);
-    const serviceName = checkDnsLabel("serviceName", args.serviceName ?? defaultServiceName(args.chaincodeName));
-    if (serviceName.length > MAX_RELEASE_SERVICE_NAME) {
+    if ((args.createNamespace ?? true) && (KUBERNETES_NAMESPACES as readonly string[]).includes(namespace)) {
         throw new InvalidSettingError(
-            "serviceName",
-            serviceName,
-            `at most ${MAX_RELEASE_SERVICE_NAME} characters: each release's server is named <serviceName>-<release key>`,
+            "namespace",
+            namespace,
+            "a namespace of the chaincode's own: Kubernetes makes this one itself, so creating it fails and destroying the stack would delete it (createNamespace: false deploys into an existing namespace)",
+        );
+    }
+    // Without a serviceName of its own, the Service is named after the chaincode: a refusal names what the user wrote.
+    const serviceName =
+        args.serviceName === undefined
+            ? checkDefaultServiceName(args.chaincodeName)
+            : checkServiceName("serviceName", args.serviceName);
+    if (serviceName.length > MAX_RELEASE_SERVICE_NAME) {
+        const named = args.serviceName === undefined ? "chaincodeName" : "serviceName";
+        throw new InvalidSettingError(
+            named,
+            named === "chaincodeName" ? args.chaincodeName : serviceName,
+            `at most ${MAX_RELEASE_SERVICE_NAME} characters: each release's server is named <serviceName>-<release key>` +
+                (named === "chaincodeName"
+                    ? ", and the serviceName defaults to the chaincode's name (or set a shorter serviceName)"
+                    : ""),
         );
     }
     const port = checkIntegerInRange("port", args.port ?? DEFAULT_CHAINCODE_PORT, 1, 65535);

@@ -22,7 +22,10 @@ import {
     checkImageReference,
     checkIntegerInRange,
     checkQuantity,
+    checkRequestWithinLimit,
+    checkServiceName,
 } from "../validation/kubernetes";
+import type { NameOf } from "../setting-names";
 import { checkArgs } from "../validation/resource-error";
 
 /** TLS material the chaincode server serves with. */
@@ -346,9 +349,9 @@ interface ServiceSettings {
 }
 
 /** Checks every plain argument; throws InvalidSettingError naming the setting. */
-export function checkServiceArgs(args: ChaincodeServiceArgs): ServiceSettings {
+export function checkServiceArgs(args: ChaincodeServiceArgs, nameOf: NameOf = (path) => path): ServiceSettings {
     const namespace = checkDnsLabel("namespace", args.namespace);
-    const serviceName = checkDnsLabel("serviceName", args.serviceName);
+    const serviceName = checkServiceName("serviceName", args.serviceName);
     if (typeof args.image === "string") checkImageReference("image", args.image);
     const imageDigest = args.imageDigest === undefined ? undefined : checkImageDigest("imageDigest", args.imageDigest);
     const replicas = checkIntegerInRange("replicas", args.replicas ?? 1, 0, 100);
@@ -360,6 +363,18 @@ export function checkServiceArgs(args: ChaincodeServiceArgs): ServiceSettings {
         cpuLimit: checkQuantity("resources.cpuLimit", args.resources?.cpuLimit ?? "500m"),
         memoryLimit: checkQuantity("resources.memoryLimit", args.resources?.memoryLimit ?? "512Mi"),
     };
+    checkRequestWithinLimit(
+        "resources.cpuRequest",
+        resources.cpuRequest,
+        nameOf("resources.cpuLimit"),
+        resources.cpuLimit,
+    );
+    checkRequestWithinLimit(
+        "resources.memoryRequest",
+        resources.memoryRequest,
+        nameOf("resources.memoryLimit"),
+        resources.memoryLimit,
+    );
     const commonLabels: Record<string, string> = {
         "app.kubernetes.io/component": "chaincode",
         "app.kubernetes.io/part-of": "hyperledger-fabric",

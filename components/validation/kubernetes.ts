@@ -6,22 +6,56 @@ const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const IMAGE_REFERENCE =
     /^(?:(?:[a-zA-Z0-9-]+\.)*[a-zA-Z0-9-]+(?::[0-9]+)?\/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*(?::[\w][\w.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$/;
 const DIGEST = /^sha256:[a-f0-9]{64}$/;
+// RFC 1035 label: what Kubernetes accepts for a Service name (it must start with a letter).
+const DNS_1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
 // Kubernetes resource quantity, e.g. 250m, 0.5, 128Mi, 1G.
 const QUANTITY = /^[0-9]+(\.[0-9]+)?(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$/;
+const QUANTITY_SUFFIXES: Readonly<Record<string, number>> = {
+    "": 1,
+    m: 1e-3,
+    k: 1e3,
+    M: 1e6,
+    G: 1e9,
+    T: 1e12,
+    P: 1e15,
+    E: 1e18,
+    Ki: 2 ** 10,
+    Mi: 2 ** 20,
+    Gi: 2 ** 30,
+    Ti: 2 ** 40,
+    Pi: 2 ** 50,
+    Ei: 2 ** 60,
+};
+/** Namespaces Kubernetes makes itself: a stack that creates one would fail, and its destroy would delete it. */
+export const KUBERNETES_NAMESPACES = ["default", "kube-system", "kube-public", "kube-node-lease"] as const;
 // Label keys with an optional DNS prefix, and label values (may be empty).
 const LABEL_KEY =
     /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
 const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]{0,61})?[A-Za-z0-9])?$/;
 
-/** A namespace or Service name: an RFC 1123 label of at most 63 characters. */
+/** A namespace name: an RFC 1123 label of at most 63 characters. */
 export function checkDnsLabel(setting: string, value: string): string {
-    if (typeof value !== "string" || value.length > 63 || !DNS_LABEL.test(value)) {
-        throw new InvalidSettingError(
-            setting,
-            value,
-            "a DNS label: 1-63 lower-case letters, digits or '-', starting and ending with a letter or digit",
-        );
-    }
+    return checkLabel(
+        setting,
+        value,
+        DNS_LABEL,
+        "a DNS label: 1-63 lower-case letters, digits or '-', starting and ending with a letter or digit",
+    );
+}
+
+/** A Service name: an RFC 1035 label (a letter first) of at most 63 characters. */
+export function checkServiceName(setting: string, value: string): string {
+    return checkLabel(
+        setting,
+        value,
+        DNS_1035_LABEL,
+        "a Service name: 1-63 lower-case letters, digits or '-', starting with a letter and ending with a letter or digit",
+    );
+}
+
+function checkLabel(setting: string, value: string, rule: RegExp, accepted: string): string {
+    if (typeof value !== "string" || value.length > 63 || !rule.test(value))
+        throw new InvalidSettingError(setting, value, accepted);
     return value;
 }
 
@@ -74,6 +108,28 @@ export function checkQuantity(setting: string, value: string): string {
         throw new InvalidSettingError(setting, value, "a Kubernetes quantity such as '250m', '0.5', '128Mi' or '1Gi'");
     }
     return value;
+}
+
+/** A checked quantity's amount in its base unit (cores, bytes). */
+export function quantityAmount(quantity: string): number {
+    const match = /^([0-9.]+)([a-zA-Z]*)$/.exec(quantity);
+    return match ? Number(match[1]) * QUANTITY_SUFFIXES[match[2]] : Number.NaN;
+}
+
+/** A request above its limit is refused by the API server mid-update; refused here first. */
+export function checkRequestWithinLimit(
+    requestSetting: string,
+    request: string,
+    limitSetting: string,
+    limit: string,
+): void {
+    if (quantityAmount(request) > quantityAmount(limit)) {
+        throw new InvalidSettingError(
+            requestSetting,
+            request,
+            `at most ${limitSetting} (${limit}): Kubernetes refuses a request above its limit`,
+        );
+    }
 }
 
 /** Parses "key=value" selector terms into a label map. */

@@ -215,6 +215,17 @@ describe("ExternalChaincode graph (mocks)", () => {
                 /invalid tls\.validityHours: 90000; expected at most tls\.caValidityHours \(87600\)/,
             ],
             ["bad-cpu", { resources: { cpuRequest: "lots" } }, /invalid resources\.cpuRequest: "lots"/],
+            [
+                "request-over-limit",
+                { resources: { cpuRequest: "2", cpuLimit: "1" } },
+                /invalid resources\.cpuRequest: "2"; expected at most resources\.cpuLimit \(1\): Kubernetes refuses a request above its limit/,
+            ],
+            [
+                "kube-namespace",
+                { namespace: "kube-system" },
+                /invalid namespace: "kube-system"; expected a namespace of the chaincode's own/,
+            ],
+            ["digit-service", { serviceName: "9basic" }, /invalid serviceName: "9basic"; expected a Service name/],
             // A caller's own names for the arguments, in the setting and in the rule that refers to another.
             [
                 "mapped-names",
