@@ -239,7 +239,7 @@ function orgPeer(org: FabricOrgArgs, index: number): PeerArgs {
  * A resource's peer and identity inputs named for the user: the org at
  * `orgPath`, its peer `index`, whose CA is its own or the org's.
  */
-export function orgPeerSettingNames(
+function orgPeerSettingNames(
     org: FabricOrgArgs,
     index: number,
     orgPath: string,

@@ -8,7 +8,8 @@ import * as pulumi from "@pulumi/pulumi";
 import type { CollectionConfig } from "../fabric";
 import type { ChaincodeLifecycleArgs } from "../lifecycle/chaincode-lifecycle";
 import { type ChannelPlan, lookupChannelPlan } from "./live-release";
-import { ADMIN_HSM_INPUTS, targetEndpoint } from "../lifecycle/providers/shared";
+import { flatProviderInputs } from "../lifecycle/providers/resource-args";
+import { type AdminInputs, adminIdentity, targetEndpoint } from "../lifecycle/providers/shared";
 
 export interface ChannelReadArgs {
     readonly chaincodeName: string;
@@ -62,9 +63,13 @@ export async function readChannelPlan({ chaincodeName, version, lifecycle }: Cha
                 { endpoint, tlsCaPem: peerTlsCaPem, hostOverride },
                 { clientTlsCertPem, clientTlsKeyPem },
             ),
-            identity: hsm
-                ? { mspId: org.mspId, certPem: adminCertPem, hsm, hsmSettings: ADMIN_HSM_INPUTS }
-                : { mspId: org.mspId, certPem: adminCertPem, keyPem: adminKeyPem ?? "" },
+            // The providers' own choice of signer, on the same flat inputs they hold.
+            identity: adminIdentity({
+                mspId: org.mspId,
+                adminCertPem,
+                adminKeyPem,
+                ...flatProviderInputs({ adminHsm: hsm }),
+            } as AdminInputs),
             timeoutSeconds: lifecycle.timeoutSeconds,
             definition: {
                 channel: lifecycle.channel,
