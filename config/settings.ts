@@ -21,15 +21,24 @@ import {
     type PeerArgs,
 } from "../components/lifecycle/providers";
 import { readCollectionsFile, readIndexDir } from "./setting-files";
-import { SERVICE_TYPES } from "../components/kubernetes/chaincode-service";
 import { checkTlsArgs } from "../components/tls/chaincode-tls";
 import { AKS_CONFIG_NAMES, chaincodeConfigNames, IMAGE_CONFIG_NAMES } from "./config-names";
-import { checkObjectList, ConfigReader, type ConfigSource } from "./config-reader";
+import { type ConfigSource, parseChaincodeItem, parseStackValues } from "./parse-values";
 import { checkKnownKeys } from "./known-keys";
+import {
+    CONDITIONS,
+    CONFIG_KEYS,
+    type ConfigKey,
+    type ConfigValues,
+    KEYS,
+    type KeyDeclaration,
+    SECRET_KEYS,
+} from "./schema";
 import { HiddenValue, InvalidSettingError } from "../components/validation/errors";
 import { checkKubeconfig } from "../components/validation/kubeconfig";
 
-export type { ConfigSource } from "./config-reader";
+export type { ConfigSource } from "./parse-values";
+export { CONFIG_KEYS, SECRET_KEYS } from "./schema";
 
 /** The secret keys, read apart so they stay Pulumi secrets. */
 export interface LifecycleSecrets {
@@ -64,232 +73,39 @@ export interface ProgramSettings {
     readonly imageBuild?: ChaincodeImageArgs;
 }
 
-/** Every key the program reads; Pulumi.yaml and docs/configuration.md document each (a unit test checks). */
-export const CONFIG_KEYS = [
-    "chaincodes",
-    "chaincodeName",
-    "chaincodeVersion",
-    "label",
-    "packageType",
-    "couchDbIndexDir",
-    "namespace",
-    "createNamespace",
-    "serviceName",
-    "port",
-    "address",
-    "dialTimeout",
-    "tls",
-    "clientAuth",
-    "tlsAlgorithm",
-    "tlsCaValidityHours",
-    "tlsValidityHours",
-    "tlsEarlyRenewalHours",
-    "tlsClientValidityHours",
-    "tlsClientGeneration",
-    "tlsExtraSans",
-    "tlsSharedCa",
-    "image",
-    "imageDigest",
-    "imageBuild",
-    "imageBuildTool",
-    "imageBuildContext",
-    "imageBuildArgs",
-    "imageRegistry",
-    "imageRepository",
-    "replicas",
-    "cpuRequest",
-    "memoryRequest",
-    "cpuLimit",
-    "memoryLimit",
-    "runAsUser",
-    "env",
-    "imagePullSecrets",
-    "networkPolicy",
-    "peerPodSelector",
-    "peerNamespaceSelector",
-    "peerCidrs",
-    "serviceType",
-    "loadBalancerSubnet",
-    "kubeconfig",
-    "kubeContext",
-    "clusterIdentifier",
-    "aksCreate",
-    "aksLocation",
-    "aksResourceGroup",
-    "aksKubernetesVersion",
-    "aksNodeCount",
-    "aksVmSize",
-    "aksNetworkPolicy",
-    "aksRegistryName",
-    "aksRegistryId",
-    "aksAdminGroupObjectIds",
-    "aksDisableLocalAccounts",
-    "aksLogin",
-    "aksAuthorizedIpRanges",
-    "aksPrivateCluster",
-    "channel",
-    "mspId",
-    "peers",
-    "peerTlsCaPem",
-    "adminCertPem",
-    "adminKeyPem",
-    "signer",
-    "adminHsmLibrary",
-    "adminHsmTokenLabel",
-    "adminHsmKeyId",
-    "adminHsmPin",
-    "clientTlsCertPem",
-    "clientTlsKeyPem",
-    "otherOrgs",
-    "orderer",
-    "orderers",
-    "endorsementPolicy",
-    "sequence",
-    "initRequired",
-    "collectionsFile",
-    "commit",
-    "commitPeers",
-    "requiredApprovals",
-    "approvalStacks",
-    "fabricTimeoutSeconds",
-    "smokeCheck",
-    "smokeFunction",
-    "smokeArgs",
-    "smokeWaitSeconds",
-] as const;
-
-/** Keys whose values are secret: a message about them never shows the value. */
-export const SECRET_KEYS = ["kubeconfig", "adminKeyPem", "adminHsmPin", "clientTlsKeyPem", "otherOrgs"] as const;
-
 /** Where the admin's private key is: in the config (PEM) or in an HSM, through PKCS#11. */
 export const SIGNERS = ["pem", "hsm"] as const;
 const HSM_KEYS = ["adminHsmLibrary", "adminHsmTokenLabel", "adminHsmKeyId", "adminHsmPin"] as const;
 
-/** Keys that mean something only when another setting has a given value: set otherwise, they are refused. */
-const DEPENDENT_KEYS: ReadonlyArray<{
-    keys: readonly string[];
-    accepted: string;
-    holds: (read: ConfigReader) => boolean;
-}> = [
-    {
-        keys: [
-            "clientAuth",
-            "tlsAlgorithm",
-            "tlsCaValidityHours",
-            "tlsValidityHours",
-            "tlsEarlyRenewalHours",
-            "tlsClientValidityHours",
-            "tlsClientGeneration",
-            "tlsExtraSans",
-            "tlsSharedCa",
-        ],
-        accepted: "to be set only with tls: true (without TLS there are no certificates)",
-        holds: (read) => read.boolean("tls") ?? true,
-    },
-    {
-        keys: ["tlsClientValidityHours", "tlsClientGeneration"],
-        accepted: "to be set only with clientAuth: true (without mutual TLS the peer has no client certificate)",
-        holds: (read) => read.boolean("clientAuth") ?? true,
-    },
-    {
-        keys: ["peerPodSelector", "peerNamespaceSelector", "peerCidrs"],
-        accepted: "to be set only with networkPolicy: true (they select who the NetworkPolicy admits)",
-        holds: (read) => read.boolean("networkPolicy") ?? true,
-    },
-    {
-        keys: ["imageDigest"],
-        accepted: "to be set only with an image you give (imageBuild pins the built image itself)",
-        holds: (read) => !(read.boolean("imageBuild") ?? false),
-    },
-    {
-        keys: ["kubeconfig", "kubeContext", "clusterIdentifier"],
-        accepted:
-            "to be set only with an existing cluster (aksCreate is true: the stack uses the new cluster's own kubeconfig)",
-        holds: (read) => !(read.boolean("aksCreate") ?? false),
-    },
-    {
-        keys: ["smokeFunction", "smokeArgs", "smokeWaitSeconds"],
-        accepted: "to be set only with smokeCheck: true",
-        holds: (read) => read.boolean("smokeCheck") ?? true,
-    },
-    {
-        keys: HSM_KEYS,
-        accepted: "to be set only with signer: hsm (the admin's key in an HSM)",
-        holds: (read) => read.oneOf("signer", SIGNERS) === "hsm",
-    },
-    {
-        keys: ["adminKeyPem"],
-        accepted: "to be set only with signer: pem (with signer: hsm the key stays in the HSM)",
-        holds: (read) => read.oneOf("signer", SIGNERS) !== "hsm",
-    },
-    {
-        keys: ["commitPeers", "requiredApprovals"],
-        accepted: "to be set only with commit: true (the committing stack names them)",
-        holds: (read) => read.boolean("commit") ?? true,
-    },
-    {
-        keys: ["imageBuildTool", "imageBuildContext", "imageBuildArgs", "imageRegistry", "imageRepository"],
-        accepted: "to be set only together with imageBuild: true",
-        holds: (read) => read.boolean("imageBuild") ?? false,
-    },
-    {
-        // Everything of the Fabric lifecycle.
-        keys: [
-            "mspId",
-            "peers",
-            "peerTlsCaPem",
-            "adminCertPem",
-            "adminKeyPem",
-            "signer",
-            ...HSM_KEYS,
-            "clientTlsCertPem",
-            "clientTlsKeyPem",
-            "otherOrgs",
-            "orderer",
-            "orderers",
-            "endorsementPolicy",
-            "sequence",
-            "initRequired",
-            "collectionsFile",
-            "commit",
-            "commitPeers",
-            "requiredApprovals",
-            "approvalStacks",
-            "fabricTimeoutSeconds",
-            "smokeCheck",
-            "smokeFunction",
-            "smokeArgs",
-            "smokeWaitSeconds",
-        ],
-        accepted: "to be set only together with channel (the lifecycle)",
-        holds: (read) => read.isSet("channel"),
-    },
-    {
-        keys: [
-            "aksLocation",
-            "aksResourceGroup",
-            "aksKubernetesVersion",
-            "aksNodeCount",
-            "aksVmSize",
-            "aksNetworkPolicy",
-            "aksRegistryName",
-            "aksRegistryId",
-            "aksAdminGroupObjectIds",
-            "aksDisableLocalAccounts",
-            "aksLogin",
-            "aksAuthorizedIpRanges",
-            "aksPrivateCluster",
-        ],
-        accepted: "to be set only together with aksCreate: true",
-        holds: (read) => read.boolean("aksCreate") ?? false,
-    },
-];
+/** A key set while a setting it means something only with says otherwise is refused, not ignored (schema.ts: onlyWith). */
+function checkConditions(values: ConfigValues): void {
+    for (const [name, condition] of Object.entries(CONDITIONS)) {
+        const actual = values[condition.key as ConfigKey];
+        const holds =
+            condition.holds === "set"
+                ? actual !== undefined
+                : (actual ?? condition.holds.whenUnset) === condition.holds.equals;
+        if (holds) continue;
+        const stray = CONFIG_KEYS.find(
+            (key) =>
+                values[key] !== undefined &&
+                ((KEYS[key] as KeyDeclaration).onlyWith as readonly string[] | undefined)?.includes(name),
+        );
+        if (stray) throw new InvalidSettingError(stray, shownValue(stray, values[stray]), condition.accepted);
+    }
+}
+
+/** A value for a message: hidden for secret keys. */
+function shownValue(key: ConfigKey, value: unknown): unknown {
+    return (SECRET_KEYS as readonly string[]).includes(key) ? new HiddenValue() : value;
+}
 
 /** A key set without --secret sits readable in Pulumi.<stack>.yaml, and so in git: refused before it goes anywhere else. */
-function requireStoredEncrypted(read: ConfigReader, config: ConfigSource): void {
+function requireStoredEncrypted(config: ConfigSource): void {
     if (!config.isSecret) return;
     for (const key of SECRET_KEYS) {
-        if (read.isSet(key) && !config.isSecret(key)) {
+        const value = config.get(key);
+        if (value !== undefined && value !== "" && !config.isSecret(key)) {
             throw new InvalidSettingError(
                 key,
                 new HiddenValue("stored as plain text in the stack's file"),
@@ -301,80 +117,29 @@ function requireStoredEncrypted(read: ConfigReader, config: ConfigSource): void 
     }
 }
 
-/** The keys an item of `chaincodes` may set; the stack-level ones are its defaults. */
-export const CHAINCODE_KEYS = [
-    "chaincodeName",
-    "chaincodeVersion",
-    "label",
-    "packageType",
-    "couchDbIndexDir",
-    "namespace",
-    "createNamespace",
-    "serviceName",
-    "port",
-    "address",
-    "dialTimeout",
-    "tls",
-    "clientAuth",
-    "tlsAlgorithm",
-    "tlsCaValidityHours",
-    "tlsValidityHours",
-    "tlsEarlyRenewalHours",
-    "tlsClientValidityHours",
-    "tlsClientGeneration",
-    "tlsExtraSans",
-    "tlsSharedCa",
-    "image",
-    "imageDigest",
-    "replicas",
-    "cpuRequest",
-    "memoryRequest",
-    "cpuLimit",
-    "memoryLimit",
-    "runAsUser",
-    "env",
-    "imagePullSecrets",
-    "networkPolicy",
-    "peerPodSelector",
-    "peerNamespaceSelector",
-    "peerCidrs",
-    "serviceType",
-    "loadBalancerSubnet",
-    "channel",
-    "endorsementPolicy",
-    "sequence",
-    "initRequired",
-    "collectionsFile",
-    "smokeCheck",
-    "smokeFunction",
-    "smokeArgs",
-    "smokeWaitSeconds",
-] as const;
-
 /**
  * Reads and checks the stack's configuration. Every bad value throws an
  * InvalidSettingError before any resource is declared.
  */
 export function readSettings(config: ConfigSource, secrets: LifecycleSecrets = {}): ProgramSettings {
     if (config.keys) checkKnownKeys(config.keys(), CONFIG_KEYS);
-    const read = new ConfigReader(config, SECRET_KEYS);
-    requireStoredEncrypted(read, config);
-    const items = readChaincodeItems(read);
-    const sources = items ? items.map((item) => itemSource(config, item)) : [config];
+    requireStoredEncrypted(config);
+    const stack = parseStackValues(config);
+    const items = readChaincodeItems(stack);
     // Read once: the cluster pulls from it, and the image build pushes there by default.
-    const aksRegistry = (read.boolean("aksCreate") ?? false) ? readAksRegistry(read) : undefined;
-    const imageBuild = readImageBuild(read, aksRegistry && checkRegistry(aksRegistry, AKS_CONFIG_NAMES).name);
-    const chaincodes = sources.map((source, i) =>
-        renamedForItem(items && { index: i, item: items[i] }, () =>
-            readChaincode(new ConfigReader(source, SECRET_KEYS), config, secrets, imageBuild),
+    const aksRegistry = (stack.aksCreate ?? false) ? readAksRegistry(stack) : undefined;
+    const imageBuild = readImageBuild(stack, aksRegistry && checkRegistry(aksRegistry, AKS_CONFIG_NAMES).name);
+    const chaincodes = (items ?? [undefined]).map((item, index) =>
+        renamedForItem(item && { index, item }, () =>
+            readChaincode({ ...stack, ...item }, config, secrets, imageBuild),
         ),
     );
     if (items) checkDistinct(chaincodes);
     checkSharedCaAgreement(chaincodes);
 
     let cluster: ClusterTarget;
-    if (read.boolean("aksCreate") ?? false) {
-        const location = read.string("aksLocation");
+    if (stack.aksCreate ?? false) {
+        const location = stack.aksLocation;
         if (location === undefined) {
             throw new InvalidSettingError(
                 "aksLocation",
@@ -387,75 +152,49 @@ export function readSettings(config: ConfigSource, secrets: LifecycleSecrets = {
             aks: {
                 settingNames: AKS_CONFIG_NAMES,
                 location,
-                resourceGroupName: read.string("aksResourceGroup"),
-                kubernetesVersion: read.string("aksKubernetesVersion"),
-                nodeCount: read.integer("aksNodeCount"),
-                vmSize: read.string("aksVmSize"),
-                networkPolicy: read.oneOf("aksNetworkPolicy", AKS_NETWORK_POLICIES),
+                resourceGroupName: stack.aksResourceGroup,
+                kubernetesVersion: stack.aksKubernetesVersion,
+                nodeCount: stack.aksNodeCount,
+                vmSize: stack.aksVmSize,
+                networkPolicy: stack.aksNetworkPolicy,
                 registry: aksRegistry,
-                adminGroupObjectIds: read.stringArray("aksAdminGroupObjectIds"),
-                disableLocalAccounts: read.boolean("aksDisableLocalAccounts"),
-                login: read.oneOf("aksLogin", AKS_LOGINS),
-                authorizedIpRanges: read.stringArray("aksAuthorizedIpRanges"),
-                privateCluster: read.boolean("aksPrivateCluster"),
+                adminGroupObjectIds: stack.aksAdminGroupObjectIds,
+                disableLocalAccounts: stack.aksDisableLocalAccounts,
+                login: stack.aksLogin,
+                authorizedIpRanges: stack.aksAuthorizedIpRanges,
+                privateCluster: stack.aksPrivateCluster,
             },
         };
     } else {
-        cluster = readExistingCluster(read);
+        cluster = readExistingCluster(stack);
     }
     if (cluster.kind === "aks") checkAksArgs(cluster.aks);
     if (imageBuild) checkImageArgs(imageBuild);
     return { chaincodes, cluster, imageBuild };
 }
 
-/** The items of `chaincodes`: objects of CHAINCODE_KEYS, each with its chaincodeName. */
-function readChaincodeItems(read: ConfigReader): Array<Record<string, unknown>> | undefined {
-    const value = read.json("chaincodes");
-    if (value === undefined) return undefined;
-    const accepted =
-        "a list of chaincodes, each an object of chaincode keys (chaincodeName, chaincodeVersion, image, channel, namespace, ...)";
-    if (!Array.isArray(value) || value.length === 0) throw new InvalidSettingError("chaincodes", value, accepted);
-    return value.map((item: unknown, i) => {
-        if (!item || typeof item !== "object" || Array.isArray(item))
-            throw new InvalidSettingError(`chaincodes[${i}]`, item, accepted);
-        for (const key of Object.keys(item)) {
-            if (!(CHAINCODE_KEYS as readonly string[]).includes(key)) {
-                throw new InvalidSettingError(
-                    `chaincodes[${i}].${key}`,
-                    (item as Record<string, unknown>)[key],
-                    `a key a chaincode sets for itself: ${CHAINCODE_KEYS.join(", ")} (the others are the stack's)`,
-                );
-            }
-        }
-        if (typeof (item as Record<string, unknown>).chaincodeName !== "string") {
-            throw new InvalidSettingError(
-                `chaincodes[${i}].chaincodeName`,
-                (item as Record<string, unknown>).chaincodeName,
-                "the chaincode's name (each item names its own)",
-            );
-        }
-        return item as Record<string, unknown>;
-    });
-}
-
-/** An item's keys over the stack's: the item's values as config strings. */
-function itemSource(config: ConfigSource, item: Record<string, unknown>): ConfigSource {
-    return {
-        get: (key) => {
-            if (!(key in item)) return config.get(key);
-            const value = item[key];
-            return typeof value === "string" ? value : JSON.stringify(value);
-        },
-    };
+/** The items of `chaincodes`, each its own keys' values (the stack's are their defaults). */
+function readChaincodeItems(stack: ConfigValues): ConfigValues[] | undefined {
+    const items = stack.chaincodes;
+    if (items === undefined) return undefined;
+    if (items.length === 0)
+        throw new InvalidSettingError(
+            "chaincodes",
+            items,
+            "a list of chaincodes, each an object of chaincode keys (chaincodeName, chaincodeVersion, image, channel, namespace, ...)",
+        );
+    return items.map((item, index) => parseChaincodeItem(item, index));
 }
 
 /** Runs `read`; a refusal of a key the item set names it as the user wrote it, `chaincodes[i].<key>`. */
-function renamedForItem<T>(item: { index: number; item: Record<string, unknown> } | undefined, read: () => T): T {
+function renamedForItem<T>(item: { index: number; item: ConfigValues } | undefined, read: () => T): T {
     try {
         return read();
     } catch (error) {
         if (!item || !(error instanceof InvalidSettingError) || !(error.setting.split(/[.[]/)[0] in item.item))
             throw error;
+        // Named already by the item's own parse.
+        if (error.setting.startsWith("chaincodes[")) throw error;
         throw new InvalidSettingError(`chaincodes[${item.index}].${error.setting}`, error.value, error.accepted);
     }
 }
@@ -513,16 +252,13 @@ function checkSharedCaAgreement(chaincodes: readonly ChaincodeSettings[]): void 
 
 /** One chaincode's settings from `read` (the stack's keys, or an item's over them), checked as the component checks them. */
 function readChaincode(
-    read: ConfigReader,
+    values: ConfigValues,
     config: ConfigSource,
     secrets: LifecycleSecrets,
     imageBuild: ChaincodeImageArgs | undefined,
 ): ChaincodeSettings {
-    for (const rule of DEPENDENT_KEYS) {
-        const stray = rule.keys.find((key) => read.isSet(key));
-        if (stray && !rule.holds(read)) throw new InvalidSettingError(stray, read.shown(stray), rule.accepted);
-    }
-    const image = read.string("image");
+    checkConditions(values);
+    const image = values.image;
     if (image === undefined && imageBuild === undefined) {
         throw new InvalidSettingError(
             "image",
@@ -533,62 +269,62 @@ function readChaincode(
     if (image !== undefined && imageBuild !== undefined) {
         throw new InvalidSettingError("image", image, "no image when imageBuild is true: the built image is used");
     }
-    const tlsAlgorithm = read.oneOf("tlsAlgorithm", ["ECDSA", "RSA"] as const);
+    const tlsAlgorithm = values.tlsAlgorithm;
     // Read once: the lifecycle passes the keys on as secrets, the check below reads them as plain text.
-    const plainOtherOrgs = readOtherOrgs(read);
-    const packageType = read.oneOf("packageType", ["ccaas", "external"] as const);
+    const plainOtherOrgs = readOtherOrgs(values);
+    const packageType = values.packageType;
     const chaincode: ChaincodeSettings = {
-        chaincodeName: read.string("chaincodeName") ?? "basic",
-        chaincodeVersion: read.string("chaincodeVersion"),
-        label: read.string("label"),
+        chaincodeName: values.chaincodeName ?? "basic",
+        chaincodeVersion: values.chaincodeVersion,
+        label: values.label,
         packageType,
-        couchDbIndexes: optional(read.string("couchDbIndexDir"), (dir) => readIndexDir(dir)),
-        namespace: read.string("namespace"),
-        createNamespace: read.boolean("createNamespace"),
-        serviceName: read.string("serviceName"),
-        port: read.integer("port"),
-        address: read.string("address"),
-        dialTimeout: read.string("dialTimeout"),
+        couchDbIndexes: optional(values.couchDbIndexDir, (dir) => readIndexDir(dir)),
+        namespace: values.namespace,
+        createNamespace: values.createNamespace,
+        serviceName: values.serviceName,
+        port: values.port,
+        address: values.address,
+        dialTimeout: values.dialTimeout,
         tls: {
-            enabled: read.boolean("tls"),
-            clientAuth: read.boolean("clientAuth"),
+            enabled: values.tls,
+            clientAuth: values.clientAuth,
             algorithm: tlsAlgorithm,
-            caValidityHours: read.integer("tlsCaValidityHours"),
-            validityHours: read.integer("tlsValidityHours"),
-            earlyRenewalHours: read.integer("tlsEarlyRenewalHours"),
-            clientValidityHours: read.integer("tlsClientValidityHours"),
-            clientGeneration: read.integer("tlsClientGeneration"),
-            extraSans: read.stringArray("tlsExtraSans"),
+            caValidityHours: values.tlsCaValidityHours,
+            validityHours: values.tlsValidityHours,
+            earlyRenewalHours: values.tlsEarlyRenewalHours,
+            clientValidityHours: values.tlsClientValidityHours,
+            clientGeneration: values.tlsClientGeneration,
+            extraSans: values.tlsExtraSans,
         },
-        sharedCa: read.boolean("tlsSharedCa"),
+        sharedCa: values.tlsSharedCa,
         image,
-        imageDigest: read.string("imageDigest"),
-        replicas: read.integer("replicas"),
+        imageDigest: values.imageDigest,
+        replicas: values.replicas,
         resources: {
-            cpuRequest: read.string("cpuRequest"),
-            memoryRequest: read.string("memoryRequest"),
-            cpuLimit: read.string("cpuLimit"),
-            memoryLimit: read.string("memoryLimit"),
+            cpuRequest: values.cpuRequest,
+            memoryRequest: values.memoryRequest,
+            cpuLimit: values.cpuLimit,
+            memoryLimit: values.memoryLimit,
         },
-        runAsUser: read.integer("runAsUser"),
-        env: read.keyValues("env"),
-        imagePullSecrets: read.stringArray("imagePullSecrets"),
+        runAsUser: values.runAsUser,
+        env: keyValues(values.env),
+        imagePullSecrets: values.imagePullSecrets,
         peerAccess: {
-            enabled: read.boolean("networkPolicy"),
-            peerPodSelector: read.stringArray("peerPodSelector"),
-            peerNamespaceSelector: read.stringArray("peerNamespaceSelector"),
-            peerCidrs: read.stringArray("peerCidrs"),
+            enabled: values.networkPolicy,
+            peerPodSelector: values.peerPodSelector,
+            peerNamespaceSelector: values.peerNamespaceSelector,
+            peerCidrs: values.peerCidrs,
         },
-        serviceType: read.oneOf("serviceType", SERVICE_TYPES),
-        loadBalancerSubnet: read.string("loadBalancerSubnet"),
-        lifecycle: readLifecycle(read, config, secrets, plainOtherOrgs),
+        serviceType: values.serviceType,
+        loadBalancerSubnet: values.loadBalancerSubnet,
+        lifecycle: readLifecycle(values, config, secrets, plainOtherOrgs),
         settingNames: chaincodeConfigNames(plainOtherOrgs?.length ?? 0),
         smokeCheck: {
-            enabled: read.boolean("smokeCheck"),
+            enabled: values.smokeCheck,
             // Defaulted here as Pulumi.yaml used to declare them: the smoke check's inputs stay as before.
-            fn: read.string("smokeFunction") ?? DEFAULT_SMOKE_FUNCTION,
-            args: read.stringArray("smokeArgs"),
-            waitSeconds: read.integer("smokeWaitSeconds") ?? DEFAULT_SMOKE_WAIT_SECONDS,
+            fn: values.smokeFunction ?? DEFAULT_SMOKE_FUNCTION,
+            args: values.smokeArgs,
+            waitSeconds: values.smokeWaitSeconds ?? DEFAULT_SMOKE_WAIT_SECONDS,
         },
     };
 
@@ -603,9 +339,9 @@ function readChaincode(
             org: {
                 ...lifecycle.org,
                 ...(lifecycle.org.adminHsm
-                    ? { adminHsm: { ...lifecycle.org.adminHsm, pin: read.string("adminHsmPin") ?? "" } }
-                    : { adminKeyPem: read.string("adminKeyPem") ?? "" }),
-                clientTlsKeyPem: read.string("clientTlsKeyPem"),
+                    ? { adminHsm: { ...lifecycle.org.adminHsm, pin: values.adminHsmPin ?? "" } }
+                    : { adminKeyPem: values.adminKeyPem ?? "" }),
+                clientTlsKeyPem: values.clientTlsKeyPem,
             },
             otherOrgs: plainOtherOrgs?.map((org, k) => otherOrgArgs(org, k, (key) => org[key])),
         },
@@ -615,11 +351,11 @@ function readChaincode(
 
 const CLUSTER_IDENTIFIER = /^[A-Za-z0-9][A-Za-z0-9_.:/-]{0,252}$/;
 
-function readExistingCluster(read: ConfigReader): ClusterTarget {
-    const context = read.string("kubeContext");
-    const kubeconfig = read.string("kubeconfig");
+function readExistingCluster(values: ConfigValues): ClusterTarget {
+    const context = values.kubeContext;
+    const kubeconfig = values.kubeconfig;
     if (kubeconfig !== undefined) checkKubeconfig("kubeconfig", kubeconfig, "kubeContext", context);
-    const clusterIdentifier = read.string("clusterIdentifier");
+    const clusterIdentifier = values.clusterIdentifier;
     if (clusterIdentifier !== undefined && !CLUSTER_IDENTIFIER.test(clusterIdentifier)) {
         throw new InvalidSettingError(
             "clusterIdentifier",
@@ -631,9 +367,9 @@ function readExistingCluster(read: ConfigReader): ClusterTarget {
 }
 
 /** The stack's registry: one it creates (aksRegistryName) or an existing one (aksRegistryId), never both. */
-function readAksRegistry(read: ConfigReader): AksRegistry | undefined {
-    const name = read.string("aksRegistryName");
-    const id = read.string("aksRegistryId");
+function readAksRegistry(values: ConfigValues): AksRegistry | undefined {
+    const name = values.aksRegistryName;
+    const id = values.aksRegistryId;
     if (name !== undefined && id !== undefined) {
         throw new InvalidSettingError(
             "aksRegistryId",
@@ -646,11 +382,11 @@ function readAksRegistry(read: ConfigReader): AksRegistry | undefined {
 }
 
 /** `aksRegistryName`: the name of the ACR the cluster pulls from, when the stack has one. */
-function readImageBuild(read: ConfigReader, aksRegistryName: string | undefined): ChaincodeImageArgs | undefined {
-    if (!(read.boolean("imageBuild") ?? false)) return undefined;
-    const tool = read.oneOf("imageBuildTool", IMAGE_BUILD_TOOLS) ?? "az-acr";
+function readImageBuild(values: ConfigValues, aksRegistryName: string | undefined): ChaincodeImageArgs | undefined {
+    if (!(values.imageBuild ?? false)) return undefined;
+    const tool = values.imageBuildTool ?? "az-acr";
     // az acr build pushes to the registry the cluster pulls from, unless told otherwise.
-    const registry = read.string("imageRegistry") ?? (tool === "az-acr" ? aksRegistryName : undefined);
+    const registry = values.imageRegistry ?? (tool === "az-acr" ? aksRegistryName : undefined);
     if (registry === undefined) {
         throw new InvalidSettingError(
             "imageRegistry",
@@ -660,24 +396,24 @@ function readImageBuild(read: ConfigReader, aksRegistryName: string | undefined)
     }
     return {
         tool,
-        context: read.string("imageBuildContext") ?? "chaincode/asset-transfer-basic",
+        context: values.imageBuildContext ?? "chaincode/asset-transfer-basic",
         registry,
-        repository: read.string("imageRepository"),
-        buildArgs: read.keyValues("imageBuildArgs"),
+        repository: values.imageRepository,
+        buildArgs: keyValues(values.imageBuildArgs),
         settingNames: IMAGE_CONFIG_NAMES,
     };
 }
 
 function readLifecycle(
-    read: ConfigReader,
+    values: ConfigValues,
     config: ConfigSource,
     secrets: LifecycleSecrets,
     plainOtherOrgs: OtherOrgSetting[] | undefined,
 ): ChaincodeSettings["lifecycle"] {
-    const channel = read.string("channel");
+    const channel = values.channel;
     if (channel === undefined) return undefined;
-    const need = (key: string, what: string) => {
-        const value = read.string(key);
+    const need = (key: "mspId" | "adminCertPem", what: string) => {
+        const value = values[key];
         if (value === undefined) throw new InvalidSettingError(key, undefined, `${what} (required with channel)`);
         return value;
     };
@@ -685,15 +421,11 @@ function readLifecycle(
     const adminCertPem = need("adminCertPem", "the PEM certificate of an admin of the org");
     const adminKey = readAdminKey({
         prefix: "",
-        signer: read.oneOf("signer", SIGNERS),
-        plain: (key) => read.string(key),
+        signer: values.signer,
+        plain: (key) => values[key as ConfigKey] as string | undefined,
         secret: (key) => secrets[key],
     });
-    const peers = read.objectArray<PeerArgs>(
-        "peers",
-        { endpoint: "string" },
-        { tlsCaPem: "string", hostOverride: "string" },
-    );
+    const peers = values.peers;
     if (peers === undefined || peers.length === 0) {
         throw new InvalidSettingError(
             "peers",
@@ -703,32 +435,14 @@ function readLifecycle(
     }
     // Checked before anything is sent: the program's first request (what the channel runs) is admin-signed.
     const withoutCa = peers.findIndex((peer) => peer.tlsCaPem === undefined);
-    if (withoutCa >= 0 && read.string("peerTlsCaPem") === undefined) {
+    if (withoutCa >= 0 && values.peerTlsCaPem === undefined) {
         throw new InvalidSettingError(
             "peerTlsCaPem",
             undefined,
             `the PEM of the CA of the peers' TLS certificates (or peers[${withoutCa}].tlsCaPem): admin-signed requests go to peers over TLS only`,
         );
     }
-    const orderer = read.object<OrdererArgs>(
-        "orderer",
-        { endpoint: "string", tlsCaPem: "string" },
-        { hostOverride: "string" },
-    );
-    const orderers = read.objectArray<OrdererArgs>(
-        "orderers",
-        { endpoint: "string", tlsCaPem: "string" },
-        { hostOverride: "string" },
-    );
-    const sequenceText = read.string("sequence");
-    let sequence: number | "auto" | undefined;
-    if (sequenceText !== undefined) {
-        if (sequenceText !== "auto" && !/^[1-9][0-9]*$/.test(sequenceText)) {
-            throw new InvalidSettingError("sequence", sequenceText, '"auto" or a whole number from 1');
-        }
-        sequence = sequenceText === "auto" ? "auto" : Number(sequenceText);
-    }
-    const clientTlsCertPem = read.string("clientTlsCertPem");
+    const clientTlsCertPem = values.clientTlsCertPem;
     requireClientTlsPair("", clientTlsCertPem, secrets.clientTlsKeyPem);
     const otherOrgs = plainOtherOrgs?.map((org, k) =>
         otherOrgArgs(org, k, (key) =>
@@ -741,28 +455,24 @@ function readLifecycle(
         org: {
             mspId,
             peers,
-            peerTlsCaPem: read.string("peerTlsCaPem"),
+            peerTlsCaPem: values.peerTlsCaPem,
             adminCertPem,
             ...adminKey,
             clientTlsCertPem,
             clientTlsKeyPem: secrets.clientTlsKeyPem,
         },
-        orderer,
-        orderers,
-        endorsementPolicy: read.string("endorsementPolicy"),
-        sequence,
+        orderer: values.orderer,
+        orderers: values.orderers,
+        endorsementPolicy: values.endorsementPolicy,
+        sequence: values.sequence,
         // As Pulumi.yaml used to declare them: stacks from before keep identical inputs (no diff).
-        initRequired: read.boolean("initRequired") ?? false,
-        collections: optional(read.string("collectionsFile"), (file) => readCollectionsFile(file)),
-        commit: read.boolean("commit"),
-        commitPeers: read.objectArray<PeerArgs>(
-            "commitPeers",
-            { endpoint: "string", mspId: "string" },
-            { tlsCaPem: "string", hostOverride: "string" },
-        ),
-        requiredApprovals: read.stringArray("requiredApprovals"),
-        approvalStacks: readApprovalStacks(read),
-        timeoutSeconds: read.integer("fabricTimeoutSeconds") ?? 30,
+        initRequired: values.initRequired ?? false,
+        collections: optional(values.collectionsFile, (file) => readCollectionsFile(file)),
+        commit: values.commit,
+        commitPeers: values.commitPeers,
+        requiredApprovals: values.requiredApprovals,
+        approvalStacks: readApprovalStacks(values),
+        timeoutSeconds: values.fabricTimeoutSeconds ?? 30,
     };
 }
 
@@ -835,20 +545,7 @@ function readAdminKey(source: OrgKeySource): Pick<FabricOrgArgs, "adminKeyPem" |
     return { adminHsm: { library, tokenLabel, keyId, pin } };
 }
 
-interface OtherOrgSetting {
-    mspId: string;
-    peers: PeerArgs[];
-    peerTlsCaPem?: string;
-    adminCertPem: string;
-    adminKeyPem?: string;
-    signer?: string;
-    adminHsmLibrary?: string;
-    adminHsmTokenLabel?: string;
-    adminHsmKeyId?: string;
-    adminHsmPin?: string;
-    clientTlsCertPem?: string;
-    clientTlsKeyPem?: string;
-}
+type OtherOrgSetting = NonNullable<ConfigValues["otherOrgs"]>[number];
 
 /** An item of otherOrgs as the lifecycle takes it; `secret` gives its secret keys (plain text when checking, secrets when declaring). */
 function otherOrgArgs(
@@ -877,37 +574,10 @@ function otherOrgArgs(
 }
 
 /** More orgs this stack acts for, with their keys as plain text (checked here; the program passes them on as secrets). */
-function readOtherOrgs(read: ConfigReader): OtherOrgSetting[] | undefined {
-    const value = read.json("otherOrgs");
-    if (value === undefined) return undefined;
-    const keys = ["adminKeyPem", "adminHsmPin", "clientTlsKeyPem"];
-    const orgs = checkObjectList<OtherOrgSetting>(
-        "otherOrgs",
-        value,
-        { mspId: "string", peers: "array", adminCertPem: "string" },
-        {
-            adminKeyPem: "string",
-            signer: "string",
-            adminHsmLibrary: "string",
-            adminHsmTokenLabel: "string",
-            adminHsmKeyId: "string",
-            adminHsmPin: "string",
-            peerTlsCaPem: "string",
-            clientTlsCertPem: "string",
-            clientTlsKeyPem: "string",
-        },
-        keys,
-    );
-    orgs.forEach((org, k) => {
-        checkObjectList(
-            `otherOrgs[${k}].peers`,
-            org.peers,
-            { endpoint: "string" },
-            { tlsCaPem: "string", hostOverride: "string" },
-        );
+function readOtherOrgs(values: ConfigValues): OtherOrgSetting[] | undefined {
+    for (const [k, org] of (values.otherOrgs ?? []).entries())
         requireClientTlsPair(`otherOrgs[${k}].`, org.clientTlsCertPem, org.clientTlsKeyPem);
-    });
-    return orgs;
+    return values.otherOrgs;
 }
 
 /** An org's client TLS certificate and (secret) key come together or not at all; `prefix` names the org's keys. */
@@ -922,9 +592,9 @@ function requireClientTlsPair(prefix: string, certPem: unknown, keyPem: unknown)
 }
 
 /** Stacks of other orgs whose `mspId` output must have approved before this stack commits. */
-function readApprovalStacks(read: ConfigReader): string[] | undefined {
-    const stacks = read.stringArray("approvalStacks");
-    if (stacks && read.boolean("commit") === false) {
+function readApprovalStacks(values: ConfigValues): string[] | undefined {
+    const stacks = values.approvalStacks;
+    if (stacks && values.commit === false) {
         throw new InvalidSettingError(
             "approvalStacks",
             stacks,
@@ -941,6 +611,14 @@ function readApprovalStacks(read: ConfigReader): string[] | undefined {
         }
     }
     return stacks;
+}
+
+/** `NAME=value` items as a map (their form was checked by the schema). */
+function keyValues(items: readonly string[] | undefined): Record<string, string> | undefined {
+    if (items === undefined) return undefined;
+    return Object.fromEntries(
+        items.map((item) => [item.slice(0, item.indexOf("=")), item.slice(item.indexOf("=") + 1)]),
+    );
 }
 
 function optional<T, R>(value: T | undefined, read: (value: T) => R): R | undefined {

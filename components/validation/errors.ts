@@ -120,7 +120,8 @@ function hiddenContent(text: string): HiddenValue | undefined {
     return undefined;
 }
 
-function isSecretField(field: string): boolean {
+/** Whether a field of this name holds a secret (a misspelling of a known secret's name included). */
+export function isSecretField(field: string): boolean {
     const name = field.toLowerCase();
     return SECRET_FIELD.test(name) || SECRET_NAMES.some((secret) => withinTwoEdits(name, secret));
 }
