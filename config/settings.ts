@@ -1,25 +1,13 @@
-import {
-    AKS_NETWORK_POLICIES,
-    type AksClusterArgs,
-    type AksRegistry,
-    checkAksArgs,
-    checkRegistry,
-} from "../components/azure/aks-cluster";
-import { AKS_LOGINS } from "../components/azure/aks-kubeconfig";
+import { type AksClusterArgs, type AksRegistry, checkAksArgs, checkRegistry } from "../components/azure/aks-cluster";
 import {
     checkExternalChaincodeArgs,
     DEFAULT_NAMESPACE,
     defaultServiceName,
     type ExternalChaincodeArgs,
 } from "../components/chaincode/external-chaincode";
-import { type ChaincodeImageArgs, IMAGE_BUILD_TOOLS, checkImageArgs } from "../components/chaincode/chaincode-image";
+import { type ChaincodeImageArgs, checkImageArgs } from "../components/chaincode/chaincode-image";
 import type { ChaincodeLifecycleArgs, FabricOrgArgs } from "../components/lifecycle/chaincode-lifecycle";
-import {
-    DEFAULT_SMOKE_FUNCTION,
-    DEFAULT_SMOKE_WAIT_SECONDS,
-    type OrdererArgs,
-    type PeerArgs,
-} from "../components/lifecycle/providers";
+import { DEFAULT_SMOKE_FUNCTION, DEFAULT_SMOKE_WAIT_SECONDS } from "../components/lifecycle/providers";
 import { readCollectionsFile, readIndexDir } from "./setting-files";
 import { checkTlsArgs } from "../components/tls/chaincode-tls";
 import { AKS_CONFIG_NAMES, chaincodeConfigNames, IMAGE_CONFIG_NAMES } from "./config-names";

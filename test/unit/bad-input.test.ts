@@ -288,7 +288,7 @@ export const BAD_INPUTS: readonly BadInput[] = [
     bad(
         { ...base, clientAuth: "false", tlsClientGeneration: "2" },
         "tlsClientGeneration",
-        '2',
+        "2",
         "to be set only with clientAuth: true",
     ),
     bad(
@@ -320,7 +320,7 @@ export const BAD_INPUTS: readonly BadInput[] = [
     bad({ ...org, channel: "MyChannel" }, "channel", '"MyChannel"', "a channel name"),
     bad({ ...org, mspId: "Org_1MSP" }, "mspId", '"Org_1MSP"', "an MSP ID of letters, digits, '.' and '-'"),
     bad({ ...base, mspId: "Org1MSP" }, "mspId", '"Org1MSP"', "to be set only together with channel"),
-    bad({ ...base, smokeWaitSeconds: "30" }, "smokeWaitSeconds", '30', "to be set only together with channel"),
+    bad({ ...base, smokeWaitSeconds: "30" }, "smokeWaitSeconds", "30", "to be set only together with channel"),
     bad({ ...org, peers: "[]" }, "peers", "[]", "a list of the org's peers"),
     bad({ ...org, peers: '[{"endpoint": "peer0"}]' }, "peers[0].endpoint", '"peer0"', "host:port"),
     bad({ ...org, peers: '[{"endpoint": 7051}]' }, "peers[0].endpoint", "7051", "a string"),
@@ -532,7 +532,7 @@ export const BAD_INPUTS: readonly BadInput[] = [
     bad(
         { ...base, chaincodes: '[{"chaincodeName": "a", "tls": false, "clientAuth": true}]' },
         "chaincodes[0].clientAuth",
-        'true',
+        "true",
         "only with tls: true",
     ),
     bad({ ...base, port: "80x", chaincodes: '[{"chaincodeName": "a"}]' }, "port", '"80x"', "a whole number"),
@@ -556,7 +556,7 @@ export const BAD_INPUTS: readonly BadInput[] = [
         "100000",
         "87600, as chaincodes[0] has",
     ),
-    bad({ ...base, tls: "false", tlsSharedCa: "true" }, "tlsSharedCa", 'true', "only with tls: true"),
+    bad({ ...base, tls: "false", tlsSharedCa: "true" }, "tlsSharedCa", "true", "only with tls: true"),
     bad(
         { ...org, chaincodes: '[{"chaincodeName": "a", "channel": "My Channel"}]' },
         "chaincodes[0].channel",
