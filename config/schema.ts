@@ -258,7 +258,7 @@ export const KEYS = {
         section: "tls",
         perChaincode: true,
         onlyWith: ["tls", "clientAuth"],
-        default: "`tlsCaValidityHours`",
+        default: "as `tlsCaValidityHours`",
         doc: "lifetime of the peer's client certificate, which lives inside the package: as long as the CA by default, so renewals are rare; the provider never renews it in place",
     }),
     tlsClientGeneration: declare({
@@ -443,7 +443,7 @@ export const KEYS = {
         section: "kubernetes",
         perChaincode: true,
         onlyWith: ["networkPolicy"],
-        default: "`app.kubernetes.io/component=peer`",
+        default: '`["app.kubernetes.io/component=peer"]`',
         doc: "labels of the peer pods allowed in",
     }),
     peerNamespaceSelector: declare({
@@ -734,7 +734,7 @@ export const KEYS = {
         section: "fabric",
         perChaincode: true,
         onlyWith: LIFECYCLE,
-        default: "`/Channel/Application/Endorsement`",
+        default: "the channel's `/Channel/Application/Endorsement`",
         doc: "policy text such as `OR('Org1MSP.member')` (AND / OR / OutOf, roles member, admin, client, peer, orderer) or a channel policy path",
     }),
     sequence: declare({

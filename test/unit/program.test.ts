@@ -1,12 +1,10 @@
 import { describe, it } from "node:test";
 import * as assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
-import * as yaml from "js-yaml";
 import { dependsOn, promiseOf, registrationsSettled } from "./support/pulumiMocks";
 import { lifecycleStack, loadProgram } from "./support/program";
 import { testPki } from "../support/pki";
 import { readSettings } from "../../config/settings";
+import { CONDITIONS, CONFIG_KEYS, type ConfigKey, KEYS, type KeyDeclaration } from "../../config/schema";
 
 function runProgram(config: Record<string, string>, secretKeys: string[] = []) {
     return loadProgram({ config, secretKeys });
@@ -121,11 +119,23 @@ describe("the program's plan of the definition (read from the channel before dec
     });
 });
 
-/** Literal defaults in Pulumi.yaml's comment ("Defaults to 9999.", "Defaults to \"ccaas\"."); prose defaults are the program's to compute. */
+/** The defaults the schema states as one literal (`9999`, `ccaas`, `["…"]`); prose defaults are the program's to compute. */
 function documentedDefaults(): Record<string, string> {
-    const text = readFileSync(join(__dirname, "..", "..", "..", "Pulumi.yaml"), "utf8");
-    const literal = /^# {3}([A-Za-z]+) \([a-z<>]+\): .*Defaults to ("[^"<]*"|-?[0-9]+|true|false)[. (]/gm;
-    return Object.fromEntries([...text.matchAll(literal)].map((m) => [m[1], String(yaml.load(m[2]))]));
+    const literal = /^`([^`<]+)`$/;
+    return Object.fromEntries(
+        CONFIG_KEYS.flatMap((key) => {
+            const match = literal.exec((KEYS[key] as KeyDeclaration).default);
+            return match ? [[key, match[1]]] : [];
+        }),
+    );
+}
+
+/** A key that means something only when another is set or changed from its default (aksCreate, imageBuild, channel). */
+function appliesOnlyWithAnother(key: ConfigKey): boolean {
+    return ((KEYS[key] as KeyDeclaration).onlyWith ?? []).some((name) => {
+        const { holds } = CONDITIONS[name];
+        return holds === "set" || holds.whenUnset !== holds.equals;
+    });
 }
 
 describe("the program with several chaincodes (chaincodes)", () => {
@@ -253,14 +263,10 @@ describe("the program with several chaincodes (chaincodes)", () => {
     });
 });
 
-describe("the defaults Pulumi.yaml documents", () => {
-    // The AKS and image-build keys apply only with aksCreate / imageBuild true; the lifecycle keys only with a channel.
-    const onlyWithAnother =
-        /^(aks[A-Z]|imageBuild[A-Z]|sequence$|initRequired$|commit$|fabricTimeoutSeconds$|signer$|smoke)/;
-
+describe("the defaults the schema documents", () => {
     it("deploy exactly what the program deploys when the keys are unset", async () => {
         const defaults = Object.fromEntries(
-            Object.entries(documentedDefaults()).filter(([key]) => !onlyWithAnother.test(key)),
+            Object.entries(documentedDefaults()).filter(([key]) => !appliesOnlyWithAnother(key as ConfigKey)),
         );
         assert.ok(Object.keys(defaults).length >= 20, `found ${Object.keys(defaults).length} literal defaults`);
         const image = { image: "registry.example.com/basic:1.0" };
@@ -278,7 +284,9 @@ describe("the defaults Pulumi.yaml documents", () => {
     it("are what the settings hold for the lifecycle keys when they are unset (so stacks from before keep their inputs)", () => {
         const lifecycleDefaults = Object.fromEntries(
             Object.entries(documentedDefaults()).filter(
-                ([key]) => onlyWithAnother.test(key) && !/^(aks|imageBuild)/.test(key),
+                ([key]) =>
+                    appliesOnlyWithAnother(key as ConfigKey) &&
+                    ["fabric", "smoke"].includes((KEYS[key as ConfigKey] as KeyDeclaration).section),
             ),
         );
         assert.deepEqual(Object.keys(lifecycleDefaults).sort(), [
