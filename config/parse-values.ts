@@ -95,10 +95,16 @@ function refusal(
     if (repeated !== undefined) {
         accepted = `${accepted} (${setting}${pathText([...path.slice(0, -1), repeated])} is the same)`;
     }
+    const value = path.length === 0 ? asWritten : valueAt(decoded, path);
+    // Under a secret key only a plain value of a known, non-secret field is shown (otherOrgs[0].mspId).
+    const last = path.at(-1);
     const hidden =
-        (declaration.secret && (path.length === 0 || unknownField !== undefined)) ||
+        (declaration.secret &&
+            (typeof last !== "string" ||
+                unknownField !== undefined ||
+                (value !== null && typeof value === "object"))) ||
         path.some((part) => typeof part === "string" && isSecretField(part));
-    const shown = hidden ? new HiddenValue() : path.length === 0 ? asWritten : valueAt(decoded, path);
+    const shown = hidden ? new HiddenValue() : value;
     return new InvalidSettingError(named, shown, accepted);
 }
 

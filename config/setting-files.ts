@@ -32,28 +32,69 @@ export function readCollectionsFile(file: string, setting = "collectionsFile"): 
     }
 }
 
-/** <dir>/*.json index the public state; <dir>/<collection>/*.json index that private data collection. */
+/**
+ * The CouchDB indexes of `dir`, in either layout:
+ * - this project's: <dir>/*.json index the public state, <dir>/<collection>/*.json that private data collection;
+ * - Fabric's package layout, as fabric-samples keep it beside the chaincode:
+ *   META-INF/statedb/couchdb/indexes/*.json and .../couchdb/collections/<collection>/indexes/*.json,
+ *   with `dir` the chaincode folder, its META-INF, or the couchdb folder itself.
+ */
 export function readIndexDir(dir: string, setting = "couchDbIndexDir"): CouchDbIndexInput[] {
     const root = path.resolve(dir);
-    if (!fs.existsSync(root) || !fs.statSync(root).isDirectory()) {
+    if (!isDirectory(root)) {
         throw new InvalidSettingError(setting, dir, `a directory of CouchDB index .json files (${root} is none)`);
     }
-    const indexesIn = (folder: string, collection?: string) =>
-        fs
-            .readdirSync(folder)
-            .filter((file) => file.endsWith(".json"))
-            .sort()
-            .map((file) => ({
-                name: file.slice(0, -".json".length),
-                collection,
-                definition: fs.readFileSync(path.join(folder, file), "utf8"),
-            }));
-    const collections = fs
-        .readdirSync(root, { withFileTypes: true })
-        .filter((e) => e.isDirectory())
-        .map((e) => e.name)
+    const couchdb = [
+        path.join(root, "META-INF", "statedb", "couchdb"),
+        path.join(root, "statedb", "couchdb"),
+        root,
+    ].find(
+        (candidate) =>
+            isDirectory(path.join(candidate, "indexes")) && (candidate !== root || path.basename(root) === "couchdb"),
+    );
+    const collections = couchdb && path.join(couchdb, "collections");
+    const indexes = couchdb
+        ? [
+              ...indexesIn(path.join(couchdb, "indexes")),
+              ...subfolders(collections!).flatMap((c) => indexesIn(path.join(collections!, c, "indexes"), c)),
+          ]
+        : [...indexesIn(root), ...subfolders(root).flatMap((c) => indexesIn(path.join(root, c), c))];
+    if (indexes.length === 0) {
+        throw new InvalidSettingError(
+            setting,
+            dir,
+            `a directory of CouchDB index .json files: ${root} holds none (<dir>/*.json, <dir>/<collection>/*.json, or META-INF/statedb/couchdb/indexes as in fabric-samples)`,
+        );
+    }
+    return indexes;
+}
+
+function isDirectory(folder: string): boolean {
+    return fs.statSync(folder, { throwIfNoEntry: false })?.isDirectory() ?? false;
+}
+
+function subfolders(folder: string): string[] {
+    if (!isDirectory(folder)) return [];
+    return fs
+        .readdirSync(folder, { withFileTypes: true })
+        .filter((entry) => entry.isDirectory())
+        .map((entry) => entry.name)
         .sort();
-    return [...indexesIn(root), ...collections.flatMap((c) => indexesIn(path.join(root, c), c))];
+}
+
+/** The .json files of `folder` (a folder named like one is not an index). */
+function indexesIn(folder: string, collection?: string): CouchDbIndexInput[] {
+    if (!isDirectory(folder)) return [];
+    return fs
+        .readdirSync(folder, { withFileTypes: true })
+        .filter((entry) => entry.isFile() && entry.name.endsWith(".json"))
+        .map((entry) => entry.name)
+        .sort()
+        .map((file) => ({
+            name: file.slice(0, -".json".length),
+            collection,
+            definition: fs.readFileSync(path.join(folder, file), "utf8"),
+        }));
 }
 
 /** Collections from a peer-CLI collections_config.json text, checked by Fabric's rules. */

@@ -14,6 +14,7 @@ import { AKS_CONFIG_NAMES, chaincodeConfigNames, IMAGE_CONFIG_NAMES } from "./co
 import { type ConfigSource, parseChaincodeItem, parseStackValues } from "./parse-values";
 import { checkKnownKeys } from "./known-keys";
 import {
+    CHAINCODE_KEYS,
     CONDITIONS,
     CONFIG_KEYS,
     type ConfigKey,
@@ -65,8 +66,13 @@ export interface ProgramSettings {
 export const SIGNERS = ["pem", "hsm"] as const;
 const HSM_KEYS = ["adminHsmLibrary", "adminHsmTokenLabel", "adminHsmKeyId", "adminHsmPin"] as const;
 
-/** A key set while a setting it means something only with says otherwise is refused, not ignored (schema.ts: onlyWith). */
-function checkConditions(values: ConfigValues): void {
+/**
+ * A key set while a setting it means something only with says otherwise is
+ * refused, not ignored (schema.ts: onlyWith). For an item of `chaincodes`
+ * whose own value breaks a stack key's condition (the stack sets mspId, the
+ * item no channel), the item's key is named: that is what differs.
+ */
+function checkConditions(values: ConfigValues, item?: ChaincodeItem): void {
     for (const [name, condition] of Object.entries(CONDITIONS)) {
         const actual = values[condition.key as ConfigKey];
         const holds =
@@ -79,7 +85,16 @@ function checkConditions(values: ConfigValues): void {
                 values[key] !== undefined &&
                 ((KEYS[key] as KeyDeclaration).onlyWith as readonly string[] | undefined)?.includes(name),
         );
-        if (stray) throw new InvalidSettingError(stray, shownValue(stray, values[stray]), condition.accepted);
+        if (!stray) continue;
+        if (item && !(stray in item.item) && (CHAINCODE_KEYS as readonly string[]).includes(condition.key)) {
+            const wanted = condition.holds === "set" ? "a value" : String(condition.holds.equals);
+            throw new InvalidSettingError(
+                `chaincodes[${item.index}].${condition.key}`,
+                actual,
+                `${wanted}: the stack sets ${stray} for every chaincode, and ${stray} is ${condition.accepted}`,
+            );
+        }
+        throw new InvalidSettingError(stray, shownValue(stray, values[stray]), condition.accepted);
     }
 }
 
@@ -119,7 +134,7 @@ export function readSettings(config: ConfigSource, secrets: LifecycleSecrets = {
     const imageBuild = readImageBuild(stack, aksRegistry && checkRegistry(aksRegistry, AKS_CONFIG_NAMES).name);
     const chaincodes = (items ?? [undefined]).map((item, index) =>
         renamedForItem(item && { index, item }, () =>
-            readChaincode({ ...stack, ...item }, config, secrets, imageBuild),
+            readChaincode({ ...stack, ...item }, config, secrets, imageBuild, item && { index, item }),
         ),
     );
     if (items) checkDistinct(chaincodes);
@@ -174,8 +189,14 @@ function readChaincodeItems(stack: ConfigValues): ConfigValues[] | undefined {
     return items.map((item, index) => parseChaincodeItem(item, index));
 }
 
+/** An item of `chaincodes`: its index and the keys it sets itself. */
+interface ChaincodeItem {
+    readonly index: number;
+    readonly item: ConfigValues;
+}
+
 /** Runs `read`; a refusal of a key the item set names it as the user wrote it, `chaincodes[i].<key>`. */
-function renamedForItem<T>(item: { index: number; item: ConfigValues } | undefined, read: () => T): T {
+function renamedForItem<T>(item: ChaincodeItem | undefined, read: () => T): T {
     try {
         return read();
     } catch (error) {
@@ -244,8 +265,9 @@ function readChaincode(
     config: ConfigSource,
     secrets: LifecycleSecrets,
     imageBuild: ChaincodeImageArgs | undefined,
+    item: ChaincodeItem | undefined,
 ): ChaincodeSettings {
-    checkConditions(values);
+    checkConditions(values, item);
     const image = values.image;
     if (image === undefined && imageBuild === undefined) {
         throw new InvalidSettingError(

@@ -172,6 +172,7 @@ export function collectionsFromCliJson(json: string | readonly CliCollectionJson
     if (!Array.isArray(entries))
         throw new InvalidSettingError("collections", json, "a JSON array of collection objects");
     return entries.map((entry, index) => {
+        checkCliFields(entry, `collections[${index}]`);
         const endorsement = entry.endorsementPolicy;
         if (endorsement?.signaturePolicy && endorsement.channelConfigPolicy) {
             throw new InvalidSettingError(
@@ -191,4 +192,44 @@ export function collectionsFromCliJson(json: string | readonly CliCollectionJson
             endorsementPolicy: endorsement?.signaturePolicy || endorsement?.channelConfigPolicy || undefined,
         };
     });
+}
+
+/** The fields the peer CLI reads; another one (a misspelling such as memberOnlyWirte) is refused, not dropped. */
+const CLI_FIELDS: Record<string, readonly string[]> = {
+    entry: [
+        "name",
+        "policy",
+        "requiredPeerCount",
+        "maxPeerCount",
+        "blockToLive",
+        "memberOnlyRead",
+        "memberOnlyWrite",
+        "endorsementPolicy",
+    ],
+    endorsementPolicy: ["signaturePolicy", "channelConfigPolicy"],
+};
+
+function checkCliFields(entry: unknown, setting: string): void {
+    const isObject = (value: unknown) => value !== null && typeof value === "object" && !Array.isArray(value);
+    if (!isObject(entry))
+        throw new InvalidSettingError(setting, entry, `a collection object with fields ${CLI_FIELDS.entry.join(", ")}`);
+    const endorsement = (entry as CliCollectionJson).endorsementPolicy;
+    if (endorsement !== undefined && !isObject(endorsement))
+        throw new InvalidSettingError(
+            `${setting}.endorsementPolicy`,
+            endorsement,
+            "an object {signaturePolicy} or {channelConfigPolicy}",
+        );
+    for (const [where, fields, value] of [
+        [setting, CLI_FIELDS.entry, entry],
+        [`${setting}.endorsementPolicy`, CLI_FIELDS.endorsementPolicy, endorsement ?? {}],
+    ] as const) {
+        const unknown = Object.keys(value as object).find((field) => !fields.includes(field));
+        if (unknown !== undefined)
+            throw new InvalidSettingError(
+                `${where}.${unknown}`,
+                (value as Record<string, unknown>)[unknown],
+                `a field the peer CLI reads: ${fields.join(", ")}`,
+            );
+    }
 }

@@ -21,7 +21,12 @@ import {
     checkHostPort,
     checkMspId,
 } from "../validation/fabric";
-import { checkCertificateBundlePem, checkKeyMatchesCertificate, checkPrivateKeyPem } from "../validation/pem";
+import {
+    checkCertificateBundlePem,
+    checkKeyMatchesCertificate,
+    checkLeafCertificatePem,
+    checkPrivateKeyPem,
+} from "../validation/pem";
 import { checkIntegerInRange } from "../validation/kubernetes";
 import { checkArgs } from "../validation/resource-error";
 import { namerOf, namingSettings, type SettingNames } from "../setting-names";
@@ -254,13 +259,18 @@ function checkOrgArgs(org: FabricOrgArgs, prefix: string): void {
         checkKnownHost(`${prefix}peers[${i}].hostOverride`, peer.hostOverride);
     });
     // PEMs known now are checked now; secret keys arrive as Outputs and are checked by the providers at preview.
-    const certificates: Array<[string, unknown]> = [
+    // Identities are one leaf certificate each; TLS CAs may be bundles (a retired CA beside its successor).
+    for (const [setting, pem] of [
         ["adminCertPem", org.adminCertPem],
-        ["peerTlsCaPem", org.peerTlsCaPem],
         ["clientTlsCertPem", org.clientTlsCertPem],
+    ] as const) {
+        if (typeof pem === "string") checkLeafCertificatePem(`${prefix}${setting}`, pem);
+    }
+    const caBundles: Array<[string, unknown]> = [
+        ["peerTlsCaPem", org.peerTlsCaPem],
         ...org.peers.map((peer, i): [string, unknown] => [`peers[${i}].tlsCaPem`, peer.tlsCaPem]),
     ];
-    for (const [setting, pem] of certificates) {
+    for (const [setting, pem] of caBundles) {
         if (typeof pem === "string") checkCertificateBundlePem(`${prefix}${setting}`, pem);
     }
     // The admin signs Fabric messages (a key type Fabric MSPs verify); the client TLS key only does TLS.

@@ -1,3 +1,4 @@
+import { isIP } from "node:net";
 import { InvalidSettingError } from "./errors";
 
 // RFC 1123 label: what Kubernetes accepts for namespace and Service names.
@@ -151,15 +152,12 @@ export function parseLabelSelector(setting: string, terms: readonly string[]): R
     return labels;
 }
 
-/** An IPv4 or IPv6 CIDR block such as 10.0.0.0/16. */
+/** An IPv4 or IPv6 CIDR block such as 10.0.0.0/16 or fd00::/64 (the address parsed as one, not only its characters). */
 export function checkCidr(setting: string, value: string): string {
-    const match = /^([0-9a-fA-F:.]+)\/([0-9]{1,3})$/.exec(value ?? "");
-    const ipv4 =
-        match && /^\d{1,3}(\.\d{1,3}){3}$/.test(match[1]) && match[1].split(".").every((o) => Number(o) <= 255);
-    const ipv6 = match?.[1].includes(":");
-    const bits = match ? Number(match[2]) : -1;
-    if (!match || !(ipv4 || ipv6) || bits > (ipv4 ? 32 : 128)) {
-        throw new InvalidSettingError(setting, value, "a CIDR block such as '10.0.0.0/16'");
+    const match = /^([^/]+)\/([0-9]{1,3})$/.exec(typeof value === "string" ? value : "");
+    const family = match ? isIP(match[1]) : 0;
+    if (!match || family === 0 || Number(match[2]) > (family === 4 ? 32 : 128)) {
+        throw new InvalidSettingError(setting, value, "a CIDR block such as '10.0.0.0/16' or 'fd00::/64'");
     }
     return value;
 }

@@ -86,6 +86,33 @@ export function checkCertificatePem(setting: string, value: unknown): string {
     return encodePemBlock(blocks[0]);
 }
 
+/**
+ * The one certificate of an identity (an admin, a TLS client): exactly one,
+ * not a bundle, and not a CA's, which signs others' certificates and is no
+ * one's identity. Returns it in canonical form.
+ */
+export function checkLeafCertificatePem(setting: string, value: unknown): string {
+    const accepted = "one PEM certificate of an admin or client, not a CA's";
+    const blocks = certificateBlocks(setting, value, accepted);
+    if (blocks.length !== 1) {
+        throw new InvalidSettingError(
+            setting,
+            new DescribedValue(`a bundle of ${blocks.length} certificates`),
+            `${accepted}: exactly one certificate, not a bundle`,
+        );
+    }
+    const pem = encodePemBlock(blocks[0]);
+    const certificate = new X509Certificate(pem);
+    if (certificate.ca) {
+        throw new InvalidSettingError(
+            setting,
+            new DescribedValue(`certificate ${certificate.subject.replace(/\n/g, ", ")}, a CA (CA:TRUE)`),
+            `${accepted} (this is a CA certificate: the admin's own certificate is the one its CA issued to it, e.g. msp/signcerts/*.pem)`,
+        );
+    }
+    return pem;
+}
+
 /** One or more PEM X.509 certificates (e.g. a CA bundle); returns them in canonical form, order kept. */
 export function checkCertificateBundlePem(setting: string, value: unknown): string {
     const accepted = "one or more PEM-encoded X.509 certificates (-----BEGIN CERTIFICATE-----)";

@@ -151,7 +151,7 @@ export function testPki(): TestPki {
     }
 }
 
-/** A self-signed certificate whose key is not P-256 (what an HSM-held admin key may not be). */
+/** A self-signed end-entity certificate (CA:FALSE, as an admin's is) whose key is not P-256 (what an HSM-held admin key may not be). */
 export function selfSignedCertificate(keyType: "P-384" | "Ed25519"): string {
     const dir = mkdtempSync(join(tmpdir(), "self-signed-"));
     try {
@@ -169,6 +169,8 @@ export function selfSignedCertificate(keyType: "P-384" | "Ed25519"): string {
             "key.pem",
             "-subj",
             `/CN=${keyType}`,
+            "-addext",
+            "basicConstraints=critical,CA:FALSE",
             "-days",
             "1",
             "-out",

@@ -1,7 +1,7 @@
 import { generateKeyPairSync } from "node:crypto";
 import { describe, it } from "node:test";
 import * as assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { CONFIG_KEYS, readSettings } from "../../config/settings";
@@ -79,6 +79,17 @@ const KEY = "(a private key, not shown)";
 const RSA_KEY = generateKeyPairSync("rsa", { modulusLength: 2048 })
     .privateKey.export({ type: "pkcs8", format: "pem" })
     .toString();
+
+/** Files that some rows name: a collections file with a misspelled field, an index folder without an index. */
+const FILES = mkdtempSync(join(tmpdir(), "bad-input-"));
+const MISSPELLED_COLLECTION = join(FILES, "collections_config.json");
+writeFileSync(
+    MISSPELLED_COLLECTION,
+    JSON.stringify([{ name: "c1", policy: "OR('Org1MSP.member')", maxPeerCount: 1, memberOnlyWirte: true }]),
+);
+const NO_INDEXES = join(FILES, "indexes");
+mkdirSync(join(NO_INDEXES, "looks-like.json"), { recursive: true });
+process.on("exit", () => rmSync(FILES, { recursive: true, force: true }));
 
 export const BAD_INPUTS: readonly BadInput[] = [
     // The chaincode and its package
@@ -582,6 +593,97 @@ export const BAD_INPUTS: readonly BadInput[] = [
     bad({ ...org, smokeFunction: "Get All" }, "smokeFunction", '"Get All"', "a chaincode function name"),
     bad({ ...org, smokeArgs: "[1]" }, "smokeArgs[0]", "1", "a string"),
     bad({ ...org, smokeWaitSeconds: "0" }, "smokeWaitSeconds", "0", "a whole number from 1 to 3600"),
+
+    // Values Kubernetes or Fabric would refuse later: addresses that only look like IPv6, a CA or a bundle as an identity
+    bad({ ...base, peerCidrs: '["abc:/64"]' }, "peerCidrs", '"abc:/64"', "a CIDR block"),
+    bad({ ...aks, aksAuthorizedIpRanges: '["1:2:3:4:5:6:7:8:9/64"]' }, "aksAuthorizedIpRanges[0]", "*", "a CIDR block"),
+    bad({ ...org, adminCertPem: pki.caCertPem }, "adminCertPem", "*", "not a CA's"),
+    bad(
+        { ...org, adminCertPem: pki.clientCertPem + pki.caCertPem },
+        "adminCertPem",
+        "(a bundle of 2 certificates)",
+        "not a bundle",
+    ),
+    bad(
+        { ...org, clientTlsCertPem: pki.caCertPem, clientTlsKeyPem: pki.clientKeyPem },
+        "clientTlsCertPem",
+        "*",
+        "not a CA's",
+    ),
+    // Values that would change meaning silently
+    bad(
+        { ...base, chaincodes: '[{"chaincodeName": "a", "namespace": null}]' },
+        "chaincodes[0].namespace",
+        "null",
+        "a string",
+    ),
+    bad(
+        { ...base, chaincodes: '[{"chaincodeName": "a", "chaincodeVersion": 1.0}]' },
+        "chaincodes[0].chaincodeVersion",
+        "1",
+        "quote a version",
+    ),
+    bad({ ...org, collectionsFile: MISSPELLED_COLLECTION }, "collectionsFile", "*", "collections[0].memberOnlyWirte"),
+    bad({ ...base, couchDbIndexDir: NO_INDEXES }, "couchDbIndexDir", "*", "holds none"),
+    // Repeats
+    bad(
+        { ...org, peers: '[{"endpoint": "p0:7051"}, {"endpoint": "p0:7051"}]' },
+        "peers[1]",
+        "*",
+        "each endpoint once (peers[0] is the same)",
+    ),
+    bad(
+        {
+            ...org,
+            orderers: JSON.stringify([
+                { endpoint: "o:7050", tlsCaPem: pki.caCertPem },
+                { endpoint: "o:7050", tlsCaPem: pki.caCertPem },
+            ]),
+        },
+        "orderers[1]",
+        "*",
+        "each endpoint once",
+    ),
+    bad(
+        { ...org, commitPeers: `${peer({}).slice(0, -1)},${peer({}).slice(1)}` },
+        "commitPeers[1]",
+        "*",
+        "each endpoint once",
+    ),
+    bad({ ...base, env: '["A=1", "B=2", "A=3"]' }, "env[2]", '"A=3"', "each NAME once (env[0] is the same)"),
+    bad(
+        { ...base, peerPodSelector: '["app=peer", "app=hlf-peer"]' },
+        "peerPodSelector[1]",
+        '"app=hlf-peer"',
+        "each label key once",
+    ),
+    bad({ ...base, tlsExtraSans: '["a.example.com", "a.example.com"]' }, "tlsExtraSans[1]", "*", "each name once"),
+    bad(
+        { ...org, otherOrgs: `${other({ mspId: "Org2MSP" }).slice(0, -1)},${other({ mspId: "Org2MSP" }).slice(1)}` },
+        "otherOrgs[1]",
+        HIDDEN,
+        "each MSP ID once",
+    ),
+    // Messages that name the key the user wrote
+    bad(
+        { ...org, channel: "", chaincodes: '[{"chaincodeName": "a", "channel": "mychannel"}, {"chaincodeName": "b"}]' },
+        "chaincodes[1].channel",
+        "(not set)",
+        "the stack sets mspId for every chaincode",
+    ),
+    bad(
+        { ...base, chaincodes: '[{"chaincodeName": "a", "replica": 2}]' },
+        "chaincodes[0].replica",
+        "2",
+        "did you mean replicas?",
+    ),
+    bad(
+        { ...base, chaincodes: '[{"chaincodeName": "a", "aksLocation": "westeurope"}]' },
+        "chaincodes[0].aksLocation",
+        '"westeurope"',
+        "aksLocation is the stack's",
+    ),
+    bad({ ...base, replicas: "1".repeat(400) }, "replicas", "*", "a whole number"),
 ];
 
 function refusal(config: Record<string, string>): InvalidSettingError {

@@ -1,10 +1,11 @@
 import { describe, it } from "node:test";
 import * as assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
 import * as yaml from "js-yaml";
 import { readSettings } from "../../config/settings";
-import { collectionsFromConfigJson } from "../../config/setting-files";
+import { collectionsFromConfigJson, readIndexDir } from "../../config/setting-files";
 import { testPki } from "../support/pki";
 
 const ROOT = join(__dirname, "..", "..", "..");
@@ -400,5 +401,44 @@ describe("readSettings: the Fabric lifecycle keys", () => {
             () => collectionsFromConfigJson('[{"name": "_bad", "policy": "OR(\'Org1MSP.member\')"}]'),
             /collections\[0\]\.name|_bad/,
         );
+    });
+});
+
+describe("couchDbIndexDir: the two layouts", () => {
+    const index = (name: string) => JSON.stringify({ index: { fields: ["owner"] }, name, type: "json" });
+    const write = (file: string, text: string) => {
+        mkdirSync(dirname(file), { recursive: true });
+        writeFileSync(file, text);
+    };
+    const read = (dir: string) =>
+        readIndexDir(dir)
+            .map((i) => `${i.collection ?? "(state)"}/${i.name}`)
+            .sort();
+
+    it("reads fabric-samples' META-INF/statedb/couchdb layout from the chaincode folder, its META-INF or the couchdb folder", () => {
+        const root = mkdtempSync(join(tmpdir(), "indexes-"));
+        try {
+            const couchdb = join(root, "chaincode", "META-INF", "statedb", "couchdb");
+            write(join(couchdb, "indexes", "indexOwner.json"), index("indexOwner"));
+            write(join(couchdb, "collections", "private1", "indexes", "indexColor.json"), index("indexColor"));
+            const expected = ["(state)/indexOwner", "private1/indexColor"];
+            assert.deepEqual(read(join(root, "chaincode")), expected);
+            assert.deepEqual(read(join(root, "chaincode", "META-INF")), expected);
+            assert.deepEqual(read(couchdb), expected, "not a collection named indexes");
+        } finally {
+            rmSync(root, { recursive: true, force: true });
+        }
+    });
+
+    it("reads this project's layout (<dir>/*.json, <dir>/<collection>/*.json), skipping a folder named like an index", () => {
+        const root = mkdtempSync(join(tmpdir(), "indexes-"));
+        try {
+            write(join(root, "indexOwner.json"), index("indexOwner"));
+            write(join(root, "private1", "indexColor.json"), index("indexColor"));
+            mkdirSync(join(root, "folder.json"));
+            assert.deepEqual(read(root), ["(state)/indexOwner", "private1/indexColor"]);
+        } finally {
+            rmSync(root, { recursive: true, force: true });
+        }
     });
 });

@@ -33,7 +33,7 @@ import {
 } from "../../validation/fabric";
 import {
     checkCertificateBundlePem,
-    checkCertificatePem,
+    checkLeafCertificatePem,
     checkKeyMatchesCertificate,
     checkPrivateKeyPem,
 } from "../../validation/pem";
@@ -301,7 +301,7 @@ export function checkClientTls(
                 cert,
                 "the client TLS certificate that goes with clientTlsKeyPem",
             );
-        checkCertificatePem("clientTlsCertPem", cert);
+        checkLeafCertificatePem("clientTlsCertPem", cert);
         if (inputs.insecurePlaintext)
             throw new InvalidSettingError(
                 "clientTlsCertPem",
@@ -319,7 +319,7 @@ export function checkClientTls(
 export function checkAdmin(collector: FailureCollector, inputs: AdminInputs): void {
     collector.check("mspId", inputs.mspId, () => checkMspId("mspId", inputs.mspId));
     collector.check("adminCertPem", inputs.adminCertPem, () =>
-        checkCertificatePem("adminCertPem", inputs.adminCertPem),
+        checkLeafCertificatePem("adminCertPem", inputs.adminCertPem),
     );
     // The HSM itself is opened at the first signature, not here: a preview may run where the HSM is not.
     const source = {
