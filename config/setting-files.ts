@@ -69,8 +69,13 @@ export function readIndexDir(dir: string, setting = "couchDbIndexDir"): CouchDbI
     return indexes;
 }
 
+/** Whether `folder` is one; a path the system cannot even look up (too long, a file in the way) is not. */
 function isDirectory(folder: string): boolean {
-    return fs.statSync(folder, { throwIfNoEntry: false })?.isDirectory() ?? false;
+    try {
+        return fs.statSync(folder, { throwIfNoEntry: false })?.isDirectory() ?? false;
+    } catch {
+        return false;
+    }
 }
 
 function subfolders(folder: string): string[] {

@@ -23,7 +23,7 @@ import {
     type KeyDeclaration,
     SECRET_KEYS,
 } from "./schema";
-import { HiddenValue, InvalidSettingError } from "../components/validation/errors";
+import { DescribedValue, HiddenValue, InvalidSettingError } from "../components/validation/errors";
 import { checkKubeconfig } from "../components/validation/kubeconfig";
 
 export type { ConfigSource } from "./parse-values";
@@ -125,6 +125,31 @@ function requireStoredEncrypted(config: ConfigSource): void {
  * InvalidSettingError before any resource is declared.
  */
 export function readSettings(config: ConfigSource, secrets: LifecycleSecrets = {}): ProgramSettings {
+    try {
+        return readCheckedSettings(config, secrets);
+    } catch (error) {
+        throw withSecretValueHidden(error, config);
+    }
+}
+
+/**
+ * The boundary's last guard: a refusal of a value the stack stores
+ * encrypted (`--secret`, on any key: an env set as a secret too) never shows
+ * it. Declared secret keys' fields are shown only as the printer allows
+ * (otherOrgs[0].mspId, never a key).
+ */
+function withSecretValueHidden(error: unknown, config: ConfigSource): unknown {
+    if (!(error instanceof InvalidSettingError) || error.value === undefined || error.value instanceof DescribedValue)
+        return error;
+    const root = error.setting.replace(/^chaincodes\[\d+\]\./, "").split(/[.[]/)[0];
+    const declaredSecret = (SECRET_KEYS as readonly string[]).includes(root);
+    const inItem = error.setting.startsWith("chaincodes[");
+    const storedSecret = config.isSecret?.(root) === true || (inItem && config.isSecret?.("chaincodes") === true);
+    const hide = declaredSecret ? error.setting === root : storedSecret;
+    return hide ? new InvalidSettingError(error.setting, new HiddenValue(), error.accepted) : error;
+}
+
+function readCheckedSettings(config: ConfigSource, secrets: LifecycleSecrets): ProgramSettings {
     if (config.keys) checkKnownKeys(config.keys(), CONFIG_KEYS);
     requireStoredEncrypted(config);
     const stack = parseStackValues(config);

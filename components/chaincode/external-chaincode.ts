@@ -729,7 +729,7 @@ export function checkChaincodeArgs(args: ExternalChaincodeArgs) {
         sharedCa: tlsEnabled ? args.tls?.ca?.caName : undefined,
     };
     const releaseKey = releaseKeyOf(releaseContent);
-    const address = checkHostPort("address", releaseAddress(addressTemplate, releaseKey));
+    const address = releaseHostPort(addressTemplate, releaseKey, args.address === undefined ? namespace : undefined);
     // Where the server was before releases: kept, under its old names, while the channel runs its package.
     const legacyAddress = `${serviceName}.${namespace}:${port}`;
     return {
@@ -745,4 +745,23 @@ export function checkChaincodeArgs(args: ExternalChaincodeArgs) {
         releaseKey,
         releaseContent,
     };
+}
+
+/**
+ * A release's host:port. When the user set no address (`defaultNamespace` is
+ * the namespace it was made from) and the made one is no valid host, the
+ * namespace is named: it is what the user wrote.
+ */
+function releaseHostPort(template: string, releaseKey: string, defaultNamespace: string | undefined): string {
+    const address = releaseAddress(template, releaseKey);
+    try {
+        return checkHostPort("address", address);
+    } catch (error) {
+        if (!(error instanceof InvalidSettingError) || defaultNamespace === undefined) throw error;
+        throw new InvalidSettingError(
+            "namespace",
+            defaultNamespace,
+            `a namespace that makes the default address ${address} a host the peers can dial (not all digits), or an address set`,
+        );
+    }
 }

@@ -363,18 +363,14 @@ export function checkServiceArgs(args: ChaincodeServiceArgs, nameOf: NameOf = (p
         cpuLimit: checkQuantity("resources.cpuLimit", args.resources?.cpuLimit ?? "500m"),
         memoryLimit: checkQuantity("resources.memoryLimit", args.resources?.memoryLimit ?? "512Mi"),
     };
-    checkRequestWithinLimit(
-        "resources.cpuRequest",
-        resources.cpuRequest,
-        nameOf("resources.cpuLimit"),
-        resources.cpuLimit,
-    );
-    checkRequestWithinLimit(
-        "resources.memoryRequest",
-        resources.memoryRequest,
-        nameOf("resources.memoryLimit"),
-        resources.memoryLimit,
-    );
+    for (const kind of ["cpu", "memory"] as const) {
+        const quantity = (part: "Request" | "Limit") => ({
+            setting: nameOf(`resources.${kind}${part}`),
+            value: resources[`${kind}${part}`],
+            given: args.resources?.[`${kind}${part}`] !== undefined,
+        });
+        checkRequestWithinLimit(quantity("Request"), quantity("Limit"));
+    }
     const commonLabels: Record<string, string> = {
         "app.kubernetes.io/component": "chaincode",
         "app.kubernetes.io/part-of": "hyperledger-fabric",

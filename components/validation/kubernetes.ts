@@ -117,20 +117,32 @@ export function quantityAmount(quantity: string): number {
     return match ? Number(match[1]) * QUANTITY_SUFFIXES[match[2]] : Number.NaN;
 }
 
-/** A request above its limit is refused by the API server mid-update; refused here first. */
-export function checkRequestWithinLimit(
-    requestSetting: string,
-    request: string,
-    limitSetting: string,
-    limit: string,
-): void {
-    if (quantityAmount(request) > quantityAmount(limit)) {
+/** A container quantity as checked: its setting, its value, and whether the user gave it (or it is the default). */
+export interface QuantitySetting {
+    readonly setting: string;
+    readonly value: string;
+    readonly given: boolean;
+}
+
+/**
+ * A request above its limit is refused by the API server mid-update; refused
+ * here first, naming the one of the two the user set (a limit below the
+ * default request names the limit).
+ */
+export function checkRequestWithinLimit(request: QuantitySetting, limit: QuantitySetting): void {
+    if (quantityAmount(request.value) <= quantityAmount(limit.value)) return;
+    if (limit.given && !request.given) {
         throw new InvalidSettingError(
-            requestSetting,
-            request,
-            `at most ${limitSetting} (${limit}): Kubernetes refuses a request above its limit`,
+            limit.setting,
+            limit.value,
+            `at least ${request.setting} (${request.value}, its default; set it lower too): Kubernetes refuses a request above its limit`,
         );
     }
+    throw new InvalidSettingError(
+        request.setting,
+        request.value,
+        `at most ${limit.setting} (${limit.value}): Kubernetes refuses a request above its limit`,
+    );
 }
 
 /** Parses "key=value" selector terms into a label map. */
