@@ -44,6 +44,8 @@ export function chaincodeConfigNames(otherOrgCount: number): SettingNames {
         peerAccess: "",
         "peerAccess.enabled": "networkPolicy",
         couchDbIndexes: "couchDbIndexDir",
+        // env set with --secret becomes secretEnv: the user wrote env.
+        secretEnv: "env",
     };
     for (let k = 0; k < otherOrgCount; k++)
         Object.assign(names, hsmKeys(`lifecycle.otherOrgs[${k}]`, `otherOrgs[${k}].`));

@@ -422,7 +422,7 @@ export const KEYS = {
         section: "kubernetes",
         perChaincode: true,
         default: "none",
-        doc: "extra environment variables, `NAME=value`, each name once",
+        doc: "extra environment variables, `NAME=value`, each name once; set with `pulumi config set --secret`, they reach the pods from a Kubernetes Secret (`valueFrom.secretKeyRef`), never as plain text in the Deployment",
     }),
     imagePullSecrets: declare({
         kind: stringList({ distinct: distinctItems("Secret") }),

@@ -342,7 +342,8 @@ function readChaincode(
             memoryLimit: values.memoryLimit,
         },
         runAsUser: values.runAsUser,
-        env: keyValues(values.env),
+        // Set with --secret, the variables reach the pods from a Kubernetes Secret, not the Deployment.
+        ...(envStoredSecret(config, item) ? { secretEnv: keyValues(values.env) } : { env: keyValues(values.env) }),
         imagePullSecrets: values.imagePullSecrets,
         peerAccess: {
             enabled: values.networkPolicy,
@@ -646,6 +647,12 @@ function readApprovalStacks(values: ConfigValues): string[] | undefined {
         }
     }
     return stacks;
+}
+
+/** Whether the stack stores this chaincode's env encrypted: the stack's `env`, or the item's inside a secret `chaincodes`. */
+function envStoredSecret(config: ConfigSource, item: ChaincodeItem | undefined): boolean {
+    const key = item && "env" in item.item ? "chaincodes" : "env";
+    return config.isSecret?.(key) === true;
 }
 
 /** `NAME=value` items as a map (their form was checked by the schema). */

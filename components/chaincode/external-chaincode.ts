@@ -97,6 +97,7 @@ type WorkloadArgs = Pick<
     | "resources"
     | "runAsUser"
     | "env"
+    | "secretEnv"
     | "imagePullSecrets"
     | "peerAccess"
     | "serviceType"
@@ -536,6 +537,7 @@ function serviceArgs(
         resources: args.resources,
         runAsUser: args.runAsUser,
         env: args.env,
+        secretEnv: args.secretEnv,
         imagePullSecrets: args.imagePullSecrets,
         peerAccess: {
             ...args.peerAccess,

@@ -2,6 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "node:crypto";
 import { deploymentSpec } from "./deployment-spec";
+import { secretEnvironment } from "./secret-environment";
 import { chaincodeEnvironment, managedEnvironmentNames } from "./environment";
 import { type KeepOption, keepOptions } from "./keep";
 import {
@@ -78,6 +79,13 @@ export interface ChaincodeServiceArgs {
     readonly runAsUser?: number;
     /** Extra environment variables; they win over the generated ones. */
     readonly env?: Readonly<Record<string, string>>;
+    /**
+     * Environment variables whose values are secrets: they live in a
+     * Kubernetes Secret the pods read (valueFrom.secretKeyRef), never in the
+     * Deployment, and a change restarts the pods. Names as for `env`, not in
+     * both. Defaults to none.
+     */
+    readonly secretEnv?: Readonly<Record<string, pulumi.Input<string>>>;
     /** Names of image pull Secrets in the namespace. Defaults to none. */
     readonly imagePullSecrets?: readonly string[];
     /** Which peers may connect. */
@@ -111,6 +119,7 @@ export type ChaincodeServiceOptions = pulumi.ComponentResourceOptions & KeepOpti
 
 export const DEFAULT_CHAINCODE_PORT = 9999;
 const TLS_CERT_HASH_ANNOTATION = "fabric-ccaas.io/tls-cert-sha256";
+const SECRET_ENV_REVISION_ANNOTATION = "fabric-ccaas.io/secret-env-revision";
 export const RELEASE_LABEL = "fabric-ccaas.io/release";
 
 /**
@@ -203,19 +212,35 @@ export class ChaincodeService extends pulumi.ComponentResource {
         };
         const account = new k8s.core.v1.ServiceAccount(`${name}-account`, accountProps, childOptions(accountProps));
 
-        const env = pulumi.output(args.packageId).apply((packageId) =>
-            chaincodeEnvironment({
+        const envSecret = s.secretEnvNames.length
+            ? secretEnvironment(
+                  `${name}-env`,
+                  { name: `${s.serviceName}-env`, namespace, labels },
+                  args.secretEnv ?? {},
+                  childOptions,
+              )
+            : undefined;
+        const env = pulumi.all([args.packageId, envSecret?.metadata.name]).apply(([packageId, secretName]) => [
+            ...chaincodeEnvironment({
                 packageId,
                 port: s.port,
                 tls: !!args.tls,
                 clientAuth: !!args.tls?.clientCaPem,
                 extra: args.env,
             }),
-        );
-        // A renewed certificate must restart the pods; the hash of the public cert does that.
-        const podAnnotations = args.tls
-            ? pulumi.output(args.tls.certPem).apply((pem) => ({ [TLS_CERT_HASH_ANNOTATION]: sha256Hex(pem) }))
-            : {};
+            ...s.secretEnvNames.map((variable) => ({
+                name: variable,
+                valueFrom: { secretKeyRef: { name: secretName as string, key: variable } },
+            })),
+        ]);
+        // A renewed certificate must restart the pods; the hash of the public cert does that. A changed secret
+        // variable does through the Secret's resourceVersion (a hash of the values would tell of them).
+        const podAnnotations = pulumi
+            .all([args.tls?.certPem, envSecret?.metadata.resourceVersion])
+            .apply(([certPem, envRevision]) => ({
+                ...(certPem === undefined ? {} : { [TLS_CERT_HASH_ANNOTATION]: sha256Hex(certPem) }),
+                ...(envRevision === undefined ? {} : { [SECRET_ENV_REVISION_ANNOTATION]: envRevision }),
+            }));
         const image = pulumi
             .output(args.image)
             .apply((reference) => imageWithDigest(checkImageReference("image", reference), s.imageDigest));
@@ -338,6 +363,8 @@ interface ServiceSettings {
     namespace: string;
     serviceName: string;
     imageDigest?: string;
+    /** The secretEnv variables' names, sorted (their values stay Inputs). */
+    secretEnvNames: string[];
     replicas: number;
     port: number;
     runAsUser: number;
@@ -385,19 +412,27 @@ export function checkServiceArgs(args: ChaincodeServiceArgs, nameOf: NameOf = (p
         );
     }
     const managed = managedEnvironmentNames();
-    for (const [key, value] of Object.entries(args.env ?? {})) {
+    const secretEnvNames = Object.keys(args.secretEnv ?? {}).sort();
+    const variables: Array<[setting: string, name: string, value: unknown]> = [
+        ...Object.entries(args.env ?? {}).map(([key, value]): [string, string, unknown] => ["env", key, value]),
+        ...secretEnvNames.map((key): [string, string, unknown] => ["secretEnv", key, "(secret)"]),
+    ];
+    for (const [setting, key, value] of variables) {
         if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(key) || typeof value !== "string") {
-            throw new InvalidSettingError("env", key, "variable names of letters, digits and '_' with string values");
+            throw new InvalidSettingError(setting, key, "variable names of letters, digits and '_' with string values");
         }
         // A server registering under another ID than the package's makes the peer wait 300 s, then fail.
         if (managed.includes(key)) {
             throw new InvalidSettingError(
-                "env",
+                setting,
                 key,
                 `a variable the Deployment does not set itself; it sets ${managed.join(", ")} from the package ID, port and TLS settings`,
             );
         }
     }
+    const twice = secretEnvNames.find((variable) => variable in (args.env ?? {}));
+    if (twice !== undefined)
+        throw new InvalidSettingError("secretEnv", twice, "a variable not also in env (one value, plain or secret)");
     (args.imagePullSecrets ?? []).forEach((secret, i) => {
         checkDnsSubdomain(`imagePullSecrets[${i}]`, secret);
     });
@@ -426,6 +461,7 @@ export function checkServiceArgs(args: ChaincodeServiceArgs, nameOf: NameOf = (p
         namespace,
         serviceName,
         imageDigest,
+        secretEnvNames,
         replicas,
         port,
         runAsUser,

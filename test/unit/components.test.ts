@@ -226,6 +226,21 @@ describe("ExternalChaincode graph (mocks)", () => {
                 /invalid namespace: "kube-system"; expected a namespace of the chaincode's own/,
             ],
             ["digit-service", { serviceName: "9basic" }, /invalid serviceName: "9basic"; expected a Service name/],
+            [
+                "limit-below-default-request",
+                { resources: { memoryLimit: "64Mi" } },
+                /invalid resources\.memoryLimit: "64Mi"; expected at least resources\.memoryRequest \(128Mi, its default/,
+            ],
+            [
+                "env-twice",
+                { env: { LOG: "debug" }, secretEnv: { LOG: "s3cr3t" } },
+                /invalid secretEnv: "LOG"; expected a variable not also in env/,
+            ],
+            [
+                "secret-env-managed",
+                { secretEnv: { CHAINCODE_ID: "s3cr3t" } },
+                /invalid secretEnv: "CHAINCODE_ID"; expected a variable the Deployment does not set itself/,
+            ],
             // A caller's own names for the arguments, in the setting and in the rule that refers to another.
             [
                 "mapped-names",

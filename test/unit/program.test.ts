@@ -11,6 +11,44 @@ function runProgram(config: Record<string, string>, secretKeys: string[] = []) {
 }
 
 describe("the program (index.ts) under mocks", () => {
+    it("puts env set with --secret in a Kubernetes Secret the pods read, never in the Deployment", async () => {
+        const token = "tok-9f8e7d6c5b4a";
+        const { mocks, run } = runProgram(
+            { image: "registry.example.com/basic:1.0", env: JSON.stringify([`API_TOKEN=${token}`, "LOG=debug"]) },
+            ["env"],
+        );
+        await promiseOf((await run()).serviceName);
+        await registrationsSettled();
+        const deployment = mocks.one("kubernetes:apps/v1:Deployment");
+        assert.ok(!JSON.stringify(deployment.inputs).includes(token), "no value in the Deployment");
+        const container = deployment.inputs.spec.template.spec.containers[0];
+        const secrets = mocks.byType("kubernetes:core/v1:Secret").filter((r) => r.name.endsWith("-env"));
+        assert.equal(secrets.length, 1);
+        const [secret] = secrets;
+        assert.deepEqual(secret.inputs.stringData, { API_TOKEN: token, LOG: "debug" });
+        assert.ok(secret.secretPaths.includes("stringData"), "the values reach the engine as a secret");
+        const fromSecret = container.env.filter((e: any) => e.valueFrom);
+        assert.deepEqual(
+            fromSecret.map((e: any) => [e.name, e.valueFrom.secretKeyRef.name, e.valueFrom.secretKeyRef.key]),
+            [
+                ["API_TOKEN", secret.inputs.metadata.name, "API_TOKEN"],
+                ["LOG", secret.inputs.metadata.name, "LOG"],
+            ],
+        );
+        assert.ok(
+            "fabric-ccaas.io/secret-env-revision" in deployment.inputs.spec.template.metadata.annotations,
+            "a changed Secret rolls the pods",
+        );
+
+        // Set without --secret, the same variables stay plain, and no Secret is made for them.
+        const plain = runProgram({ image: "registry.example.com/basic:1.0", env: JSON.stringify(["LOG=debug"]) });
+        await promiseOf((await plain.run()).serviceName);
+        await registrationsSettled();
+        const plainEnv = plain.mocks.one("kubernetes:apps/v1:Deployment").inputs.spec.template.spec.containers[0].env;
+        assert.ok(plainEnv.some((e: any) => e.name === "LOG" && e.value === "debug"));
+        assert.equal(plain.mocks.byType("kubernetes:core/v1:Secret").filter((r) => r.name.endsWith("-env")).length, 0);
+    });
+
     it("stops on a bad setting before declaring any resource", async () => {
         const { mocks, load } = runProgram({ image: "registry.example.com/basic:1.0", port: "eighty" });
         assert.throws(
