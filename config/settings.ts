@@ -369,7 +369,8 @@ function readChaincode(
     // The secret keys are checked as plain text here and stay secrets in the settings.
     checkExternalChaincodeArgs({
         ...chaincodeArgs,
-        image: image!,
+        // With imageBuild the image is the build's Output when declared (ChaincodeImage checks its reference).
+        image: image ?? BUILT_IMAGE_STAND_IN,
         lifecycle: lifecycle && {
             ...lifecycle,
             org: {
@@ -384,6 +385,9 @@ function readChaincode(
     });
     return chaincode;
 }
+
+/** Stands for the image imageBuild makes while the other arguments are checked: any valid reference. */
+const BUILT_IMAGE_STAND_IN = "registry.invalid/built-by-imagebuild:latest";
 
 const CLUSTER_IDENTIFIER = /^[A-Za-z0-9][A-Za-z0-9_.:/-]{0,252}$/;
 

@@ -1,3 +1,4 @@
+import { type ArgumentShapes, checkArgumentShapes } from "../validation/argument-shapes";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { readChannelPlan } from "../release/channel-read";
@@ -5,6 +6,7 @@ import {
     ChaincodeLifecycle,
     type ChaincodeLifecycleArgs,
     checkLifecycleArgs,
+    LIFECYCLE_SHAPES,
     LIFECYCLE_ARGUMENTS,
 } from "../lifecycle/chaincode-lifecycle";
 import { smokeCheckArgs } from "../lifecycle/fabric-resource-args";
@@ -570,9 +572,34 @@ function tlsArgsOf(args: ExternalChaincodeArgs) {
  * program runs it before reading anything from Fabric. Throws
  * InvalidSettingError naming the setting.
  */
+/** Where ExternalChaincode walks an object or a list, or needs text now (the lifecycle's own are checked with it). */
+const EXTERNAL_CHAINCODE_SHAPES: ArgumentShapes = {
+    chaincodeName: "text!",
+    image: "text or Output!",
+    resources: "object",
+    env: "object",
+    secretEnv: "object",
+    imagePullSecrets: "list",
+    peerAccess: "object",
+    "peerAccess.peerCidrs": "list",
+    "peerAccess.peerPodSelector": "list",
+    "peerAccess.peerNamespaceSelector": "list",
+    tls: "object",
+    "tls.extraSans": "list",
+    couchDbIndexes: "list",
+    "couchDbIndexes[]": "object",
+    smokeCheck: "object",
+    "smokeCheck.args": "list",
+    settingNames: "object",
+    lifecycle: "object",
+    ...Object.fromEntries(Object.entries(LIFECYCLE_SHAPES).map(([path, shape]) => [`lifecycle.${path}`, shape])),
+};
+
 export function checkExternalChaincodeArgs(args: ExternalChaincodeArgs) {
+    checkArgumentShapes(args, {});
     const nameOf = namerOf(args.settingNames);
     return namingSettings(nameOf, () => {
+        checkArgumentShapes(args, EXTERNAL_CHAINCODE_SHAPES);
         const own = checkChaincodeArgs(args);
         const service = checkServiceArgs(serviceArgs(args, own, own.serverName, "", undefined), nameOf);
         const tlsEnabled = args.tls?.enabled ?? true;
@@ -716,7 +743,7 @@ export function checkChaincodeArgs(args: ExternalChaincodeArgs) {
     // Items known now are checked now; Outputs are the certificate provider's to check.
     if (Array.isArray(extraSans)) {
         extraSans.forEach((san, i) => {
-            if (!pulumi.Output.isInstance(san)) checkSubjectAltName(`tlsExtraSans[${i}]`, san);
+            if (!pulumi.Output.isInstance(san)) checkSubjectAltName(`tls.extraSans[${i}]`, san);
         });
     }
     const clientGeneration = checkIntegerInRange("tlsClientGeneration", args.tls?.clientGeneration ?? 1, 1, 1_000_000);

@@ -21,6 +21,7 @@ import {
     checkHostPort,
     checkMspId,
 } from "../validation/fabric";
+import { type ArgumentShapes, checkArgumentShapes } from "../validation/argument-shapes";
 import {
     checkCertificateBundlePem,
     checkKeyMatchesCertificate,
@@ -298,8 +299,31 @@ function checkAdminKeySource(org: FabricOrgArgs, prefix: string): void {
     }
 }
 
+/** Where the lifecycle walks an object or a list, or needs text now. */
+export const LIFECYCLE_SHAPES: ArgumentShapes = {
+    channel: "text!",
+    org: "object!",
+    "org.peers": "list!",
+    "org.peers[]": "object",
+    "org.adminHsm": "object",
+    otherOrgs: "list",
+    "otherOrgs[]": "object",
+    "otherOrgs[].peers": "list!",
+    "otherOrgs[].peers[]": "object",
+    "otherOrgs[].adminHsm": "object",
+    orderer: "object",
+    orderers: "list",
+    "orderers[]": "object",
+    commitPeers: "list",
+    "commitPeers[]": "object",
+    requiredApprovals: "list",
+    collections: "list",
+    settingNames: "object",
+};
+
 /** Checks the plain lifecycle arguments; throws InvalidSettingError naming the setting. */
 export function checkLifecycleArgs(args: ChaincodeLifecycleArgs): void {
+    checkArgumentShapes(args, LIFECYCLE_SHAPES);
     checkChannelName("channel", args.channel);
     checkOrgArgs(args.org, "org.");
     const actingMspIds = [args.org.mspId];
