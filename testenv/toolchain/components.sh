@@ -257,7 +257,11 @@ build_pulumi_resource_command() {
 
 build_coredns() {
   go_install "$1" github.com/coredns/coredns "v$coredns_version" "-s -w" ""
-  "$1/bin/coredns" -version | head -n 1
+  # Read whole, then cut: `| head -n 1` closes the pipe early, and under pipefail
+  # the SIGPIPE (exit 141) failed the build now and then.
+  local printed
+  printed=$("$1/bin/coredns" -version)
+  echo "${printed%%$'\n'*}"
 }
 
 # Its version is set only through the ldflag (the module's Makefile does the same).
