@@ -38,6 +38,8 @@ describe("the configuration schema", () => {
             const rows = doc.split("\n").filter((line) => line.startsWith(`| \`${key}\` |`));
             assert.equal(rows.length, 1, `${key}: one table row`);
         }
+        const readme = readFileSync(join(ROOT, "README.md"), "utf8");
+        assert.match(readme, new RegExp(`\\| ${CONFIG_KEYS.length} keys, each declared once`), "the README's figure");
         assert.deepEqual([...SECRET_KEYS].sort(), [
             "adminHsmPin",
             "adminKeyPem",
