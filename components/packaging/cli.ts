@@ -61,6 +61,7 @@ function parseCommandLineOptions(argv: string[]) {
     return parseArgs({
         args: argv,
         strict: true,
+        tokens: true,
         allowPositionals: false,
         options: {
             label: { type: "string" },
@@ -87,6 +88,13 @@ function parseCommandLine(argv: string[]): { input: ChaincodePackageInput; out: 
     }
     const options = parsed.values;
     if (options.help) return "help";
+    // Node's parser keeps the last of a repeated flag; two labels or outputs are a mistake, not a choice.
+    const seen = new Set<string>();
+    for (const token of parsed.tokens ?? []) {
+        if (token.kind !== "option" || token.name.startsWith("couchdb-")) continue;
+        if (seen.has(token.name)) throw new UsageError(`--${token.name} given twice; give it once`);
+        seen.add(token.name);
+    }
     for (const flag of ["label", "address", "out"] as const) {
         if (options[flag] === undefined) throw new UsageError(`missing --${flag}`);
     }

@@ -159,6 +159,16 @@ describe("ccaas-package CLI", () => {
             /give both or neither/,
         ],
         [
+            "a flag given twice (the last would win silently)",
+            ["--label", "a_1", "--address", "mycc:1", "--out", "x.tgz", "--label", "b_1"],
+            /--label given twice; give it once/,
+        ],
+        [
+            "an output path that is a folder",
+            ["--label", "b", "--address", "mycc:1", "--out", "."],
+            /cannot write --out \.: E[A-Z]+/,
+        ],
+        [
             "an output folder that does not exist",
             ["--label", "b", "--address", "mycc:1", "--out", "no/such/dir/x.tgz"],
             /cannot write --out no\/such\/dir\/x\.tgz/,
