@@ -26,6 +26,8 @@ import { CHAINCODE_CONTEXT, nodeSuiteSkip } from "./support/node-platform";
 
 const skip = nodeSuiteSkip();
 
+/** A value set with --secret: the test looks for it where it must not be. */
+const SECRET_ENV_VALUE = "tok-3c1e9a7f5b2d";
 const NAMESPACE = "cc-realnode";
 const PEERS_NS = "fabric-peers";
 const OTHER_NS = "elsewhere";
@@ -86,6 +88,7 @@ describe("the program on a real node: imageBuild with docker, the chaincode serv
         await set("imageBuildContext", CHAINCODE_CONTEXT);
         await set("imageBuildArgs[0]", `NODE_IMAGE=${node.images.node}`, { path: true });
         await set("peerNamespaceSelector[0]", `kubernetes.io/metadata.name=${PEERS_NS}`, { path: true });
+        await set("env[0]", `API_TOKEN=${SECRET_ENV_VALUE}`, { path: true, secret: true });
         await node.kubectl(["apply", "-f", "-"], {
             input: clientPod(PEERS_NS, "peer0", { "app.kubernetes.io/component": "peer" }, node.images.node),
         });
@@ -137,6 +140,16 @@ describe("the program on a real node: imageBuild with docker, the chaincode serv
         );
         const namespace = await node.getJson<any>(["namespace", NAMESPACE]);
         assert.equal(namespace.metadata.labels["pod-security.kubernetes.io/enforce"], "restricted");
+    });
+
+    it("hands env set with --secret to the container from a Kubernetes Secret: not in the Deployment, nor in the state", async () => {
+        assert.equal((await inServer("printenv", "API_TOKEN")).trim(), SECRET_ENV_VALUE, "the process sees it");
+        const deployments = await node.getJson<any>(["deployments", "-n", NAMESPACE]);
+        const container = deployments.items[0].spec.template.spec.containers[0];
+        const variable = container.env.find((e: any) => e.name === "API_TOKEN");
+        assert.ok(variable?.valueFrom?.secretKeyRef, `API_TOKEN comes from a Secret: ${JSON.stringify(variable)}`);
+        assert.ok(!JSON.stringify(deployments).includes(SECRET_ENV_VALUE), "the Deployment holds no value");
+        assert.ok(!(await stack.exportState()).includes(SECRET_ENV_VALUE), "the state holds it only encrypted");
     });
 
     it("the product's NetworkPolicy admits the peer's pod at the package's address and keeps a foreign pod out", async () => {
