@@ -22,12 +22,16 @@ const source = {
 };
 const settings = (() => {
     try {
-        const otherOrgs = config.getSecretObject<Array<Record<string, string>>>("otherOrgs");
+        // Read only once readSettings has found orgs there: an empty value reads as unset, not as bad JSON.
+        let otherOrgs: pulumi.Output<Array<Record<string, string>>> | undefined;
         return readSettings(source, {
             adminKeyPem: config.getSecret("adminKeyPem"),
             adminHsmPin: config.getSecret("adminHsmPin"),
             clientTlsKeyPem: config.getSecret("clientTlsKeyPem"),
-            otherOrgKey: (index, field) => otherOrgs!.apply((orgs) => orgs[index][field]),
+            otherOrgKey: (index, field) => {
+                otherOrgs ??= config.requireSecretObject<Array<Record<string, string>>>("otherOrgs");
+                return otherOrgs.apply((orgs) => orgs[index][field]);
+            },
         });
     } catch (err) {
         // A bad setting stops the preview before anything is declared; print the message, not a stack.

@@ -1,3 +1,4 @@
+import { type ArgumentShapes, checkArgumentShapes } from "../validation/argument-shapes";
 import type * as authorizationModule from "@pulumi/azure-native/authorization";
 import type * as containerregistryModule from "@pulumi/azure-native/containerregistry";
 import type * as containerserviceModule from "@pulumi/azure-native/containerservice";
@@ -255,9 +256,22 @@ function subscriptionOf(resourceId: string): string {
 }
 
 /** Checks the cluster settings; throws InvalidSettingError naming the setting (as args.settingNames maps it). */
+/** Where the cluster's checks walk an object or a list, or need text. */
+const AKS_SHAPES: ArgumentShapes = {
+    location: "text!",
+    registry: "object",
+    adminGroupObjectIds: "list",
+    authorizedIpRanges: "list",
+    settingNames: "object",
+};
+
 export function checkAksArgs(args: AksClusterArgs) {
+    checkArgumentShapes(args, {});
     const nameOf = namerOf(args.settingNames);
-    return namingSettings(nameOf, () => checkAksFields(args, nameOf));
+    return namingSettings(nameOf, () => {
+        checkArgumentShapes(args, AKS_SHAPES);
+        return checkAksFields(args, nameOf);
+    });
 }
 
 function checkAksFields(args: AksClusterArgs, nameOf: NameOf) {

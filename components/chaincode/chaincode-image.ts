@@ -1,3 +1,4 @@
+import { type ArgumentShapes, checkArgumentShapes } from "../validation/argument-shapes";
 import type * as commandModule from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "node:crypto";
@@ -163,8 +164,22 @@ export function registryDigest(output: string, command: string): string {
 }
 
 /** Checks the build settings; throws InvalidSettingError naming the setting (as args.settingNames maps it). */
+/** Where the build's checks walk an object, or need text. */
+const IMAGE_SHAPES: ArgumentShapes = {
+    tool: "text!",
+    context: "text!",
+    registry: "text!",
+    repository: "text",
+    buildArgs: "object",
+    settingNames: "object",
+};
+
 export function checkImageArgs(args: ChaincodeImageArgs) {
-    return namingSettings(namerOf(args.settingNames), () => checkImageFields(args));
+    checkArgumentShapes(args, {});
+    return namingSettings(namerOf(args.settingNames), () => {
+        checkArgumentShapes(args, IMAGE_SHAPES);
+        return checkImageFields(args);
+    });
 }
 
 function checkImageFields(args: ChaincodeImageArgs) {

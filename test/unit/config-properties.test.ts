@@ -5,14 +5,17 @@ import { readSettings } from "../../config/settings";
 import { CHAINCODE_KEYS, CONFIG_KEYS, SECRET_KEYS } from "../../config/schema";
 import { describeValue, InvalidSettingError } from "../../components/validation/errors";
 import { testPki } from "../support/pki";
-import { acceptedSettingsViolations } from "./support/declared-rules";
+import { acceptedSettingsViolations, declaredResourceViolations } from "./support/declared-rules";
+import { loadProgram } from "./support/program";
+import { registrationsSettled } from "./support/pulumiMocks";
 
 /*
  * Generated bad configurations: valid stacks mutated with wrong types,
  * nulls, unknown and misspelled keys, repeats, out-of-range and odd-unicode
  * values, and secrets placed inside objects, lists and misspelled fields.
  * For each, exactly one holds: readSettings accepts it and what it accepted
- * passes Kubernetes' and Fabric's rules, or it refuses it with
+ * passes Kubernetes' and Fabric's rules, and so do the resources the program
+ * declares from it under mocks, or it refuses it with
  * `invalid <key>: <value>; expected <accepted>` naming a key the input has
  * (or, unset, one the program reads). Never a crash, never a secret in a
  * message. fast-check prints the seed and the smallest failing input.
@@ -226,7 +229,12 @@ function check(stack: Record<string, string>, mutations: readonly Mutation[]): v
     }
     assert.deepEqual(acceptedSettingsViolations(settings), [], JSON.stringify(config).slice(0, 400));
     outcomes.accepted++;
+    const key = JSON.stringify(config);
+    if (!accepted.has(key)) accepted.set(key, { config, secretKeys: [...stored] });
 }
+
+/** The distinct accepted stacks: the program then declares each under mocks. */
+const accepted = new Map<string, { config: Record<string, string>; secretKeys: string[] }>();
 
 describe("the configuration under generated bad input (fast-check)", () => {
     it(`refuses or accepts ${RUNS} mutated stacks as the rules say, never crashing or showing a secret (seed ${SEED})`, async () => {
@@ -237,5 +245,17 @@ describe("the configuration under generated bad input (fast-check)", () => {
         console.log(`# generated stacks: ${RUNS}, refused ${outcomes.refused}, accepted ${outcomes.accepted}`);
         assert.ok(outcomes.refused > RUNS / 2, "most mutations are refusals");
         assert.ok(outcomes.accepted > 0, "some are accepted, and their settings checked");
+    });
+
+    it("declares, for every distinct accepted stack, only resources the API server and the peers accept (the program under mocks)", async () => {
+        assert.ok(accepted.size > 0, "the run above accepted some");
+        for (const { config, secretKeys } of accepted.values()) {
+            const { mocks, run } = loadProgram({ config, secretKeys });
+            await run();
+            await registrationsSettled();
+            assert.ok(mocks.byType("kubernetes:apps/v1:Deployment").length > 0, "a server is declared");
+            assert.deepEqual(declaredResourceViolations(mocks.resources), [], JSON.stringify(config).slice(0, 400));
+        }
+        console.log(`# accepted stacks declared under mocks: ${accepted.size}`);
     });
 });

@@ -5,6 +5,8 @@ import { installMocks, registrationsSettled } from "./support/pulumiMocks";
 
 // Mocks must be in place before any component module registers resources.
 const mocks = installMocks();
+import { AksCluster } from "../../components/azure/aks-cluster";
+import { ChaincodeImage } from "../../components/chaincode/chaincode-image";
 import { ExternalChaincode } from "../../components/chaincode/external-chaincode";
 import { testPki } from "../support/pki";
 
@@ -91,10 +93,14 @@ const strangeValue = fc.oneof(
     fc.jsonValue({ maxDepth: 2 }),
 );
 
-const change = fc.record({ path: fc.constantFrom(...PATHS), to: strangeValue, remove: fc.boolean() });
+const changeOf = (paths: Array<Array<string | number>>) =>
+    fc.record({ path: fc.constantFrom(...paths), to: strangeValue, remove: fc.boolean() });
+const change = changeOf(PATHS);
 
-function mutated(changes: ReadonlyArray<{ path: Array<string | number>; to: unknown; remove: boolean }>) {
-    const args = validArgs();
+type Change = { path: Array<string | number>; to: unknown; remove: boolean };
+
+function mutated(changes: readonly Change[], base: () => Record<string, any> = validArgs) {
+    const args = base();
     for (const { path, to, remove } of changes) {
         let holder: any = args;
         for (const part of path.slice(0, -1)) {
@@ -107,6 +113,16 @@ function mutated(changes: ReadonlyArray<{ path: Array<string | number>; to: unkn
         else holder[last] = to;
     }
     return args;
+}
+
+/** A refusal in the message format naming an argument the caller passed (or a required one), and no secret; else it fails. */
+function assertRefusal(error: unknown, args: Record<string, unknown>): void {
+    const message = (error as Error)?.message ?? String(error);
+    const format = /^invalid ([^\s:]+): ([\s\S]*); expected ([\s\S]+)$/.exec(message);
+    assert.ok(format, `not a refusal in the message format: ${(error as Error)?.stack ?? message}`);
+    const root = format[1].split(/[.[]/)[0];
+    assert.ok(root in args || format[2] === "(not set)", `${format[1]} is no argument of ${Object.keys(args)}`);
+    for (const secret of [MARK, KEY_LINE]) assert.ok(!message.includes(secret), `a secret shown: ${message}`);
 }
 
 let counter = 0;
@@ -124,16 +140,7 @@ describe("the library's constructor under generated bad arguments (fast-check, m
                     outcomes.accepted++;
                     return;
                 } catch (error) {
-                    const message = (error as Error)?.message ?? String(error);
-                    const format = /^invalid ([^\s:]+): ([\s\S]*); expected ([\s\S]+)$/.exec(message);
-                    assert.ok(format, `not a refusal in the message format: ${(error as Error)?.stack ?? message}`);
-                    const root = format[1].split(/[.[]/)[0];
-                    assert.ok(
-                        root in args || format[2] === "(not set)",
-                        `${format[1]} is no argument of ${Object.keys(args)}`,
-                    );
-                    for (const secret of [MARK, KEY_LINE])
-                        assert.ok(!message.includes(secret), `a secret shown: ${message}`);
+                    assertRefusal(error, args);
                     outcomes.refused++;
                 }
             }),
@@ -143,4 +150,46 @@ describe("the library's constructor under generated bad arguments (fast-check, m
         console.log(`# generated argument sets: ${RUNS}, refused ${outcomes.refused}, accepted ${outcomes.accepted}`);
         assert.ok(outcomes.refused > 0 && outcomes.accepted > 0);
     });
+
+    const others: Array<[string, () => Record<string, any>, (name: string, args: never) => unknown]> = [
+        [
+            "AksCluster",
+            () => ({
+                location: "westeurope",
+                nodeCount: 2,
+                registry: { name: "fabricccaas" },
+                adminGroupObjectIds: ["0b8d9c52-1f3e-4a6b-9d2c-7e5f4a3b2c1d"],
+                authorizedIpRanges: ["203.0.113.0/24"],
+                login: "azurecli",
+            }),
+            (name, args) => new AksCluster(name, args),
+        ],
+        [
+            "ChaincodeImage",
+            () => ({
+                tool: "docker",
+                context: "chaincode/asset-transfer-basic",
+                registry: "registry.example.com",
+                buildArgs: { NODE_IMAGE: "node:22" },
+            }),
+            (name, args) => new ChaincodeImage(name, args),
+        ],
+    ];
+    for (const [component, base, construct] of others) {
+        it(`${component}: ${RUNS} mutated argument sets refused by argument path or accepted, never a crash (seed ${SEED})`, async () => {
+            await fc.assert(
+                fc.property(fc.array(changeOf(pathsOf(base())), { minLength: 1, maxLength: 2 }), (changes) => {
+                    const args = mutated(changes, base);
+                    mocks.resources.length = 0;
+                    try {
+                        construct(`${component.toLowerCase()}${counter++}`, args as never);
+                    } catch (error) {
+                        assertRefusal(error, args);
+                    }
+                }),
+                { seed: SEED, numRuns: RUNS },
+            );
+            await registrationsSettled();
+        });
+    }
 });

@@ -20,6 +20,7 @@ import {
 import {
     checkCidr,
     checkDnsLabel,
+    checkDnsSubdomain,
     checkIntegerInRange,
     checkQuantity,
     checkRequestWithinLimit,
@@ -106,6 +107,71 @@ export function acceptedSettingsViolations(settings: ProgramSettings): string[] 
             "commit peers",
             (lifecycle.commitPeers ?? []).map((p) => p.endpoint as string),
         );
+    }
+    return violations;
+}
+
+/** What the program declared under mocks, as the recorder keeps it. */
+interface Declared {
+    readonly type: string;
+    readonly name: string;
+    readonly inputs: any;
+}
+
+/**
+ * What the API server or a peer would refuse in declared resources: object
+ * names, labels, container quantities and variables, NetworkPolicy blocks,
+ * and the chaincode definition's name, version, channel and package label.
+ */
+export function declaredResourceViolations(resources: readonly Declared[]): string[] {
+    const violations: string[] = [];
+    const rule = (what: string, check: () => unknown) => {
+        try {
+            check();
+        } catch (error) {
+            violations.push(`${what}: ${error instanceof InvalidSettingError ? error.message : String(error)}`);
+        }
+    };
+    for (const { type, name, inputs } of resources) {
+        const where = `${type} ${name}`;
+        if (type.startsWith("kubernetes:")) {
+            const metadata = inputs.metadata ?? {};
+            if (typeof metadata.name === "string") rule(where, () => checkDnsSubdomain("name", metadata.name));
+            for (const [key, value] of Object.entries(metadata.labels ?? {}))
+                rule(where, () => parseLabelSelector("label", [`${key}=${value}`]));
+        }
+        if (type === "kubernetes:core/v1:Namespace") rule(where, () => checkDnsLabel("name", inputs.metadata.name));
+        if (type === "kubernetes:core/v1:Service") rule(where, () => checkServiceName("name", inputs.metadata.name));
+        if (type === "kubernetes:apps/v1:Deployment") {
+            for (const container of inputs.spec.template.spec.containers) {
+                const { requests = {}, limits = {} } = container.resources ?? {};
+                for (const kind of ["cpu", "memory"] as const) {
+                    rule(where, () => checkQuantity(kind, requests[kind]));
+                    rule(where, () => checkQuantity(kind, limits[kind]));
+                    rule(where, () =>
+                        checkRequestWithinLimit(
+                            { setting: "request", value: requests[kind], given: true },
+                            { setting: "limit", value: limits[kind], given: true },
+                        ),
+                    );
+                }
+                const names = (container.env ?? []).map((variable: { name: string }) => variable.name);
+                for (const variable of names)
+                    if (!ENV_NAME.test(variable)) violations.push(`${where}: env name ${JSON.stringify(variable)}`);
+                if (new Set(names).size !== names.length) violations.push(`${where}: a variable set twice`);
+            }
+        }
+        if (type === "kubernetes:networking.k8s.io/v1:NetworkPolicy") {
+            for (const from of (inputs.spec.ingress ?? []).flatMap((rule: any) => rule.from ?? []))
+                if (from.ipBlock) rule(where, () => checkCidr("cidr", from.ipBlock.cidr));
+        }
+        if (type === "pulumi-nodejs:dynamic/fabric:ChaincodeApproval") {
+            rule(where, () => checkChaincodeName("name", inputs.name));
+            rule(where, () => checkChaincodeVersion("version", inputs.version));
+            rule(where, () => checkChannelName("channel", inputs.channel));
+            if (typeof inputs.packageId === "string" && inputs.packageId)
+                rule(where, () => checkChaincodeLabel("label", inputs.packageId.split(":")[0]));
+        }
     }
     return violations;
 }
