@@ -34,7 +34,7 @@ function typeText(declaration: KeyDeclaration): string {
 }
 
 /** The Markdown tables, a heading per section. */
-export function referenceTables(): string {
+function referenceTables(): string {
     const parts: string[] = [];
     for (const [section, title] of Object.entries(SECTIONS)) {
         const keys = CONFIG_KEYS.filter((key) => declarationOf(key).section === section);
@@ -54,7 +54,7 @@ export function referenceTables(): string {
 }
 
 /** One comment line per key for Pulumi.yaml, Markdown marks dropped. */
-export function pulumiYamlKeyList(): string {
+function pulumiYamlKeyList(): string {
     return CONFIG_KEYS.map((key) => {
         const declaration = declarationOf(key);
         const plain = (text: string) => text.replaceAll("`", "").replaceAll("*per chaincode*", "per chaincode");

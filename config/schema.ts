@@ -8,7 +8,7 @@
  * they are stale). What a value means to Kubernetes or Fabric is checked by
  * the library's own checks, under these keys (config-names.ts).
  */
-import type { z } from "zod";
+import * as z from "zod";
 import { AKS_NETWORK_POLICIES } from "../components/azure/aks-cluster";
 import { AKS_LOGINS } from "../components/azure/aks-kubeconfig";
 import { IMAGE_BUILD_TOOLS } from "../components/chaincode/chaincode-image";
@@ -20,14 +20,13 @@ import {
     nameBeforeEquals,
     object,
     objectList,
+    strictFields,
     stringList,
     text,
     textFields,
     type ValueKind,
     wholeNumber,
 } from "./value-kinds";
-import { strictFields } from "./value-kinds";
-import * as zod from "zod";
 
 /** Another setting a key means something only with; set without it, the key is refused, not ignored. */
 export interface Condition {
@@ -129,6 +128,9 @@ export interface KeyDeclaration<Output = unknown> {
     readonly onlyWith?: readonly ConditionName[];
 }
 
+/** Where the admin's private key is: in the config (PEM) or in an HSM, through PKCS#11. */
+export const SIGNERS = ["pem", "hsm"] as const;
+
 const declare = <Output>(declaration: KeyDeclaration<Output>): KeyDeclaration<Output> => declaration;
 
 const LIFECYCLE: readonly ConditionName[] = ["channel"];
@@ -147,9 +149,11 @@ export const KEYS = {
     chaincodes: declare({
         kind: {
             // Each item's keys are read by their own declarations (parse-values.ts); here, only its form.
-            schema: zod.array(zod.record(zod.string(), zod.unknown(), { error: CHAINCODES_ACCEPTED }), {
-                error: CHAINCODES_ACCEPTED,
-            }) as z.ZodType<Array<Record<string, unknown>>>,
+            schema: z
+                .array(z.record(z.string(), z.unknown(), { error: CHAINCODES_ACCEPTED }), {
+                    error: CHAINCODES_ACCEPTED,
+                })
+                .min(1, { error: CHAINCODES_ACCEPTED }) as z.ZodType<Array<Record<string, unknown>>>,
             type: "list of objects",
             structured: true,
         },
@@ -639,7 +643,7 @@ export const KEYS = {
         doc: "the admin's private key (`pulumi config set --secret adminKeyPem < key.pem`): ECDSA P-256 or P-384, or Ed25519 on Fabric 3 (signed as Fabric's MSPs verify each: SHA-256 digest and low S for ECDSA, the message itself for Ed25519; proven against real peers by `test/fabric/admin-key-types.test.ts`, Ed25519 on 3.1.5, and on 2.5.16 the peer's refusal is explained)",
     }),
     signer: declare({
-        kind: choice(["pem", "hsm"]),
+        kind: choice(SIGNERS),
         section: "fabric",
         onlyWith: LIFECYCLE,
         default: "`pem`",
@@ -694,10 +698,9 @@ export const KEYS = {
             {
                 ...textFields({ mspId: true }),
                 peers: objectList(PEER_FIELDS, BY_ENDPOINT).schema,
+                ...textFields({ adminCertPem: true, adminKeyPem: false }),
+                signer: choice(SIGNERS).schema.optional(),
                 ...textFields({
-                    adminCertPem: true,
-                    adminKeyPem: false,
-                    signer: false,
                     adminHsmLibrary: false,
                     adminHsmTokenLabel: false,
                     adminHsmKeyId: false,

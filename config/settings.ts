@@ -62,8 +62,6 @@ export interface ProgramSettings {
     readonly imageBuild?: ChaincodeImageArgs;
 }
 
-/** Where the admin's private key is: in the config (PEM) or in an HSM, through PKCS#11. */
-export const SIGNERS = ["pem", "hsm"] as const;
 const HSM_KEYS = ["adminHsmLibrary", "adminHsmTokenLabel", "adminHsmKeyId", "adminHsmPin"] as const;
 
 /**
@@ -94,13 +92,9 @@ function checkConditions(values: ConfigValues, item?: ChaincodeItem): void {
                 `${wanted}: the stack sets ${stray} for every chaincode, and ${stray} is ${condition.accepted}`,
             );
         }
-        throw new InvalidSettingError(stray, shownValue(stray, values[stray]), condition.accepted);
+        // A secret key's value is hidden by readSettings' guard, as every refusal's is.
+        throw new InvalidSettingError(stray, values[stray], condition.accepted);
     }
-}
-
-/** A value for a message: hidden for secret keys. */
-function shownValue(key: ConfigKey, value: unknown): unknown {
-    return (SECRET_KEYS as readonly string[]).includes(key) ? new HiddenValue() : value;
 }
 
 /** A key set without --secret sits readable in Pulumi.<stack>.yaml, and so in git: refused before it goes anywhere else. */
@@ -141,11 +135,12 @@ export function readSettings(config: ConfigSource, secrets: LifecycleSecrets = {
 function withSecretValueHidden(error: unknown, config: ConfigSource): unknown {
     if (!(error instanceof InvalidSettingError) || error.value === undefined || error.value instanceof DescribedValue)
         return error;
-    const root = error.setting.replace(/^chaincodes\[\d+\]\./, "").split(/[.[]/)[0];
-    const declaredSecret = (SECRET_KEYS as readonly string[]).includes(root);
-    const inItem = error.setting.startsWith("chaincodes[");
-    const storedSecret = config.isSecret?.(root) === true || (inItem && config.isSecret?.("chaincodes") === true);
-    const hide = declaredSecret ? error.setting === root : storedSecret;
+    const inItem = /^chaincodes\[\d+\]\./.exec(error.setting);
+    const setting = inItem ? error.setting.slice(inItem[0].length) : error.setting;
+    const root = setting.split(/[.[]/)[0];
+    const hide = (SECRET_KEYS as readonly string[]).includes(root)
+        ? setting === root
+        : storedSecret(config, root, inItem !== null);
     return hide ? new InvalidSettingError(error.setting, new HiddenValue(), error.accepted) : error;
 }
 
@@ -203,15 +198,7 @@ function readCheckedSettings(config: ConfigSource, secrets: LifecycleSecrets): P
 
 /** The items of `chaincodes`, each its own keys' values (the stack's are their defaults). */
 function readChaincodeItems(stack: ConfigValues): ConfigValues[] | undefined {
-    const items = stack.chaincodes;
-    if (items === undefined) return undefined;
-    if (items.length === 0)
-        throw new InvalidSettingError(
-            "chaincodes",
-            items,
-            "a list of chaincodes, each an object of chaincode keys (chaincodeName, chaincodeVersion, image, channel, namespace, ...)",
-        );
-    return items.map((item, index) => parseChaincodeItem(item, index));
+    return stack.chaincodes?.map((item, index) => parseChaincodeItem(item, index));
 }
 
 /** An item of `chaincodes`: its index and the keys it sets itself. */
@@ -227,8 +214,6 @@ function renamedForItem<T>(item: ChaincodeItem | undefined, read: () => T): T {
     } catch (error) {
         if (!item || !(error instanceof InvalidSettingError) || !(error.setting.split(/[.[]/)[0] in item.item))
             throw error;
-        // Named already by the item's own parse.
-        if (error.setting.startsWith("chaincodes[")) throw error;
         throw new InvalidSettingError(`chaincodes[${item.index}].${error.setting}`, error.value, error.accepted);
     }
 }
@@ -343,7 +328,9 @@ function readChaincode(
         },
         runAsUser: values.runAsUser,
         // Set with --secret, the variables reach the pods from a Kubernetes Secret, not the Deployment.
-        ...(envStoredSecret(config, item) ? { secretEnv: keyValues(values.env) } : { env: keyValues(values.env) }),
+        ...(storedSecret(config, "env", item !== undefined && "env" in item.item)
+            ? { secretEnv: keyValues(values.env) }
+            : { env: keyValues(values.env) }),
         imagePullSecrets: values.imagePullSecrets,
         peerAccess: {
             enabled: values.networkPolicy,
@@ -530,9 +517,8 @@ interface OrgKeySource {
 /** The admin's key: adminKeyPem (signer: pem, the default), or where the HSM holds it (signer: hsm). */
 function readAdminKey(source: OrgKeySource): Pick<FabricOrgArgs, "adminKeyPem" | "adminHsm"> {
     const { prefix } = source;
+    // Checked by the schema, the stack's signer and each other org's alike.
     const signer = source.signer ?? "pem";
-    if (!SIGNERS.includes(signer as (typeof SIGNERS)[number]))
-        throw new InvalidSettingError(`${prefix}signer`, signer, `one of ${SIGNERS.join(", ")}`);
     const secretCommand = (key: string) =>
         prefix ? `\`pulumi config set --path --secret '${prefix}${key}'\`` : `\`pulumi config set --secret ${key}\``;
     const adminKeyPem = source.secret("adminKeyPem");
@@ -653,10 +639,9 @@ function readApprovalStacks(values: ConfigValues): string[] | undefined {
     return stacks;
 }
 
-/** Whether the stack stores this chaincode's env encrypted: the stack's `env`, or the item's inside a secret `chaincodes`. */
-function envStoredSecret(config: ConfigSource, item: ChaincodeItem | undefined): boolean {
-    const key = item && "env" in item.item ? "chaincodes" : "env";
-    return config.isSecret?.(key) === true;
+/** Whether the stack stores `key` encrypted: the stack's own, or, set in an item, the whole `chaincodes`. */
+function storedSecret(config: ConfigSource, key: string, setInItem: boolean): boolean {
+    return config.isSecret?.(setInItem ? "chaincodes" : key) === true;
 }
 
 /** `NAME=value` items as a map (their form was checked by the schema). */

@@ -173,7 +173,7 @@ export interface RepeatedItem {
 }
 
 /** Refuses the second of two items with the same identity, naming the first (params.repeats). */
-export function refuseRepeats<T>({ by: identity, what }: Distinct<T>) {
+function refuseRepeats<T>({ by: identity, what }: Distinct<T>) {
     return (items: readonly T[], context: z.RefinementCtx) => {
         const first = new Map<string, number>();
         items.forEach((item, index) => {

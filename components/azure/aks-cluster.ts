@@ -1,4 +1,4 @@
-import { type ArgumentShapes, checkArgumentShapes } from "../validation/argument-shapes";
+import { type ArgumentShapes, checkArgumentObject, checkArgumentShapes } from "../validation/argument-shapes";
 import type * as authorizationModule from "@pulumi/azure-native/authorization";
 import type * as containerregistryModule from "@pulumi/azure-native/containerregistry";
 import type * as containerserviceModule from "@pulumi/azure-native/containerservice";
@@ -266,7 +266,7 @@ const AKS_SHAPES: ArgumentShapes = {
 };
 
 export function checkAksArgs(args: AksClusterArgs) {
-    checkArgumentShapes(args, {});
+    checkArgumentObject(args);
     const nameOf = namerOf(args.settingNames);
     return namingSettings(nameOf, () => {
         checkArgumentShapes(args, AKS_SHAPES);

@@ -1,4 +1,4 @@
-import { type ArgumentShapes, checkArgumentShapes } from "../validation/argument-shapes";
+import { type ArgumentShapes, checkArgumentObject, checkArgumentShapes } from "../validation/argument-shapes";
 import type * as commandModule from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "node:crypto";
@@ -175,7 +175,7 @@ const IMAGE_SHAPES: ArgumentShapes = {
 };
 
 export function checkImageArgs(args: ChaincodeImageArgs) {
-    checkArgumentShapes(args, {});
+    checkArgumentObject(args);
     return namingSettings(namerOf(args.settingNames), () => {
         checkArgumentShapes(args, IMAGE_SHAPES);
         return checkImageFields(args);

@@ -1,4 +1,4 @@
-import { type ArgumentShapes, checkArgumentShapes } from "../validation/argument-shapes";
+import { type ArgumentShapes, checkArgumentObject, checkArgumentShapes } from "../validation/argument-shapes";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { readChannelPlan } from "../release/channel-read";
@@ -596,7 +596,7 @@ const EXTERNAL_CHAINCODE_SHAPES: ArgumentShapes = {
 };
 
 export function checkExternalChaincodeArgs(args: ExternalChaincodeArgs) {
-    checkArgumentShapes(args, {});
+    checkArgumentObject(args);
     const nameOf = namerOf(args.settingNames);
     return namingSettings(nameOf, () => {
         checkArgumentShapes(args, EXTERNAL_CHAINCODE_SHAPES);

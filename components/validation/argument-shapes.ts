@@ -23,10 +23,15 @@ const ACCEPTED: Record<ArgumentShape, string> = {
     "text or Output": "a string (or an Output of one)",
 };
 
-/** Refuses the first given argument whose shape is not the one `shapes` names; Outputs stand for any value but text. */
-export function checkArgumentShapes(args: unknown, shapes: ArgumentShapes): void {
+/** The arguments themselves are an object (read before anything of them, settingNames included). */
+export function checkArgumentObject(args: unknown): void {
     if (args === null || typeof args !== "object" || Array.isArray(args))
         throw new InvalidSettingError("args", args, "an object of arguments");
+}
+
+/** Refuses the first given argument whose shape is not the one `shapes` names; Outputs stand for any value but text. */
+export function checkArgumentShapes(args: unknown, shapes: ArgumentShapes): void {
+    checkArgumentObject(args);
     for (const [path, marked] of Object.entries(shapes)) {
         const required = marked.endsWith("!");
         const shape = (required ? marked.slice(0, -1) : marked) as ArgumentShape;

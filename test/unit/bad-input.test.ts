@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { CONFIG_KEYS, readSettings } from "../../config/settings";
 import { describeValue, InvalidSettingError } from "../../components/validation/errors";
 import { testPki } from "../support/pki";
+import { BASE_STACK, orgStack } from "./support/stacks";
 
 /*
  * Every bad input a user can write in Pulumi.<stack>.yaml, each refused by
@@ -16,16 +17,8 @@ import { testPki } from "../support/pki";
  */
 
 const pki = testPki();
-const base = { image: "registry.example.com/basic:1.0" };
-const org = {
-    ...base,
-    channel: "mychannel",
-    mspId: "Org1MSP",
-    peers: JSON.stringify([{ endpoint: "peer0.org1.example.com:7051" }]),
-    peerTlsCaPem: pki.caCertPem,
-    adminCertPem: pki.clientCertPem,
-    adminKeyPem: pki.clientKeyPem,
-};
+const base = BASE_STACK;
+const org = orgStack();
 const ADMIN_GROUP = "0b8d9c52-1f3e-4a6b-9d2c-7e5f4a3b2c1d";
 const aks = {
     ...base,

@@ -5,6 +5,7 @@ import { readSettings } from "../../config/settings";
 import { CHAINCODE_KEYS, CONFIG_KEYS, SECRET_KEYS } from "../../config/schema";
 import { describeValue, InvalidSettingError } from "../../components/validation/errors";
 import { testPki } from "../support/pki";
+import { BASE_STACK, orgStack } from "./support/stacks";
 import { acceptedSettingsViolations, declaredResourceViolations } from "./support/declared-rules";
 import { loadProgram } from "./support/program";
 import { registrationsSettled } from "./support/pulumiMocks";
@@ -30,16 +31,8 @@ const MARK = "S3CR3T-MARK-7f2c";
 const KEY_LINE = pki.clientKeyPem.split("\n")[1];
 const SECRET_TEXTS = [MARK, KEY_LINE];
 
-const base = { image: "registry.example.com/basic:1.0" };
-const org = {
-    ...base,
-    channel: "mychannel",
-    mspId: "Org1MSP",
-    peers: JSON.stringify([{ endpoint: "peer0.org1.example.com:7051" }]),
-    peerTlsCaPem: pki.caCertPem,
-    adminCertPem: pki.clientCertPem,
-    adminKeyPem: pki.clientKeyPem,
-};
+const base = BASE_STACK;
+const org = orgStack();
 const STACKS: ReadonlyArray<Record<string, string>> = [
     base,
     org,

@@ -31,15 +31,23 @@ import {
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
-export function acceptedSettingsViolations(settings: ProgramSettings): string[] {
+/** The refusals of the rules run through `rule`, each prefixed with what it was about. */
+function violationCollector() {
     const violations: string[] = [];
-    const rule = (check: () => unknown) => {
+    const rule = (what: string, check: () => unknown) => {
         try {
             check();
         } catch (error) {
-            violations.push(error instanceof InvalidSettingError ? error.message : String(error));
+            const message = error instanceof InvalidSettingError ? error.message : String(error);
+            violations.push(what ? `${what}: ${message}` : message);
         }
     };
+    return { violations, rule };
+}
+
+export function acceptedSettingsViolations(settings: ProgramSettings): string[] {
+    const { violations, rule: named } = violationCollector();
+    const rule = (check: () => unknown) => named("", check);
     const once = (what: string, values: readonly string[]) => {
         if (new Set(values).size !== values.length) violations.push(`${what} repeat: ${values.join(", ")}`);
     };
@@ -124,14 +132,7 @@ interface Declared {
  * and the chaincode definition's name, version, channel and package label.
  */
 export function declaredResourceViolations(resources: readonly Declared[]): string[] {
-    const violations: string[] = [];
-    const rule = (what: string, check: () => unknown) => {
-        try {
-            check();
-        } catch (error) {
-            violations.push(`${what}: ${error instanceof InvalidSettingError ? error.message : String(error)}`);
-        }
-    };
+    const { violations, rule } = violationCollector();
     for (const { type, name, inputs } of resources) {
         const where = `${type} ${name}`;
         if (type.startsWith("kubernetes:")) {
