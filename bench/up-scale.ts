@@ -2,14 +2,18 @@
  * `pulumi up` of the program at scale, on the e2e platform (a real node
  * with the real Fabric network in its pods, the real engine): one chaincode,
  * then ten, each for both orgs (three peers), in one stack. Reports the
- * ratio (target <= 2), then a no-op up (target <= 5 s) and a preview
- * (target <= 3 s) of the ten-chaincode stack with the channel height
- * checked, and where the time of each up went: the slowest steps (the
- * engine's event timestamps), the CPU seconds of each kind of process, the
- * size of the state, and, side by side, the same ten-chaincode up with the
- * engine's per-step checkpoints off (PULUMI_SKIP_CHECKPOINTS): the share of
- * the file backend, which rewrites the whole state after every step. The
- * one-chaincode stack's no-op up and preview are the fixed cost beside them.
+ * ratio (target <= 2), then a no-op up and a preview of the ten-chaincode
+ * stack with the channel height checked, and where the time of each up
+ * went: the slowest steps (the engine's event timestamps), the CPU seconds
+ * of each kind of process, the size of the state, and, side by side, the
+ * same ten-chaincode up with the engine's per-step checkpoints off
+ * (PULUMI_SKIP_CHECKPOINTS).
+ *
+ * Beside each stack, in the same run, its floor (./pulumi-floor): the same
+ * graph, read from the stack's state, with providers that do no work of
+ * ours. The `floor-*` results are our figure over the floor's (targets:
+ * 1.3 for the ten-chaincode up, no-op and preview, 1.5 for its state bytes,
+ * 1.2 for the one-chaincode no-op and preview).
  */
 import { channelHeight } from "../testenv/network";
 import { parseEventStream } from "../test/e2e/support/engine-events";
@@ -17,6 +21,8 @@ import { startNodePlatform } from "../testenv/node/fabric-platform";
 import { createOrgStack } from "../testenv/pulumi/org-stack";
 import { PulumiWorkspace, requireSuccess, type PulumiStack } from "../testenv/pulumi/workspace";
 import { ProcessCpuSampler } from "./process-cpu";
+import { FloorStack } from "./pulumi-floor/floor-stack";
+import { planTypes, resourceMix } from "./pulumi-floor/plan";
 import type { BenchResult } from "./result";
 
 const MANY = 10;
@@ -62,66 +68,116 @@ export async function upScaleBenchmark(): Promise<BenchResult[]> {
         };
         const preview = async (stack: PulumiStack) =>
             Number(requireSuccess(await stack.run(["preview", "--expect-no-changes"])).seconds.toFixed(1));
-        const oneStack = await stackOf("one", 1);
-        const one = await up(oneStack);
-        const oneNoop = await up(oneStack);
-        const onePreview = await preview(oneStack);
-        const tenStack = await stackOf("ten", MANY);
-        const ten = await up(tenStack);
         // As the file backend stores it (compact), not as `stack export` prints it.
-        const stateBytes = Buffer.byteLength(JSON.stringify(JSON.parse(await tenStack.exportState())));
+        const stateBytes = async (stack: PulumiStack) =>
+            Buffer.byteLength(JSON.stringify(JSON.parse(await stack.exportState())));
+        /** The floor of `ours` as deployed: its up, no-op up, preview and state bytes. */
+        const floorOf = async (ours: PulumiStack) => {
+            const floor = await FloorStack.of(ours, log);
+            floors.push(floor);
+            const floorUp = await up(floor.stack);
+            const floorNoop = await up(floor.stack);
+            return {
+                up: floorUp,
+                noop: floorNoop,
+                preview: await preview(floor.stack),
+                stateBytes: await stateBytes(floor.stack),
+                mix: resourceMix(planTypes(floor.plan)),
+            };
+        };
+        const floors: FloorStack[] = [];
+        try {
+            const oneStack = await stackOf("one", 1);
+            const one = await up(oneStack);
+            const oneNoop = await up(oneStack);
+            const onePreview = await preview(oneStack);
+            const oneFloor = await floorOf(oneStack);
 
-        const heightBefore = await height();
-        const noop = await up(tenStack);
-        const tenPreview = await preview(tenStack);
-        const transactions = (await height()) - heightBefore;
-        const noChange = Object.keys(noop.report.changes).join(",") === "same";
-        // The same up, checkpoints off: what is left is ours, Fabric's and the platform's.
-        const withoutCheckpoints = await up(await stackOf("tnc", MANY), {
-            PULUMI_EXPERIMENTAL: "true",
-            PULUMI_SKIP_CHECKPOINTS: "true",
-        });
-        return [
-            {
-                bench: "up-scale",
-                value: Number((ten.seconds / one.seconds).toFixed(2)),
+            const tenStack = await stackOf("ten", MANY);
+            const ten = await up(tenStack);
+            const tenStateBytes = await stateBytes(tenStack);
+            const heightBefore = await height();
+            const noop = await up(tenStack);
+            const tenPreview = await preview(tenStack);
+            const transactions = (await height()) - heightBefore;
+            const noChange = Object.keys(noop.report.changes).join(",") === "same";
+            const tenFloor = await floorOf(tenStack);
+            // The same up, checkpoints off: what is left is ours, Fabric's and the platform's.
+            const withoutCheckpoints = await up(await stackOf("tnc", MANY), {
+                PULUMI_EXPERIMENTAL: "true",
+                PULUMI_SKIP_CHECKPOINTS: "true",
+            });
+            const overFloor = (
+                bench: string,
+                ours: number,
+                floor: number,
+                target: number,
+                details: Record<string, unknown> = {},
+            ): BenchResult => ({
+                bench,
+                value: Number((ours / floor).toFixed(2)),
                 unit: "ratio",
-                details: {
-                    oneSeconds: one.seconds,
-                    tenSeconds: ten.seconds,
-                    target: 2,
-                    chaincodes: MANY,
-                    orgs: 2,
-                    peers: 3,
-                    tenSecondsWithoutCheckpoints: withoutCheckpoints.seconds,
-                    stateBytes,
-                    cpuSecondsTen: ten.cpu,
-                    cpuSecondsTenWithoutCheckpoints: withoutCheckpoints.cpu,
-                    slowestOne: slowest(one.report.stepSeconds),
-                    slowestTen: slowest(ten.report.stepSeconds),
+                details: { ours, floor, target, chaincodes: bench.startsWith("floor-one") ? 1 : MANY, ...details },
+            });
+            const resources = Object.values(tenFloor.mix).reduce((sum, count) => sum + count, 0);
+            return [
+                {
+                    bench: "up-scale",
+                    value: Number((ten.seconds / one.seconds).toFixed(2)),
+                    unit: "ratio",
+                    details: {
+                        oneSeconds: one.seconds,
+                        tenSeconds: ten.seconds,
+                        target: 2,
+                        chaincodes: MANY,
+                        orgs: 2,
+                        peers: 3,
+                        tenSecondsWithoutCheckpoints: withoutCheckpoints.seconds,
+                        stateBytes: tenStateBytes,
+                        cpuSecondsTen: ten.cpu,
+                        cpuSecondsTenWithoutCheckpoints: withoutCheckpoints.cpu,
+                        slowestOne: slowest(one.report.stepSeconds),
+                        slowestTen: slowest(ten.report.stepSeconds),
+                    },
                 },
-            },
-            {
-                bench: "up-noop",
-                value: noop.seconds,
-                unit: "s",
-                details: {
-                    chaincodes: MANY,
-                    target: 5,
-                    transactions,
-                    noChange,
-                    oneSeconds: oneNoop.seconds,
-                    cpuSeconds: noop.cpu,
-                    slowest: slowest(noop.report.stepSeconds),
+                {
+                    bench: "up-noop",
+                    value: noop.seconds,
+                    unit: "s",
+                    details: {
+                        chaincodes: MANY,
+                        transactions,
+                        noChange,
+                        oneSeconds: oneNoop.seconds,
+                        cpuSeconds: noop.cpu,
+                        slowest: slowest(noop.report.stepSeconds),
+                    },
                 },
-            },
-            {
-                bench: "preview",
-                value: tenPreview,
-                unit: "s",
-                details: { chaincodes: MANY, target: 3, transactions, oneSeconds: onePreview },
-            },
-        ];
+                {
+                    bench: "preview",
+                    value: tenPreview,
+                    unit: "s",
+                    details: { chaincodes: MANY, transactions, oneSeconds: onePreview },
+                },
+                overFloor("floor-up", ten.seconds, tenFloor.up.seconds, 1.3, {
+                    resources,
+                    cpuSeconds: ten.cpu.byKind,
+                    floorCpuSeconds: tenFloor.up.cpu.byKind,
+                    mix: tenFloor.mix,
+                }),
+                overFloor("floor-noop", noop.seconds, tenFloor.noop.seconds, 1.3, {
+                    cpuSeconds: noop.cpu.byKind,
+                    floorCpuSeconds: tenFloor.noop.cpu.byKind,
+                }),
+                overFloor("floor-preview", tenPreview, tenFloor.preview, 1.3),
+                overFloor("floor-state-bytes", tenStateBytes, tenFloor.stateBytes, 1.5),
+                overFloor("floor-one-up", one.seconds, oneFloor.up.seconds, 1.3),
+                overFloor("floor-one-noop", oneNoop.seconds, oneFloor.noop.seconds, 1.2),
+                overFloor("floor-one-preview", onePreview, oneFloor.preview, 1.2),
+            ];
+        } finally {
+            for (const floor of floors) floor.remove();
+        }
     } finally {
         await platform.stop();
         workspace.remove();
