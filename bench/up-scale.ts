@@ -21,6 +21,7 @@ import { startNodePlatform } from "../testenv/node/fabric-platform";
 import { createOrgStack } from "../testenv/pulumi/org-stack";
 import { PulumiWorkspace, requireSuccess, type PulumiStack } from "../testenv/pulumi/workspace";
 import { ProcessCpuSampler } from "./process-cpu";
+import { stateBytes } from "./state-bytes";
 import { FloorStack } from "./pulumi-floor/floor-stack";
 import { planTypes, resourceMix } from "./pulumi-floor/plan";
 import type { BenchResult } from "./result";
@@ -69,8 +70,7 @@ export async function upScaleBenchmark(): Promise<BenchResult[]> {
         const preview = async (stack: PulumiStack) =>
             Number(requireSuccess(await stack.run(["preview", "--expect-no-changes"])).seconds.toFixed(1));
         // As the file backend stores it (compact), not as `stack export` prints it.
-        const stateBytes = async (stack: PulumiStack) =>
-            Buffer.byteLength(JSON.stringify(JSON.parse(await stack.exportState())));
+        const stateSize = async (stack: PulumiStack) => stateBytes(await stack.resources());
         /** The floor of `ours` as deployed: its up, no-op up, preview and state bytes. */
         const floorOf = async (ours: PulumiStack) => {
             const floor = await FloorStack.of(ours, log);
@@ -81,7 +81,7 @@ export async function upScaleBenchmark(): Promise<BenchResult[]> {
                 up: floorUp,
                 noop: floorNoop,
                 preview: await preview(floor.stack),
-                stateBytes: await stateBytes(floor.stack),
+                state: await stateSize(floor.stack),
                 mix: resourceMix(planTypes(floor.plan)),
             };
         };
@@ -95,7 +95,7 @@ export async function upScaleBenchmark(): Promise<BenchResult[]> {
 
             const tenStack = await stackOf("ten", MANY);
             const ten = await up(tenStack);
-            const tenStateBytes = await stateBytes(tenStack);
+            const tenState = await stateSize(tenStack);
             const heightBefore = await height();
             const noop = await up(tenStack);
             const tenPreview = await preview(tenStack);
@@ -133,7 +133,7 @@ export async function upScaleBenchmark(): Promise<BenchResult[]> {
                         orgs: 2,
                         peers: 3,
                         tenSecondsWithoutCheckpoints: withoutCheckpoints.seconds,
-                        stateBytes: tenStateBytes,
+                        stateBytes: tenState.total,
                         cpuSecondsTen: ten.cpu,
                         cpuSecondsTenWithoutCheckpoints: withoutCheckpoints.cpu,
                         slowestOne: slowest(one.report.stepSeconds),
@@ -170,7 +170,11 @@ export async function upScaleBenchmark(): Promise<BenchResult[]> {
                     floorCpuSeconds: tenFloor.noop.cpu.byKind,
                 }),
                 overFloor("floor-preview", tenPreview, tenFloor.preview, 1.3),
-                overFloor("floor-state-bytes", tenStateBytes, tenFloor.stateBytes, 1.5),
+                overFloor("floor-state-bytes", tenState.total, tenFloor.state.total, 1.5, {
+                    byType: tenState.byType,
+                    floorByType: tenFloor.state.byType,
+                    heaviestProperties: tenState.heaviestProperties,
+                }),
                 overFloor("floor-one-up", one.seconds, oneFloor.up.seconds, 1.3),
                 overFloor("floor-one-noop", oneNoop.seconds, oneFloor.noop.seconds, 1.2),
                 overFloor("floor-one-preview", onePreview, oneFloor.preview, 1.2),

@@ -20,6 +20,7 @@ import {
     type Endpoint,
 } from "../../components/fabric";
 import { buildChaincodePackage, type ChaincodePackage } from "../../components/packaging";
+import { deflatedPackage } from "../../components/lifecycle/providers/package-in-state";
 import {
     chaincodeApprovalProvider,
     chaincodeDefinitionProvider,
@@ -191,12 +192,29 @@ describe("Fabric dynamic providers against a real network", () => {
     it("installs on all three peers; a re-run has no changes and installing again is harmless", async () => {
         for (const org of network.orgs) {
             for (const peer of org.peers) {
-                const inputs = installInputs(peer, org, packageA);
+                const plain = installInputs(peer, org, packageA);
+                // Org2's installs take the package as ChaincodeInstall sends it: deflated, with the user's setting names.
+                const { packageBase64, ...rest } = plain;
+                const inputs: ChaincodeInstallInputs =
+                    org === org2
+                        ? {
+                              ...rest,
+                              packageDeflated: deflatedPackage(packageBase64),
+                              settingNames: { peer: "peers[0]" },
+                          }
+                        : plain;
                 const { id, outs } = await checkedCreate(chaincodeInstallProvider, inputs);
                 assert.equal(id, `${packageA.packageId}@${peer.endpoint}`);
                 assert.equal(outs.label, "basic_1.0");
                 // The bytes (with the peer's client key) are not kept twice: the outputs hold only their ID.
                 assert.equal("packageBase64" in outs, false);
+                assert.equal("packageDeflated" in outs, false);
+                assert.equal("settingNames" in outs, false, "only check reads the setting names, from the new inputs");
+                // A state written with the plain package has nothing to change for the deflated one, and back.
+                assert.deepEqual(await chaincodeInstallProvider.diff(id, outs, org === org2 ? plain : inputs), {
+                    changes: false,
+                    replaces: [],
+                });
                 assert.deepEqual(await chaincodeInstallProvider.diff(id, outs, inputs), {
                     changes: false,
                     replaces: [],
@@ -208,13 +226,13 @@ describe("Fabric dynamic providers against a real network", () => {
                 // A state from before keeps the bytes in its outputs; a refresh drops them.
                 const legacy = await chaincodeInstallProvider.read(id, {
                     ...outs,
-                    packageBase64: inputs.packageBase64,
+                    packageBase64,
                 } as ChaincodeInstallOutputs);
                 assert.equal("packageBase64" in legacy.props, false);
                 assert.deepEqual(
                     await chaincodeInstallProvider.diff(
                         id,
-                        { ...outs, packageBase64: inputs.packageBase64 } as ChaincodeInstallOutputs,
+                        { ...outs, packageBase64 } as ChaincodeInstallOutputs,
                         inputs,
                     ),
                     { changes: false, replaces: [] },

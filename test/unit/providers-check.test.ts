@@ -22,6 +22,7 @@ import {
 } from "../../components/lifecycle/providers";
 import { describePlan, planSequence, requirePlanStillHolds } from "../../components/lifecycle/providers/lifecycle-plan";
 import { UNKNOWN } from "../../components/lifecycle/providers/shared";
+import { deflatedPackage } from "../../components/lifecycle/providers/package-in-state";
 import { selfSignedCertificate, testPki } from "../support/pki";
 import { checkLifecycleArgs } from "../../components/lifecycle/chaincode-lifecycle";
 import type { InvalidSettingError } from "../../components/validation/errors";
@@ -180,6 +181,29 @@ describe("check", () => {
             )
         ).failures;
         assert.match(garbage[0].reason, /expected a chaincode package/);
+    });
+
+    it("reads a deflated package as the package itself: its own ID must match, and bytes that do not inflate are named as the package", async () => {
+        const { packageBase64: _plain, ...withoutPlain } = install;
+        const deflated = { ...withoutPlain, packageDeflated: deflatedPackage(install.packageBase64) };
+        assert.deepEqual((await chaincodeInstallProvider.check({}, deflated)).failures, []);
+        const other = buildChaincodePackage({ label: "basic_1.0", address: "elsewhere:9999" });
+        const wrongId = (await chaincodeInstallProvider.check({}, { ...deflated, packageId: other.packageId }))
+            .failures;
+        assert.match(wrongId[0].reason, /SHA-256 differs/);
+        for (const packageDeflated of ["not base64!", 42]) {
+            const failures = (
+                await chaincodeInstallProvider.check({}, { ...deflated, packageDeflated: packageDeflated as string })
+            ).failures;
+            assert.deepEqual(properties(failures), ["packageBase64"]);
+            assert.match(
+                failures[0].reason,
+                /^invalid packageBase64: \(the package bytes, not shown\); expected the chaincode package file/,
+            );
+        }
+        assert.deepEqual(properties((await chaincodeInstallProvider.check({}, withoutPlain)).failures), [
+            "packageBase64",
+        ]);
     });
 
     it("rejects half a client TLS pair and a client key that is not the certificate's", async () => {

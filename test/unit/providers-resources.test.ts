@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { describe, it } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
 import { buildChaincodePackage } from "../../components/packaging";
+import { inflatedPackage } from "../../components/lifecycle/providers/package-in-state";
 import {
     ChaincodeApproval,
     chaincodeApprovalProvider,
@@ -58,11 +59,14 @@ describe("dynamic resources in a program", () => {
             "adminKeyPem",
             "clientTlsKeyPem",
             "packageBase64",
+            "packageDeflated",
         ]);
+        assert.equal("packageBase64" in recorder.one("pulumi-nodejs:dynamic/fabric:ChaincodeInstall").inputs, false);
         const recorded = recorder.one("pulumi-nodejs:dynamic/fabric:ChaincodeInstall");
         assert.equal(recorded.inputs.packageId, pkg.packageId);
         // The inputs themselves reach the engine as secrets, so the state's inputs are ciphertext too.
-        assert.deepEqual([...recorded.secretPaths].sort(), ["adminKeyPem", "clientTlsKeyPem", "packageBase64"]);
+        assert.deepEqual([...recorded.secretPaths].sort(), ["adminKeyPem", "clientTlsKeyPem", "packageDeflated"]);
+        assert.deepEqual(inflatedPackage(recorded.inputs.packageDeflated), pkg.bytes);
     });
 
     it("holds the nested peer, orderer and HSM arguments as the flat inputs the state has always had, the PIN secret", async () => {

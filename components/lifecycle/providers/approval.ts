@@ -57,6 +57,7 @@ import {
     checkDefinition,
     checkOrderer,
     type SettingNamesInputs,
+    stateOutputs,
 } from "./shared";
 
 export interface ChaincodeApprovalInputs
@@ -112,7 +113,7 @@ export const chaincodeApprovalLogic: ProviderMethods<ChaincodeApprovalInputs, Ch
     diff: diffByKeys(REPLACE_KEYS, UPDATE_KEYS),
 
     async create(inputs) {
-        const outs = await approve(inputs, "");
+        const outs = stateOutputs(await approve(inputs, ""));
         return { id: `${inputs.channel}/${inputs.name}/${inputs.mspId}`, outs };
     },
 
@@ -133,7 +134,7 @@ export const chaincodeApprovalLogic: ProviderMethods<ChaincodeApprovalInputs, Ch
     },
 
     async update(_id, olds, news) {
-        return { outs: await approve(news, olds.approvalTxId ?? "") };
+        return { outs: stateOutputs(await approve(news, olds.approvalTxId ?? "")) };
     },
 
     async delete(_id, props) {

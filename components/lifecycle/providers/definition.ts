@@ -64,6 +64,7 @@ import {
     checkTimeout,
     checkTls,
     type SettingNamesInputs,
+    stateOutputs,
 } from "./shared";
 
 export interface ChaincodeDefinitionInputs extends DefinitionInputs, AdminInputs, OrdererInputs, SettingNamesInputs {
@@ -148,7 +149,7 @@ export const chaincodeDefinitionLogic: ProviderMethods<ChaincodeDefinitionInputs
     diff: diffByKeys(REPLACE_KEYS, UPDATE_KEYS),
 
     async create(inputs) {
-        return { id: `${inputs.channel}/${inputs.name}`, outs: await commit(inputs, "") };
+        return { id: `${inputs.channel}/${inputs.name}`, outs: stateOutputs(await commit(inputs, "")) };
     },
 
     async read(id, props) {
@@ -168,7 +169,7 @@ export const chaincodeDefinitionLogic: ProviderMethods<ChaincodeDefinitionInputs
     },
 
     async update(_id, olds, news) {
-        return { outs: await commit(news, olds.commitTxId ?? "") };
+        return { outs: stateOutputs(await commit(news, olds.commitTxId ?? "")) };
     },
 
     async delete(_id, props) {

@@ -14,7 +14,7 @@ export const FABRIC_RESOURCE_MODULE = "fabric";
 export const FABRIC_SECRET_INPUTS = {
     ChaincodeApproval: ["adminKeyPem", "adminHsmPin", "clientTlsKeyPem"],
     ChaincodeDefinition: ["adminKeyPem", "adminHsmPin", "clientTlsKeyPem"],
-    ChaincodeInstall: ["adminKeyPem", "adminHsmPin", "clientTlsKeyPem", "packageBase64"],
+    ChaincodeInstall: ["adminKeyPem", "adminHsmPin", "clientTlsKeyPem", "packageBase64", "packageDeflated"],
     ChaincodeSmokeCheck: ["adminKeyPem", "adminHsmPin", "clientTlsKeyPem"],
 } as const;
 

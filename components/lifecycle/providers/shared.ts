@@ -182,6 +182,12 @@ export interface SettingNamesInputs {
     settingNames?: Record<string, string>;
 }
 
+/** Outputs as the state keeps them: without the setting names, which only check reads (from the new inputs). */
+export function stateOutputs<Outputs extends SettingNamesInputs>(outputs: Outputs): Omit<Outputs, "settingNames"> {
+    const { settingNames: _names, ...kept } = outputs;
+    return kept;
+}
+
 export interface AdminInputs {
     mspId: string;
     adminCertPem: string;

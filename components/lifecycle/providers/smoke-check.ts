@@ -43,6 +43,7 @@ import {
     checkAdmin,
     checkConnection,
     type SettingNamesInputs,
+    stateOutputs,
 } from "./shared";
 
 export interface ChaincodeSmokeCheckInputs extends PeerConnectionInputs, AdminInputs, SettingNamesInputs {
@@ -143,7 +144,7 @@ export const chaincodeSmokeCheckLogic: ProviderMethods<ChaincodeSmokeCheckInputs
     async create(inputs) {
         return {
             id: `${inputs.channel}/${inputs.chaincodeName}@${inputs.peerEndpoint}`,
-            outs: await smokeCheck(inputs),
+            outs: stateOutputs(await smokeCheck(inputs)),
         };
     },
 
@@ -153,7 +154,7 @@ export const chaincodeSmokeCheckLogic: ProviderMethods<ChaincodeSmokeCheckInputs
     },
 
     async update(_id, _olds, news) {
-        return { outs: await smokeCheck(news) };
+        return { outs: stateOutputs(await smokeCheck(news)) };
     },
 
     async delete() {
