@@ -7,6 +7,9 @@ import { ChaincodeImage } from "./components/chaincode/chaincode-image";
 import { existingClusterProvider } from "./components/kubernetes/cluster-target";
 import { readSettings, type ChaincodeSettings } from "./config/settings";
 import { InvalidSettingError } from "./components/validation/errors";
+import { skipSourceMapsForSdkBookkeeping } from "./components/sdk-stack-traces";
+
+skipSourceMapsForSdkBookkeeping();
 
 const config = new pulumi.Config();
 // The runtime knows which keys the stack stores encrypted; its typings do not export the check.

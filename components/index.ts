@@ -14,3 +14,4 @@ export * from "./release";
 export * from "./azure";
 export type { SettingNames } from "./setting-names";
 export { InvalidSettingError } from "./validation/errors";
+export { skipSourceMapsForSdkBookkeeping } from "./sdk-stack-traces";

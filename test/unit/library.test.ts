@@ -52,6 +52,7 @@ describe("the library entry point (components/index.ts)", () => {
             "existingClusterProvider",
             "lookupChannelPlan",
             "lookupLiveRelease",
+            "skipSourceMapsForSdkBookkeeping",
         ]);
         const optional = Object.keys(require.cache).filter((file) =>
             /node_modules\/@pulumi\/(azure-native|command)\//.test(file),
