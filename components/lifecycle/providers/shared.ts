@@ -84,22 +84,17 @@ export function providerShell<Inputs, Outputs>(
     providerModule: string,
     exportName: string,
 ): ProviderMethods<Inputs, Outputs> {
+    // Kept short: this text is stored twice with every resource, and the engine logs and diffs it on every run.
     const load = (): ProviderMethods<Inputs, Outputs> => {
-        const { createRequire } = require("node:module") as typeof import("node:module");
-        const path = require("node:path") as typeof import("node:path");
-        const packageName = LIBRARY_PACKAGE;
-        const request = `${packageName}/providers/${providerModule}`;
-        const projectRequire = createRequire(path.join(process.cwd(), "package.json"));
-        let implementation: Record<string, unknown>;
+        const request = `${LIBRARY_PACKAGE}/providers/${providerModule}`;
         try {
-            implementation = projectRequire(request) as Record<string, unknown>;
+            return require("node:module").createRequire(`${process.cwd()}/package.json`)(request)[exportName];
         } catch (error) {
             throw new Error(
                 `cannot load the Fabric provider ${request} from the project in ${process.cwd()}: ${(error as Error).message}. ` +
-                    `Install the package there (npm install ${packageName}), or run npm run build in its checkout.`,
+                    `Install the package there (npm install ${LIBRARY_PACKAGE}), or run npm run build in its checkout.`,
             );
         }
-        return implementation[exportName] as ProviderMethods<Inputs, Outputs>;
     };
     return {
         check: (olds, news) => load().check(olds, news),
