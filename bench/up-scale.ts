@@ -11,9 +11,11 @@
  *
  * Beside each stack, in the same run, its floor (./pulumi-floor): the same
  * graph, read from the stack's state, with providers that do no work of
- * ours. The `floor-*` results are our figure over the floor's (targets:
- * 1.3 for the ten-chaincode up, no-op and preview, 1.5 for its state bytes,
- * 1.2 for the one-chaincode no-op and preview).
+ * ours. No-op ups and previews of a stack and its floor are taken in turns,
+ * three of each, the median reported. The `floor-*` results are our figure
+ * over the floor's (targets: 1.3 for the ten-chaincode up, no-op and
+ * preview, 1.5 for its state bytes, 1.2 for the one-chaincode no-op and
+ * preview).
  */
 import { channelHeight } from "../testenv/network";
 import { parseEventStream } from "../test/e2e/support/engine-events";
@@ -27,6 +29,8 @@ import { planTypes, resourceMix } from "./pulumi-floor/plan";
 import type { BenchResult } from "./result";
 
 const MANY = 10;
+/** No-op ups and previews are taken this many times each, the median reported. */
+const REPEATS = 3;
 
 /** The slowest steps of an up (resource name -> seconds), for where the time goes. */
 function slowest(stepSeconds: Readonly<Record<string, number>>, count = 5): Record<string, number> {
@@ -58,6 +62,7 @@ export async function upScaleBenchmark(): Promise<BenchResult[]> {
                 })),
                 cluster: platform.orgSettings(org1.mspId, org2.mspId),
             });
+        type Up = Awaited<ReturnType<typeof up>>;
         const up = async (stack: PulumiStack, env?: Record<string, string>) => {
             const cpu = ProcessCpuSampler.start();
             const result = requireSuccess(await stack.run(["up", "--yes", "--skip-preview", "--json"], { env }));
@@ -71,37 +76,57 @@ export async function upScaleBenchmark(): Promise<BenchResult[]> {
             Number(requireSuccess(await stack.run(["preview", "--expect-no-changes"])).seconds.toFixed(1));
         // As the file backend stores it (compact), not as `stack export` prints it.
         const stateSize = async (stack: PulumiStack) => stateBytes(await stack.resources());
-        /** The floor of `ours` as deployed: its up, no-op up, preview and state bytes. */
+        const median = <T>(runs: readonly T[], seconds: (run: T) => number): T =>
+            [...runs].sort((x, y) => seconds(x) - seconds(y))[Math.floor(runs.length / 2)];
+        /** The floor of `ours` as deployed: its up and state bytes. */
         const floorOf = async (ours: PulumiStack) => {
             const floor = await FloorStack.of(ours, log);
             floors.push(floor);
-            const floorUp = await up(floor.stack);
-            const floorNoop = await up(floor.stack);
+            return { stack: floor.stack, up: await up(floor.stack), mix: resourceMix(planTypes(floor.plan)) };
+        };
+        /**
+         * No-op ups and previews of ours and of its floor, taken in turns so
+         * both meet the machine in the same state; each the median of REPEATS.
+         */
+        const unchanged = async (ours: PulumiStack, floor: PulumiStack) => {
+            const runs = {
+                noop: [] as Up[],
+                floorNoop: [] as Up[],
+                preview: [] as number[],
+                floorPreview: [] as number[],
+            };
+            for (let round = 0; round < REPEATS; round++) {
+                runs.noop.push(await up(ours));
+                runs.floorNoop.push(await up(floor));
+                runs.preview.push(await preview(ours));
+                runs.floorPreview.push(await preview(floor));
+            }
+            const bySeconds = (run: Up) => run.seconds;
+            const itself = (seconds: number) => seconds;
             return {
-                up: floorUp,
-                noop: floorNoop,
-                preview: await preview(floor.stack),
-                state: await stateSize(floor.stack),
-                mix: resourceMix(planTypes(floor.plan)),
+                noop: median(runs.noop, bySeconds),
+                floorNoop: median(runs.floorNoop, bySeconds),
+                preview: median(runs.preview, itself),
+                floorPreview: median(runs.floorPreview, itself),
             };
         };
         const floors: FloorStack[] = [];
         try {
             const oneStack = await stackOf("one", 1);
             const one = await up(oneStack);
-            const oneNoop = await up(oneStack);
-            const onePreview = await preview(oneStack);
             const oneFloor = await floorOf(oneStack);
+            const oneUnchanged = await unchanged(oneStack, oneFloor.stack);
 
             const tenStack = await stackOf("ten", MANY);
             const ten = await up(tenStack);
             const tenState = await stateSize(tenStack);
+            const tenFloor = await floorOf(tenStack);
+            const tenFloorState = await stateSize(tenFloor.stack);
             const heightBefore = await height();
-            const noop = await up(tenStack);
-            const tenPreview = await preview(tenStack);
+            const tenUnchanged = await unchanged(tenStack, tenFloor.stack);
+            const { noop, preview: tenPreview } = tenUnchanged;
             const transactions = (await height()) - heightBefore;
             const noChange = Object.keys(noop.report.changes).join(",") === "same";
-            const tenFloor = await floorOf(tenStack);
             // The same up, checkpoints off: what is left is ours, Fabric's and the platform's.
             const withoutCheckpoints = await up(await stackOf("tnc", MANY), {
                 PULUMI_EXPERIMENTAL: "true",
@@ -148,7 +173,7 @@ export async function upScaleBenchmark(): Promise<BenchResult[]> {
                         chaincodes: MANY,
                         transactions,
                         noChange,
-                        oneSeconds: oneNoop.seconds,
+                        oneSeconds: oneUnchanged.noop.seconds,
                         cpuSeconds: noop.cpu,
                         slowest: slowest(noop.report.stepSeconds),
                     },
@@ -157,7 +182,7 @@ export async function upScaleBenchmark(): Promise<BenchResult[]> {
                     bench: "preview",
                     value: tenPreview,
                     unit: "s",
-                    details: { chaincodes: MANY, transactions, oneSeconds: onePreview },
+                    details: { chaincodes: MANY, transactions, oneSeconds: oneUnchanged.preview },
                 },
                 overFloor("floor-up", ten.seconds, tenFloor.up.seconds, 1.3, {
                     resources,
@@ -165,19 +190,19 @@ export async function upScaleBenchmark(): Promise<BenchResult[]> {
                     floorCpuSeconds: tenFloor.up.cpu.byKind,
                     mix: tenFloor.mix,
                 }),
-                overFloor("floor-noop", noop.seconds, tenFloor.noop.seconds, 1.3, {
+                overFloor("floor-noop", noop.seconds, tenUnchanged.floorNoop.seconds, 1.3, {
                     cpuSeconds: noop.cpu.byKind,
-                    floorCpuSeconds: tenFloor.noop.cpu.byKind,
+                    floorCpuSeconds: tenUnchanged.floorNoop.cpu.byKind,
                 }),
-                overFloor("floor-preview", tenPreview, tenFloor.preview, 1.3),
-                overFloor("floor-state-bytes", tenState.total, tenFloor.state.total, 1.5, {
+                overFloor("floor-preview", tenPreview, tenUnchanged.floorPreview, 1.3),
+                overFloor("floor-state-bytes", tenState.total, tenFloorState.total, 1.5, {
                     byType: tenState.byType,
-                    floorByType: tenFloor.state.byType,
+                    floorByType: tenFloorState.byType,
                     heaviestProperties: tenState.heaviestProperties,
                 }),
                 overFloor("floor-one-up", one.seconds, oneFloor.up.seconds, 1.3),
-                overFloor("floor-one-noop", oneNoop.seconds, oneFloor.noop.seconds, 1.2),
-                overFloor("floor-one-preview", onePreview, oneFloor.preview, 1.2),
+                overFloor("floor-one-noop", oneUnchanged.noop.seconds, oneUnchanged.floorNoop.seconds, 1.2),
+                overFloor("floor-one-preview", oneUnchanged.preview, oneUnchanged.floorPreview, 1.2),
             ];
         } finally {
             for (const floor of floors) floor.remove();
