@@ -42,7 +42,7 @@ import {
 
 /** The package comes as one of two: `ChaincodeInstall` sends it deflated (see package-in-state). */
 export interface ChaincodeInstallInputs extends PeerConnectionInputs, AdminInputs, SettingNamesInputs {
-    /** The package file, base64 (a state written before packageDeflated, or a direct call). */
+    /** The package file, base64 (from a program older than packageDeflated, or a direct call). */
     packageBase64?: string;
     /** The package file, raw DEFLATE, base64. */
     packageDeflated?: string;
