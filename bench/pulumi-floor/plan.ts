@@ -58,21 +58,20 @@ const DYNAMIC_PREFIX = "pulumi-nodejs:dynamic";
 
 /** The plan for `resources` (a state's `deployment.resources`, exported with secrets shown). */
 export function floorPlan(resources: readonly ExportedResource[], namespacePrefix = "floor-"): FloorPlan {
-    const live = resources.filter((resource) => !resource.delete && resource.type !== STACK_TYPE);
+    const replayedResources = replayed(resources);
     const ownedNamespaces = new Set(
-        live
+        replayedResources
             .filter((resource) => resource.type === "kubernetes:core/v1:Namespace")
             .map((resource) => (resource.inputs?.metadata as { name?: string } | undefined)?.name)
             .filter((name): name is string => typeof name === "string"),
     );
-    const replayed = new Set(live.filter((resource) => !isDefaultProvider(resource)).map((resource) => resource.urn));
+    const replayedUrns = new Set(replayedResources.map((resource) => resource.urn));
     const index = new Map<string, number>();
     const plan: FloorResource[] = [];
-    for (const resource of live) {
-        if (isDefaultProvider(resource)) continue;
+    for (const resource of replayedResources) {
         // The state lists a resource after everything it refers to; the plan relies on that order.
         const earlier = (urn: string | undefined) => {
-            if (urn === undefined || !replayed.has(urn)) return undefined;
+            if (urn === undefined || !replayedUrns.has(urn)) return undefined;
             const at = index.get(urn);
             if (at === undefined) throw new Error(`${resource.urn} refers to ${urn}, which the state lists after it`);
             return at;
@@ -117,11 +116,16 @@ export function planTypes(plan: FloorPlan): string[] {
     );
 }
 
-/** The types a state holds that a plan replays (no stack, no default provider, nothing pending deletion). */
+/** The types a state holds that a plan replays. */
 export function replayedTypes(resources: readonly ExportedResource[]): string[] {
-    return resources
-        .filter((resource) => !resource.delete && resource.type !== STACK_TYPE && !isDefaultProvider(resource))
-        .map((resource) => resource.type);
+    return replayed(resources).map((resource) => resource.type);
+}
+
+/** What a plan replays of a state: no stack, no default provider, nothing pending deletion. */
+function replayed(resources: readonly ExportedResource[]): ExportedResource[] {
+    return resources.filter(
+        (resource) => !resource.delete && resource.type !== STACK_TYPE && !isDefaultProvider(resource),
+    );
 }
 
 function isDefaultProvider(resource: ExportedResource): boolean {

@@ -255,7 +255,6 @@ function subscriptionOf(resourceId: string): string {
     return match[1];
 }
 
-/** Checks the cluster settings; throws InvalidSettingError naming the setting (as args.settingNames maps it). */
 /** Where the cluster's checks walk an object or a list, or need text. */
 const AKS_SHAPES: ArgumentShapes = {
     location: "text!",
@@ -265,6 +264,7 @@ const AKS_SHAPES: ArgumentShapes = {
     settingNames: "object",
 };
 
+/** Checks the cluster settings; throws InvalidSettingError naming the setting (as args.settingNames maps it). */
 export function checkAksArgs(args: AksClusterArgs) {
     checkArgumentObject(args);
     const nameOf = namerOf(args.settingNames);

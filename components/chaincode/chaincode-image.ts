@@ -163,7 +163,6 @@ export function registryDigest(output: string, command: string): string {
     return digest;
 }
 
-/** Checks the build settings; throws InvalidSettingError naming the setting (as args.settingNames maps it). */
 /** Where the build's checks walk an object, or need text. */
 const IMAGE_SHAPES: ArgumentShapes = {
     tool: "text!",
@@ -174,6 +173,7 @@ const IMAGE_SHAPES: ArgumentShapes = {
     settingNames: "object",
 };
 
+/** Checks the build settings; throws InvalidSettingError naming the setting (as args.settingNames maps it). */
 export function checkImageArgs(args: ChaincodeImageArgs) {
     checkArgumentObject(args);
     return namingSettings(namerOf(args.settingNames), () => {

@@ -567,11 +567,6 @@ function tlsArgsOf(args: ExternalChaincodeArgs) {
     };
 }
 
-/**
- * Every check ExternalChaincode and its children make, in one call: the
- * program runs it before reading anything from Fabric. Throws
- * InvalidSettingError naming the setting.
- */
 /** Where ExternalChaincode walks an object or a list, or needs text now (the lifecycle's own are checked with it). */
 const EXTERNAL_CHAINCODE_SHAPES: ArgumentShapes = {
     chaincodeName: "text!",
@@ -595,6 +590,11 @@ const EXTERNAL_CHAINCODE_SHAPES: ArgumentShapes = {
     ...Object.fromEntries(Object.entries(LIFECYCLE_SHAPES).map(([path, shape]) => [`lifecycle.${path}`, shape])),
 };
 
+/**
+ * Every check ExternalChaincode and its children make, in one call: the
+ * program runs it before reading anything from Fabric. Throws
+ * InvalidSettingError naming the setting.
+ */
 export function checkExternalChaincodeArgs(args: ExternalChaincodeArgs) {
     checkArgumentObject(args);
     const nameOf = namerOf(args.settingNames);
